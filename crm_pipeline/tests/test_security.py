@@ -1,0 +1,52 @@
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+def menu_reachable(menu, user):
+    """True when ``user`` sees ``menu`` and every menu above it."""
+    visible = menu.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+    return all(int(i) in visible for i in menu.parent_path.strip("/").split("/"))
+
+
+@tagged("post_install", "-at_install")
+class TestResponsibilityTypeSecurity(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, login="pipe_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="pipe_manager", groups="sales_team.group_sale_manager"
+        )
+        cls.contact = cls.env.ref("crm_pipeline.responsibility_type_contact_prospect")
+
+    def test_chain_is_seeded_in_order(self):
+        chain = []
+        step = self.contact
+        while step:
+            chain.append(step.code)
+            step = step.next_type_id
+        self.assertEqual(
+            chain,
+            ["contact_prospect", "meeting_evaluation", "offer_negotiation", "contracting"],
+        )
+
+    def test_salesman_reads_but_cannot_edit(self):
+        types = self.env["crm.responsibility.type"].with_user(self.salesman).search([])
+        self.assertGreaterEqual(len(types), 4)
+        with self.assertRaises(AccessError):
+            self.contact.with_user(self.salesman).write({"duration_days": 3})
+        with self.assertRaises(AccessError):
+            self.env["crm.responsibility.type"].with_user(self.salesman).create(
+                {"name": "Extra", "code": "extra"}
+            )
+
+    def test_manager_edits(self):
+        self.contact.with_user(self.manager).write({"duration_days": 3})
+        self.assertEqual(self.contact.duration_days, 3)
+
+    def test_menu_visible_to_managers_only_through_config(self):
+        menu = self.env.ref("crm_pipeline.crm_responsibility_type_menu")
+        self.assertTrue(menu_reachable(menu, self.manager))
+        self.assertFalse(menu_reachable(menu, self.salesman))

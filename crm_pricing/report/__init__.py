@@ -1,0 +1,1 @@
+from . import crm_turnover_report

@@ -1,0 +1,54 @@
+from odoo import fields, models, tools
+
+
+class CrmTurnoverReport(models.Model):
+    """Trade turnover per client: posted customer invoices minus posted credit
+    notes, untaxed, in company currency (converted at each invoice's rate)."""
+
+    _name = "crm.turnover.report"
+    _description = "Trade Turnover"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "date desc"
+
+    date = fields.Date(string="Invoice Date", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_type = fields.Selection(
+        [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note")],
+        readonly=True,
+    )
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    quantity = fields.Float(readonly=True)
+    amount = fields.Monetary(string="Turnover", currency_field="currency_id", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT aml.id AS id,
+                       am.invoice_date AS date,
+                       am.commercial_partner_id AS partner_id,
+                       aml.company_id AS company_id,
+                       aml.company_currency_id AS currency_id,
+                       am.id AS move_id,
+                       am.move_type AS move_type,
+                       aml.product_id AS product_id,
+                       pt.categ_id AS categ_id,
+                       CASE WHEN am.move_type = 'out_refund'
+                            THEN -aml.quantity ELSE aml.quantity END AS quantity,
+                       -aml.balance AS amount
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+             LEFT JOIN product_product pp ON pp.id = aml.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE am.state = 'posted'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND aml.display_type = 'product'
+            )
+            """
+        )

@@ -1,0 +1,18 @@
+{
+    "name": "CRM Supply: Proforma Reservations",
+    "summary": "Proformas that reserve stock, free-to-sell quantities, a policy "
+    "for selling reserved stock, supplier orders from customer documents",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "license": "LGPL-3",
+    "author": "CRM Suite",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "depends": ["sale_stock", "purchase_stock"],
+    "data": [
+        "security/crm_supply_security.xml",
+        "security/ir.model.access.csv",
+        "views/sale_stock_reservation_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,72 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+
+def menu_reachable(menu, user):
+    """True when ``user`` sees ``menu`` and every menu above it."""
+    visible = menu.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+    return all(int(i) in visible for i in menu.parent_path.strip("/").split("/"))
+
+
+@tagged("post_install", "-at_install")
+class TestReservation(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Reserved Widget", "is_storable": True}
+        )
+        cls.partner = cls.env["res.partner"].create({"name": "Proforma Client"})
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.partner.id})
+        cls.salesman = new_test_user(
+            cls.env, login="supply_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.warehouse_user = new_test_user(
+            cls.env, login="supply_stock", groups="stock.group_stock_user"
+        )
+
+    def _reserve(self, qty, user=None):
+        Reservation = self.env["sale.stock.reservation"]
+        if user:
+            Reservation = Reservation.with_user(user)
+        return Reservation.create(
+            {"order_id": self.order.id, "product_id": self.product.id, "quantity": qty}
+        )
+
+    def test_default_policy_allows(self):
+        self.assertEqual(self.env.company.reserved_stock_policy, "allow")
+
+    def test_quantity_must_be_positive(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self._reserve(-1.0)
+
+    def test_access(self):
+        reservation = self._reserve(2.0)
+        self.assertEqual(reservation.company_id, self.order.company_id)
+        for user in (self.salesman, self.warehouse_user):
+            self.assertEqual(reservation.with_user(user).quantity, 2.0)
+            with self.assertRaises(AccessError):
+                self._reserve(1.0, user=user)
+            with self.assertRaises(AccessError):
+                reservation.with_user(user).unlink()
+
+    def test_menu_in_inventory(self):
+        menu = self.env.ref("crm_supply.sale_stock_reservation_menu")
+        self.assertTrue(menu_reachable(menu, self.warehouse_user))
+
+    def test_other_company_is_invisible(self):
+        reservation = self._reserve(2.0)
+        other = self.env["res.company"].create({"name": "Other Co"})
+        outsider = new_test_user(
+            self.env,
+            login="supply_outsider",
+            groups="sales_team.group_sale_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        with self.assertRaises(AccessError):
+            reservation.with_user(outsider).read(["quantity"])
