@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -119,12 +120,19 @@ def ensure_postgres():
                 ["apt-get", "install", "-y", "-qq", "postgresql"],
                 env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
             )
-        clusters = subprocess.run(
-            ["pg_lsclusters", "-h"], capture_output=True, text=True
-        ).stdout.split()
-        if len(clusters) < 2:
+        # pg_lsclusters -h: "version name port status owner datadir logfile"
+        rows = [
+            line.split()
+            for line in subprocess.run(
+                ["pg_lsclusters", "-h"], capture_output=True, text=True
+            ).stdout.splitlines()
+            if line.strip()
+        ]
+        if not rows:
             die("PostgreSQL is installed but has no cluster: run pg_createcluster.")
-        version, name = clusters[0], clusters[1]
+        wanted_port = os.environ.get("PGPORT", "5432")
+        row = next((r for r in rows if r[2] == wanted_port), rows[0])
+        version, name = row[0], row[1]
         if not _is_root():
             die(
                 f"PostgreSQL cluster {version}/{name} is not running and only root "
@@ -189,10 +197,21 @@ def _is_odoo18(path):
     return re.search(r"^version_info = \(18, 0,", text, re.M) is not None
 
 
+def _reachable(url):
+    """Fail fast when the network does not answer (no minutes-long hangs)."""
+    host = urllib.parse.urlparse(url).hostname
+    try:
+        socket.create_connection((host, 443), timeout=10).close()
+        return True
+    except OSError as exc:
+        say(f"{host} is not reachable: {exc}")
+        return False
+
+
 def _download_odoo(dest):
     tmp = dest + ".part"
     shutil.rmtree(tmp, ignore_errors=True)
-    if shutil.which("git"):
+    if shutil.which("git") and _reachable(ODOO_GIT):
         say(f"downloading Odoo 18.0 from {ODOO_GIT} (shallow)")
         res = subprocess.run(
             ["git", "clone", "-q", "--depth", "1", "-b", "18.0", ODOO_GIT, tmp],
@@ -204,6 +223,8 @@ def _download_odoo(dest):
             os.rename(tmp, dest)
             return True
         shutil.rmtree(tmp, ignore_errors=True)
+    if not _reachable(ODOO_NIGHTLY):
+        return False
     say(f"downloading Odoo 18.0 nightly source archive from {ODOO_NIGHTLY}")
     try:
         import tarfile
