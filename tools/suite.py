@@ -12,7 +12,8 @@ Settings (environment variables):
     CRM_SUITE_DB        database used by ``run`` (default ``crm_suite``)
     CRM_SUITE_PORT      HTTP port used by ``run`` (default 8069)
     CRM_SUITE_ADDONS    comma-separated addons for ``test`` (default: all five)
-    CRM_SUITE_SKIP_LINT set to 1 to skip the lint step of ``test``
+    CRM_SUITE_SKIP_LINT  set to 1 to skip the lint step of ``test``
+    CRM_SUITE_SKIP_ALONE set to 1 to skip installing each addon alone in ``test``
     PGHOST/PGPORT/PGUSER/PGPASSWORD   an existing PostgreSQL server to use
 """
 
@@ -524,6 +525,46 @@ def _pytest_counts(junit):
     return total - bad - skipped, bad, skipped
 
 
+def _install_alone(odoo_src, addons, logdir):
+    """Install each addon on its own database, two at a time (2 cores).
+
+    Returns the problems found: an addon that only installs next to the
+    others (a missing dependency) fails here.
+    """
+    problems = []
+    pending = list(addons)
+    running = []
+    while pending or running:
+        while pending and len(running) < 2:
+            addon = pending.pop(0)
+            db = f"crm_suite_alone_{os.getpid()}_{addon}"
+            log = os.path.join(logdir, f"alone-{addon}.log")
+            drop_db(db)
+            cmd = odoo_cmd(
+                odoo_src,
+                db,
+                "-i",
+                addon,
+                "--stop-after-init",
+                "--http-port",
+                str(free_port()),
+                "--logfile",
+                log,
+                "--max-cron-threads",
+                "0",
+            )
+            running.append((addon, db, log, subprocess.Popen(cmd)))
+        addon, db, log, proc = running.pop(0)
+        code = proc.wait()
+        _tests, _failed, _errors, found = _scan_odoo_log(log, [addon])
+        if code:
+            found.append(f"exit code {code}")
+        problems += [f"installing {addon} alone: {p}" for p in found]
+        say(f"{addon} installs alone: {'no' if found else 'yes'}")
+        drop_db(db)
+    return problems
+
+
 def cmd_test():
     odoo_src = setup(need_browser=True)
     addons = [a for a in os.environ.get("CRM_SUITE_ADDONS", ",".join(ADDONS)).split(",") if a]
@@ -579,6 +620,10 @@ def cmd_test():
             failed += 1
         if res.returncode != 0 or not tests:
             subprocess.run(["tail", "-n", "60", log])
+        if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
+            alone = _install_alone(odoo_src, addons, logdir)
+            problems += alone
+            failed += len(alone)
         # XML-RPC suite against a multi-worker server on the same database
         port = free_port()
         url = f"http://127.0.0.1:{port}"
