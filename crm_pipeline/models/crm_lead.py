@@ -5,8 +5,6 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm.models import crm_stage
 
-from .crm_lead_responsibility import OPEN_STATES
-
 INTEREST_STATUSES = [
     ("shown", "Shown interest"),
     ("high", "High interest"),
@@ -45,9 +43,7 @@ class CrmLead(models.Model):
         compute="_compute_estimated_completion_date",
         help="Now plus the standard durations of the responsibilities left in the chain.",
     )
-    timeline_html = fields.Html(
-        string="Timeline", compute="_compute_timeline_html", sanitize=False
-    )
+    timeline_html = fields.Html(string="Timeline", compute="_compute_timeline_html", sanitize=False)
     contact_person_ids = fields.Many2many(
         "res.partner", string="Contact Persons", compute="_compute_customer_children"
     )
@@ -96,16 +92,30 @@ class CrmLead(models.Model):
                 step = step.next_type_id
             lead.estimated_completion_date = now + timedelta(days=days) if seen else False
 
+    @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_children(self):
         for lead in self:
             company = lead.partner_id.commercial_partner_id
-            children = company.child_ids if company else self.env["res.partner"]
+            children = self.env["res.partner"]
+            if company:
+                children = children.search([("parent_id", "=", company.id)])
             lead.contact_person_ids = children.filtered(lambda p: p.type == "contact")
             lead.work_point_ids = children.filtered(lambda p: p.type != "contact")
 
     # ------------------------------------------------------------------
     # Activation
     # ------------------------------------------------------------------
+
+    def _check_can_get_responsibilities(self):
+        for lead in self:
+            if lead.activation_state != "active":
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is inactive: activate it before giving it "
+                        "responsibilities.",
+                        lead=lead.display_name,
+                    )
+                )
 
     def _check_responsible_user(self, user):
         user = user.exists()
@@ -158,9 +168,7 @@ class CrmLead(models.Model):
                     )
                 )
             if lead.stage_id.is_won:
-                raise UserError(
-                    self.env._("Lead %(lead)s is already won.", lead=lead.display_name)
-                )
+                raise UserError(self.env._("Lead %(lead)s is already won.", lead=lead.display_name))
         vals = {"user_id": user.id, "activation_state": "active"}
         if priority:
             vals["priority"] = priority
@@ -179,8 +187,7 @@ class CrmLead(models.Model):
         for lead in self:
             lead.message_post(
                 body=self.env._(
-                    "Lead activated by %(by)s: responsible %(user)s, first contact on "
-                    "%(date)s.",
+                    "Lead activated by %(by)s: responsible %(user)s, first contact on " "%(date)s.",
                     by=self.env.user.name,
                     user=user.name,
                     date=tools.format_datetime(self.env, first_contact),
@@ -244,9 +251,7 @@ class CrmLead(models.Model):
         )
         for message in messages:
             author = message.author_id.user_ids[:1]
-            for tracking in message.sudo().tracking_value_ids._filter_has_field_access(
-                self.env
-            ):
+            for tracking in message.sudo().tracking_value_ids._filter_has_field_access(self.env):
                 ftype = tracking.field_id.ttype
                 old = tracking._format_display_value(ftype, new=False)[0]
                 new = tracking._format_display_value(ftype, new=True)[0]

@@ -16,12 +16,9 @@ class CrmLeadResponsibility(models.Model):
     _order = "deadline desc, id desc"
     _rec_names_search = ["lead_id", "type_id"]
 
-    lead_id = fields.Many2one(
-        "crm.lead", string="Lead", required=True, ondelete="cascade", index=True
-    )
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     type_id = fields.Many2one(
         "crm.responsibility.type",
-        string="Type",
         required=True,
         ondelete="restrict",
         tracking=True,
@@ -57,9 +54,7 @@ class CrmLeadResponsibility(models.Model):
         "crm.lead.responsibility.contact", "responsibility_id", string="Contacts"
     )
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
-    activity_id = fields.Many2one(
-        "mail.activity", string="Activity", readonly=True, ondelete="set null", copy=False
-    )
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     is_last = fields.Boolean(compute="_compute_is_last")
@@ -104,28 +99,19 @@ class CrmLeadResponsibility(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        leads = self.env["crm.lead"].browse(
+        defaults = self.default_get(["lead_id", "state"])
+        vals_list = [dict(defaults, **vals) for vals in vals_list]
+        self.env["crm.lead"].browse(
             [vals["lead_id"] for vals in vals_list if vals.get("lead_id")]
-        )
-        for lead in leads:
-            if lead.activation_state != "active":
-                raise UserError(
-                    self.env._(
-                        "Lead %(lead)s is inactive: activate it before giving it "
-                        "responsibilities.",
-                        lead=lead.display_name,
-                    )
-                )
-        opening = [v.get("state", "assigned") in OPEN_STATES for v in vals_list]
+        )._check_can_get_responsibilities()
         self._check_no_open_responsibility(
-            [v["lead_id"] for v, is_open in zip(vals_list, opening, strict=True) if is_open]
+            [
+                vals["lead_id"]
+                for vals in vals_list
+                if vals.get("lead_id") and vals.get("state", "assigned") in OPEN_STATES
+            ]
         )
-        records = self._create_guarded(vals_list)
-        records.filtered("is_open")._on_open()
-        return records
-
-    def _create_guarded(self, vals_list):
-        """Create and flush, turning a lost race on the one-open index into a UserError."""
+        # Turn a lost race on the one-open index into a clear UserError.
         try:
             with self.env.cr.savepoint():
                 records = super().create(vals_list)
@@ -138,6 +124,7 @@ class CrmLeadResponsibility(models.Model):
                     "has just opened one. Reload the lead."
                 )
             ) from exc
+        records.filtered("is_open")._on_open()
         return records
 
     def _check_no_open_responsibility(self, lead_ids):
@@ -307,9 +294,7 @@ class CrmLeadResponsibility(models.Model):
             raise UserError(self.env._("Complete one responsibility at a time."))
         if not self.is_open:
             raise UserError(
-                self.env._(
-                    "Responsibility %(name)s is already closed.", name=self.display_name
-                )
+                self.env._("Responsibility %(name)s is already closed.", name=self.display_name)
             )
         if outcome not in ("next", "refused"):
             raise UserError(self.env._("The outcome must be 'next' or 'refused'."))

@@ -30,7 +30,15 @@ class PipelineCase(TransactionCase):
     @classmethod
     def _lead(cls, name="Pipeline lead", **vals):
         return cls.env["crm.lead"].create(
-            dict({"name": name, "type": "opportunity", "partner_id": cls.customer.id}, **vals)
+            dict(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": cls.customer.id,
+                    "user_id": False,
+                },
+                **vals,
+            )
         )
 
     @staticmethod
@@ -38,6 +46,12 @@ class PipelineCase(TransactionCase):
         return fields.Datetime.to_string(
             fields.Datetime.now().replace(microsecond=0) + timedelta(days=days)
         )
+
+    def _flush_tracking(self):
+        """Run what a commit runs: tracking values are written then, and records
+        created in the same transaction are only tracked after it."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
 
     def _activate(self, leads, user=None, **kw):
         leads.activate((user or self.salesman).id, self._in(1), **kw)

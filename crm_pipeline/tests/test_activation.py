@@ -67,9 +67,7 @@ class TestActivation(PipelineCase):
 
     def test_activate_many_with_another_first_type(self):
         leads = self._lead("A") | self._lead("B")
-        leads.activate(
-            self.salesman_b.id, self._in(1), responsibility_type_id=self.t_meeting.id
-        )
+        leads.activate(self.salesman_b.id, self._in(1), responsibility_type_id=self.t_meeting.id)
         self.assertEqual(set(leads.mapped("activation_state")), {"active"})
         self.assertEqual(len(leads.responsibility_ids), 2)
         self.assertEqual(leads.responsibility_ids.type_id, self.t_meeting)
@@ -127,15 +125,14 @@ class TestActivation(PipelineCase):
 
     def test_interest_status_is_tracked(self):
         lead = self._lead()
+        self._flush_tracking()
         lead.interest_status = "high"
-        self.env.flush_all()
+        self._flush_tracking()
         trackings = lead.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "interest_status"
         )
         self.assertEqual(len(trackings), 1)
-        self.assertEqual(
-            self.env["crm.lead"].search([("interest_status", "=", "high")]), lead
-        )
+        self.assertEqual(self.env["crm.lead"].search([("interest_status", "=", "high")]), lead)
 
     def test_wizard_form_for_several_leads(self):
         leads = self._lead("W1") | self._lead("W2")

@@ -50,12 +50,14 @@ class TestOneOpenResponsibilityRace(TransactionCase):
                     resp_model2.create(
                         self._vals(lead_id, "crm_pipeline.responsibility_type_meeting_evaluation")
                     )
-                # the failure left the second transaction usable
+                # the failure left the second transaction usable, and its snapshot
+                # still does not see the first row: no Python check could have
+                # caught this, only the unique index did
                 cr2.execute(
                     "SELECT count(*) FROM crm_lead_responsibility WHERE lead_id = %s",
                     [lead_id],
                 )
-                self.assertEqual(cr2.fetchone()[0], 1)
+                self.assertEqual(cr2.fetchone()[0], 0)
                 cr2.rollback()
             finally:
                 cr1.close()

@@ -128,9 +128,7 @@ class TestResponsibilityChain(PipelineCase):
 
     def test_contracting_warnings(self):
         lead = self._lead()
-        lead.activate(
-            self.salesman.id, self._in(1), responsibility_type_id=self.t_contracting.id
-        )
+        lead.activate(self.salesman.id, self._in(1), responsibility_type_id=self.t_contracting.id)
         resp = lead.open_responsibility_id
         warnings = resp.get_contracting_warnings()
         self.assertEqual(len(warnings), 5, warnings)
@@ -148,9 +146,7 @@ class TestResponsibilityChain(PipelineCase):
                 "city": "Cluj",
                 "country_id": self.env.ref("base.ro").id,
                 "email": "office@customer.example.com",
-                "property_payment_term_id": self.env.ref(
-                    "account.account_payment_term_30days"
-                ).id,
+                "property_payment_term_id": self.env.ref("account.account_payment_term_30days").id,
                 "bank_ids": [(0, 0, {"acc_number": "RO49AAAA1B31007593840000"})],
             }
         )
@@ -164,9 +160,7 @@ class TestResponsibilityChain(PipelineCase):
         resp = self._activate(lead)
         action = resp.action_open_complete_wizard()
         self.assertEqual(action["res_model"], "crm.lead.responsibility.complete.wizard")
-        wizard_form = Form(
-            self.env[action["res_model"]].with_context(**action["context"])
-        )
+        wizard_form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         self.assertEqual(wizard_form.outcome, "next")
         self.assertEqual(wizard_form.next_user_id, self.salesman)
         self.assertTrue(wizard_form.next_deadline)

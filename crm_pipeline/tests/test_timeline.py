@@ -10,12 +10,13 @@ from .common import PipelineCase
 class TestTimeline(PipelineCase):
     def test_entries_are_chronological(self):
         lead = self._lead()
+        self._flush_tracking()
         lead.interest_status = "shown"
         contact = self._activate(lead)
         meeting = self.Responsibility.browse(
             contact.complete("next", "Talked to the buyer", next_deadline=self._in(2))
         )
-        self.env.flush_all()
+        self._flush_tracking()
         now = fields.Datetime.now()
         # spread the history over the past days so the order is meaningful
         self.env.cr.execute(
@@ -43,9 +44,10 @@ class TestTimeline(PipelineCase):
             "estimate",
         ):
             self.assertIn(kind, kinds)
-        self.assertEqual(kinds[:3], ["responsibility_opened", "responsibility_closed"] + [
-            "responsibility_opened"
-        ])
+        self.assertEqual(
+            kinds[:3],
+            ["responsibility_opened", "responsibility_closed"] + ["responsibility_opened"],
+        )
         self.assertIn("Contact prospect", entries[0]["title"])
         self.assertEqual(entries[1]["body"], "Talked to the buyer")
         self.assertIn("Meeting", entries[2]["title"])

@@ -28,10 +28,8 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
-    next_deadline = fields.Datetime(
-        compute="_compute_next_deadline", store=True, readonly=False
-    )
-    lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost Reason")
+    next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True, readonly=False)
+    lost_reason_id = fields.Many2one("crm.lost.reason")
     gate_message = fields.Text(compute="_compute_gate_message")
     contracting_warnings = fields.Text(compute="_compute_contracting_warnings")
 
