@@ -60,7 +60,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("active") is False:
+        if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
             self.responsibility_ids.filtered("is_open")._close(
                 "cancelled", self.env._("Cancelled: the lead was marked lost.")
