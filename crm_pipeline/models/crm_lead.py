@@ -196,6 +196,13 @@ class CrmLead(models.Model):
             )
         return True
 
+    def action_open_complete_wizard(self):
+        """Open the Complete wizard on the lead's open responsibility."""
+        self.ensure_one()
+        if not self.open_responsibility_id:
+            raise UserError(self.env._("This lead has no open responsibility."))
+        return self.open_responsibility_id.action_open_complete_wizard()
+
     def action_open_activate_wizard(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_pipeline.crm_lead_activate_wizard_action"

@@ -163,6 +163,11 @@ class CrmLeadResponsibility(models.Model):
                 rec.activity_id.write(rec._activity_values())
         return res
 
+    def unlink(self):
+        # the responsible no longer owes anything on the lead
+        self.filtered("is_open").activity_id.unlink()
+        return super().unlink()
+
     # ------------------------------------------------------------------
     # Opening and closing
     # ------------------------------------------------------------------
