@@ -59,6 +59,10 @@ class CrmLead(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "activation_state" in vals and not self.env.context.get("crm_pipeline_activation"):
+            raise UserError(
+                self.env._("Use Activate to activate a lead: it opens its first responsibility.")
+            )
         res = super().write(vals)
         if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
@@ -172,7 +176,7 @@ class CrmLead(models.Model):
         vals = {"user_id": user.id, "activation_state": "active"}
         if priority:
             vals["priority"] = priority
-        self.write(vals)
+        self.with_context(crm_pipeline_activation=True).write(vals)
         self.env["crm.lead.responsibility"].create(
             [
                 {

@@ -10,8 +10,12 @@ class TestActivation(PipelineCase):
         lead = self._lead(activation_state="active")
         self.assertEqual(lead.activation_state, "inactive")
         copied = self._lead()
-        copied.write({"activation_state": "active"})
+        copied.activate(self.salesman.id, self._in(1))
         self.assertEqual(copied.copy().activation_state, "inactive")
+        # only activate() changes the activation state
+        with self.assertRaises(UserError):
+            lead.write({"activation_state": "active"})
+        self.assertEqual(lead.activation_state, "inactive")
         with Form(self.env["crm.lead"]) as form:
             form.name = "From the form"
         self.assertEqual(form.record.activation_state, "inactive")
