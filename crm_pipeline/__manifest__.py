@@ -10,8 +10,18 @@
     "depends": ["crm", "sale_management"],
     "data": [
         "security/ir.model.access.csv",
+        "security/crm_pipeline_security.xml",
         "data/crm_responsibility_type_data.xml",
+        "data/crm_task_mail_templates.xml",
         "views/crm_responsibility_type_views.xml",
+        "views/crm_interaction_views.xml",
+        "views/crm_task_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views_interaction.xml",
+    ],
+    "demo": [
+        "demo/crm_interaction_demo.xml",
+        "demo/crm_task_demo.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    """Interactions and tasks on a lead (the interaction log part of crm_pipeline)."""
+
+    _inherit = "crm.lead"
+
+    crm_interaction_ids = fields.One2many("crm.interaction", "lead_id", string="Interactions")
+    crm_interaction_count = fields.Integer(
+        string="Interaction Count", compute="_compute_crm_interaction_count"
+    )
+    crm_task_ids = fields.One2many("crm.task", "lead_id", string="Tasks and Commitments")
+    crm_task_count = fields.Integer(string="Task Count", compute="_compute_crm_task_count")
+
+    @api.depends("crm_interaction_ids")
+    @api.depends_context("uid")
+    def _compute_crm_interaction_count(self):
+        counts = dict(
+            self.env["crm.interaction"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.crm_interaction_count = counts.get(lead, 0)
+
+    @api.depends("crm_task_ids")
+    @api.depends_context("uid")
+    def _compute_crm_task_count(self):
+        counts = dict(
+            self.env["crm.task"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.crm_task_count = counts.get(lead, 0)
+
+    def _crm_lead_action_context(self):
+        # the client follows from the lead (its customer's commercial partner)
+        return {"default_lead_id": self[:1].id}
+
+    def action_view_crm_interactions(self):
+        """The interactions logged on these leads."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_pipeline.crm_interaction_action"
+        )
+        action["domain"] = [("lead_id", "in", self.ids)]
+        action["context"] = self._crm_lead_action_context()
+        return action
+
+    def action_view_crm_tasks(self):
+        """The tasks and commitments on these leads."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_pipeline.crm_task_action")
+        action["domain"] = [("lead_id", "in", self.ids)]
+        action["context"] = self._crm_lead_action_context()
+        return action
