@@ -104,15 +104,37 @@ def test_salesman_creates_a_task(salesman, salesman_b, client_and_lead):
             "res_id": task_id,
         },
     )
-    call("crm.task", "message_post", [task_id], body="Draft offer", attachment_ids=[attachment_id])
+    message_id = call(
+        "crm.task", "message_post", [task_id], body="Draft offer", attachment_ids=[attachment_id]
+    )
+    [message] = call("mail.message", "read", [message_id], ["attachment_ids"])
+    assert message["attachment_ids"] == [attachment_id]
+
+    def state():
+        return call("crm.task", "read", [task_id], ["state"])[0]["state"]
+
     assert call("crm.task", "action_start", [task_id]) is True
-    assert call("crm.task", "action_confirm_done", [task_id]) is True  # or action_reject
+    assert state() == "in_progress"
+    assert call("crm.task", "action_develop", [task_id]) is True
+    assert state() == "in_development"
+    assert call("crm.task", "action_confirm_done", [task_id]) is True
     [task] = call("crm.task", "read", [task_id], ["state", "partner_id", "is_closed"])
     assert task["state"] == "done_confirmed"
     assert task["is_closed"] is True
     assert task["partner_id"][0] == company_id
     with pytest.raises(xmlrpc.client.Fault, match="Cannot move"):
         call("crm.task", "action_start", [task_id])
+    assert call("crm.task", "action_reopen", [task_id]) is True
+    assert state() == "in_progress"
+    assert call("crm.task", "action_reject", [task_id]) is True
+    assert state() == "done_rejected"
+
+    [lead] = call("crm.lead", "read", [lead_id], ["crm_interaction_count", "crm_task_count"])
+    assert lead["crm_task_count"] == 1
+    [partner] = call(
+        "res.partner", "read", [company_id], ["crm_interaction_count", "crm_task_count"]
+    )
+    assert partner["crm_task_count"] == 1
 
     # a task needs a client or a lead
     with pytest.raises(xmlrpc.client.Fault, match="needs a client or a lead"):
@@ -125,19 +147,15 @@ def test_salesman_creates_a_task(salesman, salesman_b, client_and_lead):
     assert exc.value.faultCode == ACCESS_ERROR
 
 
-def test_assignee_is_notified(salesman, salesman_b, client_and_lead):
+def test_assignee_is_notified_on_reassignment(salesman, salesman_b, client_and_lead):
     company_id, _person_id, _lead_id = client_and_lead
-    # salesman assigns a task to salesman B: B is notified and can work on it
     task_id = salesman.call(
         "crm.task",
         "create",
-        {
-            "name": "Fabric samples",
-            "kind": "sample",
-            "partner_id": company_id,
-            "user_id": salesman_b.uid,
-        },
+        {"name": "Fabric samples", "kind": "sample", "partner_id": company_id},
     )
+    # reassign: the new assignee is subscribed and notified
+    salesman.call("crm.task", "write", [task_id], {"user_id": salesman_b.uid})
     # B finds the notification in their inbox (only its recipients can read it)
     [b_user] = salesman_b.call("res.users", "read", [salesman_b.uid], ["partner_id"])
     notes = salesman_b.call(
@@ -154,4 +172,8 @@ def test_assignee_is_notified(salesman, salesman_b, client_and_lead):
     assert len(notes) == 1
     assert "Fabric samples" in notes[0]["subject"]
     assert "Sample" in notes[0]["body"]
+    # B works on it; the salesman who assigned it still follows it
     assert salesman_b.call("crm.task", "action_start", [task_id]) is True
+    [task] = salesman.call("crm.task", "read", [task_id], ["state", "message_partner_ids"])
+    assert task["state"] == "in_progress"
+    assert b_user["partner_id"][0] in task["message_partner_ids"]

@@ -33,6 +33,7 @@ class CrmInteraction(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        ondelete="restrict",
         compute="_compute_partner_id",
         store=True,
         readonly=False,
@@ -126,7 +127,7 @@ class CrmInteraction(models.Model):
         return to_utc(start), to_utc(end)
 
     @api.depends("date")
-    @api.depends_context("tz")
+    @api.depends_context("tz", "uid")
     def _compute_in_current_month(self):
         start, end = self._current_month_bounds()
         for interaction in self:
@@ -151,6 +152,17 @@ class CrmInteraction(models.Model):
                     self.env._(
                         "The duration of an interaction cannot be negative (%(name)s).",
                         name=interaction.display_name,
+                    )
+                )
+
+    @api.constrains("user_id")
+    def _check_user_internal(self):
+        for interaction in self:
+            if interaction.user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "Interactions are logged by internal users, not by %(user)s.",
+                        user=interaction.user_id.name,
                     )
                 )
 

@@ -35,6 +35,16 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_task_count = counts.get(lead, 0)
 
+    def _merge_dependences(self, opportunities):
+        """Interactions and tasks of merged leads move to the surviving lead."""
+        res = super()._merge_dependences(opportunities)
+        # sudo: the user merging may not see every interaction and task of the
+        # merged leads (they belong to other salespeople); moving them to the
+        # surviving lead keeps them, it does not disclose their content.
+        opportunities.sudo().crm_interaction_ids.write({"lead_id": self.id})
+        opportunities.sudo().crm_task_ids.write({"lead_id": self.id})
+        return res
+
     def _crm_lead_action_context(self):
         # the client follows from the lead (its customer's commercial partner)
         return {"default_lead_id": self[:1].id}

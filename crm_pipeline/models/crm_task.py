@@ -39,6 +39,7 @@ class CrmTask(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        ondelete="restrict",
         compute="_compute_partner_id",
         store=True,
         readonly=False,

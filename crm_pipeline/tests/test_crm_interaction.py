@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import InteractionCommon
@@ -170,3 +170,33 @@ class TestCrmInteraction(InteractionCommon):
             [("res_model", "=", "crm.interaction"), ("res_id", "=", interaction.id)]
         )
         self.assertEqual(attachment.name, "report.txt")
+
+    def test_logged_by_internal_users_only(self):
+        portal = new_test_user(self.env, login="itx_portal_log", groups="base.group_portal")
+        with self.assertRaises(ValidationError):
+            self.Interaction.create({"partner_id": self.client.id, "user_id": portal.id})
+
+    def test_merged_leads_keep_their_interactions_and_tasks(self):
+        other_lead = self.env["crm.lead"].create(
+            {
+                "name": "Itx duplicate lead",
+                "partner_id": self.client.id,
+                "user_id": self.salesman_a.id,
+                "type": "opportunity",
+            }
+        )
+        interactions = self.Interaction.create(
+            [{"lead_id": self.lead_a.id}, {"lead_id": other_lead.id}]
+        )
+        tasks = self.Task.create(
+            [
+                {"name": "Task on lead", "lead_id": self.lead_a.id},
+                {"name": "Task on duplicate", "lead_id": other_lead.id},
+            ]
+        )
+        merged = (self.lead_a | other_lead).merge_opportunity()
+        self.assertEqual(len((self.lead_a | other_lead).exists()), 1)
+        self.assertEqual(interactions.lead_id, merged)
+        self.assertEqual(tasks.lead_id, merged)
+        self.assertEqual(merged.crm_interaction_count, 2)
+        self.assertEqual(merged.crm_task_count, 2)
