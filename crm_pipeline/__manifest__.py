@@ -23,6 +23,9 @@
         "demo/crm_interaction_demo.xml",
         "demo/crm_task_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["crm_pipeline/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }
