@@ -158,6 +158,14 @@ class TestCrmInteraction(InteractionCommon):
         self.assertNotIn(elsewhere, found)
         self.assertEqual(len(found), 3)
 
+        # the same through the "Interactions" entry of the contacts' Actions menu
+        bound = self.env.ref("crm_pipeline.crm_interaction_action_partner")
+        self.assertEqual(bound.binding_model_id.model, "res.partner")
+        domain = safe_eval(
+            bound.domain, {"active_ids": self.client.ids, "active_id": self.client.id}
+        )
+        self.assertEqual(self.Interaction.search(domain), found)
+
     def test_attachments_through_chatter(self):
         interaction = self.Interaction.with_user(self.salesman_a).create(
             {"lead_id": self.lead_a.id}
