@@ -136,8 +136,15 @@ class CrmInteraction(models.Model):
             )
 
     def _search_in_current_month(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(self.env._("Unsupported search on 'This Month'."))
+        if operator not in ("=", "!=") or value not in (True, False):  # 0 and 1 compare equal
+            raise ValidationError(
+                self.env._(
+                    "Search 'This Month' with = or != and True or False, not %(op)s %(value)s.",
+                    op=operator,
+                    value=value,
+                )
+            )
+        value = bool(value)
         start, end = self._current_month_bounds()
         inside = [("date", ">=", start), ("date", "<", end)]
         if (operator == "=") == value:
