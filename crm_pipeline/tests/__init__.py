@@ -5,3 +5,9 @@ from . import test_one_open_race
 from . import test_timeline
 from . import test_responsibility_security
 from . import test_tour
+from . import test_crm_interaction
+from . import test_crm_task
+from . import test_interaction_security
+from . import test_interaction_tour
+from . import test_interaction_demo
+from . import test_interaction_timeline

@@ -1,0 +1,187 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+TASK_KINDS = [
+    ("new_contract", "New Contract"),
+    ("offer", "Offer"),
+    ("sample", "Sample"),
+    ("test_product", "Test Product"),
+    ("invoice", "Invoice"),
+    ("other", "Other"),
+]
+
+TASK_STATES = [
+    ("assigned", "Assigned"),
+    ("in_progress", "In Progress"),
+    ("in_development", "In Development"),
+    ("done_confirmed", "Completed / Confirmed"),
+    ("done_rejected", "Completed / Rejected"),
+]
+OPEN_STATES = ("assigned", "in_progress", "in_development")
+DONE_STATES = ("done_confirmed", "done_rejected")
+
+
+class CrmTask(models.Model):
+    """Work assigned to an employee on a client or a lead: a task or a
+    commitment made to the client (contract, offer, sample, invoice...)."""
+
+    _name = "crm.task"
+    _description = "CRM Task or Commitment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_deadline asc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    kind = fields.Selection(TASK_KINDS, required=True, default="other", tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Lead/Opportunity",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        ondelete="set null",
+    )
+    # Named user_id and tracked: mail.thread subscribes and notifies the
+    # assignee on creation and on every reassignment.
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assignee",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date_deadline = fields.Date(string="Deadline", index=True, tracking=True)
+    state = fields.Selection(
+        TASK_STATES,
+        string="Status",
+        required=True,
+        default="assigned",
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
+    )
+    is_closed = fields.Boolean(compute="_compute_is_closed", store=True, string="Closed")
+    date_done = fields.Datetime(string="Completed On", readonly=True, copy=False)
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    description = fields.Html()
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        for task in self:
+            task.partner_id = task.lead_id.partner_id.commercial_partner_id or task.partner_id
+
+    @api.depends("lead_id")
+    def _compute_company_id(self):
+        for task in self:
+            task.company_id = task.lead_id.company_id or task.company_id or self.env.company
+
+    @api.depends("state")
+    def _compute_is_closed(self):
+        for task in self:
+            task.is_closed = task.state in DONE_STATES
+
+    @api.constrains("partner_id", "lead_id")
+    def _check_client_or_lead(self):
+        for task in self:
+            if not task.partner_id and not task.lead_id:
+                raise ValidationError(
+                    self.env._(
+                        "The task %(name)s needs a client or a lead.",
+                        name=task.name,
+                    )
+                )
+
+    @api.constrains("user_id")
+    def _check_assignee_internal(self):
+        for task in self:
+            if task.user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "Tasks can only be assigned to internal users, not to %(user)s.",
+                        user=task.user_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Assignment notification
+    # ------------------------------------------------------------------
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """Notify the assignee with the task's own template (kind, client,
+        deadline) instead of the generic "you have been assigned" one."""
+        res = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        return [
+            (
+                partner_id,
+                subtypes,
+                "crm_pipeline.crm_task_message_user_assigned" if template else template,
+            )
+            for partner_id, subtypes, template in res
+        ]
+
+    # ------------------------------------------------------------------
+    # Status actions (public API)
+    # ------------------------------------------------------------------
+
+    def _set_state(self, new_state, allowed_from):
+        wrong = self.filtered(lambda t: t.state not in allowed_from)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Cannot move %(tasks)s to %(target)s from their current status "
+                    "(%(current)s).",
+                    tasks=", ".join(wrong.mapped("display_name")),
+                    target=labels[new_state],
+                    current=", ".join(sorted({labels[s] for s in wrong.mapped("state")})),
+                )
+            )
+        vals = {"state": new_state}
+        vals["date_done"] = fields.Datetime.now() if new_state in DONE_STATES else False
+        self.write(vals)
+        return True
+
+    def action_start(self):
+        """Start working on the task (or resume it after development)."""
+        return self._set_state("in_progress", ("assigned", "in_development"))
+
+    def action_develop(self):
+        """The task waits on something being developed (a sample, a test product)."""
+        return self._set_state("in_development", ("assigned", "in_progress"))
+
+    def action_confirm_done(self):
+        """Completed, confirmed by the client."""
+        return self._set_state("done_confirmed", OPEN_STATES)
+
+    def action_reject(self):
+        """Completed with the client's refusal."""
+        return self._set_state("done_rejected", OPEN_STATES)
+
+    def action_reopen(self):
+        """Reopen a completed task."""
+        return self._set_state("in_progress", DONE_STATES)

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    crm_interaction_ids = fields.One2many(
+        "crm.interaction",
+        "partner_id",
+        string="Interactions",
+        groups="sales_team.group_sale_salesman",
+    )
+    crm_interaction_count = fields.Integer(
+        string="Interaction Count",
+        compute="_compute_crm_interaction_count",
+        groups="sales_team.group_sale_salesman",
+    )
+    crm_task_count = fields.Integer(
+        string="Task Count",
+        compute="_compute_crm_task_count",
+        groups="sales_team.group_sale_salesman",
+    )
+
+    def _crm_interaction_domain(self):
+        return [
+            "|",
+            ("partner_id", "child_of", self.ids),
+            ("contact_id", "child_of", self.ids),
+        ]
+
+    def _crm_task_domain(self):
+        return [("partner_id", "child_of", self.ids)]
+
+    @api.depends_context("uid")
+    def _compute_crm_interaction_count(self):
+        Interaction = self.env["crm.interaction"]
+        for partner in self:
+            partner.crm_interaction_count = (
+                Interaction.search_count(partner._crm_interaction_domain()) if partner.id else 0
+            )
+
+    @api.depends_context("uid")
+    def _compute_crm_task_count(self):
+        Task = self.env["crm.task"]
+        for partner in self:
+            partner.crm_task_count = (
+                Task.search_count(partner._crm_task_domain()) if partner.id else 0
+            )
+
+    def action_view_crm_interactions(self):
+        """The interactions with these clients (or with these contact persons)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_pipeline.crm_interaction_action"
+        )
+        action["domain"] = self._crm_interaction_domain()
+        action["context"] = {"default_partner_id": self[:1].id}
+        return action
+
+    def action_view_crm_tasks(self):
+        """The tasks and commitments on these clients."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_pipeline.crm_task_action")
+        action["domain"] = self._crm_task_domain()
+        action["context"] = {"default_partner_id": self[:1].id}
+        return action
