@@ -61,7 +61,8 @@ registry.category("web_tour.tours").add("crm_evaluation_sheet_tour", {
         },
         {
             content: "The item is a chapter of the quotation",
-            trigger: "div[name='order_line'] tr.o_is_line_section:contains('Tour Kit × 2 Units')",
+            trigger:
+                "div[name='order_line'] tr.o_is_line_section input:value('Tour Kit × 2 Units')",
         },
         {
             content: "holding the recipe's component",
