@@ -1,0 +1,346 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+
+from odoo.addons.crm.models import crm_stage
+
+INTEREST_STATUSES = [
+    ("shown", "Shown interest"),
+    ("high", "High interest"),
+    ("refused", "Refused"),
+    ("pause", "Pause"),
+    ("ready", "Ready"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    activation_state = fields.Selection(
+        [("inactive", "Inactive"), ("active", "Active")],
+        string="Activation",
+        required=True,
+        default="inactive",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="New leads are inactive until a commercial responsible activates them.",
+    )
+    interest_status = fields.Selection(
+        INTEREST_STATUSES, string="Interest", tracking=True, index=True
+    )
+    responsibility_ids = fields.One2many(
+        "crm.lead.responsibility", "lead_id", string="Responsibilities"
+    )
+    open_responsibility_id = fields.Many2one(
+        "crm.lead.responsibility",
+        string="Current Responsibility",
+        compute="_compute_open_responsibility_id",
+    )
+    estimated_completion_date = fields.Datetime(
+        compute="_compute_estimated_completion_date",
+        help="Now plus the standard durations of the responsibilities left in the chain.",
+    )
+    timeline_html = fields.Html(string="Timeline", compute="_compute_timeline_html", sanitize=False)
+    contact_person_ids = fields.Many2many(
+        "res.partner", string="Contact Persons", compute="_compute_customer_children"
+    )
+    work_point_ids = fields.Many2many(
+        "res.partner", string="Work Points", compute="_compute_customer_children"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Every new lead starts inactive, however it is created.
+        for vals in vals_list:
+            vals["activation_state"] = "inactive"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("active") is False:
+            # The lead was lost outside the chain: nobody owes a step on it any more.
+            self.responsibility_ids.filtered("is_open")._close(
+                "cancelled", self.env._("Cancelled: the lead was marked lost.")
+            )
+        return res
+
+    @api.depends("responsibility_ids.state")
+    def _compute_open_responsibility_id(self):
+        for lead in self:
+            lead.open_responsibility_id = lead.responsibility_ids.filtered("is_open")[:1]
+
+    @api.depends("responsibility_ids.state", "activation_state", "active", "probability")
+    def _compute_estimated_completion_date(self):
+        now = fields.Datetime.now()
+        first_type = self.env.ref(
+            "crm_pipeline.responsibility_type_contact_prospect", raise_if_not_found=False
+        )
+        for lead in self:
+            if not lead.active or lead.probability == 100:
+                lead.estimated_completion_date = False
+                continue
+            step = lead.open_responsibility_id.type_id
+            if not step and lead.activation_state == "inactive":
+                step = first_type
+            days, seen = 0, set()
+            while step and step.id not in seen:
+                seen.add(step.id)
+                days += step.duration_days
+                step = step.next_type_id
+            lead.estimated_completion_date = now + timedelta(days=days) if seen else False
+
+    @api.depends("partner_id.commercial_partner_id")
+    def _compute_customer_children(self):
+        for lead in self:
+            company = lead.partner_id.commercial_partner_id
+            children = self.env["res.partner"]
+            if company:
+                children = children.search([("parent_id", "=", company.id)])
+            lead.contact_person_ids = children.filtered(lambda p: p.type == "contact")
+            lead.work_point_ids = children.filtered(lambda p: p.type != "contact")
+
+    # ------------------------------------------------------------------
+    # Activation
+    # ------------------------------------------------------------------
+
+    def _check_can_get_responsibilities(self):
+        for lead in self:
+            if lead.activation_state != "active":
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is inactive: activate it before giving it "
+                        "responsibilities.",
+                        lead=lead.display_name,
+                    )
+                )
+
+    def _check_responsible_user(self, user):
+        user = user.exists()
+        if not user or not user.active or user.share:
+            raise UserError(
+                self.env._("The commercial responsible must be an active internal user.")
+            )
+        return user
+
+    def activate(self, user_id, first_contact_at, priority=None, responsibility_type_id=None):
+        """Activate inactive leads.
+
+        Sets the salesperson (``user_id``) and the priority, opens the first
+        responsibility (default Contact prospect) due at ``first_contact_at`` with an
+        activity for the responsible, and posts in the chatter. Returns True.
+        """
+        if not self:
+            raise UserError(self.env._("Select the leads to activate."))
+        user = self._check_responsible_user(self.env["res.users"].browse(user_id or []))
+        if not first_contact_at:
+            raise UserError(self.env._("Give the date and time of the first contact."))
+        try:
+            first_contact = fields.Datetime.to_datetime(first_contact_at)
+        except ValueError as exc:
+            raise UserError(
+                self.env._("Invalid first contact date: %(value)s", value=first_contact_at)
+            ) from exc
+        if priority is not None and priority is not False:
+            priority = str(priority)
+            if priority not in dict(crm_stage.AVAILABLE_PRIORITIES):
+                raise UserError(self.env._("Unknown priority %(value)s.", value=priority))
+        if responsibility_type_id:
+            rtype = self.env["crm.responsibility.type"].browse(responsibility_type_id).exists()
+        else:
+            rtype = self.env.ref(
+                "crm_pipeline.responsibility_type_contact_prospect", raise_if_not_found=False
+            )
+        if not rtype or not rtype.active:
+            raise UserError(self.env._("Choose an existing responsibility type."))
+        for lead in self:
+            if lead.activation_state == "active":
+                raise UserError(
+                    self.env._("Lead %(lead)s is already active.", lead=lead.display_name)
+                )
+            if not lead.active:
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is lost: restore it before activating it.",
+                        lead=lead.display_name,
+                    )
+                )
+            if lead.stage_id.is_won:
+                raise UserError(self.env._("Lead %(lead)s is already won.", lead=lead.display_name))
+        vals = {"user_id": user.id, "activation_state": "active"}
+        if priority:
+            vals["priority"] = priority
+        self.write(vals)
+        self.env["crm.lead.responsibility"].create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "type_id": rtype.id,
+                    "user_id": user.id,
+                    "deadline": first_contact,
+                }
+                for lead in self
+            ]
+        )
+        for lead in self:
+            lead.message_post(
+                body=self.env._(
+                    "Lead activated by %(by)s: responsible %(user)s, first contact on " "%(date)s.",
+                    by=self.env.user.name,
+                    user=user.name,
+                    date=tools.format_datetime(self.env, first_contact),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_open_activate_wizard(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_pipeline.crm_lead_activate_wizard_action"
+        )
+        action["context"] = {"active_model": "crm.lead", "active_ids": self.ids}
+        return action
+
+    # ------------------------------------------------------------------
+    # Contracting
+    # ------------------------------------------------------------------
+
+    def get_contracting_warnings(self):
+        """What is missing on the customer before a contract: a list of strings."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        if not customer:
+            return [self.env._("The lead has no customer.")]
+        warnings = []
+        if not customer.vat:
+            warnings.append(self.env._("Tax ID (VAT) is missing."))
+        if not (customer.street and customer.city and customer.country_id):
+            warnings.append(self.env._("Address is incomplete (street, city, country)."))
+        if not customer.property_payment_term_id:
+            warnings.append(self.env._("Payment term is missing."))
+        if not customer.email:
+            warnings.append(self.env._("E-mail is missing."))
+        # sudo: only whether a bank account exists; no account data reaches the user.
+        if not customer.sudo().bank_ids:
+            warnings.append(self.env._("Bank account is missing."))
+        return warnings
+
+    # ------------------------------------------------------------------
+    # Timeline
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _timeline_datetime(value):
+        if isinstance(value, datetime):
+            return value
+        return datetime.combine(value, time.min)
+
+    def _timeline_entries(self):
+        """The lead's history as a list of dicts sorted by date.
+
+        Keys: date (naive UTC datetime), kind, title, body (text or Markup), user
+        (res.users record, may be empty).
+        """
+        self.ensure_one()
+        entries = []
+        empty_user = self.env["res.users"]
+        messages = self.env["mail.message"].search(
+            [("model", "=", self._name), ("res_id", "=", self.id)], order="date, id"
+        )
+        for message in messages:
+            author = message.author_id.user_ids[:1]
+            for tracking in message.sudo().tracking_value_ids._filter_has_field_access(self.env):
+                ftype = tracking.field_id.ttype
+                old = tracking._format_display_value(ftype, new=False)[0]
+                new = tracking._format_display_value(ftype, new=True)[0]
+                entries.append(
+                    {
+                        "date": message.date,
+                        "kind": "tracking",
+                        "title": tracking.field_id.field_description,
+                        "body": f"{old or ''} → {new or ''}",
+                        "user": author,
+                    }
+                )
+            if message.mail_activity_type_id:
+                entries.append(
+                    {
+                        "date": message.date,
+                        "kind": "activity_done",
+                        "title": self.env._(
+                            "Activity done: %(type)s", type=message.mail_activity_type_id.name
+                        ),
+                        "body": message.body,
+                        "user": author,
+                    }
+                )
+        for resp in self.responsibility_ids:
+            entries.append(
+                {
+                    "date": resp.create_date,
+                    "kind": "responsibility_opened",
+                    "title": self.env._("Responsibility opened: %(type)s", type=resp.type_id.name),
+                    "body": self.env._(
+                        "Responsible %(user)s, deadline %(deadline)s",
+                        user=resp.user_id.name,
+                        deadline=tools.format_datetime(self.env, resp.deadline),
+                    ),
+                    "user": resp.create_uid,
+                }
+            )
+            if resp.date_closed:
+                state = dict(resp._fields["state"]._description_selection(self.env))
+                entries.append(
+                    {
+                        "date": resp.date_closed,
+                        "kind": "responsibility_closed",
+                        "title": self.env._(
+                            "Responsibility %(state)s: %(type)s",
+                            state=state[resp.state].lower(),
+                            type=resp.type_id.name,
+                        ),
+                        "body": resp.summary or "",
+                        "user": resp.write_uid,
+                    }
+                )
+        for activity in self.activity_ids:
+            entries.append(
+                {
+                    "date": self._timeline_datetime(activity.date_deadline),
+                    "kind": "activity",
+                    "title": self.env._(
+                        "Activity planned: %(summary)s",
+                        summary=activity.summary or activity.activity_type_id.name,
+                    ),
+                    "body": activity.note or "",
+                    "user": activity.user_id,
+                }
+            )
+        if self.estimated_completion_date:
+            entries.append(
+                {
+                    "date": self.estimated_completion_date,
+                    "kind": "estimate",
+                    "title": self.env._("Estimated completion"),
+                    "body": "",
+                    "user": empty_user,
+                }
+            )
+        entries.sort(key=lambda e: e["date"])
+        return entries
+
+    @api.depends_context("uid", "tz", "lang")
+    def _compute_timeline_html(self):
+        for lead in self:
+            if not lead.id:
+                lead.timeline_html = False
+                continue
+            entries = [
+                dict(entry, date_display=tools.format_datetime(self.env, entry["date"]))
+                for entry in lead._timeline_entries()
+            ]
+            lead.timeline_html = self.env["ir.qweb"]._render(
+                "crm_pipeline.lead_timeline", {"entries": entries}
+            )

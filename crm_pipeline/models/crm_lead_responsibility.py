@@ -1,0 +1,355 @@
+import psycopg2
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+
+OPEN_STATES = ("assigned", "in_progress")
+ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
+
+
+class CrmLeadResponsibility(models.Model):
+    """A step of the chain on one lead: who owes it, by when, and how it ended."""
+
+    _name = "crm.lead.responsibility"
+    _description = "Lead Responsibility"
+    _inherit = ["mail.thread"]
+    _order = "deadline desc, id desc"
+    _rec_names_search = ["lead_id", "type_id"]
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    type_id = fields.Many2one(
+        "crm.responsibility.type",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    type_code = fields.Char(related="type_id.code")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user,
+    )
+    deadline = fields.Datetime(required=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("assigned", "Assigned"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="assigned",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
+    summary = fields.Text(tracking=True)
+    contact_ids = fields.One2many(
+        "crm.lead.responsibility.contact", "responsibility_id", string="Contacts"
+    )
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False)
+    partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    is_last = fields.Boolean(compute="_compute_is_last")
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for rec in self:
+            rec.is_open = rec.state in OPEN_STATES
+
+    def _search_is_open(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on 'Open'."))
+        positive = (operator == "=") == bool(value)
+        return [("state", "in" if positive else "not in", list(OPEN_STATES))]
+
+    @api.depends("type_id.next_type_id")
+    def _compute_is_last(self):
+        for rec in self:
+            rec.is_last = not rec.type_id.next_type_id
+
+    @api.depends("type_id", "lead_id")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = " - ".join(n for n in (rec.type_id.name, rec.lead_id.name) if n)
+
+    def init(self):
+        # At most one open responsibility per lead, even when two transactions race:
+        # a unique partial index, so closed ones do not count.
+        if not tools.index_exists(self.env.cr, ONE_OPEN_INDEX):
+            self.env.cr.execute(
+                tools.SQL(
+                    "CREATE UNIQUE INDEX %s ON %s (lead_id) "
+                    "WHERE state IN ('assigned', 'in_progress')",
+                    tools.SQL.identifier(ONE_OPEN_INDEX),
+                    tools.SQL.identifier(self._table),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        defaults = self.default_get(["lead_id", "state"])
+        vals_list = [dict(defaults, **vals) for vals in vals_list]
+        self.env["crm.lead"].browse(
+            [vals["lead_id"] for vals in vals_list if vals.get("lead_id")]
+        )._check_can_get_responsibilities()
+        self._check_no_open_responsibility(
+            [
+                vals["lead_id"]
+                for vals in vals_list
+                if vals.get("lead_id") and vals.get("state", "assigned") in OPEN_STATES
+            ]
+        )
+        # Turn a lost race on the one-open index into a clear UserError.
+        try:
+            with self.env.cr.savepoint():
+                records = super().create(vals_list)
+        except psycopg2.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != ONE_OPEN_INDEX:
+                raise
+            raise UserError(
+                self.env._(
+                    "This lead already has an open responsibility: another user "
+                    "has just opened one. Reload the lead."
+                )
+            ) from exc
+        records.filtered("is_open")._on_open()
+        return records
+
+    def _check_no_open_responsibility(self, lead_ids):
+        if len(lead_ids) != len(set(lead_ids)):
+            raise UserError(self.env._("A lead can have only one open responsibility."))
+        if not lead_ids:
+            return
+        # sudo: only counts open rows to give a clear message before the database
+        # index refuses them; nothing is read or returned to the user.
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("lead_id", "in", lead_ids), ("state", "in", list(OPEN_STATES))], limit=1)
+        )
+        if existing:
+            raise UserError(
+                self.env._(
+                    "Lead %(lead)s already has an open responsibility (%(type)s): "
+                    "complete it first.",
+                    lead=existing.lead_id.display_name,
+                    type=existing.type_id.name,
+                )
+            )
+
+    def write(self, vals):
+        if vals.get("state") in OPEN_STATES:
+            reopening = self.filtered(lambda r: not r.is_open)
+            if reopening:
+                self._check_no_open_responsibility(reopening.lead_id.ids)
+        res = super().write(vals)
+        if "type_id" in vals:
+            self.filtered("is_open")._sync_lead_stage()
+        if any(f in vals for f in ("user_id", "deadline")):
+            for rec in self.filtered(lambda r: r.is_open and r.activity_id):
+                rec.activity_id.write(rec._activity_values())
+        return res
+
+    # ------------------------------------------------------------------
+    # Opening and closing
+    # ------------------------------------------------------------------
+
+    def _activity_deadline(self):
+        """The deadline as a date in the responsible's time zone."""
+        self.ensure_one()
+        tz_rec = self.with_context(tz=self.user_id.tz or self.env.user.tz or "UTC")
+        return fields.Datetime.context_timestamp(tz_rec, self.deadline).date()
+
+    def _activity_values(self):
+        self.ensure_one()
+        return {
+            "user_id": self.user_id.id,
+            "date_deadline": self._activity_deadline(),
+        }
+
+    def _on_open(self):
+        """Schedule the responsible's activity and move the lead's stage."""
+        for rec in self:
+            activity = rec.lead_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=rec._activity_deadline(),
+                summary=rec.type_id.name,
+                note=rec.type_id.description or "",
+                user_id=rec.user_id.id,
+            )
+            if activity:
+                rec.activity_id = activity[:1]
+            rec.lead_id.message_post(
+                body=self.env._(
+                    "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
+                    type=rec.type_id.name,
+                    user=rec.user_id.name,
+                    deadline=tools.format_datetime(self.env, rec.deadline),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._sync_lead_stage()
+
+    def _sync_lead_stage(self):
+        for rec in self:
+            stage = rec.type_id.stage_id
+            if stage and rec.lead_id.active and rec.lead_id.stage_id != stage:
+                rec.lead_id.stage_id = stage
+
+    def _close(self, state, summary):
+        now = fields.Datetime.now()
+        for rec in self:
+            activity = rec.activity_id
+            rec.write({"state": state, "summary": summary, "date_closed": now})
+            if activity.exists():
+                if state == "done":
+                    activity.action_feedback(feedback=summary)
+                else:
+                    activity.unlink()
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+
+    def _get_gate_message(self):
+        """What keeps this responsibility from completing with 'next'.
+
+        Returns False when nothing does, else a translated message. Other addons add
+        a ``_gate_<type code>`` method returning the same.
+        """
+        self.ensure_one()
+        gate = getattr(self, f"_gate_{self.type_id.code}", None)
+        if gate is None:
+            return False
+        return gate() or False
+
+    def _gate_offer_negotiation(self):
+        self.ensure_one()
+        # sudo: only checks that a quotation linked to this lead was sent or
+        # confirmed, whoever owns it; no order data reaches the user.
+        sent = (
+            self.env["sale.order"]
+            .sudo()
+            .search_count(
+                [("opportunity_id", "=", self.lead_id.id), ("state", "in", ("sent", "sale"))],
+                limit=1,
+            )
+        )
+        if sent:
+            return False
+        return self.env._(
+            "Offer & negotiation cannot move on before a quotation linked to the lead "
+            "is sent to the customer or confirmed."
+        )
+
+    # ------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        """Mark assigned responsibilities as in progress."""
+        todo = self.filtered(lambda r: r.state == "assigned")
+        todo.write({"state": "in_progress"})
+        return True
+
+    def action_open_complete_wizard(self):
+        self.ensure_one()
+        if not self.is_open:
+            raise UserError(self.env._("Only an open responsibility can be completed."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_pipeline.crm_lead_responsibility_complete_wizard_action"
+        )
+        action["context"] = {"default_responsibility_id": self.id}
+        return action
+
+    def get_contracting_warnings(self):
+        """What is missing on the customer before a contract: a list of strings."""
+        self.ensure_one()
+        return self.lead_id.get_contracting_warnings()
+
+    def complete(
+        self, outcome, summary, next_user_id=None, next_deadline=None, lost_reason_id=None
+    ):
+        """Close this responsibility.
+
+        ``outcome='next'`` closes it as done and opens the next type of the chain
+        (or wins the lead on the last type); ``outcome='refused'`` closes it as
+        refused and marks the lead lost with ``lost_reason_id``.
+
+        Returns the id of the responsibility opened next, or True.
+        """
+        if len(self) != 1:
+            raise UserError(self.env._("Complete one responsibility at a time."))
+        if not self.is_open:
+            raise UserError(
+                self.env._("Responsibility %(name)s is already closed.", name=self.display_name)
+            )
+        if outcome not in ("next", "refused"):
+            raise UserError(self.env._("The outcome must be 'next' or 'refused'."))
+        if not summary or not str(summary).strip():
+            raise UserError(self.env._("Write a summary before completing the responsibility."))
+        summary = str(summary).strip()
+        lead = self.lead_id
+        if outcome == "refused":
+            reason = self.env["crm.lost.reason"].browse(lost_reason_id or []).exists()
+            if not reason:
+                raise UserError(self.env._("A refusal needs a lost reason."))
+            self._close("refused", summary)
+            lead.action_set_lost(lost_reason_id=reason.id)
+            lead.message_post(
+                body=self.env._(
+                    "%(type)s refused: %(summary)s", type=self.type_id.name, summary=summary
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return True
+        message = self._get_gate_message()
+        if message:
+            raise UserError(message)
+        next_type = self.type_id.next_type_id
+        if not next_type:
+            self._close("done", summary)
+            lead.action_set_won()
+            lead.message_post(
+                body=self.env._(
+                    "%(type)s completed, the lead is won: %(summary)s",
+                    type=self.type_id.name,
+                    summary=summary,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return True
+        user = self.user_id
+        if next_user_id:
+            user = self.env["res.users"].browse(next_user_id)
+            lead._check_responsible_user(user)
+        if not next_deadline:
+            raise UserError(
+                self.env._(
+                    "Give the deadline of the next responsibility (%(type)s).",
+                    type=next_type.name,
+                )
+            )
+        deadline = fields.Datetime.to_datetime(next_deadline)
+        self._close("done", summary)
+        nxt = self.create(
+            {
+                "lead_id": lead.id,
+                "type_id": next_type.id,
+                "user_id": user.id,
+                "deadline": deadline,
+            }
+        )
+        return nxt.id

@@ -1,0 +1,58 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class PipelineCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, login="pipe_sales_a", groups="sales_team.group_sale_salesman"
+        )
+        cls.salesman_b = new_test_user(
+            cls.env, login="pipe_sales_b", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="pipe_sales_manager", groups="sales_team.group_sale_manager"
+        )
+        cls.t_contact = cls.env.ref("crm_pipeline.responsibility_type_contact_prospect")
+        cls.t_meeting = cls.env.ref("crm_pipeline.responsibility_type_meeting_evaluation")
+        cls.t_offer = cls.env.ref("crm_pipeline.responsibility_type_offer_negotiation")
+        cls.t_contracting = cls.env.ref("crm_pipeline.responsibility_type_contracting")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Pipeline Customer SRL", "is_company": True}
+        )
+        cls.lost_reason = cls.env["crm.lost.reason"].create({"name": "Too expensive"})
+        cls.Responsibility = cls.env["crm.lead.responsibility"]
+
+    @classmethod
+    def _lead(cls, name="Pipeline lead", **vals):
+        return cls.env["crm.lead"].create(
+            dict(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": cls.customer.id,
+                    "user_id": False,
+                },
+                **vals,
+            )
+        )
+
+    @staticmethod
+    def _in(days=1):
+        return fields.Datetime.to_string(
+            fields.Datetime.now().replace(microsecond=0) + timedelta(days=days)
+        )
+
+    def _flush_tracking(self):
+        """Run what a commit runs: tracking values are written then, and records
+        created in the same transaction are only tracked after it."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _activate(self, leads, user=None, **kw):
+        leads.activate((user or self.salesman).id, self._in(1), **kw)
+        return leads.responsibility_ids.filtered("is_open")

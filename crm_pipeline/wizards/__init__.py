@@ -1,0 +1,2 @@
+from . import crm_lead_activate_wizard
+from . import crm_lead_responsibility_complete_wizard

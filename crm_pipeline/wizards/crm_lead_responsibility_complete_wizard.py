@@ -1,0 +1,75 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
+    _name = "crm.lead.responsibility.complete.wizard"
+    _description = "Complete a Responsibility"
+
+    responsibility_id = fields.Many2one(
+        "crm.lead.responsibility", required=True, ondelete="cascade"
+    )
+    lead_id = fields.Many2one(related="responsibility_id.lead_id")
+    type_id = fields.Many2one(related="responsibility_id.type_id")
+    next_type_id = fields.Many2one(related="responsibility_id.type_id.next_type_id")
+    is_last = fields.Boolean(related="responsibility_id.is_last")
+    outcome = fields.Selection(
+        [("next", "Open the next step"), ("refused", "Refusal")],
+        required=True,
+        default="next",
+    )
+    summary = fields.Text(required=True)
+    next_user_id = fields.Many2one(
+        "res.users",
+        string="Next Responsible",
+        domain="[('share', '=', False)]",
+        compute="_compute_next_user_id",
+        store=True,
+        readonly=False,
+    )
+    next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True, readonly=False)
+    lost_reason_id = fields.Many2one("crm.lost.reason")
+    gate_message = fields.Text(compute="_compute_gate_message")
+    contracting_warnings = fields.Text(compute="_compute_contracting_warnings")
+
+    @api.depends("responsibility_id")
+    def _compute_next_user_id(self):
+        for wiz in self:
+            wiz.next_user_id = wiz.responsibility_id.user_id
+
+    @api.depends("responsibility_id")
+    def _compute_next_deadline(self):
+        now = fields.Datetime.now()
+        for wiz in self:
+            nxt = wiz.responsibility_id.type_id.next_type_id
+            wiz.next_deadline = now + timedelta(days=nxt.duration_days) if nxt else False
+
+    @api.depends("responsibility_id", "outcome")
+    def _compute_gate_message(self):
+        for wiz in self:
+            wiz.gate_message = (
+                wiz.responsibility_id._get_gate_message()
+                if wiz.responsibility_id and wiz.outcome == "next"
+                else False
+            )
+
+    @api.depends("responsibility_id")
+    def _compute_contracting_warnings(self):
+        for wiz in self:
+            resp = wiz.responsibility_id
+            if resp and resp.type_id.code == "contracting":
+                wiz.contracting_warnings = "\n".join(resp.get_contracting_warnings()) or False
+            else:
+                wiz.contracting_warnings = False
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.responsibility_id.complete(
+            self.outcome,
+            self.summary,
+            next_user_id=self.next_user_id.id if self.outcome == "next" else None,
+            next_deadline=self.next_deadline if self.outcome == "next" else None,
+            lost_reason_id=self.lost_reason_id.id if self.outcome == "refused" else None,
+        )
+        return {"type": "ir.actions.act_window_close"}

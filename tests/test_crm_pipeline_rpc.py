@@ -1,0 +1,169 @@
+"""crm_pipeline over XML-RPC: the calls documented in crm_pipeline/readme/USAGE.md."""
+
+import datetime
+import xmlrpc.client
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pipeline")
+
+
+def _xmlid(client, xmlid):
+    module, name = xmlid.split(".")
+    res = client.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", module), ("name", "=", name)],
+        fields=["res_id"],
+    )
+    return res[0]["res_id"]
+
+
+def _in(days):
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.fixture
+def lead_id(admin):
+    return admin.call(
+        "crm.lead", "create", {"name": "RPC lead", "type": "opportunity", "user_id": False}
+    )
+
+
+def test_activate_and_complete_to_won(admin, salesman, lead_id):
+    call = salesman.call
+    # every new lead starts inactive
+    lead = admin.call("crm.lead", "read", [lead_id], ["activation_state"])[0]
+    assert lead["activation_state"] == "inactive"
+
+    # activate: responsible, first contact (UTC), priority
+    assert call("crm.lead", "activate", [lead_id], salesman.uid, _in(1), priority="2") is True
+    lead = call(
+        "crm.lead",
+        "read",
+        [lead_id],
+        ["activation_state", "user_id", "priority", "open_responsibility_id"],
+    )[0]
+    assert lead["activation_state"] == "active"
+    assert lead["user_id"][0] == salesman.uid
+    assert lead["priority"] == "2"
+    resp_id = lead["open_responsibility_id"][0]
+    resp = call("crm.lead.responsibility", "read", [resp_id], ["type_code", "state"])[0]
+    assert (resp["type_code"], resp["state"]) == ("contact_prospect", "assigned")
+
+    # activating again is refused
+    with pytest.raises(xmlrpc.client.Fault, match="already active"):
+        call("crm.lead", "activate", [lead_id], salesman.uid, _in(1))
+
+    # complete with "next": the next responsibility opens (same responsible)
+    meeting_id = call(
+        "crm.lead.responsibility",
+        "complete",
+        [resp_id],
+        "next",
+        "Called, meeting agreed",
+        next_deadline=_in(3),
+    )
+    offer_id = call(
+        "crm.lead.responsibility",
+        "complete",
+        [meeting_id],
+        "next",
+        "Evaluated",
+        next_deadline=_in(5),
+    )
+    # Offer & negotiation is gated on a sent or confirmed quotation
+    with pytest.raises(xmlrpc.client.Fault, match="quotation"):
+        call(
+            "crm.lead.responsibility", "complete", [offer_id], "next", "Sent", next_deadline=_in(6)
+        )
+    partner_id = admin.call("res.partner", "create", {"name": "RPC customer"})
+    order_id = admin.call(
+        "sale.order", "create", {"partner_id": partner_id, "opportunity_id": lead_id}
+    )
+    admin.call("sale.order", "write", [order_id], {"state": "sent"})
+    contracting_id = call(
+        "crm.lead.responsibility",
+        "complete",
+        [offer_id],
+        "next",
+        "Accepted",
+        next_deadline=_in(7),
+    )
+    warnings = call("crm.lead.responsibility", "get_contracting_warnings", [contracting_id])
+    assert isinstance(warnings, list) and warnings
+    assert call("crm.lead.responsibility", "complete", [contracting_id], "next", "Signed") is True
+    lead = call("crm.lead", "read", [lead_id], ["probability", "stage_id"])[0]
+    assert lead["probability"] == 100
+    states = call(
+        "crm.lead.responsibility",
+        "search_read",
+        [("lead_id", "=", lead_id)],
+        fields=["state"],
+    )
+    assert {s["state"] for s in states} == {"done"}
+
+
+def test_refusal_marks_the_lead_lost(admin, salesman, lead_id):
+    call = salesman.call
+    call("crm.lead", "activate", [lead_id], salesman.uid, _in(1))
+    resp_id = call("crm.lead", "read", [lead_id], ["open_responsibility_id"])[0][
+        "open_responsibility_id"
+    ][0]
+    with pytest.raises(xmlrpc.client.Fault, match="lost reason"):
+        call("crm.lead.responsibility", "complete", [resp_id], "refused", "No budget")
+    reason_id = admin.call("crm.lost.reason", "create", {"name": "No budget (RPC)"})
+    call(
+        "crm.lead.responsibility",
+        "complete",
+        [resp_id],
+        "refused",
+        "No budget",
+        lost_reason_id=reason_id,
+    )
+    lead = call(
+        "crm.lead",
+        "read",
+        [lead_id],
+        ["active", "lost_reason_id"],
+        context={"active_test": False},
+    )[0]
+    assert lead["active"] is False
+    assert lead["lost_reason_id"][0] == reason_id
+
+
+def test_bad_activation_input(admin, salesman, lead_id):
+    portal_group = _xmlid(admin, "base.group_portal")
+    portal_id = admin.call(
+        "res.users",
+        "create",
+        {
+            "name": "RPC portal",
+            "login": f"rpc_portal_{lead_id}",
+            "groups_id": [(6, 0, [portal_group])],
+        },
+    )
+    with pytest.raises(xmlrpc.client.Fault, match="active internal user"):
+        salesman.call("crm.lead", "activate", [lead_id], portal_id, _in(1))
+    with pytest.raises(xmlrpc.client.Fault, match="first contact"):
+        salesman.call("crm.lead", "activate", [lead_id], salesman.uid, False)
+    lead = admin.call("crm.lead", "read", [lead_id], ["activation_state", "responsibility_ids"])[0]
+    assert lead["activation_state"] == "inactive"
+    assert lead["responsibility_ids"] == []
+
+
+def test_salesman_cannot_read_another_salesman_lead(admin, salesman, salesman_b, lead_id):
+    admin.call("crm.lead", "activate", [lead_id], salesman_b.uid, _in(1))
+    resp_id = admin.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])[0][
+        "open_responsibility_id"
+    ][0]
+    # B reads both
+    assert salesman_b.call("crm.lead", "read", [lead_id], ["name"])
+    assert salesman_b.call("crm.lead.responsibility", "read", [resp_id], ["state"])
+    # A reads neither
+    with pytest.raises(xmlrpc.client.Fault, match="AccessError|access"):
+        salesman.call("crm.lead", "read", [lead_id], ["name"])
+    with pytest.raises(xmlrpc.client.Fault, match="AccessError|access"):
+        salesman.call("crm.lead.responsibility", "read", [resp_id], ["state"])
+    assert salesman.call("crm.lead.responsibility", "search", [("id", "=", resp_id)]) == []
