@@ -145,9 +145,7 @@ def run(env, Command, n_items, n_components):
     )
     assert len(plain.order_line) == len(generated.order_line)
     assert plain.amount_untaxed == generated.amount_untaxed
-    print(
-        f"ratio generated / plain: {generated_time / plain_time:.2f} (goal <= 1.3)", flush=True
-    )
+    print(f"ratio generated / plain: {generated_time / plain_time:.2f} (goal <= 1.3)", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
         "views/crm_evaluation_sheet_views.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_responsibility_views.xml",
         "report/sale_order_report.xml",
     ],
     "demo": [

@@ -4,3 +4,4 @@ from . import crm_evaluation_sheet
 from . import crm_evaluation_sheet_line
 from . import sale_order
 from . import crm_lead
+from . import crm_lead_responsibility

@@ -60,9 +60,7 @@ class CrmEvaluationSheet(models.Model):
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id", store=True, precompute=True
     )
-    line_ids = fields.One2many(
-        "crm.evaluation.sheet.line", "sheet_id", string="Items", copy=True
-    )
+    line_ids = fields.One2many("crm.evaluation.sheet.line", "sheet_id", string="Items", copy=True)
     amount_total = fields.Monetary(
         string="Estimated Total",
         compute="_compute_amount_total",

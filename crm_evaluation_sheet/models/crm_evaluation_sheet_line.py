@@ -25,7 +25,6 @@ class CrmEvaluationSheetLine(models.Model):
     currency_id = fields.Many2one(related="sheet_id.currency_id")
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         index=True,
         check_company=True,

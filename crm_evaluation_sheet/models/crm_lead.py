@@ -35,4 +35,7 @@ class CrmLead(models.Model):
         if len(self.evaluation_sheet_ids) == 1:
             action["views"] = [(False, "form")]
             action["res_id"] = self.evaluation_sheet_ids.id
+        elif not self.evaluation_sheet_ids:
+            # nothing to list yet: open a new sheet for the lead
+            action["views"] = [(False, "form")]
         return action

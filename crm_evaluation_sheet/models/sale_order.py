@@ -14,7 +14,6 @@ class SaleOrder(models.Model):
     )
     revision_of_id = fields.Many2one(
         "sale.order",
-        string="Revision Of",
         index="btree_not_null",
         readonly=True,
         copy=False,

@@ -4,3 +4,4 @@ from . import test_sheet
 from . import test_quotation
 from . import test_access
 from . import test_tour
+from . import test_gate

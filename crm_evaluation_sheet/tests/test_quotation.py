@@ -133,7 +133,9 @@ class TestQuotationGeneration(EvaluationSheetCase):
         self.assertEqual(rev1.name, f"{original.name}-R1")
         self.assertEqual(rev1.state, "draft")
         self.assertEqual(original.state, "cancel")
-        self.assertEqual(original.order_line.mapped(lambda s: (s.name, s.product_uom_qty)), original_lines)
+        self.assertEqual(
+            original.order_line.mapped(lambda s: (s.name, s.product_uom_qty)), original_lines
+        )
         self.assertEqual(rev1.revision_of_id, original)
         self.assertEqual(original.revision_ids, rev1)
         self.assertEqual(rev1.revision_root_id, original)
@@ -181,9 +183,11 @@ class TestQuotationGeneration(EvaluationSheetCase):
         sheet.action_finalize()
         order = self._generate(sheet)
         revision = self.env["sale.order"].browse(order.action_revise()["res_id"])
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "sale.action_report_saleorder", revision.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale.action_report_saleorder", revision.ids)[0]
+            .decode()
+        )
         self.assertIn("Test Floor × 1 Units", html)
         self.assertIn("Test Survey × 1 Units", html)
         self.assertEqual(html.count('name="td_section_subtotal"'), 2)

@@ -62,14 +62,15 @@ registry.category("web_tour.tours").add("crm_evaluation_sheet_tour", {
         {
             content: "The item is a chapter of the quotation",
             trigger:
-                "div[name='order_line'] tr.o_is_line_section input:value('Tour Kit × 2 Units')",
+                "div[name='order_line'] tr.o_is_line_section textarea:value('Tour Kit × 2 Units')",
         },
         {
             content: "holding the recipe's component",
             trigger: "div[name='order_line'] tr.o_data_row:contains('Tour Component')",
         },
         {
-            trigger: ".o_breadcrumb:contains('Quotation')",
+            content: "reached from the sheet",
+            trigger: ".o_breadcrumb:contains('EVS/')",
         },
     ],
 });
