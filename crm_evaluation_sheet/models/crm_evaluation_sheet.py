@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from .sale_order import lock_rows
+
 
 class CrmEvaluationSheet(models.Model):
     """Products and services a prospect needs, by quantity, at the
@@ -189,6 +191,14 @@ class CrmEvaluationSheet(models.Model):
         sheet already has an open quotation, the new one is its next revision
         and the previous one is cancelled. Returns an action on the order."""
         self.ensure_one()
+        # one generation per sheet at a time (two would both make an original)
+        lock_rows(
+            self,
+            self.env._(
+                "A quotation is being generated from %(name)s right now: reload the sheet.",
+                name=self.name,
+            ),
+        )
         if self.state != "finalized":
             raise UserError(
                 self.env._(
@@ -210,6 +220,7 @@ class CrmEvaluationSheet(models.Model):
                     name=self.name,
                 )
             )
+        previous._lock_for_revision()
         vals = self._prepare_quotation_vals()
         if previous:
             vals.update(previous._prepare_revision_vals())

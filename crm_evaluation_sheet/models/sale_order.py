@@ -1,5 +1,27 @@
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+def lock_rows(records, message):
+    """Lock the rows of ``records`` for this transaction, or raise a
+    ``UserError`` with ``message`` when another transaction holds them."""
+    if not records:
+        return
+    try:
+        with records.env.cr.savepoint(flush=False):
+            records.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    SQL.identifier(records._table),
+                    tuple(records.ids),
+                ),
+                log_exceptions=False,
+            )
+    except psycopg2.errors.LockNotAvailable as exc:
+        raise UserError(message) from exc
 
 
 class SaleOrder(models.Model):
@@ -9,6 +31,7 @@ class SaleOrder(models.Model):
         "crm.evaluation.sheet",
         index="btree_not_null",
         readonly=True,
+        copy=False,
         check_company=True,
         help="Evaluation sheet this quotation was generated from.",
     )
@@ -38,11 +61,19 @@ class SaleOrder(models.Model):
     )
     revision_count = fields.Integer(compute="_compute_revision_history_ids")
 
+    _sql_constraints = [
+        (
+            "revision_number_unique",
+            "unique(revision_root_id, revision_number)",
+            "This revision of the quotation already exists.",
+        ),
+    ]
+
     @api.depends("revision_root_id", "revision_ids")
     def _compute_revision_history_ids(self):
         roots = self.mapped(lambda o: o.revision_root_id or o)
         chains = self.search_fetch(
-            [("revision_root_id", "in", [r.id for r in roots if r.id])],
+            [("revision_root_id", "in", [r.id for r in roots if isinstance(r.id, int)])],
             ["revision_root_id", "revision_number"],
         )
         for order in self:
@@ -67,6 +98,7 @@ class SaleOrder(models.Model):
             "revision_of_id": self.id,
             "revision_root_id": root.id,
             "revision_number": number,
+            "evaluation_sheet_id": self.evaluation_sheet_id.id,
         }
 
     def action_revise(self):
@@ -74,6 +106,7 @@ class SaleOrder(models.Model):
         original with a ``-R<n>`` suffix; this one is cancelled. Returns an
         action on the new revision."""
         revisions = self.browse()
+        self._lock_for_revision()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -94,6 +127,16 @@ class SaleOrder(models.Model):
             )
             revisions |= revision
         return revisions._get_records_action(name=self.env._("Revised Quotations"))
+
+    def _lock_for_revision(self):
+        """Only one transaction revises a quotation at a time."""
+        lock_rows(
+            self,
+            self.env._(
+                "%(names)s is being revised by someone else right now: reload it.",
+                names=", ".join(self.mapped("name")),
+            ),
+        )
 
     def action_view_revisions(self):
         self.ensure_one()

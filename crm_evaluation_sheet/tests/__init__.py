@@ -5,3 +5,4 @@ from . import test_quotation
 from . import test_access
 from . import test_tour
 from . import test_gate
+from . import test_concurrency

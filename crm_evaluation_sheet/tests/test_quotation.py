@@ -145,6 +145,11 @@ class TestQuotationGeneration(EvaluationSheetCase):
         self.assertEqual(len(rev1.order_line), len(original.order_line))
         with self.assertRaisesMsg(UserError, "Only a quotation can be revised"):
             original.action_revise()
+        # a plain duplicate is not a revision and does not belong to the sheet
+        duplicate = rev1.copy()
+        self.assertFalse(duplicate.evaluation_sheet_id or duplicate.revision_of_id)
+        self.assertNotIn(duplicate, sheet.sale_order_ids)
+        duplicate.unlink()
 
         # the sheet changes; generating again makes the next revision
         sheet.action_start()
