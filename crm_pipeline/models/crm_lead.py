@@ -60,7 +60,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("active") is False:
+        if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
             self.responsibility_ids.filtered("is_open")._close(
                 "cancelled", self.env._("Cancelled: the lead was marked lost.")
@@ -195,6 +195,13 @@ class CrmLead(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def action_open_complete_wizard(self):
+        """Open the Complete wizard on the lead's open responsibility."""
+        self.ensure_one()
+        if not self.open_responsibility_id:
+            raise UserError(self.env._("This lead has no open responsibility."))
+        return self.open_responsibility_id.action_open_complete_wizard()
 
     def action_open_activate_wizard(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

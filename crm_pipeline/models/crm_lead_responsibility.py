@@ -56,7 +56,8 @@ class CrmLeadResponsibility(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    # not stored: a stored copy would add a query to every company change of a lead
+    company_id = fields.Many2one(related="lead_id.company_id")
     is_last = fields.Boolean(compute="_compute_is_last")
 
     @api.depends("state")
@@ -161,6 +162,11 @@ class CrmLeadResponsibility(models.Model):
             for rec in self.filtered(lambda r: r.is_open and r.activity_id):
                 rec.activity_id.write(rec._activity_values())
         return res
+
+    def unlink(self):
+        # the responsible no longer owes anything on the lead
+        self.filtered("is_open").activity_id.unlink()
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # Opening and closing

@@ -12,7 +12,7 @@ class CrmLeadResponsibilityContact(models.Model):
         "crm.lead.responsibility", required=True, ondelete="cascade", index=True
     )
     lead_id = fields.Many2one(related="responsibility_id.lead_id", store=True, index=True)
-    company_id = fields.Many2one(related="responsibility_id.company_id", store=True)
+    company_id = fields.Many2one(related="responsibility_id.company_id")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     channel = fields.Selection(
         [

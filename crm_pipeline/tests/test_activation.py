@@ -132,7 +132,15 @@ class TestActivation(PipelineCase):
             lambda t: t.field_id.name == "interest_status"
         )
         self.assertEqual(len(trackings), 1)
-        self.assertEqual(self.env["crm.lead"].search([("interest_status", "=", "high")]), lead)
+        paused = self._lead("Paused", interest_status="pause")
+        both = lead | paused
+        Lead = self.env["crm.lead"]
+        self.assertEqual(
+            Lead.search([("interest_status", "=", "high"), ("id", "in", both.ids)]), lead
+        )
+        self.assertEqual(
+            Lead.search([("interest_status", "=", "pause"), ("id", "in", both.ids)]), paused
+        )
 
     def test_wizard_form_for_several_leads(self):
         leads = self._lead("W1") | self._lead("W2")

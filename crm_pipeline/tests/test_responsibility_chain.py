@@ -191,6 +191,17 @@ class TestResponsibilityChain(PipelineCase):
         self.assertEqual(resp.state, "cancelled")
         self.assertFalse(lead.open_responsibility_id)
 
+    def test_lead_complete_button_and_unlink(self):
+        lead = self._lead()
+        with self.assertRaises(UserError):
+            lead.action_open_complete_wizard()
+        resp = self._activate(lead)
+        action = lead.action_open_complete_wizard()
+        self.assertEqual(action["context"]["default_responsibility_id"], resp.id)
+        activity = resp.activity_id
+        resp.unlink()
+        self.assertFalse(activity.exists())
+
     def test_start_and_reassign(self):
         resp = self._activate(self._lead())
         resp.action_start()

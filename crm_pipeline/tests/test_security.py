@@ -50,3 +50,9 @@ class TestResponsibilityTypeSecurity(TransactionCase):
         menu = self.env.ref("crm_pipeline.crm_responsibility_type_menu")
         self.assertTrue(menu_reachable(menu, self.manager))
         self.assertFalse(menu_reachable(menu, self.salesman))
+
+    def test_responsibilities_menu_for_salespeople(self):
+        menu = self.env.ref("crm_pipeline.crm_lead_responsibility_menu")
+        self.assertTrue(menu_reachable(menu, self.salesman))
+        employee = new_test_user(self.env, login="pipe_employee_menu", groups="base.group_user")
+        self.assertFalse(menu_reachable(menu, employee))

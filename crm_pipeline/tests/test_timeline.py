@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -64,7 +66,7 @@ class TestTimeline(PipelineCase):
         self.assertTrue(any(e["title"] == "Interest" for e in tracked))
         # the rendered timeline keeps the same order
         html = str(lead.timeline_html)
-        positions = [html.find(str(e["title"])) for e in entries[:3]]
+        positions = [html.find(str(escape(e["title"]))) for e in entries[:3]]
         self.assertTrue(all(p >= 0 for p in positions))
         self.assertEqual(positions[0], html.find("Responsibility opened: Contact prospect"))
         self.assertLess(positions[0], positions[1])
