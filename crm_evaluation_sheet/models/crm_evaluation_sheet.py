@@ -1,20 +1,28 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
+
+from .sale_order import lock_rows
 
 
 class CrmEvaluationSheet(models.Model):
     """Products and services a prospect needs, by quantity, at the
-    "Meeting & evaluation" step."""
+    "Meeting & evaluation" step. A finalized sheet generates a quotation with
+    one chapter (section) per item."""
 
     _name = "crm.evaluation.sheet"
     _description = "Evaluation Sheet"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(
         required=True, copy=False, readonly=True, default=lambda self: self.env._("New")
     )
-    lead_id = fields.Many2one("crm.lead", index=True, tracking=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
+    lead_id = fields.Many2one("crm.lead", index=True, tracking=True, check_company=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, tracking=True, check_company=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -39,6 +47,62 @@ class CrmEvaluationSheet(models.Model):
         copy=False,
     )
     notes = fields.Html()
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        compute="_compute_pricelist_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        help="Prices of the items; taken from the customer. The generated quotation "
+        "uses the same pricelist.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", store=True, precompute=True
+    )
+    line_ids = fields.One2many("crm.evaluation.sheet.line", "sheet_id", string="Items", copy=True)
+    amount_total = fields.Monetary(
+        string="Estimated Total",
+        compute="_compute_amount_total",
+        store=True,
+        tracking=True,
+        help="Sum of the items at the pricelist's prices, taxes excluded.",
+    )
+    sale_order_ids = fields.One2many(
+        "sale.order",
+        "evaluation_sheet_id",
+        string="Quotations",
+        help="Every quotation generated from this sheet, all revisions included.",
+    )
+    sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_pricelist_id(self):
+        for sheet in self:
+            if sheet.state not in ("draft", "in_progress") and sheet.pricelist_id:
+                continue
+            sheet.pricelist_id = (
+                sheet.partner_id.with_company(sheet.company_id).property_product_pricelist
+                if sheet.partner_id
+                else False
+            )
+
+    @api.depends("pricelist_id", "company_id")
+    def _compute_currency_id(self):
+        for sheet in self:
+            sheet.currency_id = sheet.pricelist_id.currency_id or sheet.company_id.currency_id
+
+    @api.depends("line_ids.price_subtotal")
+    def _compute_amount_total(self):
+        for sheet in self:
+            sheet.amount_total = sum(sheet.line_ids.mapped("price_subtotal"))
+
+    @api.depends("sale_order_ids")
+    def _compute_sale_order_count(self):
+        for sheet in self:
+            sheet.sale_order_count = len(sheet.sale_order_ids)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -51,3 +115,219 @@ class CrmEvaluationSheet(models.Model):
                 lead = self.env["crm.lead"].browse(vals["lead_id"])
                 vals["partner_id"] = lead.partner_id.id
         return super().create(vals_list)
+
+    @api.onchange("lead_id")
+    def _onchange_lead_id(self):
+        if self.lead_id.partner_id and not self.partner_id:
+            self.partner_id = self.lead_id.partner_id
+
+    # ------------------------------------------------------------------
+    # State changes (public API)
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        """Start (or reopen) the sheet: draft, finalized or cancelled ->
+        in progress."""
+        for sheet in self:
+            if sheet.state == "in_progress":
+                raise UserError(
+                    self.env._("Evaluation sheet %(name)s is already in progress.", name=sheet.name)
+                )
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_finalize(self):
+        """Finalize the sheet; it must have items, all with a quantity."""
+        for sheet in self:
+            if sheet.state not in ("draft", "in_progress"):
+                raise UserError(
+                    self.env._(
+                        "Only a draft or in-progress evaluation sheet can be finalized "
+                        "(%(name)s is %(state)s).",
+                        name=sheet.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            sheet.state
+                        ],
+                    )
+                )
+            if not sheet.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Evaluation sheet %(name)s has no item: add the products and "
+                        "services the customer needs before finalizing it.",
+                        name=sheet.name,
+                    )
+                )
+            zero = sheet.line_ids.filtered(
+                lambda line: float_is_zero(
+                    line.product_uom_qty, precision_rounding=line.product_uom_id.rounding
+                )
+            )
+            if zero:
+                raise UserError(
+                    self.env._(
+                        "Evaluation sheet %(name)s has items without a quantity: %(items)s.",
+                        name=sheet.name,
+                        items=", ".join(zero.product_id.mapped("display_name")),
+                    )
+                )
+        self.write({"state": "finalized"})
+        return True
+
+    def action_cancel(self):
+        """Cancel the sheet (its quotations are left as they are)."""
+        if any(sheet.state == "cancelled" for sheet in self):
+            raise UserError(self.env._("This evaluation sheet is already cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    # ------------------------------------------------------------------
+    # Quotation generation (public API)
+    # ------------------------------------------------------------------
+
+    def action_generate_quotation(self):
+        """Create the quotation of the finalized sheet: one section per item,
+        holding the item's recipe components (or the item itself). When the
+        sheet already has an open quotation, the new one is its next revision
+        and the previous one is cancelled. Returns an action on the order."""
+        self.ensure_one()
+        # one generation per sheet at a time (two would both make an original)
+        lock_rows(
+            self,
+            self.env._(
+                "A quotation is being generated from %(name)s right now: reload the sheet.",
+                name=self.name,
+            ),
+        )
+        if self.state != "finalized":
+            raise UserError(
+                self.env._(
+                    "Finalize evaluation sheet %(name)s before generating its quotation.",
+                    name=self.name,
+                )
+            )
+        if not self.partner_id:
+            raise UserError(
+                self.env._("Evaluation sheet %(name)s has no customer.", name=self.name)
+            )
+        previous = self._get_open_quotation()
+        if previous and previous.state not in ("draft", "sent"):
+            raise UserError(
+                self.env._(
+                    "Quotation %(order)s of evaluation sheet %(name)s is already "
+                    "confirmed: a new quotation cannot replace it.",
+                    order=previous.name,
+                    name=self.name,
+                )
+            )
+        previous._lock_for_revision()
+        vals = self._prepare_quotation_vals()
+        if previous:
+            vals.update(previous._prepare_revision_vals())
+        order = self.env["sale.order"].create(vals)
+        if previous:
+            previous._action_cancel()
+            previous.message_post(
+                body=self.env._(
+                    "Replaced by revision %(order)s generated from %(sheet)s.",
+                    order=order._get_html_link(),
+                    sheet=self._get_html_link(),
+                )
+            )
+        order.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": order, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return order._get_records_action(name=self.env._("Quotation"))
+
+    def _get_open_quotation(self):
+        """The latest quotation of the sheet that is not cancelled."""
+        self.ensure_one()
+        orders = self.sale_order_ids.filtered(lambda o: o.state != "cancel")
+        return orders.sorted(lambda o: (o.revision_number, o.id))[-1:]
+
+    def _prepare_quotation_vals(self):
+        self.ensure_one()
+        vals = {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "user_id": self.user_id.id,
+            "origin": self.name,
+            "evaluation_sheet_id": self.id,
+            "order_line": [Command.create(v) for v in self._prepare_quotation_line_vals()],
+        }
+        if self.pricelist_id:
+            vals["pricelist_id"] = self.pricelist_id.id
+        if self.lead_id:
+            vals["opportunity_id"] = self.lead_id.id
+            if self.lead_id.team_id:
+                vals["team_id"] = self.lead_id.team_id.id
+        return vals
+
+    def _prepare_quotation_line_vals(self):
+        """Values of every quotation line, in sheet order, without a query per
+        line: products, templates, recipes and units are read in batch."""
+        self.ensure_one()
+        lines = self.line_ids.filtered("product_id")
+        # batch-read everything the loop touches
+        templates = lines.product_id.product_tmpl_id
+        recipes = templates.recipe_line_ids
+        (lines.product_id | recipes.product_id).mapped("uom_id.rounding")
+        templates.mapped("uom_id.factor")
+        recipes.mapped("uom_id.factor")
+        lines.mapped("product_uom_id.factor")
+        archived = recipes.filtered(lambda r: not r.product_id.active)
+        if archived:
+            raise UserError(
+                self.env._(
+                    "The recipes of %(items)s use archived components (%(components)s): "
+                    "review the recipes before generating the quotation.",
+                    items=", ".join(archived.product_tmpl_id.mapped("display_name")),
+                    components=", ".join(archived.product_id.mapped("display_name")),
+                )
+            )
+        vals_list = []
+        sequence = 0
+        for line in lines:
+            sequence += 1
+            vals_list.append(
+                {
+                    "display_type": "line_section",
+                    "name": line._get_section_name(),
+                    "sequence": sequence,
+                }
+            )
+            template = line.product_id.product_tmpl_id
+            if template.recipe_line_ids:
+                parent_qty = line.product_uom_id._compute_quantity(
+                    line.product_uom_qty, template.uom_id, round=False
+                )
+                for recipe_line in template.recipe_line_ids:
+                    sequence += 1
+                    vals_list.append(
+                        {
+                            "product_id": recipe_line.product_id.id,
+                            "product_uom_qty": recipe_line._component_qty(parent_qty),
+                            "product_uom": recipe_line.product_id.uom_id.id,
+                            "sequence": sequence,
+                        }
+                    )
+            else:
+                sequence += 1
+                vals_list.append(
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line.product_uom_qty,
+                        "product_uom": line.product_uom_id.id,
+                        "sequence": sequence,
+                    }
+                )
+        return vals_list
+
+    def action_view_quotations(self):
+        """Every quotation generated from the sheet, revisions included."""
+        self.ensure_one()
+        return self.sale_order_ids._get_records_action(
+            name=self.env._("Quotations"), context={"create": False}
+        )

@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    evaluation_sheet_ids = fields.One2many(
+        "crm.evaluation.sheet", "lead_id", string="Evaluation Sheets"
+    )
+    evaluation_sheet_count = fields.Integer(compute="_compute_evaluation_sheet_count")
+    has_finalized_evaluation_sheet = fields.Boolean(
+        compute="_compute_evaluation_sheet_count",
+        help="The lead has at least one finalized evaluation sheet.",
+    )
+
+    @api.depends("evaluation_sheet_ids.state")
+    def _compute_evaluation_sheet_count(self):
+        for lead in self:
+            lead.evaluation_sheet_count = len(lead.evaluation_sheet_ids)
+            lead.has_finalized_evaluation_sheet = any(
+                sheet.state == "finalized" for sheet in lead.evaluation_sheet_ids
+            )
+
+    def action_view_evaluation_sheets(self):
+        """The lead's evaluation sheets; a new one gets the lead and its customer."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_evaluation_sheet.crm_evaluation_sheet_action"
+        )
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {
+            "default_lead_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        if len(self.evaluation_sheet_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.evaluation_sheet_ids.id
+        elif not self.evaluation_sheet_ids:
+            # nothing to list yet: open a new sheet for the lead
+            action["views"] = [(False, "form")]
+        return action

@@ -1,0 +1,30 @@
+from odoo import models
+
+
+class CrmLeadResponsibility(models.Model):
+    _inherit = "crm.lead.responsibility"
+
+    def _gate_meeting_evaluation(self):
+        """Meeting & evaluation completes with 'next' only once the lead has a
+        finalized evaluation sheet."""
+        self.ensure_one()
+        # sudo: only checks that a finalized sheet of this lead exists, whoever
+        # owns it; nothing of the sheet reaches the user.
+        finalized = (
+            self.env["crm.evaluation.sheet"]
+            .sudo()
+            .search_count([("lead_id", "=", self.lead_id.id), ("state", "=", "finalized")], limit=1)
+        )
+        if finalized:
+            return False
+        return self.env._(
+            "Meeting & evaluation cannot move on before lead %(lead)s has a finalized "
+            "evaluation sheet: fill one in and finalize it.",
+            lead=self.lead_id.display_name,
+        )
+
+    def action_open_evaluation_sheets(self):
+        """The evaluation sheets of the responsibility's lead (a new one when
+        there is none yet)."""
+        self.ensure_one()
+        return self.lead_id.action_view_evaluation_sheets()

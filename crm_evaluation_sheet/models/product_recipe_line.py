@@ -1,0 +1,116 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProductRecipeLine(models.Model):
+    """One component of a product's recipe: ``quantity`` of ``product_id``
+    (expressed in ``uom_id``) per one unit of the parent product."""
+
+    _name = "product.recipe.line"
+    _description = "Product Recipe Line"
+    _order = "product_tmpl_id, sequence, id"
+
+    product_tmpl_id = fields.Many2one(
+        "product.template",
+        string="Parent Product",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Component",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        # archived components stay visible on the recipe (flagged)
+        context={"active_test": False},
+    )
+    quantity = fields.Float(
+        required=True,
+        default=1.0,
+        digits="Product Unit of Measure",
+        help="Quantity of the component for one unit of the parent product.",
+    )
+    uom_id = fields.Many2one(
+        "uom.uom",
+        string="Unit of Measure",
+        compute="_compute_uom_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    note = fields.Char()
+    component_active = fields.Boolean(
+        related="product_id.active",
+        string="Component Active",
+        help="Unchecked when the component is archived: the recipe needs a review.",
+    )
+    company_id = fields.Many2one(related="product_tmpl_id.company_id", store=True, index=True)
+
+    _sql_constraints = [
+        (
+            "quantity_positive",
+            "CHECK(quantity > 0)",
+            "The quantity of a recipe component must be positive.",
+        ),
+    ]
+
+    @api.depends("product_id")
+    def _compute_uom_id(self):
+        for line in self:
+            if not line.uom_id or line.uom_id.category_id != line.product_id.uom_id.category_id:
+                line.uom_id = line.product_id.uom_id
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The quantity of %(component)s in the recipe of %(product)s "
+                        "must be positive.",
+                        component=line.product_id.display_name,
+                        product=line.product_tmpl_id.display_name,
+                    )
+                )
+
+    @api.constrains("uom_id", "product_id")
+    def _check_uom_category(self):
+        for line in self:
+            if line.uom_id.category_id != line.product_id.uom_id.category_id:
+                raise ValidationError(
+                    self.env._(
+                        "The unit %(uom)s of %(component)s in the recipe of %(product)s "
+                        "is not in the category of the component's unit (%(category)s).",
+                        uom=line.uom_id.name,
+                        component=line.product_id.display_name,
+                        product=line.product_tmpl_id.display_name,
+                        category=line.product_id.uom_id.category_id.name,
+                    )
+                )
+
+    @api.constrains("product_id", "product_tmpl_id")
+    def _check_recipe_cycle(self):
+        for template in self.product_tmpl_id:
+            cycle = template._find_recipe_cycle()
+            if cycle:
+                raise ValidationError(
+                    self.env._(
+                        "A recipe cannot contain its own product, directly or through "
+                        "other recipes: %(cycle)s.",
+                        cycle=" → ".join(t.display_name for t in cycle),
+                    )
+                )
+
+    def _component_qty(self, parent_qty):
+        """Quantity of the component, in the component's own unit, for
+        ``parent_qty`` units (in the parent's unit) of the parent product."""
+        self.ensure_one()
+        return self.uom_id._compute_quantity(
+            self.quantity * parent_qty, self.product_id.uom_id, rounding_method="HALF-UP"
+        )

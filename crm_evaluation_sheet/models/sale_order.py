@@ -1,0 +1,146 @@
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+def lock_rows(records, message):
+    """Lock the rows of ``records`` for this transaction, or raise a
+    ``UserError`` with ``message`` when another transaction holds them."""
+    if not records:
+        return
+    try:
+        with records.env.cr.savepoint(flush=False):
+            records.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    SQL.identifier(records._table),
+                    tuple(records.ids),
+                ),
+                log_exceptions=False,
+            )
+    except psycopg2.errors.LockNotAvailable as exc:
+        raise UserError(message) from exc
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    evaluation_sheet_id = fields.Many2one(
+        "crm.evaluation.sheet",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="Evaluation sheet this quotation was generated from.",
+    )
+    revision_of_id = fields.Many2one(
+        "sale.order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The previous revision, cancelled when this one was made.",
+    )
+    revision_ids = fields.One2many(
+        "sale.order", "revision_of_id", string="Next Revisions", readonly=True
+    )
+    revision_root_id = fields.Many2one(
+        "sale.order",
+        string="Original Quotation",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    revision_number = fields.Integer(readonly=True, copy=False, default=0)
+    revision_history_ids = fields.Many2many(
+        "sale.order",
+        string="All Revisions",
+        compute="_compute_revision_history_ids",
+        help="Every revision of this quotation, the original included.",
+    )
+    revision_count = fields.Integer(compute="_compute_revision_history_ids")
+
+    _sql_constraints = [
+        (
+            "revision_number_unique",
+            "unique(revision_root_id, revision_number)",
+            "This revision of the quotation already exists.",
+        ),
+    ]
+
+    @api.depends("revision_root_id", "revision_ids")
+    def _compute_revision_history_ids(self):
+        roots = self.mapped(lambda o: o.revision_root_id or o)
+        chains = self.search_fetch(
+            [("revision_root_id", "in", [r.id for r in roots if isinstance(r.id, int)])],
+            ["revision_root_id", "revision_number"],
+        )
+        for order in self:
+            root = order.revision_root_id or order
+            history = root | chains.filtered(lambda o, root=root: o.revision_root_id == root)
+            order.revision_history_ids = history.sorted("revision_number")
+            order.revision_count = len(history)
+
+    def _prepare_revision_vals(self):
+        """Values linking a new revision to ``self``, the current last revision."""
+        self.ensure_one()
+        root = self.revision_root_id or self
+        last = max(
+            self.with_context(active_test=False)
+            .search([("revision_root_id", "=", root.id)])
+            .mapped("revision_number")
+            + [root.revision_number]
+        )
+        number = last + 1
+        return {
+            "name": self.env._("%(name)s-R%(number)s", name=root.name, number=number),
+            "revision_of_id": self.id,
+            "revision_root_id": root.id,
+            "revision_number": number,
+            "evaluation_sheet_id": self.evaluation_sheet_id.id,
+        }
+
+    def action_revise(self):
+        """Make the next revision of the quotation: a copy named after the
+        original with a ``-R<n>`` suffix; this one is cancelled. Returns an
+        action on the new revision."""
+        revisions = self.browse()
+        self._lock_for_revision()
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._(
+                        "Only a quotation can be revised: %(name)s is confirmed or cancelled.",
+                        name=order.name,
+                    )
+                )
+            if order.locked:
+                raise UserError(self.env._("%(name)s is locked.", name=order.name))
+            revision = order.copy(order._prepare_revision_vals())
+            order._action_cancel()
+            order.message_post(
+                body=self.env._("Revised: replaced by %(order)s.", order=revision._get_html_link())
+            )
+            revision.message_post(
+                body=self.env._("Revision of %(order)s.", order=order._get_html_link())
+            )
+            revisions |= revision
+        return revisions._get_records_action(name=self.env._("Revised Quotations"))
+
+    def _lock_for_revision(self):
+        """Only one transaction revises a quotation at a time."""
+        lock_rows(
+            self,
+            self.env._(
+                "%(names)s is being revised by someone else right now: reload it.",
+                names=", ".join(self.mapped("name")),
+            ),
+        )
+
+    def action_view_revisions(self):
+        self.ensure_one()
+        return self.revision_history_ids._get_records_action(
+            name=self.env._("Revisions of %(name)s", name=(self.revision_root_id or self).name),
+            context={"create": False},
+        )
