@@ -171,6 +171,8 @@ class ProductPricelistItem(models.Model):
     @api.model
     def _pricing_local_date(self, date, company):
         """The calendar day of ``date`` in the company's timezone (user's as fallback)."""
+        if isinstance(date, str):
+            date = fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
         if not isinstance(date, datetime.datetime):
             return fields.Date.to_date(date) if date else fields.Date.context_today(self)
         tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")

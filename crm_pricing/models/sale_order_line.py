@@ -11,6 +11,7 @@ class SaleOrderLine(models.Model):
     pricing_explanation = fields.Text(
         compute="_compute_pricing_explanation",
         store=True,
+        precompute=True,
         readonly=True,
         help="Which conditional pricelist rule set the price, and why.",
     )

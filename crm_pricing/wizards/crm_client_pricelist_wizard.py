@@ -18,6 +18,7 @@ class CrmClientPricelistWizard(models.TransientModel):
         "product.pricelist",
         compute="_compute_pricelist_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         check_company=True,
