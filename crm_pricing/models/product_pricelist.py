@@ -99,7 +99,9 @@ class ProductPricelist(models.Model):
                 ("partner_id", "=", False),
                 ("partner_category_id", "=", False),
             ]
-            rules = self.env["product.pricelist.item"].with_context(active_test=False).search(domain)
+            rules = (
+                self.env["product.pricelist.item"].with_context(active_test=False).search(domain)
+            )
             cache[key] = rules.with_context(self.env.context).sorted(lambda r: (r.sequence, r.id))
         return cache[key]
 
@@ -182,9 +184,7 @@ class ProductPricelist(models.Model):
         if price > std_price + 1e-9:
             return {
                 "applied": False,
-                "explanation": self.env._(
-                    "%(rule)s (standard price kept, it is lower)", rule=text
-                ),
+                "explanation": self.env._("%(rule)s (standard price kept, it is lower)", rule=text),
             }
         base_price = price
         if rule.compute_price == "percentage":

@@ -150,7 +150,10 @@ class ProductPricelistItem(models.Model):
                 )
             if (item.min_period_qty or item.min_categ_amount) and not item._pricing_group():
                 raise ValidationError(
-                    _("Rule %(rule)s: the purchase condition needs a product group.", rule=item.name)
+                    _(
+                        "Rule %(rule)s: the purchase condition needs a product group.",
+                        rule=item.name,
+                    )
                 )
             if item.is_conditional and (
                 (item.compute_price == "percentage" and not 0 <= item.percent_price <= 100)
@@ -164,15 +167,15 @@ class ProductPricelistItem(models.Model):
 
     def _pricing_group(self):
         self.ensure_one()
-        return self.purchase_categ_id or (
-            self.applied_on == "2_product_category" and self.categ_id
-        )
+        return self.purchase_categ_id or (self.applied_on == "2_product_category" and self.categ_id)
 
     @api.model
     def _pricing_local_date(self, date, company):
         """The calendar day of ``date`` in the company's timezone (user's as fallback)."""
         if isinstance(date, str):
-            date = fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
+            date = (
+                fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
+            )
         if not isinstance(date, datetime.datetime):
             return fields.Date.to_date(date) if date else fields.Date.context_today(self)
         tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
@@ -336,9 +339,7 @@ class ProductPricelistItem(models.Model):
             if self.partner_id:
                 reasons.append(_("negotiated for %(client)s", client=self.partner_id.name))
             elif self.partner_category_id:
-                reasons.append(
-                    _("client group %(group)s", group=self.partner_category_id.name)
-                )
+                reasons.append(_("client group %(group)s", group=self.partner_category_id.name))
         cache[key] = (met, reasons)
         return cache[key]
 

@@ -21,6 +21,4 @@ class SaleOrder(models.Model):
 
     def _get_product_catalog_order_data(self, products, **kwargs):
         # the catalog shows the client's price, conditional rules included
-        return super()._get_product_catalog_order_data(
-            products, **kwargs, **self._pricing_kwargs()
-        )
+        return super()._get_product_catalog_order_data(products, **kwargs, **self._pricing_kwargs())

@@ -13,18 +13,26 @@ class PricingCommon(AccountTestInvoicingCommon):
         cls.currency = cls.env.company.currency_id
         cls.tag_vip = cls.env["res.partner.category"].create({"name": "VIP"})
         cls.client = cls.env["res.partner"].create(
-            {"name": "Gold Client", "is_company": True, "category_id": [Command.set(cls.tag_vip.ids)]}
+            {
+                "name": "Gold Client",
+                "is_company": True,
+                "category_id": [Command.set(cls.tag_vip.ids)],
+            }
         )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Buyer of Gold Client", "parent_id": cls.client.id}
         )
-        cls.other_client = cls.env["res.partner"].create({"name": "Other Client", "is_company": True})
+        cls.other_client = cls.env["res.partner"].create(
+            {"name": "Other Client", "is_company": True}
+        )
         cls.categ_w = cls.env["product.category"].create({"name": "Widgets"})
         cls.categ_w_sub = cls.env["product.category"].create(
             {"name": "Small Widgets", "parent_id": cls.categ_w.id}
         )
         cls.categ_o = cls.env["product.category"].create({"name": "Others"})
-        cls.widget = cls._create_product(name="Widget", lst_price=100.0, categ_id=cls.categ_w_sub.id)
+        cls.widget = cls._create_product(
+            name="Widget", lst_price=100.0, categ_id=cls.categ_w_sub.id
+        )
         cls.gadget = cls._create_product(name="Gadget", lst_price=200.0, categ_id=cls.categ_o.id)
         cls.pricelist = cls.env["product.pricelist"].create(
             {"name": "Distributors", "currency_id": cls.currency.id}
@@ -33,7 +41,9 @@ class PricingCommon(AccountTestInvoicingCommon):
         cls.term_30 = cls.env["account.payment.term"].create(
             {
                 "name": "30 Days",
-                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
             }
         )
 
@@ -56,7 +66,9 @@ class PricingCommon(AccountTestInvoicingCommon):
         company=None,
         post=True,
     ):
-        env = cls.env(context=dict(cls.env.context, allowed_company_ids=(company or cls.env.company).ids))
+        env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=(company or cls.env.company).ids)
+        )
         move = env["account.move"].create(
             {
                 "move_type": move_type,

@@ -61,13 +61,15 @@ class TestPricingRules(PricingCommon):
         self._invoice("2026-04-10", 60000.0)
         # Odoo's standard computation (no client) never applies a conditional rule
         self.assertAlmostEqual(
-            self.pricelist._get_product_price(self.widget, 1.0, date=datetime.datetime(2026, 7, 15)),
+            self.pricelist._get_product_price(
+                self.widget, 1.0, date=datetime.datetime(2026, 7, 15)
+            ),
             100.0,
         )
         # ... and the client can be given by context as well
-        price = self.pricelist.with_context(crm_pricing_partner_id=self.client.id)._get_product_price(
-            self.widget, 1.0, date=datetime.datetime(2026, 7, 15)
-        )
+        price = self.pricelist.with_context(
+            crm_pricing_partner_id=self.client.id
+        )._get_product_price(self.widget, 1.0, date=datetime.datetime(2026, 7, 15))
         self.assertAlmostEqual(price, 90.0)
 
     def test_turnover_of_commercial_partner_and_contact(self):
@@ -177,7 +179,9 @@ class TestPricingRules(PricingCommon):
         Item = self.env["product.pricelist.item"]
         moment = datetime.datetime(2026, 6, 30, 22, 30)  # UTC
         self.env.company.partner_id.tz = "Europe/Bucharest"
-        self.assertEqual(Item._pricing_local_date(moment, self.env.company), datetime.date(2026, 7, 1))
+        self.assertEqual(
+            Item._pricing_local_date(moment, self.env.company), datetime.date(2026, 7, 1)
+        )
         self.env.company.partner_id.tz = "UTC"
         self.assertEqual(
             Item._pricing_local_date(moment, self.env.company), datetime.date(2026, 6, 30)
@@ -192,7 +196,9 @@ class TestPricingRules(PricingCommon):
     # --- other conditions -------------------------------------------------------
 
     def test_min_quantity_on_line(self):
-        self._rule(pricing_label="Bulk", percent_price=5.0, partner_id=self.client.id, min_quantity=10)
+        self._rule(
+            pricing_label="Bulk", percent_price=5.0, partner_id=self.client.id, min_quantity=10
+        )
         self.assertIsNone(self._details(qty=9))
         detail = self._details(qty=10)
         self.assertEqual(
@@ -217,7 +223,9 @@ class TestPricingRules(PricingCommon):
         self.assertIsNone(self._details())  # 49 after the refund
         self._invoice("2026-06-09", 10.0, quantity=1)
         detail = self._details()
-        self.assertEqual(detail["explanation"], "Widget buyer: Widgets bought June 2026 = 50.00 ≥ 50.00")
+        self.assertEqual(
+            detail["explanation"], "Widget buyer: Widgets bought June 2026 = 50.00 ≥ 50.00"
+        )
         self.assertAlmostEqual(detail["price"], 92.0)
 
     def test_group_amount_in_period(self):
@@ -239,7 +247,12 @@ class TestPricingRules(PricingCommon):
         self.assertIsNone(self._details(product=self.gadget))
 
     def test_payment_condition(self):
-        self._rule(pricing_label="Early payment", percent_price=2.0, payment_condition=True, payment_max_days=15)
+        self._rule(
+            pricing_label="Early payment",
+            percent_price=2.0,
+            payment_condition=True,
+            payment_max_days=15,
+        )
         self.assertIsNone(self._details(term=None))
         self.assertIsNone(self._details(term=self.term_30))
         detail = self._details(term=self.term_immediate)
@@ -257,8 +270,15 @@ class TestPricingRules(PricingCommon):
     def test_who_client_and_client_group(self):
         self._rule(pricing_label="VIP", percent_price=3.0, partner_category_id=self.tag_vip.id)
         self.assertIsNone(self._details(partner=self.other_client))
-        self.assertEqual(self._details(partner=self.contact)["explanation"], "VIP: client group VIP")
-        self._rule(pricing_label="Deal", compute_price="fixed", fixed_price=80.0, partner_id=self.other_client.id)
+        self.assertEqual(
+            self._details(partner=self.contact)["explanation"], "VIP: client group VIP"
+        )
+        self._rule(
+            pricing_label="Deal",
+            compute_price="fixed",
+            fixed_price=80.0,
+            partner_id=self.other_client.id,
+        )
         self.assertAlmostEqual(self._price(partner=self.other_client), 80.0)
         self.assertAlmostEqual(self._price(partner=self.client), 97.0)
 
@@ -266,34 +286,52 @@ class TestPricingRules(PricingCommon):
 
     def test_best_single_rule(self):
         self._rule(pricing_label="A", percent_price=10.0, partner_id=self.client.id, sequence=1)
-        best = self._rule(pricing_label="B", percent_price=15.0, partner_category_id=self.tag_vip.id, sequence=2)
+        best = self._rule(
+            pricing_label="B", percent_price=15.0, partner_category_id=self.tag_vip.id, sequence=2
+        )
         detail = self._details()
         self.assertEqual(detail["rule_id"], best.id)
         self.assertAlmostEqual(detail["price"], 85.0)
         self.assertEqual(detail["explanation"], "B: client group VIP")
 
     def test_best_single_rule_keeps_lower_standard_price(self):
-        self._rule(compute_price="fixed", fixed_price=70.0, applied_on="0_product_variant", product_id=self.widget.id)
+        self._rule(
+            compute_price="fixed",
+            fixed_price=70.0,
+            applied_on="0_product_variant",
+            product_id=self.widget.id,
+        )
         self._rule(pricing_label="A", percent_price=10.0, partner_id=self.client.id)
         detail = self._details()
         self.assertFalse(detail["applied"])
-        self.assertEqual(detail["explanation"], "A: negotiated for Gold Client (standard price kept, it is lower)")
+        self.assertEqual(
+            detail["explanation"],
+            "A: negotiated for Gold Client (standard price kept, it is lower)",
+        )
         self.assertAlmostEqual(self._price(), 70.0)
 
     def test_cumulative_discounts(self):
         self.pricelist.stacking_policy = "cumulative"
-        self._rule(percent_price=20.0, applied_on="2_product_category", categ_id=self.categ_w.id)  # standard
+        self._rule(
+            percent_price=20.0, applied_on="2_product_category", categ_id=self.categ_w.id
+        )  # standard
         a = self._rule(pricing_label="A", percent_price=10.0, partner_id=self.client.id, sequence=1)
-        self._rule(pricing_label="B", percent_price=5.0, partner_category_id=self.tag_vip.id, sequence=2)
+        self._rule(
+            pricing_label="B", percent_price=5.0, partner_category_id=self.tag_vip.id, sequence=2
+        )
         detail = self._details()
         self.assertAlmostEqual(detail["price"], 100 * 0.8 * 0.9 * 0.95)
         self.assertAlmostEqual(detail["base_price"], 100.0)  # list price: discount shown
         self.assertEqual(detail["rule_id"], a.id)
-        self.assertEqual(detail["explanation"], "A: negotiated for Gold Client + B: client group VIP")
+        self.assertEqual(
+            detail["explanation"], "A: negotiated for Gold Client + B: client group VIP"
+        )
 
     def test_cumulative_on_fixed_price(self):
         self.pricelist.stacking_policy = "cumulative"
-        fixed = self._rule(pricing_label="Net", compute_price="fixed", fixed_price=60.0, partner_id=self.client.id)
+        fixed = self._rule(
+            pricing_label="Net", compute_price="fixed", fixed_price=60.0, partner_id=self.client.id
+        )
         self._rule(pricing_label="VIP", percent_price=10.0, partner_category_id=self.tag_vip.id)
         detail = self._details()
         self.assertAlmostEqual(detail["price"], 54.0)
@@ -328,19 +366,27 @@ class TestPricingRules(PricingCommon):
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.models")
     def test_salesman_cannot_edit_rules_but_gets_prices(self):
-        salesman = new_test_user(self.env, login="pricing_salesman", groups="sales_team.group_sale_salesman")
+        salesman = new_test_user(
+            self.env, login="pricing_salesman", groups="sales_team.group_sale_salesman"
+        )
         rule = self._gold()
         self._invoice("2026-04-10", 60000.0)
         with self.assertRaises(AccessError):
             rule.with_user(salesman).write({"percent_price": 50.0})
         with self.assertRaises(AccessError):
             self.env["product.pricelist.item"].with_user(salesman).create(
-                {"pricelist_id": self.pricelist.id, "percent_price": 50.0, "compute_price": "percentage"}
+                {
+                    "pricelist_id": self.pricelist.id,
+                    "percent_price": 50.0,
+                    "compute_price": "percentage",
+                }
             )
         price = self.pricelist.with_user(salesman)._get_product_price(
             self.widget, 1.0, date=datetime.datetime(2026, 7, 15), partner=self.client
         )
         self.assertAlmostEqual(price, 90.0)
-        manager = new_test_user(self.env, login="pricing_manager", groups="sales_team.group_sale_manager")
+        manager = new_test_user(
+            self.env, login="pricing_manager", groups="sales_team.group_sale_manager"
+        )
         rule.with_user(manager).write({"percent_price": 12.0})
         self.assertEqual(rule.percent_price, 12.0)

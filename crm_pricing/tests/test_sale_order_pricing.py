@@ -118,14 +118,18 @@ class TestSaleOrderPricing(PricingCommon):
 
     def test_salesperson_pdf_only(self):
         order = self._order()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_pricing.action_report_saleorder_salesperson", order.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_pricing.action_report_saleorder_salesperson", order.ids)[0]
+            .decode()
+        )
         self.assertIn("o_crm_pricing_explanation", html)
         self.assertIn("Gold tier", html)
-        customer_html = self.env["ir.actions.report"]._render_qweb_html(
-            "sale.action_report_saleorder", order.ids
-        )[0].decode()
+        customer_html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
+            .decode()
+        )
         self.assertNotIn("o_crm_pricing_explanation", customer_html)
         self.assertNotIn("Gold tier", customer_html)
 
@@ -145,7 +149,9 @@ class TestSaleOrderPricing(PricingCommon):
         wizard = (
             self.env["crm.client.pricelist.wizard"]
             .with_user(self.salesman)
-            .create({"partner_id": self.client.id, "date": "2026-07-15", "categ_id": self.categ_w.id})
+            .create(
+                {"partner_id": self.client.id, "date": "2026-07-15", "categ_id": self.categ_w.id}
+            )
         )
         self.assertEqual(wizard.pricelist_id, self.pricelist)
         lines = wizard.get_lines()
@@ -155,13 +161,21 @@ class TestSaleOrderPricing(PricingCommon):
         )
         self.assertEqual(widget["explanation"], self.explanation)
         self.assertNotIn(self.gadget.id, [line["product_id"] for line in lines])
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_pricing.action_report_client_pricelist", wizard.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_pricing.action_report_client_pricelist", wizard.ids)[0]
+            .decode()
+        )
         self.assertIn("Gold tier", html)
-        self.assertEqual(wizard.action_print_pdf()["report_name"], "crm_pricing.report_client_pricelist")
+        self.assertEqual(
+            wizard.action_print_pdf()["report_name"], "crm_pricing.report_client_pricelist"
+        )
         action = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
         book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
         rows = list(book.active.iter_rows(values_only=True))
-        self.assertIn(("Widget", 100.0, "Gold tier", 90.0), [(r[1], r[3], r[4], r[5]) for r in rows])
+        self.assertIn(
+            ("Widget", 100.0, "Gold tier", 90.0), [(r[1], r[3], r[4], r[5]) for r in rows]
+        )
