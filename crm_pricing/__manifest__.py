@@ -19,6 +19,7 @@
         "report/sale_order_report.xml",
         "wizards/crm_client_pricelist_wizard_views.xml",
     ],
+    "demo": ["demo/crm_pricing_demo.xml"],
     "external_dependencies": {"python": ["openpyxl"]},
     "installable": True,
 }

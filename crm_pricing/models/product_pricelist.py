@@ -99,10 +99,11 @@ class ProductPricelist(models.Model):
                 ("partner_id", "=", False),
                 ("partner_category_id", "=", False),
             ]
+            # archived rules count, as in Odoo's _get_applicable_rules
             rules = (
                 self.env["product.pricelist.item"].with_context(active_test=False).search(domain)
             )
-            cache[key] = rules.with_context(self.env.context).sorted(lambda r: (r.sequence, r.id))
+            cache[key] = rules.with_env(self.env).sorted(lambda r: (r.sequence, r.id))
         return cache[key]
 
     def _pricing_details(
