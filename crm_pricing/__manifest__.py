@@ -20,6 +20,9 @@
         "wizards/crm_client_pricelist_wizard_views.xml",
     ],
     "demo": ["demo/crm_pricing_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_pricing/static/tests/tours/*.js"],
+    },
     "external_dependencies": {"python": ["openpyxl"]},
     "installable": True,
 }
