@@ -15,6 +15,8 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._("Trade Turnover: %(client)s", client=client.name)
         action["domain"] = [("partner_id", "=", client.id)]
         action["context"] = {
+            # this year, with the search panel's comparison to the previous period/year
+            "search_default_filter_date": 1,
             "pivot_measures": ["amount"],
             "pivot_row_groupby": ["categ_id"],
             "pivot_column_groupby": ["date:quarter"],

@@ -76,6 +76,12 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertEqual(line.pricelist_item_id, self.gold)
         self.assertAlmostEqual(line.price_subtotal, 90.0)
 
+    def test_product_catalog_shows_client_price(self):
+        order = self._order()
+        data = order._get_product_catalog_order_data(self.widget | self.gadget)
+        self.assertAlmostEqual(data[self.widget.id]["price"], 90.0)
+        self.assertAlmostEqual(data[self.gadget.id]["price"], 180.0)
+
     def test_no_condition_met_standard_odoo_price(self):
         line = self._order(partner_id=self.other_client.id).order_line
         self.assertAlmostEqual(line.price_unit, 100.0)
