@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class ResPartner(models.Model):
@@ -41,6 +41,10 @@ class ResPartner(models.Model):
         ):
             raise UserError(self.env._("Unknown period %(period)s.", period=period))
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._("You have no access to company %(company)s.", company=company.id)
+            )
         day = (
             fields.Date.to_date(date)
             if date

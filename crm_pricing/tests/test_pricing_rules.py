@@ -1,5 +1,6 @@
 import datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -105,6 +106,20 @@ class TestPricingRules(PricingCommon):
             )["amount"],
             80000.0,
         )
+
+    @mute_logger("odoo.addons.base.models.ir_model")
+    def test_turnover_of_a_company_not_allowed_refused(self):
+        company_2 = self.setup_other_company()["company"]
+        user = new_test_user(
+            self.env,
+            login="pricing_company_1",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.env.company.id,
+            company_ids=[Command.set(self.env.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.client.with_user(user).get_trade_turnover(company_id=company_2.id)
+        self.assertIn("amount", self.client.with_user(user).get_trade_turnover())
 
     # --- periods --------------------------------------------------------------
 
