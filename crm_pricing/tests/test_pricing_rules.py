@@ -297,6 +297,40 @@ class TestPricingRules(PricingCommon):
         self.assertAlmostEqual(self._price(partner=self.other_client), 80.0)
         self.assertAlmostEqual(self._price(partner=self.client), 97.0)
 
+    def test_formula_effect_and_pricelist_in_other_currency(self):
+        self._rule(
+            pricing_label="Formula",
+            compute_price="formula",
+            base="list_price",
+            price_discount=20.0,
+            price_surcharge=-1.0,
+            partner_id=self.client.id,
+        )
+        self.assertAlmostEqual(self._price(), 79.0)
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
+        self.pricelist.currency_id = eur
+        self._gold()
+        self._invoice("2026-04-10", 60000.0)  # thresholds stay in company currency
+        detail = self.pricelist._pricing_details(
+            self.widget,
+            1.0,
+            currency=eur,
+            date=datetime.datetime(2026, 7, 15),
+            partner=self.client,
+        )[self.widget.id]
+        # best of (list 200 EUR - 20 % - 1 EUR surcharge) and (200 EUR - 10 %)
+        self.assertAlmostEqual(detail["price"], 159.0)
+        self.pricelist.stacking_policy = "cumulative"
+        detail = self.pricelist._pricing_details(
+            self.widget,
+            1.0,
+            currency=eur,
+            date=datetime.datetime(2026, 7, 15),
+            partner=self.client,
+        )[self.widget.id]
+        self.assertAlmostEqual(detail["price"], 159.0 * 0.9)
+        self.assertIn(f"60,000.00 {self.currency.name}", detail["explanation"])
+
     # --- stacking ---------------------------------------------------------------
 
     def test_best_single_rule(self):
