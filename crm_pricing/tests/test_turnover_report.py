@@ -62,6 +62,41 @@ class TestTurnoverReport(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             lines.write({"amount": 1.0})
 
+    def test_half_year_and_multi_company_rule(self):
+        self._move("out_invoice", 100.0)
+        company_2 = self.setup_other_company()["company"]
+        other = (
+            self.env["account.move"]
+            .with_company(company_2)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.client.id,
+                    "invoice_date": "2026-09-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product_a.id, "price_unit": 50.0, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        other.action_post()
+        user = new_test_user(
+            self.env,
+            login="turnover_company_1",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.env.company.id,
+            company_ids=[Command.set(self.env.company.ids)],
+        )
+        Report = self.env["crm.turnover.report"]
+        domain = [("partner_id", "=", self.client.id)]
+        all_lines = Report.sudo().search(domain)  # sudo: both companies, no record rule
+        self.assertEqual(sorted(all_lines.mapped("half_year")), ["2026 H1", "2026 H2"])
+        lines = Report.with_user(user).search(domain)
+        self.assertEqual(lines.mapped("half_year"), ["2026 H1"])
+        self.assertEqual(lines.company_id, self.env.company)
+
     def test_menu_in_sales_reporting_for_managers(self):
         manager = new_test_user(
             self.env, login="turnover_manager", groups="sales_team.group_sale_manager"

@@ -1,0 +1,5 @@
+from . import product_pricelist_item
+from . import product_pricelist
+from . import sale_order_line
+from . import sale_order
+from . import res_partner

@@ -1,0 +1,239 @@
+from odoo import fields, models
+from odoo.osv import expression
+
+
+class ProductPricelist(models.Model):
+    _inherit = "product.pricelist"
+
+    stacking_policy = fields.Selection(
+        [("best", "Best single rule"), ("cumulative", "Cumulative discounts")],
+        default="best",
+        required=True,
+        tracking=True,
+        help="How conditional rules (client, client group, turnover, purchases, "
+        "payment) combine when several apply to a product.\n"
+        "Best single rule: the rule giving the lowest price wins (lower sequence on a "
+        "tie); the standard pricelist price is kept when it is lower.\n"
+        "Cumulative discounts: the lowest of the standard price and the fixed/formula "
+        "conditional rules is the base; every applying discount rule is then applied "
+        "on top of it, in sequence order.",
+    )
+
+    # --- hooks into Odoo's pricelist engine ----------------------------------
+
+    def _get_applicable_rules_domain(self, products, date, **kwargs):
+        # Conditional rules need the client: Odoo's standard computation never
+        # sees them; _pricing_details() looks them up with the client.
+        return expression.AND(
+            [
+                super()._get_applicable_rules_domain(products, date, **kwargs),
+                [("is_conditional", "=", False)],
+            ]
+        )
+
+    def _compute_price_rule(
+        self, products, quantity, currency=None, uom=None, date=False, compute_price=True, **kwargs
+    ):
+        """Accept the client as ``partner=`` (record or id; or the context key
+        ``crm_pricing_partner_id``), optionally ``payment_term=`` and ``company=``:
+        then conditional rules apply."""
+        pricing_kw = self._pricing_pop_kwargs(kwargs)
+        res = super()._compute_price_rule(
+            products,
+            quantity,
+            currency=currency,
+            uom=uom,
+            date=date,
+            compute_price=compute_price,
+            **kwargs,
+        )
+        if not self or not products or not pricing_kw["partner"]:
+            return res
+        details = self._pricing_details(
+            products, quantity, currency=currency, uom=uom, date=date, **pricing_kw
+        )
+        for product_id, detail in details.items():
+            if detail and detail["applied"]:
+                res[product_id] = (detail["price"], detail["rule_id"])
+        return res
+
+    def _pricing_pop_kwargs(self, kwargs):
+        partner = kwargs.pop("partner", None) or self.env.context.get("crm_pricing_partner_id")
+        term = kwargs.pop("payment_term", None)
+        company = kwargs.pop("company", None)
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner)
+        if isinstance(term, int):
+            term = self.env["account.payment.term"].browse(term)
+        if isinstance(company, int):
+            company = self.env["res.company"].browse(company)
+        return {
+            "partner": partner or None,
+            "payment_term": term,
+            "company": company,
+            "cache": kwargs.pop("crm_pricing_cache", None),
+        }
+
+    # --- conditional rules ----------------------------------------------------
+
+    def _pricing_rules(self, partner, date, cache):
+        """Conditional rules of this pricelist for ``partner`` valid at ``date``,
+        whatever the product (one search per pricelist, client and date)."""
+        key = ("rules", self.id, partner.id, date)
+        if key not in cache:
+            partners = partner | partner.commercial_partner_id
+            domain = [
+                ("pricelist_id", "=", self.id),
+                ("is_conditional", "=", True),
+                "|",
+                ("date_start", "=", False),
+                ("date_start", "<=", date),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", date),
+                "|",
+                "|",
+                ("partner_id", "in", partners.ids),
+                ("partner_category_id", "in", partners.category_id.ids),
+                "&",
+                ("partner_id", "=", False),
+                ("partner_category_id", "=", False),
+            ]
+            # archived rules count, as in Odoo's _get_applicable_rules
+            rules = (
+                self.env["product.pricelist.item"].with_context(active_test=False).search(domain)
+            )
+            cache[key] = rules.with_env(self.env).sorted(lambda r: (r.sequence, r.id))
+        return cache[key]
+
+    def _pricing_details(
+        self,
+        products,
+        quantity,
+        currency=None,
+        uom=None,
+        date=False,
+        partner=None,
+        payment_term=None,
+        company=None,
+        cache=None,
+    ):
+        """{product_id: None | {applied, price, base_price, rule_id, rule_ids, explanation}}
+
+        ``None``: no conditional rule met, Odoo's standard price stands.
+        ``applied`` False: a rule was met but the standard price is lower.
+        ``price``: unit price in ``currency`` and ``uom``; ``base_price``: the price
+        before discounts, as Odoo's ``_compute_price_before_discount`` does, so that
+        sale order lines show list price + discount for discount rules.
+        """
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        result = dict.fromkeys(products.ids)
+        if not partner:
+            return result
+        Item = self.env["product.pricelist.item"]
+        currency = currency or self.currency_id or self.env.company.currency_id
+        date = date or fields.Datetime.now()
+        company = company or self.company_id or self.env.company
+        client = partner.commercial_partner_id
+        rules = self._pricing_rules(partner, date, cache)
+        if not rules:
+            return result
+        local_date = Item._pricing_local_date(date, company)
+        term = payment_term or self.env["account.payment.term"]
+        standard = None
+        for product in products:
+            target_uom = uom or product.uom_id
+            qty = quantity
+            if target_uom != product.uom_id:
+                qty = target_uom._compute_quantity(quantity, product.uom_id, raise_if_failure=False)
+            met = []
+            for rule in rules:
+                if not rule._is_applicable_for(product, qty):
+                    continue
+                ok, reasons = rule._pricing_evaluate(client, company, local_date, term, cache)
+                if ok:
+                    met.append((rule, rule._pricing_explain(reasons, qty)))
+            if not met:
+                continue
+            if standard is None:
+                standard = self.with_context(crm_pricing_partner_id=False)._compute_price_rule(
+                    products, quantity, currency=currency, uom=uom, date=date
+                )
+            std_price, std_rule_id = standard[product.id]
+            std_rule = Item.browse(std_rule_id)
+            price_kw = {
+                "product": product,
+                "quantity": quantity,
+                "uom": target_uom,
+                "date": date,
+                "currency": currency,
+            }
+            if self.stacking_policy == "cumulative":
+                detail = self._pricing_stack(met, std_price, std_rule, price_kw)
+            else:
+                detail = self._pricing_best(met, std_price, price_kw)
+            result[product.id] = detail
+        return result
+
+    def _pricing_best(self, met, std_price, price_kw):
+        candidates = sorted(
+            ((rule._compute_price(**price_kw), rule.sequence, rule.id, rule, text))
+            for rule, text in met
+        )
+        price, _seq, _id, rule, text = candidates[0]
+        if price > std_price + 1e-9:
+            return {
+                "applied": False,
+                "explanation": self.env._("%(rule)s (standard price kept, it is lower)", rule=text),
+            }
+        base_price = price
+        if rule.compute_price == "percentage":
+            base_price = rule._compute_price_before_discount(**price_kw)
+        return {
+            "applied": True,
+            "price": price,
+            "base_price": base_price,
+            "rule_id": rule.id,
+            "rule_ids": [rule.id],
+            "explanation": text,
+        }
+
+    def _pricing_stack(self, met, std_price, std_rule, price_kw):
+        base_price, base_rule, texts = std_price, std_rule, []
+        for rule, text in met:
+            if rule.compute_price == "percentage":
+                continue
+            price = rule._compute_price(**price_kw)
+            if price < base_price - 1e-9:
+                base_price, base_rule, texts = price, rule, [text]
+        discounts = [(rule, text) for rule, text in met if rule.compute_price == "percentage"]
+        if not discounts and not texts:
+            return {
+                "applied": False,
+                "explanation": self.env._(
+                    "%(rule)s (standard price kept, it is lower)", rule=met[0][1]
+                ),
+            }
+        price = base_price
+        for rule, text in discounts:
+            price *= 1 - rule.percent_price / 100
+            texts.append(text)
+        if discounts and base_rule.compute_price == "percentage":
+            before = base_rule._compute_price_before_discount(**price_kw)
+        elif discounts and not base_rule:
+            before = self.env["product.pricelist.item"]._compute_price(**price_kw)
+        else:
+            before = base_price
+        rules = base_rule.filtered("is_conditional") | self.env["product.pricelist.item"].union(
+            *[rule for rule, _text in discounts]
+        )
+        primary = discounts[0][0] if discounts else base_rule
+        return {
+            "applied": True,
+            "price": price,
+            "base_price": before,
+            "rule_id": primary.id,
+            "rule_ids": rules.ids,
+            "explanation": " + ".join(texts),
+        }

@@ -1,0 +1,361 @@
+import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date, formatLang
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+
+class ProductPricelistItem(models.Model):
+    """Conditional pricelist rules: who (client / client group / everyone),
+    and conditions on turnover, period purchases of a product group and the
+    payment term. Odoo's own fields keep describing *what* the rule applies to
+    (``applied_on``, ``min_quantity``) and its effect (``compute_price``)."""
+
+    _inherit = "product.pricelist.item"
+
+    pricing_label = fields.Char(
+        string="Label",
+        translate=True,
+        help="Name of the rule in price explanations, e.g. 'Gold tier'.",
+    )
+    sequence = fields.Integer(
+        default=10,
+        help="Order in which conditional rules are considered (ties and cumulative stacking).",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        index="btree_not_null",
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+        help="Only for this client (and its contacts).",
+    )
+    partner_category_id = fields.Many2one(
+        "res.partner.category",
+        string="Client Group",
+        index="btree_not_null",
+        ondelete="cascade",
+        help="Only for clients carrying this tag.",
+    )
+    turnover_period = fields.Selection(
+        [
+            ("month", "Month"),
+            ("quarter", "Quarter"),
+            ("half_year", "Half-year"),
+            ("year", "Year"),
+        ],
+        string="Period",
+        help="Period over which turnover and product-group purchases are measured.",
+    )
+    turnover_period_ref = fields.Selection(
+        [("last", "Last completed period"), ("current", "Current period to date")],
+        string="Which Period",
+        default="last",
+        required=True,
+    )
+    min_turnover = fields.Float(
+        string="Min. Turnover",
+        digits="Account",
+        help="Posted invoices minus posted credit notes, untaxed, in company currency.",
+    )
+    purchase_categ_id = fields.Many2one(
+        "product.category",
+        string="Product Group",
+        ondelete="restrict",
+        help="Product group of the purchase conditions; defaults to the rule's category.",
+    )
+    min_period_qty = fields.Float(
+        string="Min. Group Quantity",
+        digits="Product Unit of Measure",
+        help="Minimum quantity of the product group invoiced in the period.",
+    )
+    min_categ_amount = fields.Float(
+        string="Min. Group Amount",
+        digits="Account",
+        help="Minimum untaxed amount of the product group invoiced in the period "
+        "(company currency).",
+    )
+    payment_condition = fields.Boolean(
+        string="Early Payment",
+        help="Apply only when the order's payment term is due within the given days.",
+    )
+    payment_max_days = fields.Integer(string="Paid Within (days)")
+    is_conditional = fields.Boolean(
+        compute="_compute_is_conditional",
+        store=True,
+        index=True,
+        help="Conditional rules only apply when the client is known (sale orders, "
+        "client price lists); Odoo's standard computation ignores them.",
+    )
+
+    @api.depends("partner_id", "partner_category_id", "turnover_period", "payment_condition")
+    def _compute_is_conditional(self):
+        for item in self:
+            item.is_conditional = bool(
+                item.partner_id
+                or item.partner_category_id
+                or item.turnover_period
+                or item.payment_condition
+            )
+
+    # --- constraints -------------------------------------------------------
+
+    @api.constrains(
+        "partner_id",
+        "partner_category_id",
+        "turnover_period",
+        "min_turnover",
+        "min_period_qty",
+        "min_categ_amount",
+        "purchase_categ_id",
+        "payment_condition",
+        "payment_max_days",
+        "percent_price",
+        "price_discount",
+        "compute_price",
+    )
+    def _check_pricing_conditions(self):
+        _ = self.env._
+        for item in self:
+            if item.partner_id and item.partner_category_id:
+                raise ValidationError(
+                    _("Rule %(rule)s: choose a client or a client group, not both.", rule=item.name)
+                )
+            for fname in ("min_turnover", "min_period_qty", "min_categ_amount", "payment_max_days"):
+                if item[fname] < 0:
+                    raise ValidationError(
+                        _(
+                            "Rule %(rule)s: %(field)s cannot be negative.",
+                            rule=item.name,
+                            field=item._fields[fname].get_description(self.env)["string"],
+                        )
+                    )
+            has_amount = item.min_turnover or item.min_period_qty or item.min_categ_amount
+            if item.turnover_period and not has_amount:
+                raise ValidationError(
+                    _(
+                        "Rule %(rule)s: a period needs a minimum turnover, group quantity "
+                        "or group amount.",
+                        rule=item.name,
+                    )
+                )
+            if has_amount and not item.turnover_period:
+                raise ValidationError(
+                    _("Rule %(rule)s: a minimum amount or quantity needs a period.", rule=item.name)
+                )
+            if (item.min_period_qty or item.min_categ_amount) and not item._pricing_group():
+                raise ValidationError(
+                    _(
+                        "Rule %(rule)s: the purchase condition needs a product group.",
+                        rule=item.name,
+                    )
+                )
+            if item.is_conditional and (
+                (item.compute_price == "percentage" and not 0 <= item.percent_price <= 100)
+                or (item.compute_price == "formula" and item.price_discount > 100)
+            ):
+                raise ValidationError(
+                    _("Rule %(rule)s: a discount must be between 0 and 100 %%.", rule=item.name)
+                )
+
+    # --- evaluation ----------------------------------------------------------
+
+    def _pricing_group(self):
+        self.ensure_one()
+        return self.purchase_categ_id or (self.applied_on == "2_product_category" and self.categ_id)
+
+    @api.model
+    def _pricing_local_date(self, date, company):
+        """The calendar day of ``date`` in the company's timezone (user's as fallback)."""
+        if isinstance(date, str):
+            date = (
+                fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
+            )
+        if not isinstance(date, datetime.datetime):
+            return fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        if date.tzinfo is None:
+            date = pytz.utc.localize(date)
+        return date.astimezone(tz).date()
+
+    @api.model
+    def _pricing_period(self, kind, ref, local_date):
+        """(first day, last day, label) of the period of ``kind`` for ``local_date``:
+        the last completed one (``ref='last'``) or the current one up to that day."""
+        months = PERIOD_MONTHS[kind]
+        start_month = (local_date.month - 1) // months * months + 1
+        start = local_date.replace(month=start_month, day=1)
+        if ref == "last":
+            start -= relativedelta(months=months)
+            end = start + relativedelta(months=months, days=-1)
+        else:
+            end = local_date
+        _ = self.env._
+        if kind == "month":
+            label = format_date(self.env, start, date_format="MMMM y")
+        elif kind == "quarter":
+            label = _("Q%(num)s %(year)s", num=(start.month - 1) // 3 + 1, year=start.year)
+        elif kind == "half_year":
+            label = _("H%(num)s %(year)s", num=(start.month - 1) // 6 + 1, year=start.year)
+        else:
+            label = str(start.year)
+        if ref == "current":
+            label = _("%(period)s to date", period=label)
+        return start, end, label
+
+    @api.model
+    def _pricing_purchases(self, partner, company, start, end, cache):
+        """{categ_id: (amount, qty)} invoiced to ``partner`` by ``company`` between
+        ``start`` and ``end``: one grouped query per (partner, company, period),
+        cached in ``cache`` (a dict living as long as one price computation)."""
+        key = ("purchases", partner.id, company.id, start, end)
+        if key not in cache:
+            self.env["account.move.line"].flush_model(
+                ["balance", "quantity", "product_id", "product_uom_id", "display_type"]
+            )
+            self.env["account.move"].flush_model(
+                ["state", "move_type", "invoice_date", "commercial_partner_id", "company_id"]
+            )
+            # Raw SQL: an aggregate over the indexed (partner, company, date) slice of
+            # posted customer invoices; salespeople get the figure, not the invoices.
+            self.env.cr.execute(
+                """
+                SELECT pt.categ_id,
+                       SUM(-aml.balance),
+                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * aml.quantity / COALESCE(lu.factor, 1) * COALESCE(pu.factor, 1))
+                  FROM account_move am
+                  JOIN account_move_line aml ON aml.move_id = am.id
+             LEFT JOIN product_product pp ON pp.id = aml.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN uom_uom lu ON lu.id = aml.product_uom_id
+             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE am.commercial_partner_id = %s
+                   AND am.company_id = %s
+                   AND am.state = 'posted'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND am.invoice_date BETWEEN %s AND %s
+                   AND aml.display_type = 'product'
+              GROUP BY pt.categ_id
+                """,
+                (partner.id, company.id, start, end),
+            )
+            cache[key] = {row[0]: (row[1] or 0.0, row[2] or 0.0) for row in self.env.cr.fetchall()}
+        return cache[key]
+
+    @api.model
+    def _pricing_payment_days(self, payment_term, local_date):
+        """Days until the last installment of ``payment_term`` is due (None: no term)."""
+        if not payment_term:
+            return None
+        return max(
+            [(line._get_due_date(local_date) - local_date).days for line in payment_term.line_ids]
+            or [0]
+        )
+
+    def _pricing_evaluate(self, partner, company, local_date, payment_term, cache):
+        """(met, reasons): whether the conditions of this rule hold for ``partner``
+        and the plain-words reasons. Product and min_quantity are Odoo's business
+        (``_is_applicable_for``)."""
+        self.ensure_one()
+        key = ("rule", self.id, partner.id, company.id, local_date, payment_term.id)
+        if key in cache:
+            return cache[key]
+        _ = self.env._
+        currency = company.currency_id
+        digits = currency.decimal_places
+        reasons = []
+        met = True
+        if self.turnover_period:
+            start, end, label = self._pricing_period(
+                self.turnover_period, self.turnover_period_ref, local_date
+            )
+            data = self._pricing_purchases(partner, company, start, end, cache)
+            if self.min_turnover:
+                total = sum(amount for amount, _qty in data.values())
+                met = met and currency.compare_amounts(total, self.min_turnover) >= 0
+                reasons.append(
+                    _(
+                        "turnover %(period)s = %(amount)s %(currency)s ≥ %(minimum)s",
+                        period=label,
+                        amount=formatLang(self.env, total, digits=digits),
+                        currency=currency.name,
+                        minimum=formatLang(self.env, self.min_turnover, digits=digits),
+                    )
+                )
+            group = self._pricing_group()
+            if group and (self.min_period_qty or self.min_categ_amount):
+                categ_ids = set(
+                    self.env["product.category"]
+                    .with_context(active_test=False)
+                    .search([("id", "child_of", group.id)])
+                    .ids
+                )
+                amount = sum(v[0] for c, v in data.items() if c in categ_ids)
+                qty = sum(v[1] for c, v in data.items() if c in categ_ids)
+                if self.min_period_qty:
+                    met = met and qty >= self.min_period_qty - 1e-6
+                    reasons.append(
+                        _(
+                            "%(group)s bought %(period)s = %(qty)s ≥ %(minimum)s",
+                            group=group.name,
+                            period=label,
+                            qty=formatLang(self.env, qty, dp="Product Unit of Measure"),
+                            minimum=formatLang(
+                                self.env, self.min_period_qty, dp="Product Unit of Measure"
+                            ),
+                        )
+                    )
+                if self.min_categ_amount:
+                    met = met and currency.compare_amounts(amount, self.min_categ_amount) >= 0
+                    reasons.append(
+                        _(
+                            "%(group)s purchases %(period)s = %(amount)s %(currency)s ≥ "
+                            "%(minimum)s",
+                            group=group.name,
+                            period=label,
+                            amount=formatLang(self.env, amount, digits=digits),
+                            currency=currency.name,
+                            minimum=formatLang(self.env, self.min_categ_amount, digits=digits),
+                        )
+                    )
+        if self.payment_condition:
+            days = self._pricing_payment_days(payment_term, local_date)
+            met = met and days is not None and days <= self.payment_max_days
+            reasons.append(
+                _(
+                    "payment term %(term)s due in %(days)s days ≤ %(maximum)s",
+                    term=payment_term.name or _("none"),
+                    days=days if days is not None else "-",
+                    maximum=self.payment_max_days,
+                )
+            )
+        if not reasons:
+            if self.partner_id:
+                reasons.append(_("negotiated for %(client)s", client=self.partner_id.name))
+            elif self.partner_category_id:
+                reasons.append(_("client group %(group)s", group=self.partner_category_id.name))
+        cache[key] = (met, reasons)
+        return cache[key]
+
+    def _pricing_explain(self, reasons, quantity=None):
+        self.ensure_one()
+        reasons = list(reasons)
+        if self.min_quantity and quantity is not None:
+            reasons.append(
+                self.env._(
+                    "quantity %(qty)s ≥ %(minimum)s",
+                    qty=formatLang(self.env, quantity, dp="Product Unit of Measure"),
+                    minimum=formatLang(self.env, self.min_quantity, dp="Product Unit of Measure"),
+                )
+            )
+        return self.env._(
+            "%(rule)s: %(reasons)s",
+            rule=self.pricing_label or self.name,
+            reasons=", ".join(reasons) or self.price,
+        )

@@ -1,0 +1,24 @@
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _pricing_kwargs(self):
+        self.ensure_one()
+        return {
+            "partner": self.partner_id,
+            "payment_term": self.payment_term_id,
+            "company": self.company_id,
+        }
+
+    def _recompute_prices(self):
+        lines = self._get_update_prices_lines()
+        lines.invalidate_recordset(["pricing_details"])
+        res = super()._recompute_prices()
+        lines.with_context(force_price_recomputation=True)._compute_pricing_explanation()
+        return res
+
+    def _get_product_catalog_order_data(self, products, **kwargs):
+        # the catalog shows the client's price, conditional rules included
+        return super()._get_product_catalog_order_data(products, **kwargs, **self._pricing_kwargs())

@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    pricing_details = fields.Json(
+        compute="_compute_pricing_details",
+        help="Technical: result of the conditional pricelist rules for this line.",
+    )
+    pricing_explanation = fields.Text(
+        compute="_compute_pricing_explanation",
+        store=True,
+        precompute=True,
+        readonly=True,
+        help="Which conditional pricelist rule set the price, and why.",
+    )
+
+    @api.depends(
+        "product_id",
+        "product_uom",
+        "product_uom_qty",
+        "product_no_variant_attribute_value_ids",
+        "order_id.partner_id",
+        "order_id.pricelist_id",
+        "order_id.date_order",
+        "order_id.payment_term_id",
+        "order_id.company_id",
+        "order_id.currency_id",
+    )
+    def _compute_pricing_details(self):
+        # One cache for the whole batch: turnover is queried once per
+        # (client, company, period), rules once per (pricelist, client, date).
+        cache = {}
+        for line in self:
+            order = line.order_id
+            if not (line.product_id and order.pricelist_id and order.partner_id) or (
+                line.display_type
+            ):
+                line.pricing_details = False
+                continue
+            line_c = line.with_company(line.company_id)
+            product = line_c.product_id.with_context(**line_c._get_product_price_context())
+            details = order.pricelist_id.with_company(line.company_id)._pricing_details(
+                product,
+                line.product_uom_qty or 1.0,
+                currency=line.currency_id,
+                uom=line.product_uom,
+                date=order.date_order,
+                partner=order.partner_id,
+                payment_term=order.payment_term_id,
+                company=line.company_id,
+                cache=cache,
+            )
+            line.pricing_details = details.get(product.id) or False
+
+    def _pricing_applied(self):
+        self.ensure_one()
+        return bool(self.pricing_details and self.pricing_details.get("applied"))
+
+    @api.depends("product_id", "product_uom", "product_uom_qty")
+    def _compute_pricing_explanation(self):
+        for line in self:
+            # same rule as Odoo's _compute_price_unit: a manual price is kept,
+            # and so is the explanation of the price it replaced
+            if (
+                line.technical_price_unit != line.price_unit
+                and not line.env.context.get("force_price_recomputation")
+            ) or line.qty_invoiced > 0:
+                continue
+            details = line.pricing_details
+            line.pricing_explanation = (details and details.get("explanation")) or False
+
+    def _compute_pricelist_item_id(self):
+        applied = self.filtered(lambda line: line._pricing_applied())
+        for line in applied:
+            line.pricelist_item_id = line.pricing_details["rule_id"]
+        return super(SaleOrderLine, self - applied)._compute_pricelist_item_id()
+
+    def _get_pricelist_price(self):
+        if self._pricing_applied():
+            return self.pricing_details["price"]
+        return super()._get_pricelist_price()
+
+    def _get_pricelist_price_before_discount(self):
+        if self._pricing_applied():
+            return self.pricing_details["base_price"]
+        return super()._get_pricelist_price_before_discount()

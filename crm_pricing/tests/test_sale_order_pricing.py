@@ -1,0 +1,187 @@
+import base64
+import io
+from unittest.mock import patch
+
+import openpyxl
+
+from odoo import Command
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import PricingCommon
+
+TURNOVER_SQL = "am.commercial_partner_id = %s"
+
+
+@tagged("post_install", "-at_install")
+class TestSaleOrderPricing(PricingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("product.group_product_pricelist")
+        cls.gold = cls._rule(
+            pricing_label="Gold tier",
+            percent_price=10.0,
+            turnover_period="quarter",
+            min_turnover=50000.0,
+        )
+        cls._invoice("2026-04-10", 52300.0)
+        cls.salesman = new_test_user(
+            cls.env,
+            login="pricing_so_salesman",
+            groups="sales_team.group_sale_salesman,product.group_product_pricelist",
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+        )
+        cls.group_discount = cls.env.ref("sale.group_discount_per_so_line")
+        cls.root = cls.env.ref("base.user_root")
+        cls.explanation = f"Gold tier: turnover Q2 2026 = 52,300.00 {cls.currency.name} ≥ 50,000.00"
+
+    def _order(self, lines=None, **vals):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "pricelist_id": self.pricelist.id,
+                "date_order": "2026-07-15 10:00:00",
+                "order_line": [
+                    Command.create({"product_id": p.id, "product_uom_qty": q})
+                    for p, q in (lines or [(self.widget, 1)])
+                ],
+                **vals,
+            }
+        )
+
+    def test_form_shows_price_and_explanation(self):
+        self.root.groups_id -= self.group_discount
+        orders = self.env["sale.order"].with_context(default_date_order="2026-07-15 10:00:00")
+        with Form(orders.with_user(self.salesman)) as order_form:
+            order_form.partner_id = self.client
+            order_form.pricelist_id = self.pricelist
+            with order_form.order_line.new() as line:
+                line.product_id = self.widget
+                self.assertAlmostEqual(line.price_unit, 90.0)
+                self.assertEqual(line.pricing_explanation, self.explanation)
+            with order_form.order_line.new() as line:
+                line.product_id = self.gadget
+                self.assertAlmostEqual(line.price_unit, 180.0)
+        order = order_form.record
+        self.assertEqual(order.order_line[0].pricing_explanation, self.explanation)
+        self.assertAlmostEqual(order.amount_untaxed, 270.0)
+
+    def test_discount_shown_when_discounts_enabled(self):
+        # Odoo shows pricelist discounts when the superuser has the group
+        self.root.groups_id += self.group_discount
+        line = self._order().order_line
+        self.assertAlmostEqual(line.price_unit, 100.0)
+        self.assertAlmostEqual(line.discount, 10.0)
+        self.assertEqual(line.pricelist_item_id, self.gold)
+        self.assertAlmostEqual(line.price_subtotal, 90.0)
+
+    def test_product_catalog_shows_client_price(self):
+        order = self._order()
+        data = order._get_product_catalog_order_data(self.widget | self.gadget)
+        self.assertAlmostEqual(data[self.widget.id]["price"], 90.0)
+        self.assertAlmostEqual(data[self.gadget.id]["price"], 180.0)
+
+    def test_no_condition_met_standard_odoo_price(self):
+        line = self._order(partner_id=self.other_client.id).order_line
+        self.assertAlmostEqual(line.price_unit, 100.0)
+        self.assertFalse(line.pricing_explanation)
+        self.assertFalse(line.pricelist_item_id)
+
+    def test_manual_price_kept_and_update_prices(self):
+        order = self._order()
+        line = order.order_line
+        self.assertEqual(line.pricing_explanation, self.explanation)
+        line.price_unit = 77.0
+        line.product_uom_qty = 3
+        self.assertAlmostEqual(line.price_unit, 77.0)
+        # the explanation still tells how the replaced price was computed
+        self.assertEqual(line.pricing_explanation, self.explanation)
+        # the client drops below the threshold: "Update prices" recomputes both
+        self._invoice("2026-06-01", 5000.0, move_type="out_refund")
+        order.action_update_prices()
+        self.assertAlmostEqual(line.price_unit, 100.0)
+        self.assertFalse(line.pricing_explanation)
+
+    def test_one_turnover_query_per_order(self):
+        products = [
+            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
+            for i in range(20)
+        ]
+        queries = []
+        cursor_cls = type(self.env.cr)
+        execute = cursor_cls.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_cls, "execute", spy):
+            order = self._order(lines=[(p, 2) for p in products])
+            order.flush_recordset()
+        self.assertEqual(sum(TURNOVER_SQL in q for q in queries), 1)
+        self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
+
+    def test_salesperson_pdf_only(self):
+        order = self._order()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_pricing.action_report_saleorder_salesperson", order.ids)[0]
+            .decode()
+        )
+        self.assertIn("o_crm_pricing_explanation", html)
+        self.assertIn("Gold tier", html)
+        customer_html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("o_crm_pricing_explanation", customer_html)
+        self.assertNotIn("Gold tier", customer_html)
+
+    def test_partner_turnover_button(self):
+        self._invoice("2026-08-10", 100.0, partner=self.contact)
+        action = self.contact.action_view_trade_turnover()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.client.id)])
+        report = self.env["crm.turnover.report"].search(action["domain"])
+        self.assertEqual(sorted(report.mapped("half_year")), ["2026 H1", "2026 H2"])
+        groups = self.env["crm.turnover.report"]._read_group(
+            action["domain"], ["half_year"], ["amount:sum"]
+        )
+        self.assertEqual(dict(groups), {"2026 H1": 52300.0, "2026 H2": 100.0})
+
+    def test_client_price_list_pdf_and_xlsx(self):
+        self.client.property_product_pricelist = self.pricelist
+        wizard = (
+            self.env["crm.client.pricelist.wizard"]
+            .with_user(self.salesman)
+            .create(
+                {"partner_id": self.client.id, "date": "2026-07-15", "categ_id": self.categ_w.id}
+            )
+        )
+        self.assertEqual(wizard.pricelist_id, self.pricelist)
+        lines = wizard.get_lines()
+        widget = next(line for line in lines if line["product_id"] == self.widget.id)
+        self.assertEqual(
+            (widget["list_price"], widget["price"], widget["rule"]), (100.0, 90.0, "Gold tier")
+        )
+        self.assertEqual(widget["explanation"], self.explanation)
+        self.assertNotIn(self.gadget.id, [line["product_id"] for line in lines])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_pricing.action_report_client_pricelist", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn("Gold tier", html)
+        self.assertEqual(
+            wizard.action_print_pdf()["report_name"], "crm_pricing.report_client_pricelist"
+        )
+        action = wizard.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        rows = list(book.active.iter_rows(values_only=True))
+        self.assertIn(
+            ("Widget", 100.0, "Gold tier", 90.0), [(r[1], r[3], r[4], r[5]) for r in rows]
+        )

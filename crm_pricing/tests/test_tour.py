@@ -1,0 +1,57 @@
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPricingTour(HttpCase):
+    def test_quotation_price_when_picking_product(self):
+        admin = self.env.ref("base.user_admin")
+        admin.groups_id += self.env.ref("product.group_product_pricelist")
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Tour Distributors",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "pricing_label": "Gold tier",
+                            "compute_price": "percentage",
+                            "percent_price": 10.0,
+                            "turnover_period": "year",
+                            "turnover_period_ref": "current",
+                            "min_turnover": 1000.0,
+                        }
+                    )
+                ],
+            }
+        )
+        client = self.env["res.partner"].create(
+            {
+                "name": "Tour Gold Client",
+                "is_company": True,
+                "property_product_pricelist": pricelist.id,
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Widget", "lst_price": 100.0, "taxes_id": [Command.clear()]}
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": client.id,
+                "invoice_date": fields.Date.context_today(admin),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "price_unit": 1500.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.start_tour("/odoo", "crm_pricing_quotation_tour", login="admin")
+        order = self.env["sale.order"].search([("partner_id", "=", client.id)])
+        self.assertEqual(order.order_line.price_unit, 90.0)
+        self.assertIn("Gold tier: turnover", order.order_line.pricing_explanation)

@@ -1,0 +1,1 @@
+from . import crm_client_pricelist_wizard

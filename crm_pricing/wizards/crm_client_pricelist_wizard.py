@@ -1,0 +1,158 @@
+import base64
+import io
+
+from odoo import api, fields, models
+
+
+class CrmClientPricelistWizard(models.TransientModel):
+    """Per-client price list: every saleable product with its list price, the
+    rule that applies and the client's price, as of a date (PDF or XLSX)."""
+
+    _name = "crm.client.pricelist.wizard"
+    _description = "Client Price List"
+
+    partner_id = fields.Many2one("res.partner", string="Client", required=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one("res.company", required=True, default=lambda s: s.env.company)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        compute="_compute_pricelist_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        check_company=True,
+    )
+    categ_id = fields.Many2one("product.category", string="Product Category")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        ctx = self.env.context
+        if ctx.get("active_model") == "res.partner" and ctx.get("active_id"):
+            res.setdefault("partner_id", ctx["active_id"])
+        return res
+
+    @api.depends("partner_id", "company_id")
+    def _compute_pricelist_id(self):
+        for wizard in self:
+            partner = wizard.partner_id.with_company(wizard.company_id)
+            wizard.pricelist_id = partner.property_product_pricelist or wizard.pricelist_id
+
+    def _get_products(self):
+        self.ensure_one()
+        domain = [
+            ("sale_ok", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ]
+        if self.categ_id:
+            domain.append(("categ_id", "child_of", self.categ_id.id))
+        return self.env["product.product"].search(domain, order="default_code, name, id")
+
+    def get_lines(self):
+        """[{product_id, product, code, uom, list_price, rule, price, explanation,
+        currency}] for every saleable product (serialisable)."""
+        self.ensure_one()
+        wizard = self.with_company(self.company_id)
+        pricelist = wizard.pricelist_id
+        currency = pricelist.currency_id
+        products = wizard._get_products().with_company(self.company_id)
+        Item = wizard.env["product.pricelist.item"]
+        kw = {"currency": currency, "date": self.date}
+        standard = pricelist._compute_price_rule(products, 1.0, **kw)
+        details = pricelist._pricing_details(
+            products,
+            1.0,
+            partner=self.partner_id,
+            payment_term=self.partner_id.with_company(self.company_id).property_payment_term_id,
+            company=self.company_id,
+            **kw,
+        )
+        lines = []
+        for product in products:
+            detail = details.get(product.id) or {}
+            list_price = Item._compute_price(product, 1.0, product.uom_id, self.date, currency)
+            if detail.get("applied"):
+                price = detail["price"]
+                rules = Item.browse(detail["rule_ids"])
+            else:
+                price, rule_id = standard[product.id]
+                rules = Item.browse(rule_id)
+            lines.append(
+                {
+                    "product_id": product.id,
+                    "product": product.display_name,
+                    "code": product.default_code or "",
+                    "uom": product.uom_id.name,
+                    "list_price": currency.round(list_price),
+                    "rule": ", ".join(r.pricing_label or r.name for r in rules)
+                    or self.env._("Sales price"),
+                    "price": currency.round(price),
+                    "explanation": detail.get("explanation") or "",
+                    "currency": currency.name,
+                }
+            )
+        return lines
+
+    def action_print_pdf(self):
+        self.ensure_one()
+        return self.env.ref("crm_pricing.action_report_client_pricelist").report_action(self)
+
+    def action_export_xlsx(self):
+        """Build the XLSX price list as an attachment and return a download action."""
+        self.ensure_one()
+        import openpyxl  # pylint: disable=import-outside-toplevel
+
+        _ = self.env._
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = _("Price List")
+        sheet.append([_("Client"), self.partner_id.display_name])
+        sheet.append([_("Date"), self.date])
+        sheet.append([_("Pricelist"), self.pricelist_id.display_name])
+        sheet.append([])
+        sheet.append(
+            [
+                _("Reference"),
+                _("Product"),
+                _("Unit"),
+                _("List Price"),
+                _("Rule"),
+                _("Price"),
+                _("Currency"),
+                _("Why"),
+            ]
+        )
+        for line in self.get_lines():
+            sheet.append(
+                [
+                    line["code"],
+                    line["product"],
+                    line["uom"],
+                    line["list_price"],
+                    line["rule"],
+                    line["price"],
+                    line["currency"],
+                    line["explanation"],
+                ]
+            )
+        buf = io.BytesIO()
+        book.save(buf)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _(
+                    "Price list %(client)s %(date)s.xlsx",
+                    client=self.partner_id.name,
+                    date=self.date,
+                ),
+                "datas": base64.b64encode(buf.getvalue()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,0 +1,155 @@
+"""crm_pricing over XML-RPC: the calls documented in crm_pricing/readme/USAGE.md."""
+
+import datetime
+import os
+import xmlrpc.client
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pricing")
+
+
+@pytest.fixture(scope="module")
+def setup(admin):
+    """A client with 1,500.00 of posted turnover this year and a product."""
+    tag = os.getpid()
+    partner_id = admin.call(
+        "res.partner", "create", {"name": f"RPC Client {tag}", "is_company": True}
+    )
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {
+            "name": f"RPC Widget {tag}",
+            "lst_price": 100.0,
+            "taxes_id": [(6, 0, [])],
+            "sale_ok": True,
+        },
+    )
+    invoice_id = admin.call(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner_id,
+            "invoice_date": datetime.date.today().isoformat(),
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": product_id,
+                        "quantity": 3,
+                        "price_unit": 500.0,
+                        "tax_ids": [(6, 0, [])],
+                    },
+                )
+            ],
+        },
+    )
+    admin.call("account.move", "action_post", [invoice_id])
+    currency = admin.call("res.company", "search_read", [], fields=["currency_id"], limit=1)[0]
+    return {
+        "partner_id": partner_id,
+        "product_id": product_id,
+        "currency": currency["currency_id"][1],
+    }
+
+
+def test_manager_creates_rule_salesman_gets_price_and_explanation(setup, sales_manager, salesman):
+    partner_id, product_id = setup["partner_id"], setup["product_id"]
+    # the sales manager sets up the pricelist and a rule (documented in USAGE.md)
+    pricelist_id = sales_manager.call(
+        "product.pricelist", "create", {"name": "RPC Distributors", "stacking_policy": "best"}
+    )
+    rule_id = sales_manager.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "partner_id": partner_id,
+            "applied_on": "3_global",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    assert rule_id
+    # a bad rule is refused
+    with pytest.raises(xmlrpc.client.Fault, match="ValidationError|between 0 and 100"):
+        sales_manager.call(
+            "product.pricelist.item",
+            "create",
+            {
+                "pricelist_id": pricelist_id,
+                "partner_id": partner_id,
+                "compute_price": "percentage",
+                "percent_price": 150.0,
+            },
+        )
+    # salespeople cannot edit rules
+    with pytest.raises(xmlrpc.client.Fault, match="AccessError|not allowed"):
+        salesman.call("product.pricelist.item", "write", [rule_id], {"percent_price": 50.0})
+
+    # a salesperson creates an order over XML-RPC: the rule applies
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "pricelist_id": pricelist_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 2})],
+        },
+    )
+    [line] = salesman.call(
+        "sale.order.line",
+        "search_read",
+        [("order_id", "=", order_id)],
+        fields=["price_unit", "discount", "price_subtotal", "pricing_explanation"],
+    )
+    year = datetime.date.today().year
+    assert line["pricing_explanation"] == (
+        f"Gold tier: turnover {year} to date = 1,500.00 {setup['currency']} ≥ 1,000.00"
+    )
+    assert line["price_subtotal"] == pytest.approx(180.0)
+    # price list of the client as of today
+    wizard_id = salesman.call(
+        "crm.client.pricelist.wizard",
+        "create",
+        {"partner_id": partner_id, "pricelist_id": pricelist_id},
+    )
+    lines = salesman.call("crm.client.pricelist.wizard", "get_lines", [wizard_id])
+    widget = next(row for row in lines if row["product_id"] == product_id)
+    assert (widget["list_price"], widget["price"], widget["rule"]) == (100.0, 90.0, "Gold tier")
+
+
+def test_read_client_turnover(setup, salesman):
+    partner_id = setup["partner_id"]
+    turnover = salesman.call(
+        "res.partner", "get_trade_turnover", [partner_id], period="year", period_ref="current"
+    )
+    assert turnover["amount"] == pytest.approx(1500.0)
+    assert turnover["date_from"] == f"{datetime.date.today().year}-01-01"
+    groups = salesman.call(
+        "crm.turnover.report",
+        "read_group",
+        [("partner_id", "=", partner_id)],
+        ["amount:sum"],
+        ["date:quarter"],
+    )
+    assert sum(g["amount"] for g in groups) == pytest.approx(1500.0)
+    by_half = salesman.call(
+        "crm.turnover.report",
+        "read_group",
+        [("partner_id", "=", partner_id)],
+        ["amount:sum"],
+        ["half_year"],
+    )
+    assert len(by_half) == 1 and by_half[0]["half_year"].startswith(str(datetime.date.today().year))
+    action = salesman.call("res.partner", "action_view_trade_turnover", [partner_id])
+    assert action["res_model"] == "crm.turnover.report"
+    with pytest.raises(xmlrpc.client.Fault, match="Unknown period"):
+        salesman.call("res.partner", "get_trade_turnover", [partner_id], period="week")
