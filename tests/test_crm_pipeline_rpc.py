@@ -24,6 +24,30 @@ def _in(days):
     return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _satisfy_downstream_gates(admin, lead_id):
+    """crm_evaluation_sheet, when installed, gates Meeting & evaluation on a
+    finalised sheet: give the lead one so the chain is what is tested here."""
+    installed = admin.call(
+        "ir.module.module",
+        "search_count",
+        [("name", "=", "crm_evaluation_sheet"), ("state", "=", "installed")],
+    )
+    if not installed:
+        return
+    partner_id = admin.call("res.partner", "create", {"name": "RPC gate customer"})
+    admin.call("crm.lead", "write", [lead_id], {"partner_id": partner_id})
+    product_id = admin.call("product.product", "create", {"name": "RPC gate item"})
+    sheet_id = admin.call(
+        "crm.evaluation.sheet",
+        "create",
+        {
+            "lead_id": lead_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+        },
+    )
+    admin.call("crm.evaluation.sheet", "action_finalize", [sheet_id])
+
+
 @pytest.fixture
 def lead_id(admin):
     return admin.call(
@@ -65,6 +89,7 @@ def test_activate_and_complete_to_won(admin, salesman, lead_id):
         "Called, meeting agreed",
         next_deadline=_in(3),
     )
+    _satisfy_downstream_gates(admin, lead_id)
     offer_id = call(
         "crm.lead.responsibility",
         "complete",

@@ -89,13 +89,16 @@ class CrmEvaluationSheetLine(models.Model):
             sheet = line.sheet_id
             line = line.with_company(line.company_id)
             # the same pricing a quotation line goes through: every rule of the
-            # pricelist applies (quantity breaks, dates, formulas, categories)
+            # pricelist applies (quantity breaks, dates, formulas, categories);
+            # the customer lets client-specific rules (crm_pricing) apply, and
+            # Odoo's own pricing ignores it
             price = sheet.pricelist_id._get_product_price(
                 line.product_id,
                 line.product_uom_qty or 1.0,
                 currency=sheet.currency_id or line.company_id.currency_id,
                 uom=line.product_uom_id,
                 date=sheet.date,
+                partner=sheet.partner_id,
             )
             fiscal_position = (
                 FiscalPosition._get_fiscal_position(sheet.partner_id)

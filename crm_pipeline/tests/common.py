@@ -56,3 +56,16 @@ class PipelineCase(TransactionCase):
     def _activate(self, leads, user=None, **kw):
         leads.activate((user or self.salesman).id, self._in(1), **kw)
         return leads.responsibility_ids.filtered("is_open")
+
+    def _satisfy_downstream_gates(self, lead):
+        """Addons installed on top of this one may gate a step (the evaluation
+        sheet addon gates Meeting & evaluation on a finalised sheet): meet
+        their condition so that the chain itself is what these tests check."""
+        if "crm.evaluation.sheet" in self.env:
+            product = self.env["product.product"].create({"name": "Gate item"})
+            self.env["crm.evaluation.sheet"].create(
+                {
+                    "lead_id": lead.id,
+                    "line_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            ).action_finalize()

@@ -37,6 +37,7 @@ class TestResponsibilityChain(PipelineCase):
         self.assertTrue(meeting.activity_id)
         if self.t_meeting.stage_id:
             self.assertEqual(lead.stage_id, self.t_meeting.stage_id)
+        self._satisfy_downstream_gates(lead)
         offer = self.Responsibility.browse(
             meeting.complete(
                 "next", "Evaluated", next_user_id=self.salesman_b.id, next_deadline=self._in(4)
