@@ -637,6 +637,9 @@ def cmd_test():
                 "2",
                 "--http-port",
                 str(port),
+                # the longpolling/websocket process would take the fixed 8072
+                "--gevent-port",
+                str(free_port()),
                 "--max-cron-threads",
                 "0",
                 "--logfile",
