@@ -63,12 +63,43 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("Use Activate to activate a lead: it opens its first responsibility.")
             )
+        restored = (
+            self.filtered(lambda lead: not lead.active and lead.activation_state == "active")
+            if vals.get("active") is True
+            else self.browse()
+        )
         res = super().write(vals)
         if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
             self.responsibility_ids.filtered("is_open")._close(
                 "cancelled", self.env._("Cancelled: the lead was marked lost.")
             )
+        restored = restored.filtered(lambda lead: not lead.open_responsibility_id)
+        if restored:
+            # A lost lead brought back has no open step: it goes back to Inactive
+            # so that Activate resumes the chain with a responsible and a date.
+            restored.with_context(crm_pipeline_activation=True).write(
+                {"activation_state": "inactive"}
+            )
+            for lead in restored:
+                lead.message_post(
+                    body=self.env._("Restored: activate the lead again to resume the chain.")
+                )
+        return res
+
+    def _merge_dependences(self, opportunities):
+        """The responsibilities of merged leads move to the surviving lead; the
+        open ones are cancelled first (a lead has one open step at most)."""
+        # sudo: the user merging may not see the responsibilities of the merged
+        # leads (other salespeople's); closing and moving them keeps their history
+        # on the surviving lead, it does not disclose them.
+        responsibilities = opportunities.sudo().responsibility_ids
+        responsibilities.filtered("is_open")._close(
+            "cancelled",
+            self.env._("Cancelled: the lead was merged into %(lead)s.", lead=self.display_name),
+        )
+        res = super()._merge_dependences(opportunities)
+        responsibilities.write({"lead_id": self.id})
         return res
 
     @api.depends("responsibility_ids.state")
