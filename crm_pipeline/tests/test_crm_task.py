@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_interaction import InteractionCommon
@@ -173,3 +173,53 @@ class TestCrmTask(InteractionCommon):
         action = self.client.action_view_crm_tasks()
         self.assertEqual(action["res_model"], "crm.task")
         self.assertEqual(self.Task.search(action["domain"]), on_lead | on_client | on_person)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmTaskEmployee(InteractionCommon):
+    """An employee without sales rights works the tasks assigned to them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.employee = new_test_user(cls.env, login="itx_employee", groups="base.group_user")
+
+    def test_assignee_without_sales_rights(self):
+        mine = self.Task.with_user(self.salesman_a).create(
+            {
+                "name": "Prepare samples",
+                "kind": "sample",
+                "lead_id": self.lead_a.id,
+                "user_id": self.employee.id,
+            }
+        )
+        other = self.Task.with_user(self.salesman_a).create(
+            {"name": "Not theirs", "kind": "offer", "lead_id": self.lead_a.id}
+        )
+        Task = self.Task.with_user(self.employee)
+        self.assertEqual(Task.search([]), mine)
+        # the form opens: the lead shows by name although the lead itself is not readable
+        data = mine.with_user(self.employee).web_read(
+            {
+                "name": {},
+                "state": {},
+                "lead_id": {"fields": {"display_name": {}}},
+                "partner_id": {"fields": {"display_name": {}}},
+            }
+        )[0]
+        self.assertEqual(data["lead_id"]["display_name"], self.lead_a.display_name)
+        with self.assertRaises(AccessError):
+            self.lead_a.with_user(self.employee).read(["name"])
+        with Form(mine.with_user(self.employee)) as form:
+            self.assertEqual(form.name, "Prepare samples")
+        # they move it through its statuses
+        self.assertIs(mine.with_user(self.employee).action_start(), True)
+        self.assertIs(mine.with_user(self.employee).action_confirm_done(), True)
+        self.assertEqual(mine.state, "done_confirmed")
+        # but see nothing else, create nothing, delete nothing
+        with self.assertRaises(AccessError):
+            other.with_user(self.employee).read(["name"])
+        with self.assertRaises(AccessError):
+            Task.create({"name": "Own task", "partner_id": self.client.id})
+        with self.assertRaises(AccessError):
+            mine.with_user(self.employee).unlink()
