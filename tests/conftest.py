@@ -10,6 +10,7 @@ pytest.mark.addon("crm_xxx")``; tests of addons that are not installed in this
 run are deselected (never skipped: the test command counts a skip as a failure).
 """
 
+import datetime
 import itertools
 import os
 import xmlrpc.client
@@ -121,3 +122,46 @@ def salesman_b(make_user):
 @pytest.fixture(scope="session")
 def sales_manager(make_user):
     return make_user(["sales_team.group_sale_manager"], "sales_manager")
+
+
+@pytest.fixture(scope="session")
+def make_turnover_client(admin):
+    """Create a client company, a tax-free product at 100.00 and one posted
+    customer invoice of ``quantity`` × ``price_unit`` for today; returns
+    ``(partner_id, product_id)``."""
+
+    def _make(name, quantity=1, price_unit=1000.0):
+        tag = f"{os.getpid()}-{next(_counter)}"
+        partner_id = admin.call(
+            "res.partner", "create", {"name": f"{name} {tag}", "is_company": True}
+        )
+        product_id = admin.call(
+            "product.product",
+            "create",
+            {"name": f"{name} product {tag}", "lst_price": 100.0, "taxes_id": [(6, 0, [])]},
+        )
+        invoice_id = admin.call(
+            "account.move",
+            "create",
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner_id,
+                "invoice_date": datetime.date.today().isoformat(),
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product_id,
+                            "quantity": quantity,
+                            "price_unit": price_unit,
+                            "tax_ids": [(6, 0, [])],
+                        },
+                    )
+                ],
+            },
+        )
+        admin.call("account.move", "action_post", [invoice_id])
+        return partner_id, product_id
+
+    return _make

@@ -1,7 +1,6 @@
 """crm_pricing and crm_evaluation_sheet together: a client-specific rule prices
 the evaluation sheet's items as it prices the quotation's lines."""
 
-import datetime
 import os
 
 import pytest
@@ -9,38 +8,11 @@ import pytest
 pytestmark = pytest.mark.addon("crm_pricing", "crm_evaluation_sheet")
 
 
-def test_turnover_rule_prices_sheet_item_and_quotation(admin, sales_manager, salesman):
+def test_turnover_rule_prices_sheet_item_and_quotation(
+    admin, sales_manager, salesman, make_turnover_client
+):
     tag = os.getpid()
-    partner_id = admin.call(
-        "res.partner", "create", {"name": f"RPC Sheet Client {tag}", "is_company": True}
-    )
-    product_id = admin.call(
-        "product.product",
-        "create",
-        {"name": f"RPC Sheet Widget {tag}", "lst_price": 100.0, "taxes_id": [(6, 0, [])]},
-    )
-    invoice_id = admin.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": partner_id,
-            "invoice_date": datetime.date.today().isoformat(),
-            "invoice_line_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "product_id": product_id,
-                        "quantity": 1,
-                        "price_unit": 2000.0,
-                        "tax_ids": [(6, 0, [])],
-                    },
-                )
-            ],
-        },
-    )
-    admin.call("account.move", "action_post", [invoice_id])
+    partner_id, product_id = make_turnover_client("RPC Sheet Client", price_unit=2000.0)
     pricelist_id = sales_manager.call(
         "product.pricelist", "create", {"name": f"RPC Sheet Tiers {tag}"}
     )

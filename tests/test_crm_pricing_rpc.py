@@ -1,7 +1,6 @@
 """crm_pricing over XML-RPC: the calls documented in crm_pricing/readme/USAGE.md."""
 
 import datetime
-import os
 import xmlrpc.client
 
 import pytest
@@ -10,44 +9,9 @@ pytestmark = pytest.mark.addon("crm_pricing")
 
 
 @pytest.fixture(scope="module")
-def setup(admin):
+def setup(admin, make_turnover_client):
     """A client with 1,500.00 of posted turnover this year and a product."""
-    tag = os.getpid()
-    partner_id = admin.call(
-        "res.partner", "create", {"name": f"RPC Client {tag}", "is_company": True}
-    )
-    product_id = admin.call(
-        "product.product",
-        "create",
-        {
-            "name": f"RPC Widget {tag}",
-            "lst_price": 100.0,
-            "taxes_id": [(6, 0, [])],
-            "sale_ok": True,
-        },
-    )
-    invoice_id = admin.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": partner_id,
-            "invoice_date": datetime.date.today().isoformat(),
-            "invoice_line_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "product_id": product_id,
-                        "quantity": 3,
-                        "price_unit": 500.0,
-                        "tax_ids": [(6, 0, [])],
-                    },
-                )
-            ],
-        },
-    )
-    admin.call("account.move", "action_post", [invoice_id])
+    partner_id, product_id = make_turnover_client("RPC Client", quantity=3, price_unit=500.0)
     currency = admin.call("res.company", "search_read", [], fields=["currency_id"], limit=1)[0]
     return {
         "partner_id": partner_id,
