@@ -125,6 +125,38 @@ def sales_manager(make_user):
 
 
 @pytest.fixture(scope="session")
+def employee(make_user):
+    """An internal user with no sales, stock or accounting rights."""
+    return make_user(["base.group_user"], "employee")
+
+
+@pytest.fixture(scope="session")
+def portal(make_user):
+    """A portal user (``share``), as a customer logging in to the portal."""
+    return make_user(["base.group_portal"], "portal")
+
+
+def _expect_fault(call, *args, codes=(2,), **kwargs):
+    """Run ``call`` and assert it fails with one of the XML-RPC fault ``codes``.
+
+    Odoo answers a ``UserError``/``ValidationError`` with code 2, an
+    ``AccessDenied`` with 3 and an ``AccessError`` with 4; code 1 is a
+    traceback, which a clean refusal never is. Returns the fault.
+    """
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call(*args, **kwargs)
+    assert info.value.faultCode in codes, info.value.faultString
+    return info.value
+
+
+@pytest.fixture(scope="session")
+def expect_fault():
+    """``expect_fault(client.call, model, method, *args, codes=(2,))``: see
+    ``_expect_fault``."""
+    return _expect_fault
+
+
+@pytest.fixture(scope="session")
 def make_turnover_client(admin):
     """Create a client company, a tax-free product at 100.00 and one posted
     customer invoice of ``quantity`` × ``price_unit`` for today; returns
