@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -13,6 +13,7 @@
         "security/crm_pipeline_security.xml",
         "security/crm_interaction_security.xml",
         "data/crm_responsibility_type_data.xml",
+        "data/crm_responsibility_type_kind_data.xml",
         "data/crm_task_mail_templates.xml",
         "views/crm_lead_timeline_templates.xml",
         "views/crm_responsibility_type_views.xml",

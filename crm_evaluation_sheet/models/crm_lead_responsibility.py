@@ -4,6 +4,12 @@ from odoo import models
 class CrmLeadResponsibility(models.Model):
     _inherit = "crm.lead.responsibility"
 
+    def _get_gate_message(self):
+        message = super()._get_gate_message()
+        if message or self.type_id.kind != "meeting_evaluation":
+            return message
+        return self._gate_meeting_evaluation()
+
     def _gate_meeting_evaluation(self):
         """Meeting & evaluation completes with 'next' only once the lead has a
         finalized evaluation sheet."""

@@ -110,9 +110,7 @@ class CrmLead(models.Model):
     @api.depends("responsibility_ids.state", "activation_state", "active", "probability")
     def _compute_estimated_completion_date(self):
         now = fields.Datetime.now()
-        first_type = self.env.ref(
-            "crm_pipeline.responsibility_type_contact_prospect", raise_if_not_found=False
-        )
+        first_type = self.env["crm.responsibility.type"]._get_first_type()
         for lead in self:
             if not lead.active or lead.probability == 100:
                 lead.estimated_completion_date = False
@@ -185,9 +183,7 @@ class CrmLead(models.Model):
         if responsibility_type_id:
             rtype = self.env["crm.responsibility.type"].browse(responsibility_type_id).exists()
         else:
-            rtype = self.env.ref(
-                "crm_pipeline.responsibility_type_contact_prospect", raise_if_not_found=False
-            )
+            rtype = self.env["crm.responsibility.type"]._get_first_type()
         if not rtype or not rtype.active:
             raise UserError(self.env._("Choose an existing responsibility type."))
         for lead in self:

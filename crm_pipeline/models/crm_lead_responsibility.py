@@ -24,6 +24,7 @@ class CrmLeadResponsibility(models.Model):
         tracking=True,
     )
     type_code = fields.Char(related="type_id.code")
+    type_kind = fields.Selection(related="type_id.kind")
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -230,16 +231,22 @@ class CrmLeadResponsibility(models.Model):
     # ------------------------------------------------------------------
 
     def _get_gate_message(self):
-        """What keeps this responsibility from completing with 'next'.
+        """Hook: what keeps this responsibility from completing with 'next'.
 
-        Returns False when nothing does, else a translated message. Other addons add
-        a ``_gate_<type code>`` method returning the same.
+        Returns False when nothing does, else a translated message. Gates are bound
+        to the type's ``kind`` (set by data, not editable), never to its name or
+        code. Other addons add theirs by overriding this method::
+
+            def _get_gate_message(self):
+                message = super()._get_gate_message()
+                if message or self.type_id.kind != "contracting":
+                    return message
+                return self._gate_contracting()
         """
         self.ensure_one()
-        gate = getattr(self, f"_gate_{self.type_id.code}", None)
-        if gate is None:
-            return False
-        return gate() or False
+        if self.type_id.kind == "offer_negotiation":
+            return self._gate_offer_negotiation() or False
+        return False
 
     def _gate_offer_negotiation(self):
         self.ensure_one()

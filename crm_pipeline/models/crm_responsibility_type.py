@@ -1,5 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# The fixed chain's steps. Behaviour (first step, completion gates, contracting
+# warnings) is bound to the kind, never to the editable name or code.
+KINDS = [
+    ("contact_prospect", "Contact prospect"),
+    ("meeting_evaluation", "Meeting & evaluation"),
+    ("offer_negotiation", "Offer & negotiation"),
+    ("contracting", "Contracting"),
+]
 
 
 class CrmResponsibilityType(models.Model):
@@ -12,7 +21,17 @@ class CrmResponsibilityType(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
         required=True,
-        help="Technical code; other addons hook their completion gates on it.",
+        help="A short reference for reports and imports. No behaviour depends on it: "
+        "the step's kind binds its behaviour.",
+    )
+    kind = fields.Selection(
+        KINDS,
+        readonly=True,
+        copy=False,
+        help="Which step of the chain this type is, set by the addon's data. The first "
+        "step, the completion gates and the contracting warnings are bound to it, so "
+        "renaming a type or its code keeps them. Only the superuser (data files) "
+        "changes it.",
     )
     sequence = fields.Integer(default=10)
     next_type_id = fields.Many2one(
@@ -36,12 +55,39 @@ class CrmResponsibilityType(models.Model):
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of a responsibility type must be unique."),
+        ("kind_unique", "unique(kind)", "Each step of the chain has one responsibility type."),
         (
             "duration_positive",
             "CHECK(duration_days >= 0)",
             "The standard duration cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("kind") for vals in vals_list):
+            self._check_kind_writable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "kind" in vals:
+            self._check_kind_writable()
+        return super().write(vals)
+
+    def _check_kind_writable(self):
+        # superuser only: data files; no XML-RPC call runs as superuser
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The kind of a responsibility type is set by the addons' data and "
+                    "cannot be changed: it binds the chain's gates."
+                )
+            )
+
+    @api.model
+    def _get_first_type(self):
+        """The type a lead's chain starts with (the Contact prospect step)."""
+        return self.search([("kind", "=", "contact_prospect")], limit=1)
 
     @api.constrains("next_type_id")
     def _check_next_type_cycle(self):

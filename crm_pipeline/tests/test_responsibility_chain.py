@@ -114,18 +114,47 @@ class TestResponsibilityChain(PipelineCase):
         offer.complete("next", "Offer accepted", next_deadline=self._in(2))
         self.assertEqual(lead.open_responsibility_id.type_id, self.t_contracting)
 
-    def test_gate_hook_per_type_code(self):
+    def test_gate_hook_override(self):
         resp = self._activate(self._lead())
         self.assertFalse(resp._get_gate_message())
-        with patch.object(
-            type(resp), "_gate_contact_prospect", lambda self: "Call first", create=True
-        ):
+        model = type(self.env["crm.lead.responsibility"])
+        original = model._get_gate_message
+
+        def gated(rec):
+            message = original(rec)
+            if message or rec.type_id.kind != "contact_prospect":
+                return message
+            return "Call first"
+
+        with patch.object(model, "_get_gate_message", gated):
             self.assertEqual(resp._get_gate_message(), "Call first")
             with self.assertRaisesRegex(UserError, "Call first"):
                 resp.complete("next", "Summary", next_deadline=self._in(2))
             # a refusal is never gated
             resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
         self.assertEqual(resp.state, "refused")
+
+    def test_renamed_type_keeps_its_gate(self):
+        """Gates are bound to the type's kind: a manager renaming the Offer type
+        or its code does not turn its gate off, and cannot change the kind."""
+        self.t_offer.with_user(self.manager).write({"name": "Quote", "code": "quote"})
+        lead = self._lead()
+        lead.activate(self.salesman.id, self._in(1), responsibility_type_id=self.t_offer.id)
+        with self.assertRaisesRegex(UserError, "quotation"):
+            lead.open_responsibility_id.complete("next", "Sent", next_deadline=self._in(2))
+        with self.assertRaisesRegex(UserError, "kind"):
+            self.t_offer.with_user(self.manager).write({"kind": False})
+        with self.assertRaisesRegex(UserError, "kind"):
+            self.env["crm.responsibility.type"].with_user(self.manager).create(
+                {"name": "Second offer", "code": "offer2", "kind": "offer_negotiation"}
+            )
+        self.assertEqual(self.t_offer.kind, "offer_negotiation")
+
+    def test_first_step_by_kind(self):
+        self.t_contact.with_user(self.manager).write({"code": "renamed"})
+        self.assertEqual(self.env["crm.responsibility.type"]._get_first_type(), self.t_contact)
+        resp = self._activate(self._lead())
+        self.assertEqual(resp.type_id, self.t_contact)
 
     def test_contracting_warnings(self):
         lead = self._lead()

@@ -22,9 +22,7 @@ class CrmLeadActivateWizard(models.TransientModel):
         "crm.responsibility.type",
         string="First Responsibility",
         required=True,
-        default=lambda self: self.env.ref(
-            "crm_pipeline.responsibility_type_contact_prospect", raise_if_not_found=False
-        ),
+        default=lambda self: self.env["crm.responsibility.type"]._get_first_type(),
     )
     priority = fields.Selection(
         crm_stage.AVAILABLE_PRIORITIES,

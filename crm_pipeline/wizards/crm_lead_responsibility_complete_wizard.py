@@ -58,7 +58,7 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     def _compute_contracting_warnings(self):
         for wiz in self:
             resp = wiz.responsibility_id
-            if resp and resp.type_id.code == "contracting":
+            if resp and resp.type_id.kind == "contracting":
                 wiz.contracting_warnings = "\n".join(resp.get_contracting_warnings()) or False
             else:
                 wiz.contracting_warnings = False
