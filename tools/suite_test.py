@@ -1,0 +1,281 @@
+"""The suite's test runner (``make test``), run in the virtualenv.
+
+1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1;
+2. install the addons with their Odoo tests on a throwaway database;
+3. install each addon alone (two at a time), unless CRM_SUITE_SKIP_ALONE=1;
+4. serve that database with ``--workers=2`` and run the pytest suite in
+   ``tests/`` against it over XML-RPC.
+
+Any failed test, WARNING/ERROR logged while installing, skipped test or lint
+error is a failure. Prints ``N passed, N failed`` and exits 1 on any failure.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+from suite_odoo import drop_db, free_port, odoo_cmd, stop, wait_http
+from suite_setup import ADDONS, ROOT, VENV, say, venv_python
+
+LOG_RE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
+    r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
+)
+RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+
+
+class Outcome:
+    """What a test run found: counts and the problems to print."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.problems = []
+
+    def problem(self, text):
+        """One more failure that no test runner counted."""
+        self.problems.append(text)
+        self.failed += 1
+
+
+# --------------------------------------------------------------------------
+# Odoo logs
+# --------------------------------------------------------------------------
+
+
+def scan_odoo_log(path, addons):
+    """Return (tests, failed, errors, problems) from an Odoo test log."""
+    tests = failed = errors = 0
+    problems = []
+    our = tuple(f"odoo.addons.{a}" for a in addons)
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            m = LOG_RE.match(line.rstrip("\n"))
+            if not m:
+                continue
+            level, logger, msg = m["level"], m["logger"], m["msg"]
+            result = RESULT_RE.search(msg)
+            if result and logger.startswith("odoo.tests"):
+                failed, errors, tests = int(result[1]), int(result[2]), int(result[3])
+            if logger.startswith(our) and msg.startswith("skipped "):
+                problems.append(f"skipped test: {msg}")
+            if level in ("WARNING", "ERROR", "CRITICAL"):
+                problems.append(line.rstrip())
+    return tests, failed, errors, problems
+
+
+# --------------------------------------------------------------------------
+# Steps
+# --------------------------------------------------------------------------
+
+
+def lint(outcome):
+    say("lint: pre-commit (ruff, pylint-odoo)")
+    env = dict(os.environ, PATH=os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"])
+    res = subprocess.run(
+        [os.path.join(VENV, "bin", "pre-commit"), "run", "--all-files", "--show-diff-on-failure"],
+        cwd=ROOT,
+        env=env,
+    )
+    if res.returncode:
+        outcome.problem("lint failed (pre-commit)")
+
+
+def odoo_tests(outcome, odoo_src, db, addons, log):
+    """Install ``addons`` with their tests on ``db`` and count the results."""
+    say(f"installing {', '.join(addons)} with their tests on '{db}' (log: {log})")
+    res = subprocess.run(
+        odoo_cmd(
+            odoo_src,
+            db,
+            "-i",
+            ",".join(addons),
+            "--test-enable",
+            "--test-tags",
+            ",".join(f"/{a}" for a in addons),
+            "--stop-after-init",
+            "--log-level",
+            "test",
+            "--http-port",
+            str(free_port()),
+            "--logfile",
+            log,
+        ),
+    )
+    tests, failed, errors, found = scan_odoo_log(log, addons)
+    say(f"Odoo tests: {tests} run, {failed} failed, {errors} errors")
+    outcome.passed += tests - failed - errors
+    outcome.failed += failed + errors
+    # a warning/error line or skipped test that no failure counted is one more
+    extra = [p for p in found if "FAIL: " not in p and "ERROR: " not in p]
+    extra = [p for p in extra if not RESULT_RE.search(p)]
+    for p in extra:
+        outcome.problem(p)
+    if res.returncode and not (failed or errors or extra):
+        outcome.problem(f"Odoo exited with code {res.returncode}")
+    if not tests:
+        outcome.problem("Odoo ran no test")
+    if res.returncode or not tests:
+        subprocess.run(["tail", "-n", "60", log])
+
+
+def _start_alone(odoo_src, addon, logdir):
+    db = f"crm_suite_alone_{os.getpid()}_{addon}"
+    log = os.path.join(logdir, f"alone-{addon}.log")
+    drop_db(db)
+    cmd = odoo_cmd(
+        odoo_src,
+        db,
+        "-i",
+        addon,
+        "--stop-after-init",
+        "--http-port",
+        str(free_port()),
+        "--logfile",
+        log,
+        "--max-cron-threads",
+        "0",
+    )
+    return addon, db, log, subprocess.Popen(cmd)
+
+
+def install_alone(outcome, odoo_src, addons, logdir):
+    """Install each addon on its own database, two at a time (2 cores): an
+    addon that only installs next to the others (a missing dependency) fails."""
+    pending = list(addons)
+    running = []
+    while pending or running:
+        while pending and len(running) < 2:
+            running.append(_start_alone(odoo_src, pending.pop(0), logdir))
+        addon, db, log, proc = running.pop(0)
+        code = proc.wait()
+        found = scan_odoo_log(log, [addon])[3]
+        if code:
+            found.append(f"exit code {code}")
+        for p in found:
+            outcome.problem(f"installing {addon} alone: {p}")
+        say(f"{addon} installs alone: {'no' if found else 'yes'}")
+        drop_db(db)
+
+
+def pytest_counts(junit):
+    """(passed, failed, skipped) from pytest's JUnit XML."""
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError):
+        return 0, 1, 0
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    total = sum(int(s.get("tests", 0)) for s in suites)
+    bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    skipped = sum(int(s.get("skipped", 0)) for s in suites)
+    return total - bad - skipped, bad, skipped
+
+
+def _start_server(odoo_src, db, port, log):
+    return subprocess.Popen(
+        odoo_cmd(
+            odoo_src,
+            db,
+            "--workers",
+            "2",
+            "--http-port",
+            str(port),
+            # the longpolling/websocket process would take the fixed 8072
+            "--gevent-port",
+            str(free_port()),
+            "--max-cron-threads",
+            "0",
+            "--logfile",
+            log,
+            "--limit-time-real",
+            "600",
+            "--limit-time-cpu",
+            "300",
+        )
+    )
+
+
+def _run_pytest(outcome, url, db, addons, junit):
+    env = dict(
+        os.environ,
+        ODOO_URL=url,
+        ODOO_DB=db,
+        ODOO_ADMIN_LOGIN="admin",
+        ODOO_ADMIN_PASSWORD="admin",
+        CRM_SUITE_ADDONS=",".join(addons),
+    )
+    subprocess.run(
+        [
+            venv_python(),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            os.path.join(ROOT, "tests"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    passed, failed, skipped = pytest_counts(junit)
+    say(f"XML-RPC tests: {passed} passed, {failed} failed, {skipped} skipped")
+    outcome.passed += passed
+    outcome.failed += failed
+    if skipped:
+        outcome.problem(f"{skipped} XML-RPC test(s) skipped")
+
+
+def xmlrpc_tests(outcome, odoo_src, db, addons, logdir):
+    """The pytest suite against a multi-worker server on ``db``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = os.path.join(logdir, "odoo-server.log")
+    say(f"starting Odoo with --workers=2 on {url} for the XML-RPC suite")
+    srv = _start_server(odoo_src, db, port, log)
+    try:
+        if not wait_http(url + "/web/login", srv):
+            outcome.problem("Odoo server did not come up for the XML-RPC suite")
+            subprocess.run(["tail", "-n", "40", log])
+            return
+        _run_pytest(outcome, url, db, addons, os.path.join(logdir, "pytest.xml"))
+    finally:
+        stop(srv)
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def _report(outcome, logdir):
+    if outcome.failed:
+        say(f"logs kept in {logdir}")
+    else:
+        shutil.rmtree(logdir, ignore_errors=True)
+    for p in outcome.problems:
+        print(f"[crm-suite] PROBLEM: {p}", flush=True)
+    print(f"{outcome.passed} passed, {outcome.failed} failed", flush=True)
+
+
+def cmd_test(odoo_src):
+    """Run every step; returns the exit code (1 on any failure)."""
+    addons = [a for a in os.environ.get("CRM_SUITE_ADDONS", ",".join(ADDONS)).split(",") if a]
+    outcome = Outcome()
+    if os.environ.get("CRM_SUITE_SKIP_LINT") != "1":
+        lint(outcome)
+    db = f"crm_suite_test_{os.getpid()}"
+    logdir = tempfile.mkdtemp(prefix="crm-suite-test-")
+    try:
+        drop_db(db)
+        odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
+        if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
+            install_alone(outcome, odoo_src, addons, logdir)
+        xmlrpc_tests(outcome, odoo_src, db, addons, logdir)
+    finally:
+        drop_db(db)
+    _report(outcome, logdir)
+    return 1 if outcome.failed else 0
