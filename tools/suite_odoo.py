@@ -18,7 +18,6 @@ import urllib.request
 
 import psycopg2
 from psycopg2 import sql
-
 from suite_setup import ADDONS, ROOT, STATE, VENV, read_text, say, venv_python, write_text
 
 # --------------------------------------------------------------------------
