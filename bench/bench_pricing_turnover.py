@@ -21,7 +21,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-import suite  # noqa: E402  (the repository's own setup helpers)
+import suite_odoo  # noqa: E402  (the repository's own Odoo helpers)
+import suite_setup  # noqa: E402
 
 N_LINES = 200
 N_CLIENTS = 200
@@ -30,11 +31,11 @@ RUNS = 5
 
 
 def ensure_db(odoo_src, db):
-    if suite.db_exists(db):
+    if suite_odoo.db_exists(db):
         return
-    suite.say(f"creating benchmark database '{db}' (crm_pricing, no demo data)")
-    suite.run(
-        suite.odoo_cmd(
+    suite_setup.say(f"creating benchmark database '{db}' (crm_pricing, no demo data)")
+    suite_setup.run(
+        suite_odoo.odoo_cmd(
             odoo_src,
             db,
             "-i",
@@ -42,7 +43,7 @@ def ensure_db(odoo_src, db):
             "--without-demo=all",
             "--stop-after-init",
             "--http-port",
-            str(suite.free_port()),
+            str(suite_odoo.free_port()),
         )
     )
 
@@ -288,14 +289,14 @@ def main():
     parser.add_argument("--history", default="1000,1000000")
     args = parser.parse_args()
     sizes = [int(x) for x in args.history.split(",")]
-    odoo_src = suite.ensure_odoo_src()
+    odoo_src = suite_setup.ensure_odoo_src()
     ensure_db(odoo_src, args.db)
 
     sys.path.insert(0, odoo_src)
     import odoo  # pylint: disable=import-outside-toplevel
     from odoo import api  # pylint: disable=import-outside-toplevel
 
-    cmd = suite.odoo_cmd(odoo_src, args.db)
+    cmd = suite_odoo.odoo_cmd(odoo_src, args.db)
     odoo.tools.config.parse_config(cmd[2:] + ["--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.db)
     results = {}
