@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    competitor_ids = fields.Many2many(
+        "crm.competitor",
+        "crm_lead_competitor_rel",
+        "lead_id",
+        "competitor_id",
+        string="Competitors",
+        help="Competitors also bidding for this deal.",
+    )
+    lost_competitor_id = fields.Many2one(
+        "crm.competitor",
+        string="Lost To",
+        tracking=True,
+        index="btree_not_null",
+        help="The competitor the customer chose when the deal was lost.",
+    )
+
+    def action_set_lost(self, **additional_values):
+        """Odoo's method returns None, which XML-RPC cannot marshal: return True
+        so that integrations can mark leads lost (with ``lost_competitor_id``
+        among the values)."""
+        res = super().action_set_lost(**additional_values)
+        return True if res is None else res

@@ -1,0 +1,1 @@
+from . import crm_responsibility_report
