@@ -31,6 +31,7 @@
         "views/utm_campaign_views.xml",
         "views/crm_responsibility_report_views.xml",
         "views/crm_board_views.xml",
+        "views/crm_report_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",

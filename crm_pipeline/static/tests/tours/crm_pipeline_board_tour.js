@@ -41,5 +41,35 @@ registry.category("web_tour.tours").add("crm_pipeline_boards", {
             content: "The funnel pivot lists the chain's steps",
             trigger: ".o-dashboard-action .o_pivot th:contains(Contact prospect)",
         },
+        {
+            content: "Open a shipped report",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Reporting)",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains(Activities, Last Month and This Month)",
+            run: "click",
+        },
+        {
+            content: "Its saved filter applies by default",
+            trigger: ".o_searchview .o_facet_value:contains(Activities, Last Month and This Month)",
+        },
+        {
+            trigger: ".o_pivot",
+        },
+        {
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Reporting)",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains(Leads by Status)",
+            run: "click",
+        },
+        {
+            trigger: ".o_searchview .o_facet_value:contains(Leads by Status)",
+        },
+        {
+            trigger: ".o_pivot th:contains(Active)",
+        },
     ],
 });
