@@ -65,7 +65,8 @@ def test_campaign_figures(admin, sales_manager):
     with pytest.raises(xmlrpc.client.Fault) as info:
         sales_manager.call("utm.campaign", "write", [campaign_id], {"budget": -5})
     assert info.value.faultCode == 2
-    assert sales_manager.call("utm.campaign", "read", [campaign_id], ["budget"])[0]["budget"] == 1000
+    budget = sales_manager.call("utm.campaign", "read", [campaign_id], ["budget"])[0]["budget"]
+    assert budget == 1000
 
 
 def test_funnel(salesman, expect_fault):

@@ -34,15 +34,13 @@ class CrmResponsibilityReport(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     deadline = fields.Datetime(readonly=True)
     is_open = fields.Boolean(string="Open", readonly=True)
-    is_overdue = fields.Boolean(string="Overdue", readonly=True)
+    is_overdue = fields.Boolean(readonly=True)
     moved_on = fields.Integer(
-        string="Moved On",
         readonly=True,
         help="1 when the responsibility was completed and the lead moved to the next step "
         "(or was won on the last one).",
     )
     days_open = fields.Float(
-        string="Days Open",
         readonly=True,
         aggregator="avg",
         help="Days from opening to closing, or to now while it is open.",
