@@ -17,7 +17,7 @@ class CrmResponsibilityReport(models.Model):
     lead_id = fields.Many2one("crm.lead", readonly=True)
     type_id = fields.Many2one("crm.responsibility.type", string="Step", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     state = fields.Selection(
