@@ -13,6 +13,7 @@
         "security/crm_pipeline_security.xml",
         "security/crm_interaction_security.xml",
         "security/crm_board_security.xml",
+        "security/crm_commission_security.xml",
         "data/crm_responsibility_type_data.xml",
         "data/crm_responsibility_type_kind_data.xml",
         "data/crm_task_mail_templates.xml",
@@ -32,6 +33,7 @@
         "views/crm_responsibility_report_views.xml",
         "views/crm_board_views.xml",
         "views/crm_report_views.xml",
+        "views/crm_commission_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",

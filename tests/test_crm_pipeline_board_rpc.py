@@ -82,3 +82,21 @@ def test_results_hidden_from_employees(admin, employee):
     with pytest.raises(xmlrpc.client.Fault) as info:
         employee.call("utm.campaign", "read", [campaign_id], ["revenue"])
     assert info.value.faultCode in (3, 4)
+
+
+def test_commission_rates(admin, sales_manager, salesman, expect_fault):
+    categ_id = admin.call("product.category", "create", {"name": f"RPC comm {os.getpid()}"})
+    rate_id = sales_manager.call("crm.commission.rate", "create", {"categ_id": categ_id, "rate": 4})
+    expect_fault(sales_manager.call, "crm.commission.rate", "create", {"rate": 101})
+    expect_fault(
+        salesman.call, "crm.commission.rate", "write", [rate_id], {"rate": 50}, codes=(3, 4)
+    )
+    groups = salesman.call(
+        "crm.commission.report",
+        "read_group",
+        [],
+        ["amount:sum", "commission:sum"],
+        ["user_id"],
+        lazy=False,
+    )
+    assert all(g["user_id"][0] == salesman.uid for g in groups if g["user_id"])

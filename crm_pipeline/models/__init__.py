@@ -9,3 +9,4 @@ from . import crm_lead_interaction
 from . import crm_competitor
 from . import crm_lead_competitor
 from . import utm_campaign
+from . import crm_commission_rate

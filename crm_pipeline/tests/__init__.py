@@ -15,3 +15,4 @@ from . import test_restore_merge
 from . import test_campaign
 from . import test_competitor
 from . import test_funnel
+from . import test_commission
