@@ -40,6 +40,7 @@
         "demo/crm_interaction_demo.xml",
         "demo/crm_task_demo.xml",
         "demo/crm_campaign_competitor_demo.xml",
+        "demo/crm_lead_chain_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["crm_pipeline/static/tests/tours/**/*"],

@@ -14,7 +14,7 @@ class CrmResponsibilityReport(models.Model):
     _rec_name = "lead_id"
 
     responsibility_id = fields.Many2one("crm.lead.responsibility", readonly=True)
-    lead_id = fields.Many2one("crm.lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Leads", readonly=True)
     type_id = fields.Many2one("crm.responsibility.type", string="Step", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     salesperson_id = fields.Many2one("res.users", readonly=True)
