@@ -6,3 +6,7 @@ from . import crm_interaction
 from . import crm_task
 from . import res_partner
 from . import crm_lead_interaction
+from . import crm_competitor
+from . import crm_lead_competitor
+from . import utm_campaign
+from . import crm_commission_rate

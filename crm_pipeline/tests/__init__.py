@@ -12,3 +12,7 @@ from . import test_interaction_tour
 from . import test_interaction_demo
 from . import test_interaction_timeline
 from . import test_restore_merge
+from . import test_campaign
+from . import test_competitor
+from . import test_funnel
+from . import test_commission

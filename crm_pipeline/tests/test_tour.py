@@ -18,3 +18,16 @@ class TestPipelineTour(HttpCase):
         self.assertEqual(contact.summary, "Called the buyer, meeting agreed for next week")
         self.assertEqual(meeting.type_id.code, "meeting_evaluation")
         self.assertEqual(meeting.state, "assigned")
+
+
+@tagged("post_install", "-at_install")
+class TestBoardTour(HttpCase):
+    def test_boards_in_web_client(self):
+        # an activated lead, so the funnel has a Contact prospect row
+        lead = self.env["crm.lead"].create({"name": "Board lead", "type": "opportunity"})
+        lead.activate(self.env.ref("base.user_admin").id, "2030-01-01 09:00:00")
+        self.start_tour(
+            "/odoo/action-crm_pipeline.crm_board_general_action",
+            "crm_pipeline_boards",
+            login="admin",
+        )

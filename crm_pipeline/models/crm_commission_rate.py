@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmCommissionRate(models.Model):
+    """A commission rate on invoiced services, for a salesperson, a product
+    category (and its subcategories), both, or neither (the company default).
+    The most specific rate applies: salesperson and category, then salesperson,
+    then the deepest category, then the default."""
+
+    _name = "crm.commission.rate"
+    _description = "Commission Rate"
+    _order = "user_id, categ_id, id"
+
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", domain="[('share', '=', False)]", index=True
+    )
+    categ_id = fields.Many2one("product.category", string="Product Category", index=True)
+    rate = fields.Float(string="Rate (%)", required=True, digits=(5, 2))
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.constrains("user_id", "categ_id", "company_id")
+    def _check_unique(self):
+        for rec in self:
+            twins = self.search_count(
+                [
+                    ("id", "!=", rec.id),
+                    ("company_id", "=", rec.company_id.id),
+                    ("user_id", "=", rec.user_id.id),
+                    ("categ_id", "=", rec.categ_id.id),
+                ]
+            )
+            if twins:
+                raise ValidationError(
+                    self.env._(
+                        "There is already a commission rate for this salesperson and "
+                        "category in %(company)s.",
+                        company=rec.company_id.name,
+                    )
+                )
+
+    @api.constrains("rate")
+    def _check_rate(self):
+        for rec in self:
+            if not 0 <= rec.rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "A commission rate is between 0 and 100, not %(rate)s.", rate=rec.rate
+                    )
+                )

@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+
+
+class CrmCompetitor(models.Model):
+    """A company the customer may choose instead of us: what it does well and
+    badly, how we answer it, and the deals it took from us."""
+
+    _name = "crm.competitor"
+    _description = "Competitor"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(required=True, tracking=True)
+    website = fields.Char()
+    strengths = fields.Text(tracking=True)
+    weaknesses = fields.Text(tracking=True)
+    strategy = fields.Text(
+        string="Strategy Notes",
+        tracking=True,
+        help="How we win against this competitor. Changes are kept in the chatter.",
+    )
+    active = fields.Boolean(default=True)
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        "crm_lead_competitor_rel",
+        "competitor_id",
+        "lead_id",
+        string="Leads",
+    )
+    lead_count = fields.Integer(compute="_compute_lead_stats", string="Deals Involved")
+    lost_count = fields.Integer(compute="_compute_lead_stats", string="Deals Lost To")
+    lost_amount = fields.Monetary(
+        compute="_compute_lead_stats",
+        string="Lost Revenue",
+        currency_field="currency_id",
+        help="Expected revenue of the deals lost to this competitor that you can see.",
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+
+    _sql_constraints = [
+        ("name_unique", "unique(name)", "A competitor with this name already exists."),
+    ]
+
+    def _compute_currency_id(self):
+        self.currency_id = self.env.company.currency_id
+
+    @api.depends("lead_ids")
+    @api.depends_context("uid")
+    def _compute_lead_stats(self):
+        # as the user: record rules decide which deals count (salespeople: their own)
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        involved = dict(
+            Lead._read_group([("competitor_ids", "in", self.ids)], ["competitor_ids"], ["__count"])
+        )
+        lost = {
+            competitor: (count, amount)
+            for competitor, count, amount in Lead._read_group(
+                [
+                    ("lost_competitor_id", "in", self.ids),
+                    ("active", "=", False),
+                    ("probability", "=", 0),
+                ],
+                ["lost_competitor_id"],
+                ["__count", "expected_revenue:sum"],
+            )
+        }
+        for competitor in self:
+            competitor.lead_count = involved.get(competitor, 0)
+            count, amount = lost.get(competitor, (0, 0.0))
+            competitor.lost_count = count
+            competitor.lost_amount = amount
+
+    def action_view_leads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action.update(
+            domain=["|", ("competitor_ids", "in", self.ids), ("lost_competitor_id", "=", self.id)],
+            context={"active_test": False, "default_competitor_ids": [self.id]},
+        )
+        return action

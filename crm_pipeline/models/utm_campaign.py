@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class UtmCampaign(models.Model):
+    """Campaign planning and results: audience, budget and cost, expected and
+    actual responses, sales and revenue, and the return on investment."""
+
+    _inherit = "utm.campaign"
+
+    target_audience = fields.Text()
+    audience_size = fields.Integer()
+    product_id = fields.Many2one("product.product", string="Promoted Product")
+    budget = fields.Monetary(currency_field="currency_id")
+    actual_cost = fields.Monetary(currency_field="currency_id")
+    expected_response_count = fields.Integer(string="Expected Responses")
+    expected_sale_count = fields.Integer(string="Planned Sales")
+    expected_revenue = fields.Monetary(currency_field="currency_id")
+    response_count = fields.Integer(
+        string="Responses",
+        compute="_compute_campaign_results",
+        groups="sales_team.group_sale_salesman",
+        help="Leads and opportunities of the campaign, lost ones included.",
+    )
+    sale_count = fields.Integer(
+        string="Sales",
+        compute="_compute_campaign_results",
+        groups="sales_team.group_sale_salesman",
+        help="Confirmed orders of the campaign, plus won opportunities without one.",
+    )
+    revenue = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_campaign_results",
+        groups="sales_team.group_sale_salesman",
+        help="Untaxed amount of the confirmed orders (at each order's rate) plus the "
+        "expected revenue of won opportunities without a confirmed order, in the "
+        "campaign's company currency.",
+    )
+    expected_roi = fields.Float(
+        string="Expected ROI (%)",
+        compute="_compute_roi",
+        help="(Expected revenue - budget) / budget.",
+    )
+    roi = fields.Float(
+        string="ROI (%)",
+        compute="_compute_roi",
+        groups="sales_team.group_sale_salesman",
+        help="(Revenue - actual cost) / actual cost.",
+    )
+
+    @api.constrains(
+        "budget",
+        "actual_cost",
+        "audience_size",
+        "expected_revenue",
+        "expected_response_count",
+        "expected_sale_count",
+    )
+    def _check_campaign_figures(self):
+        names = (
+            "budget",
+            "actual_cost",
+            "audience_size",
+            "expected_revenue",
+            "expected_response_count",
+            "expected_sale_count",
+        )
+        for campaign in self:
+            negative = [self._fields[n].string for n in names if campaign[n] < 0]
+            if negative:
+                raise ValidationError(
+                    self.env._(
+                        "Campaign %(campaign)s: %(fields)s cannot be negative.",
+                        campaign=campaign.title,
+                        fields=", ".join(negative),
+                    )
+                )
+
+    def _order_results(self):
+        """{campaign id: (count, amount in campaign currency)} of confirmed orders
+        the user may read (record rules apply through ``_search``)."""
+        query = self.env["sale.order"]._search(
+            [("campaign_id", "in", self.ids), ("state", "=", "sale")]
+        )
+        self.env["sale.order"].flush_model(["amount_untaxed", "currency_rate", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT so.campaign_id, company.currency_id, COUNT(*), "
+                "SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0)) "
+                "FROM sale_order so JOIN res_company company ON company.id = so.company_id "
+                "WHERE so.id IN %s GROUP BY so.campaign_id, company.currency_id",
+                query.subselect(),
+            )
+        )
+        results = {}
+        today = fields.Date.context_today(self)
+        for campaign_id, currency_id, count, amount in rows:
+            campaign = self.browse(campaign_id)
+            converted = (
+                self.env["res.currency"]
+                .browse(currency_id)
+                ._convert(
+                    amount or 0.0,
+                    campaign.currency_id,
+                    campaign.company_id or self.env.company,
+                    today,
+                )
+            )
+            total_count, total = results.get(campaign_id, (0, 0.0))
+            results[campaign_id] = (total_count + count, total + converted)
+        return results
+
+    @api.depends_context("uid")
+    def _compute_campaign_results(self):
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        responses = dict(
+            Lead._read_group([("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"])
+        )
+        # won opportunities whose revenue is not already in a confirmed order
+        won = {
+            campaign: (count, amount)
+            for campaign, count, amount in Lead._read_group(
+                [
+                    ("campaign_id", "in", self.ids),
+                    ("active", "=", True),
+                    ("probability", "=", 100),
+                    ("order_ids", "not any", [("state", "=", "sale")]),
+                ],
+                ["campaign_id"],
+                ["__count", "expected_revenue:sum"],
+            )
+        }
+        orders = self._order_results()
+        for campaign in self:
+            won_count, won_amount = won.get(campaign, (0, 0.0))
+            order_count, order_amount = orders.get(campaign.id, (0, 0.0))
+            campaign.response_count = responses.get(campaign, 0)
+            campaign.sale_count = won_count + order_count
+            campaign.revenue = won_amount + order_amount
+
+    @api.depends("budget", "expected_revenue", "actual_cost")
+    @api.depends_context("uid")
+    def _compute_roi(self):
+        can_see_results = self.env.user.has_group("sales_team.group_sale_salesman")
+        for campaign in self:
+            campaign.expected_roi = (
+                (campaign.expected_revenue - campaign.budget) / campaign.budget * 100.0
+                if campaign.budget
+                else 0.0
+            )
+            if can_see_results:
+                campaign.roi = (
+                    (campaign.revenue - campaign.actual_cost) / campaign.actual_cost * 100.0
+                    if campaign.actual_cost
+                    else 0.0
+                )
+
+    def action_view_campaign_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action.update(
+            domain=[("campaign_id", "=", self.id), ("state", "=", "sale")],
+            context={"default_campaign_id": self.id},
+        )
+        return action

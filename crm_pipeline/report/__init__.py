@@ -1,0 +1,2 @@
+from . import crm_responsibility_report
+from . import crm_commission_report

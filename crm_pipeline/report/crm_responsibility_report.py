@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmResponsibilityReport(models.Model):
+    """One row per responsibility, for the funnel and the activities board:
+    which step, whose, how long it was (or has been) open, and whether the lead
+    moved on from it."""
+
+    _name = "crm.responsibility.report"
+    _description = "Responsibilities Analysis"
+    _auto = False
+    _order = "date_open desc"
+    _rec_name = "lead_id"
+
+    responsibility_id = fields.Many2one("crm.lead.responsibility", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Leads", readonly=True)
+    type_id = fields.Many2one("crm.responsibility.type", string="Step", readonly=True)
+    user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    state = fields.Selection(
+        [
+            ("assigned", "Assigned"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+        ],
+        readonly=True,
+    )
+    date_open = fields.Datetime(string="Opened On", readonly=True)
+    date_closed = fields.Datetime(string="Closed On", readonly=True)
+    deadline = fields.Datetime(readonly=True)
+    is_open = fields.Boolean(string="Open", readonly=True)
+    is_overdue = fields.Boolean(readonly=True)
+    moved_on = fields.Integer(
+        readonly=True,
+        help="1 when the responsibility was completed and the lead moved to the next step "
+        "(or was won on the last one).",
+    )
+    days_open = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="Days from opening to closing, or to now while it is open.",
+    )
+
+    @property
+    def _table_query(self):
+        return """
+            SELECT r.id AS id,
+                   r.id AS responsibility_id,
+                   r.lead_id,
+                   r.type_id,
+                   r.user_id,
+                   l.user_id AS salesperson_id,
+                   l.team_id,
+                   l.company_id,
+                   r.state,
+                   r.create_date AS date_open,
+                   r.date_closed,
+                   r.deadline,
+                   r.state IN ('assigned', 'in_progress') AS is_open,
+                   r.state IN ('assigned', 'in_progress')
+                       AND r.deadline < (now() AT TIME ZONE 'UTC') AS is_overdue,
+                   CASE WHEN r.state = 'done' THEN 1 ELSE 0 END AS moved_on,
+                   EXTRACT(EPOCH FROM (
+                       COALESCE(r.date_closed, now() AT TIME ZONE 'UTC') - r.create_date
+                   )) / 86400.0 AS days_open
+              FROM crm_lead_responsibility r
+              JOIN crm_lead l ON l.id = r.lead_id
+        """
+
+    @api.model
+    def get_funnel(self, date_from=None, date_to=None, team_id=None, user_id=None):
+        """How many leads reached each step of the chain, how many moved on, the
+        conversion to the next step and the average days spent in each.
+
+        Filters: responsibilities opened between ``date_from`` and ``date_to``
+        (dates, inclusive), of a sales team or a salesperson. Record rules apply:
+        salespeople count their own leads, managers all. Returns one dict per
+        step, in chain order: ``type_id``, ``name``, ``reached``, ``moved_on``,
+        ``conversion`` (percentage of the leads reaching this step that reached the
+        next one; False on the last step) and ``avg_days``.
+        """
+        domain = []
+        for value, op in ((date_from, ">="), (date_to, "<=")):
+            if value:
+                day = self._to_date(value)
+                bound = (
+                    fields.Datetime.to_datetime(day)
+                    if op == ">="
+                    else fields.Datetime.to_datetime(day).replace(hour=23, minute=59, second=59)
+                )
+                domain.append(("date_open", op, bound))
+        for name, value in (("team_id", team_id), ("salesperson_id", user_id)):
+            if value:
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise UserError(self.env._("%(name)s must be one id.", name=name))
+                domain.append((name, "=", value))
+        groups = {
+            step: (leads, moved, days)
+            for step, leads, moved, days in self._read_group(
+                domain,
+                ["type_id"],
+                ["lead_id:count_distinct", "moved_on:sum", "days_open:avg"],
+            )
+        }
+        steps = self.env["crm.responsibility.type"].search([])
+        result = []
+        for step in steps:
+            leads, moved, days = groups.get(step, (0, 0, 0.0))
+            result.append(
+                {
+                    "type_id": step.id,
+                    "name": step.name,
+                    "reached": leads,
+                    "moved_on": moved,
+                    "avg_days": round(days or 0.0, 2),
+                }
+            )
+        by_type = {row["type_id"]: row for row in result}
+        for step, row in zip(steps, result, strict=True):
+            following = by_type.get(step.next_type_id.id)
+            if not step.next_type_id or following is None:
+                row["conversion"] = False
+            else:
+                row["conversion"] = (
+                    round(100.0 * following["reached"] / row["reached"], 2)
+                    if row["reached"]
+                    else 0.0
+                )
+        return result
+
+    def _to_date(self, value):
+        try:
+            day = fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            day = None
+        if not day:
+            raise UserError(self.env._("%(value)r is not a date.", value=value))
+        return day

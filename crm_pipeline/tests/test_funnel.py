@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+
+from .common import PipelineCase
+
+
+class TestFunnel(PipelineCase):
+    """The funnel on known data: leads reaching each step, moving on, the
+    conversion between consecutive steps and the days spent in each."""
+
+    def _set_dates(self, resp, opened_days_ago, closed_days_ago=None):
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead_responsibility SET create_date = %s, date_closed = %s WHERE id = %s",
+            [
+                now - timedelta(days=opened_days_ago),
+                now - timedelta(days=closed_days_ago) if closed_days_ago is not None else None,
+                resp.id,
+            ],
+        )
+        self.env.invalidate_all()
+
+    def _funnel(self, user=None, **kw):
+        Report = self.env["crm.responsibility.report"]
+        if user:
+            Report = Report.with_user(user)
+        # the test's own salespeople keep demo leads out of the figures
+        kw.setdefault("user_id", self.salesman.id)
+        return {row["type_id"]: row for row in Report.get_funnel(**kw)}
+
+    def test_funnel_figures(self):
+        leads = [self._lead(f"Funnel {i}", user_id=self.salesman.id) for i in range(4)]
+        first = [self._activate(lead, user=self.salesman) for lead in leads]
+        # two leads move on to Meeting & evaluation, one is refused
+        for resp in first[:2]:
+            resp.complete("next", "Met", next_deadline=self._in(3))
+        first[2].complete("refused", "No budget", lost_reason_id=self.lost_reason.id)
+        # 4 days in Contact prospect for the two that moved on, 2 for the refused one
+        self._set_dates(first[0], 10, 6)
+        self._set_dates(first[1], 10, 6)
+        self._set_dates(first[2], 4, 2)
+        self._set_dates(first[3], 1)  # still open: one day so far
+        funnel = self._funnel()
+        contact, meeting = funnel[self.t_contact.id], funnel[self.t_meeting.id]
+        self.assertEqual((contact["reached"], contact["moved_on"]), (4, 2))
+        self.assertEqual(contact["conversion"], 50.0)
+        self.assertAlmostEqual(contact["avg_days"], (4 + 4 + 2 + 1) / 4, places=1)
+        self.assertEqual((meeting["reached"], meeting["moved_on"]), (2, 0))
+        self.assertEqual(meeting["conversion"], 0.0)
+        self.assertIs(funnel[self.t_contracting.id]["conversion"], False)
+        # filters: a period without openings, and a salesperson
+        empty = self._funnel(date_to=fields.Date.today() - timedelta(days=30))
+        self.assertEqual(empty[self.t_contact.id]["reached"], 0)
+        self.assertEqual(self._funnel(user_id=self.salesman_b.id)[self.t_contact.id]["reached"], 0)
+
+    def test_salespeople_see_their_own_funnel(self):
+        lead = self._lead("Funnel A", user_id=self.salesman.id)
+        self._activate(lead, user=self.salesman)
+        self.assertEqual(self._funnel(user=self.salesman)[self.t_contact.id]["reached"], 1)
+        self.assertEqual(self._funnel(user=self.salesman_b)[self.t_contact.id]["reached"], 0)
+        self.assertEqual(
+            self._funnel(user=self.salesman_b, user_id=self.salesman_b.id)[self.t_contact.id][
+                "reached"
+            ],
+            0,
+        )
+        self.assertEqual(self._funnel(user=self.manager)[self.t_contact.id]["reached"], 1)
+
+    def test_bad_input(self):
+        Report = self.env["crm.responsibility.report"].with_user(self.manager)
+        for kw in ({"date_from": "x"}, {"date_to": 12}, {"user_id": [1, 2]}, {"team_id": "1"}):
+            with self.assertRaises(UserError):
+                Report.get_funnel(**kw)
