@@ -7,11 +7,181 @@ section carries its own ``addon`` marker, so a run limited to some addons only
 runs their sections. See the README's "Security model" section.
 """
 
-import pytest  # noqa: F401
+import datetime
+
+import pytest
 
 # ---------------------------------------------------------------------------
 # crm_pipeline
 # ---------------------------------------------------------------------------
+
+
+def _xmlid(client, xmlid):
+    module, name = xmlid.split(".")
+    return client.call("ir.model.data", "check_object_reference", module, name)[1]
+
+
+def _in(days):
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.fixture
+def open_step(admin, salesman):
+    """A lead of the salesperson, activated: (lead id, open responsibility id)."""
+    lead_id = admin.call(
+        "crm.lead", "create", {"name": "Bypass RPC lead", "type": "opportunity", "user_id": False}
+    )
+    salesman.call("crm.lead", "activate", [lead_id], salesman.uid, _in(1))
+    resp_id = salesman.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])[0][
+        "open_responsibility_id"
+    ][0]
+    return lead_id, resp_id
+
+
+STEP_FIELDS = ["lead_id", "type_id", "state", "summary", "date_closed"]
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_steps_move_only_through_their_methods(
+    admin, salesman, sales_manager, open_step, expect_fault
+):
+    lead_id, resp_id = open_step
+    before = admin.call("crm.lead.responsibility", "read", [resp_id], STEP_FIELDS)
+    contracting = _xmlid(admin, "crm_pipeline.responsibility_type_contracting")
+    for client in (salesman, sales_manager):
+        for vals in (
+            {"type_id": contracting},
+            {"state": "done"},
+            {"summary": "Done, trust me"},
+            {"lead_id": lead_id},
+        ):
+            expect_fault(client.call, "crm.lead.responsibility", "write", [resp_id], vals)
+        # a context key is no way around it
+        expect_fault(
+            client.call,
+            "crm.lead.responsibility",
+            "write",
+            [resp_id],
+            {"state": "done"},
+            context={"crm_pipeline_guard": True, "crm_pipeline_activation": True},
+        )
+        expect_fault(
+            client.call,
+            "crm.lead.responsibility",
+            "create",
+            {"lead_id": lead_id, "type_id": contracting, "user_id": client.uid, "deadline": _in(1)},
+        )
+    assert admin.call("crm.lead.responsibility", "read", [resp_id], STEP_FIELDS) == before
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_activation_guards(admin, salesman, employee, portal, expect_fault):
+    lead_id = admin.call(
+        "crm.lead",
+        "create",
+        {"name": "Bypass RPC inactive", "type": "opportunity", "user_id": False},
+    )
+    contracting = _xmlid(admin, "crm_pipeline.responsibility_type_contracting")
+    # the chain starts at its first step for salespeople
+    expect_fault(
+        salesman.call,
+        "crm.lead",
+        "activate",
+        [lead_id],
+        salesman.uid,
+        _in(1),
+        responsibility_type_id=contracting,
+        codes=(4,),
+    )
+    expect_fault(
+        salesman.call,
+        "crm.lead",
+        "write",
+        [lead_id],
+        {"activation_state": "active"},
+        context={"crm_pipeline_activation": True},
+    )
+    # neither an employee nor a portal user reaches leads at all
+    for client in (employee, portal):
+        expect_fault(
+            client.call, "crm.lead", "activate", [lead_id], client.uid, _in(1), codes=(3, 4)
+        )
+    # bad input: a clean refusal, never a traceback
+    for args in (
+        (salesman.uid, "not a date"),
+        (salesman.uid, 20301231),
+        ([salesman.uid, admin.uid], _in(1)),
+        (str(salesman.uid), _in(1)),
+    ):
+        expect_fault(salesman.call, "crm.lead", "activate", [lead_id], *args)
+    lead = admin.call("crm.lead", "read", [lead_id], ["activation_state", "responsibility_ids"])[0]
+    assert (lead["activation_state"], lead["responsibility_ids"]) == ("inactive", [])
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_complete_bad_input(admin, salesman, open_step, expect_fault):
+    _lead_id, resp_id = open_step
+    for args, kw in (
+        (("next", "Sum"), {"next_deadline": "x"}),
+        (("next", "Sum"), {"next_deadline": 5}),
+        (("next", "Sum"), {"next_deadline": _in(1), "next_user_id": [1, 2]}),
+        ((7, "Sum"), {}),
+        (("refused", "No"), {"lost_reason_id": "Too expensive"}),
+    ):
+        expect_fault(salesman.call, "crm.lead.responsibility", "complete", [resp_id], *args, **kw)
+    state = admin.call("crm.lead.responsibility", "read", [resp_id], ["state"])[0]["state"]
+    assert state == "assigned"
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_won_lost_close_the_chain(admin, salesman, open_step):
+    lead_id, resp_id = open_step
+    assert salesman.call("crm.lead", "action_set_won", [lead_id]) is True
+    resp = admin.call("crm.lead.responsibility", "read", [resp_id], ["state"])[0]
+    assert resp["state"] == "done"
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_manager_corrects_with_a_reason(
+    admin, salesman, sales_manager, open_step, expect_fault
+):
+    lead_id, resp_id = open_step
+    meeting = _xmlid(admin, "crm_pipeline.responsibility_type_meeting_evaluation")
+    expect_fault(
+        salesman.call,
+        "crm.lead.responsibility",
+        "action_correct_type",
+        [resp_id],
+        meeting,
+        "Met at the fair",
+        codes=(4,),
+    )
+    assert sales_manager.call(
+        "crm.lead.responsibility", "action_correct_type", [resp_id], meeting, "Met at the fair"
+    )
+    resp = admin.call("crm.lead.responsibility", "read", [resp_id], ["type_id", "state"])[0]
+    assert (resp["type_id"][0], resp["state"]) == (meeting, "assigned")
+    messages = admin.call(
+        "mail.message",
+        "search_read",
+        [("model", "=", "crm.lead"), ("res_id", "=", lead_id)],
+        fields=["body"],
+    )
+    assert any("Met at the fair" in m["body"] for m in messages)
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_complete_wizard_of_another_salesperson(salesman_b, open_step, expect_fault):
+    _lead_id, resp_id = open_step
+    expect_fault(
+        salesman_b.call,
+        "crm.lead.responsibility.complete.wizard",
+        "create",
+        {"responsibility_id": resp_id, "summary": "peek"},
+        codes=(4,),
+    )
+
 
 # (end of crm_pipeline)
 
