@@ -189,6 +189,88 @@ def test_pipeline_complete_wizard_of_another_salesperson(salesman_b, open_step, 
 # crm_evaluation_sheet
 # ---------------------------------------------------------------------------
 
+
+@pytest.fixture
+def finalized_sheet(admin, salesman):
+    partner_id = admin.call("res.partner", "create", {"name": "Bypass sheet customer"})
+    product_id = admin.call("product.product", "create", {"name": "Bypass item", "lst_price": 10})
+    sheet_id = salesman.call(
+        "crm.evaluation.sheet",
+        "create",
+        {
+            "partner_id": partner_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": 2})],
+        },
+    )
+    salesman.call("crm.evaluation.sheet", "action_finalize", [sheet_id])
+    return sheet_id, product_id
+
+
+SHEET_FIELDS = ["state", "partner_id", "pricelist_id", "date", "amount_total"]
+
+
+@pytest.mark.addon("crm_evaluation_sheet")
+def test_sheet_state_and_finalized_prices(admin, salesman, finalized_sheet, expect_fault):
+    sheet_id, product_id = finalized_sheet
+    before = admin.call("crm.evaluation.sheet", "read", [sheet_id], SHEET_FIELDS)
+    other_id = admin.call("res.partner", "create", {"name": "Other bypass customer"})
+    for vals in (
+        {"state": "draft"},
+        {"partner_id": other_id},
+        {"date": "2020-01-01"},
+        {"line_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})]},
+    ):
+        expect_fault(salesman.call, "crm.evaluation.sheet", "write", [sheet_id], vals)
+    line_ids = admin.call("crm.evaluation.sheet", "read", [sheet_id], ["line_ids"])[0]["line_ids"]
+    expect_fault(
+        salesman.call, "crm.evaluation.sheet.line", "write", line_ids, {"product_uom_qty": 99}
+    )
+    expect_fault(
+        salesman.call,
+        "crm.evaluation.sheet",
+        "create",
+        {"partner_id": other_id, "state": "finalized"},
+        context={"crm_evaluation_sheet_guard": True},
+    )
+    assert admin.call("crm.evaluation.sheet", "read", [sheet_id], SHEET_FIELDS) == before
+
+
+@pytest.mark.addon("crm_evaluation_sheet")
+def test_sheet_bad_quantities(admin, salesman, finalized_sheet, expect_fault):
+    _sheet_id, product_id = finalized_sheet
+    partner_id = admin.call("res.partner", "create", {"name": "Bad quantity customer"})
+    for qty in (-1, 1e308, float("nan"), "12"):
+        expect_fault(
+            salesman.call,
+            "crm.evaluation.sheet",
+            "create",
+            {
+                "partner_id": partner_id,
+                "line_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": qty})],
+            },
+        )
+    assert not admin.call("crm.evaluation.sheet", "search", [("partner_id", "=", partner_id)])
+
+
+@pytest.mark.addon("crm_evaluation_sheet")
+def test_sheet_revision_fields(admin, salesman, employee, portal, finalized_sheet, expect_fault):
+    sheet_id, _product_id = finalized_sheet
+    order_id = salesman.call("crm.evaluation.sheet", "action_generate_quotation", [sheet_id])[
+        "res_id"
+    ]
+    fields = ["revision_number", "revision_of_id", "evaluation_sheet_id"]
+    before = admin.call("sale.order", "read", [order_id], fields)
+    for vals in (
+        {"revision_number": 5},
+        {"revision_of_id": order_id},
+        {"evaluation_sheet_id": False},
+    ):
+        expect_fault(salesman.call, "sale.order", "write", [order_id], vals)
+    for client in (employee, portal):
+        expect_fault(client.call, "sale.order", "action_revise", [order_id], codes=(3, 4))
+    assert admin.call("sale.order", "read", [order_id], fields) == before
+
+
 # (end of crm_evaluation_sheet)
 
 # ---------------------------------------------------------------------------
