@@ -15,11 +15,14 @@ def to_datetime(env, value, label):
         return value
     if isinstance(value, datetime.date):
         return datetime.datetime.combine(value, datetime.time.min)
+    parsed = None
     if isinstance(value, str) and value.strip():
         try:
-            return fields.Datetime.to_datetime(value.strip())
+            parsed = fields.Datetime.to_datetime(value.strip())
         except ValueError:
-            pass
+            parsed = None
+    if parsed:
+        return parsed
     raise UserError(
         env._(
             "%(label)s must be a date and time (YYYY-MM-DD HH:MM:SS), not %(value)s.",
