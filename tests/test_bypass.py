@@ -277,4 +277,130 @@ def test_sheet_revision_fields(admin, salesman, employee, portal, finalized_shee
 # crm_pricing
 # ---------------------------------------------------------------------------
 
+
+@pytest.mark.addon("crm_pricing")
+def test_pricing_turnover_confidential(
+    admin, make_user, salesman, employee, make_turnover_client, expect_fault
+):
+    partner_id, _product_id = make_turnover_client("Bypass turnover client", 1, 5000.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman.uid})
+    owner = salesman.call("res.partner", "get_trade_turnover", [partner_id])
+    assert owner["amount"] == 5000.0
+    other = make_user(["sales_team.group_sale_salesman"], "turnover_other")
+    for client in (other, employee):
+        expect_fault(client.call, "res.partner", "get_trade_turnover", [partner_id], codes=(4,))
+        expect_fault(
+            client.call, "res.partner", "action_view_trade_turnover", [partner_id], codes=(4,)
+        )
+    rows = other.call(
+        "crm.turnover.report", "search_read", [("partner_id", "=", partner_id)], fields=["amount"]
+    )
+    assert rows == []
+    expect_fault(employee.call, "crm.turnover.report", "search_read", [], codes=(4,))
+    accountant = make_user(["account.group_account_invoice"], "turnover_accountant")
+    assert accountant.call("res.partner", "get_trade_turnover", [partner_id])["amount"] == 5000.0
+    for kw in ({"date": "x"}, {"date": 20260101}, {"company_id": [1]}):
+        expect_fault(salesman.call, "res.partner", "get_trade_turnover", [partner_id], **kw)
+
+
+@pytest.mark.addon("crm_pricing")
+def test_pricing_explanations_internal(admin, salesman, portal, make_turnover_client, expect_fault):
+    partner_id, product_id = make_turnover_client("Bypass explained client", 1, 5000.0)
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Bypass tiers"})
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Secret tier",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    order_id = admin.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "pricelist_id": pricelist_id,
+            "user_id": salesman.uid,
+            "order_line": [(0, 0, {"product_id": product_id})],
+        },
+    )
+    line = salesman.call(
+        "sale.order.line",
+        "search_read",
+        [("order_id", "=", order_id)],
+        fields=["pricing_explanation"],
+    )[0]
+    assert "Secret tier" in line["pricing_explanation"]
+    expect_fault(
+        portal.call,
+        "sale.order.line",
+        "read",
+        [line["id"]],
+        ["pricing_explanation"],
+        codes=(3, 4),
+    )
+
+
+@pytest.mark.addon("crm_pricing")
+def test_pricing_no_vip_price_by_context(admin, salesman, make_turnover_client):
+    vip_id, product_id = make_turnover_client("Bypass VIP", 1, 100.0)
+    other_id, _ = make_turnover_client("Bypass ordinary", 1, 100.0)
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Bypass VIP prices"})
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "partner_id": vip_id,
+            "compute_price": "percentage",
+            "percent_price": 40.0,
+        },
+    )
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {"partner_id": other_id, "pricelist_id": pricelist_id, "user_id": salesman.uid},
+    )
+    line_id = salesman.call(
+        "sale.order.line",
+        "create",
+        {"order_id": order_id, "product_id": product_id},
+        context={"crm_pricing_partner_id": vip_id},
+    )
+    line = salesman.call("sale.order.line", "read", [line_id], ["price_unit", "discount"])[0]
+    assert (line["price_unit"], line["discount"]) == (100.0, 0.0)
+
+
+@pytest.mark.addon("crm_pricing")
+def test_pricing_bad_rules(admin, sales_manager, expect_fault):
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Bypass bad rules"})
+    for vals in (
+        {"compute_price": "percentage", "percent_price": 150.0},
+        {
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "min_turnover": -1.0,
+        },
+        {"compute_price": "percentage", "percent_price": 10.0, "turnover_period": "year"},
+        {"compute_price": "percentage", "percent_price": float("nan")},
+    ):
+        expect_fault(
+            sales_manager.call,
+            "product.pricelist.item",
+            "create",
+            dict(vals, pricelist_id=pricelist_id),
+        )
+    assert (
+        admin.call("product.pricelist.item", "search_count", [("pricelist_id", "=", pricelist_id)])
+        == 0
+    )
+
+
 # (end of crm_pricing)
