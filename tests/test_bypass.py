@@ -183,6 +183,48 @@ def test_pipeline_complete_wizard_of_another_salesperson(salesman_b, open_step, 
     )
 
 
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_interactions_and_tasks_on_another_salespersons_lead(
+    admin, salesman_b, open_step, expect_fault
+):
+    lead_id, _resp_id = open_step
+    expect_fault(
+        salesman_b.call,
+        "crm.interaction",
+        "create",
+        {"lead_id": lead_id, "interaction_type": "call"},
+        codes=(3, 4),
+    )
+    expect_fault(
+        salesman_b.call, "crm.task", "create", {"name": "Peek", "lead_id": lead_id}, codes=(3, 4)
+    )
+    assert not admin.call("crm.interaction", "search", [("lead_id", "=", lead_id)])
+    assert not admin.call("crm.task", "search", [("lead_id", "=", lead_id)])
+
+
+@pytest.mark.addon("crm_pipeline")
+def test_pipeline_bad_durations(admin, salesman, expect_fault):
+    partner_id = admin.call("res.partner", "create", {"name": "Duration RPC client"})
+    interaction_id = salesman.call(
+        "crm.interaction", "create", {"partner_id": partner_id, "duration": 1.0}
+    )
+    for value in (-1, 1e308, "2", [1, 2]):
+        expect_fault(
+            salesman.call,
+            "crm.interaction",
+            "create",
+            {"partner_id": partner_id, "duration": value},
+        )
+        expect_fault(
+            salesman.call, "crm.interaction", "write", [interaction_id], {"duration": value}
+        )
+    assert (
+        salesman.call("crm.interaction", "read", [interaction_id], ["duration"])[0]["duration"]
+        == 1.0
+    )
+    assert salesman.call("crm.interaction", "search_count", [("partner_id", "=", partner_id)]) == 1
+
+
 # (end of crm_pipeline)
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
 
 from .common import PipelineCase
@@ -211,3 +211,43 @@ class TestChainBypasses(PipelineCase):
         self.assertFalse(offer._get_gate_message())
         offer.with_user(self.salesman).complete("next", "Offer sent", next_deadline=self._in(2))
         self.assertEqual(lead.open_responsibility_id.type_id, self.t_contracting)
+
+
+class TestClientRecordBypasses(PipelineCase):
+    """Interactions and tasks filed on another salesperson's lead reveal nothing
+    of it; bad durations are refused cleanly."""
+
+    def test_no_interaction_or_task_on_others_leads(self):
+        lead_a = self._lead("Lead of A", user_id=self.salesman.id)
+        Interaction = self.env["crm.interaction"].with_user(self.salesman_b)
+        Task = self.env["crm.task"].with_user(self.salesman_b)
+        with self.assertRaises(AccessError):
+            Interaction.create({"lead_id": lead_a.id, "interaction_type": "call"})
+        with self.assertRaises(AccessError):
+            Task.create({"name": "Peek", "lead_id": lead_a.id})
+        own = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"partner_id": self.customer.id, "interaction_type": "call"})
+        )
+        with self.assertRaises(AccessError):
+            own.write({"lead_id": lead_a.id})
+        task = Task.create({"name": "Mine", "partner_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            task.write({"lead_id": lead_a.id})
+        self.assertFalse(self.env["crm.interaction"].search([("lead_id", "=", lead_a.id)]))
+        self.assertFalse(self.env["crm.task"].search([("lead_id", "=", lead_a.id)]))
+        # the lead's own salesperson files them as before
+        self.env["crm.interaction"].with_user(self.salesman).create(
+            {"lead_id": lead_a.id, "interaction_type": "visit", "duration": 1.5}
+        )
+
+    def test_bad_durations(self):
+        Interaction = self.env["crm.interaction"].with_user(self.salesman)
+        interaction = Interaction.create({"partner_id": self.customer.id, "duration": 1.0})
+        for value in (-1, float("nan"), float("inf"), 1e308, "2", True):
+            with self.assertRaises(ValidationError, msg=value):
+                Interaction.create({"partner_id": self.customer.id, "duration": value})
+            with self.assertRaises(ValidationError, msg=value):
+                interaction.write({"duration": value})
+        self.assertEqual(interaction.duration, 1.0)
