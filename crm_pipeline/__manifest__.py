@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -21,6 +21,7 @@
         "views/crm_responsibility_type_views.xml",
         "wizards/crm_lead_activate_wizard_views.xml",
         "wizards/crm_lead_responsibility_complete_wizard_views.xml",
+        "wizards/crm_lead_responsibility_correct_wizard_views.xml",
         "views/crm_lead_responsibility_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_interaction_views.xml",

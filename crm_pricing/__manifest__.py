@@ -2,7 +2,7 @@
     "name": "CRM Client Pricing",
     "summary": "Client prices and discounts from achieved turnover, quantities, "
     "product groups, customer groups and early payment",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -14,6 +14,7 @@
         "views/product_pricelist_item_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "report/crm_turnover_report_views.xml",
         "report/client_pricelist_report.xml",
         "report/sale_order_report.xml",

@@ -2,7 +2,19 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from .crm_evaluation_sheet_line import check_quantity
+from .guard import check_guarded, is_privileged, privileged
 from .sale_order import lock_rows
+
+# What a finalized or cancelled sheet keeps as it was: its prices follow from them.
+LOCKED_WHEN_CLOSED = (
+    "lead_id",
+    "partner_id",
+    "company_id",
+    "date",
+    "pricelist_id",
+    "line_ids",
+)
 
 
 class CrmEvaluationSheet(models.Model):
@@ -106,7 +118,17 @@ class CrmEvaluationSheet(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_privileged(self) and any(
+            vals.get("state", "draft") != "draft" for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "A new evaluation sheet starts as a draft: start and finalize it "
+                    "with its buttons (action_start, action_finalize)."
+                )
+            )
         for vals in vals_list:
+            self._check_line_commands(vals)
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "crm.evaluation.sheet"
@@ -115,6 +137,40 @@ class CrmEvaluationSheet(models.Model):
                 lead = self.env["crm.lead"].browse(vals["lead_id"])
                 vals["partner_id"] = lead.partner_id.id
         return super().create(vals_list)
+
+    def _check_line_commands(self, vals):
+        """Quantities of items created or updated through the sheet, checked before
+        the sheet computes anything from them."""
+        for command in vals.get("line_ids") or []:
+            if isinstance(command, list | tuple) and len(command) == 3:
+                if isinstance(command[2], dict):
+                    check_quantity(
+                        self.env, command[2].get("product_uom_qty"), self.env._("an item")
+                    )
+
+    def write(self, vals):
+        self._check_line_commands(vals)
+        check_guarded(
+            self,
+            vals,
+            ("state",),
+            self.env._("use Start, Finalize, Reset to Draft or Cancel."),
+        )
+        if not is_privileged(self) and set(vals) & set(LOCKED_WHEN_CLOSED):
+            closed = self.filtered(lambda s: s.state in ("finalized", "cancelled"))
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "Evaluation sheet %(name)s is %(state)s: its customer, pricelist, "
+                        "date and items are kept as they were. Reset it to draft to "
+                        "change them.",
+                        name=closed[0].name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            closed[0].state
+                        ],
+                    )
+                )
+        return super().write(vals)
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):
@@ -133,7 +189,17 @@ class CrmEvaluationSheet(models.Model):
                 raise UserError(
                     self.env._("Evaluation sheet %(name)s is already in progress.", name=sheet.name)
                 )
-        self.write({"state": "in_progress"})
+        privileged(self).write({"state": "in_progress"})
+        return True
+
+    def action_reset_draft(self):
+        """Back to draft, to change a finalized or cancelled sheet."""
+        for sheet in self:
+            if sheet.state == "draft":
+                raise UserError(
+                    self.env._("Evaluation sheet %(name)s is already a draft.", name=sheet.name)
+                )
+        privileged(self).write({"state": "draft"})
         return True
 
     def action_finalize(self):
@@ -171,14 +237,14 @@ class CrmEvaluationSheet(models.Model):
                         items=", ".join(zero.product_id.mapped("display_name")),
                     )
                 )
-        self.write({"state": "finalized"})
+        privileged(self).write({"state": "finalized"})
         return True
 
     def action_cancel(self):
         """Cancel the sheet (its quotations are left as they are)."""
         if any(sheet.state == "cancelled" for sheet in self):
             raise UserError(self.env._("This evaluation sheet is already cancelled."))
-        self.write({"state": "cancelled"})
+        privileged(self).write({"state": "cancelled"})
         return True
 
     # ------------------------------------------------------------------
@@ -224,7 +290,8 @@ class CrmEvaluationSheet(models.Model):
         vals = self._prepare_quotation_vals()
         if previous:
             vals.update(previous._prepare_revision_vals())
-        order = self.env["sale.order"].create(vals)
+        # created through the guarded path, then used as the user's record
+        order = self.env["sale.order"].browse(privileged(self.env["sale.order"]).create(vals).id)
         if previous:
             previous._action_cancel()
             previous.message_post(

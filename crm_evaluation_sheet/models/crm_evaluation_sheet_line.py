@@ -1,3 +1,5 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
@@ -193,11 +195,14 @@ class CrmEvaluationSheetLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_quantity(self.env, vals.get("product_uom_qty"), self.env._("an item"))
         sheet_ids = {vals.get("sheet_id") for vals in vals_list if vals.get("sheet_id")}
         self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(sheet_ids))
         return super().create(vals_list)
 
     def write(self, vals):
+        check_quantity(self.env, vals.get("product_uom_qty"), self.env._("an item"))
         self._check_sheet_editable(self.sheet_id)
         if vals.get("sheet_id"):
             self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
@@ -213,3 +218,25 @@ def _format_qty(qty, uom):
     digits = max(0, len(float_repr(uom.rounding or 0.01, 6).rstrip("0").split(".")[-1]))
     text = float_repr(qty, digits)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+MAX_QUANTITY = 1e9
+
+
+def check_quantity(env, value, what):
+    """A quantity XML-RPC or the web client may send: finite, not negative, and
+    below a billion, or a ``ValidationError`` (before anything is computed or
+    stored: an infinite subtotal would fail in the database)."""
+    if value in (None, False):
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(env._("The quantity of %(what)s must be a number.", what=what))
+    if not math.isfinite(value) or value < 0 or value > MAX_QUANTITY:
+        raise ValidationError(
+            env._(
+                "The quantity of %(what)s must be between 0 and %(max)s, not %(value)s.",
+                what=what,
+                max=f"{MAX_QUANTITY:,.0f}",
+                value=value,
+            )
+        )

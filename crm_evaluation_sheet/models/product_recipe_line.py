@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_evaluation_sheet_line import check_quantity
+
 
 class ProductRecipeLine(models.Model):
     """One component of a product's recipe: ``quantity`` of ``product_id``
@@ -59,6 +61,16 @@ class ProductRecipeLine(models.Model):
             "The quantity of a recipe component must be positive.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_quantity(self.env, vals.get("quantity"), self.env._("a recipe component"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_quantity(self.env, vals.get("quantity"), self.env._("a recipe component"))
+        return super().write(vals)
 
     @api.depends("product_id")
     def _compute_uom_id(self):

@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# recipes of recipes: deeper than this is refused (and no walk recurses)
+MAX_RECIPE_DEPTH = 50
 
 
 class ProductTemplate(models.Model):
@@ -32,27 +36,47 @@ class ProductTemplate(models.Model):
 
     def _find_recipe_cycle(self):
         """Return the templates of a recipe cycle starting at ``self`` as a
-        list ``[self, ..., self]``, or an empty list when there is none."""
+        list ``[self, ..., self]``, or an empty list when there is none.
+
+        An iterative depth-first walk over the recipe graph (components of
+        archived products included: they may come back), so that no nesting
+        exhausts Python's recursion; recipes nesting deeper than
+        ``MAX_RECIPE_DEPTH`` levels are refused with a ``ValidationError``.
+        """
         self.ensure_one()
-        # depth-first walk over the recipe graph, components of archived
-        # products included (they may come back)
         Line = self.env["product.recipe.line"].with_context(active_test=False)
-        path, on_path, done = [], set(), set()
+        children = {}
 
-        def visit(template):
-            path.append(template)
-            on_path.add(template.id)
-            lines = Line.search([("product_tmpl_id", "=", template.id)])
-            for child in lines.product_id.product_tmpl_id:
-                if child.id in on_path:
-                    return path[path.index(child) :] + [child]
-                if child.id not in done:
-                    found = visit(child)
-                    if found:
-                        return found
-            path.pop()
-            on_path.discard(template.id)
-            done.add(template.id)
-            return []
+        def components(template):
+            if template.id not in children:
+                lines = Line.search([("product_tmpl_id", "=", template.id)])
+                children[template.id] = lines.product_id.product_tmpl_id
+            return children[template.id]
 
-        return visit(self)
+        path, on_path, done = [self], {self.id}, set()
+        stack = [iter(components(self))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(finished.id)
+                done.add(finished.id)
+                continue
+            if child.id in on_path:
+                return path[path.index(child) :] + [child]
+            if child.id in done:
+                continue
+            if len(path) >= MAX_RECIPE_DEPTH:
+                raise ValidationError(
+                    self.env._(
+                        "The recipe of %(product)s nests more than %(max)s levels of "
+                        "recipes: flatten it.",
+                        product=self.display_name,
+                        max=MAX_RECIPE_DEPTH,
+                    )
+                )
+            path.append(child)
+            on_path.add(child.id)
+            stack.append(iter(components(child)))
+        return []

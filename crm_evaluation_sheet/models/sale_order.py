@@ -4,6 +4,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .guard import check_guarded, privileged
+
+# Where a quotation comes from and which revision it is: set only by quotation
+# generation and action_revise.
+REVISION_FIELDS = (
+    "evaluation_sheet_id",
+    "revision_of_id",
+    "revision_root_id",
+    "revision_number",
+)
+
 
 def lock_rows(records, message):
     """Lock the rows of ``records`` for this transaction, or raise a
@@ -69,6 +80,26 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_guarded(
+                self,
+                {f: v for f, v in vals.items() if f in REVISION_FIELDS and v},
+                REVISION_FIELDS,
+                self.env._("generate the quotation from its evaluation sheet, or use Revise."),
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_guarded(
+            self,
+            vals,
+            REVISION_FIELDS,
+            self.env._("generate the quotation from its evaluation sheet, or use Revise."),
+        )
+        return super().write(vals)
+
     @api.depends("revision_root_id", "revision_ids")
     def _compute_revision_history_ids(self):
         roots = self.mapped(lambda o: o.revision_root_id or o)
@@ -85,9 +116,23 @@ class SaleOrder(models.Model):
     def _prepare_revision_vals(self):
         """Values linking a new revision to ``self``, the current last revision."""
         self.ensure_one()
-        root = self.revision_root_id or self
+        self.check_access("write")
+        # sudo: the original may belong to another salesperson; only its name and
+        # number are read, to number this revision after the access check above
+        root = (self.revision_root_id or self).sudo()
+        # one numbering of a quotation's revisions at a time
+        lock_rows(
+            root,
+            self.env._(
+                "%(name)s is being revised by someone else right now: reload it.", name=root.name
+            ),
+        )
+        # sudo: the number must count every revision of the quotation, including
+        # those the user cannot see (another salesperson's); only the highest
+        # number is read, after the user's write access to this one was checked.
         last = max(
-            self.with_context(active_test=False)
+            self.sudo()
+            .with_context(active_test=False)
             .search([("revision_root_id", "=", root.id)])
             .mapped("revision_number")
             + [root.revision_number]
@@ -117,7 +162,7 @@ class SaleOrder(models.Model):
                 )
             if order.locked:
                 raise UserError(self.env._("%(name)s is locked.", name=order.name))
-            revision = order.copy(order._prepare_revision_vals())
+            revision = order.browse(privileged(order).copy(order._prepare_revision_vals()).id)
             order._action_cancel()
             order.message_post(
                 body=self.env._("Revised: replaced by %(order)s.", order=revision._get_html_link())

@@ -6,3 +6,4 @@ from . import test_access
 from . import test_tour
 from . import test_gate
 from . import test_concurrency
+from . import test_bypass

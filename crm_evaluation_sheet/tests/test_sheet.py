@@ -136,7 +136,7 @@ class TestEvaluationSheet(EvaluationSheetCase):
 
     def test_negative_quantity_and_wrong_unit_refused(self):
         sheet = self._create_sheet([(self.survey, 2)])
-        with self.assertRaisesMsg(ValidationError, "cannot be negative"):
+        with self.assertRaisesMsg(ValidationError, "must be between 0"):
             sheet.line_ids.product_uom_qty = -1
         with self.assertRaisesMsg(ValidationError, "does not fit"):
             sheet.line_ids.product_uom_id = self.uom_kg

@@ -1,3 +1,4 @@
+import math
 from datetime import datetime, time
 
 import pytz
@@ -14,6 +15,17 @@ INTERACTION_TYPES = [
     ("video_call", "Video Call"),
     ("other", "Other"),
 ]
+
+
+MAX_DURATION_HOURS = 1000
+
+
+def check_lead_readable(records, lead_id):
+    """A task or an interaction filed on a lead takes the lead's client and
+    company as superuser (stored computes): check first that the user may read
+    the lead, so that nobody learns another salesperson's lead through them."""
+    if lead_id and isinstance(lead_id, int) and not isinstance(lead_id, bool):
+        records.env["crm.lead"].browse(lead_id).check_access("read")
 
 
 class CrmInteraction(models.Model):
@@ -212,6 +224,8 @@ class CrmInteraction(models.Model):
         Lead = self.env["crm.lead"]
         prepared = []
         for vals in vals_list:
+            self._check_duration_value(vals)
+            check_lead_readable(self, vals.get("lead_id") or context.get("default_lead_id"))
             if "partner_id" not in vals and context.get("default_partner_id"):
                 vals = dict(vals, partner_id=context["default_partner_id"])
             vals = self._normalize_client(vals)
@@ -223,4 +237,26 @@ class CrmInteraction(models.Model):
         return super().create(prepared)
 
     def write(self, vals):
+        self._check_duration_value(vals)
+        check_lead_readable(self, vals.get("lead_id"))
         return super().write(self._normalize_client(vals))
+
+    def _check_duration_value(self, vals):
+        """A duration sent by a caller: finite hours in [0, 1000], checked before
+        anything is stored (NaN and 1e308 would fail later with a traceback)."""
+        value = vals.get("duration")
+        if value is None or value is False:
+            return
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and 0 <= value <= MAX_DURATION_HOURS)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The duration of an interaction is a number of hours between 0 and "
+                    "%(max)s, not %(value)s.",
+                    max=MAX_DURATION_HOURS,
+                    value=repr(value),
+                )
+            )

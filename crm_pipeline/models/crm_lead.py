@@ -1,9 +1,12 @@
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm.models import crm_stage
+
+from .guard import check_guarded, privileged
+from .input_checks import to_datetime, to_id
 
 INTEREST_STATUSES = [
     ("shown", "Shown interest"),
@@ -59,10 +62,12 @@ class CrmLead(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "activation_state" in vals and not self.env.context.get("crm_pipeline_activation"):
-            raise UserError(
-                self.env._("Use Activate to activate a lead: it opens its first responsibility.")
-            )
+        check_guarded(
+            self,
+            vals,
+            ("activation_state",),
+            self.env._("use Activate: it opens the lead's first responsibility."),
+        )
         restored = (
             self.filtered(lambda lead: not lead.active and lead.activation_state == "active")
             if vals.get("active") is True
@@ -74,18 +79,28 @@ class CrmLead(models.Model):
             self.responsibility_ids.filtered("is_open")._close(
                 "cancelled", self.env._("Cancelled: the lead was marked lost.")
             )
+        if vals.get("stage_id"):
+            # Won outside the chain (Odoo's Won button, a drag to a won stage): the
+            # open step is done, since the lead reached what the chain leads to.
+            won = self.filtered(lambda lead: lead.stage_id.is_won and lead.open_responsibility_id)
+            won.responsibility_ids.filtered("is_open")._close(
+                "done", self.env._("Done: the lead was marked won.")
+            )
         restored = restored.filtered(lambda lead: not lead.open_responsibility_id)
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
             # so that Activate resumes the chain with a responsible and a date.
-            restored.with_context(crm_pipeline_activation=True).write(
-                {"activation_state": "inactive"}
-            )
+            privileged(restored).write({"activation_state": "inactive"})
             for lead in restored:
                 lead.message_post(
                     body=self.env._("Restored: activate the lead again to resume the chain.")
                 )
         return res
+
+    def action_set_won(self):
+        # Odoo's method returns the result of write(): True for XML-RPC callers.
+        res = super().action_set_won()
+        return True if res is None else res
 
     def _merge_dependences(self, opportunities):
         """The responsibilities of merged leads move to the surviving lead; the
@@ -99,7 +114,7 @@ class CrmLead(models.Model):
             self.env._("Cancelled: the lead was merged into %(lead)s.", lead=self.display_name),
         )
         res = super()._merge_dependences(opportunities)
-        responsibilities.write({"lead_id": self.id})
+        privileged(responsibilities).write({"lead_id": self.id})
         return res
 
     @api.depends("responsibility_ids.state")
@@ -167,25 +182,19 @@ class CrmLead(models.Model):
         """
         if not self:
             raise UserError(self.env._("Select the leads to activate."))
-        user = self._check_responsible_user(self.env["res.users"].browse(user_id or []))
+        self.check_access("write")
+        user_id = to_id(self.env, user_id, self.env._("The responsible"), required=True)
+        user = self._check_responsible_user(self.env["res.users"].browse(user_id))
         if not first_contact_at:
             raise UserError(self.env._("Give the date and time of the first contact."))
-        try:
-            first_contact = fields.Datetime.to_datetime(first_contact_at)
-        except ValueError as exc:
-            raise UserError(
-                self.env._("Invalid first contact date: %(value)s", value=first_contact_at)
-            ) from exc
+        first_contact = to_datetime(self.env, first_contact_at, self.env._("The first contact"))
         if priority is not None and priority is not False:
+            if isinstance(priority, bool) or not isinstance(priority, int | str):
+                raise UserError(self.env._("Unknown priority %(value)s.", value=repr(priority)))
             priority = str(priority)
             if priority not in dict(crm_stage.AVAILABLE_PRIORITIES):
                 raise UserError(self.env._("Unknown priority %(value)s.", value=priority))
-        if responsibility_type_id:
-            rtype = self.env["crm.responsibility.type"].browse(responsibility_type_id).exists()
-        else:
-            rtype = self.env["crm.responsibility.type"]._get_first_type()
-        if not rtype or not rtype.active:
-            raise UserError(self.env._("Choose an existing responsibility type."))
+        rtype = self._activation_first_type(responsibility_type_id)
         for lead in self:
             if lead.activation_state == "active":
                 raise UserError(
@@ -203,8 +212,8 @@ class CrmLead(models.Model):
         vals = {"user_id": user.id, "activation_state": "active"}
         if priority:
             vals["priority"] = priority
-        self.with_context(crm_pipeline_activation=True).write(vals)
-        self.env["crm.lead.responsibility"].create(
+        privileged(self).write(vals)
+        privileged(self.env["crm.lead.responsibility"]).create(
             [
                 {
                     "lead_id": lead.id,
@@ -226,6 +235,26 @@ class CrmLead(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def _activation_first_type(self, responsibility_type_id):
+        """The chain starts with its first step; only a sales manager may start it
+        elsewhere (a lead taken over at a later step)."""
+        Type = self.env["crm.responsibility.type"]
+        first = Type._get_first_type()
+        type_id = to_id(self.env, responsibility_type_id, self.env._("The first responsibility"))
+        rtype = Type.browse(type_id).exists() if type_id else first
+        if not rtype or not rtype.active:
+            raise UserError(self.env._("Choose an existing responsibility type."))
+        if rtype != first and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager can start the chain at %(type)s: it starts at "
+                    "%(first)s.",
+                    type=rtype.name,
+                    first=first.name,
+                )
+            )
+        return rtype
 
     def action_open_complete_wizard(self):
         """Open the Complete wizard on the lead's open responsibility."""

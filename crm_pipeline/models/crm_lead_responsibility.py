@@ -1,10 +1,17 @@
 import psycopg2
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .guard import check_guarded, is_privileged, privileged
+from .input_checks import to_datetime, to_id
 
 OPEN_STATES = ("assigned", "in_progress")
 ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
+# Which step, on which lead, and how it ended: moved only by activate(),
+# complete(), action_start(), the lead's won/lost/merge paths and a manager's
+# action_correct_type().
+GUARDED_FIELDS = ("lead_id", "type_id", "state", "summary", "date_closed")
 
 
 class CrmLeadResponsibility(models.Model):
@@ -101,6 +108,13 @@ class CrmLeadResponsibility(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_privileged(self):
+            raise UserError(
+                self.env._(
+                    "Responsibilities are opened by the chain: activate the lead, then "
+                    "complete its open responsibility to open the next one."
+                )
+            )
         defaults = self.default_get(["lead_id", "state"])
         vals_list = [dict(defaults, **vals) for vals in vals_list]
         self.env["crm.lead"].browse(
@@ -152,6 +166,15 @@ class CrmLeadResponsibility(models.Model):
             )
 
     def write(self, vals):
+        check_guarded(
+            self,
+            vals,
+            GUARDED_FIELDS,
+            self.env._(
+                "complete the responsibility (or start it); a sales manager corrects a "
+                "wrong step with Correct Step."
+            ),
+        )
         if vals.get("state") in OPEN_STATES:
             reopening = self.filtered(lambda r: not r.is_open)
             if reopening:
@@ -219,7 +242,7 @@ class CrmLeadResponsibility(models.Model):
         now = fields.Datetime.now()
         for rec in self:
             activity = rec.activity_id
-            rec.write({"state": state, "summary": summary, "date_closed": now})
+            privileged(rec).write({"state": state, "summary": summary, "date_closed": now})
             if activity.exists():
                 if state == "done":
                     activity.action_feedback(feedback=summary)
@@ -274,7 +297,47 @@ class CrmLeadResponsibility(models.Model):
     def action_start(self):
         """Mark assigned responsibilities as in progress."""
         todo = self.filtered(lambda r: r.state == "assigned")
-        todo.write({"state": "in_progress"})
+        todo.check_access("write")
+        privileged(todo).write({"state": "in_progress"})
+        return True
+
+    def action_correct_type(self, type_id, reason):
+        """Sales managers: move an open responsibility to another step of the
+        chain (a lead taken over at a later step, a step opened by mistake).
+
+        Logs the old and new step and the reason in the lead's chatter. Returns
+        True.
+        """
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager can correct a step."))
+        type_id = to_id(self.env, type_id, self.env._("The step"), required=True)
+        new_type = self.env["crm.responsibility.type"].browse(type_id).exists()
+        if not new_type or not new_type.active:
+            raise UserError(self.env._("Choose an existing responsibility type."))
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(self.env._("Say why the step is corrected."))
+        for rec in self:
+            if not rec.is_open:
+                raise UserError(
+                    self.env._(
+                        "Responsibility %(name)s is closed: only an open step can be corrected.",
+                        name=rec.display_name,
+                    )
+                )
+            old_type = rec.type_id
+            if old_type == new_type:
+                continue
+            privileged(rec).write({"type_id": new_type.id})
+            rec.lead_id.message_post(
+                body=self.env._(
+                    "Step corrected by %(user)s from %(old)s to %(new)s: %(reason)s",
+                    user=self.env.user.name,
+                    old=old_type.name,
+                    new=new_type.name,
+                    reason=reason.strip(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_open_complete_wizard(self):
@@ -309,11 +372,16 @@ class CrmLeadResponsibility(models.Model):
             raise UserError(
                 self.env._("Responsibility %(name)s is already closed.", name=self.display_name)
             )
-        if outcome not in ("next", "refused"):
+        if not isinstance(outcome, str) or outcome not in ("next", "refused"):
             raise UserError(self.env._("The outcome must be 'next' or 'refused'."))
-        if not summary or not str(summary).strip():
+        if not isinstance(summary, str) or not summary.strip():
             raise UserError(self.env._("Write a summary before completing the responsibility."))
-        summary = str(summary).strip()
+        summary = summary.strip()
+        self.check_access("write")
+        next_user_id = to_id(self.env, next_user_id, self.env._("The next responsible"))
+        lost_reason_id = to_id(self.env, lost_reason_id, self.env._("The lost reason"))
+        if next_deadline:
+            next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
         lead = self.lead_id
         if outcome == "refused":
             reason = self.env["crm.lost.reason"].browse(lost_reason_id or []).exists()
@@ -355,9 +423,9 @@ class CrmLeadResponsibility(models.Model):
                     type=next_type.name,
                 )
             )
-        deadline = fields.Datetime.to_datetime(next_deadline)
+        deadline = next_deadline
         self._close("done", summary)
-        nxt = self.create(
+        nxt = privileged(self).create(
             {
                 "lead_id": lead.id,
                 "type_id": next_type.id,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_interaction import check_lead_readable
+
 TASK_KINDS = [
     ("new_contract", "New Contract"),
     ("offer", "Offer"),
@@ -89,6 +91,18 @@ class CrmTask(models.Model):
         readonly=False,
         precompute=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_lead_readable(
+                self, vals.get("lead_id") or self.env.context.get("default_lead_id")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_lead_readable(self, vals.get("lead_id"))
+        return super().write(vals)
 
     @api.depends("lead_id")
     def _compute_partner_id(self):

@@ -16,3 +16,4 @@ from . import test_campaign
 from . import test_competitor
 from . import test_funnel
 from . import test_commission
+from . import test_bypass

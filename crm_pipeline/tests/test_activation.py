@@ -12,9 +12,10 @@ class TestActivation(PipelineCase):
         copied = self._lead()
         copied.activate(self.salesman.id, self._in(1))
         self.assertEqual(copied.copy().activation_state, "inactive")
-        # only activate() changes the activation state
-        with self.assertRaises(UserError):
-            lead.write({"activation_state": "active"})
+        # only activate() changes the activation state, whoever writes
+        for user in (self.salesman, self.manager):
+            with self.assertRaises(UserError):
+                lead.with_user(user).write({"activation_state": "active"})
         self.assertEqual(lead.activation_state, "inactive")
         with Form(self.env["crm.lead"]) as form:
             form.name = "From the form"

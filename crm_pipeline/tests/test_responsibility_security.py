@@ -28,7 +28,7 @@ class TestResponsibilitySecurity(PipelineCase):
         with self.assertRaises(AccessError):
             as_a.browse(resp_b.id).read(["state"])
         with self.assertRaises(AccessError):
-            as_a.browse(resp_b.id).write({"summary": "Not mine"})
+            as_a.browse(resp_b.id).write({"deadline": self._in(9)})
         with self.assertRaises(AccessError):
             as_a.browse(resp_b.id).complete("next", "Not mine", next_deadline=self._in(2))
         with self.assertRaises(AccessError):

@@ -33,6 +33,15 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     gate_message = fields.Text(compute="_compute_gate_message")
     contracting_warnings = fields.Text(compute="_compute_contracting_warnings")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The related fields read the responsibility as superuser: check first that
+        # the user may complete it (write access, hence read), so that nobody reads
+        # another salesperson's lead or step through the wizard.
+        ids = [vals["responsibility_id"] for vals in vals_list if vals.get("responsibility_id")]
+        self.env["crm.lead.responsibility"].browse(ids).check_access("write")
+        return super().create(vals_list)
+
     @api.depends("responsibility_id")
     def _compute_next_user_id(self):
         for wiz in self:

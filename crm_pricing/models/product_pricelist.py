@@ -34,9 +34,12 @@ class ProductPricelist(models.Model):
     def _compute_price_rule(
         self, products, quantity, currency=None, uom=None, date=False, compute_price=True, **kwargs
     ):
-        """Accept the client as ``partner=`` (record or id; or the context key
-        ``crm_pricing_partner_id``), optionally ``payment_term=`` and ``company=``:
-        then conditional rules apply."""
+        """Accept the client as ``partner=`` (record or id), optionally
+        ``payment_term=`` and ``company=``: then conditional rules apply.
+
+        Only server code passes them (a sale order line, the order's catalog, the
+        client price list, an evaluation sheet): no context key a caller could send
+        selects another client's prices."""
         pricing_kw = self._pricing_pop_kwargs(kwargs)
         res = super()._compute_price_rule(
             products,
@@ -58,7 +61,7 @@ class ProductPricelist(models.Model):
         return res
 
     def _pricing_pop_kwargs(self, kwargs):
-        partner = kwargs.pop("partner", None) or self.env.context.get("crm_pricing_partner_id")
+        partner = kwargs.pop("partner", None)
         term = kwargs.pop("payment_term", None)
         company = kwargs.pop("company", None)
         if isinstance(partner, int):
@@ -157,7 +160,7 @@ class ProductPricelist(models.Model):
             if not met:
                 continue
             if standard is None:
-                standard = self.with_context(crm_pricing_partner_id=False)._compute_price_rule(
+                standard = self._compute_price_rule(
                     products, quantity, currency=currency, uom=uom, date=date
                 )
             std_price, std_rule_id = standard[product.id]

@@ -1,4 +1,5 @@
 import datetime
+import math
 
 import pytz
 from dateutil.relativedelta import relativedelta
@@ -105,6 +106,47 @@ class ProductPricelistItem(models.Model):
 
     # --- constraints -------------------------------------------------------
 
+    _NUMBER_FIELDS = (
+        "min_turnover",
+        "min_period_qty",
+        "min_categ_amount",
+        "percent_price",
+        "price_discount",
+        "fixed_price",
+        "price_surcharge",
+        "min_quantity",
+    )
+
+    def _check_number_vals(self, vals):
+        """Numbers sent by a caller (XML-RPC): finite, or a ValidationError before
+        Odoo rounds them (a NaN would fail there with a traceback)."""
+        for fname in self._NUMBER_FIELDS:
+            value = vals.get(fname)
+            if value is None or value is False:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValidationError(
+                    self.env._("%(field)s must be a number.", field=self._fields[fname].string)
+                )
+            if not math.isfinite(value) or abs(value) > 1e15:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s must be a finite number, not %(value)s.",
+                        field=self._fields[fname].string,
+                        value=value,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_number_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_number_vals(vals)
+        return super().write(vals)
+
     @api.constrains(
         "partner_id",
         "partner_category_id",
@@ -155,12 +197,34 @@ class ProductPricelistItem(models.Model):
                         rule=item.name,
                     )
                 )
+            for fname in (
+                "min_turnover",
+                "min_period_qty",
+                "min_categ_amount",
+                "percent_price",
+                "price_discount",
+            ):
+                if not math.isfinite(item[fname]):
+                    raise ValidationError(
+                        _(
+                            "Rule %(rule)s: %(field)s must be a number.",
+                            rule=item.name,
+                            field=item._fields[fname].get_description(self.env)["string"],
+                        )
+                    )
             if item.is_conditional and (
                 (item.compute_price == "percentage" and not 0 <= item.percent_price <= 100)
                 or (item.compute_price == "formula" and item.price_discount > 100)
             ):
                 raise ValidationError(
                     _("Rule %(rule)s: a discount must be between 0 and 100 %%.", rule=item.name)
+                )
+            # a discount over 100 % makes a negative price, on any rule
+            if (item.compute_price == "percentage" and item.percent_price > 100) or (
+                item.compute_price == "formula" and item.price_discount > 100
+            ):
+                raise ValidationError(
+                    _("Rule %(rule)s: a discount cannot exceed 100 %%.", rule=item.name)
                 )
 
     # --- evaluation ----------------------------------------------------------

@@ -5,9 +5,40 @@ from odoo.exceptions import AccessError, UserError
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    def _check_trade_turnover_access(self):
+        """Turnover is confidential: accounting sees every client's; salespeople
+        see their own clients' (the client's salesperson is them, or nobody), as
+        they see leads, and "All Documents" salespeople everyone's; nobody else.
+        Raises AccessError before any figure is read."""
+        user = self.env.user
+        if self.env.su or user.has_group("account.group_account_invoice"):
+            return
+        if user.has_group("account.group_account_readonly"):
+            return
+        if not user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._("Only sales and accounting users can see a client's turnover.")
+            )
+        if user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        self.check_access("read")
+        for partner in self:
+            # sudo: reads only who the client's salesperson is, after the read check
+            owner = partner.sudo().commercial_partner_id.user_id or partner.sudo().user_id
+            if owner and owner != user:
+                raise AccessError(
+                    self.env._(
+                        "The turnover of %(client)s is for its salesperson (%(owner)s), "
+                        "sales managers and accounting.",
+                        client=partner.display_name,
+                        owner=owner.name,
+                    )
+                )
+
     def action_view_trade_turnover(self):
         """Trade turnover analysis of this client (its commercial entity)."""
         self.ensure_one()
+        self._check_trade_turnover_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_pricing.crm_turnover_report_action"
         )
@@ -34,19 +65,24 @@ class ResPartner(models.Model):
         :return: {"amount", "currency", "date_from", "date_to", "label"}
         """
         self.ensure_one()
+        self._check_trade_turnover_access()
         Item = self.env["product.pricelist.item"]
         if period not in ("month", "quarter", "half_year", "year") or period_ref not in (
             "last",
             "current",
         ):
             raise UserError(self.env._("Unknown period %(period)s.", period=period))
+        if company_id and (isinstance(company_id, bool) or not isinstance(company_id, int)):
+            raise UserError(
+                self.env._("company_id must be one company id, not %(value)s.", value=company_id)
+            )
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         if company not in self.env.user.company_ids:
             raise AccessError(
                 self.env._("You have no access to company %(company)s.", company=company.id)
             )
         day = (
-            fields.Date.to_date(date)
+            self._trade_turnover_day(date)
             if date
             else Item._pricing_local_date(fields.Datetime.now(), company)
         )
@@ -59,3 +95,16 @@ class ResPartner(models.Model):
             "date_to": fields.Date.to_string(end),
             "label": label,
         }
+
+    def _trade_turnover_day(self, value):
+        day = None
+        if isinstance(value, str):
+            try:
+                day = fields.Date.to_date(value)
+            except ValueError:
+                day = None
+        if not day:
+            raise UserError(
+                self.env._("date must be a day (YYYY-MM-DD), not %(value)s.", value=repr(value))
+            )
+        return day

@@ -6,10 +6,14 @@ class SaleOrderLine(models.Model):
 
     pricing_details = fields.Json(
         compute="_compute_pricing_details",
+        groups="sales_team.group_sale_salesman",
         help="Technical: result of the conditional pricelist rules for this line.",
     )
+    # internal: rule names and thresholds; customers see them on printed offers
+    # only when the company says so (res.company.crm_pricing_explanation_on_offers)
     pricing_explanation = fields.Text(
         compute="_compute_pricing_explanation",
+        groups="sales_team.group_sale_salesman",
         store=True,
         precompute=True,
         readonly=True,
@@ -56,7 +60,10 @@ class SaleOrderLine(models.Model):
 
     def _pricing_applied(self):
         self.ensure_one()
-        return bool(self.pricing_details and self.pricing_details.get("applied"))
+        # sudo: the price itself is public on the line; only whether a rule applied
+        # is read here, whoever computes the price (a portal customer signing, a cron)
+        details = self.sudo().pricing_details
+        return bool(details and details.get("applied"))
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
     def _compute_pricing_explanation(self):
@@ -68,21 +75,21 @@ class SaleOrderLine(models.Model):
                 and not line.env.context.get("force_price_recomputation")
             ) or line.qty_invoiced > 0:
                 continue
-            details = line.pricing_details
+            details = line.sudo().pricing_details
             line.pricing_explanation = (details and details.get("explanation")) or False
 
     def _compute_pricelist_item_id(self):
         applied = self.filtered(lambda line: line._pricing_applied())
         for line in applied:
-            line.pricelist_item_id = line.pricing_details["rule_id"]
+            line.pricelist_item_id = line.sudo().pricing_details["rule_id"]
         return super(SaleOrderLine, self - applied)._compute_pricelist_item_id()
 
     def _get_pricelist_price(self):
         if self._pricing_applied():
-            return self.pricing_details["price"]
+            return self.sudo().pricing_details["price"]
         return super()._get_pricelist_price()
 
     def _get_pricelist_price_before_discount(self):
         if self._pricing_applied():
-            return self.pricing_details["base_price"]
+            return self.sudo().pricing_details["base_price"]
         return super()._get_pricelist_price_before_discount()

@@ -67,10 +67,15 @@ class TestPricingRules(PricingCommon):
             ),
             100.0,
         )
-        # ... and the client can be given by context as well
+        # ... and no context key a caller could send gives another client's price
         price = self.pricelist.with_context(
             crm_pricing_partner_id=self.client.id
         )._get_product_price(self.widget, 1.0, date=datetime.datetime(2026, 7, 15))
+        self.assertAlmostEqual(price, 100.0)
+        # only server code passing the client does
+        price = self.pricelist._get_product_price(
+            self.widget, 1.0, date=datetime.datetime(2026, 7, 15), partner=self.client
+        )
         self.assertAlmostEqual(price, 90.0)
 
     def test_turnover_of_commercial_partner_and_contact(self):

@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 
 from odoo import api, fields, models
 
@@ -107,9 +108,9 @@ class CrmClientPricelistWizard(models.TransientModel):
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = _("Price List")
-        sheet.append([_("Client"), self.partner_id.display_name])
+        sheet.append([_("Client"), xlsx_safe(self.partner_id.display_name)])
         sheet.append([_("Date"), self.date])
-        sheet.append([_("Pricelist"), self.pricelist_id.display_name])
+        sheet.append([_("Pricelist"), xlsx_safe(self.pricelist_id.display_name)])
         sheet.append([])
         sheet.append(
             [
@@ -126,14 +127,17 @@ class CrmClientPricelistWizard(models.TransientModel):
         for line in self.get_lines():
             sheet.append(
                 [
-                    line["code"],
-                    line["product"],
-                    line["uom"],
-                    line["list_price"],
-                    line["rule"],
-                    line["price"],
-                    line["currency"],
-                    line["explanation"],
+                    xlsx_safe(value)
+                    for value in (
+                        line["code"],
+                        line["product"],
+                        line["uom"],
+                        line["list_price"],
+                        line["rule"],
+                        line["price"],
+                        line["currency"],
+                        line["explanation"],
+                    )
                 ]
             )
         buf = io.BytesIO()
@@ -156,3 +160,22 @@ class CrmClientPricelistWizard(models.TransientModel):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def xlsx_safe(value):
+    """A cell value that a spreadsheet application shows as text, never runs.
+
+    As OWASP recommends for CSV/XLSX injection: text starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading single quote, and
+    control characters (which XLSX cannot hold either) are removed. Numbers and
+    dates are left as they are.
+    """
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,253 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user
+
+from .common import PipelineCase
+
+
+class TestChainBypasses(PipelineCase):
+    """What the buttons refuse, plain create/write refuse too, for everyone but
+    the methods that own the chain (see the README's "Security model")."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.employee = new_test_user(cls.env, login="pipe_employee", groups="base.group_user")
+
+    def _my_open_step(self):
+        lead = self._lead("Bypass lead", user_id=self.salesman.id)
+        return self._activate(lead)
+
+    def _snapshot(self, resp):
+        return (resp.lead_id, resp.type_id, resp.state, resp.summary, resp.date_closed)
+
+    def test_steps_move_only_through_their_methods(self):
+        resp = self._my_open_step()
+        before = self._snapshot(resp)
+        mine = resp.with_user(self.salesman)
+        other_lead = self._lead("Other", user_id=self.salesman.id)
+        for vals in (
+            {"type_id": self.t_contracting.id},
+            {"state": "done"},
+            {"state": "cancelled"},
+            {"summary": "Done, trust me"},
+            {"date_closed": "2030-01-01 00:00:00"},
+            {"lead_id": other_lead.id},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                mine.write(vals)
+        self.assertEqual(self._snapshot(resp), before)
+        # the manager corrects through the logged method, not a write
+        with self.assertRaises(UserError):
+            resp.with_user(self.manager).write({"type_id": self.t_offer.id})
+        # rescheduling stays a plain write
+        mine.write({"deadline": self._in(5)})
+        # starting goes through its method
+        mine.action_start()
+        self.assertEqual(resp.state, "in_progress")
+
+    def test_no_responsibility_created_directly(self):
+        resp = self._my_open_step()
+        resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
+        lead = resp.lead_id
+        lead.action_unarchive()
+        privileged_lead = self._lead("Active lead", user_id=self.salesman.id)
+        self._activate(privileged_lead).complete(
+            "refused", "No", lost_reason_id=self.lost_reason.id
+        )
+        for user in (self.salesman, self.manager):
+            with self.assertRaises(UserError):
+                self.env["crm.lead.responsibility"].with_user(user).create(
+                    {
+                        "lead_id": privileged_lead.id,
+                        "type_id": self.t_contracting.id,
+                        "user_id": user.id,
+                        "deadline": self._in(1),
+                    }
+                )
+
+    def test_activation_starts_at_the_first_step(self):
+        lead = self._lead("Shortcut", user_id=self.salesman.id)
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman).activate(
+                self.salesman.id, self._in(1), responsibility_type_id=self.t_contracting.id
+            )
+        self.assertEqual(lead.activation_state, "inactive")
+        self.assertFalse(lead.responsibility_ids)
+        # the first step itself may be named by anyone
+        lead.with_user(self.salesman).activate(
+            self.salesman.id, self._in(1), responsibility_type_id=self.t_contact.id
+        )
+        # a manager takes a lead over at a later step
+        other = self._lead("Taken over")
+        other.with_user(self.manager).activate(
+            self.salesman.id, self._in(1), responsibility_type_id=self.t_offer.id
+        )
+        self.assertEqual(other.open_responsibility_id.type_id, self.t_offer)
+
+    def test_no_context_key_bypass(self):
+        lead = self._lead("Context", user_id=self.salesman.id)
+        for ctx in ({"crm_pipeline_activation": True}, {"crm_pipeline_guard": True}):
+            with self.assertRaises(UserError):
+                lead.with_user(self.salesman).with_context(**ctx).write(
+                    {"activation_state": "active"}
+                )
+        self.assertEqual(lead.activation_state, "inactive")
+        resp = self._my_open_step()
+        with self.assertRaises(UserError):
+            resp.with_user(self.salesman).with_context(crm_pipeline_guard=True).write(
+                {"state": "done"}
+            )
+        self.assertTrue(resp.is_open)
+
+    def test_won_lost_restore_keep_the_chain_consistent(self):
+        won = self._my_open_step()
+        self.assertTrue(won.lead_id.with_user(self.salesman).action_set_won())
+        self.assertEqual(won.state, "done")
+        self.assertFalse(won.lead_id.open_responsibility_id)
+        lost = self._my_open_step()
+        lost.lead_id.with_user(self.salesman).action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertEqual(lost.state, "cancelled")
+        lost.lead_id.with_user(self.salesman).action_unarchive()
+        self.assertEqual(lost.lead_id.activation_state, "inactive")
+        self.assertEqual(lost.state, "cancelled")
+        # and completing the last step wins once, with no second close
+        lead = self._lead("Through the chain", user_id=self.salesman.id)
+        lead.with_user(self.manager).activate(
+            self.salesman.id, self._in(1), responsibility_type_id=self.t_contracting.id
+        )
+        last = lead.open_responsibility_id
+        last.with_user(self.salesman).complete("next", "Signed")
+        self.assertEqual((last.state, last.summary), ("done", "Signed"))
+        self.assertTrue(lead.stage_id.is_won)
+
+    def test_bad_input_is_refused_cleanly(self):
+        lead = self._lead("Bad input", user_id=self.salesman.id)
+        as_sales = lead.with_user(self.salesman)
+        for args, kw in (
+            ((self.salesman.id, 12), {}),
+            ((self.salesman.id, "not a date"), {}),
+            ((self.salesman.id, [2030, 1, 1]), {}),
+            (([self.salesman.id, self.manager.id], self._in(1)), {}),
+            ((str(self.salesman.id), self._in(1)), {}),
+            ((True, self._in(1)), {}),
+            ((self.salesman.id, self._in(1)), {"priority": [1]}),
+            ((self.salesman.id, self._in(1)), {"priority": "7"}),
+            ((self.salesman.id, self._in(1)), {"responsibility_type_id": "contracting"}),
+        ):
+            with self.assertRaises(UserError, msg=(args, kw)):
+                as_sales.activate(*args, **kw)
+        self.assertEqual(lead.activation_state, "inactive")
+        resp = self._my_open_step().with_user(self.salesman)
+        for args, kw in (
+            (("next", "Sum"), {"next_deadline": "x"}),
+            (("next", "Sum"), {"next_deadline": 5}),
+            (("next", "Sum"), {"next_deadline": self._in(1), "next_user_id": [1, 2]}),
+            (("next", "Sum"), {"next_deadline": self._in(1), "next_user_id": "2"}),
+            ((5, "Sum"), {}),
+            (("next", 42), {"next_deadline": self._in(1)}),
+            (("refused", "No"), {"lost_reason_id": "Too expensive"}),
+            (("refused", "No"), {"lost_reason_id": [1]}),
+        ):
+            with self.assertRaises(UserError, msg=(args, kw)):
+                resp.complete(*args, **kw)
+        self.assertTrue(resp.is_open)
+
+    def test_manager_corrects_a_step_with_a_logged_reason(self):
+        resp = self._my_open_step()
+        with self.assertRaises(AccessError):
+            resp.with_user(self.salesman).action_correct_type(self.t_meeting.id, "Met already")
+        with self.assertRaises(UserError):
+            resp.with_user(self.manager).action_correct_type(self.t_meeting.id, "  ")
+        with self.assertRaises(UserError):
+            resp.with_user(self.manager).action_correct_type([self.t_meeting.id], "Why")
+        self.assertEqual(resp.type_id, self.t_contact)
+        wizard = Form(
+            self.env["crm.lead.responsibility.correct.wizard"]
+            .with_user(self.manager)
+            .with_context(default_responsibility_id=resp.id)
+        )
+        wizard.type_id = self.t_meeting
+        wizard.reason = "The meeting already took place at the fair"
+        wizard.save().action_confirm()
+        self.assertEqual(resp.type_id, self.t_meeting)
+        self.assertTrue(resp.is_open)
+        self.assertIn(
+            "The meeting already took place at the fair", resp.lead_id.message_ids[0].body
+        )
+        resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
+        with self.assertRaises(UserError):
+            resp.with_user(self.manager).action_correct_type(self.t_offer.id, "Too late")
+
+    def test_complete_wizard_reveals_nothing_of_others_leads(self):
+        resp = self._my_open_step()
+        resp.lead_id.write({"user_id": self.salesman.id})
+        Wizard = self.env["crm.lead.responsibility.complete.wizard"]
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.salesman_b).create(
+                {"responsibility_id": resp.id, "summary": "peek"}
+            )
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.employee).create({"responsibility_id": resp.id, "summary": "x"})
+        wizard = Wizard.with_user(self.salesman).create(
+            {"responsibility_id": resp.id, "summary": "Mine"}
+        )
+        self.assertEqual(wizard.lead_id, resp.lead_id)
+
+    def test_mark_as_sent_passes_the_offer_gate(self):
+        """Odoo's "Mark as sent" records a quotation sent by other means (by hand,
+        on paper): it passes the Offer & negotiation gate exactly like sending it
+        by e-mail (see readme/USAGE.md)."""
+        lead = self._lead("Sent by hand", user_id=self.salesman.id)
+        lead.with_user(self.manager).activate(
+            self.salesman.id, self._in(1), responsibility_type_id=self.t_offer.id
+        )
+        offer = lead.open_responsibility_id
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "opportunity_id": lead.id, "user_id": self.salesman.id}
+        )
+        self.assertTrue(offer._get_gate_message())
+        order.with_user(self.salesman).action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+        self.assertFalse(offer._get_gate_message())
+        offer.with_user(self.salesman).complete("next", "Offer sent", next_deadline=self._in(2))
+        self.assertEqual(lead.open_responsibility_id.type_id, self.t_contracting)
+
+
+class TestClientRecordBypasses(PipelineCase):
+    """Interactions and tasks filed on another salesperson's lead reveal nothing
+    of it; bad durations are refused cleanly."""
+
+    def test_no_interaction_or_task_on_others_leads(self):
+        lead_a = self._lead("Lead of A", user_id=self.salesman.id)
+        Interaction = self.env["crm.interaction"].with_user(self.salesman_b)
+        Task = self.env["crm.task"].with_user(self.salesman_b)
+        with self.assertRaises(AccessError):
+            Interaction.create({"lead_id": lead_a.id, "interaction_type": "call"})
+        with self.assertRaises(AccessError):
+            Task.create({"name": "Peek", "lead_id": lead_a.id})
+        own = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"partner_id": self.customer.id, "interaction_type": "call"})
+        )
+        with self.assertRaises(AccessError):
+            own.write({"lead_id": lead_a.id})
+        task = Task.create({"name": "Mine", "partner_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            task.write({"lead_id": lead_a.id})
+        self.assertFalse(self.env["crm.interaction"].search([("lead_id", "=", lead_a.id)]))
+        self.assertFalse(self.env["crm.task"].search([("lead_id", "=", lead_a.id)]))
+        # the lead's own salesperson files them as before
+        self.env["crm.interaction"].with_user(self.salesman).create(
+            {"lead_id": lead_a.id, "interaction_type": "visit", "duration": 1.5}
+        )
+
+    def test_bad_durations(self):
+        Interaction = self.env["crm.interaction"].with_user(self.salesman)
+        interaction = Interaction.create({"partner_id": self.customer.id, "duration": 1.0})
+        for value in (-1, float("nan"), float("inf"), 1e308, "2", True):
+            with self.assertRaises(ValidationError, msg=value):
+                Interaction.create({"partner_id": self.customer.id, "duration": value})
+            with self.assertRaises(ValidationError, msg=value):
+                interaction.write({"duration": value})
+        self.assertEqual(interaction.duration, 1.0)

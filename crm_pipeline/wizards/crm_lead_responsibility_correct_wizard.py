@@ -1,0 +1,34 @@
+from odoo import api, fields, models
+
+
+class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
+    """A sales manager moves an open responsibility to another step, with a
+    reason logged on the lead (``crm.lead.responsibility.action_correct_type``)."""
+
+    _name = "crm.lead.responsibility.correct.wizard"
+    _description = "Correct a Responsibility's Step"
+
+    responsibility_id = fields.Many2one(
+        "crm.lead.responsibility", required=True, ondelete="cascade"
+    )
+    current_type_id = fields.Many2one(
+        "crm.responsibility.type", string="Current Step", compute="_compute_current_type_id"
+    )
+    type_id = fields.Many2one("crm.responsibility.type", string="Correct Step", required=True)
+    reason = fields.Text(required=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = [vals["responsibility_id"] for vals in vals_list if vals.get("responsibility_id")]
+        self.env["crm.lead.responsibility"].browse(ids).check_access("write")
+        return super().create(vals_list)
+
+    @api.depends("responsibility_id")
+    def _compute_current_type_id(self):
+        for wiz in self:
+            wiz.current_type_id = wiz.responsibility_id.type_id
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.responsibility_id.action_correct_type(self.type_id.id, self.reason)
+        return {"type": "ir.actions.act_window_close"}
