@@ -25,6 +25,9 @@
         "views/crm_task_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views_interaction.xml",
+        "wizards/crm_lead_import_wizard_views.xml",
+        "views/crm_lead_intake_views.xml",
+        "views/res_partner_intake_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",

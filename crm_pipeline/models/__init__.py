@@ -6,3 +6,9 @@ from . import crm_interaction
 from . import crm_task
 from . import res_partner
 from . import crm_lead_interaction
+from . import res_company_intake
+from . import res_partner_intake
+from . import crm_lead_intake
+from . import crm_lead_duplicate
+from . import crm_company_lookup
+from . import crm_lead_lookup

@@ -12,3 +12,4 @@ from . import test_interaction_tour
 from . import test_interaction_demo
 from . import test_interaction_timeline
 from . import test_restore_merge
+from . import test_intake_import
