@@ -13,3 +13,5 @@ from . import test_interaction_demo
 from . import test_interaction_timeline
 from . import test_restore_merge
 from . import test_intake_import
+from . import test_duplicate_guard
+from . import test_intake_lookup
