@@ -110,3 +110,12 @@ class CrmLead(models.Model):
                 )
             else:
                 lead.duplicate_warning = False
+
+    def activate(self, *args, **kwargs):
+        """On activation, the duplicate warning (if any) is also logged in the
+        chatter, since the lead now has its salesperson."""
+        res = super().activate(*args, **kwargs)
+        for lead in self:
+            if lead.duplicate_warning:
+                lead.message_post(body=lead.duplicate_warning, subtype_xmlid="mail.mt_note")
+        return res

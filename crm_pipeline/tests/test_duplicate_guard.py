@@ -110,3 +110,16 @@ class TestDuplicateGuard(IntakeCase):
             self.assertEqual(summary["created"], 1 if action == "skip" else 0, summary)
             self.assertIn("one lead per tax ID", summary["errors"][-1]["reason"])
         self.assertEqual(self.Lead.search_count([("intake_vat_key", "=", "18547290")]), 1)
+
+    def test_activation_logs_warning(self):
+        lead = self.Lead.create({"name": "Unassigned twin", "vat": "18547290", "user_id": False})
+        lead.activate(self.salesman_b.id, "2030-01-01 09:00:00")
+        self.assertIn("Secret deal of Ana (Ana Salesman)", lead.duplicate_warning)
+        notes = lead.message_ids.filtered(lambda m: "Possible duplicate" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Secret deal of Ana", notes.body)
+        clean = self.Lead.create({"name": "Unique", "vat": "14399840", "user_id": False})
+        clean.activate(self.salesman_b.id, "2030-01-01 09:00:00")
+        self.assertFalse(
+            clean.message_ids.filtered(lambda m: "Possible duplicate" in (m.body or ""))
+        )
