@@ -325,6 +325,28 @@ class CrmLead(models.Model):
         return cache[key]
 
     @api.model
+    def _intake_fill_team(self, vals_list):
+        """Sales team as crm computes it for each new lead, but once per
+        salesperson instead of once per row (the same call, cached)."""
+        defaults = self.default_get(["type", "user_id"])
+        teams = {}
+        for vals in vals_list:
+            user_id = vals.get("user_id", defaults.get("user_id"))
+            if not user_id or "team_id" in vals:
+                continue
+            lead_type = vals.get("type", defaults.get("type"))
+            if (user_id, lead_type) not in teams:
+                domain = (
+                    [("use_leads", "=", True)]
+                    if lead_type == "lead"
+                    else [("use_opportunities", "=", True)]
+                )
+                teams[user_id, lead_type] = (
+                    self.env["crm.team"]._get_default_team_id(user_id=user_id, domain=domain).id
+                )
+            vals["team_id"] = teams[user_id, lead_type]
+
+    @api.model
     def _intake_resolve_named(self, rows):
         cache = {}
         for row in rows:
@@ -386,7 +408,18 @@ class CrmLead(models.Model):
                 errors.append(self.env._("Unknown county/state %(value)r.", value=raw["state"]))
         if raw.get("salesperson"):
             user_id = lookups["user"].get(header_key(raw["salesperson"]))
-            if user_id:
+            if (
+                user_id
+                and user_id != self.env.uid
+                and not self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+            ):
+                errors.append(
+                    self.env._(
+                        "You may not give leads to another salesperson (%(value)s).",
+                        value=raw["salesperson"],
+                    )
+                )
+            elif user_id:
                 vals["user_id"] = user_id
             else:
                 errors.append(
@@ -567,6 +600,7 @@ class CrmLead(models.Model):
             Lead = self.with_context(
                 mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
             )
+            self._intake_fill_team([row["vals"] for row in to_create])
             for start in range(0, len(to_create), BATCH_SIZE):
                 batch = to_create[start : start + BATCH_SIZE]
                 created = Lead.create([row["vals"] for row in batch])

@@ -357,6 +357,26 @@ class TestIntakeImport(IntakeCase):
         wizard.action_preview()
         self.assertEqual(wizard.mapping_ids.mapped("field"), ["company", "phone"])
 
+    def test_team_and_stage_as_by_hand(self):
+        content = csv_bytes(
+            [["Company", "Salesperson"], ["Mu SRL", ""], ["Nu SRL", "intake_sales_b"]]
+        )
+        summary = self.Lead.import_leads(b64(content), "leads.csv", {})
+        imported = self.Lead.browse(summary["lead_ids"])
+        by_hand = self.Lead.create({"name": "Xi"}) | self.Lead.create(
+            {"name": "Omicron", "user_id": self.salesman_b.id}
+        )
+        self.assertEqual(imported.mapped("user_id"), by_hand.mapped("user_id"))
+        self.assertEqual(imported.mapped("team_id"), by_hand.mapped("team_id"))
+        self.assertEqual(imported.mapped("stage_id"), by_hand.mapped("stage_id"))
+        self.assertEqual(imported.mapped("company_id"), by_hand.mapped("company_id"))
+
+    def test_salesman_cannot_give_leads_away(self):
+        content = csv_bytes([["Company", "Salesperson"], ["Pi SRL", "Bogdan Salesman"]])
+        summary = self._import(content, "leads.csv", mode="skip_invalid")
+        self.assertEqual((summary["created"], summary["rejected"]), (0, 1))
+        self.assertIn("another salesperson", summary["errors"][0]["reason"])
+
     def test_batch_of_many_rows(self):
         rows = [["Company", "E-mail", "Phone"]] + [
             [f"Bulk {i} SRL", f"bulk{i}@example.com", f"0722{i:06d}"] for i in range(1500)
