@@ -61,7 +61,7 @@ class CrmCompanyLookup(models.AbstractModel):
             ) from exc
 
     @api.model
-    def lookup(self, vat, country_code=None):
+    def _lookup(self, vat, country_code=None):
         """Company data for a tax ID, as a dict: name, street, city, state_code,
         state_name, zip, country_code, vat, company_registry, vat_payer,
         company_status (active, inactive, deregistered)."""

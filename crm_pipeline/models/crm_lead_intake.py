@@ -486,6 +486,7 @@ class CrmLead(models.Model):
                 ("email_normalized", "in", list(emails)),
                 ("intake_phone_key", "in", list(phones)),
                 ("intake_mobile_key", "in", list(phones)),
+                ("company_id", "in", [False, *self.env.companies.ids]),
             ],
             ["name", "user_id", "intake_vat_key", "email_normalized", "intake_phone_key",
              "intake_mobile_key"],

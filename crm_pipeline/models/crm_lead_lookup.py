@@ -18,7 +18,7 @@ class CrmLead(models.Model):
         for lead in self:
             lead.check_access("write")
             Lookup = self.env["crm.company.lookup"]
-            data = Lookup.lookup(lead.vat, lead.country_id.code or None)
+            data = Lookup._lookup(lead.vat, lead.country_id.code or None)
             vals = Lookup._lead_values(data)
             if not lead.name or lead.name == lead.partner_name:
                 vals["name"] = data["name"] or lead.name
@@ -31,7 +31,7 @@ class CrmLead(models.Model):
         Returns the new lead's id."""
         self.check_access("create")
         Lookup = self.env["crm.company.lookup"]
-        data = Lookup.lookup(vat, country_code)
+        data = Lookup._lookup(vat, country_code)
         vals = Lookup._lead_values(data)
         vals["name"] = data["name"] or data["vat"]
         lead = self.create(vals)

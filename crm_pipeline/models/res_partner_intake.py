@@ -41,7 +41,7 @@ class ResPartner(models.Model):
         status from its tax ID (ANAF for Romania, VIES for other EU countries)."""
         for partner in self:
             partner.check_access("write")
-            data = self.env["crm.company.lookup"].lookup(
+            data = self.env["crm.company.lookup"]._lookup(
                 partner.vat, partner.country_id.code or None
             )
             partner.write(self.env["crm.company.lookup"]._partner_values(data))
