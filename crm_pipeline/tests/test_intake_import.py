@@ -385,3 +385,30 @@ class TestIntakeImport(IntakeCase):
         self.assertEqual(summary["created"], 1500)
         again = self._import(xlsx_bytes(rows), "leads.xlsx", duplicate_action="skip")
         self.assertEqual((again["created"], again["skipped"]), (0, 1500))
+
+    def test_views_offer_the_import(self):
+        Lead = self.Lead.with_user(self.salesman)
+        list_arch = Lead.get_views([(self.env.ref("crm.crm_case_tree_view_leads").id, "list")])[
+            "views"
+        ]["list"]["arch"]
+        action = self.env.ref("crm_pipeline.crm_lead_import_wizard_action")
+        self.assertIn(f'name="{action.id}"', list_arch)
+        self.assertIn("Import Leads", list_arch)
+        self.assertEqual(action.binding_model_id.model, "crm.lead")
+        form_arch = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="fetch_company_data"', form_arch)
+        self.assertIn('name="duplicate_warning"', form_arch)
+        partner_arch = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .get_views([(self.env.ref("base.view_partner_form").id, "form")])["views"]["form"][
+                "arch"
+            ]
+        )
+        self.assertIn('name="action_fetch_company_data"', partner_arch)
+        wizard_arch = (
+            self.env["crm.lead.import.wizard"]
+            .with_user(self.salesman)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="mapping_ids"', wizard_arch)
