@@ -394,6 +394,10 @@ class TestIntakeImport(IntakeCase):
         action = self.env.ref("crm_pipeline.crm_lead_import_wizard_action")
         self.assertIn(f'name="{action.id}"', list_arch)
         self.assertIn("Import Leads", list_arch)
+        oppor_arch = Lead.get_views([(self.env.ref("crm.crm_case_tree_view_oppor").id, "list")])[
+            "views"
+        ]["list"]["arch"]
+        self.assertIn(f'name="{action.id}"', oppor_arch)
         self.assertEqual(action.binding_model_id.model, "crm.lead")
         form_arch = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="fetch_company_data"', form_arch)
