@@ -208,8 +208,12 @@ class CrmLead(models.Model):
             raise UserError(self.env._("Encoding must be one of: %(v)s", v=", ".join(ENCODINGS)))
         if not isinstance(opts["mapping"], dict):
             raise UserError(self.env._("The column mapping must be a dictionary."))
-        for target in opts["mapping"].values():
-            if target and target not in IMPORT_FIELDS:
+        for column, target in opts["mapping"].items():
+            if not isinstance(column, str | int) or isinstance(column, bool):
+                raise UserError(
+                    self.env._("Map columns by header text or index, not %(col)r.", col=column)
+                )
+            if target and (not isinstance(target, str) or target not in IMPORT_FIELDS):
                 raise UserError(self.env._("Unknown import field %(field)r.", field=target))
         return opts
 

@@ -13,7 +13,7 @@ class TestDuplicateGuard(IntakeCase):
             {
                 "name": "Secret deal of Ana",
                 "partner_name": "Omega Trading SRL",
-                "vat": "RO 18547290",
+                "vat": "RO 55443322",
                 "email_from": "Office@Omega.example",
                 "phone": "+40 721 777 888",
                 "user_id": cls.salesman.id,
@@ -22,7 +22,7 @@ class TestDuplicateGuard(IntakeCase):
         )
 
     def test_keys_normalised(self):
-        self.assertEqual(self.lead_a.intake_vat_key, "18547290")
+        self.assertEqual(self.lead_a.intake_vat_key, "55443322")
         self.assertEqual(self.lead_a.intake_phone_key, "721777888")
         self.assertEqual(self.lead_a.email_normalized, "office@omega.example")
 
@@ -31,7 +31,7 @@ class TestDuplicateGuard(IntakeCase):
         # Ana's lead is hidden from Bogdan by the salesman record rule.
         self.assertFalse(Lead_b.search([("id", "=", self.lead_a.id)]))
         for vals in (
-            {"vat": "18547290"},
+            {"vat": "55443322"},
             {"email_from": "office@omega.example"},
             {"phone": "0721-777-888"},
             {"mobile": "0040721777888"},
@@ -45,21 +45,21 @@ class TestDuplicateGuard(IntakeCase):
 
     def test_warning_names_partner_owner(self):
         self.env["res.partner"].create(
-            {"name": "Kappa SA", "vat": "RO14399840", "user_id": self.salesman.id}
+            {"name": "Kappa SA", "vat": "RO66554433", "user_id": self.salesman.id}
         )
         lead_b = self.Lead.with_user(self.salesman_b).create(
-            {"name": "Kappa lead", "vat": "14399840", "user_id": self.salesman_b.id}
+            {"name": "Kappa lead", "vat": "66554433", "user_id": self.salesman_b.id}
         )
         self.assertIn("contact Kappa SA (Ana Salesman)", lead_b.duplicate_warning)
 
     def test_no_warning_for_own_or_unrelated(self):
         own = self.Lead.with_user(self.salesman).create(
-            {"name": "Ana again", "vat": "18547290", "user_id": self.salesman.id}
+            {"name": "Ana again", "vat": "55443322", "user_id": self.salesman.id}
         )
         self.assertFalse(own.duplicate_warning)
         self.assertFalse(self.lead_a.duplicate_warning)
         other = self.Lead.with_user(self.salesman_b).create(
-            {"name": "Unrelated", "vat": "14399840", "user_id": self.salesman_b.id}
+            {"name": "Unrelated", "vat": "66554433", "user_id": self.salesman_b.id}
         )
         self.assertFalse(other.duplicate_warning)
 
@@ -69,7 +69,7 @@ class TestDuplicateGuard(IntakeCase):
 
     def test_warning_on_unsaved_form(self):
         form_lead = self.Lead.with_user(self.salesman_b).new(
-            {"name": "Draft", "vat": "RO18547290", "user_id": self.salesman_b.id}
+            {"name": "Draft", "vat": "RO55443322", "user_id": self.salesman_b.id}
         )
         self.assertIn("Secret deal of Ana", form_lead.duplicate_warning)
 
@@ -77,30 +77,30 @@ class TestDuplicateGuard(IntakeCase):
         self.env.company.crm_block_duplicate_vat = True
         Lead_b = self.Lead.with_user(self.salesman_b)
         before = self._count()
-        for vat in ("18547290", "ro185-472-90"):
+        for vat in ("55443322", "ro554-433-22"):
             with self.assertRaisesRegex(UserError, "one lead per tax ID"):
                 Lead_b.create({"name": "Second", "vat": vat, "user_id": self.salesman_b.id})
         # No context key opens the gate.
         with self.assertRaises(UserError):
             Lead_b.with_context(
                 crm_pipeline_skip_duplicate=True, import_file=True, install_mode=True
-            ).create({"name": "Second", "vat": "18547290"})
+            ).create({"name": "Second", "vat": "55443322"})
         with self.assertRaisesRegex(UserError, "given to two leads"):
             Lead_b.create([{"name": "X", "vat": "RO1"}, {"name": "Y", "vat": "1"}])
         self.assertEqual(self._count(), before)
-        lead = Lead_b.create({"name": "Other", "vat": "14399840", "user_id": self.salesman_b.id})
+        lead = Lead_b.create({"name": "Other", "vat": "66554433", "user_id": self.salesman_b.id})
         with self.assertRaises(UserError):
-            lead.write({"vat": "RO18547290"})
-        self.assertEqual(lead.vat, "14399840")
+            lead.write({"vat": "RO55443322"})
+        self.assertEqual(lead.vat, "66554433")
         # Without the setting, a second lead is allowed (and warned about).
         self.env.company.crm_block_duplicate_vat = False
-        Lead_b.create({"name": "Second", "vat": "18547290"})
+        Lead_b.create({"name": "Second", "vat": "55443322"})
 
     def test_block_applies_to_import(self):
         self.env.company.crm_block_duplicate_vat = True
         content = csv_bytes(
-            [["Company", "CUI"], ["Omega copy", "RO18547290"], ["New one", "14399840"],
-             ["New one twice", "14399840"]]
+            [["Company", "CUI"], ["Omega copy", "RO55443322"], ["New one", "66554433"],
+             ["New one twice", "66554433"]]
         )  # fmt: skip
         Lead_b = self.Lead.with_user(self.salesman_b)
         for action in ("skip", "create"):
@@ -109,16 +109,16 @@ class TestDuplicateGuard(IntakeCase):
             )
             self.assertEqual(summary["created"], 1 if action == "skip" else 0, summary)
             self.assertIn("one lead per tax ID", summary["errors"][-1]["reason"])
-        self.assertEqual(self.Lead.search_count([("intake_vat_key", "=", "18547290")]), 1)
+        self.assertEqual(self.Lead.search_count([("intake_vat_key", "=", "55443322")]), 1)
 
     def test_activation_logs_warning(self):
-        lead = self.Lead.create({"name": "Unassigned twin", "vat": "18547290", "user_id": False})
+        lead = self.Lead.create({"name": "Unassigned twin", "vat": "55443322", "user_id": False})
         lead.activate(self.salesman_b.id, "2030-01-01 09:00:00")
         self.assertIn("Secret deal of Ana (Ana Salesman)", lead.duplicate_warning)
         notes = lead.message_ids.filtered(lambda m: "Possible duplicate" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn("Secret deal of Ana", notes.body)
-        clean = self.Lead.create({"name": "Unique", "vat": "14399840", "user_id": False})
+        clean = self.Lead.create({"name": "Unique", "vat": "66554433", "user_id": False})
         clean.activate(self.salesman_b.id, "2030-01-01 09:00:00")
         self.assertFalse(
             clean.message_ids.filtered(lambda m: "Possible duplicate" in (m.body or ""))
