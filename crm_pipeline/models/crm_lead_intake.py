@@ -594,7 +594,7 @@ class CrmLead(models.Model):
             "lead_ids": [],
             "aborted": bool(invalid and opts["mode"] == "all"),
             "errors": [
-                {"row": row["number"], "reason": "; ".join(row["errors"])} for row in invalid[:100]
+                {"row": row["number"], "reason": " ".join(row["errors"])} for row in invalid[:100]
             ],
             "rejected_file": False,
             "rejected_file_name": False,
@@ -637,7 +637,7 @@ class CrmLead(models.Model):
         sheet.append([safe_cell(title) for title in titles])
         for row in rows:
             if row["errors"]:
-                reason = "; ".join(row["errors"])
+                reason = " ".join(row["errors"])
             else:
                 reason = self.env._("Skipped: duplicate of %(match)s", match=row.get("duplicate"))
             if aborted and not row["errors"]:

@@ -117,14 +117,14 @@ class CrmLeadImportWizard(models.TransientModel):
         for row in summary["_rows"][:PREVIEW_ROWS]:
             notes = list(row["errors"])
             if row.get("duplicate"):
-                notes.append(self.env._("Matches %(match)s", match=row["duplicate"]))
+                notes.append(self.env._("Matches %(match)s.", match=row["duplicate"]))
             css = "table-danger" if row["errors"] else ("table-warning" if notes else "")
             cells = Markup("").join(Markup("<td>%s</td>") % c for c in row["cells"])
             body += Markup('<tr class="%s"><td>%s</td>%s<td>%s</td></tr>') % (
                 css,
                 row["number"],
                 cells,
-                "; ".join(notes),
+                " ".join(notes),
             )
         return Markup(
             '<table class="table table-sm o_crm_lead_import_preview"><thead><tr>'
