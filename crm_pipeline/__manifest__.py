@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -35,6 +35,9 @@
         "views/crm_board_views.xml",
         "views/crm_report_views.xml",
         "views/crm_commission_views.xml",
+        "wizards/crm_lead_import_wizard_views.xml",
+        "views/crm_lead_intake_views.xml",
+        "views/res_partner_intake_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",

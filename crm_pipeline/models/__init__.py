@@ -10,3 +10,9 @@ from . import crm_competitor
 from . import crm_lead_competitor
 from . import utm_campaign
 from . import crm_commission_rate
+from . import res_company_intake
+from . import res_partner_intake
+from . import crm_lead_intake
+from . import crm_lead_duplicate
+from . import crm_company_lookup
+from . import crm_lead_lookup

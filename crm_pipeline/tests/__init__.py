@@ -17,3 +17,6 @@ from . import test_competitor
 from . import test_funnel
 from . import test_commission
 from . import test_bypass
+from . import test_intake_import
+from . import test_duplicate_guard
+from . import test_intake_lookup

@@ -2,3 +2,4 @@ from . import crm_lead_activate_wizard
 from . import crm_lead_responsibility_complete_wizard
 from . import crm_lead_lost
 from . import crm_lead_responsibility_correct_wizard
+from . import crm_lead_import_wizard

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Lead import: crm_pipeline's import (validation and duplicate checks) vs
+Odoo's standard base_import of the same XLSX into crm.lead.
+
+One XLSX of ``--rows`` leads (default 10,000: lead name, company, tax
+ID, contact, e-mail, phone, city, country; our import names the lead after the
+company and ignores the lead name column) is imported twice in the same run, each time in
+a savepoint that is rolled back: first by ``base_import`` (the Import button of
+any list), then by ``crm.lead.import_leads`` (what the "Import Leads" wizard
+runs). Rows per second of both and their ratio are printed; the goal is a ratio
+(ours' time / base_import's time) of at most 1.0. The whole transaction is
+rolled back: the database is left unchanged.
+
+Run it with the virtualenv's python against a database where ``crm_pipeline``
+is installed (``make run`` creates ``crm_suite``)::
+
+    .venv/bin/python bench/bench_lead_import.py --db crm_suite [--rows 10000]
+"""
+
+import argparse
+import base64
+import io
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEADER = ["Opportunity", "Company", "Tax ID", "Contact", "E-mail", "Phone", "City", "Country"]
+FIELDS = [
+    "name",
+    "partner_name",
+    "vat",
+    "contact_name",
+    "email_from",
+    "phone",
+    "city",
+    "country_id",
+]
+
+
+def default_addons_path():
+    src = os.environ.get("ODOO_SRC") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+        "odoo-crm-suite",
+        "odoo-18.0",
+    )
+    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
+
+
+def make_xlsx(rows):
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADER)
+    for i in range(rows):
+        sheet.append(
+            [
+                f"Bench Company {i} SRL",
+                f"Bench Company {i} SRL",
+                f"RO{90000000 + i}",
+                f"Contact {i}",
+                f"bench{i}@example.com",
+                f"+40 72{i:07d}",
+                "Cluj-Napoca",
+                "Romania",
+            ]
+        )
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="database with crm_pipeline")
+    parser.add_argument("--addons-path", default=default_addons_path())
+    parser.add_argument("--rows", type=int, default=10000)
+    args, odoo_args = parser.parse_known_args()
+
+    import odoo
+    from odoo import api
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+        + [a for a in odoo_args if a != "--"]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            run(env, args.rows)
+        finally:
+            cr.rollback()
+
+
+def run(env, rows):
+    print(f"writing an XLSX of {rows} leads ...", flush=True)
+    content = make_xlsx(rows)
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def timed(label, func):
+        env.invalidate_all()
+        with env.cr.savepoint(flush=False) as savepoint:
+            start = time.perf_counter()
+            created = func()
+            env.flush_all()
+            elapsed = time.perf_counter() - start
+            savepoint.rollback()
+        env.invalidate_all()
+        assert created == rows, f"{label}: {created} leads created out of {rows}"
+        print(f"{label}: {elapsed:.2f}s, {rows / elapsed:.0f} rows/s", flush=True)
+        return elapsed
+
+    def with_base_import():
+        wizard = env["base_import.import"].create(
+            {"res_model": "crm.lead", "file": content, "file_name": "bench.xlsx",
+             "file_type": xlsx_type}
+        )  # fmt: skip
+        result = wizard.execute_import(FIELDS, HEADER, {"has_headers": True})
+        assert not result["messages"], result["messages"][:3]
+        return len(result["ids"])
+
+    def with_crm_pipeline():
+        summary = env["crm.lead"].import_leads(
+            base64.b64encode(content).decode(),
+            "bench.xlsx",
+            {"mode": "all", "duplicate_action": "skip"},
+        )
+        return summary["created"]
+
+    base_time = timed("base_import (Odoo's Import)", with_base_import)
+    ours_time = timed("crm.lead.import_leads (validation + duplicates)", with_crm_pipeline)
+    print(f"ratio ours / base_import: {ours_time / base_time:.2f} (goal <= 1.0)", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

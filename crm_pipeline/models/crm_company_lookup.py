@@ -1,0 +1,223 @@
+"""Company data from a tax ID: ANAF (Romania) or VIES (other EU countries)."""
+
+import json
+
+import requests
+from stdnum.eu import vat as eu_vat
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from . import intake_keys
+
+TIMEOUT = 5
+ANAF_URL = "https://webservicesp.anaf.ro/api/PlatitorTvaRest/v9/tva"
+VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
+
+
+class CrmCompanyLookup(models.AbstractModel):
+    _name = "crm.company.lookup"
+    _description = "Company Lookup by Tax ID"
+
+    @api.model
+    def _url(self, key, default):
+        return self.env["ir.config_parameter"].sudo().get_param(key) or default
+
+    @api.model
+    def _post_json(self, url, payload, service):
+        """POST ``payload`` as JSON; every failure is a UserError naming ``service``."""
+        try:
+            response = requests.post(
+                url,
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json", "Accept": "application/json"},
+                timeout=TIMEOUT,
+            )
+        except requests.Timeout as exc:
+            raise UserError(
+                self.env._(
+                    "%(service)s did not answer within %(seconds)s seconds: try again later.",
+                    service=service,
+                    seconds=TIMEOUT,
+                )
+            ) from exc
+        except requests.RequestException as exc:
+            raise UserError(
+                self.env._("%(service)s cannot be reached: try again later.", service=service)
+            ) from exc
+        if response.status_code != 200:
+            raise UserError(
+                self.env._(
+                    "%(service)s refused the request (HTTP %(code)s).",
+                    service=service,
+                    code=response.status_code,
+                )
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise UserError(
+                self.env._("%(service)s sent an answer that cannot be read.", service=service)
+            ) from exc
+
+    @api.model
+    def _lookup(self, vat, country_code=None):
+        """Company data for a tax ID, as a dict: name, street, city, state_code,
+        state_name, zip, country_code, vat, company_registry, vat_payer,
+        company_status (active, inactive, deregistered)."""
+        if not vat or not isinstance(vat, str):
+            raise UserError(self.env._("Give the tax ID."))
+        if country_code is not None and country_code is not False:
+            if not isinstance(country_code, str) or len(country_code) != 2:
+                raise UserError(
+                    self.env._("%(value)r is not a two-letter country code.", value=country_code)
+                )
+        country = (intake_keys.vat_country(vat) or country_code or "RO").upper()
+        key = intake_keys.vat_key(vat)
+        if country == "RO":
+            if not intake_keys.ro_cui_is_valid(key):
+                raise UserError(
+                    self.env._("%(vat)s is not a valid Romanian tax ID (CUI).", vat=vat)
+                )
+            return self._lookup_anaf(int(key))
+        if not eu_vat.is_valid(country + key):
+            raise UserError(
+                self.env._(
+                    "%(vat)s is not a valid %(country)s VAT number.", vat=vat, country=country
+                )
+            )
+        return self._lookup_vies(country, key)
+
+    @api.model
+    def _lookup_anaf(self, cui):
+        service = self.env._("ANAF")
+        answer = self._post_json(
+            self._url("crm_pipeline.anaf_url", ANAF_URL),
+            [{"cui": cui, "data": fields.Date.context_today(self).isoformat()}],
+            service,
+        )
+        if not isinstance(answer, dict) or not isinstance(answer.get("found"), list):
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        if answer.get("cod") not in (None, 200):
+            raise UserError(
+                self.env._(
+                    "%(service)s refused the request: %(message)s",
+                    service=service,
+                    message=answer.get("message") or answer.get("cod"),
+                )
+            )
+        if not answer["found"]:
+            raise UserError(self.env._("ANAF knows no company with tax ID %(cui)s.", cui=cui))
+        try:
+            found = answer["found"][0]
+            general = found["date_generale"]
+            seat = found.get("adresa_sediu_social") or {}
+            inactive = found.get("stare_inactiv") or {}
+            registration = (general.get("stare_inregistrare") or "").upper()
+            if "RADIERE" in registration or inactive.get("dataRadiere"):
+                status = "deregistered"
+            elif inactive.get("statusInactivi"):
+                status = "inactive"
+            else:
+                status = "active"
+            street = " ".join(
+                p for p in (seat.get("sdenumire_Strada"), seat.get("snumar_Strada")) if p
+            )
+            return {
+                "name": general["denumire"],
+                "street": street or general.get("adresa") or "",
+                "city": seat.get("sdenumire_Localitate") or "",
+                "state_code": seat.get("scod_JudetAuto") or "",
+                "state_name": seat.get("sdenumire_Judet") or "",
+                "zip": seat.get("scod_Postal") or general.get("codPostal") or "",
+                "country_code": "RO",
+                "vat": f"RO{cui}",
+                "company_registry": general.get("nrRegCom") or "",
+                "vat_payer": bool((found.get("inregistrare_scop_Tva") or {}).get("scpTVA")),
+                "company_status": status,
+            }
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise UserError(
+                self.env._("%(service)s sent an unexpected answer.", service=service)
+            ) from exc
+
+    @api.model
+    def _lookup_vies(self, country, number):
+        service = self.env._("VIES")
+        answer = self._post_json(
+            self._url("crm_pipeline.vies_url", VIES_URL),
+            {"countryCode": country, "vatNumber": number},
+            service,
+        )
+        if not isinstance(answer, dict):
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        if answer.get("errorWrappers") or answer.get("actionSucceed") is False:
+            raise UserError(
+                self.env._("%(service)s refused the request: try again later.", service=service)
+            )
+        if "valid" not in answer:
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        if not answer["valid"]:
+            raise UserError(
+                self.env._(
+                    "VIES knows no VAT-registered company with number %(vat)s.",
+                    vat=country + number,
+                )
+            )
+        name = answer.get("name") or ""
+        address = answer.get("address") or ""
+        lines = [line.strip() for line in address.splitlines() if line.strip()]
+        return {
+            "name": "" if name == "---" else name,
+            "street": lines[0] if lines else "",
+            "city": " ".join(lines[1:]) if len(lines) > 1 else "",
+            "state_code": "",
+            "state_name": "",
+            "zip": "",
+            "country_code": country,
+            "vat": country + number,
+            "company_registry": "",
+            "vat_payer": True,
+            "company_status": "active",
+        }
+
+    @api.model
+    def _common_values(self, data):
+        country = self.env["res.country"].search([("code", "=", data["country_code"])], limit=1)
+        vals = {
+            "vat": data["vat"],
+            "company_registry": data["company_registry"] or False,
+            "vat_payer": data["vat_payer"],
+            "company_status": data["company_status"],
+            "country_id": country.id or False,
+        }
+        for fname in ("street", "city", "zip"):
+            if data[fname]:
+                vals[fname] = data[fname]
+        if country and (data["state_code"] or data["state_name"]):
+            state = self.env["res.country.state"].search(
+                [
+                    ("country_id", "=", country.id),
+                    "|",
+                    ("code", "=ilike", data["state_code"] or data["state_name"]),
+                    ("name", "=ilike", data["state_name"] or data["state_code"]),
+                ],
+                limit=1,
+            )
+            if state:
+                vals["state_id"] = state.id
+        return vals
+
+    @api.model
+    def _partner_values(self, data):
+        vals = self._common_values(data)
+        if data["name"]:
+            vals["name"] = data["name"]
+        return vals
+
+    @api.model
+    def _lead_values(self, data):
+        vals = self._common_values(data)
+        if data["name"]:
+            vals["partner_name"] = data["name"]
+        return vals

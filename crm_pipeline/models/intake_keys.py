@@ -1,0 +1,56 @@
+"""Normalised keys used to spot the same company or person twice.
+
+Tax ID: upper case, spaces and punctuation removed, a leading two-letter country
+prefix dropped ("RO 123-456" -> "123456"). E-mail: Odoo's ``email_normalized``.
+Phone: digits only, the last 9 digits (enough to ignore the country code and a
+leading trunk zero); fewer than 7 digits is no key.
+"""
+
+import re
+
+_VAT_JUNK = re.compile(r"[^0-9A-Z]")
+_NON_DIGITS = re.compile(r"\D")
+PHONE_KEY_DIGITS = 9
+
+
+def vat_key(value):
+    if not value:
+        return False
+    key = _VAT_JUNK.sub("", str(value).upper())
+    if len(key) > 2 and key[:2].isalpha():
+        key = key[2:]
+    return key or False
+
+
+def vat_country(value):
+    """The two-letter prefix of a tax ID, if it has one."""
+    if not value:
+        return False
+    key = _VAT_JUNK.sub("", str(value).upper())
+    return key[:2] if len(key) > 2 and key[:2].isalpha() else False
+
+
+def phone_key(value):
+    if not value:
+        return False
+    digits = _NON_DIGITS.sub("", str(value))
+    if len(digits) < 7:
+        return False
+    return digits[-PHONE_KEY_DIGITS:]
+
+
+def ro_cui_is_valid(value):
+    """The official control-digit check of a Romanian CUI/CIF.
+
+    Up to 10 digits; the digits before the last, right-aligned under the key
+    753217532, are multiplied and summed; sum * 10 mod 11 is the control digit
+    (10 gives 0).
+    """
+    digits = vat_key(value)
+    if not digits or not digits.isdigit() or not 2 <= len(digits) <= 10:
+        return False
+    body, control = digits[:-1], int(digits[-1])
+    key = "753217532"[-len(body) :]
+    total = sum(int(d) * int(k) for d, k in zip(body, key, strict=True))
+    expected = total * 10 % 11
+    return (0 if expected == 10 else expected) == control

@@ -1,0 +1,48 @@
+from odoo import api, fields, models
+
+from . import intake_keys
+
+COMPANY_STATUSES = [
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("deregistered", "Deregistered"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    intake_vat_key = fields.Char(
+        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+    )
+    intake_phone_key = fields.Char(
+        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+    )
+    intake_mobile_key = fields.Char(
+        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+    )
+    vat_payer = fields.Boolean(
+        string="VAT Payer", help="Registered for VAT, as the tax authority reported it."
+    )
+    company_status = fields.Selection(
+        COMPANY_STATUSES,
+        help="Status of the company at the trade register, as last fetched.",
+    )
+
+    @api.depends("vat", "phone", "mobile")
+    def _compute_intake_keys(self):
+        for partner in self:
+            partner.intake_vat_key = intake_keys.vat_key(partner.vat)
+            partner.intake_phone_key = intake_keys.phone_key(partner.phone)
+            partner.intake_mobile_key = intake_keys.phone_key(partner.mobile)
+
+    def action_fetch_company_data(self):
+        """Fill the company's name, address, registry number, VAT-payer status and
+        status from its tax ID (ANAF for Romania, VIES for other EU countries)."""
+        for partner in self:
+            partner.check_access("write")
+            data = self.env["crm.company.lookup"]._lookup(
+                partner.vat, partner.country_id.code or None
+            )
+            partner.write(self.env["crm.company.lookup"]._partner_values(data))
+        return True

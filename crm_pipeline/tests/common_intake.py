@@ -1,0 +1,199 @@
+import base64
+import csv
+import io
+import json
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import openpyxl
+import xlwt
+
+from odoo.tests import TransactionCase, new_test_user
+
+
+def xlsx_bytes(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def xls_bytes(rows):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Leads")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(r, c, value, date_style)
+            else:
+                sheet.write(r, c, value)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def csv_bytes(rows, encoding="utf-8", delimiter=","):
+    stream = io.StringIO()
+    csv.writer(stream, delimiter=delimiter).writerows(rows)
+    return stream.getvalue().encode(encoding)
+
+
+def b64(content):
+    return base64.b64encode(content).decode()
+
+
+class IntakeCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="intake_sales_a",
+            name="Ana Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_b = new_test_user(
+            cls.env,
+            login="intake_sales_b",
+            name="Bogdan Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.Lead = cls.env["crm.lead"]
+        cls.romania = cls.env.ref("base.ro")
+
+    def _count(self):
+        return self.Lead.with_context(active_test=False).search_count([])
+
+
+class LookupHandler(BaseHTTPRequestHandler):
+    """Answers like ANAF (POST /anaf) and VIES (POST /vies) do, by tax ID."""
+
+    anaf_found = {
+        18547290: {
+            "date_generale": {
+                "cui": 18547290,
+                "data": "2026-11-25",
+                "denumire": "EXEMPLU DISTRIBUTIE SRL",
+                "adresa": "MUN. CLUJ-NAPOCA, STR. MEMORANDUMULUI, NR.28",
+                "nrRegCom": "J12/1234/2006",
+                "telefon": "",
+                "codPostal": "400114",
+                "stare_inregistrare": "INREGISTRAT din data 12.05.2006",
+            },
+            "inregistrare_scop_Tva": {"scpTVA": True, "perioade_TVA": []},
+            "stare_inactiv": {
+                "dataInactivare": "",
+                "dataReactivare": "",
+                "dataPublicare": "",
+                "dataRadiere": "",
+                "statusInactivi": False,
+            },
+            "adresa_sediu_social": {
+                "sdenumire_Strada": "Str. Memorandumului",
+                "snumar_Strada": "28",
+                "sdenumire_Localitate": "Mun. Cluj-Napoca",
+                "sdenumire_Judet": "CLUJ",
+                "scod_JudetAuto": "CJ",
+                "scod_Postal": "400114",
+            },
+        },
+        30000002: {
+            "date_generale": {
+                "cui": 30000002,
+                "denumire": "FOSTA FIRMA SRL",
+                "adresa": "BUCURESTI",
+                "nrRegCom": "J40/1/2010",
+                "stare_inregistrare": "RADIERE din data 01.02.2020",
+            },
+            "inregistrare_scop_Tva": {"scpTVA": False},
+            "stare_inactiv": {"dataRadiere": "2020-02-01", "statusInactivi": True},
+            "adresa_sediu_social": {},
+        },
+        40000000: {
+            "date_generale": {
+                "cui": 40000000,
+                "denumire": "ADORMITA SRL",
+                "nrRegCom": "J40/2/2011",
+                "stare_inregistrare": "INREGISTRAT din data 01.02.2011",
+            },
+            "inregistrare_scop_Tva": {"scpTVA": False},
+            "stare_inactiv": {"dataRadiere": "", "statusInactivi": True},
+            "adresa_sediu_social": {},
+        },
+    }
+    # 10000008: not found; 20000005: malformed; 50000007: slow; 14399840: refused
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, code, body):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (timeout test): nobody reads the answer.
+            return
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        payload = json.loads(self.rfile.read(length) or b"null")
+        if self.path == "/anaf":
+            cui = payload[0]["cui"]
+            if cui == 50000007:
+                time.sleep(6)
+            if cui == 20000005:
+                return self._send(200, b"<html>Service temporarily unavailable</html>")
+            if cui == 14399840:
+                return self._send(503, {"message": "refused"})
+            answer = {"cod": 200, "message": "SUCCESS", "found": [], "notFound": []}
+            if cui in self.anaf_found:
+                answer["found"].append(self.anaf_found[cui])
+            else:
+                answer["notFound"].append(cui)
+            return self._send(200, answer)
+        if self.path == "/vies":
+            number = payload["countryCode"] + payload["vatNumber"]
+            if number == "DE136695976":
+                return self._send(
+                    200,
+                    {
+                        "countryCode": "DE",
+                        "vatNumber": "136695976",
+                        "valid": True,
+                        "name": "Beispiel GmbH",
+                        "address": "Hauptstrasse 1\n10115 Berlin",
+                    },
+                )
+            if number == "FR40303265045":
+                return self._send(
+                    200,
+                    {"actionSucceed": False, "errorWrappers": [{"error": "MS_UNAVAILABLE"}]},
+                )
+            return self._send(200, {"countryCode": payload["countryCode"], "valid": False})
+        return self._send(404, {"message": "not found"})
+
+
+class LookupServerCase(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), LookupHandler)
+        cls.server.daemon_threads = True
+        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        thread.start()
+        cls.addClassCleanup(cls.server.server_close)
+        cls.addClassCleanup(cls.server.shutdown)
+        base = f"http://127.0.0.1:{cls.server.server_address[1]}"
+        params = cls.env["ir.config_parameter"]
+        params.set_param("crm_pipeline.anaf_url", f"{base}/anaf")
+        params.set_param("crm_pipeline.vies_url", f"{base}/vies")
