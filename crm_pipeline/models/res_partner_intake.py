@@ -10,7 +10,7 @@ COMPANY_STATUSES = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     intake_vat_key = fields.Char(
         compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
