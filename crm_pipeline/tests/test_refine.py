@@ -76,7 +76,7 @@ class TestClientRecordMixin(PipelineCase):
         before = self.env.cr.sql_log_count
         for record in records:
             for fname in fnames:
-                record[fname]  # noqa: B018
+                record[fname]  # noqa: B018  pylint: disable=pointless-statement
         return self.env.cr.sql_log_count - before
 
     def test_no_query_per_record(self):
