@@ -142,13 +142,16 @@ class CrmLead(models.Model):
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_children(self):
+        # one search for all the leads' customers, not one per lead
+        companies = self.partner_id.commercial_partner_id
+        children = self.env["res.partner"]
+        if companies:
+            children = children.search([("parent_id", "in", companies.ids)])
         for lead in self:
             company = lead.partner_id.commercial_partner_id
-            children = self.env["res.partner"]
-            if company:
-                children = children.search([("parent_id", "=", company.id)])
-            lead.contact_person_ids = children.filtered(lambda p: p.type == "contact")
-            lead.work_point_ids = children.filtered(lambda p: p.type != "contact")
+            mine = children.filtered(lambda p, c=company: c and p.parent_id == c)
+            lead.contact_person_ids = mine.filtered(lambda p: p.type == "contact")
+            lead.work_point_ids = mine.filtered(lambda p: p.type != "contact")
 
     # ------------------------------------------------------------------
     # Activation
@@ -178,11 +181,31 @@ class CrmLead(models.Model):
 
         Sets the salesperson (``user_id``) and the priority, opens the first
         responsibility (default Contact prospect) due at ``first_contact_at`` with an
-        activity for the responsible, and posts in the chatter. Returns True.
+        activity (and, when a time is given, a calendar event) for the responsible,
+        and posts in the chatter. Returns True.
+
+        Extension hooks: ``_check_activation_args``, ``_check_can_activate``,
+        ``_prepare_activation_values``, ``_prepare_first_responsibility_values``
+        and ``_post_activation``.
         """
         if not self:
             raise UserError(self.env._("Select the leads to activate."))
         self.check_access("write")
+        user, first_contact, priority = self._check_activation_args(
+            user_id, first_contact_at, priority
+        )
+        rtype = self._activation_first_type(responsibility_type_id)
+        self._check_can_activate()
+        privileged(self).write(self._prepare_activation_values(user, priority))
+        responsibilities = privileged(self.env["crm.lead.responsibility"]).create(
+            [lead._prepare_first_responsibility_values(rtype, user, first_contact) for lead in self]
+        )
+        self._post_activation(responsibilities)
+        return True
+
+    def _check_activation_args(self, user_id, first_contact_at, priority):
+        """Hook: the caller's arguments checked, as (user, first contact datetime,
+        priority or None)."""
         user_id = to_id(self.env, user_id, self.env._("The responsible"), required=True)
         user = self._check_responsible_user(self.env["res.users"].browse(user_id))
         if not first_contact_at:
@@ -194,7 +217,10 @@ class CrmLead(models.Model):
             priority = str(priority)
             if priority not in dict(crm_stage.AVAILABLE_PRIORITIES):
                 raise UserError(self.env._("Unknown priority %(value)s.", value=priority))
-        rtype = self._activation_first_type(responsibility_type_id)
+        return user, first_contact, priority or None
+
+    def _check_can_activate(self):
+        """Hook: refuse leads that cannot be activated (already active, lost, won)."""
         for lead in self:
             if lead.activation_state == "active":
                 raise UserError(
@@ -209,32 +235,38 @@ class CrmLead(models.Model):
                 )
             if lead.stage_id.is_won:
                 raise UserError(self.env._("Lead %(lead)s is already won.", lead=lead.display_name))
+
+    def _prepare_activation_values(self, user, priority):
+        """Hook: the values written on the leads (guarded fields allowed)."""
         vals = {"user_id": user.id, "activation_state": "active"}
         if priority:
             vals["priority"] = priority
-        privileged(self).write(vals)
-        privileged(self.env["crm.lead.responsibility"]).create(
-            [
-                {
-                    "lead_id": lead.id,
-                    "type_id": rtype.id,
-                    "user_id": user.id,
-                    "deadline": first_contact,
-                }
-                for lead in self
-            ]
-        )
-        for lead in self:
-            lead.message_post(
+        return vals
+
+    def _prepare_first_responsibility_values(self, rtype, user, first_contact):
+        """Hook: the values of this lead's first responsibility."""
+        self.ensure_one()
+        return {
+            "lead_id": self.id,
+            "type_id": rtype.id,
+            "user_id": user.id,
+            "deadline": first_contact,
+        }
+
+    def _post_activation(self, responsibilities):
+        """Hook: after the leads are active and their first steps open (chatter
+        note, calendar event)."""
+        responsibilities._schedule_calendar_event()
+        for resp in responsibilities:
+            resp.lead_id.message_post(
                 body=self.env._(
-                    "Lead activated by %(by)s: responsible %(user)s, first contact on " "%(date)s.",
+                    "Lead activated by %(by)s: responsible %(user)s, first contact on %(date)s.",
                     by=self.env.user.name,
-                    user=user.name,
-                    date=tools.format_datetime(self.env, first_contact),
+                    user=resp.user_id.name,
+                    date=tools.format_datetime(self.env, resp.deadline),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return True
 
     def _activation_first_type(self, responsibility_type_id):
         """The chain starts with its first step; only a sales manager may start it
@@ -308,11 +340,26 @@ class CrmLead(models.Model):
         """The lead's history as a list of dicts sorted by date.
 
         Keys: date (naive UTC datetime), kind, title, body (text or Markup), user
-        (res.users record, may be empty).
+        (res.users record, may be empty). Extension hook: ``_timeline_collect``
+        (add a ``_timeline_<source>_entries`` method and extend the list).
         """
         self.ensure_one()
+        entries = self._timeline_collect()
+        entries.sort(key=lambda e: e["date"])
+        return entries
+
+    def _timeline_collect(self):
+        """Hook: the unsorted entries of every source."""
+        return (
+            self._timeline_message_entries()
+            + self._timeline_responsibility_entries()
+            + self._timeline_activity_entries()
+            + self._timeline_estimate_entries()
+        )
+
+    def _timeline_message_entries(self):
+        """Tracked changes and done activities, from the chatter."""
         entries = []
-        empty_user = self.env["res.users"]
         messages = self.env["mail.message"].search(
             [("model", "=", self._name), ("res_id", "=", self.id)], order="date, id"
         )
@@ -343,6 +390,14 @@ class CrmLead(models.Model):
                         "user": author,
                     }
                 )
+        return entries
+
+    def _timeline_responsibility_entries(self):
+        """Steps of the chain opened and closed."""
+        entries = []
+        state = dict(
+            self.env["crm.lead.responsibility"]._fields["state"]._description_selection(self.env)
+        )
         for resp in self.responsibility_ids:
             entries.append(
                 {
@@ -358,7 +413,6 @@ class CrmLead(models.Model):
                 }
             )
             if resp.date_closed:
-                state = dict(resp._fields["state"]._description_selection(self.env))
                 entries.append(
                     {
                         "date": resp.date_closed,
@@ -372,31 +426,37 @@ class CrmLead(models.Model):
                         "user": resp.write_uid,
                     }
                 )
-        for activity in self.activity_ids:
-            entries.append(
-                {
-                    "date": self._timeline_datetime(activity.date_deadline),
-                    "kind": "activity",
-                    "title": self.env._(
-                        "Activity planned: %(summary)s",
-                        summary=activity.summary or activity.activity_type_id.name,
-                    ),
-                    "body": activity.note or "",
-                    "user": activity.user_id,
-                }
-            )
-        if self.estimated_completion_date:
-            entries.append(
-                {
-                    "date": self.estimated_completion_date,
-                    "kind": "estimate",
-                    "title": self.env._("Estimated completion"),
-                    "body": "",
-                    "user": empty_user,
-                }
-            )
-        entries.sort(key=lambda e: e["date"])
         return entries
+
+    def _timeline_activity_entries(self):
+        """Activities still planned."""
+        return [
+            {
+                "date": self._timeline_datetime(activity.date_deadline),
+                "kind": "activity",
+                "title": self.env._(
+                    "Activity planned: %(summary)s",
+                    summary=activity.summary or activity.activity_type_id.name,
+                ),
+                "body": activity.note or "",
+                "user": activity.user_id,
+            }
+            for activity in self.activity_ids
+        ]
+
+    def _timeline_estimate_entries(self):
+        """The estimated completion of the chain."""
+        if not self.estimated_completion_date:
+            return []
+        return [
+            {
+                "date": self.estimated_completion_date,
+                "kind": "estimate",
+                "title": self.env._("Estimated completion"),
+                "body": "",
+                "user": self.env["res.users"],
+            }
+        ]
 
     @api.depends_context("uid", "tz", "lang")
     def _compute_timeline_html(self):

@@ -111,10 +111,10 @@ class CrmLead(models.Model):
             else:
                 lead.duplicate_warning = False
 
-    def activate(self, *args, **kwargs):
+    def _post_activation(self, responsibilities):
         """On activation, the duplicate warning (if any) is also logged in the
         chatter, since the lead now has its salesperson."""
-        res = super().activate(*args, **kwargs)
+        res = super()._post_activation(responsibilities)
         for lead in self:
             if lead.duplicate_warning:
                 lead.message_post(body=lead.duplicate_warning, subtype_xmlid="mail.mt_note")

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -18,24 +19,41 @@ class CrmLead(models.Model):
     @api.depends("crm_interaction_ids")
     @api.depends_context("uid")
     def _compute_crm_interaction_count(self):
-        counts = dict(
-            self.env["crm.interaction"]._read_group(
-                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
-            )
-        )
+        counts = self.env["crm.interaction"]._count_by_lead(self)
         for lead in self:
-            lead.crm_interaction_count = counts.get(lead, 0)
+            lead.crm_interaction_count = counts.get(lead.id, 0)
 
     @api.depends("crm_task_ids")
     @api.depends_context("uid")
     def _compute_crm_task_count(self):
-        counts = dict(
-            self.env["crm.task"]._read_group(
-                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+        counts = self.env["crm.task"]._count_by_lead(self)
+        for lead in self:
+            lead.crm_task_count = counts.get(lead.id, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open_tasks(self):
+        """A lead with open tasks or commitments is not deleted: they would be
+        left with neither lead nor (often) client. Close or move them first;
+        closed ones stay on their client."""
+        # sudo: tasks of other assignees count too; only their number per lead
+        # is shown, no task data.
+        groups = (
+            self.env["crm.task"]
+            .sudo()
+            ._read_group(
+                [("lead_id", "in", self.ids), ("is_closed", "=", False)], ["lead_id"], ["__count"]
             )
         )
-        for lead in self:
-            lead.crm_task_count = counts.get(lead, 0)
+        if groups:
+            raise UserError(
+                self.env._(
+                    "These leads still have open tasks or commitments; close them or "
+                    "move them to another lead before deleting: %(leads)s",
+                    leads=", ".join(
+                        f"{lead.sudo().display_name} ({count})" for lead, count in groups
+                    ),
+                )
+            )
 
     def _merge_dependences(self, opportunities):
         """Interactions and tasks of merged leads move to the surviving lead."""
@@ -47,11 +65,17 @@ class CrmLead(models.Model):
         opportunities.sudo().crm_task_ids.write({"lead_id": self.id})
         return res
 
-    def _timeline_entries(self):
+    def _timeline_collect(self):
         """Interactions logged and tasks assigned or completed join the timeline."""
-        entries = super()._timeline_entries()
+        return (
+            super()._timeline_collect()
+            + self._timeline_interaction_entries()
+            + self._timeline_task_entries()
+        )
+
+    def _timeline_interaction_entries(self):
+        entries = []
         types = dict(self.env["crm.interaction"]._fields["interaction_type"].selection)
-        states = dict(self.env["crm.task"]._fields["state"].selection)
         for interaction in self.crm_interaction_ids:
             entries.append(
                 {
@@ -66,6 +90,11 @@ class CrmLead(models.Model):
                     "user": interaction.user_id,
                 }
             )
+        return entries
+
+    def _timeline_task_entries(self):
+        entries = []
+        states = dict(self.env["crm.task"]._fields["state"].selection)
         for task in self.crm_task_ids:
             entries.append(
                 {
@@ -92,7 +121,6 @@ class CrmLead(models.Model):
                         "user": task.user_id,
                     }
                 )
-        entries.sort(key=lambda e: e["date"])
         return entries
 
     def _crm_lead_action_context(self):

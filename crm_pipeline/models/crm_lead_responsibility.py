@@ -1,6 +1,8 @@
+from datetime import time, timedelta
+
 import psycopg2
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from .guard import check_guarded, is_privileged, privileged
@@ -58,14 +60,22 @@ class CrmLeadResponsibility(models.Model):
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
     summary = fields.Text(tracking=True)
-    contact_ids = fields.One2many(
-        "crm.lead.responsibility.contact", "responsibility_id", string="Contacts"
-    )
+    # contacts made for this step are interactions (the lead's log and timeline)
+    interaction_ids = fields.One2many("crm.interaction", "responsibility_id", string="Contacts")
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False)
+    calendar_event_id = fields.Many2one(
+        "calendar.event",
+        string="Meeting",
+        readonly=True,
+        ondelete="set null",
+        copy=False,
+        help="The responsible's calendar event for the first contact, when it was "
+        "given with a time; it follows the deadline and the responsible.",
+    )
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
-    # not stored: a stored copy would add a query to every company change of a lead
-    company_id = fields.Many2one(related="lead_id.company_id")
+    # stored: record rules and reports group by it
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     is_last = fields.Boolean(compute="_compute_is_last")
 
     @api.depends("state")
@@ -185,6 +195,7 @@ class CrmLeadResponsibility(models.Model):
         if any(f in vals for f in ("user_id", "deadline")):
             for rec in self.filtered(lambda r: r.is_open and r.activity_id):
                 rec.activity_id.write(rec._activity_values())
+            self.filtered("is_open")._sync_calendar_event()
         return res
 
     def unlink(self):
@@ -232,6 +243,52 @@ class CrmLeadResponsibility(models.Model):
             )
         self._sync_lead_stage()
 
+    # calendar event of the first contact ------------------------------
+
+    def _has_time(self):
+        """A deadline given with a time of day (a date alone is stored at midnight UTC)."""
+        self.ensure_one()
+        return bool(self.deadline) and self.deadline.time() != time.min
+
+    def _calendar_event_values(self):
+        self.ensure_one()
+        return {
+            "name": f"{self.type_id.name}: {self.lead_id.name}",
+            "start": self.deadline,
+            "stop": self.deadline + timedelta(hours=1),
+            "user_id": self.user_id.id,
+            "partner_ids": [Command.set(self.user_id.partner_id.ids)],
+            "opportunity_id": self.lead_id.id,
+            "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "res_id": self.lead_id.id,
+        }
+
+    def _schedule_calendar_event(self):
+        """Hook: a calendar event for the responsible at the deadline, when it has
+        a time of day (called on activation)."""
+        Event = self.env["calendar.event"].with_context(
+            dont_notify=True, mail_create_nosubscribe=True
+        )
+        for rec in self.filtered(lambda r: r.is_open and r._has_time()):
+            # sudo: the event is the responsible's, who may be another user than
+            # the one activating; only values of this responsibility go into it.
+            rec.calendar_event_id = Event.sudo().create(rec._calendar_event_values())
+
+    def _sync_calendar_event(self):
+        """Rescheduled or reassigned: the event follows (gone when the new deadline
+        has no time)."""
+        for rec in self.filtered("calendar_event_id"):
+            event = rec.calendar_event_id.sudo()  # sudo: see _schedule_calendar_event
+            if rec._has_time():
+                event.with_context(dont_notify=True).write(rec._calendar_event_values())
+            else:
+                event.unlink()
+
+    def _drop_future_calendar_event(self):
+        """Closed before the planned meeting: the meeting will not take place."""
+        now = fields.Datetime.now()
+        self.calendar_event_id.sudo().filtered(lambda e: e.start > now).unlink()
+
     def _sync_lead_stage(self):
         for rec in self:
             stage = rec.type_id.stage_id
@@ -240,6 +297,7 @@ class CrmLeadResponsibility(models.Model):
 
     def _close(self, state, summary):
         now = fields.Datetime.now()
+        self._drop_future_calendar_event()
         for rec in self:
             activity = rec.activity_id
             privileged(rec).write({"state": state, "summary": summary, "date_closed": now})
@@ -365,7 +423,28 @@ class CrmLeadResponsibility(models.Model):
         refused and marks the lead lost with ``lost_reason_id``.
 
         Returns the id of the responsibility opened next, or True.
+
+        Extension hooks: ``_check_complete_args``, ``_get_gate_message`` (the
+        gates), ``_complete_refused``, ``_complete_last``, ``_complete_next`` and
+        ``_prepare_next_responsibility_values``.
         """
+        args = self._check_complete_args(
+            outcome, summary, next_user_id, next_deadline, lost_reason_id
+        )
+        if args["outcome"] == "refused":
+            return self._complete_refused(args["summary"], args["lost_reason_id"])
+        message = self._get_gate_message()
+        if message:
+            raise UserError(message)
+        next_type = self.type_id.next_type_id
+        if not next_type:
+            return self._complete_last(args["summary"])
+        return self._complete_next(
+            next_type, args["summary"], args["next_user_id"], args["next_deadline"]
+        )
+
+    def _check_complete_args(self, outcome, summary, next_user_id, next_deadline, lost_reason_id):
+        """Hook: the caller's arguments checked, as a dict of the same names."""
         if len(self) != 1:
             raise UserError(self.env._("Complete one responsibility at a time."))
         if not self.is_open:
@@ -376,46 +455,54 @@ class CrmLeadResponsibility(models.Model):
             raise UserError(self.env._("The outcome must be 'next' or 'refused'."))
         if not isinstance(summary, str) or not summary.strip():
             raise UserError(self.env._("Write a summary before completing the responsibility."))
-        summary = summary.strip()
         self.check_access("write")
-        next_user_id = to_id(self.env, next_user_id, self.env._("The next responsible"))
-        lost_reason_id = to_id(self.env, lost_reason_id, self.env._("The lost reason"))
         if next_deadline:
             next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
+        return {
+            "outcome": outcome,
+            "summary": summary.strip(),
+            "next_user_id": to_id(self.env, next_user_id, self.env._("The next responsible")),
+            "next_deadline": next_deadline or None,
+            "lost_reason_id": to_id(self.env, lost_reason_id, self.env._("The lost reason")),
+        }
+
+    def _complete_refused(self, summary, lost_reason_id):
+        """Hook: closed as refused, the lead lost. Returns True."""
+        reason = self.env["crm.lost.reason"].browse(lost_reason_id or []).exists()
+        if not reason:
+            raise UserError(self.env._("A refusal needs a lost reason."))
         lead = self.lead_id
-        if outcome == "refused":
-            reason = self.env["crm.lost.reason"].browse(lost_reason_id or []).exists()
-            if not reason:
-                raise UserError(self.env._("A refusal needs a lost reason."))
-            self._close("refused", summary)
-            lead.action_set_lost(lost_reason_id=reason.id)
-            lead.message_post(
-                body=self.env._(
-                    "%(type)s refused: %(summary)s", type=self.type_id.name, summary=summary
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            return True
-        message = self._get_gate_message()
-        if message:
-            raise UserError(message)
-        next_type = self.type_id.next_type_id
-        if not next_type:
-            self._close("done", summary)
-            lead.action_set_won()
-            lead.message_post(
-                body=self.env._(
-                    "%(type)s completed, the lead is won: %(summary)s",
-                    type=self.type_id.name,
-                    summary=summary,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            return True
+        self._close("refused", summary)
+        lead.action_set_lost(lost_reason_id=reason.id)
+        lead.message_post(
+            body=self.env._(
+                "%(type)s refused: %(summary)s", type=self.type_id.name, summary=summary
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _complete_last(self, summary):
+        """Hook: the last step done, the lead won. Returns True."""
+        lead = self.lead_id
+        self._close("done", summary)
+        lead.action_set_won()
+        lead.message_post(
+            body=self.env._(
+                "%(type)s completed, the lead is won: %(summary)s",
+                type=self.type_id.name,
+                summary=summary,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _complete_next(self, next_type, summary, next_user_id, next_deadline):
+        """Hook: done, and the next step opened. Returns the next step's id."""
         user = self.user_id
         if next_user_id:
             user = self.env["res.users"].browse(next_user_id)
-            lead._check_responsible_user(user)
+            self.lead_id._check_responsible_user(user)
         if not next_deadline:
             raise UserError(
                 self.env._(
@@ -423,14 +510,18 @@ class CrmLeadResponsibility(models.Model):
                     type=next_type.name,
                 )
             )
-        deadline = next_deadline
         self._close("done", summary)
         nxt = privileged(self).create(
-            {
-                "lead_id": lead.id,
-                "type_id": next_type.id,
-                "user_id": user.id,
-                "deadline": deadline,
-            }
+            self._prepare_next_responsibility_values(next_type, user, next_deadline)
         )
         return nxt.id
+
+    def _prepare_next_responsibility_values(self, next_type, user, deadline):
+        """Hook: the values of the step opened after this one."""
+        self.ensure_one()
+        return {
+            "lead_id": self.lead_id.id,
+            "type_id": next_type.id,
+            "user_id": user.id,
+            "deadline": deadline,
+        }

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .crm_interaction import check_lead_readable
-
 TASK_KINDS = [
     ("new_contract", "New Contract"),
     ("offer", "Offer"),
@@ -29,43 +27,17 @@ class CrmTask(models.Model):
 
     _name = "crm.task"
     _description = "CRM Task or Commitment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["crm.client.record.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, date_deadline asc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, tracking=True)
     kind = fields.Selection(TASK_KINDS, required=True, default="other", tracking=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Client",
-        index="btree_not_null",
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    lead_id = fields.Many2one(
-        "crm.lead",
-        string="Lead/Opportunity",
-        index="btree_not_null",
-        tracking=True,
-        check_company=True,
-        ondelete="set null",
-    )
+    # client, contact person, lead, user and company: crm.client.record.mixin
+    partner_id = fields.Many2one(index="btree_not_null")
+    lead_id = fields.Many2one(tracking=True)
     # Named user_id and tracked: mail.thread subscribes and notifies the
     # assignee on creation and on every reassignment.
-    user_id = fields.Many2one(
-        "res.users",
-        string="Assignee",
-        required=True,
-        index=True,
-        tracking=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-    )
+    user_id = fields.Many2one(string="Assignee", tracking=True)
     date_deadline = fields.Date(string="Deadline", index=True, tracking=True)
     state = fields.Selection(
         TASK_STATES,
@@ -82,37 +54,6 @@ class CrmTask(models.Model):
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     description = fields.Html()
     color = fields.Integer()
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        compute="_compute_company_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_lead_readable(
-                self, vals.get("lead_id") or self.env.context.get("default_lead_id")
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_lead_readable(self, vals.get("lead_id"))
-        return super().write(vals)
-
-    @api.depends("lead_id")
-    def _compute_partner_id(self):
-        for task in self:
-            task.partner_id = task.lead_id.partner_id.commercial_partner_id or task.partner_id
-
-    @api.depends("lead_id")
-    def _compute_company_id(self):
-        for task in self:
-            task.company_id = task.lead_id.company_id or task.company_id or self.env.company
 
     @api.depends("state")
     def _compute_is_closed(self):
@@ -127,17 +68,6 @@ class CrmTask(models.Model):
                     self.env._(
                         "The task %(name)s needs a client or a lead.",
                         name=task.name,
-                    )
-                )
-
-    @api.constrains("user_id")
-    def _check_assignee_internal(self):
-        for task in self:
-            if task.user_id.share:
-                raise ValidationError(
-                    self.env._(
-                        "Tasks can only be assigned to internal users, not to %(user)s.",
-                        user=task.user_id.name,
                     )
                 )
 

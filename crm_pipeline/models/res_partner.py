@@ -22,30 +22,22 @@ class ResPartner(models.Model):
     )
 
     def _crm_interaction_domain(self):
-        return [
-            "|",
-            ("partner_id", "child_of", self.ids),
-            ("contact_id", "child_of", self.ids),
-        ]
+        return self.env["crm.interaction"]._client_domain(self)
 
     def _crm_task_domain(self):
-        return [("partner_id", "child_of", self.ids)]
+        return self.env["crm.task"]._client_domain(self)
 
     @api.depends_context("uid")
     def _compute_crm_interaction_count(self):
-        Interaction = self.env["crm.interaction"]
+        counts = self.env["crm.interaction"]._count_by_partner(self)
         for partner in self:
-            partner.crm_interaction_count = (
-                Interaction.search_count(partner._crm_interaction_domain()) if partner.id else 0
-            )
+            partner.crm_interaction_count = counts.get(partner.id, 0)
 
     @api.depends_context("uid")
     def _compute_crm_task_count(self):
-        Task = self.env["crm.task"]
+        counts = self.env["crm.task"]._count_by_partner(self)
         for partner in self:
-            partner.crm_task_count = (
-                Task.search_count(partner._crm_task_domain()) if partner.id else 0
-            )
+            partner.crm_task_count = counts.get(partner.id, 0)
 
     def action_view_crm_interactions(self):
         """The interactions with these clients (or with these contact persons)."""

@@ -240,9 +240,14 @@ class TestResponsibilityChain(PipelineCase):
         self.assertEqual(resp.activity_id.user_id, self.salesman_b)
         resp.write(
             {
-                "contact_ids": [
-                    (0, 0, {"channel": "phone", "partner_id": self.customer.id, "notes": "ok"})
+                "interaction_ids": [
+                    (
+                        0,
+                        0,
+                        {"interaction_type": "call", "partner_id": self.customer.id, "notes": "ok"},
+                    )
                 ]
             }
         )
-        self.assertEqual(resp.contact_ids.lead_id, resp.lead_id)
+        self.assertEqual(resp.interaction_ids.lead_id, resp.lead_id)
+        self.assertEqual(resp.lead_id.crm_interaction_ids, resp.interaction_ids)

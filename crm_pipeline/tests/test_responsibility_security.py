@@ -12,7 +12,10 @@ class TestResponsibilitySecurity(PipelineCase):
         lead_a.activate(self.salesman.id, self._in(1))
         resp = lead_a.open_responsibility_id
         self.assertEqual(resp.env.uid, self.salesman.id)
-        resp.write({"contact_ids": [(0, 0, {"channel": "email", "notes": "Sent a brochure"})]})
+        resp.write(
+            {"interaction_ids": [(0, 0, {"interaction_type": "email", "notes": "Sent a brochure"})]}
+        )
+        self.assertEqual(resp.interaction_ids.lead_id, lead)
         nxt = resp.complete("next", "Met them", next_deadline=self._in(2))
         self.assertTrue(nxt)
         with self.assertRaises(AccessError):
@@ -22,7 +25,7 @@ class TestResponsibilitySecurity(PipelineCase):
         lead_b = self._lead("Lead of B")
         lead_b.activate(self.salesman_b.id, self._in(1))
         resp_b = lead_b.open_responsibility_id
-        resp_b.write({"contact_ids": [(0, 0, {"channel": "phone"})]})
+        resp_b.write({"interaction_ids": [(0, 0, {"interaction_type": "call"})]})
         as_a = self.Responsibility.with_user(self.salesman)
         self.assertFalse(as_a.search([("id", "=", resp_b.id)]))
         with self.assertRaises(AccessError):
@@ -32,9 +35,13 @@ class TestResponsibilitySecurity(PipelineCase):
         with self.assertRaises(AccessError):
             as_a.browse(resp_b.id).complete("next", "Not mine", next_deadline=self._in(2))
         with self.assertRaises(AccessError):
-            self.env["crm.lead.responsibility.contact"].with_user(self.salesman).browse(
-                resp_b.contact_ids.id
+            self.env["crm.interaction"].with_user(self.salesman).browse(
+                resp_b.interaction_ids.id
             ).read(["notes"])
+        with self.assertRaises(AccessError):
+            self.env["crm.interaction"].with_user(self.salesman).create(
+                {"responsibility_id": resp_b.id, "interaction_type": "call"}
+            )
         with self.assertRaises(AccessError):
             self.env["crm.lead"].with_user(self.salesman).browse(lead_b.id).read(["name"])
         # B and the manager see it

@@ -1,0 +1,209 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmClientRecordMixin(models.AbstractModel):
+    """What an interaction and a task share: a client, a contact person, a lead,
+    an internal user and a company.
+
+    One meaning of "client" for every record filed on one: the commercial entity
+    (a company, or an individual without company). A contact person given as the
+    client is filed on their company and kept as the contact. A record filed on a
+    lead takes the lead's customer and company. The counts on leads and partners
+    are grouped queries (``_count_by_lead``, ``_count_by_partner``).
+    """
+
+    _name = "crm.client.record.mixin"
+    _description = "CRM Client Record"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        help="The commercial entity (company, or individual without company). "
+        "Given a contact person, the record is filed on that person's company "
+        "and the person is kept as the contact.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        index="btree_not_null",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="The person at the client.",
+    )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Lead/Opportunity",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="set null",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        for record in self:
+            partner = record.lead_id.partner_id.commercial_partner_id
+            record.partner_id = partner or record.partner_id
+
+    @api.depends("lead_id")
+    def _compute_company_id(self):
+        for record in self:
+            record.company_id = record.lead_id.company_id or record.company_id or self.env.company
+
+    @api.constrains("user_id")
+    def _check_user_internal(self):
+        for record in self.filtered(lambda r: r.user_id.share):
+            raise ValidationError(
+                self.env._(
+                    "%(record)s: %(what)s must be an internal user, not %(user)s.",
+                    record=record._description,
+                    what=record._fields["user_id"].string,
+                    user=record.user_id.name,
+                )
+            )
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact_belongs_to_client(self):
+        for record in self:
+            contact = record.contact_id
+            if contact and contact.commercial_partner_id != record.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(client)s.",
+                        contact=contact.display_name,
+                        client=record.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Client and lead given by a caller
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_lead_readable(self, lead_id):
+        """A record filed on a lead takes the lead's client and company in stored
+        computes: check first that the user may read the lead, so that nobody
+        learns another salesperson's lead through an interaction or a task."""
+        if lead_id and isinstance(lead_id, int) and not isinstance(lead_id, bool):
+            self.env["crm.lead"].browse(lead_id).check_access("read")
+
+    @api.model
+    def _normalize_client(self, vals):
+        """File the record on the commercial partner of the given client; a
+        contact person given as client becomes the contact."""
+        if not vals.get("partner_id"):
+            return vals
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        commercial = partner.commercial_partner_id
+        if commercial != partner:
+            vals = dict(vals, partner_id=commercial.id)
+            vals.setdefault("contact_id", partner.id)
+        return vals
+
+    def _prepare_client_vals(self, vals, create=False):
+        """Hook: ``vals`` of a create (``create=True``) or a write, checked and
+        normalised."""
+        lead_id = vals.get("lead_id")
+        if create and not lead_id:
+            lead_id = self.env.context.get("default_lead_id")
+        self._check_lead_readable(lead_id)
+        if create and "partner_id" not in vals and self.env.context.get("default_partner_id"):
+            vals = dict(vals, partner_id=self.env.context["default_partner_id"])
+        return self._normalize_client(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._prepare_client_vals(vals, create=True) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._prepare_client_vals(vals))
+
+    # ------------------------------------------------------------------
+    # Counts (one grouped query for any number of leads or partners)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _client_domain(self, partners):
+        """Records filed on these partners, or on their contact persons."""
+        return [
+            "|",
+            ("partner_id", "child_of", partners.ids),
+            ("contact_id", "child_of", partners.ids),
+        ]
+
+    @api.model
+    def _count_by_lead(self, leads):
+        """{lead id: number of records the user can read on it}"""
+        leads = leads.filtered("id")
+        if not leads:
+            return {}
+        groups = self._read_group([("lead_id", "in", leads.ids)], ["lead_id"], ["__count"])
+        return {lead.id: count for lead, count in groups}
+
+    @api.model
+    def _count_by_partner(self, partners):
+        """{partner id: number of records the user can read filed on the partner,
+        its children, or their contact persons}: one grouped query by client and
+        contact, each group counted once for every partner it falls under."""
+        partners = partners.filtered("id")
+        if not partners:
+            return {}
+        groups = self._read_group(
+            self._client_domain(partners), ["partner_id", "contact_id"], ["__count"]
+        )
+        counts = dict.fromkeys(partners.ids, 0)
+        wanted = set(partners.ids)
+        parent_of = self._partner_parents(
+            {partner.id for client, contact, _count in groups for partner in client | contact}
+        )
+        for client, contact, count in groups:
+            under = set()
+            for partner_id in (client | contact).ids:
+                # the partner and its parents (child_of)
+                while partner_id and partner_id not in under:
+                    under.add(partner_id)
+                    partner_id = parent_of.get(partner_id)
+            for partner_id in under & wanted:
+                counts[partner_id] += count
+        return counts
+
+    @api.model
+    def _partner_parents(self, partner_ids):
+        """{partner id: parent id} for these partners and all their ancestors, one
+        query per level of the hierarchy."""
+        # sudo: only ids of parents are read, to count; nothing reaches the user.
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        parent_of = {}
+        todo = set(partner_ids)
+        while todo:
+            records = Partner.browse(todo)
+            records.fetch(["parent_id"])
+            for record in records:
+                parent_of[record.id] = record.parent_id.id
+            todo = {pid for pid in parent_of.values() if pid and pid not in parent_of}
+        return parent_of

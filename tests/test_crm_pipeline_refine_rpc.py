@@ -1,0 +1,78 @@
+"""crm_pipeline over XML-RPC: contacts logged on a step are interactions, a timed
+first contact is a calendar event, a lead with open tasks is not deleted. The
+calls are the ones in the README's crm_pipeline API section."""
+
+import datetime
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pipeline")
+
+
+def _at(days, hour):
+    day = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    return day.replace(hour=hour, minute=15, second=0, microsecond=0).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.fixture
+def active_lead(admin, salesman):
+    partner_id = admin.call("res.partner", "create", {"name": "RPC Refine SRL", "is_company": True})
+    lead_id = admin.call(
+        "crm.lead",
+        "create",
+        {
+            "name": "RPC refine lead",
+            "type": "opportunity",
+            "partner_id": partner_id,
+            "user_id": False,
+        },
+    )
+    salesman.call("crm.lead", "activate", [lead_id], salesman.uid, _at(2, 9))
+    [lead] = salesman.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])
+    return partner_id, lead_id, lead["open_responsibility_id"][0]
+
+
+def test_step_contacts_and_calendar_event(salesman, salesman_b, active_lead, expect_fault):
+    partner_id, lead_id, resp_id = active_lead
+    interaction_id = salesman.call(
+        "crm.interaction", "create", {"responsibility_id": resp_id, "interaction_type": "call"}
+    )
+    [interaction] = salesman.call(
+        "crm.interaction", "read", [interaction_id], ["lead_id", "partner_id"]
+    )
+    assert (interaction["lead_id"][0], interaction["partner_id"][0]) == (lead_id, partner_id)
+    [resp] = salesman.call(
+        "crm.lead.responsibility",
+        "read",
+        [resp_id],
+        ["interaction_ids", "calendar_event_id", "company_id"],
+    )
+    assert resp["interaction_ids"] == [interaction_id]
+    assert resp["company_id"]
+    [lead] = salesman.call("crm.lead", "read", [lead_id], ["crm_interaction_count"])
+    assert lead["crm_interaction_count"] == 1
+    event_id = resp["calendar_event_id"][0]
+    [event] = salesman.call("calendar.event", "read", [event_id], ["start", "user_id"])
+    assert (event["start"], event["user_id"][0]) == (_at(2, 9), salesman.uid)
+    salesman.call("crm.lead.responsibility", "write", [resp_id], {"deadline": _at(3, 14)})
+    [event] = salesman.call("calendar.event", "read", [event_id], ["start"])
+    assert event["start"] == _at(3, 14)
+    # another salesperson logs nothing on this step
+    expect_fault(
+        salesman_b.call,
+        "crm.interaction",
+        "create",
+        {"responsibility_id": resp_id, "interaction_type": "call"},
+        codes=(3, 4),
+    )
+
+
+def test_lead_with_open_tasks_is_not_deleted(admin, sales_manager, active_lead, expect_fault):
+    _partner_id, lead_id, _resp_id = active_lead
+    task_id = admin.call("crm.task", "create", {"name": "Sample", "lead_id": lead_id})
+    expect_fault(sales_manager.call, "crm.lead", "unlink", [lead_id])
+    assert admin.call("crm.lead", "search_count", [("id", "=", lead_id)]) == 1
+    admin.call("crm.task", "action_confirm_done", [task_id])
+    assert sales_manager.call("crm.lead", "unlink", [lead_id]) is True
+    [task] = admin.call("crm.task", "read", [task_id], ["lead_id", "partner_id"])
+    assert not task["lead_id"] and task["partner_id"]
