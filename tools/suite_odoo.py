@@ -41,13 +41,25 @@ def db_exists(name):
         conn.close()
 
 
-def drop_db(name):
+def drop_db(name, attempts=30):
+    """Drop ``name``, closing its connections. A connection of another role
+    (PostgreSQL's autovacuum worker, busy on a freshly installed database) cannot
+    be terminated by a non-superuser: wait for it to finish and try again."""
     conn = _maintenance_connection()
     try:
         with conn.cursor() as cr:
-            cr.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            for attempt in range(attempts):
+                try:
+                    cr.execute(
+                        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                            sql.Identifier(name)
+                        )
+                    )
+                    return
+                except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+                    if attempt == attempts - 1:
+                        raise
+                    time.sleep(2)
     finally:
         conn.close()
 
