@@ -3,6 +3,7 @@ import binascii
 import io
 import re
 import unicodedata
+from collections import defaultdict
 
 import openpyxl
 
@@ -327,6 +328,17 @@ class CrmLead(models.Model):
                 records = self.env[model].create({"name": name.strip()})
             cache[key] = records.id
         return cache[key]
+
+    def _compute_stage_id(self):
+        """crm's computation (the first unfolded stage of the lead's team, for
+        leads without a stage), with one search per team instead of one per lead:
+        imports of thousands of leads otherwise spend a tenth of their time here."""
+        by_team = defaultdict(lambda: self.browse())
+        for lead in self:
+            if not lead.stage_id:
+                by_team[lead.team_id] |= lead
+        for leads in by_team.values():
+            leads.stage_id = leads[:1]._stage_find(domain=[("fold", "=", False)]).id
 
     @api.model
     def _intake_fill_team(self, vals_list):

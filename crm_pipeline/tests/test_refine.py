@@ -305,3 +305,24 @@ class TestResponsibilityCompany(PipelineCase):
         self.salesman.company_ids -= other
         with self.assertRaises(AccessError):
             self.Responsibility.with_user(self.salesman).browse(resp.id).read(["state"])
+
+
+@tagged("post_install", "-at_install")
+class TestStageComputedPerTeam(PipelineCase):
+    def test_batch_gets_each_teams_first_stage(self):
+        Team = self.env["crm.team"]
+        team_a = Team.create({"name": "Stage team A"})
+        team_b = Team.create({"name": "Stage team B"})
+        Stage = self.env["crm.stage"]
+        stage_b = Stage.create({"name": "B first", "sequence": -100, "team_id": team_b.id})
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"Batch {i}", "team_id": team.id}
+                for i, team in enumerate([team_a, team_b, team_a, team_b, Team])
+            ]
+        )
+        for lead in leads:
+            expected = lead._stage_find(domain=[("fold", "=", False)])
+            self.assertEqual(lead.stage_id, expected, lead.name)
+        self.assertEqual(leads[1].stage_id, stage_b)
+        self.assertNotEqual(leads[0].stage_id, stage_b)
