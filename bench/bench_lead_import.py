@@ -76,6 +76,11 @@ def main():
     parser.add_argument("--db", required=True, help="database with crm_pipeline")
     parser.add_argument("--addons-path", default=default_addons_path())
     parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument(
+        "--skip-base-import",
+        action="store_true",
+        help="time only our import (base_import takes about 15 minutes for 100,000 rows)",
+    )
     args, odoo_args = parser.parse_known_args()
 
     import odoo
@@ -90,12 +95,12 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         try:
-            run(env, args.rows)
+            run(env, args.rows, args.skip_base_import)
         finally:
             cr.rollback()
 
 
-def run(env, rows):
+def run(env, rows, skip_base_import=False):
     print(f"writing an XLSX of {rows} leads ...", flush=True)
     content = make_xlsx(rows)
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,6 +135,9 @@ def run(env, rows):
         )
         return summary["created"]
 
+    if skip_base_import:
+        timed("crm.lead.import_leads (validation + duplicates)", with_crm_pipeline)
+        return
     base_time = timed("base_import (Odoo's Import)", with_base_import)
     ours_time = timed("crm.lead.import_leads (validation + duplicates)", with_crm_pipeline)
     print(f"ratio ours / base_import: {ours_time / base_time:.2f} (goal <= 1.0)", flush=True)

@@ -146,6 +146,10 @@ def safe_cell(value):
     return _CONTROL.sub("", value)
 
 
+class _DefaultsCache(dict):
+    """Defaults of new leads computed once per import (see ``default_get``)."""
+
+
 class CrmLead(models.Model):
     # Lead intake (spreadsheet import) kept apart from the other crm.lead extensions on
     # purpose (one concern per file), hence the pylint exception.
@@ -328,6 +332,20 @@ class CrmLead(models.Model):
                 records = self.env[model].create({"name": name.strip()})
             cache[key] = records.id
         return cache[key]
+
+    @api.model
+    def default_get(self, fields_list):
+        """During an import, the defaults of a new lead are the same for every row:
+        computed once per set of missing fields instead of once per row (Odoo asks
+        for them row by row). Only the import's own cache object is honoured: a
+        caller cannot send one (it is not a plain dict)."""
+        cache = self.env.context.get("crm_pipeline_intake_defaults")
+        if not isinstance(cache, _DefaultsCache):
+            return super().default_get(fields_list)
+        key = frozenset(fields_list)
+        if key not in cache:
+            cache[key] = super().default_get(fields_list)
+        return dict(cache[key])
 
     def _compute_stage_id(self):
         """crm's computation (the first unfolded stage of the lead's team, for
@@ -615,7 +633,10 @@ class CrmLead(models.Model):
             self._intake_resolve_named([row for row in rows if not row["errors"]])
             to_create = [row for row in rows if not row["errors"] and row["action"] == "create"]
             Lead = self.with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                tracking_disable=True,
+                crm_pipeline_intake_defaults=_DefaultsCache(),
             )
             self._intake_fill_team([row["vals"] for row in to_create])
             for start in range(0, len(to_create), BATCH_SIZE):

@@ -326,3 +326,13 @@ class TestStageComputedPerTeam(PipelineCase):
             self.assertEqual(lead.stage_id, expected, lead.name)
         self.assertEqual(leads[1].stage_id, stage_b)
         self.assertNotEqual(leads[0].stage_id, stage_b)
+
+    def test_import_defaults_cache_cannot_be_sent(self):
+        """Only the import's own cache object is honoured, not a caller's dict."""
+        Lead = self.env["crm.lead"]
+        expected = Lead.default_get(["type", "user_id"])
+        forged = {frozenset(["type", "user_id"]): {"type": "x", "user_id": 999}}
+        self.assertEqual(
+            Lead.with_context(crm_pipeline_intake_defaults=forged).default_get(["type", "user_id"]),
+            expected,
+        )
