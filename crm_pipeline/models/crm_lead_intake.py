@@ -643,6 +643,10 @@ class CrmLead(models.Model):
                 batch = to_create[start : start + BATCH_SIZE]
                 created = Lead.create([row["vals"] for row in batch])
                 summary["lead_ids"] += created.ids
+                # write the batch and drop it from the cache: a cache holding every
+                # lead created so far makes each following batch slower
+                self.env.flush_all()
+                self.env.invalidate_all()
             for row in rows:
                 if not row["errors"] and row["action"] == "update":
                     vals = {k: v for k, v in row["vals"].items() if k != "name"}
