@@ -2,7 +2,7 @@
     "name": "CRM Client Pricing",
     "summary": "Client prices and discounts from achieved turnover, quantities, "
     "product groups, customer groups and early payment",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -22,6 +22,7 @@
     ],
     "demo": ["demo/crm_pricing_demo.xml"],
     "assets": {
+        "web.assets_backend": ["crm_pricing/static/src/js/*.js"],
         "web.assets_tests": ["crm_pricing/static/tests/tours/*.js"],
     },
     "external_dependencies": {"python": ["openpyxl"]},

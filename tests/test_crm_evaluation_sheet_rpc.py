@@ -79,7 +79,9 @@ def test_sheet_finalize_generate_revise(salesman, catalogue):
     )[0]
     assert sheet["partner_id"][0] == partner_id
     assert sheet["state"] == "draft"
-    assert sheet["amount_total"] == 4 * 40.0 + 100.0
+    # the wall is priced from its components (its recipe_pricing): 4 walls are
+    # 1 kg of paint (8.0) and 4 brushes (3.0), as on the quotation
+    assert sheet["amount_total"] == 8.0 + 4 * 3.0 + 100.0
     lines = call(
         "crm.evaluation.sheet.line",
         "search_read",
@@ -87,7 +89,7 @@ def test_sheet_finalize_generate_revise(salesman, catalogue):
         ["product_id", "product_uom_qty", "price_unit", "price_subtotal", "has_recipe"],
     )
     assert [(line["price_unit"], line["has_recipe"]) for line in lines] == [
-        (40.0, True),
+        (5.0, True),
         (100.0, False),
     ]
     # --- USAGE: start, finalize ----------------------------------------------
@@ -116,6 +118,8 @@ def test_sheet_finalize_generate_revise(salesman, catalogue):
         ("line_section", 0.0),
         (survey_id, 1.0),
     ]
+    [order_total] = call("sale.order", "read", [order_id], ["amount_untaxed"])
+    assert order_total["amount_untaxed"] == sheet["amount_total"]
     assert order_lines[0]["name"].startswith("RPC Painted Wall")
     assert order_lines[0]["name"].endswith("× 4 Units")
     assert order_lines[1]["product_uom"][0] == catalogue["kg"]

@@ -5,3 +5,5 @@ from . import crm_evaluation_sheet_line
 from . import sale_order
 from . import crm_lead
 from . import crm_lead_responsibility
+from . import res_company
+from . import res_config_settings

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from .crm_evaluation_sheet_line import check_quantity
+from .crm_evaluation_sheet_line import _format_qty, check_quantity
 from .guard import check_guarded, is_privileged, privileged
 from .sale_order import lock_rows
 
@@ -200,7 +200,36 @@ class CrmEvaluationSheet(models.Model):
                     self.env._("Evaluation sheet %(name)s is already a draft.", name=sheet.name)
                 )
         privileged(self).write({"state": "draft"})
+        self._recompute_prices()
         return True
+
+    def action_update_prices(self):
+        """Price every item again from the catalogue, with the rules in force now
+        (as Update Prices does on a quotation): a sheet's prices are otherwise
+        kept as they were when its items were entered. Draft and in-progress
+        sheets only. Returns True."""
+        self.check_access("write")
+        closed = self.filtered(lambda s: s.state not in ("draft", "in_progress"))
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Prices of evaluation sheet %(name)s are kept as they were: reset it "
+                    "to draft to update them.",
+                    name=closed[0].name,
+                )
+            )
+        self._recompute_prices()
+        for sheet in self:
+            sheet.message_post(
+                body=self.env._("Prices updated from the catalogue."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _recompute_prices(self):
+        lines = self.line_ids
+        lines._compute_price_unit()
+        lines._compute_price_subtotal()
 
     def action_finalize(self):
         """Finalize the sheet; it must have items, all with a quantity."""
@@ -366,7 +395,37 @@ class CrmEvaluationSheet(models.Model):
                 }
             )
             template = line.product_id.product_tmpl_id
-            if template.recipe_line_ids:
+            if template.recipe_line_ids and template.recipe_pricing == "recipe":
+                # sold at the recipe product's own price; its components below it
+                # as a breakdown, so the customer sees what the price covers
+                sequence += 1
+                vals_list.append(
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line.product_uom_qty,
+                        "product_uom": line.product_uom_id.id,
+                        "sequence": sequence,
+                    }
+                )
+                parent_qty = line.product_uom_id._compute_quantity(
+                    line.product_uom_qty, template.uom_id, round=False
+                )
+                for recipe_line in template.recipe_line_ids:
+                    sequence += 1
+                    qty = recipe_line._component_qty(parent_qty)
+                    vals_list.append(
+                        {
+                            "display_type": "line_note",
+                            "name": self.env._(
+                                "Includes %(qty)s %(uom)s %(component)s",
+                                qty=_format_qty(qty, recipe_line.product_id.uom_id),
+                                uom=recipe_line.product_id.uom_id.name,
+                                component=recipe_line.product_id.display_name,
+                            ),
+                            "sequence": sequence,
+                        }
+                    )
+            elif template.recipe_line_ids:
                 parent_qty = line.product_uom_id._compute_quantity(
                     line.product_uom_qty, template.uom_id, round=False
                 )

@@ -2,7 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_repr
+from odoo.tools import float_repr, float_round
 
 
 class CrmEvaluationSheetLine(models.Model):
@@ -58,6 +58,7 @@ class CrmEvaluationSheetLine(models.Model):
         string="Subtotal", compute="_compute_price_subtotal", store=True, precompute=True
     )
     has_recipe = fields.Boolean(related="product_id.product_tmpl_id.has_recipe")
+    recipe_pricing = fields.Selection(related="product_id.product_tmpl_id.recipe_pricing")
     components_preview = fields.Text(
         string="Components",
         compute="_compute_components_preview",
@@ -77,49 +78,95 @@ class CrmEvaluationSheetLine(models.Model):
         "product_id",
         "product_uom_qty",
         "product_uom_id",
+        "product_id.product_tmpl_id.recipe_pricing",
         "sheet_id.pricelist_id",
         "sheet_id.currency_id",
         "sheet_id.date",
         "sheet_id.partner_id",
     )
     def _compute_price_unit(self):
-        FiscalPosition = self.env["account.fiscal.position"]
         for line in self:
             if not line.product_id or not line.product_uom_id:
                 line.price_unit = 0.0
                 continue
-            sheet = line.sheet_id
-            line = line.with_company(line.company_id)
-            # the same pricing a quotation line goes through: every rule of the
-            # pricelist applies (quantity breaks, dates, formulas, categories);
-            # the customer lets client-specific rules (crm_pricing) apply, and
-            # Odoo's own pricing ignores it
-            price = sheet.pricelist_id._get_product_price(
-                line.product_id,
-                line.product_uom_qty or 1.0,
-                currency=sheet.currency_id or line.company_id.currency_id,
-                uom=line.product_uom_id,
-                date=sheet.date,
-                partner=sheet.partner_id,
-            )
-            fiscal_position = (
-                FiscalPosition._get_fiscal_position(sheet.partner_id)
-                if sheet.partner_id
-                else FiscalPosition
-            )
-            line.price_unit = line.product_id._get_tax_included_unit_price_from_price(
-                price,
-                product_taxes=line.product_id.taxes_id.filtered(
-                    lambda tax, company=line.company_id: tax.company_id == company
-                ),
-                fiscal_position=fiscal_position,
-            )
+            components = line._priced_components()
+            if components is None:
+                line.price_unit = line._catalogue_price(
+                    line.product_id, line.product_uom_qty or 1.0, line.product_uom_id
+                )
+            else:
+                # the quotation sells the components: the item's unit price is
+                # what they add up to, per unit of the item
+                subtotal = sum(line._round(price * qty) for _rl, qty, price in components)
+                line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
+
+    def _uses_component_prices(self):
+        self.ensure_one()
+        template = self.product_id.product_tmpl_id
+        return bool(template.recipe_line_ids) and template.recipe_pricing == "components"
+
+    def _priced_components(self):
+        """(recipe line, quantity, unit price) of each component this item becomes
+        on the quotation when it is priced from its components, else None."""
+        self.ensure_one()
+        if not self._uses_component_prices() or not self.product_uom_id:
+            return None
+        template = self.product_id.product_tmpl_id
+        parent_qty = self.product_uom_id._compute_quantity(
+            self.product_uom_qty, template.uom_id, round=False
+        )
+        result = []
+        for recipe_line in template.recipe_line_ids:
+            qty = recipe_line._component_qty(parent_qty)
+            product = recipe_line.product_id
+            result.append((recipe_line, qty, self._catalogue_price(product, qty, product.uom_id)))
+        return result
+
+    def _catalogue_price(self, product, qty, uom):
+        """Unit price of ``product`` as a quotation line of this sheet gets it: the
+        same pricing a quotation line goes through (every rule of the pricelist:
+        quantity breaks, dates, formulas, categories; the customer lets
+        client-specific rules of crm_pricing apply), rounded like a line's price."""
+        self.ensure_one()
+        sheet = self.sheet_id
+        company = self.company_id or self.env.company
+        FiscalPosition = self.env["account.fiscal.position"].with_company(company)
+        product = product.with_company(company)
+        price = sheet.pricelist_id.with_company(company)._get_product_price(
+            product,
+            qty or 1.0,
+            currency=sheet.currency_id or company.currency_id,
+            uom=uom,
+            date=sheet.date,
+            partner=sheet.partner_id,
+        )
+        fiscal_position = (
+            FiscalPosition._get_fiscal_position(sheet.partner_id)
+            if sheet.partner_id
+            else FiscalPosition
+        )
+        price = product._get_tax_included_unit_price_from_price(
+            price,
+            product_taxes=product.taxes_id.filtered(lambda tax: tax.company_id == company),
+            fiscal_position=fiscal_position,
+        )
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return float_round(price, precision_digits=digits)
+
+    def _round(self, amount):
+        return self.currency_id.round(amount) if self.currency_id else amount
 
     @api.depends("price_unit", "product_uom_qty", "currency_id")
     def _compute_price_subtotal(self):
         for line in self:
-            subtotal = line.price_unit * line.product_uom_qty
-            line.price_subtotal = line.currency_id.round(subtotal) if line.currency_id else subtotal
+            components = line._priced_components() if line.product_id else None
+            if components is None:
+                line.price_subtotal = line._round(line.price_unit * line.product_uom_qty)
+            else:
+                # exactly the quotation's: the sum of the component lines' subtotals
+                line.price_subtotal = sum(
+                    line._round(price * qty) for _rl, qty, price in components
+                )
 
     @api.depends("product_id", "product_uom_qty", "product_uom_id")
     def _compute_components_preview(self):

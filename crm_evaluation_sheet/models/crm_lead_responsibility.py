@@ -12,8 +12,12 @@ class CrmLeadResponsibility(models.Model):
 
     def _gate_meeting_evaluation(self):
         """Meeting & evaluation completes with 'next' only once the lead has a
-        finalized evaluation sheet."""
+        finalized evaluation sheet, unless the lead's company makes the sheet
+        optional (Sales settings, Evaluation Sheet Required)."""
         self.ensure_one()
+        company = self.lead_id.company_id or self.env.company
+        if not company.crm_evaluation_sheet_required:
+            return False
         # sudo: only checks that a finalized sheet of this lead exists, whoever
         # owns it; nothing of the sheet reaches the user.
         finalized = (

@@ -17,6 +17,19 @@ class ProductTemplate(models.Model):
         "evaluation sheet, per one unit of this product.",
     )
     has_recipe = fields.Boolean(compute="_compute_has_recipe", store=True)
+    recipe_pricing = fields.Selection(
+        [
+            ("components", "From the Components"),
+            ("recipe", "At the Recipe Product's Price"),
+        ],
+        default="components",
+        required=True,
+        help="How an evaluation sheet item with this recipe is priced, on the sheet and "
+        "on its quotation alike. From the components: the quotation lists the "
+        "components at their own prices, and the sheet adds them up. At the recipe "
+        "product's price: the quotation sells this product at its own price, with the "
+        "components listed below it as a breakdown (notes), as on the sheet.",
+    )
     recipe_has_archived_component = fields.Boolean(
         compute="_compute_recipe_has_archived_component",
         string="Recipe Has Archived Components",

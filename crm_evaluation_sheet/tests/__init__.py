@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_gate
 from . import test_concurrency
 from . import test_bypass
+from . import test_refine

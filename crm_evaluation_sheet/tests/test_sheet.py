@@ -41,6 +41,8 @@ class TestEvaluationSheet(EvaluationSheetCase):
         cls.partner.property_product_pricelist = cls.pricelist
         cls.env.user.groups_id += cls.env.ref("product.group_product_pricelist")
         cls.env.user.groups_id += cls.env.ref("uom.group_uom")
+        # these tests price the floor by a rule on the floor itself
+        cls.floor.recipe_pricing = "recipe"
 
     def test_pricelist_from_customer_and_rules_apply(self):
         sheet = self._create_sheet([(self.survey, 5), (self.floor, 3), (self.tile, 2)])

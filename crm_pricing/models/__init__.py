@@ -5,3 +5,4 @@ from . import sale_order
 from . import res_partner
 from . import res_company
 from . import res_config_settings
+from . import product_template

@@ -6,7 +6,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date, formatLang
+from odoo.tools import SQL, format_date, formatLang
+
+from ..report.turnover_query import turnover_lines
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
@@ -286,28 +288,23 @@ class ProductPricelistItem(models.Model):
                 ["state", "move_type", "invoice_date", "commercial_partner_id", "company_id"]
             )
             # Raw SQL: an aggregate over the indexed (partner, company, date) slice of
-            # posted customer invoices; salespeople get the figure, not the invoices.
+            # posted customer invoices (the one turnover definition, shared with the
+            # turnover report); salespeople get the figure, not the invoices.
             self.env.cr.execute(
-                """
-                SELECT pt.categ_id,
-                       SUM(-aml.balance),
-                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                           * aml.quantity / COALESCE(lu.factor, 1) * COALESCE(pu.factor, 1))
-                  FROM account_move am
-                  JOIN account_move_line aml ON aml.move_id = am.id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN uom_uom lu ON lu.id = aml.product_uom_id
-             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
-                 WHERE am.commercial_partner_id = %s
-                   AND am.company_id = %s
-                   AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.invoice_date BETWEEN %s AND %s
-                   AND aml.display_type = 'product'
-              GROUP BY pt.categ_id
-                """,
-                (partner.id, company.id, start, end),
+                SQL(
+                    "SELECT lines.categ_id, SUM(lines.amount), SUM(lines.quantity) "
+                    "FROM (%s) lines GROUP BY lines.categ_id",
+                    turnover_lines(
+                        SQL(
+                            "am.commercial_partner_id = %s AND am.company_id = %s "
+                            "AND am.invoice_date BETWEEN %s AND %s",
+                            partner.id,
+                            company.id,
+                            start,
+                            end,
+                        )
+                    ),
+                )
             )
             cache[key] = {row[0]: (row[1] or 0.0, row[2] or 0.0) for row in self.env.cr.fetchall()}
         return cache[key]
@@ -325,87 +322,145 @@ class ProductPricelistItem(models.Model):
     def _pricing_evaluate(self, partner, company, local_date, payment_term, cache):
         """(met, reasons): whether the conditions of this rule hold for ``partner``
         and the plain-words reasons. Product and min_quantity are Odoo's business
-        (``_is_applicable_for``)."""
+        (``_is_applicable_for``); the client and client group are the rule search's
+        (``product.pricelist._pricing_rules``).
+
+        Each condition is one hook returning a list of (met, reason):
+        ``_check_rule_turnover``, ``_check_rule_product_group`` and
+        ``_check_rule_early_payment``; an addon adds its own condition by
+        extending ``_pricing_condition_results``."""
         self.ensure_one()
         key = ("rule", self.id, partner.id, company.id, local_date, payment_term.id)
         if key in cache:
             return cache[key]
-        _ = self.env._
-        currency = company.currency_id
-        digits = currency.decimal_places
-        reasons = []
-        met = True
-        if self.turnover_period:
-            start, end, label = self._pricing_period(
-                self.turnover_period, self.turnover_period_ref, local_date
-            )
-            data = self._pricing_purchases(partner, company, start, end, cache)
-            if self.min_turnover:
-                total = sum(amount for amount, _qty in data.values())
-                met = met and currency.compare_amounts(total, self.min_turnover) >= 0
-                reasons.append(
-                    _(
-                        "turnover %(period)s = %(amount)s %(currency)s ≥ %(minimum)s",
-                        period=label,
-                        amount=formatLang(self.env, total, digits=digits),
-                        currency=currency.name,
-                        minimum=formatLang(self.env, self.min_turnover, digits=digits),
-                    )
-                )
-            group = self._pricing_group()
-            if group and (self.min_period_qty or self.min_categ_amount):
-                categ_ids = set(
-                    self.env["product.category"]
-                    .with_context(active_test=False)
-                    .search([("id", "child_of", group.id)])
-                    .ids
-                )
-                amount = sum(v[0] for c, v in data.items() if c in categ_ids)
-                qty = sum(v[1] for c, v in data.items() if c in categ_ids)
-                if self.min_period_qty:
-                    met = met and qty >= self.min_period_qty - 1e-6
-                    reasons.append(
-                        _(
-                            "%(group)s bought %(period)s = %(qty)s ≥ %(minimum)s",
-                            group=group.name,
-                            period=label,
-                            qty=formatLang(self.env, qty, dp="Product Unit of Measure"),
-                            minimum=formatLang(
-                                self.env, self.min_period_qty, dp="Product Unit of Measure"
-                            ),
-                        )
-                    )
-                if self.min_categ_amount:
-                    met = met and currency.compare_amounts(amount, self.min_categ_amount) >= 0
-                    reasons.append(
-                        _(
-                            "%(group)s purchases %(period)s = %(amount)s %(currency)s ≥ "
-                            "%(minimum)s",
-                            group=group.name,
-                            period=label,
-                            amount=formatLang(self.env, amount, digits=digits),
-                            currency=currency.name,
-                            minimum=formatLang(self.env, self.min_categ_amount, digits=digits),
-                        )
-                    )
-        if self.payment_condition:
-            days = self._pricing_payment_days(payment_term, local_date)
-            met = met and days is not None and days <= self.payment_max_days
-            reasons.append(
-                _(
-                    "payment term %(term)s due in %(days)s days ≤ %(maximum)s",
-                    term=payment_term.name or _("none"),
-                    days=days if days is not None else "-",
-                    maximum=self.payment_max_days,
-                )
-            )
+        ctx = {
+            "partner": partner,
+            "company": company,
+            "local_date": local_date,
+            "payment_term": payment_term,
+            "cache": cache,
+            "currency": company.currency_id,
+            "digits": company.currency_id.decimal_places,
+        }
+        results = self._pricing_condition_results(ctx)
+        met = all(ok for ok, _reason in results)
+        reasons = [reason for _ok, reason in results]
         if not reasons:
-            if self.partner_id:
-                reasons.append(_("negotiated for %(client)s", client=self.partner_id.name))
-            elif self.partner_category_id:
-                reasons.append(_("client group %(group)s", group=self.partner_category_id.name))
+            reasons = self._check_rule_client_reasons()
         cache[key] = (met, reasons)
         return cache[key]
+
+    def _pricing_condition_results(self, ctx):
+        """Hook: [(met, reason)] of every condition of the rule."""
+        return (
+            self._check_rule_turnover(ctx)
+            + self._check_rule_product_group(ctx)
+            + self._check_rule_early_payment(ctx)
+        )
+
+    def _pricing_period_purchases(self, ctx):
+        """(period label, {category id: (amount, qty)}) of the rule's turnover
+        period, from the one turnover definition (``_pricing_purchases``)."""
+        start, end, label = self._pricing_period(
+            self.turnover_period, self.turnover_period_ref, ctx["local_date"]
+        )
+        data = self._pricing_purchases(ctx["partner"], ctx["company"], start, end, ctx["cache"])
+        return label, data
+
+    def _check_rule_turnover(self, ctx):
+        """The client's turnover over the rule's period reaches ``min_turnover``."""
+        if not (self.turnover_period and self.min_turnover):
+            return []
+        currency, digits = ctx["currency"], ctx["digits"]
+        label, data = self._pricing_period_purchases(ctx)
+        total = sum(amount for amount, _qty in data.values())
+        return [
+            (
+                currency.compare_amounts(total, self.min_turnover) >= 0,
+                self.env._(
+                    "turnover %(period)s = %(amount)s %(currency)s ≥ %(minimum)s",
+                    period=label,
+                    amount=formatLang(self.env, total, digits=digits),
+                    currency=currency.name,
+                    minimum=formatLang(self.env, self.min_turnover, digits=digits),
+                ),
+            )
+        ]
+
+    def _check_rule_product_group(self, ctx):
+        """What the client bought of the rule's product group over its period
+        reaches ``min_period_qty`` and/or ``min_categ_amount``."""
+        group = self._pricing_group()
+        if not (self.turnover_period and group and (self.min_period_qty or self.min_categ_amount)):
+            return []
+        _ = self.env._
+        currency, digits = ctx["currency"], ctx["digits"]
+        label, data = self._pricing_period_purchases(ctx)
+        categ_ids = set(
+            self.env["product.category"]
+            .with_context(active_test=False)
+            .search([("id", "child_of", group.id)])
+            .ids
+        )
+        amount = sum(v[0] for c, v in data.items() if c in categ_ids)
+        qty = sum(v[1] for c, v in data.items() if c in categ_ids)
+        results = []
+        if self.min_period_qty:
+            results.append(
+                (
+                    qty >= self.min_period_qty - 1e-6,
+                    _(
+                        "%(group)s bought %(period)s = %(qty)s ≥ %(minimum)s",
+                        group=group.name,
+                        period=label,
+                        qty=formatLang(self.env, qty, dp="Product Unit of Measure"),
+                        minimum=formatLang(
+                            self.env, self.min_period_qty, dp="Product Unit of Measure"
+                        ),
+                    ),
+                )
+            )
+        if self.min_categ_amount:
+            results.append(
+                (
+                    currency.compare_amounts(amount, self.min_categ_amount) >= 0,
+                    _(
+                        "%(group)s purchases %(period)s = %(amount)s %(currency)s ≥ %(minimum)s",
+                        group=group.name,
+                        period=label,
+                        amount=formatLang(self.env, amount, digits=digits),
+                        currency=currency.name,
+                        minimum=formatLang(self.env, self.min_categ_amount, digits=digits),
+                    ),
+                )
+            )
+        return results
+
+    def _check_rule_early_payment(self, ctx):
+        """The order's payment term falls due within ``payment_max_days``."""
+        if not self.payment_condition:
+            return []
+        term = ctx["payment_term"]
+        days = self._pricing_payment_days(term, ctx["local_date"])
+        return [
+            (
+                days is not None and days <= self.payment_max_days,
+                self.env._(
+                    "payment term %(term)s due in %(days)s days ≤ %(maximum)s",
+                    term=term.name or self.env._("none"),
+                    days=days if days is not None else "-",
+                    maximum=self.payment_max_days,
+                ),
+            )
+        ]
+
+    def _check_rule_client_reasons(self):
+        """Why a rule without other conditions applies: its client or client group."""
+        if self.partner_id:
+            return [self.env._("negotiated for %(client)s", client=self.partner_id.name)]
+        if self.partner_category_id:
+            return [self.env._("client group %(group)s", group=self.partner_category_id.name)]
+        return []
 
     def _pricing_explain(self, reasons, quantity=None):
         self.ensure_one()

@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .turnover_query import turnover_lines
 
 
 class CrmTurnoverReport(models.Model):
@@ -23,7 +26,9 @@ class CrmTurnoverReport(models.Model):
     product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     half_year = fields.Char(string="Half-year", readonly=True)
-    quantity = fields.Float(readonly=True)
+    quantity = fields.Float(
+        readonly=True, help="In the product's unit of measure, as the pricing rules count it."
+    )
     amount = fields.Monetary(string="Turnover", currency_field="currency_id", readonly=True)
 
     def init(self):
@@ -38,30 +43,17 @@ class CrmTurnoverReport(models.Model):
         )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-                SELECT aml.id AS id,
-                       am.invoice_date AS date,
-                       to_char(am.invoice_date, 'YYYY') || ' H' ||
-                           CASE WHEN EXTRACT(MONTH FROM am.invoice_date) <= 6
-                                THEN '1' ELSE '2' END AS half_year,
-                       am.commercial_partner_id AS partner_id,
-                       aml.company_id AS company_id,
-                       aml.company_currency_id AS currency_id,
-                       am.id AS move_id,
-                       am.move_type AS move_type,
-                       aml.product_id AS product_id,
-                       pt.categ_id AS categ_id,
-                       CASE WHEN am.move_type = 'out_refund'
-                            THEN -aml.quantity ELSE aml.quantity END AS quantity,
-                       -aml.balance AS amount
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.display_type = 'product'
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                    SELECT lines.*,
+                           to_char(lines.date, 'YYYY') || ' H' ||
+                               CASE WHEN EXTRACT(MONTH FROM lines.date) <= 6
+                                    THEN '1' ELSE '2' END AS half_year
+                      FROM (%s) lines
+                )
+                """,
+                SQL.identifier(self._table),
+                turnover_lines(),
             )
-            """
         )

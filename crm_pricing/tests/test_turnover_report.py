@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -104,3 +104,58 @@ class TestTurnoverReport(AccountTestInvoicingCommon):
         menu = self.env.ref("crm_pricing.crm_turnover_report_menu")
         self.assertTrue(menu_reachable(menu, manager))
         self.assertFalse(menu_reachable(menu, self.salesman))
+
+
+@tagged("post_install", "-at_install")
+class TestOneTurnoverDefinition(AccountTestInvoicingCommon):
+    """The turnover report and the pricing rules read one definition: the same
+    amount and the same quantity in the product's unit, refunds included."""
+
+    def test_report_and_rule_agree(self):
+        client = self.env["res.partner"].create({"name": "One Definition Client"})
+        unit = self.env.ref("uom.product_uom_unit")
+        dozen = self.env.ref("uom.product_uom_dozen")
+        product = self.env["product.product"].create(
+            {"name": "Counted Bolt", "uom_id": unit.id, "uom_po_id": unit.id, "list_price": 1}
+        )
+
+        def move(move_type, qty, uom, price):
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": client.id,
+                    "invoice_date": "2026-03-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": qty,
+                                "product_uom_id": uom.id,
+                                "price_unit": price,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            invoice.action_post()
+
+        move("out_invoice", 2, dozen, 10.0)  # 24 bolts, 20.00
+        move("out_invoice", 6, unit, 1.0)  # 6 bolts, 6.00
+        move("out_refund", 1, dozen, 10.0)  # -12 bolts, -10.00
+        self.env.flush_all()
+        Item = self.env["product.pricelist.item"]
+        company = self.env.company
+        start, end = fields.Date.to_date("2026-01-01"), fields.Date.to_date("2026-12-31")
+        data = Item._pricing_purchases(client, company, start, end, {})
+        rule_amount = sum(amount for amount, _qty in data.values())
+        rule_qty = data[product.categ_id.id][1]
+        [(amount, qty)] = self.env["crm.turnover.report"]._read_group(
+            [("partner_id", "=", client.id)], [], ["amount:sum", "quantity:sum"]
+        )
+        self.assertAlmostEqual(rule_amount, 16.0)
+        self.assertAlmostEqual(rule_qty, 18.0, msg="in the product's unit")
+        self.assertAlmostEqual(amount, rule_amount)
+        self.assertAlmostEqual(qty, rule_qty)
+        turnover = client.get_trade_turnover("year", "current", date="2026-06-30")
+        self.assertAlmostEqual(turnover["amount"], 16.0)

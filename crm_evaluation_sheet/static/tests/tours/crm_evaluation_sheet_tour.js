@@ -51,8 +51,8 @@ registry.category("web_tour.tours").add("crm_evaluation_sheet_tour", {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Finalized')",
         },
         {
-            content: "Priced from the catalogue",
-            trigger: ".o_form_view [name='amount_total']:contains('198')",
+            content: "Priced from the catalogue: the kit's components (2 × 3 × 10)",
+            trigger: ".o_form_view [name='amount_total']:contains('60.00')",
         },
         {
             content: "Generate the quotation",

@@ -1,0 +1,30 @@
+from odoo import api, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    @api.model
+    def _get_configurator_price(
+        self, product_or_template, quantity, date, currency, pricelist, **kwargs
+    ):
+        """The product and combo configurators show the client's price: the
+        order's customer (and payment term) come with the request, as the line
+        the configurator creates is priced with them.
+
+        The client is read as the user: a salesperson only gets the prices of a
+        client they may read, as on a quotation of theirs."""
+        partner_id = kwargs.pop("crm_partner_id", None)
+        term_id = kwargs.pop("crm_payment_term_id", None)
+        if isinstance(partner_id, int) and not isinstance(partner_id, bool) and partner_id > 0:
+            partner = self.env["res.partner"].browse(partner_id).exists()
+            if partner:
+                partner.check_access("read")
+                kwargs["partner"] = partner
+                if isinstance(term_id, int) and not isinstance(term_id, bool) and term_id > 0:
+                    term = self.env["account.payment.term"].browse(term_id).exists()
+                    if term:
+                        kwargs["payment_term"] = term
+        return super()._get_configurator_price(
+            product_or_template, quantity, date, currency, pricelist, **kwargs
+        )

@@ -1,0 +1,100 @@
+from datetime import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import PricingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestConfiguratorPrice(PricingCommon):
+    """The product configurator shows the client's price, as the line it creates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._rule(
+            pricing_label="Gold tier",
+            percent_price=10.0,
+            turnover_period="quarter",
+            min_turnover=50000.0,
+        )
+        cls._invoice("2026-04-10", 52300.0)
+        cls.salesman = new_test_user(
+            cls.env,
+            login="pricing_conf_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+        )
+
+    def _price(self, user=None, **kwargs):
+        Template = self.env["product.template"].with_user(user or self.salesman)
+        price, _rule = Template._get_configurator_display_price(
+            self.widget.with_user(user or self.salesman),
+            1.0,
+            datetime(2026, 7, 15, 10),
+            self.currency,
+            self.pricelist,
+            **kwargs,
+        )
+        return price
+
+    def test_client_price_in_the_configurator(self):
+        self.assertAlmostEqual(self._price(), 100.0, msg="no client: the list price")
+        self.assertAlmostEqual(self._price(crm_partner_id=self.client.id), 90.0)
+        self.assertAlmostEqual(self._price(crm_partner_id=self.other_client.id), 100.0)
+        # the line the configurator creates gets the same price
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "pricelist_id": self.pricelist.id,
+                "date_order": "2026-07-15 10:00:00",
+                "order_line": [Command.create({"product_id": self.widget.id})],
+            }
+        )
+        self.assertAlmostEqual(
+            order.order_line.price_unit * (1 - order.order_line.discount / 100), 90.0
+        )
+
+    def test_bad_or_hidden_client(self):
+        for value in ("x", [1], True, -1, 0, 10**9):
+            self.assertAlmostEqual(self._price(crm_partner_id=value), 100.0, msg=value)
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        hidden = self.env["res.partner"].create(
+            {"name": "Hidden client", "company_id": other_company.id}
+        )
+        with self.assertRaises(AccessError):
+            self._price(crm_partner_id=hidden.id)
+
+
+@tagged("post_install", "-at_install")
+class TestConfiguratorRoute(HttpCase, PricingCommon):
+    """The route the web client's configurator calls, with the parameters the
+    crm_pricing patch adds (static/src/js/product_configurator_client_price.js)."""
+
+    def test_route_returns_client_price(self):
+        self._rule(pricing_label="Everyone", percent_price=25.0, partner_id=self.client.id)
+        new_test_user(
+            self.env,
+            login="pricing_route_salesman",
+            password="pricing_route_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.authenticate("pricing_route_salesman", "pricing_route_salesman")
+        params = {
+            "product_template_id": self.widget.product_tmpl_id.id,
+            "quantity": 1,
+            "currency_id": self.currency.id,
+            "so_date": "2026-07-15 10:00:00",
+            "company_id": self.env.company.id,
+            "pricelist_id": self.pricelist.id,
+            "only_main_product": True,
+        }
+        plain = self.make_jsonrpc_request("/sale/product_configurator/get_values", params)
+        client = self.make_jsonrpc_request(
+            "/sale/product_configurator/get_values", dict(params, crm_partner_id=self.client.id)
+        )
+        self.assertAlmostEqual(plain["products"][0]["price"], 100.0)
+        self.assertAlmostEqual(client["products"][0]["price"], 75.0)
