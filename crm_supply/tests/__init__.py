@@ -1,1 +1,3 @@
 from . import test_reservation
+from . import test_supply
+from . import test_race
