@@ -18,5 +18,6 @@
         "views/purchase_order_views.xml",
         "views/account_move_views.xml",
     ],
+    "demo": ["demo/sale_stock_reservation_demo.xml"],
     "installable": True,
 }

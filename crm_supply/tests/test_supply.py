@@ -68,7 +68,14 @@ class TestProformaReservations(SupplyCase):
         confirmed.action_confirm()
         with self.assertRaisesRegex(UserError, "only a quotation reserves"):
             confirmed.action_reserve_stock()
-        self.assertFalse(self.env["sale.stock.reservation"].search([("state", "=", "reserved")]))
+        self.assertFalse(
+            self.env["sale.stock.reservation"].search(
+                [
+                    ("state", "=", "reserved"),
+                    ("product_id", "in", (self.product | self.service).ids),
+                ]
+            )
+        )
 
     def test_guarded_fields_and_access(self):
         order = self._order(2, user=self.salesman)
