@@ -2,7 +2,7 @@
     "name": "CRM Supply: Proforma Reservations",
     "summary": "Proformas that reserve stock, free-to-sell quantities, a policy "
     "for selling reserved stock, supplier orders from customer documents",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -11,8 +11,13 @@
     "data": [
         "security/crm_supply_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/sale_stock_reservation_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
+        "views/purchase_order_views.xml",
+        "views/account_move_views.xml",
     ],
+    "demo": ["demo/sale_stock_reservation_demo.xml"],
     "installable": True,
 }

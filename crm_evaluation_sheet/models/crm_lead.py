@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import formatLang
 
 
 class CrmLead(models.Model):
@@ -39,3 +40,30 @@ class CrmLead(models.Model):
             # nothing to list yet: open a new sheet for the lead
             action["views"] = [(False, "form")]
         return action
+
+    def _timeline_collect(self):
+        """The lead's evaluation sheets join its timeline (crm_pipeline's hook)."""
+        return super()._timeline_collect() + self._timeline_evaluation_sheet_entries()
+
+    def _timeline_evaluation_sheet_entries(self):
+        states = dict(
+            self.env["crm.evaluation.sheet"]._fields["state"]._description_selection(self.env)
+        )
+        return [
+            {
+                "date": sheet.create_date,
+                "kind": "evaluation_sheet",
+                "title": self.env._(
+                    "Evaluation sheet %(name)s (%(state)s)",
+                    name=sheet.name,
+                    state=states[sheet.state],
+                ),
+                "body": self.env._(
+                    "%(count)s items, estimated %(amount)s",
+                    count=len(sheet.line_ids),
+                    amount=formatLang(self.env, sheet.amount_total, currency_obj=sheet.currency_id),
+                ),
+                "user": sheet.create_uid,
+            }
+            for sheet in self.evaluation_sheet_ids
+        ]

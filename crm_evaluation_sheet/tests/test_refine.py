@@ -118,3 +118,15 @@ class TestOptionalSheetGate(EvaluationSheetCase):
         settings.execute()
         self.assertFalse(self.env.company.crm_evaluation_sheet_required)
         self.assertTrue(meeting.complete("next", "Evaluated", next_deadline=self._in(3)))
+
+
+@tagged("post_install", "-at_install")
+class TestSheetOnTimeline(EvaluationSheetCase):
+    def test_sheet_on_the_lead_timeline(self):
+        lead = self.env["crm.lead"].create({"name": "Timeline lead", "partner_id": self.partner.id})
+        sheet = self._create_sheet([(self.survey, 2)], lead_id=lead.id)
+        entries = [e for e in lead._timeline_entries() if e["kind"] == "evaluation_sheet"]
+        self.assertEqual(len(entries), 1)
+        self.assertIn(sheet.name, entries[0]["title"])
+        self.assertIn("200.00", entries[0]["body"])
+        self.assertIn(sheet.name, lead.timeline_html)

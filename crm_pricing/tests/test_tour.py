@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestPricingTour(HttpCase):
-    def test_quotation_price_when_picking_product(self):
+    def _setup_gold_client(self):
         admin = self.env.ref("base.user_admin")
         admin.groups_id += self.env.ref("product.group_product_pricelist")
         pricelist = self.env["product.pricelist"].create(
@@ -51,7 +51,41 @@ class TestPricingTour(HttpCase):
             }
         )
         invoice.action_post()
+        return client
+
+    def test_quotation_price_when_picking_product(self):
+        client = self._setup_gold_client()
         self.start_tour("/odoo", "crm_pricing_quotation_tour", login="admin")
         order = self.env["sale.order"].search([("partner_id", "=", client.id)])
         self.assertEqual(order.order_line.price_unit, 90.0)
         self.assertIn("Gold tier: turnover", order.order_line.pricing_explanation)
+
+    def test_configurator_shows_client_price(self):
+        """A product with variants opens Odoo's product configurator: its price is
+        the client's (Gold tier, 90.00), as on the line it creates."""
+        client = self._setup_gold_client()
+        attribute = self.env["product.attribute"].create(
+            {
+                "name": "Tour Colour",
+                "create_variant": "always",
+                "value_ids": [Command.create({"name": "Red"}), Command.create({"name": "Blue"})],
+            }
+        )
+        self.env["product.template"].create(
+            {
+                "name": "Tour Configurable Chair",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "attribute_line_ids": [
+                    Command.create(
+                        {
+                            "attribute_id": attribute.id,
+                            "value_ids": [Command.set(attribute.value_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        self.start_tour("/odoo", "crm_pricing_configurator_tour", login="admin")
+        order = self.env["sale.order"].search([("partner_id", "=", client.id)])
+        self.assertEqual(order.order_line.price_unit, 90.0)

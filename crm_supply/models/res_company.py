@@ -13,5 +13,10 @@ class ResCompany(models.Model):
         string="Sale of Products Reserved by Proformas",
         default="allow",
         required=True,
-        help="What happens when a document would sell stock that proformas reserve.",
+        help="What happens when a document would take stock that proformas reserve.",
+    )
+    reservation_days = fields.Integer(
+        string="Proforma Reservation Days",
+        default=14,
+        help="How long a proforma holds its goods by default (editable per quotation).",
     )

@@ -7,3 +7,4 @@ class ResConfigSettings(models.TransientModel):
     reserved_stock_policy = fields.Selection(
         related="company_id.reserved_stock_policy", readonly=False
     )
+    reservation_days = fields.Integer(related="company_id.reservation_days", readonly=False)

@@ -1,12 +1,29 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .guard import check_guarded, is_privileged, privileged
+
+# What a reservation is, for how much and in which state: moved only by
+# sale.order.action_reserve_stock() / action_release_stock(), the order's
+# confirmation, cancellation and quantity changes, and the expiry cron.
+GUARDED_FIELDS = (
+    "order_id",
+    "order_line_id",
+    "product_id",
+    "location_id",
+    "quantity",
+    "state",
+)
 
 
 class SaleStockReservation(models.Model):
-    """Quantity of a product that a proforma holds for its customer."""
+    """Quantity of a product that a proforma (a quotation not yet confirmed)
+    holds for its customer in its warehouse, until it expires."""
 
     _name = "sale.stock.reservation"
     _description = "Proforma Stock Reservation"
-    _order = "create_date desc, id desc"
+    _inherit = ["mail.thread"]
+    _order = "date_expiry, id"
     _check_company_auto = True
 
     order_id = fields.Many2one(
@@ -17,10 +34,20 @@ class SaleStockReservation(models.Model):
         index=True,
         check_company=True,
     )
+    order_line_id = fields.Many2one("sale.order.line", ondelete="cascade", index="btree_not_null")
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, string="Customer")
-    user_id = fields.Many2one(related="order_id.user_id", store=True, string="Salesperson")
+    user_id = fields.Many2one(
+        related="order_id.user_id", store=True, string="Salesperson", index=True
+    )
     company_id = fields.Many2one(
         related="order_id.company_id", store=True, index=True, precompute=True
+    )
+    warehouse_id = fields.Many2one(related="order_id.warehouse_id", store=True)
+    location_id = fields.Many2one(
+        "stock.location",
+        required=True,
+        index=True,
+        help="The warehouse's stock location the goods are held in.",
     )
     product_id = fields.Many2one(
         "product.product",
@@ -30,14 +57,128 @@ class SaleStockReservation(models.Model):
         domain="[('is_storable', '=', True)]",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    quantity = fields.Float(digits="Product Unit of Measure", required=True)
+    quantity = fields.Float(
+        digits="Product Unit of Measure", required=True, help="In the product's unit."
+    )
+    date_expiry = fields.Date(
+        string="Expires On",
+        related="order_id.reservation_expiry_date",
+        store=True,
+        index=True,
+    )
+    expiring_this_week = fields.Boolean(
+        compute="_compute_expiring_this_week", search="_search_expiring_this_week"
+    )
     state = fields.Selection(
-        [("reserved", "Reserved"), ("released", "Released")],
+        [("reserved", "Reserved"), ("released", "Released"), ("expired", "Expired")],
         default="reserved",
         required=True,
         index=True,
+        tracking=True,
     )
+    expiry_warned = fields.Boolean(readonly=True, copy=False)
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "A reserved quantity must be positive."),
     ]
+
+    def init(self):
+        # one active reservation per order line, even when two requests race
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS sale_stock_reservation_one_per_line
+                ON sale_stock_reservation (order_line_id) WHERE state = 'reserved'
+            """
+        )
+
+    @api.depends("date_expiry")
+    def _compute_expiring_this_week(self):
+        today = fields.Date.context_today(self)
+        for reservation in self:
+            reservation.expiring_this_week = bool(
+                reservation.date_expiry and (reservation.date_expiry - today).days <= 7
+            )
+
+    def _search_expiring_this_week(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search 'Expiring this week' with = True or False."))
+        limit = fields.Date.add(fields.Date.context_today(self), days=7)
+        inside = [("state", "=", "reserved"), ("date_expiry", "<=", limit)]
+        return inside if (operator == "=") == value else ["!"] + ["&"] + inside
+
+    @api.depends("order_id", "product_id")
+    def _compute_display_name(self):
+        for reservation in self:
+            reservation.display_name = (
+                f"{reservation.order_id.name or ''}: {reservation.product_id.display_name or ''}"
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        if not is_privileged(self):
+            raise UserError(
+                self.env._(
+                    "Reservations are made by the proforma: use Reserve Stock on the "
+                    "quotation (sale.order.action_reserve_stock)."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_guarded(
+            self,
+            vals,
+            GUARDED_FIELDS,
+            self.env._("use Reserve Stock or Release Stock on the quotation."),
+        )
+        return super().write(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        if not is_privileged(self) and any(r.state == "reserved" for r in self):
+            raise UserError(
+                self.env._("Release the stock from the quotation instead of deleting it.")
+            )
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Expiry
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_expire(self):
+        """Release expired reservations and warn the salesperson two days before."""
+        today = fields.Date.context_today(self)
+        expired = self.search([("state", "=", "reserved"), ("date_expiry", "<", today)])
+        for order, reservations in expired.grouped("order_id").items():
+            reservations._set_state("expired")
+            order.message_post(
+                body=self.env._("Stock reservation expired and released."),
+                subtype_xmlid="mail.mt_note",
+            )
+        soon = self.search(
+            [
+                ("state", "=", "reserved"),
+                ("expiry_warned", "=", False),
+                ("date_expiry", "<=", fields.Date.add(today, days=2)),
+            ]
+        )
+        for order, reservations in soon.grouped("order_id").items():
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=min(reservations.mapped("date_expiry")),
+                summary=self.env._("Stock reservation expires soon"),
+                note=self.env._(
+                    "The goods reserved for %(order)s are released on %(date)s: confirm "
+                    "the order or extend the reservation.",
+                    order=order.name,
+                    date=min(reservations.mapped("date_expiry")),
+                ),
+                user_id=order.user_id.id or self.env.uid,
+            )
+        soon.write({"expiry_warned": True})
+        return True
+
+    def _set_state(self, state):
+        privileged(self).write({"state": state})

@@ -1,1 +1,4 @@
 from . import test_reservation
+from . import test_supply
+from . import test_race
+from . import test_demo

@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    qty_reserved_proforma = fields.Float(
+        string="Reserved by Proformas",
+        compute="_compute_qty_free_to_sell",
+        digits="Product Unit of Measure",
+    )
+    qty_free_to_sell = fields.Float(
+        string="Free to Sell",
+        compute="_compute_qty_free_to_sell",
+        digits="Product Unit of Measure",
+        help="The variants' free-to-sell quantities added up (see the variant's field).",
+    )
+
+    @api.depends_context("location", "warehouse_id", "allowed_company_ids")
+    def _compute_qty_free_to_sell(self):
+        figures = self._template_free_to_sell()
+        for template in self:
+            template.qty_reserved_proforma, template.qty_free_to_sell = figures.get(
+                template.id, (0.0, 0.0)
+            )
+
+    def _template_free_to_sell(self):
+        variants = self.with_context(active_test=False).product_variant_ids.filtered(
+            lambda p: p.is_storable
+        )
+        figures = variants._free_to_sell_figures() if variants else {}
+        result = {}
+        for variant in variants:
+            held, free = figures[variant.id]
+            total = result.get(variant.product_tmpl_id.id, (0.0, 0.0))
+            result[variant.product_tmpl_id.id] = (total[0] + held, total[1] + free)
+        return result
+
+    @api.depends_context("crm_supply_stock_label", "warehouse_id", "location")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        if not self.env.context.get("crm_supply_stock_label"):
+            return
+        figures = self.filtered("id")._template_free_to_sell()
+        for template in self:
+            if template.id in figures:
+                held, free = figures[template.id]
+                template.display_name = self.env._(
+                    "%(name)s (free to sell: %(free)s, reserved: %(held)s)",
+                    name=template.display_name,
+                    free=f"{free:g}",
+                    held=f"{held:g}",
+                )

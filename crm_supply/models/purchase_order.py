@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+
+
+class PurchaseOrder(models.Model):
+    _inherit = "purchase.order"
+
+    crm_sale_order_ids = fields.Many2many(
+        "sale.order",
+        "crm_supply_sale_purchase_rel",
+        "purchase_order_id",
+        "sale_order_id",
+        string="Customer Documents",
+        copy=False,
+        help="The quotations, proformas and orders this supplier order was generated for.",
+    )
+    crm_sale_order_count = fields.Integer(compute="_compute_crm_sale_order_count")
+
+    @api.depends("crm_sale_order_ids")
+    def _compute_crm_sale_order_count(self):
+        for order in self:
+            order.crm_sale_order_count = len(order.crm_sale_order_ids)
+
+    def action_view_crm_sale_orders(self):
+        self.ensure_one()
+        return self.crm_sale_order_ids._get_records_action(name=self.env._("Customer Documents"))
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    qty_free_to_sell = fields.Float(
+        string="Free to Sell",
+        compute="_compute_qty_free_to_sell",
+        digits="Product Unit of Measure",
+    )
+    qty_reserved_proforma = fields.Float(
+        string="Reserved by Proformas",
+        compute="_compute_qty_free_to_sell",
+        digits="Product Unit of Measure",
+    )
+
+    @api.depends("product_id", "order_id.picking_type_id")
+    def _compute_qty_free_to_sell(self):
+        self.qty_free_to_sell = 0.0
+        self.qty_reserved_proforma = 0.0
+        lines = self.filtered(lambda line: line.product_id.is_storable)
+        for warehouse, group in lines.grouped(
+            lambda line: line.order_id.picking_type_id.warehouse_id
+        ).items():
+            figures = group.product_id.with_context(
+                warehouse_id=warehouse.id or False
+            )._free_to_sell_figures()
+            for line in group:
+                line.qty_reserved_proforma, line.qty_free_to_sell = figures[line.product_id.id]

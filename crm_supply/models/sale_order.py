@@ -1,0 +1,337 @@
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from .guard import privileged
+from .stock_policy import check_reserved_stock
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    reservation_ids = fields.One2many(
+        "sale.stock.reservation", "order_id", string="Stock Reservations"
+    )
+    reservation_count = fields.Integer(compute="_compute_reservation_count")
+    has_reservation = fields.Boolean(compute="_compute_reservation_count")
+    reservation_expiry_date = fields.Date(
+        string="Reservation Expires On",
+        compute="_compute_reservation_expiry_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        help="Until when Reserve Stock holds the goods (default: the company's "
+        "Proforma Reservation Days from today).",
+    )
+    crm_purchase_order_ids = fields.Many2many(
+        "purchase.order",
+        "crm_supply_sale_purchase_rel",
+        "sale_order_id",
+        "purchase_order_id",
+        string="Supplier Orders",
+        copy=False,
+    )
+    crm_purchase_order_count = fields.Integer(compute="_compute_crm_purchase_order_count")
+
+    @api.depends("reservation_ids.state")
+    def _compute_reservation_count(self):
+        for order in self:
+            active = order.reservation_ids.filtered(lambda r: r.state == "reserved")
+            order.reservation_count = len(active)
+            order.has_reservation = bool(active)
+
+    @api.depends("company_id")
+    def _compute_reservation_expiry_date(self):
+        for order in self:
+            if not order.reservation_expiry_date:
+                days = (order.company_id or self.env.company).reservation_days
+                order.reservation_expiry_date = fields.Date.add(
+                    fields.Date.context_today(order), days=days
+                )
+
+    @api.depends("crm_purchase_order_ids")
+    def _compute_crm_purchase_order_count(self):
+        for order in self:
+            order.crm_purchase_order_count = len(order.crm_purchase_order_ids)
+
+    # ------------------------------------------------------------------
+    # Reservations (public API)
+    # ------------------------------------------------------------------
+
+    def action_reserve_stock(self):
+        """Reserve the storable products of these quotations in their warehouse,
+        until ``reservation_expiry_date``. Reserving again after an edit brings
+        the reservations in line with the lines (never doubles them). Under the
+        company's policy, taking stock that other proformas hold is allowed,
+        warned about (chatter) or refused. Returns True."""
+        self.check_access("write")
+        for order in self:
+            order._check_can_reserve()
+        for order in self:
+            needs = order._reservation_needs()
+            warning = check_reserved_stock(
+                self.env,
+                order.company_id,
+                order.warehouse_id,
+                order._needs_by_product(needs),
+                order,
+                self.env._("Reserving %(order)s", order=order.name),
+            )
+            order._sync_reservations(needs)
+            if warning:
+                order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+        return True
+
+    def action_release_stock(self):
+        """Release every reservation of these quotations. Returns True."""
+        self.check_access("write")
+        self._release_reservations()
+        return True
+
+    def _check_can_reserve(self):
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            raise UserError(
+                self.env._(
+                    "%(order)s is %(state)s: only a quotation reserves stock (a confirmed "
+                    "order has its delivery).",
+                    order=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                )
+            )
+        if not self.warehouse_id:
+            raise UserError(self.env._("%(order)s has no warehouse.", order=self.name))
+        if self.warehouse_id.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "Warehouse %(wh)s belongs to another company than %(order)s.",
+                    wh=self.warehouse_id.name,
+                    order=self.name,
+                )
+            )
+        if not self.reservation_expiry_date or (
+            self.reservation_expiry_date < fields.Date.context_today(self)
+        ):
+            raise UserError(
+                self.env._(
+                    "The reservation of %(order)s would expire in the past: set a later "
+                    "Reservation Expires On.",
+                    order=self.name,
+                )
+            )
+        if not self._reservation_needs():
+            raise UserError(
+                self.env._("%(order)s has no storable product to reserve.", order=self.name)
+            )
+
+    def _reservation_needs(self):
+        """{order line: quantity in the product's unit} of the storable lines."""
+        self.ensure_one()
+        needs = {}
+        for line in self.order_line:
+            if line.display_type or not line.product_id.is_storable:
+                continue
+            qty = line.product_uom._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id, rounding_method="HALF-UP"
+            )
+            if not float_is_zero(qty, precision_rounding=line.product_id.uom_id.rounding):
+                needs[line] = qty
+        return needs
+
+    @staticmethod
+    def _needs_by_product(needs):
+        by_product = defaultdict(float)
+        for line, qty in needs.items():
+            by_product[line.product_id] += qty
+        return by_product
+
+    def _sync_reservations(self, needs):
+        """One active reservation per line, at the line's quantity."""
+        self.ensure_one()
+        Reservation = privileged(self.env["sale.stock.reservation"])
+        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        by_line = {r.order_line_id: r for r in active}
+        location = self.warehouse_id.lot_stock_id
+        to_create = []
+        for line, qty in needs.items():
+            reservation = by_line.pop(line, None)
+            if reservation:
+                rounding = line.product_id.uom_id.rounding
+                if float_compare(reservation.quantity, qty, precision_rounding=rounding):
+                    privileged(reservation).write({"quantity": qty})
+            else:
+                to_create.append(
+                    {
+                        "order_id": self.id,
+                        "order_line_id": line.id,
+                        "product_id": line.product_id.id,
+                        "location_id": location.id,
+                        "quantity": qty,
+                    }
+                )
+        if to_create:
+            # released rows must be written first: one reserved row per line
+            Reservation.flush_model(["state"])
+            Reservation.create(to_create)
+        # lines gone or no longer storable
+        for reservation in by_line.values():
+            reservation._set_state("released")
+
+    def _release_reservations(self):
+        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        if active:
+            active._set_state("released")
+
+    # ------------------------------------------------------------------
+    # Odoo's flows
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        """Confirming takes the goods: under the policy, stock that other proformas
+        hold is warned about (chatter) or refused; the order's own reservations
+        then give way to Odoo's delivery reservation."""
+        warnings = {}
+        for order in self:
+            needs = order._needs_by_product(order._reservation_needs())
+            warning = check_reserved_stock(
+                self.env,
+                order.company_id,
+                order.warehouse_id,
+                needs,
+                order,
+                self.env._("Confirming %(order)s", order=order.name),
+            )
+            if warning:
+                warnings[order] = warning
+        res = super().action_confirm()
+        self._release_reservations()
+        for order, warning in warnings.items():
+            order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self._release_reservations()
+        return res
+
+    def action_view_reservations(self):
+        self.ensure_one()
+        return self.reservation_ids._get_records_action(
+            name=self.env._("Stock Reservations"), context={"create": False}
+        )
+
+    # ------------------------------------------------------------------
+    # Supplier orders (public API)
+    # ------------------------------------------------------------------
+
+    def action_create_supplier_orders(self, mode="shortfall"):
+        """Draft purchase orders for these customer documents, one per main vendor
+        (reusing an open draft of that vendor), at the vendor's price, currency and
+        minimum quantity. ``mode``: "all" (every product line) or "shortfall" (what
+        free-to-sell stock does not cover). Returns an action on the purchase orders."""
+        if mode not in ("all", "shortfall"):
+            raise UserError(self.env._("The mode is 'all' or 'shortfall', not %(m)r.", m=mode))
+        self.check_access("read")
+        if not self.env["purchase.order"].has_access("create"):
+            raise UserError(self.env._("You may not create purchase orders."))
+        needs = defaultdict(float)  # (company, product) -> qty
+        origins = defaultdict(lambda: self.browse())
+        for order in self:
+            for line, qty in order._supply_needs(mode).items():
+                needs[order.company_id, line.product_id] += qty
+                origins[order.company_id, line.product_id] |= order
+        no_vendor = sorted(
+            {product.display_name for (_c, product) in needs if not product.seller_ids}
+        )
+        if no_vendor:
+            raise UserError(
+                self.env._(
+                    "These products have no vendor: %(products)s. Add one on the "
+                    "product's Purchase tab.",
+                    products=", ".join(no_vendor),
+                )
+            )
+        if not needs:
+            raise UserError(self.env._("Nothing to order: the free-to-sell stock covers it."))
+        purchases = self.env["purchase.order"]
+        for (company, product), qty in needs.items():
+            seller = (
+                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_po_id)
+                or product.seller_ids.filtered(
+                    lambda s, c=company: not s.company_id or s.company_id == c
+                )[:1]
+            )
+            purchase = self._supplier_order_for(company, seller)
+            qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
+            qty_po = max(qty_po, seller.min_qty or 0.0)
+            existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)
+            if existing:
+                existing[:1].product_qty += qty_po
+            else:
+                purchase.write(
+                    {
+                        "order_line": [
+                            Command.create({"product_id": product.id, "product_qty": qty_po})
+                        ]
+                    }
+                )
+            purchase.crm_sale_order_ids |= origins[company, product]
+            purchases |= purchase
+        for order in self:
+            order.crm_purchase_order_ids |= purchases.filtered(
+                lambda po, o=order: o in po.crm_sale_order_ids
+            )
+        return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _supply_needs(self, mode):
+        """{line: quantity to order, in the product's unit}."""
+        self.ensure_one()
+        lines = {
+            line: line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
+            for line in self.order_line
+            if not line.display_type and line.product_id.type == "consu"
+        }
+        if mode == "all" or not lines:
+            return lines
+        products = self.env["product.product"].union(*(line.product_id for line in lines))
+        figures = products.with_context(warehouse_id=self.warehouse_id.id)._free_to_sell_figures(
+            exclude_orders=self
+        )
+        free = {pid: max(fig[1], 0.0) for pid, fig in figures.items()}
+        result = {}
+        for line, qty in lines.items():
+            available = free.get(line.product_id.id, 0.0)
+            if self.state == "sale":
+                # a confirmed order's own delivery is already counted as outgoing
+                available += qty
+            short = qty - min(qty, available)
+            free[line.product_id.id] = max(available - qty, 0.0)
+            if short > 0:
+                result[line] = short
+        return result
+
+    def _supplier_order_for(self, company, seller):
+        Purchase = self.env["purchase.order"]
+        partner = seller.partner_id
+        currency = seller.currency_id or company.currency_id
+        purchase = Purchase.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+                ("state", "=", "draft"),
+            ],
+            limit=1,
+        )
+        if purchase:
+            return purchase
+        return Purchase.with_company(company).create(
+            {"partner_id": partner.id, "company_id": company.id, "currency_id": currency.id}
+        )
+
+    def action_view_supplier_orders(self):
+        self.ensure_one()
+        return self.crm_purchase_order_ids._get_records_action(name=self.env._("Supplier Orders"))

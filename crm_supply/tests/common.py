@@ -1,0 +1,58 @@
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SupplyCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.product = cls.env["product.product"].create(
+            {"name": "Supply Widget", "is_storable": True, "list_price": 10.0}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10.0)
+        cls.service = cls.env["product.product"].create(
+            {"name": "Supply Service", "type": "service"}
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Supply Customer"})
+        cls.salesman = new_test_user(
+            cls.env, login="supply_sales_a", groups="sales_team.group_sale_salesman"
+        )
+        cls.salesman_b = new_test_user(
+            cls.env, login="supply_sales_b", groups="sales_team.group_sale_salesman"
+        )
+        cls.stock_user = new_test_user(
+            cls.env, login="supply_stock_user", groups="stock.group_stock_user"
+        )
+
+    def _order(self, qty, product=None, user=None, **vals):
+        Order = self.env["sale.order"]
+        if user:
+            Order = Order.with_user(user)
+        return Order.create(
+            {
+                "partner_id": self.customer.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": (product or self.product).id, "product_uom_qty": qty}
+                    )
+                ],
+                **vals,
+            }
+        )
+
+    def _figures(self, product=None):
+        product = (product or self.product).with_context(warehouse_id=self.warehouse.id)
+        product.invalidate_recordset(["qty_free_to_sell", "qty_reserved_proforma"])
+        return product.qty_reserved_proforma, product.qty_free_to_sell
+
+    def _policy(self, policy):
+        self.env.company.reserved_stock_policy = policy
+
+    @staticmethod
+    def _today(days=0):
+        return fields.Date.add(fields.Date.today(), days=days)

@@ -1,0 +1,246 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestProformaReservations(SupplyCase):
+    def test_reserve_resync_release(self):
+        order = self._order(4, user=self.salesman)
+        self.assertEqual(self._figures(), (0.0, 10.0))
+        self.assertTrue(order.action_reserve_stock())
+        self.assertEqual(order.reservation_ids.quantity, 4.0)
+        self.assertEqual(order.reservation_ids.date_expiry, self._today(14))
+        self.assertEqual(self._figures(), (4.0, 6.0))
+        # reserving again after an edit follows the lines, never doubles
+        order.order_line.product_uom_qty = 6
+        order.action_reserve_stock()
+        self.assertEqual(
+            order.reservation_ids.filtered(lambda r: r.state == "reserved").quantity, 6.0
+        )
+        self.assertEqual(self._figures(), (6.0, 4.0))
+        # a quantity that drops releases the excess at once
+        order.order_line.product_uom_qty = 2
+        self.assertEqual(self._figures(), (2.0, 8.0))
+        self.assertTrue(order.action_release_stock())
+        self.assertEqual(self._figures(), (0.0, 10.0))
+        self.assertEqual(order.reservation_ids.state, "released")
+
+    def test_confirm_hands_over_to_the_delivery(self):
+        order = self._order(4)
+        order.action_reserve_stock()
+        order.action_confirm()
+        self.assertEqual(order.reservation_ids.state, "released")
+        # the delivery's own reservation and outgoing quantity take over
+        self.assertEqual(self._figures(), (0.0, 6.0))
+
+    def test_cancel_releases(self):
+        order = self._order(4)
+        order.action_reserve_stock()
+        order._action_cancel()
+        self.assertEqual(order.reservation_ids.state, "released")
+        self.assertEqual(self._figures(), (0.0, 10.0))
+
+    def test_expiry_warns_once_then_expires(self):
+        order = self._order(3)
+        order.action_reserve_stock()
+        Reservation = self.env["sale.stock.reservation"]
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1, "warned once")
+        self.assertEqual(order.reservation_ids.state, "reserved")
+        order.reservation_expiry_date = self._today(-1)
+        Reservation._cron_expire()
+        self.assertEqual(order.reservation_ids.state, "expired")
+        self.assertEqual(self._figures(), (0.0, 10.0))
+
+    def test_bad_input(self):
+        with self.assertRaisesRegex(UserError, "no storable product"):
+            self._order(1, product=self.service).action_reserve_stock()
+        order = self._order(2)
+        order.reservation_expiry_date = self._today(-1)
+        with self.assertRaisesRegex(UserError, "expire in the past"):
+            order.action_reserve_stock()
+        confirmed = self._order(1)
+        confirmed.action_confirm()
+        with self.assertRaisesRegex(UserError, "only a quotation reserves"):
+            confirmed.action_reserve_stock()
+        self.assertFalse(
+            self.env["sale.stock.reservation"].search(
+                [
+                    ("state", "=", "reserved"),
+                    ("product_id", "in", (self.product | self.service).ids),
+                ]
+            )
+        )
+
+    def test_guarded_fields_and_access(self):
+        order = self._order(2, user=self.salesman)
+        order.action_reserve_stock()
+        reservation = order.reservation_ids.with_user(self.salesman)
+        with self.assertRaises(UserError):
+            reservation.write({"quantity": 9})
+        with self.assertRaises(UserError):
+            reservation.write({"state": "released"})
+        with self.assertRaises(UserError):
+            self.env["sale.stock.reservation"].with_user(self.salesman).create(
+                {
+                    "order_id": order.id,
+                    "product_id": self.product.id,
+                    "quantity": 1,
+                    "location_id": self.stock.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman_b).action_reserve_stock()
+        self.assertFalse(
+            self.env["sale.stock.reservation"].with_user(self.salesman_b).search([])
+            & order.reservation_ids
+        )
+        self.assertEqual(
+            order.reservation_ids.with_user(self.stock_user).read(["quantity"])[0]["quantity"], 2.0
+        )
+        self.assertEqual(order.reservation_ids.quantity, 2.0)
+
+    def test_label_while_picking(self):
+        self._order(3).action_reserve_stock()
+        label = self.product.with_context(
+            crm_supply_stock_label=True, warehouse_id=self.warehouse.id
+        ).display_name
+        self.assertIn("free to sell: 7", label)
+        self.assertIn("reserved: 3", label)
+        template_label = self.product.product_tmpl_id.with_context(
+            crm_supply_stock_label=True, warehouse_id=self.warehouse.id
+        ).display_name
+        self.assertIn("free to sell: 7", template_label)
+        self.assertNotIn("free", self.product.display_name)
+        line = self._order(1).order_line
+        self.assertEqual((line.qty_reserved_proforma, line.qty_free_to_sell), (3.0, 7.0))
+
+    def test_no_query_per_product(self):
+        products = self.env["product.product"].create(
+            [{"name": f"Bulk {i}", "is_storable": True} for i in range(30)]
+        )
+        ctx = {"warehouse_id": self.warehouse.id}
+
+        def count(records):
+            records = records.with_context(**ctx)
+            records.invalidate_recordset()
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            for product in records:
+                product.qty_free_to_sell  # noqa: B018  pylint: disable=pointless-statement
+            return self.env.cr.sql_log_count - before
+
+        count(products[:2])
+        few = count(products[2:4])
+        many = count(products)
+        self.assertLessEqual(many, few)
+
+
+@tagged("post_install", "-at_install")
+class TestReservedStockPolicy(SupplyCase):
+    def setUp(self):
+        super().setUp()
+        self.holder = self._order(8)
+        self.holder.action_reserve_stock()
+
+    def test_allow_by_default(self):
+        self.assertEqual(self.env.company.reserved_stock_policy, "allow")
+        other = self._order(5)
+        other.action_reserve_stock()
+        other.action_confirm()
+        self.assertEqual(other.state, "sale")
+
+    def test_warn(self):
+        self._policy("warn")
+        other = self._order(5)
+        with self.env.cr.savepoint():
+            result = other.order_line._onchange_reserved_stock_warning()
+        self.assertIn("reserved by other proformas", result["warning"]["message"])
+        other.action_reserve_stock()
+        self.assertEqual(other.reservation_ids.quantity, 5.0)
+        self.assertIn(self.holder.name, other.message_ids[0].body)
+        other.action_confirm()
+        self.assertEqual(other.state, "sale")
+
+    def test_block(self):
+        self._policy("block")
+        other = self._order(5)
+        with self.assertRaisesRegex(UserError, self.holder.name):
+            other.action_reserve_stock()
+        self.assertFalse(other.reservation_ids)
+        with self.assertRaisesRegex(UserError, "Supply Widget: 5 wanted, 2 free"):
+            other.action_confirm()
+        self.assertEqual(other.state, "draft")
+        small = self._order(2)
+        small.action_confirm()
+        self.assertEqual(small.state, "sale")
+        # the reserving order is never blocked by its own reservation
+        self.holder.action_confirm()
+        self.assertEqual(self.holder.state, "sale")
+
+    def test_block_raising_a_confirmed_order(self):
+        order = self._order(2)
+        order.action_confirm()
+        self._policy("block")
+        with self.assertRaises(UserError):
+            order.order_line.product_uom_qty = 5
+        self.assertEqual(order.order_line.product_uom_qty, 2)
+
+    def test_block_delivery_validation(self):
+        self.holder.action_release_stock()
+        order = self._order(6)
+        order.action_confirm()
+        self.holder.action_reserve_stock()  # 8 wanted, 4 free: allowed by the policy
+        self._policy("block")
+        # stock lost: 8 on hand, 6 to deliver, 8 held by the proforma
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, -2.0)
+        picking = order.picking_ids
+        picking.move_ids.quantity = 6
+        with self.assertRaisesRegex(UserError, "Validating"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierOrders(SupplyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vendor = cls.env["res.partner"].create({"name": "Supply Vendor"})
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.product.seller_ids = [
+            Command.create(
+                {"partner_id": cls.vendor.id, "price": 3.0, "min_qty": 5, "currency_id": cls.eur.id}
+            )
+        ]
+
+    def test_shortfall_grouped_and_reused(self):
+        order = self._order(12)
+        action = order.action_create_supplier_orders()
+        purchase = self.env["purchase.order"].browse(action["res_id"])
+        self.assertEqual(purchase.partner_id, self.vendor)
+        self.assertEqual(purchase.currency_id, self.eur)
+        self.assertEqual(purchase.order_line.product_qty, 5.0, "2 short, vendor minimum 5")
+        self.assertEqual(purchase.order_line.price_unit, 3.0)
+        self.assertEqual(order.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.crm_sale_order_ids, order)
+        # another document reuses the open draft of the vendor
+        second = self._order(20)
+        second.action_create_supplier_orders(mode="all")
+        self.assertEqual(second.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.order_line.product_qty, 25.0)
+
+    def test_nothing_short_or_no_vendor(self):
+        with self.assertRaisesRegex(UserError, "Nothing to order"):
+            self._order(3).action_create_supplier_orders()
+        orphan = self.env["product.product"].create({"name": "Orphan Part", "is_storable": True})
+        with self.assertRaisesRegex(UserError, "Orphan Part"):
+            self._order(1, product=orphan).action_create_supplier_orders()
+        with self.assertRaises(UserError):
+            self._order(1).action_create_supplier_orders(mode="bogus")
