@@ -17,6 +17,7 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "views/account_move_views.xml",
+        "views/supply_status_views.xml",
     ],
     "demo": ["demo/sale_stock_reservation_demo.xml"],
     "installable": True,

@@ -83,6 +83,7 @@ class SaleOrder(models.Model):
             order._sync_reservations(needs)
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+        self.order_line.product_id._check_low_stock()
         return True
 
     def action_release_stock(self):
@@ -208,6 +209,7 @@ class SaleOrder(models.Model):
                 warnings[order] = warning
         res = super().action_confirm()
         self._release_reservations()
+        self.order_line.product_id._check_low_stock()
         for order, warning in warnings.items():
             order.message_post(body=warning, subtype_xmlid="mail.mt_note")
         return res
