@@ -20,5 +20,8 @@
         "views/supply_status_views.xml",
     ],
     "demo": ["demo/sale_stock_reservation_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_supply/static/tests/tours/*.js"],
+    },
     "installable": True,
 }
