@@ -123,6 +123,18 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
+        negative = self.order_line.filtered(
+            lambda line: not line.display_type and line.product_uom_qty < 0
+        )
+        if negative:
+            raise UserError(
+                self.env._(
+                    "%(order)s has negative quantities (%(products)s): correct them before "
+                    "reserving.",
+                    order=self.name,
+                    products=", ".join(negative.product_id.mapped("display_name")),
+                )
+            )
         if not self._reservation_needs():
             raise UserError(
                 self.env._("%(order)s has no storable product to reserve.", order=self.name)

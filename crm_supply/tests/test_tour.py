@@ -25,3 +25,5 @@ class TestSupplyTour(HttpCase):
         self.assertEqual(proforma.reservation_ids.quantity, 4.0)
         other = self.env["sale.order"].search([("partner_id.name", "=", "Tour Other Customer")])
         self.assertEqual(other.order_line.product_uom_qty, 3.0)
+        # the figures are in the label while picking, not in the line's description
+        self.assertNotIn("free to sell", other.order_line.name)
