@@ -17,7 +17,11 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "views/account_move_views.xml",
+        "views/supply_status_views.xml",
     ],
     "demo": ["demo/sale_stock_reservation_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_supply/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

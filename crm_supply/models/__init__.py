@@ -8,3 +8,6 @@ from . import sale_order_line
 from . import stock_picking
 from . import purchase_order
 from . import account_move_line
+from . import sale_order_status
+from . import purchase_order_status
+from . import product_supply

@@ -83,6 +83,7 @@ class SaleOrder(models.Model):
             order._sync_reservations(needs)
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+        self.order_line.product_id._check_low_stock()
         return True
 
     def action_release_stock(self):
@@ -120,6 +121,18 @@ class SaleOrder(models.Model):
                     "The reservation of %(order)s would expire in the past: set a later "
                     "Reservation Expires On.",
                     order=self.name,
+                )
+            )
+        negative = self.order_line.filtered(
+            lambda line: not line.display_type and line.product_uom_qty < 0
+        )
+        if negative:
+            raise UserError(
+                self.env._(
+                    "%(order)s has negative quantities (%(products)s): correct them before "
+                    "reserving.",
+                    order=self.name,
+                    products=", ".join(negative.product_id.mapped("display_name")),
                 )
             )
         if not self._reservation_needs():
@@ -208,6 +221,7 @@ class SaleOrder(models.Model):
                 warnings[order] = warning
         res = super().action_confirm()
         self._release_reservations()
+        self.order_line.product_id._check_low_stock()
         for order, warning in warnings.items():
             order.message_post(body=warning, subtype_xmlid="mail.mt_note")
         return res

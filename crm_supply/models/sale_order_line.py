@@ -35,6 +35,56 @@ class SaleOrderLine(models.Model):
                 line.qty_reserved_proforma, line.qty_free_to_sell = figures[line.product_id.id]
 
     @api.onchange("product_id", "product_uom_qty", "product_uom")
+    def _onchange_sale_batch(self):
+        """Raise the quantity to the product's minimum sale batch, with a warning."""
+        wanted = self._batch_quantity(self.product_uom_qty)
+        if wanted is None:
+            return None
+        old = self.product_uom_qty
+        self.product_uom_qty = wanted
+        return {
+            "warning": {
+                "title": self.env._("Minimum sale batch"),
+                "message": self.env._(
+                    "%(product)s is sold by at least %(min)s, in multiples of %(multiple)s: "
+                    "%(old)s raised to %(new)s.",
+                    product=self.product_id.display_name,
+                    min=f"{self.product_id.sale_min_qty:g}",
+                    multiple=f"{self.product_id.sale_qty_multiple or 1:g}",
+                    old=f"{old:g}",
+                    new=f"{wanted:g}",
+                ),
+            }
+        }
+
+    def _batch_quantity(self, qty):
+        """The quantity (line unit) raised to the product's batch, or None when it
+        already fits (or the product has no batch)."""
+        product = self.product_id
+        if (
+            not product
+            or self.display_type
+            or not (product.sale_min_qty or product.sale_qty_multiple)
+        ):
+            return None
+        uom = self.product_uom or product.uom_id
+        in_product_uom = uom._compute_quantity(qty, product.uom_id, round=False)
+        batch = product.product_tmpl_id._sale_batch_qty(in_product_uom)
+        if float_compare(batch, in_product_uom, precision_rounding=product.uom_id.rounding) <= 0:
+            return None
+        return product.uom_id._compute_quantity(batch, uom, round=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # over XML-RPC too: the batch applies to every new line
+        for line in lines:
+            wanted = line._batch_quantity(line.product_uom_qty)
+            if wanted is not None and line.order_id.state in ("draft", "sent"):
+                line.product_uom_qty = wanted
+        return lines
+
+    @api.onchange("product_id", "product_uom_qty", "product_uom")
     def _onchange_reserved_stock_warning(self):
         """Warn on the form when the line takes stock that proformas reserve
         (policies warn and block; block refuses later, at reservation or
@@ -87,6 +137,10 @@ class SaleOrderLine(models.Model):
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
         res = super().write(vals)
+        for line in self.filtered(lambda ln: ln.order_id.state in ("draft", "sent")):
+            wanted = line._batch_quantity(line.product_uom_qty)
+            if wanted is not None:
+                super(SaleOrderLine, line).write({"product_uom_qty": wanted})
         # a quantity that drops releases what the reservation held beyond it
         dropped = self.filtered(
             lambda line: line.product_uom_qty < before[line]

@@ -2,3 +2,5 @@ from . import test_reservation
 from . import test_supply
 from . import test_race
 from . import test_demo
+from . import test_status_batch
+from . import test_tour

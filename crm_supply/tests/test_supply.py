@@ -64,6 +64,10 @@ class TestProformaReservations(SupplyCase):
         order.reservation_expiry_date = self._today(-1)
         with self.assertRaisesRegex(UserError, "expire in the past"):
             order.action_reserve_stock()
+        negative = self._order(2)
+        negative.order_line.product_uom_qty = -2
+        with self.assertRaisesRegex(UserError, "negative quantities"):
+            negative.action_reserve_stock()
         confirmed = self._order(1)
         confirmed.action_confirm()
         with self.assertRaisesRegex(UserError, "only a quotation reserves"):

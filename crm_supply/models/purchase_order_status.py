@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+
+SUPPLY_STATUSES = [
+    ("created", "Created"),
+    ("received", "Received"),
+    ("paid", "Paid"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class PurchaseOrder(models.Model):
+    """The seeds' status of a supplier order, from Odoo's own states."""
+
+    _inherit = "purchase.order"  # pylint: disable=consider-merging-classes-inherited
+
+    supply_status = fields.Selection(
+        SUPPLY_STATUSES,
+        compute="_compute_supply_status",
+        store=True,
+        index=True,
+        help="Created: a request or an order not fully received. Received: every "
+        "receipt done. Paid: received and every vendor bill of it paid. Cancelled.",
+    )
+
+    @api.depends(
+        "state",
+        "receipt_status",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.state",
+        "invoice_status",
+    )
+    def _compute_supply_status(self):
+        for order in self:
+            bills = order.order_line.invoice_lines.move_id.filtered(
+                lambda m: m.state == "posted" and m.move_type == "in_invoice"
+            )
+            if order.state == "cancel":
+                status = "cancelled"
+            elif (
+                order.receipt_status == "full"
+                and bills
+                and order.invoice_status == "invoiced"
+                and all(m.payment_state in ("paid", "in_payment") for m in bills)
+            ):
+                status = "paid"
+            elif order.receipt_status == "full":
+                status = "received"
+            else:
+                status = "created"
+            order.supply_status = status
