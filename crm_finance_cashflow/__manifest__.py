@@ -2,17 +2,20 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["account", "sale"],
+    "depends": ["account", "sale", "crm_pipeline"],
     "data": [
         "security/crm_finance_cashflow_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_contract_views.xml",
+        "views/crm_lead_views.xml",
     ],
+    "demo": ["demo/crm_contract_demo.xml"],
     "installable": True,
 }

@@ -27,15 +27,43 @@ def _in(days):
 def _satisfy_downstream_gates(admin, lead_id):
     """crm_evaluation_sheet, when installed, gates Meeting & evaluation on a
     finalised sheet: give the lead one so the chain is what is tested here."""
-    installed = admin.call(
-        "ir.module.module",
-        "search_count",
-        [("name", "=", "crm_evaluation_sheet"), ("state", "=", "installed")],
-    )
-    if not installed:
-        return
+
+    def installed(name):
+        return admin.call(
+            "ir.module.module",
+            "search_count",
+            [("name", "=", name), ("state", "=", "installed")],
+        )
+
     partner_id = admin.call("res.partner", "create", {"name": "RPC gate customer"})
     admin.call("crm.lead", "write", [lead_id], {"partner_id": partner_id})
+    if installed("crm_finance_cashflow"):
+        # Contracting moves on with an active customer contract of the lead
+        today = datetime.date.today().isoformat()
+        contract_id = admin.call(
+            "crm.contract",
+            "create",
+            {
+                "lead_id": lead_id,
+                "partner_id": partner_id,
+                "date_start": today,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Gate line",
+                            "price_unit": 1.0,
+                            "recurrence": "one_off",
+                            "date_start": today,
+                        },
+                    )
+                ],
+            },
+        )
+        admin.call("crm.contract", "action_activate", [contract_id])
+    if not installed("crm_evaluation_sheet"):
+        return
     product_id = admin.call("product.product", "create", {"name": "RPC gate item"})
     sheet_id = admin.call(
         "crm.evaluation.sheet",

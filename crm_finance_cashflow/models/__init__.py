@@ -1,1 +1,5 @@
 from . import crm_contract
+from . import crm_contract_line
+from . import crm_contract_schedule
+from . import crm_lead
+from . import crm_contract_alerts

@@ -1,1 +1,3 @@
 from . import test_contract
+from . import test_invoicing
+from . import test_gate

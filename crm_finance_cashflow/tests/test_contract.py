@@ -1,4 +1,7 @@
-from odoo.exceptions import AccessError, ValidationError
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -8,8 +11,7 @@ def menu_reachable(menu, user):
     return all(int(i) in visible for i in menu.parent_path.strip("/").split("/"))
 
 
-@tagged("post_install", "-at_install")
-class TestContract(TransactionCase):
+class ContractCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,34 +26,108 @@ class TestContract(TransactionCase):
             cls.env, login="ctr_salesman_b", groups="sales_team.group_sale_salesman"
         )
 
-    def _contract(self, **vals):
-        return (
-            self.env["crm.contract"]
-            .with_user(self.billing)
-            .create(
-                dict(
-                    {"partner_id": self.partner.id, "date_start": "2026-01-01"},
-                    **vals,
-                )
-            )
+    def _contract(self, lines=None, user=None, **vals):
+        vals = dict(
+            {
+                "partner_id": self.partner.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-12-31",
+                "line_ids": [
+                    Command.create(
+                        dict(
+                            {
+                                "name": "Maintenance",
+                                "quantity": 1,
+                                "price_unit": 100.0,
+                                "recurrence": "monthly",
+                                "date_start": "2026-01-01",
+                            },
+                            **line,
+                        )
+                    )
+                    for line in (lines if lines is not None else [{}])
+                ],
+            },
+            **vals,
         )
+        return self.env["crm.contract"].with_user(user or self.billing).create(vals)
 
-    def test_sequence_and_dates(self):
-        contract = self._contract(date_end="2026-12-31", user_id=self.salesman.id)
+
+@tagged("post_install", "-at_install")
+class TestContract(ContractCase):
+    def test_sequence_dates_and_lines(self):
+        contract = self._contract(user_id=self.salesman.id)
         self.assertTrue(contract.name.startswith("CTR/"))
         with self.assertRaises(ValidationError):
             contract.write({"date_end": "2025-12-31"})
+        for bad in ({"quantity": -1}, {"price_unit": -5}, {"date_start": "2025-06-01"}):
+            with self.assertRaises(ValidationError, msg=bad):
+                contract.line_ids.write(bad)
+
+    def test_schedule_per_recurrence(self):
+        contract = self._contract(
+            lines=[
+                {"recurrence": "monthly"},
+                {"recurrence": "quarterly"},
+                {"recurrence": "half_yearly"},
+                {"recurrence": "yearly"},
+                {"recurrence": "one_off", "date_start": "2026-03-10"},
+            ]
+        )
+        contract.action_activate()
+        counts = [
+            len(contract.schedule_ids.filtered(lambda r, ln=ln: r.contract_line_id == ln))
+            for ln in contract.line_ids
+        ]
+        self.assertEqual(counts, [12, 4, 2, 1, 1])
+        self.assertEqual(contract.amount, 100.0 * (12 + 4 + 2 + 1 + 1))
+
+    def test_states_move_only_through_methods(self):
+        contract = self._contract()
+        with self.assertRaises(UserError):
+            contract.write({"state": "active"})
+        with self.assertRaises(UserError):
+            self.env["crm.contract"].with_user(self.billing).create(
+                {"partner_id": self.partner.id, "state": "active"}
+            )
+        with self.assertRaises(AccessError):
+            contract.with_user(self.salesman).action_activate()
+        contract.action_activate()
+        self.assertEqual(contract.state, "active")
+        with self.assertRaises(UserError):
+            contract.schedule_ids[:1].with_user(self.billing).write({"amount_total": 1})
+        contract.action_terminate()
+        self.assertEqual(contract.state, "terminated")
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"cancelled"})
+
+    def test_renewal(self):
+        contract = self._contract(renewal="automatic")
+        contract.action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.date_end, date(2026, 12, 31), "not ended yet")
+        contract.action_renew()
+        self.assertEqual(contract.date_end, date(2027, 12, 31))
+        self.assertEqual(len(contract.schedule_ids), 24)
+
+    def test_schedule_follows_lines_never_invoiced_rows(self):
+        contract = self._contract(currency_id=self.env.company.currency_id.id)
+        contract.action_activate()
+        contract.action_create_invoices(date="2026-02-15")
+        invoiced = contract.schedule_ids.filtered(lambda r: r.state == "invoiced")
+        self.assertEqual(len(invoiced), 2)
+        contract.line_ids.price_unit = 150.0
+        self.assertEqual(invoiced.mapped("amount_untaxed"), [100.0, 100.0])
+        planned = contract.schedule_ids.filtered(lambda r: r.state == "planned")
+        self.assertEqual(len(planned), 10)
+        self.assertEqual(set(planned.mapped("amount_untaxed")), {150.0})
 
     def test_access_rights(self):
         contract = self._contract(user_id=self.salesman.id)
-        # salespeople read their own contracts, never edit them
+        # salespeople draft and read their own contracts, not others'
         self.assertEqual(contract.with_user(self.salesman).partner_id, self.partner)
-        with self.assertRaises(AccessError):
-            contract.with_user(self.salesman).write({"title": "changed"})
+        contract.with_user(self.salesman).write({"title": "changed"})
         with self.assertRaises(AccessError):
             contract.with_user(self.other_salesman).read(["name"])
-        # billing users create and edit but do not delete
-        contract.with_user(self.billing).write({"state": "active"})
         with self.assertRaises(AccessError):
             contract.with_user(self.billing).unlink()
 

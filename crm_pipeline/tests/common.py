@@ -69,3 +69,25 @@ class PipelineCase(TransactionCase):
                     "line_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
                 }
             ).action_finalize()
+        if "crm.contract" in self.env and "lead_id" in self.env["crm.contract"]._fields:
+            # crm_finance_cashflow gates Contracting on an active customer contract
+            partner = lead.partner_id or self.env["res.partner"].create({"name": "Gate client"})
+            self.env["crm.contract"].create(
+                {
+                    "lead_id": lead.id,
+                    "partner_id": partner.id,
+                    "line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Gate line",
+                                "price_unit": 1.0,
+                                "recurrence": "one_off",
+                                "date_start": fields.Date.context_today(lead),
+                            },
+                        )
+                    ],
+                    "date_start": fields.Date.context_today(lead),
+                }
+            ).action_activate()

@@ -1,0 +1,48 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from .guard import privileged
+
+
+class CrmContract(models.Model):
+    _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _cron_alerts(self):
+        """Activities for the responsible: contracts ending within their alert days
+        (once per term) and supplier invoices expected within theirs (once per row)."""
+        today = fields.Date.context_today(self)
+        for contract in self.search(
+            [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
+        ):
+            if contract.date_end - relativedelta(days=contract.alert_days_end) <= today:
+                contract.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=contract.date_end,
+                    summary=self.env._("Contract ends: renew or close"),
+                    user_id=(contract.user_id or self.env.user).id,
+                )
+                privileged(contract).write({"end_alert_sent": True})
+        rows = self.env["crm.contract.schedule"].search(
+            [
+                ("state", "=", "planned"),
+                ("contract_type", "=", "supplier"),
+                ("alert_sent", "=", False),
+                ("contract_id.state", "=", "active"),
+            ]
+        )
+        for row in rows:
+            if row.date - relativedelta(days=row.contract_id.alert_days_invoice) <= today:
+                row.contract_id.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=row.date,
+                    summary=self.env._(
+                        "Supplier invoice expected: %(amount)s %(currency)s",
+                        amount=row.amount_total,
+                        currency=row.currency_id.name,
+                    ),
+                    user_id=(row.contract_id.user_id or self.env.user).id,
+                )
+                privileged(row).write({"alert_sent": True})
+        return True

@@ -1,0 +1,128 @@
+import math
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+RECURRENCES = [
+    ("one_off", "One-off"),
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("half_yearly", "Half-yearly"),
+    ("yearly", "Yearly"),
+]
+STEP_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+# a schedule never runs further than this without an end date
+OPEN_ENDED_MONTHS = 36
+
+
+class CrmContractLine(models.Model):
+    _name = "crm.contract.line"
+    _description = "Contract Line"
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    product_id = fields.Many2one("product.product", check_company=True)
+    name = fields.Char(string="Description", required=True)
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
+    price_unit = fields.Float(string="Unit Price", digits="Product Price", required=True)
+    tax_ids = fields.Many2many("account.tax", string="Taxes", check_company=True)
+    recurrence = fields.Selection(RECURRENCES, default="monthly", required=True)
+    date_start = fields.Date(string="First Date", required=True)
+    date_end = fields.Date(string="Until")
+    price_subtotal = fields.Monetary(compute="_compute_amounts", store=True)
+    price_total = fields.Monetary(compute="_compute_amounts", store=True)
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        if self.product_id:
+            self.name = self.product_id.display_name
+            supplier = self.contract_id.contract_type == "supplier"
+            self.price_unit = (
+                self.product_id.standard_price if supplier else self.product_id.lst_price
+            )
+            taxes = self.product_id.supplier_taxes_id if supplier else self.product_id.taxes_id
+            self.tax_ids = taxes.filtered(lambda t: t.company_id == self.contract_id.company_id)
+
+    @api.depends("quantity", "price_unit", "tax_ids", "currency_id")
+    def _compute_amounts(self):
+        for line in self:
+            subtotal = line.quantity * line.price_unit
+            taxes = line.tax_ids.compute_all(
+                line.price_unit, currency=line.currency_id, quantity=line.quantity
+            )
+            line.price_subtotal = taxes["total_excluded"] if line.tax_ids else subtotal
+            line.price_total = taxes["total_included"] if line.tax_ids else subtotal
+
+    @api.constrains("quantity", "price_unit", "date_start", "date_end")
+    def _check_values(self):
+        for line in self:
+            if not (math.isfinite(line.quantity) and math.isfinite(line.price_unit)):
+                raise ValidationError(self.env._("Quantities and prices must be numbers."))
+            if line.quantity < 0 or line.price_unit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Line %(line)s of %(contract)s: quantities and prices cannot be negative.",
+                        line=line.name,
+                        contract=line.contract_id.name,
+                    )
+                )
+            contract = line.contract_id
+            if line.date_end and line.date_end < line.date_start:
+                raise ValidationError(
+                    self.env._("Line %(line)s ends before its first date.", line=line.name)
+                )
+            outside = line.date_start < contract.date_start or (
+                contract.date_end
+                and (
+                    line.date_start > contract.date_end
+                    or (line.date_end or line.date_start) > contract.date_end
+                )
+            )
+            if outside:
+                raise ValidationError(
+                    self.env._(
+                        "Line %(line)s falls outside the period of contract %(contract)s.",
+                        line=line.name,
+                        contract=contract.name,
+                    )
+                )
+
+    def _schedule_dates(self):
+        """The dates an invoice is expected for this line."""
+        self.ensure_one()
+        if self.recurrence == "one_off":
+            return [self.date_start]
+        step = relativedelta(months=STEP_MONTHS[self.recurrence])
+        end = self.date_end or self.contract_id.date_end
+        if not end:
+            end = self.date_start + relativedelta(months=OPEN_ENDED_MONTHS)
+        dates, i = [], 0
+        while True:
+            date = self.date_start + step * i
+            if date > end:
+                return dates
+            dates.append(date)
+            i += 1
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.contract_id.filtered(lambda c: c.state == "active")._sync_schedule()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.contract_id.filtered(lambda c: c.state == "active")._sync_schedule()
+        return res
+
+    def unlink(self):
+        contracts = self.contract_id
+        res = super().unlink()
+        contracts.filtered(lambda c: c.state == "active")._sync_schedule()
+        return res

@@ -1,0 +1,189 @@
+import psycopg2
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from .guard import check_guarded, is_privileged, privileged
+
+SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
+ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
+
+
+class CrmContractSchedule(models.Model):
+    """One expected invoice of a contract line."""
+
+    _name = "crm.contract.schedule"
+    _description = "Contract Schedule"
+    _order = "date, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
+    contract_line_id = fields.Many2one("crm.contract.line", ondelete="set null")
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    contract_type = fields.Selection(related="contract_id.contract_type", store=True)
+    user_id = fields.Many2one(related="contract_id.user_id", store=True)
+    name = fields.Char(related="contract_line_id.name")
+    date = fields.Date(required=True, index=True, help="When the invoice is expected.")
+    currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
+    amount_untaxed = fields.Monetary()
+    amount_total = fields.Monetary()
+    payment_term_id = fields.Many2one(related="contract_id.payment_term_id")
+    state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
+    alert_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_privileged(self):
+            raise UserError(self.env._("Schedule rows follow from the contract's lines."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_guarded(
+            self,
+            vals,
+            (
+                "contract_id",
+                "contract_line_id",
+                "date",
+                "amount_untaxed",
+                "amount_total",
+                "state",
+                "invoice_id",
+            ),
+            self.env._("change the contract's lines; invoices are created by Create Invoices."),
+        )
+        return super().write(vals)
+
+    def unlink(self):
+        if not is_privileged(self):
+            raise UserError(self.env._("Schedule rows follow from the contract's lines."))
+        if any(r.state == "invoiced" for r in self):
+            raise UserError(self.env._("An invoiced schedule row is kept."))
+        return super().unlink()
+
+    def _set_state(self, state):
+        privileged(self).write({"state": state})
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    crm_contract_schedule_id = fields.Many2one(
+        "crm.contract.schedule", readonly=True, copy=False, index="btree_not_null"
+    )
+
+    def init(self):
+        # a schedule row is invoiced once, even when two workers invoice at once
+        self.env.cr.execute(
+            f"""
+            CREATE UNIQUE INDEX IF NOT EXISTS {ONE_INVOICE_INDEX}
+                ON account_move_line (crm_contract_schedule_id)
+             WHERE crm_contract_schedule_id IS NOT NULL
+            """
+        )
+
+
+class CrmContract(models.Model):
+    _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.returns("account.move", lambda moves: moves.ids)
+    def action_create_invoices(self, date=None):
+        """Invoice (customer contracts) or bill (supplier contracts) the planned
+        schedule rows due by ``date`` (default today), one document per contract in
+        its currency; the amounts in company currency use the rate of the invoice
+        date (Odoo's own conversion). A missing rate for that date is a UserError and
+        nothing is created. Returns the invoices created (ids over XML-RPC)."""
+        self._check_finance_user()
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        if not date:
+            raise UserError(self.env._("The invoice date must be a date."))
+        contracts = self.filtered(lambda c: c.state == "active")
+        rows = contracts.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
+        if not rows:
+            return self.env["account.move"]
+        # serialize with any other worker invoicing the same rows
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM crm_contract_schedule WHERE id = ANY(%s) "
+                    "ORDER BY id FOR UPDATE NOWAIT",
+                    [rows.ids],
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.LockNotAvailable as exc:
+            raise UserError(
+                self.env._("These contracts are being invoiced right now: try again in a moment.")
+            ) from exc
+        rows.invalidate_recordset(["state"])
+        rows = rows.filtered(lambda r: r.state == "planned")
+        for currency in rows.currency_id:
+            company = rows.contract_id.company_id[:1]
+            if currency != company.currency_id and not self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", date),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                limit=1,
+            ):
+                raise UserError(
+                    self.env._(
+                        "There is no exchange rate of %(currency)s on or before %(date)s: "
+                        "update the rates before invoicing.",
+                        currency=currency.name,
+                        date=date,
+                    )
+                )
+        moves = self.env["account.move"]
+        for contract, contract_rows in rows.grouped("contract_id").items():
+            moves |= contract._create_invoice(contract_rows, date)
+        return moves
+
+    def _create_invoice(self, rows, date):
+        self.ensure_one()
+        move_type = "out_invoice" if self.contract_type == "customer" else "in_invoice"
+        vals = {
+            "move_type": move_type,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_date": date,
+            "invoice_payment_term_id": self.payment_term_id.id,
+            "invoice_origin": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": row.contract_line_id.product_id.id,
+                        "name": row.contract_line_id.name or self.name,
+                        "quantity": row.contract_line_id.quantity,
+                        "price_unit": row.contract_line_id.price_unit,
+                        "tax_ids": [Command.set(row.contract_line_id.tax_ids.ids)],
+                        "crm_contract_schedule_id": row.id,
+                    }
+                )
+                for row in rows
+            ],
+        }
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the contract's invoicing (checked above) creates the
+                # document as accounting would; salespeople have no invoice rights
+                move = self.env["account.move"].sudo().with_company(self.company_id).create(vals)
+        except psycopg2.errors.UniqueViolation as exc:
+            raise UserError(
+                self.env._("These schedule rows were just invoiced by another user.")
+            ) from exc
+        privileged(rows).write({"state": "invoiced", "invoice_id": move.id})
+        self.message_post(
+            body=self.env._("Invoice %(move)s created.", move=move._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return self.env["account.move"].browse(move.id)
+
+    @api.model
+    def _cron_create_invoices(self):
+        for contract in self.search([("state", "=", "active")]):
+            contract.action_create_invoices()
+        return True

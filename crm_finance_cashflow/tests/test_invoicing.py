@@ -1,0 +1,148 @@
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .test_contract import ContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestContractInvoicing(ContractCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.foreign = cls.env["res.currency"].create(
+            {"name": "XCT", "symbol": "X", "rounding": 0.01}
+        )
+        cls.env["res.currency.rate"].create(
+            [
+                {"currency_id": cls.foreign.id, "name": "2026-01-01", "rate": 2.0},
+                {"currency_id": cls.foreign.id, "name": "2026-03-01", "rate": 4.0},
+            ]
+        )
+
+    def test_foreign_currency_at_the_invoice_date_rate(self):
+        contract = self._contract(currency_id=self.foreign.id)
+        contract.action_activate()
+        moves = contract.action_create_invoices(date="2026-01-20")
+        self.assertEqual(len(moves), 1)
+        self.assertEqual(moves.currency_id, self.foreign)
+        self.assertEqual(moves.amount_untaxed, 100.0)
+        self.assertAlmostEqual(moves.amount_untaxed_signed, 50.0, msg="rate 2 on Jan 20")
+        march = contract.action_create_invoices(date="2026-03-05")
+        self.assertAlmostEqual(
+            sum(march.mapped("amount_untaxed_signed")), 2 * 100.0 / 4.0, msg="rate 4 in March"
+        )
+        # twice: nothing more
+        self.assertFalse(contract.action_create_invoices(date="2026-03-05"))
+        self.assertEqual(len(contract.schedule_ids.filtered(lambda r: r.state == "invoiced")), 3)
+
+    def test_missing_rate(self):
+        other = self.env["res.currency"].create({"name": "XNR", "symbol": "N", "rounding": 0.01})
+        contract = self._contract(currency_id=other.id)
+        contract.action_activate()
+        with self.assertRaisesRegex(UserError, "XNR on or before 2026-01-20"):
+            contract.action_create_invoices(date="2026-01-20")
+        self.assertFalse(contract.schedule_ids.invoice_id)
+
+    def test_supplier_contract_bills(self):
+        contract = self._contract(contract_type="supplier")
+        contract.action_activate()
+        moves = contract.action_create_invoices(date="2026-01-31")
+        self.assertEqual(moves.move_type, "in_invoice")
+
+    def test_alerts_once(self):
+        contract = self._contract(
+            contract_type="supplier",
+            date_end=fields.Date.to_string(fields.Date.today() + timedelta(days=10)),
+            lines=[
+                {
+                    "recurrence": "one_off",
+                    "date_start": fields.Date.to_string(fields.Date.today() + timedelta(days=3)),
+                }
+            ],
+            date_start=fields.Date.to_string(fields.Date.today()),
+        )
+        contract.action_activate()
+        Contract = self.env["crm.contract"]
+        Contract._cron_alerts()
+        Contract._cron_alerts()
+        self.assertEqual(len(contract.activity_ids), 2, "one for the end, one for the bill")
+
+
+@tagged("post_install", "-at_install")
+class TestDoubleInvoicingRace(ContractCase):
+    """Two workers invoice the same contract at the same time: one invoices, the
+    other is refused; no row is invoiced twice."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")
+        return cr
+
+    def test_two_workers(self):
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Race Contract Client"})
+            contract = env0["crm.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_start": "2026-01-01",
+                    "date_end": "2026-12-31",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": "Race line",
+                                "price_unit": 10.0,
+                                "recurrence": "monthly",
+                                "date_start": "2026-01-01",
+                            }
+                        )
+                    ],
+                }
+            )
+            contract.action_activate()
+            contract_id = contract.id
+        try:
+            cr1, cr2 = self._cursor(), self._cursor()
+            try:
+                env1 = api.Environment(cr1, SUPERUSER_ID, {})
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                env1["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
+                # the second worker finds the rows locked by the first
+                with self.assertRaisesRegex(UserError, "being invoiced right now"):
+                    env2["crm.contract"].browse(contract_id).action_create_invoices(
+                        date="2026-02-01"
+                    )
+                cr2.rollback()
+                cr1.commit()
+                # after the first commits, the rows are invoiced: nothing more
+                env2.invalidate_all()
+                self.assertFalse(
+                    env2["crm.contract"]
+                    .browse(contract_id)
+                    .action_create_invoices(date="2026-02-01")
+                )
+                cr2.rollback()
+            finally:
+                cr1.close()
+                cr2.close()
+            with self._cursor() as cr3:
+                cr3.execute(
+                    "SELECT crm_contract_schedule_id, count(*) FROM account_move_line "
+                    "WHERE crm_contract_schedule_id IN (SELECT id FROM crm_contract_schedule "
+                    "WHERE contract_id = %s) GROUP BY 1",
+                    [contract_id],
+                )
+                rows = cr3.fetchall()
+                self.assertEqual(len(rows), 2)
+                self.assertTrue(all(count == 1 for _row, count in rows))
+        finally:
+            with self._cursor() as crc:
+                envc = api.Environment(crc, SUPERUSER_ID, {})
+                contract = envc["crm.contract"].browse(contract_id)
+                moves = contract.schedule_ids.invoice_id
+                moves.unlink()  # drafts, for review before posting
+                crc.execute("DELETE FROM crm_contract WHERE id = %s", [contract_id])

@@ -1,0 +1,105 @@
+"""crm_finance_cashflow over XML-RPC: the calls of its readme (contracts,
+schedule, invoicing), guarded states, and the Contracting gate."""
+
+import datetime
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_finance_cashflow")
+
+
+@pytest.fixture(scope="module")
+def billing(make_user):
+    return make_user(["account.group_account_invoice"], "billing")
+
+
+def _contract_vals(partner_id, **extra):
+    return dict(
+        {
+            "contract_type": "customer",
+            "partner_id": partner_id,
+            "date_start": "2026-01-01",
+            "date_end": "2026-12-31",
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Maintenance",
+                        "quantity": 1,
+                        "price_unit": 850,
+                        "recurrence": "monthly",
+                        "date_start": "2026-01-01",
+                    },
+                )
+            ],
+        },
+        **extra,
+    )
+
+
+def test_contract_schedule_and_invoices(admin, billing, expect_fault):
+    partner_id = admin.call("res.partner", "create", {"name": "RPC Contract Client"})
+    contract_id = billing.call("crm.contract", "create", _contract_vals(partner_id))
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    rows = billing.call(
+        "crm.contract.schedule",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["date", "amount_untaxed", "state"],
+    )
+    assert len(rows) == 12 and {r["state"] for r in rows} == {"planned"}
+    invoice_ids = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    assert len(invoice_ids) == 1
+    [invoice] = admin.call("account.move", "read", invoice_ids, ["amount_untaxed", "move_type"])
+    assert (invoice["amount_untaxed"], invoice["move_type"]) == (1700.0, "out_invoice")
+    # again: nothing more to invoice
+    assert (
+        billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-02-01")
+        == []
+    )
+    # the state moves only through the methods
+    expect_fault(billing.call, "crm.contract", "write", [contract_id], {"state": "draft"})
+    [row_id] = billing.call(
+        "crm.contract.schedule", "search", [("contract_id", "=", contract_id)], limit=1
+    )
+    expect_fault(billing.call, "crm.contract.schedule", "write", [row_id], {"amount_total": 1})
+    assert billing.call("crm.contract", "action_terminate", [contract_id]) is True
+
+
+def test_bad_input_and_access(admin, billing, salesman, salesman_b, employee, expect_fault):
+    partner_id = admin.call("res.partner", "create", {"name": "RPC Contract Client 2"})
+    expect_fault(
+        billing.call,
+        "crm.contract",
+        "create",
+        _contract_vals(partner_id, date_start="2026-06-01", date_end="2026-01-01"),
+    )
+    bad_line = _contract_vals(partner_id)
+    bad_line["line_ids"][0][2]["quantity"] = -1
+    expect_fault(billing.call, "crm.contract", "create", bad_line)
+    # salespeople draft their own contracts but do not activate them
+    contract_id = salesman.call(
+        "crm.contract", "create", _contract_vals(partner_id, user_id=salesman.uid)
+    )
+    expect_fault(salesman.call, "crm.contract", "action_activate", [contract_id], codes=(4,))
+    expect_fault(salesman_b.call, "crm.contract", "read", [contract_id], ["name"], codes=(4,))
+    expect_fault(employee.call, "crm.contract", "read", [contract_id], ["name"], codes=(4,))
+    # a currency without rate: a clear error and no invoice
+    currency_id = admin.call(
+        "res.currency", "create", {"name": f"XR{datetime.datetime.now():%H%M%S}"[:3], "symbol": "¤"}
+    )
+    foreign_id = billing.call(
+        "crm.contract", "create", _contract_vals(partner_id, currency_id=currency_id)
+    )
+    billing.call("crm.contract", "action_activate", [foreign_id])
+    expect_fault(
+        billing.call, "crm.contract", "action_create_invoices", [foreign_id], date="2026-01-05"
+    )
+    assert not admin.call(
+        "crm.contract.schedule",
+        "search_count",
+        [("contract_id", "=", foreign_id), ("state", "=", "invoiced")],
+    )
