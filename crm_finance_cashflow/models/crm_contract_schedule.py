@@ -2,6 +2,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .guard import check_guarded, is_privileged, privileged
 
@@ -77,11 +78,14 @@ class AccountMoveLine(models.Model):
     def init(self):
         # a schedule row is invoiced once, even when two workers invoice at once
         self.env.cr.execute(
-            f"""
-            CREATE UNIQUE INDEX IF NOT EXISTS {ONE_INVOICE_INDEX}
-                ON account_move_line (crm_contract_schedule_id)
-             WHERE crm_contract_schedule_id IS NOT NULL
-            """
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS %s
+                    ON account_move_line (crm_contract_schedule_id)
+                 WHERE crm_contract_schedule_id IS NOT NULL
+                """,
+                SQL.identifier(ONE_INVOICE_INDEX),
+            )
         )
 
 

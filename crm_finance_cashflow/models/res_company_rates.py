@@ -1,0 +1,195 @@
+"""Daily exchange rates from the National Bank of Romania and the ECB, into
+Odoo's own res.currency.rate."""
+
+import logging
+
+import requests
+from lxml import etree
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
+
+_logger = logging.getLogger(__name__)
+
+NBR_NS = "http://www.bnr.ro/xsd"
+ECB_NS = "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
+DEFAULT_URLS = {
+    "nbr": "https://www.bnr.ro/nbrfxrates.xml",
+    "ecb": "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
+}
+TIMEOUT = 10
+
+
+class RateFeedError(Exception):
+    """A feed that cannot be used: nothing is stored."""
+
+
+def parse_nbr(content):
+    """(date, base "RON", {currency: RON per 1 unit})"""
+    root = _parse(content)
+    if etree.QName(root).namespace != NBR_NS:
+        raise RateFeedError(f"unknown namespace {etree.QName(root).namespace!r}")
+    cube = root.find(f"{{{NBR_NS}}}Body/{{{NBR_NS}}}Cube")
+    if cube is None or not cube.get("date"):
+        raise RateFeedError("no Cube with a date")
+    rates = {}
+    for rate in cube.findall(f"{{{NBR_NS}}}Rate"):
+        value = _number(rate.text)
+        multiplier = _number(rate.get("multiplier") or "1")
+        rates[rate.get("currency")] = value / multiplier
+    return _date(cube.get("date")), "RON", rates
+
+
+def parse_ecb(content):
+    """(date, base "EUR", {currency: units per 1 EUR}) converted to EUR per unit."""
+    root = _parse(content)
+    cubes = root.findall(f"{{{ECB_NS}}}Cube/{{{ECB_NS}}}Cube")
+    if etree.QName(root).localname != "Envelope" or not cubes:
+        raise RateFeedError("unknown namespace or no Cube")
+    cube = cubes[0]
+    rates = {}
+    for rate in cube.findall(f"{{{ECB_NS}}}Cube"):
+        value = _number(rate.get("rate"))
+        rates[rate.get("currency")] = 1.0 / value
+    return _date(cube.get("time")), "EUR", rates
+
+
+def _parse(content):
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        return etree.fromstring(content, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise RateFeedError(f"malformed XML: {exc}") from exc
+
+
+def _number(text):
+    try:
+        value = float(text)
+    except (TypeError, ValueError) as exc:
+        raise RateFeedError(f"not a rate: {text!r}") from exc
+    if not value > 0 or value == float("inf"):
+        raise RateFeedError(f"not a rate: {text!r}")
+    return value
+
+
+def _date(text):
+    try:
+        return fields.Date.to_date(text)
+    except (TypeError, ValueError) as exc:
+        raise RateFeedError(f"not a date: {text!r}") from exc
+
+
+PARSERS = {"nbr": parse_nbr, "ecb": parse_ecb}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_rate_provider = fields.Selection(
+        [("none", "None"), ("nbr", "National Bank of Romania"), ("ecb", "European Central Bank")],
+        string="Exchange Rate Provider",
+        default="none",
+        required=True,
+    )
+    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True)
+    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True)
+
+    def _crm_rate_url(self, provider):
+        return (
+            self.env["ir.config_parameter"].sudo().get_param(f"crm_finance_cashflow.{provider}_url")
+            or DEFAULT_URLS[provider]
+        )
+
+    def action_update_currency_rates(self):
+        """Fetch today's rates from each company's provider into res.currency.rate
+        (all or nothing per company). Returns True, or, when a feed could not be
+        used, a notification naming the error (also kept on the company, in
+        ``crm_rate_last_error``, and logged)."""
+        if not self.env.user.has_group("account.group_account_manager") and not self.env.su:
+            raise UserError(self.env._("Only accountants update the exchange rates."))
+        errors = self._crm_update_rates()
+        if errors:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "danger",
+                    "sticky": True,
+                    "title": self.env._("Exchange rates not updated"),
+                    "message": "\n".join(errors),
+                },
+            }
+        return True
+
+    def _crm_update_rates(self):
+        errors = []
+        for company in self.filtered(lambda c: c.crm_rate_provider != "none"):
+            provider = company.crm_rate_provider
+            try:
+                try:
+                    timeout = float(
+                        self.env["ir.config_parameter"]
+                        .sudo()
+                        .get_param("crm_finance_cashflow.rate_timeout", TIMEOUT)
+                    )
+                    response = requests.get(company._crm_rate_url(provider), timeout=timeout)
+                    response.raise_for_status()
+                except requests.exceptions.RequestException as exc:
+                    raise RateFeedError(f"network error: {exc}") from exc
+                date, base, rates = PARSERS[provider](response.content)
+                company._crm_store_rates(date, base, rates)
+            except RateFeedError as exc:
+                message = self.env._(
+                    "%(company)s: exchange rates from %(provider)s not updated (%(error)s).",
+                    company=company.name,
+                    provider=dict(self._fields["crm_rate_provider"].selection)[provider],
+                    error=str(exc),
+                )
+                _logger.warning(message)
+                company.sudo().crm_rate_last_error = message
+                errors.append(message)
+            else:
+                company.sudo().write(
+                    {"crm_rate_last_update": fields.Datetime.now(), "crm_rate_last_error": False}
+                )
+        return errors
+
+    def _crm_store_rates(self, date, base, rates):
+        """``rates``: base-currency units per one unit of each currency. Odoo's
+        rates are units of each currency per one unit of the company's currency."""
+        self.ensure_one()
+        base_per = dict(rates, **{base: 1.0})
+        own = self.currency_id.name
+        if own not in base_per:
+            raise RateFeedError(f"the feed has no rate for the company currency {own}")
+        Rate = self.env["res.currency.rate"].sudo()
+        currencies = self.env["res.currency"].search([("name", "in", list(base_per))])
+        values = []
+        for currency in currencies:
+            if currency == self.currency_id:
+                continue
+            rate = base_per[own] / base_per[currency.name]
+            if float_is_zero(rate, precision_digits=12):
+                continue
+            values.append((currency, rate))
+        for currency, rate in values:
+            existing = Rate.search(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("company_id", "=", self.id),
+                    ("name", "=", date),
+                ]
+            )
+            if existing:
+                existing.rate = rate
+            else:
+                Rate.create(
+                    {"currency_id": currency.id, "company_id": self.id, "name": date, "rate": rate}
+                )
+        return len(values)
+
+    @api.model
+    def _cron_update_currency_rates(self):
+        self.search([("crm_rate_provider", "!=", "none")])._crm_update_rates()
+        return True

@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crm_rate_provider = fields.Selection(related="company_id.crm_rate_provider", readonly=False)
+    crm_rate_last_update = fields.Datetime(related="company_id.crm_rate_last_update")
+    crm_rate_last_error = fields.Text(related="company_id.crm_rate_last_error")
+
+    def action_crm_update_currency_rates(self):
+        self.ensure_one()
+        return self.company_id.action_update_currency_rates()

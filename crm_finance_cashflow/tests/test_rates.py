@@ -1,0 +1,113 @@
+import http.server
+import threading
+import time
+from pathlib import Path
+
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+FEEDS = Path(__file__).parent / "feeds"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """Serves the real-format feeds, and the bad cases, by path."""
+
+    def do_GET(self):  # noqa: N802 - http.server's API
+        bodies = {
+            "/nbr": (FEEDS / "nbrfxrates.xml").read_bytes(),
+            "/ecb": (FEEDS / "eurofxref-daily.xml").read_bytes(),
+            "/malformed": b"<DataSet xmlns='http://www.bnr.ro/xsd'><Body><Cube",
+            "/namespace": (FEEDS / "nbrfxrates.xml")
+            .read_bytes()
+            .replace(b"http://www.bnr.ro/xsd", b"http://example.com/other"),
+        }
+        if self.path == "/slow":
+            time.sleep(2)
+        body = bodies.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestRateFeeds(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.server.shutdown)
+        cls.ron = cls.env.ref("base.RON")
+        cls.eur = cls.env.ref("base.EUR")
+        cls.usd = cls.env.ref("base.USD")
+        cls.huf = cls.env.ref("base.HUF")
+        (cls.ron | cls.eur | cls.usd | cls.huf).active = True
+        cls.company = cls.env["res.company"].create({"name": "Rates Co", "currency_id": cls.ron.id})
+        cls.Param = cls.env["ir.config_parameter"].sudo()
+        cls.Param.set_param("crm_finance_cashflow.rate_timeout", "1")
+
+    def _feed(self, provider, path):
+        self.Param.set_param(f"crm_finance_cashflow.{provider}_url", self.base + path)
+        self.company.crm_rate_provider = provider
+
+    def _rate(self, currency):
+        return self.env["res.currency.rate"].search(
+            [
+                ("currency_id", "=", currency.id),
+                ("company_id", "=", self.company.id),
+                ("name", "=", "2026-11-24"),
+            ]
+        )
+
+    def test_nbr_with_multiplier(self):
+        self._feed("nbr", "/nbr")
+        self.assertTrue(self.company.action_update_currency_rates())
+        # Odoo's rate: units of the currency per 1 RON
+        self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
+        self.assertAlmostEqual(self._rate(self.huf).rate, 100 / 1.29)
+        self.assertTrue(self.company.crm_rate_last_update)
+        self.assertFalse(self.company.crm_rate_last_error)
+        # twice the same day: updated, not doubled
+        self.company.action_update_currency_rates()
+        self.assertEqual(len(self._rate(self.eur)), 1)
+
+    def test_only_accountants(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "Rates clerk",
+                "login": "rates_clerk",
+                "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        with self.assertRaises(UserError):
+            self.company.with_user(user).action_update_currency_rates()
+
+    def test_ecb_for_a_ron_company(self):
+        self._feed("ecb", "/ecb")
+        self.company._crm_update_rates()
+        self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
+        self.assertAlmostEqual(self._rate(self.usd).rate, 1.15 / 5.08)
+
+    def test_bad_feeds_store_nothing(self):
+        for provider, path, text in (
+            ("nbr", "/malformed", "malformed XML"),
+            ("nbr", "/namespace", "unknown namespace"),
+            ("nbr", "/missing", "network error"),
+            ("ecb", "/slow", "network error"),
+        ):
+            self._feed(provider, path)
+            with mute_logger("odoo.addons.crm_finance_cashflow.models.res_company_rates"):
+                result = self.company.action_update_currency_rates()
+            self.assertIn(text, result["params"]["message"])
+            self.assertIn(text, self.company.crm_rate_last_error)
+            self.assertFalse(self._rate(self.eur), path)
