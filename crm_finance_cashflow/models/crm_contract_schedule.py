@@ -29,7 +29,7 @@ class CrmContractSchedule(models.Model):
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
     amount_untaxed = fields.Monetary()
     amount_total = fields.Monetary()
-    payment_term_id = fields.Many2one(related="contract_id.payment_term_id")
+    payment_term_id = fields.Many2one(related="contract_id.payment_term_id", store=True)
     state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     alert_sent = fields.Boolean(readonly=True, copy=False)
