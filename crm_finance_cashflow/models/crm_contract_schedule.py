@@ -155,6 +155,8 @@ class CrmContract(models.Model):
             "currency_id": self.currency_id.id,
             "invoice_date": date,
             "invoice_payment_term_id": self.payment_term_id.id,
+            # without a term the invoice is due on its date (Odoo would say today)
+            "invoice_date_due": date if not self.payment_term_id else False,
             "invoice_origin": self.name,
             "invoice_line_ids": [
                 Command.create(
