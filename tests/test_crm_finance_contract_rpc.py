@@ -1,8 +1,6 @@
 """crm_finance_cashflow over XML-RPC: the calls of its readme (contracts,
 schedule, invoicing), guarded states, and the Contracting gate."""
 
-import datetime
-
 import pytest
 
 pytestmark = pytest.mark.addon("crm_finance_cashflow")
@@ -88,9 +86,18 @@ def test_bad_input_and_access(admin, billing, salesman, salesman_b, employee, ex
     expect_fault(salesman_b.call, "crm.contract", "read", [contract_id], ["name"], codes=(4,))
     expect_fault(employee.call, "crm.contract", "read", [contract_id], ["name"], codes=(4,))
     # a currency without rate: a clear error and no invoice
-    currency_id = admin.call(
-        "res.currency", "create", {"name": f"XR{datetime.datetime.now():%H%M%S}"[:3], "symbol": "¤"}
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    code = next(
+        f"Q{a}{b}"
+        for a in letters
+        for b in letters
+        if not admin.call(
+            "res.currency",
+            "search_count",
+            [("name", "=", f"Q{a}{b}"), ("active", "in", [True, False])],
+        )
     )
+    currency_id = admin.call("res.currency", "create", {"name": code, "symbol": "¤"})
     foreign_id = billing.call(
         "crm.contract", "create", _contract_vals(partner_id, currency_id=currency_id)
     )
@@ -103,3 +110,45 @@ def test_bad_input_and_access(admin, billing, salesman, salesman_b, employee, ex
         "search_count",
         [("contract_id", "=", foreign_id), ("state", "=", "invoiced")],
     )
+
+
+def test_planned_payments_and_forecast(admin, billing, salesman, expect_fault):
+    partner_id = admin.call("res.partner", "create", {"name": "RPC Landlord"})
+    payment_id = billing.call(
+        "crm.planned.payment",
+        "create",
+        {
+            "name": "Rent",
+            "direction": "outgoing",
+            "partner_id": partner_id,
+            "amount": 6000,
+            "date": "2026-03-01",
+        },
+    )
+    expect_fault(billing.call, "crm.planned.payment", "write", [payment_id], {"state": "posted"})
+    result = billing.call(
+        "crm.contract", "get_cashflow_forecast", "2026-01-01", "2026-12-31", granularity="quarter"
+    )
+    assert result[0]["period"] == "overdue"
+    assert [p["period"] for p in result[1:]] == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
+    assert result[1]["outgoing"] >= 6000
+    for period in result[1:]:
+        assert round(period["cumulative"] - period["opening"] - period["net"], 2) == 0
+    expect_fault(
+        billing.call,
+        "crm.contract",
+        "get_cashflow_forecast",
+        "2026-01-01",
+        "2026-12-31",
+        granularity="fortnight",
+    )
+    expect_fault(billing.call, "crm.contract", "get_cashflow_forecast", "2026-06-01", "2026-01-01")
+    expect_fault(
+        salesman.call,
+        "crm.contract",
+        "get_cashflow_forecast",
+        "2026-01-01",
+        "2026-02-01",
+        codes=(4,),
+    )
+    assert billing.call("crm.planned.payment", "action_cancel", [payment_id]) is True

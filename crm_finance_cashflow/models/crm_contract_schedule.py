@@ -29,7 +29,7 @@ class CrmContractSchedule(models.Model):
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
     amount_untaxed = fields.Monetary()
     amount_total = fields.Monetary()
-    payment_term_id = fields.Many2one(related="contract_id.payment_term_id")
+    payment_term_id = fields.Many2one(related="contract_id.payment_term_id", store=True)
     state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     alert_sent = fields.Boolean(readonly=True, copy=False)
@@ -155,6 +155,8 @@ class CrmContract(models.Model):
             "currency_id": self.currency_id.id,
             "invoice_date": date,
             "invoice_payment_term_id": self.payment_term_id.id,
+            # without a term the invoice is due on its date (Odoo would say today)
+            "invoice_date_due": date if not self.payment_term_id else False,
             "invoice_origin": self.name,
             "invoice_line_ids": [
                 Command.create(

@@ -2,3 +2,4 @@ from . import test_contract
 from . import test_invoicing
 from . import test_gate
 from . import test_rates
+from . import test_forecast

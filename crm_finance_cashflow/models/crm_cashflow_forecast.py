@@ -1,0 +1,228 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+GRANULARITIES = {
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "quarter": relativedelta(months=3),
+    "year": relativedelta(years=1),
+}
+MAX_PERIODS = 120
+
+
+class CrmContract(models.Model):
+    _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def get_cashflow_forecast(self, date_from, date_to, granularity="month", company_id=None):
+        """Expected incoming and outgoing money per period, in the company currency.
+
+        Sources: open customer invoices and vendor bills by due date (their open
+        amount), planned payments by date (a planned payment of an invoice replaces
+        that invoice's open amount), and contract schedule rows not invoiced yet
+        (expected payment date: the row's date plus the contract's payment term);
+        an invoiced row counts once, through its invoice. Foreign amounts convert at
+        today's rate. ``opening`` is the balance of the bank and cash journals the
+        day before ``date_from``.
+
+        Returns a list: first the ``overdue`` bucket (what was expected before
+        ``date_from`` and is still open), then one dict per period with period,
+        date_from, date_to, opening, incoming, outgoing, net, cumulative."""
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("account.group_account_invoice")
+            or user.has_group("account.group_account_readonly")
+        ):
+            raise AccessError(self.env._("The cash-flow forecast is for accounting users."))
+        start, end = self._forecast_date(date_from), self._forecast_date(date_to)
+        if end < start:
+            raise UserError(self.env._("The forecast ends before it starts."))
+        if granularity not in GRANULARITIES:
+            raise UserError(
+                self.env._(
+                    "Unknown granularity %(value)r: week, month, quarter or year.",
+                    value=granularity,
+                )
+            )
+        if company_id is not None and (
+            isinstance(company_id, bool) or not isinstance(company_id, int)
+        ):
+            raise UserError(self.env._("company_id must be one company id."))
+        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        if company not in user.company_ids and not self.env.su:
+            raise AccessError(self.env._("You have no access to that company."))
+        periods = self._forecast_periods(start, end, granularity)
+        items = self.with_company(company)._forecast_items(company)
+        opening = self._forecast_opening(company, start)
+        overdue = {"incoming": 0.0, "outgoing": 0.0}
+        sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0})
+        for date, direction, amount in items:
+            if date < start:
+                overdue[direction] += amount
+                continue
+            for index, (_label, p_start, p_end) in enumerate(periods):
+                if p_start <= date <= p_end:
+                    sums[index][direction] += amount
+                    break
+        rnd = company.currency_id.round
+        result = [
+            {
+                "period": "overdue",
+                "date_from": False,
+                "date_to": fields.Date.to_string(start - relativedelta(days=1)),
+                "opening": False,
+                "incoming": rnd(overdue["incoming"]),
+                "outgoing": rnd(overdue["outgoing"]),
+                "net": rnd(overdue["incoming"] - overdue["outgoing"]),
+                "cumulative": False,
+            }
+        ]
+        cumulative = opening
+        for index, (label, p_start, p_end) in enumerate(periods):
+            incoming, outgoing = sums[index]["incoming"], sums[index]["outgoing"]
+            period_opening = cumulative
+            cumulative += incoming - outgoing
+            result.append(
+                {
+                    "period": label,
+                    "date_from": fields.Date.to_string(p_start),
+                    "date_to": fields.Date.to_string(p_end),
+                    "opening": rnd(period_opening),
+                    "incoming": rnd(incoming),
+                    "outgoing": rnd(outgoing),
+                    "net": rnd(incoming - outgoing),
+                    "cumulative": rnd(cumulative),
+                }
+            )
+        return result
+
+    @api.model
+    def _forecast_date(self, value):
+        try:
+            date = fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            date = None
+        if not date:
+            raise UserError(self.env._("%(value)r is not a date.", value=value))
+        return date
+
+    @api.model
+    def _forecast_periods(self, start, end, granularity):
+        step = GRANULARITIES[granularity]
+        if granularity == "month":
+            first = start.replace(day=1)
+        elif granularity == "quarter":
+            first = start.replace(day=1, month=(start.month - 1) // 3 * 3 + 1)
+        elif granularity == "year":
+            first = start.replace(day=1, month=1)
+        else:
+            first = start - relativedelta(days=start.weekday())
+        periods, current = [], first
+        while current <= end:
+            nxt = current + step
+            periods.append(
+                (
+                    self._forecast_label(current, granularity),
+                    max(current, start),
+                    min(nxt - relativedelta(days=1), end),
+                )
+            )
+            if len(periods) > MAX_PERIODS:
+                raise UserError(
+                    self.env._("A forecast has at most %(max)s periods.", max=MAX_PERIODS)
+                )
+            current = nxt
+        return periods
+
+    @staticmethod
+    def _forecast_label(day, granularity):
+        if granularity == "month":
+            return day.strftime("%Y-%m")
+        if granularity == "quarter":
+            return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+        if granularity == "year":
+            return str(day.year)
+        return f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+
+    @api.model
+    def _forecast_opening(self, company, start):
+        journals = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "in", ("bank", "cash"))]
+        )
+        accounts = journals.default_account_id
+        if not accounts:
+            return 0.0
+        [(balance,)] = self.env["account.move.line"]._read_group(
+            [
+                ("account_id", "in", accounts.ids),
+                ("parent_state", "=", "posted"),
+                ("date", "<", start),
+                ("company_id", "=", company.id),
+            ],
+            [],
+            ["balance:sum"],
+        )
+        return balance or 0.0
+
+    @api.model
+    def _forecast_items(self, company):
+        """[(date, "incoming"|"outgoing", amount in company currency)], grouped in
+        SQL by date and currency."""
+        today = fields.Date.context_today(self)
+        own = company.currency_id
+
+        def convert(amount, currency):
+            if currency == own:
+                return amount
+            return currency._convert(amount, own, company, today)
+
+        items = []
+        Payment = self.env["crm.planned.payment"]
+        planned_invoices = Payment.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "planned"),
+                ("invoice_id", "!=", False),
+            ]
+        ).invoice_id
+        for due, move_type, currency, residual in self.env["account.move"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund", "in_invoice", "in_refund")),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("id", "not in", planned_invoices.ids),
+            ],
+            ["invoice_date_due:day", "move_type", "currency_id"],
+            ["amount_residual:sum"],
+        ):
+            incoming = move_type in ("out_invoice", "in_refund")
+            items.append((due, "incoming" if incoming else "outgoing", convert(residual, currency)))
+        for date, direction, currency, amount in Payment._read_group(
+            [("company_id", "=", company.id), ("state", "=", "planned")],
+            ["date:day", "direction", "currency_id"],
+            ["amount:sum"],
+        ):
+            items.append((date, direction, convert(amount, currency)))
+        for date, contract_type, term, currency, amount in self.env[
+            "crm.contract.schedule"
+        ]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "planned"),
+                ("contract_id.state", "=", "active"),
+            ],
+            ["date:day", "contract_type", "payment_term_id", "currency_id"],
+            ["amount_total:sum"],
+        ):
+            due = date
+            if term:
+                due = max([line._get_due_date(date) for line in term.line_ids] or [date])
+            direction = "incoming" if contract_type == "customer" else "outgoing"
+            items.append((due, direction, convert(amount, currency)))
+        return items

@@ -1,0 +1,117 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .test_contract import ContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestCashflowForecast(ContractCase):
+    def _forecast(self, date_from="2026-01-01", date_to="2026-06-30", **kw):
+        return (
+            self.env["crm.contract"]
+            .with_user(self.billing)
+            .get_cashflow_forecast(date_from, date_to, **kw)
+        )
+
+    @staticmethod
+    def _period(result, label):
+        return next(p for p in result if p["period"] == label)
+
+    def _delta(self, base, result, label, key):
+        """What this test adds to the company's forecast (demo data is there too)."""
+        return round(self._period(result, label)[key] - self._period(base, label)[key], 2)
+
+    def _incoming_total(self, result):
+        return round(sum(p["incoming"] for p in result), 2)
+
+    def test_no_double_counting(self):
+        window = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+        base = self._forecast(**window)
+        contract = self._contract(
+            lines=[{"recurrence": "monthly", "price_unit": 100.0, "date_start": "2026-01-01"}],
+            currency_id=self.env.company.currency_id.id,
+        )
+        contract.action_activate()
+        before = self._forecast(**window)
+        self.assertEqual(self._delta(base, before, "2026-01", "incoming"), 100.0)
+        added = self._incoming_total(before) - self._incoming_total(base)
+        self.assertEqual(added, 1200.0)
+        # the January row invoiced: counted once, through the invoice (at its due date)
+        invoice = contract.action_create_invoices(date="2026-01-01")
+        invoice.action_post()
+        after = self._forecast(**window)
+        self.assertEqual(invoice.invoice_date_due.isoformat(), "2026-01-01")
+        self.assertEqual(self._delta(base, after, "2026-01", "incoming"), 100.0)
+        self.assertEqual(self._incoming_total(after) - self._incoming_total(base), 1200.0)
+        # a planned payment of the invoice replaces its open amount, never adds to it
+        self.env["crm.planned.payment"].with_user(self.billing).create(
+            {
+                "name": "Customer promised",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 100.0,
+                "date": "2026-02-10",
+                "invoice_id": invoice.id,
+            }
+        )
+        planned = self._forecast(**window)
+        self.assertEqual(self._delta(base, planned, "2026-02", "incoming"), 200.0)
+        self.assertEqual(self._incoming_total(planned) - self._incoming_total(base), 1200.0)
+        feb = self._period(planned, "2026-02")
+        self.assertEqual(feb["net"], round(feb["incoming"] - feb["outgoing"], 2))
+        self.assertEqual(feb["cumulative"], round(feb["opening"] + feb["net"], 2))
+
+    def test_overdue_bucket_and_supplier_outgoing(self):
+        base = self._forecast(date_from="2026-03-01", date_to="2026-04-30")
+        base_q = self._forecast(date_to="2026-12-31", granularity="quarter")
+        contract = self._contract(contract_type="supplier")
+        contract.action_activate()
+        result = self._forecast(date_from="2026-03-01", date_to="2026-04-30")
+        self.assertEqual(result[0]["period"], "overdue")
+        self.assertEqual(round(result[0]["outgoing"] - base[0]["outgoing"], 2), 200.0)
+        self.assertEqual(self._delta(base, result, "2026-03", "outgoing"), 100.0)
+        quarters = self._forecast(date_to="2026-12-31", granularity="quarter")
+        labels = [p["period"] for p in quarters[1:]]
+        self.assertEqual(labels, ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"])
+        added = sum(p["outgoing"] for p in quarters[1:]) - sum(p["outgoing"] for p in base_q[1:])
+        self.assertEqual(round(added, 2), 1200.0)
+
+    def test_bad_input(self):
+        for kwargs in (
+            {"date_from": "2026-06-01", "date_to": "2026-01-01"},
+            {"granularity": "fortnight"},
+            {"date_from": "2000-01-01", "date_to": "2026-01-01"},
+            {"date_from": "x"},
+            {"company_id": [1]},
+        ):
+            with self.assertRaises(UserError, msg=kwargs):
+                self._forecast(**kwargs)
+        other = self.env["res.company"].create({"name": "Forecast Other Co"})
+        with self.assertRaises(AccessError):
+            self._forecast(company_id=other.id)
+        with self.assertRaises(AccessError):
+            self.env["crm.contract"].with_user(self.salesman).get_cashflow_forecast(
+                "2026-01-01", "2026-02-01"
+            )
+
+    def test_planned_payment_states(self):
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        payment = Payment.create(
+            {
+                "name": "Rent",
+                "direction": "outgoing",
+                "partner_id": self.partner.id,
+                "amount": 50,
+                "date": "2020-01-01",
+            }
+        )
+        self.assertTrue(payment.is_overdue)
+        self.assertIn(payment, Payment.search([("is_overdue", "=", True)]))
+        with self.assertRaises(UserError):
+            payment.write({"state": "posted"})
+        with self.assertRaises(ValidationError):
+            Payment.create({"name": "Bad", "amount": -5, "date": "2026-01-01"})
+        payment.action_post()
+        self.assertEqual(payment.state, "posted")
+        self.assertEqual(payment.payment_id.state, "in_process")
+        self.assertFalse(payment.is_overdue)
