@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -17,7 +17,11 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_planned_payment_views.xml",
+        "report/crm_cashflow_forecast_report_views.xml",
     ],
     "demo": ["demo/crm_contract_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_finance_cashflow/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -152,3 +152,38 @@ def test_planned_payments_and_forecast(admin, billing, salesman, expect_fault):
         codes=(4,),
     )
     assert billing.call("crm.planned.payment", "action_cancel", [payment_id]) is True
+
+
+def test_forecast_report(admin, billing, salesman, expect_fault):
+    partner_id = admin.call("res.partner", "create", {"name": "RPC Forecast Tenant"})
+    contract_id = billing.call(
+        "crm.contract", "create", _contract_vals(partner_id, title="Forecast report")
+    )
+    billing.call("crm.contract", "action_activate", [contract_id])
+    groups = billing.call(
+        "crm.cashflow.forecast.report",
+        "read_group",
+        [("contract_id", "=", contract_id)],
+        ["amount_incoming:sum", "amount_outgoing:sum"],
+        ["date:quarter", "source"],
+        lazy=False,
+    )
+    assert [g["date:quarter"] for g in groups] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+    assert {g["source"] for g in groups} == {"schedule"}
+    assert [g["amount_incoming"] for g in groups] == [2550.0] * 4
+    rows = billing.call(
+        "crm.cashflow.forecast.report",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["date", "source", "direction", "amount", "schedule_id"],
+        order="date",
+    )
+    assert len(rows) == 12 and rows[0]["date"] == "2026-01-01"
+    action = billing.call("crm.cashflow.forecast.report", "action_open_source", [rows[0]["id"]])
+    assert (action["res_model"], action["res_id"]) == (
+        "crm.contract.schedule",
+        rows[0]["schedule_id"][0],
+    )
+    expect_fault(
+        salesman.call, "crm.cashflow.forecast.report", "search_read", [], ["amount"], codes=(4,)
+    )

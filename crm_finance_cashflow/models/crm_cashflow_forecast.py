@@ -1,3 +1,4 @@
+from bisect import bisect_right
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -61,14 +62,12 @@ class CrmContract(models.Model):
         opening = self._forecast_opening(company, start)
         overdue = {"incoming": 0.0, "outgoing": 0.0}
         sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0})
+        starts = [p_start for _label, p_start, _p_end in periods]
         for date, direction, amount in items:
             if date < start:
                 overdue[direction] += amount
-                continue
-            for index, (_label, p_start, p_end) in enumerate(periods):
-                if p_start <= date <= p_end:
-                    sums[index][direction] += amount
-                    break
+            elif date <= end:
+                sums[bisect_right(starts, date) - 1][direction] += amount
         rnd = company.currency_id.round
         result = [
             {
@@ -171,58 +170,7 @@ class CrmContract(models.Model):
 
     @api.model
     def _forecast_items(self, company):
-        """[(date, "incoming"|"outgoing", amount in company currency)], grouped in
-        SQL by date and currency."""
-        today = fields.Date.context_today(self)
-        own = company.currency_id
-
-        def convert(amount, currency):
-            if currency == own:
-                return amount
-            return currency._convert(amount, own, company, today)
-
-        items = []
-        Payment = self.env["crm.planned.payment"]
-        planned_invoices = Payment.search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "planned"),
-                ("invoice_id", "!=", False),
-            ]
-        ).invoice_id
-        for due, move_type, currency, residual in self.env["account.move"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_refund", "in_invoice", "in_refund")),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("id", "not in", planned_invoices.ids),
-            ],
-            ["invoice_date_due:day", "move_type", "currency_id"],
-            ["amount_residual:sum"],
-        ):
-            incoming = move_type in ("out_invoice", "in_refund")
-            items.append((due, "incoming" if incoming else "outgoing", convert(residual, currency)))
-        for date, direction, currency, amount in Payment._read_group(
-            [("company_id", "=", company.id), ("state", "=", "planned")],
-            ["date:day", "direction", "currency_id"],
-            ["amount:sum"],
-        ):
-            items.append((date, direction, convert(amount, currency)))
-        for date, contract_type, term, currency, amount in self.env[
-            "crm.contract.schedule"
-        ]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "planned"),
-                ("contract_id.state", "=", "active"),
-            ],
-            ["date:day", "contract_type", "payment_term_id", "currency_id"],
-            ["amount_total:sum"],
-        ):
-            due = date
-            if term:
-                due = max([line._get_due_date(date) for line in term.line_ids] or [date])
-            direction = "incoming" if contract_type == "customer" else "outgoing"
-            items.append((due, direction, convert(amount, currency)))
-        return items
+        """[(date, "incoming"|"outgoing", amount in company currency)]: the sources
+        of the forecast report, grouped in SQL, so that the method and the report
+        never disagree."""
+        return self.env["crm.cashflow.forecast.report"]._forecast_totals(company)

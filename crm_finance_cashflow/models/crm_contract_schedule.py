@@ -23,6 +23,9 @@ class CrmContractSchedule(models.Model):
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     contract_type = fields.Selection(related="contract_id.contract_type", store=True)
+    contract_state = fields.Selection(
+        related="contract_id.state", string="Contract Status", store=True, index=True
+    )
     user_id = fields.Many2one(related="contract_id.user_id", store=True)
     name = fields.Char(related="contract_line_id.name")
     date = fields.Date(required=True, index=True, help="When the invoice is expected.")
@@ -30,9 +33,24 @@ class CrmContractSchedule(models.Model):
     amount_untaxed = fields.Monetary()
     amount_total = fields.Monetary()
     payment_term_id = fields.Many2one(related="contract_id.payment_term_id", store=True)
+    date_due = fields.Date(
+        string="Expected Payment",
+        compute="_compute_date_due",
+        store=True,
+        index=True,
+        help="When the money is expected: the row's date plus the contract's payment term.",
+    )
     state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     alert_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("date", "payment_term_id")
+    def _compute_date_due(self):
+        for row in self:
+            term, date = row.payment_term_id, row.date
+            if term and date:
+                date = max([line._get_due_date(date) for line in term.line_ids] or [date])
+            row.date_due = date
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,3 +3,5 @@ from . import test_invoicing
 from . import test_gate
 from . import test_rates
 from . import test_forecast
+from . import test_forecast_report
+from . import test_tour

@@ -1,0 +1,1 @@
+from . import crm_cashflow_forecast_report
