@@ -16,6 +16,9 @@ try:
 except ImportError:  # pragma: no cover - xlrd is in Odoo's requirements
     xlrd = None
 import openpyxl
+from lxml import etree
+
+from . import intake_xlsx
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -54,14 +57,32 @@ def _password_protected(env):
 
 def _read_xlsx(env, content):
     try:
+        rows = intake_xlsx.read_first_sheet(content)
+    except (
+        intake_xlsx.UnsupportedXlsx,
+        zipfile.BadZipFile,
+        KeyError,
+        IndexError,
+        ValueError,
+        OSError,
+        etree.XMLSyntaxError,
+    ):
+        # openpyxl reads what the streaming reader does not (and says what is wrong)
+        rows = None
+    if rows is not None:
+        return [[cell_text(v) for v in row] for row in rows]
+    unreadable = (zipfile.BadZipFile, KeyError, IndexError, TypeError, ValueError, OSError)
+    try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return []
         return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except unreadable as exc:
+        raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc
     finally:
         book.close()
 

@@ -21,3 +21,4 @@ from . import test_intake_import
 from . import test_duplicate_guard
 from . import test_intake_lookup
 from . import test_refine
+from . import test_intake_xlsx
