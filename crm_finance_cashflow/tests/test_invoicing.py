@@ -146,3 +146,27 @@ class TestDoubleInvoicingRace(ContractCase):
                 moves = contract.schedule_ids.invoice_id
                 moves.unlink()  # drafts, for review before posting
                 crc.execute("DELETE FROM crm_contract WHERE id = %s", [contract_id])
+
+    def test_cancelled_or_deleted_invoice_gives_rows_back(self):
+        contract = self._contract()
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2026-02-01")
+        rows = contract.schedule_ids.filtered(lambda r: r.invoice_id == invoice)
+        self.assertEqual(len(rows), 2)
+        # cancelled: planned again, and invoiced again by the next run (no index clash)
+        invoice.with_user(self.billing).button_cancel()
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(rows.invoice_id)
+        self.assertFalse(invoice.line_ids.crm_contract_schedule_id)
+        again = contract.action_create_invoices(date="2026-02-01")
+        self.assertEqual(rows.invoice_id, again)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        # deleted: the same
+        again.with_user(self.billing).unlink()
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        # the contract terminated meanwhile: the rows of a cancelled invoice are cancelled
+        third = contract.action_create_invoices(date="2026-02-01")
+        contract.action_terminate()
+        third.button_cancel()
+        self.assertEqual(set(rows.mapped("state")), {"cancelled"})
+        self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "planned"))

@@ -1,0 +1,53 @@
+from odoo import models
+
+from .guard import privileged
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def button_cancel(self):
+        """A cancelled contract invoice gives its schedule rows back: planned again
+        (invoiced by the next run) while the contract is active, else cancelled."""
+        rows = self._crm_invoiced_schedule_rows()
+        res = super().button_cancel()
+        cancelled = self.filtered(lambda move: move.state == "cancel")
+        rows.filtered(lambda row: row.invoice_id in cancelled)._crm_release_rows(cancelled)
+        return res
+
+    def unlink(self):
+        """A deleted (draft) contract invoice gives its schedule rows back too."""
+        rows = self._crm_invoiced_schedule_rows()
+        res = super().unlink()
+        rows._crm_release_rows(self.env["account.move"])
+        return res
+
+    def _crm_invoiced_schedule_rows(self):
+        # sudo: finds the rows these invoices were made from, whoever may read the
+        # contracts; only their state and link change, through the rows' own method
+        return (
+            self.env["crm.contract.schedule"]
+            .sudo()
+            .search([("invoice_id", "in", self.ids), ("state", "=", "invoiced")])
+        )
+
+
+class CrmContractSchedule(models.Model):
+    _inherit = "crm.contract.schedule"  # pylint: disable=consider-merging-classes-inherited
+
+    def _crm_release_rows(self, moves):
+        """Rows whose invoice is gone or cancelled: unlinked from the invoice's lines
+        (so that the one-invoice index lets them be invoiced again) and planned, or
+        cancelled when their contract is no longer active."""
+        if not self:
+            return
+        lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)
+        if lines:
+            # sudo: the link is a technical field the invoice's users cannot write
+            lines.sudo().write({"crm_contract_schedule_id": False})
+        for state, rows in (
+            ("planned", self.filtered(lambda row: row.contract_id.state == "active")),
+            ("cancelled", self.filtered(lambda row: row.contract_id.state != "active")),
+        ):
+            if rows:
+                privileged(rows).write({"state": state, "invoice_id": False})
