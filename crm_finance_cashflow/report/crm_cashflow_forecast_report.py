@@ -1,4 +1,5 @@
 import json
+import datetime
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -107,11 +108,13 @@ class CrmCashflowForecastReport(models.Model):
         return self._forecast_query()
 
     @api.model
-    def _forecast_factors(self, today):
-        """{(company_id, currency_id): factor}: what one unit of a currency is worth
-        in each allowed company's currency today (Odoo's own rates, as
-        ``res.currency._convert`` reads them)."""
-        currencies = self.env["res.currency"].with_context(active_test=False).search([])
+    def _forecast_factors(self, today, currencies=None):
+        """{(company_id, currency_id): factor}: what one unit of a currency (all of
+        them, or ``currencies``) is worth in each allowed company's currency today
+        (Odoo's own rates, as ``res.currency._convert`` reads them)."""
+        if currencies is None:
+            currencies = self.env["res.currency"].with_context(active_test=False).search([])
+        currencies |= self.env.companies.currency_id
         factors = {}
         for company in self.env.companies:
             rates = currencies._get_rates(company, today)
@@ -272,16 +275,15 @@ class CrmCashflowForecastReport(models.Model):
         )
 
     @api.model
-    def _forecast_totals(self, company):
-        """[(date, direction, amount in company currency)] of ``company``: the
-        sources grouped in SQL by day, direction and currency, then converted with
-        the report's factors (a few thousand groups instead of every row)."""
+    def _forecast_totals(self, company, date_to=None):
+        """[(date, direction, amount in company currency)] of ``company`` (up to
+        ``date_to``): the sources grouped in SQL by day, direction and currency,
+        then converted with the report's factors (a few thousand groups instead of
+        every row)."""
         report = self.with_context(allowed_company_ids=[company.id])
         report.check_access("read")
         for model_name, field_names in self._depends.items():
             self.env[model_name].flush_model(field_names)
-        today = fields.Date.context_today(self)
-        factors = report._forecast_factors(today)
         # grouped source by source: cheaper than grouping their union
         self.env.cr.execute(
             SQL(" UNION ALL ").join(
@@ -290,17 +292,24 @@ class CrmCashflowForecastReport(models.Model):
                     SELECT date, direction, original_currency_id,
                            SUM(amount_currency)::float
                       FROM (%s) source
-                     WHERE date IS NOT NULL
+                     WHERE date <= %s
                   GROUP BY date, direction, original_currency_id
                     """,
                     query,
+                    date_to or datetime.date.max,
                 )
                 for query in report._forecast_source_queries(detailed=False)
             )
         )
+        totals = self.env.cr.fetchall()
+        # the rates of the currencies found only
+        factors = report._forecast_factors(
+            fields.Date.context_today(self),
+            self.env["res.currency"].browse({currency_id for _d, _dr, currency_id, _a in totals}),
+        )
         return [
             (date, direction, amount * factors.get((company.id, currency_id), 1.0))
-            for date, direction, currency_id, amount in self.env.cr.fetchall()
+            for date, direction, currency_id, amount in totals
         ]
 
     def action_open_source(self):
