@@ -1,5 +1,5 @@
-import json
 import datetime
+import json
 
 from odoo import api, fields, models
 from odoo.tools import SQL
