@@ -136,9 +136,11 @@ def run(env, n_contracts, months, n_invoices):
     cr.execute(
         """
         INSERT INTO crm_contract_schedule (contract_id, company_id, partner_id, contract_type,
-               contract_state, currency_id, date, date_due, amount_untaxed, amount_total,
-               state, create_date, write_date)
-        SELECT c.id, c.company_id, c.partner_id, c.contract_type, c.state, c.currency_id,
+               contract_state, direction, currency_id, date, date_due, amount_untaxed,
+               amount_total, state, create_date, write_date)
+        SELECT c.id, c.company_id, c.partner_id, c.contract_type, c.state,
+               CASE WHEN c.contract_type = 'customer' THEN 'incoming' ELSE 'outgoing' END,
+               c.currency_id,
                (%(start)s::date + make_interval(months => m))::date,
                (%(start)s::date + make_interval(months => m, days => 30))::date,
                100 + c.id %% 900, 121 + c.id %% 900, 'planned', now(), now()

@@ -23,6 +23,12 @@ class CrmContractSchedule(models.Model):
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     contract_type = fields.Selection(related="contract_id.contract_type", store=True)
+    direction = fields.Selection(
+        [("incoming", "Incoming"), ("outgoing", "Outgoing")],
+        compute="_compute_direction",
+        store=True,
+        help="Customer contracts bring money in, supplier contracts take it out.",
+    )
     contract_state = fields.Selection(
         related="contract_id.state", string="Contract Status", store=True, index=True
     )
@@ -43,6 +49,11 @@ class CrmContractSchedule(models.Model):
     state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     alert_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("contract_type")
+    def _compute_direction(self):
+        for row in self:
+            row.direction = "incoming" if row.contract_type == "customer" else "outgoing"
 
     @api.depends("date", "payment_term_id")
     def _compute_date_due(self):

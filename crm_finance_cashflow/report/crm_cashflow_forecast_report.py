@@ -60,9 +60,9 @@ class CrmCashflowForecastReport(models.Model):
             "company_id",
             "contract_id",
             "contract_state",
-            "contract_type",
             "currency_id",
             "date_due",
+            "direction",
             "invoice_id",
             "partner_id",
             "state",
@@ -160,8 +160,7 @@ class CrmCashflowForecastReport(models.Model):
         schedule_columns = SQL(
             """
             s.id * 3 + %(rank)s AS id, 'schedule' AS source,
-            CASE WHEN s.contract_type = 'customer' THEN 'incoming' ELSE 'outgoing' END
-                AS direction,
+            s.direction,
             s.date_due AS date, s.partner_id, s.company_id,
             s.currency_id AS original_currency_id, s.amount_total AS amount_currency,
             %(contract_name)s AS name, s.contract_id, NULL::integer AS invoice_id,
