@@ -21,62 +21,23 @@ database where ``crm_finance_cashflow`` is installed::
 """
 
 import argparse
-import os
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def default_addons_path():
-    src = os.environ.get("ODOO_SRC") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "odoo-crm-suite",
-        "odoo-18.0",
-    )
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
-
-
-def best(func, runs=3, env=None):
-    times = []
-    for _i in range(runs):
-        if env is not None:
-            env.invalidate_all()
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from bench_common import add_odoo_arguments, best, rolled_back_env
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with crm_finance_cashflow")
-    parser.add_argument("--addons-path", default=default_addons_path())
+    add_odoo_arguments(parser, "crm_finance_cashflow")
     parser.add_argument("--contracts", type=int, default=5000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--invoices", type=int, default=50000)
     args, odoo_args = parser.parse_known_args()
 
-    import odoo
-    from odoo import api
-    from odoo.tools import config
-
-    config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-        + [a for a in odoo_args if a != "--"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    # earlier runs rolled back leave dead rows behind: clear them so that both
-    # sides scan tables of the same shape in every run
-    with registry.cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute("VACUUM ANALYZE account_move, crm_contract, crm_contract_schedule")
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args.contracts, args.months, args.invoices)
-        finally:
-            cr.rollback()
+    with rolled_back_env(
+        args, odoo_args, vacuum=("account_move", "crm_contract", "crm_contract_schedule")
+    ) as env:
+        run(env, args.contracts, args.months, args.invoices)
 
 
 def run(env, n_contracts, months, n_invoices):

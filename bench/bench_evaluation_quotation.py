@@ -20,45 +20,23 @@ as ``tools/suite.py`` uses them. PostgreSQL is reached through the usual
 """
 
 import argparse
-import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def default_addons_path():
-    src = os.environ.get("ODOO_SRC") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "odoo-crm-suite",
-        "odoo-18.0",
-    )
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
+from bench_common import add_odoo_arguments, rolled_back_env
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with crm_evaluation_sheet")
-    parser.add_argument("--addons-path", default=default_addons_path())
+    add_odoo_arguments(parser, "crm_evaluation_sheet")
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--components", type=int, default=10)
     args, odoo_args = parser.parse_known_args()
 
-    import odoo
-    from odoo import Command, api
-    from odoo.tools import config
+    with rolled_back_env(args, odoo_args, context={"tracking_disable": True}) as env:
+        from odoo import Command  # pylint: disable=import-outside-toplevel
 
-    config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-        + [a for a in odoo_args if a != "--"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-        try:
-            run(env, Command, args.items, args.components)
-        finally:
-            cr.rollback()
+        run(env, Command, args.items, args.components)
 
 
 def run(env, Command, n_items, n_components):

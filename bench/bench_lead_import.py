@@ -20,11 +20,11 @@ is installed (``make run`` creates ``crm_suite``)::
 import argparse
 import base64
 import io
-import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import add_odoo_arguments, rolled_back_env
+
 HEADER = ["Opportunity", "Company", "Tax ID", "Contact", "E-mail", "Phone", "City", "Country"]
 FIELDS = [
     "name",
@@ -36,15 +36,6 @@ FIELDS = [
     "city",
     "country_id",
 ]
-
-
-def default_addons_path():
-    src = os.environ.get("ODOO_SRC") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "odoo-crm-suite",
-        "odoo-18.0",
-    )
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
 
 
 def make_xlsx(rows):
@@ -73,8 +64,7 @@ def make_xlsx(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with crm_pipeline")
-    parser.add_argument("--addons-path", default=default_addons_path())
+    add_odoo_arguments(parser, "crm_pipeline")
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument(
         "--skip-base-import",
@@ -83,21 +73,8 @@ def main():
     )
     args, odoo_args = parser.parse_known_args()
 
-    import odoo
-    from odoo import api
-    from odoo.tools import config
-
-    config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-        + [a for a in odoo_args if a != "--"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args.rows, args.skip_base_import)
-        finally:
-            cr.rollback()
+    with rolled_back_env(args, odoo_args) as env:
+        run(env, args.rows, args.skip_base_import)
 
 
 def run(env, rows, skip_base_import=False):

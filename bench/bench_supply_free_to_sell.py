@@ -21,56 +21,21 @@ Prints the times and the ratios (goal <= 1.5). Needs a database where
 """
 
 import argparse
-import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def default_addons_path():
-    src = os.environ.get("ODOO_SRC") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "odoo-crm-suite",
-        "odoo-18.0",
-    )
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
-
-
-def best(func, runs=3, env=None):
-    times = []
-    for _i in range(runs):
-        if env is not None:
-            env.invalidate_all()
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from bench_common import add_odoo_arguments, best, rolled_back_env
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with crm_supply")
-    parser.add_argument("--addons-path", default=default_addons_path())
+    add_odoo_arguments(parser, "crm_supply")
     parser.add_argument("--products", type=int, default=10000)
     parser.add_argument("--reservations", type=int, default=50000)
     args, odoo_args = parser.parse_known_args()
 
-    import odoo
-    from odoo import api
-    from odoo.tools import config
-
-    config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-        + [a for a in odoo_args if a != "--"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args.products, args.reservations)
-        finally:
-            cr.rollback()
+    with rolled_back_env(args, odoo_args) as env:
+        run(env, args.products, args.reservations)
 
 
 def run(env, n_products, n_reservations):

@@ -315,11 +315,11 @@ class CrmCashflowForecastReport(models.Model):
         """Open what the row stands for: the invoice, the planned payment or the
         contract schedule row."""
         self.ensure_one()
-        record = (
-            self.invoice_id
-            if self.source == "invoice"
-            else (self.planned_payment_id if self.source == "planned_payment" else self.schedule_id)
-        )
+        record = {
+            "invoice": self.invoice_id,
+            "planned_payment": self.planned_payment_id,
+            "schedule": self.schedule_id,
+        }[self.source]
         return {
             "type": "ir.actions.act_window",
             "res_model": record._name,

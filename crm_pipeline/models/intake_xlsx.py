@@ -15,6 +15,7 @@ from datetime import datetime
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -82,22 +83,6 @@ def _date_styles(book):
     return dates
 
 
-_COLUMNS = {}
-
-
-def _column(letters):
-    """0-based column of a cell reference's letters such as "AB"."""
-    index = _COLUMNS.get(letters)
-    if index is None:
-        index = -1 + sum(
-            (ord(char) - 64) * 26**power for power, char in enumerate(reversed(letters))
-        )
-        if not letters.isalpha() or not letters.isupper():
-            raise UnsupportedXlsx(f"cell reference {letters}")
-        _COLUMNS[letters] = index
-    return index
-
-
 def _number(text):
     """As openpyxl casts a number cell."""
     if "." in text or "E" in text or "e" in text:
@@ -122,7 +107,10 @@ def read_first_sheet(content):
             values = []
             for cell in row.iterchildren(_C):
                 ref = cell.get("r")
-                column = _column(ref.rstrip("0123456789")) if ref else len(values)
+                # openpyxl's own table of column letters (a ValueError if not one)
+                column = (
+                    column_index_from_string(ref.rstrip("0123456789")) - 1 if ref else len(values)
+                )
                 if column < len(values):
                     raise UnsupportedXlsx("cells out of order")
                 values.extend([None] * (column - len(values)))
