@@ -145,7 +145,7 @@ class TestDoubleInvoicingRace(ContractCase):
                 contract = envc["crm.contract"].browse(contract_id)
                 moves = contract.schedule_ids.invoice_id
                 moves.unlink()  # drafts, for review before posting
-                crc.execute("DELETE FROM crm_contract WHERE id = %s", [contract_id])
+                contract.unlink()
 
     def test_cancelled_or_deleted_invoice_gives_rows_back(self):
         contract = self._contract()
