@@ -6,11 +6,15 @@ from .guard import privileged
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def button_cancel(self):
+    def write(self, vals):
         """A cancelled contract invoice gives its schedule rows back: planned again
-        (invoiced by the next run) while the contract is active, else cancelled."""
+        (invoiced by the next run) while the contract is active, else cancelled.
+        Here rather than in ``button_cancel()``, so that writing the state over
+        XML-RPC does it too."""
+        if vals.get("state") != "cancel":
+            return super().write(vals)
         rows = self._crm_invoiced_schedule_rows()
-        res = super().button_cancel()
+        res = super().write(vals)
         cancelled = self.filtered(lambda move: move.state == "cancel")
         rows.filtered(lambda row: row.invoice_id in cancelled)._crm_release_rows(cancelled)
         return res
