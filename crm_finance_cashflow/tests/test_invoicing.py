@@ -164,6 +164,12 @@ class TestDoubleInvoicingRace(ContractCase):
         # deleted: the same
         again.with_user(self.billing).unlink()
         self.assertEqual(set(rows.mapped("state")), {"planned"})
+        # it stays cancelled: reset to draft, it would invoice the rows twice
+        with self.assertRaisesRegex(UserError, "gave its schedule rows back"):
+            invoice.with_user(self.billing).button_draft()
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            invoice.with_user(self.billing).write({"crm_contract_rows_released": False})
+        self.assertEqual(invoice.state, "cancel")
         # the state written directly, as XML-RPC can: the same
         fourth = contract.action_create_invoices(date="2026-02-01")
         fourth.with_user(self.billing).write({"state": "cancel"})
