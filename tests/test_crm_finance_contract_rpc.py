@@ -64,6 +64,43 @@ def test_contract_schedule_and_invoices(admin, billing, expect_fault):
         "crm.contract.schedule", "search", [("contract_id", "=", contract_id)], limit=1
     )
     expect_fault(billing.call, "crm.contract.schedule", "write", [row_id], {"amount_total": 1})
+    # so does the invoice line's link to its row
+    line_ids = billing.call(
+        "account.move.line",
+        "search",
+        [("move_id", "in", invoice_ids), ("crm_contract_schedule_id", "!=", False)],
+    )
+    assert len(line_ids) == 2
+    expect_fault(
+        billing.call, "account.move.line", "write", line_ids, {"crm_contract_schedule_id": False}
+    )
+    # the invoice cancelled by writing its state: its two rows are planned again
+    assert billing.call("account.move", "write", invoice_ids, {"state": "cancel"}) is True
+    states = billing.call(
+        "crm.contract.schedule",
+        "read",
+        billing.call(
+            "crm.contract.schedule",
+            "search",
+            [("contract_id", "=", contract_id), ("date", "<=", "2026-02-01")],
+        ),
+        ["state", "invoice_id"],
+    )
+    assert [(r["state"], r["invoice_id"]) for r in states] == [("planned", False)] * 2
+    # invoiced again, then the draft deleted: the same
+    again_ids = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    assert len(again_ids) == 1 and again_ids != invoice_ids
+    assert billing.call("account.move", "unlink", again_ids) is True
+    assert (
+        billing.call(
+            "crm.contract.schedule",
+            "search_count",
+            [("contract_id", "=", contract_id), ("state", "=", "planned")],
+        )
+        == 12
+    )
     assert billing.call("crm.contract", "action_terminate", [contract_id]) is True
 
 

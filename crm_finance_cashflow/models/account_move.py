@@ -1,16 +1,45 @@
-from odoo import models
+from odoo import fields, models
+from odoo.exceptions import UserError
 
-from .guard import privileged
+from .guard import check_guarded, privileged
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def button_cancel(self):
+    crm_contract_rows_released = fields.Boolean(
+        string="Contract Rows Given Back",
+        readonly=True,
+        copy=False,
+        help="A cancelled contract invoice whose schedule rows were given back to the "
+        "contract: it cannot be reset to draft (the rows would be invoiced twice).",
+    )
+
+    def write(self, vals):
         """A cancelled contract invoice gives its schedule rows back: planned again
-        (invoiced by the next run) while the contract is active, else cancelled."""
+        (invoiced by the next run) while the contract is active, else cancelled.
+        Here rather than in ``button_cancel()``, so that writing the state over
+        XML-RPC does it too. Such an invoice stays cancelled."""
+        check_guarded(
+            self,
+            vals,
+            ("crm_contract_rows_released",),
+            self.env._("it is set when a contract invoice is cancelled."),
+        )
+        if vals.get("state") == "draft" and any(
+            move.crm_contract_rows_released and move.state == "cancel" for move in self
+        ):
+            raise UserError(
+                self.env._(
+                    "This contract invoice gave its schedule rows back to the contract "
+                    "when it was cancelled: invoice them again from the contract "
+                    "(Create Invoices) instead of resetting it to draft."
+                )
+            )
+        if vals.get("state") != "cancel":
+            return super().write(vals)
         rows = self._crm_invoiced_schedule_rows()
-        res = super().button_cancel()
+        res = super().write(vals)
         cancelled = self.filtered(lambda move: move.state == "cancel")
         rows.filtered(lambda row: row.invoice_id in cancelled)._crm_release_rows(cancelled)
         return res
@@ -43,8 +72,10 @@ class CrmContractSchedule(models.Model):
             return
         lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)
         if lines:
-            # sudo: the link is a technical field the invoice's users cannot write
+            # sudo: the link and the mark are technical fields the invoice's users
+            # cannot write
             lines.sudo().write({"crm_contract_schedule_id": False})
+            lines.move_id.sudo().write({"crm_contract_rows_released": True})
         for state, rows in (
             ("planned", self.filtered(lambda row: row.contract_id.state == "active")),
             ("cancelled", self.filtered(lambda row: row.contract_id.state != "active")),

@@ -101,8 +101,34 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     crm_contract_schedule_id = fields.Many2one(
-        "crm.contract.schedule", readonly=True, copy=False, index="btree_not_null"
+        "crm.contract.schedule",
+        string="Contract Schedule Row",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the link is what the one-invoice index counts: only the contract's
+        # invoicing sets it
+        if any(vals.get("crm_contract_schedule_id") for vals in vals_list):
+            check_guarded(
+                self,
+                {"crm_contract_schedule_id": True},
+                ("crm_contract_schedule_id",),
+                self.env._("contract invoices are created by Create Invoices."),
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_guarded(
+            self,
+            vals,
+            ("crm_contract_schedule_id",),
+            self.env._("contract invoices are created by Create Invoices."),
+        )
+        return super().write(vals)
 
     def init(self):
         # a schedule row is invoiced once, even when two workers invoice at once

@@ -145,7 +145,7 @@ class TestDoubleInvoicingRace(ContractCase):
                 contract = envc["crm.contract"].browse(contract_id)
                 moves = contract.schedule_ids.invoice_id
                 moves.unlink()  # drafts, for review before posting
-                crc.execute("DELETE FROM crm_contract WHERE id = %s", [contract_id])
+                contract.unlink()
 
     def test_cancelled_or_deleted_invoice_gives_rows_back(self):
         contract = self._contract()
@@ -164,9 +164,59 @@ class TestDoubleInvoicingRace(ContractCase):
         # deleted: the same
         again.with_user(self.billing).unlink()
         self.assertEqual(set(rows.mapped("state")), {"planned"})
+        # it stays cancelled: reset to draft, it would invoice the rows twice
+        with self.assertRaisesRegex(UserError, "gave its schedule rows back"):
+            invoice.with_user(self.billing).button_draft()
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            invoice.with_user(self.billing).write({"crm_contract_rows_released": False})
+        self.assertEqual(invoice.state, "cancel")
+        # the state written directly, as XML-RPC can: the same
+        fourth = contract.action_create_invoices(date="2026-02-01")
+        fourth.with_user(self.billing).write({"state": "cancel"})
+        self.assertEqual(fourth.state, "cancel")
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(fourth.line_ids.crm_contract_schedule_id)
         # the contract terminated meanwhile: the rows of a cancelled invoice are cancelled
         third = contract.action_create_invoices(date="2026-02-01")
         contract.action_terminate()
         third.button_cancel()
         self.assertEqual(set(rows.mapped("state")), {"cancelled"})
         self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "planned"))
+
+    def test_invoice_line_link_is_guarded(self):
+        contract = self._contract()
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2026-01-01")
+        line = invoice.invoice_line_ids
+        row = line.crm_contract_schedule_id
+        self.assertTrue(row)
+        other_row = contract.schedule_ids.filtered(lambda r: r.state == "planned")[:1]
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            line.with_user(self.billing).write({"crm_contract_schedule_id": other_row.id})
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            line.with_user(self.billing).write({"crm_contract_schedule_id": False})
+        # a hand-made invoice cannot claim a row either (it would block its invoicing)
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            self.env["account.move"].with_user(self.billing).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Claim",
+                                "price_unit": 1.0,
+                                "crm_contract_schedule_id": other_row.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        self.assertEqual(line.crm_contract_schedule_id, row)
+        self.assertEqual(other_row.state, "planned")
+        self.assertEqual(
+            contract.action_create_invoices(
+                date="2026-02-01"
+            ).invoice_line_ids.crm_contract_schedule_id,
+            other_row,
+        )
