@@ -22,8 +22,9 @@ class CrmCashflowForecastReport(models.Model):
 
     An invoiced schedule row counts once, through its invoice once that is posted
     (through the row while the invoice is a draft); a planned payment of
-    an invoice replaces the invoice's open amount. Amounts in a foreign currency
-    are converted into the company currency at today's rate."""
+    an invoice replaces the invoice's open amount. Amounts are converted at
+    today's rate into the currency of the current company, as Odoo's invoice
+    analysis does, so that totals over several companies add like amounts."""
 
     _name = "crm.cashflow.forecast.report"
     _description = "Cash-Flow Forecast"
@@ -86,14 +87,19 @@ class CrmCashflowForecastReport(models.Model):
     )
     partner_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    currency_id = fields.Many2one(
+        "res.currency",
+        string="Report Currency",
+        readonly=True,
+        help="The current company's currency, in which the amounts are expressed.",
+    )
     original_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     amount_currency = fields.Monetary(
         string="Amount in Currency", currency_field="original_currency_id", readonly=True
     )
     amount = fields.Monetary(
         readonly=True,
-        help="In the company currency, foreign amounts at today's rate.",
+        help="In the current company's currency; other currencies at today's rate.",
     )
     amount_incoming = fields.Monetary(string="Incoming", readonly=True)
     amount_outgoing = fields.Monetary(string="Outgoing", readonly=True)
@@ -110,15 +116,17 @@ class CrmCashflowForecastReport(models.Model):
     @api.model
     def _forecast_factors(self, today, currencies=None):
         """{(company_id, currency_id): factor}: what one unit of a currency (all of
-        them, or ``currencies``) is worth in each allowed company's currency today
-        (Odoo's own rates, as ``res.currency._convert`` reads them)."""
+        them, or ``currencies``) of each allowed company's rows is worth today in
+        the current company's currency (that company's own rates, as
+        ``res.currency._convert`` reads them)."""
         if currencies is None:
             currencies = self.env["res.currency"].with_context(active_test=False).search([])
-        currencies |= self.env.companies.currency_id
+        target = self.env.company.currency_id
+        currencies |= target
         factors = {}
         for company in self.env.companies:
             rates = currencies._get_rates(company, today)
-            own = rates.get(company.currency_id.id) or 1.0
+            own = rates.get(target.id) or 1.0
             for currency_id, rate in rates.items():
                 factors[company.id, currency_id] = own / (rate or 1.0)
         return factors
@@ -259,7 +267,7 @@ class CrmCashflowForecastReport(models.Model):
         return SQL(
             """
             SELECT src.id, src.source, src.direction, src.date, src.partner_id,
-                   src.company_id, company.currency_id, src.original_currency_id,
+                   src.company_id, %(currency)s AS currency_id, src.original_currency_id,
                    src.amount_currency, src.name, src.contract_id, src.invoice_id,
                    src.schedule_id, src.planned_payment_id,
                    src.date < %(today)s AS is_overdue,
@@ -282,9 +290,9 @@ class CrmCashflowForecastReport(models.Model):
                            ) AS factor
                       FROM (%(sources)s) sources
                    ) src
-              JOIN res_company company ON company.id = src.company_id
             """,
             today=today,
+            currency=self.env.company.currency_id.id,
             sources=SQL(" UNION ALL ").join(self._forecast_source_queries()),
             factors=json.dumps(factors),
         )

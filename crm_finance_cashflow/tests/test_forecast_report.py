@@ -163,6 +163,59 @@ class TestCashflowForecastReport(ContractCase):
         )
         self.assertTrue(self._rows(contract))
 
+    def test_companies_in_the_current_currency(self):
+        """With two companies of different currencies selected, every row is in the
+        current company's currency, so that the pivot adds like amounts; the
+        method still gives each company in its own currency."""
+        foreign = self.env["res.currency"].create({"name": "XOC", "symbol": "O", "rounding": 0.01})
+        main = self.env.company
+        other = self.env["res.company"].create({"name": "Report XOC Co", "currency_id": foreign.id})
+        self.env["res.currency.rate"].create(
+            [
+                # main's rates: 1 main = 4 XOC; the other company's own rates: 1 XOC = 1/5 main
+                {"currency_id": foreign.id, "name": "2020-01-01", "rate": 4.0,
+                 "company_id": main.id},
+                {"currency_id": main.currency_id.id, "name": "2020-01-01", "rate": 0.2,
+                 "company_id": other.id},
+            ]
+        )  # fmt: skip
+        self.billing.write({"company_ids": [fields.Command.link(other.id)]})
+        partner = self.env["res.partner"].create({"name": "XOC Client", "company_id": other.id})
+        contract = self._contract(
+            partner_id=partner.id, company_id=other.id, currency_id=foreign.id
+        )
+        contract.action_activate()
+        ours = self._contract()
+        ours.action_activate()
+        both = self.Report.with_user(self.billing).with_context(
+            allowed_company_ids=[main.id, other.id]
+        )
+        rows = both.search([("contract_id", "in", (contract | ours).ids)])
+        self.assertEqual(len(rows), 24)
+        self.assertEqual(set(rows.currency_id.ids), {main.currency_id.id})
+        theirs = rows.filtered(lambda r: r.company_id == other)
+        self.assertEqual(set(theirs.mapped("amount_currency")), {100.0})
+        self.assertEqual(set(theirs.mapped("amount")), {20.0}, "the other company's rates")
+        self.assertEqual(set((rows - theirs).mapped("amount")), {100.0})
+        # the other company current: everything in XOC (a new request: a fresh cache)
+        self.Report.invalidate_model()
+        rows = both.with_context(allowed_company_ids=[other.id, main.id]).search(
+            [("contract_id", "in", (contract | ours).ids)]
+        )
+        self.assertEqual(set(rows.currency_id.ids), {foreign.id})
+        self.assertEqual(
+            set(rows.filtered(lambda r: r.company_id == main).mapped("amount")), {400.0}
+        )
+        # the method: one company, its own currency
+        forecast = (
+            self.env["crm.contract"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=[main.id, other.id])
+            .get_cashflow_forecast("2026-01-01", "2026-12-31", company_id=other.id)
+        )
+        january = next(p for p in forecast if p["period"] == "2026-01")
+        self.assertEqual(january["incoming"], 100.0)
+
     def test_views_load(self):
         views = self.Report.with_user(self.billing).get_views(
             [(False, "pivot"), (False, "graph"), (False, "list"), (False, "search")]
