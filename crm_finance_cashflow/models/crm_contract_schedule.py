@@ -112,13 +112,14 @@ class AccountMoveLine(models.Model):
     def create(self, vals_list):
         # the link is what the one-invoice index counts: only the contract's
         # invoicing sets it
-        if any(vals.get("crm_contract_schedule_id") for vals in vals_list):
-            check_guarded(
-                self,
-                {"crm_contract_schedule_id": True},
-                ("crm_contract_schedule_id",),
-                self.env._("contract invoices are created by Create Invoices."),
-            )
+        for vals in vals_list:
+            if vals.get("crm_contract_schedule_id"):
+                check_guarded(
+                    self,
+                    vals,
+                    ("crm_contract_schedule_id",),
+                    self.env._("contract invoices are created by Create Invoices."),
+                )
         return super().create(vals_list)
 
     def write(self, vals):

@@ -69,7 +69,6 @@ class CrmCashflowForecastReport(models.Model):
             "state",
         ],
         "crm.contract": ["name"],
-        "res.company": ["currency_id"],
         "res.currency.rate": ["company_id", "currency_id", "name", "rate"],
     }
 
