@@ -9,6 +9,7 @@ import glob
 import hashlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,9 +43,10 @@ def db_exists(name):
 
 
 def drop_db(name, attempts=30):
-    """Drop ``name``, closing its connections. A connection of another role
-    (PostgreSQL's autovacuum worker, busy on a freshly installed database) cannot
-    be terminated by a non-superuser: wait for it to finish and try again."""
+    """Drop ``name``, closing its connections, and its filestore (as Odoo's own
+    database manager does). A connection of another role (PostgreSQL's
+    autovacuum worker, busy on a freshly installed database) cannot be
+    terminated by a non-superuser: wait for it to finish and try again."""
     conn = _maintenance_connection()
     try:
         with conn.cursor() as cr:
@@ -54,6 +56,9 @@ def drop_db(name, attempts=30):
                         sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                             sql.Identifier(name)
                         )
+                    )
+                    shutil.rmtree(
+                        os.path.join(VENV, "odoo-data", "filestore", name), ignore_errors=True
                     )
                     return
                 except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
