@@ -4,3 +4,4 @@ from . import test_sale_order_pricing
 from . import test_tour
 from . import test_bypass
 from . import test_configurator
+from . import test_demo
