@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from bench_common import default_addons_path  # noqa: E402
+from suite_setup import DATA_DIR  # noqa: E402
 
 
 def main():
@@ -42,7 +43,7 @@ def main():
     parser.add_argument("--addons-path", default=default_addons_path())
     parser.add_argument(
         "--data-dir",
-        default=os.path.join(ROOT, ".venv", "odoo-data"),
+        default=DATA_DIR,
         help="Odoo's data directory (default: the one tools/suite.py uses)",
     )
     parser.add_argument("--http-port", default="8139", help="port of the server tours use")

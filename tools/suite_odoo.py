@@ -19,7 +19,7 @@ import urllib.request
 
 import psycopg2
 from psycopg2 import sql
-from suite_setup import ADDONS, ROOT, STATE, VENV, read_text, say, venv_python, write_text
+from suite_setup import ADDONS, DATA_DIR, ROOT, STATE, read_text, say, venv_python, write_text
 
 # --------------------------------------------------------------------------
 # Databases
@@ -57,9 +57,7 @@ def drop_db(name, attempts=30):
                             sql.Identifier(name)
                         )
                     )
-                    shutil.rmtree(
-                        os.path.join(VENV, "odoo-data", "filestore", name), ignore_errors=True
-                    )
+                    shutil.rmtree(os.path.join(DATA_DIR, "filestore", name), ignore_errors=True)
                     return
                 except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
                     if attempt == attempts - 1:
@@ -88,7 +86,7 @@ def odoo_cmd(odoo_src, db, *extra):
         "--db-filter",
         f"^{re.escape(db)}$",
         "--data-dir",
-        os.path.join(VENV, "odoo-data"),
+        DATA_DIR,
     ]
     for var, opt in (
         ("PGHOST", "--db_host"),

@@ -28,6 +28,7 @@ ADDONS = [
     "crm_finance_cashflow",
 ]
 VENV = os.path.join(ROOT, ".venv")
+DATA_DIR = os.path.join(VENV, "odoo-data")  # Odoo's --data-dir (filestores, sessions)
 STATE = os.path.join(VENV, "crm-suite-state")
 CACHE = os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
