@@ -129,6 +129,16 @@ def run(env, rows, skip_base_import=False, skip_plain_create=False):
         )
         return summary["created"]
 
+    plain_values = []
+    if not skip_plain_create:
+        # the values the import would write, worked out outside the timer
+        dry_run = env["crm.lead"]._intake_run(
+            content, "bench.xlsx", {"mode": "all", "duplicate_action": "skip"}, dry_run=True
+        )
+        plain_values = [row["vals"] for row in dry_run["_rows"]]
+        assert not any(row["errors"] for row in dry_run["_rows"])
+        assert not any(key.startswith("_") for vals in plain_values for key in vals)
+
     def with_plain_create():
         Lead = env["crm.lead"].with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
@@ -140,14 +150,6 @@ def run(env, rows, skip_base_import=False, skip_plain_create=False):
             env.invalidate_all()
         return created
 
-    if not skip_plain_create:
-        # the values the import would write, worked out outside the timer
-        dry_run = env["crm.lead"]._intake_run(
-            content, "bench.xlsx", {"mode": "all", "duplicate_action": "skip"}, dry_run=True
-        )
-        plain_values = [row["vals"] for row in dry_run["_rows"]]
-        assert not any(row["errors"] for row in dry_run["_rows"])
-        assert not any(key.startswith("_") for vals in plain_values for key in vals)
     times = {}
     if not skip_base_import:
         times["base"] = timed("base_import (Odoo's Import)", with_base_import)
