@@ -380,6 +380,13 @@ class CrmLead(models.Model):
                 )
             vals["team_id"] = teams[user_id, lead_type]
 
+    def _intake_warm_currency(self, leads):
+        """Company currency of new leads, computed once for the batch. Writing the
+        leads' amounts (expected and prorated revenue...) reads each lead's currency
+        lead by lead, and otherwise computes it lead by lead: about a twentieth of an
+        import's time. The value is crm's own computation, only in one call."""
+        leads.mapped("company_currency")
+
     @api.model
     def _intake_resolve_named(self, rows):
         cache = {}
@@ -643,6 +650,7 @@ class CrmLead(models.Model):
                 batch = to_create[start : start + BATCH_SIZE]
                 created = Lead.create([row["vals"] for row in batch])
                 summary["lead_ids"] += created.ids
+                self._intake_warm_currency(created)
                 # write the batch and drop it from the cache: a cache holding every
                 # lead created so far makes each following batch slower
                 self.env.flush_all()
