@@ -9,6 +9,8 @@ that nothing is tracked or posted in the leads' chatter.
 
 from odoo.tools import SQL
 
+from .models.intake_keys import email_index_name
+
 ACTIVE_CONDITION = SQL(
     """
     lead.active IS NOT TRUE
@@ -56,3 +58,10 @@ def pre_init_hook(env):
         "ALTER TABLE crm_lead ADD COLUMN IF NOT EXISTS activation_state character varying"
     )
     set_existing_leads_activation(env.cr)
+
+
+def uninstall_hook(env):
+    """Drop the e-mail indexes the module added to crm_lead and res_partner (the
+    ORM drops only the indexes of the module's own fields)."""
+    for table in ("crm_lead", "res_partner"):
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(email_index_name(table))))

@@ -11,6 +11,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from . import intake_keys, intake_reader
+from .intake_keys import create_email_index
 
 # Target of a column -> (label, aliases separated by "|"). Aliases are compared
 # after header_key(): lower case, no Latin accents, punctuation as spaces.
@@ -165,6 +166,11 @@ class CrmLead(models.Model):
     intake_mobile_key = fields.Char(
         compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
     )
+
+    def init(self):
+        res = super().init()
+        create_email_index(self.env.cr, self._table)
+        return res
 
     @api.depends("vat", "phone", "mobile")
     def _compute_intake_keys(self):

@@ -8,6 +8,8 @@ leading trunk zero); fewer than 7 digits is no key.
 
 import re
 
+from odoo import tools
+
 _VAT_JUNK = re.compile(r"[^0-9A-Z]")
 _NON_DIGITS = re.compile(r"\D")
 PHONE_KEY_DIGITS = 9
@@ -54,3 +56,26 @@ def ro_cui_is_valid(value):
     total = sum(int(d) * int(k) for d, k in zip(body, key, strict=True))
     expected = total * 10 % 11
     return (0 if expected == 10 else expected) == control
+
+
+def email_index_name(table):
+    return f"{table}__email_normalized_equal_index"
+
+
+def create_email_index(cr, table):
+    """A b-tree index on ``email_normalized`` of ``table`` (crm_lead, res_partner)
+    for the duplicate search, which compares e-mails for equality.
+
+    crm indexes the lead's ``email_normalized`` with trigrams only (for "contains"
+    searches) and Odoo not at all on res_partner. PostgreSQL may answer an
+    equality through the trigram index, and then each e-mail costs about 10 ms
+    once many e-mails share their trigrams (``@gmail.com``, one company's domain):
+    for 100,000 leads, 100,000 such lookups. Through this index it is a few
+    microseconds. Dropped again by the module's uninstall hook."""
+    tools.create_index(
+        cr,
+        email_index_name(table),
+        table,
+        ["email_normalized"],
+        where="email_normalized IS NOT NULL",
+    )

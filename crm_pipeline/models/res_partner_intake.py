@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from . import intake_keys
+from .intake_keys import create_email_index
 
 COMPANY_STATUSES = [
     ("active", "Active"),
@@ -28,6 +29,11 @@ class ResPartner(models.Model):
         COMPANY_STATUSES,
         help="Status of the company at the trade register, as last fetched.",
     )
+
+    def init(self):
+        res = super().init()
+        create_email_index(self.env.cr, self._table)
+        return res
 
     @api.depends("vat", "phone", "mobile")
     def _compute_intake_keys(self):

@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..models.intake_keys import email_index_name
 from .common_intake import IntakeCase, b64, csv_bytes
 
 
@@ -123,3 +125,15 @@ class TestDuplicateGuard(IntakeCase):
         self.assertFalse(
             clean.message_ids.filtered(lambda m: "Possible duplicate" in (m.body or ""))
         )
+
+    def test_email_search_uses_equality_index(self):
+        """The duplicate search compares e-mails for equality through the module's
+        b-tree index, not crm's trigram index (slow once e-mails share trigrams)."""
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.addCleanup(self.env.cr.execute, "SET LOCAL enable_seqscan = on")
+        for model in ("crm.lead", "res.partner"):
+            Model = self.env[model].sudo()
+            query = Model._search([("email_normalized", "in", ["office@omega.example"])])
+            self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.assertIn(email_index_name(Model._table), plan)
