@@ -183,17 +183,22 @@ class LookupHandler(BaseHTTPRequestHandler):
         return self._send(404, {"message": "not found"})
 
 
+def serve_lookups(case_class):
+    """Start a LookupHandler server for the test class (stopped at its end);
+    its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), LookupHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    case_class.addClassCleanup(server.server_close)
+    case_class.addClassCleanup(server.shutdown)
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
 class LookupServerCase(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), LookupHandler)
-        cls.server.daemon_threads = True
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
-        base = f"http://127.0.0.1:{cls.server.server_address[1]}"
+        base = serve_lookups(cls)
         params = cls.env["ir.config_parameter"]
         params.set_param("crm_pipeline.anaf_url", f"{base}/anaf")
         params.set_param("crm_pipeline.vies_url", f"{base}/vies")
