@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["crm_pipeline", "sale_crm"],
+    "depends": ["crm_suite_base", "crm_pipeline", "sale_crm"],
     "data": [
         "security/crm_evaluation_sheet_security.xml",
         "security/ir.model.access.csv",

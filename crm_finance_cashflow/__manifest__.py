@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["account", "sale", "crm_pipeline"],
+    "depends": ["crm_suite_base", "account", "sale", "crm_pipeline"],
     "data": [
         "security/crm_finance_cashflow_security.xml",
         "security/ir.model.access.csv",

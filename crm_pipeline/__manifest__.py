@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["crm", "sale_management", "sale_crm", "board"],
+    "depends": ["crm_suite_base", "crm", "sale_management", "sale_crm", "board"],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_pipeline_security.xml",

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["sale_management", "account"],
+    "depends": ["crm_suite_base", "sale_management", "account"],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_pricing_security.xml",

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["sale_stock", "purchase_stock"],
+    "depends": ["crm_suite_base", "sale_stock", "purchase_stock"],
     "data": [
         "security/crm_supply_security.xml",
         "security/ir.model.access.csv",

@@ -21,6 +21,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = [
+    "crm_suite_base",
     "crm_pipeline",
     "crm_evaluation_sheet",
     "crm_pricing",

@@ -2,8 +2,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+
 from .crm_evaluation_sheet_line import _format_qty, check_quantity
-from .guard import check_guarded, is_privileged, privileged
 from .sale_order import lock_rows
 
 # What a finalized or cancelled sheet keeps as it was: its prices follow from them.

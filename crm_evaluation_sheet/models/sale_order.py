@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .guard import check_guarded, privileged
+from odoo.addons.crm_suite_base.models.policy import check_guarded, privileged
 
 # Where a quotation comes from and which revision it is: set only by quotation
 # generation and action_revise.

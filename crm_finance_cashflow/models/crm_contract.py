@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .guard import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
 
 STATES = [
     ("draft", "Draft"),

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .guard import privileged
+from odoo.addons.crm_suite_base.models.policy import privileged
 
 
 class CrmContract(models.Model):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .guard import check_guarded, privileged
+from odoo.addons.crm_suite_base.models.policy import check_guarded, privileged
 
 
 class CrmPlannedPayment(models.Model):

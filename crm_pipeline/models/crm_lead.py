@@ -4,8 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm.models import crm_stage
+from odoo.addons.crm_suite_base.models.policy import FREE, owned, privileged
 
-from .guard import check_guarded, privileged
 from .input_checks import to_datetime, to_id
 
 INTEREST_STATUSES = [
@@ -18,7 +18,16 @@ INTEREST_STATUSES = [
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.write.policy.mixin"]
+    _crm_state_field = "activation_state"
+    _crm_write_policy = {
+        "activation_state": owned(
+            "use Activate: it opens the lead's first responsibility.", create=("inactive",)
+        ),
+        "interest_status": FREE,
+        "responsibility_ids": owned("use Activate and the responsibilities' own buttons."),
+    }
 
     activation_state = fields.Selection(
         [("inactive", "Inactive"), ("active", "Active")],
@@ -62,12 +71,6 @@ class CrmLead(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            ("activation_state",),
-            self.env._("use Activate: it opens the lead's first responsibility."),
-        )
         restored = (
             self.filtered(lambda lead: not lead.active and lead.activation_state == "active")
             if vals.get("active") is True

@@ -1,10 +1,13 @@
 from odoo import fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class CrmLead(models.Model):
     # Competitors on the lead live apart from the activation extension of
     # crm.lead on purpose (one concern per file), hence the pylint exception.
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {"competitor_ids": FREE, "lost_competitor_id": FREE}
 
     competitor_ids = fields.Many2many(
         "crm.competitor",

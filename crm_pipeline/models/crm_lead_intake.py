@@ -10,6 +10,8 @@ import openpyxl
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
 from . import intake_keys, intake_reader
 from .intake_keys import create_email_index
 
@@ -155,6 +157,12 @@ class CrmLead(models.Model):
     # Lead intake (spreadsheet import) kept apart from the other crm.lead extensions on
     # purpose (one concern per file), hence the pylint exception.
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {
+        "vat": FREE,
+        "intake_vat_key": owned("kept from the tax ID."),
+        "intake_phone_key": owned("kept from the phone."),
+        "intake_mobile_key": owned("kept from the mobile."),
+    }
 
     vat = fields.Char(string="Tax ID", index="btree_not_null", tracking=True)
     intake_vat_key = fields.Char(

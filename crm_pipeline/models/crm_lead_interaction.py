@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class CrmLead(models.Model):
     """Interactions and tasks on a lead (the interaction log part of crm_pipeline)."""
@@ -8,6 +10,8 @@ class CrmLead(models.Model):
     # Kept apart from the lead activation/responsibilities extension of crm.lead
     # on purpose (one concern per file), hence the pylint exception.
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+    # the interactions and tasks written through the lead pass their own policy
+    _crm_write_policy = {"crm_interaction_ids": FREE, "crm_task_ids": FREE}
 
     crm_interaction_ids = fields.One2many("crm.interaction", "lead_id", string="Interactions")
     crm_interaction_count = fields.Integer(

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 from .res_partner_intake import COMPANY_STATUSES
 
 
@@ -7,6 +9,7 @@ class CrmLead(models.Model):
     # Lead intake (company lookup by tax ID) kept apart from the other crm.lead extensions on
     # purpose (one concern per file), hence the pylint exception.
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {"company_registry": FREE, "vat_payer": FREE, "company_status": FREE}
 
     company_registry = fields.Char(string="Trade Register No.")
     vat_payer = fields.Boolean(string="VAT Payer")

@@ -5,7 +5,8 @@ import psycopg2
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
-from .guard import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+
 from .input_checks import to_datetime, to_id
 
 OPEN_STATES = ("assigned", "in_progress")

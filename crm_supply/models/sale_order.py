@@ -4,7 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
-from .guard import privileged
+from odoo.addons.crm_suite_base.models.policy import privileged
+
 from .stock_policy import check_reserved_stock
 
 

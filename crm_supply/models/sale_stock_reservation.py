@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .guard import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
 
 # What a reservation is, for how much and in which state: moved only by
 # sale.order.action_reserve_stock() / action_release_stock(), the order's

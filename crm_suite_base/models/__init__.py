@@ -1,0 +1,2 @@
+from . import write_policy_mixin
+from . import write_policy

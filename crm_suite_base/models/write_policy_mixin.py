@@ -1,0 +1,127 @@
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError
+
+from .policy import check_value, is_privileged, owned
+
+_DEFAULT_OWNED = owned("no public write: the suite's methods keep it.")
+
+
+class CrmWritePolicyMixin(models.AbstractModel):
+    """Applies the declared ``_crm_write_policy`` of a model (see ``policy.py``)
+    to every ``create`` and ``write``.
+
+    A suite model inherits it with its own fields; an addon that extends one of
+    Odoo's models adds it to that model (``_name = "sale.order"``, ``_inherit =
+    ["sale.order", "crm.write.policy.mixin"]``) and declares the fields it adds.
+    """
+
+    _name = "crm.write.policy.mixin"
+    _description = "Suite write policy"
+
+    #: field name -> ``policy.Rule``; merged over every class of the model
+    _crm_write_policy = {}
+    #: the field whose value ``states=`` rules read
+    _crm_state_field = "state"
+
+    @classmethod
+    def _crm_policy(cls):
+        """``(rules, modules)``: the merged rules of every class of the model,
+        and the modules that declared them (their other stored fields are
+        owned by default). Computed once per registry class."""
+        cached = cls.__dict__.get("_crm_policy_cache")
+        if cached is None:
+            rules, modules = {}, set()
+            for klass in reversed(cls.__mro__):
+                declared = klass.__dict__.get("_crm_write_policy")
+                if declared is not None and getattr(klass, "_module", None):
+                    rules.update(declared)
+                    modules.add(klass._module)
+            cached = (rules, frozenset(modules - {"crm_suite_base"}))
+            cls._crm_policy_cache = cached
+        return cached
+
+    def _crm_policy_rule(self, name):
+        """The rule of field ``name``, or None for fields the suite does not
+        define (Odoo's own fields of the models it extends)."""
+        rules, modules = self._crm_policy()
+        rule = rules.get(name)
+        if rule is not None:
+            return rule
+        field = self._fields.get(name)
+        if (
+            field is not None
+            and (field.store or field.inverse)
+            and field._modules
+            and set(field._modules) <= modules
+        ):
+            return _DEFAULT_OWNED
+        return None
+
+    def _crm_check_policy(self, vals, creating):
+        if not isinstance(vals, dict):
+            raise UserError(
+                self.env._("The values to write must be a mapping of field names to values.")
+            )
+        privileged = is_privileged(self)
+        for name, value in vals.items():
+            rule = self._crm_policy_rule(name)
+            if rule is None:
+                continue
+            field = self._fields[name]
+            check_value(self.env, field, value, rule)
+            if privileged:
+                continue
+            if rule.owner == "method":
+                if creating and (
+                    rule.create is True or (isinstance(rule.create, tuple) and value in rule.create)
+                ):
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(field)s of %(model)s cannot be written directly: %(hint)s",
+                        field=field.string,
+                        model=self._description,
+                        hint=rule.hint,
+                    )
+                )
+            if creating and rule.create is False:
+                raise UserError(
+                    self.env._(
+                        "%(field)s of %(model)s is not set at creation.",
+                        field=field.string,
+                        model=self._description,
+                    )
+                )
+            if rule.groups and not any(self.env.user.has_group(g) for g in rule.groups):
+                raise AccessError(
+                    self.env._(
+                        "You may not change %(field)s of %(model)s.",
+                        field=field.string,
+                        model=self._description,
+                    )
+                )
+            if rule.states and not creating:
+                state_field = self._crm_state_field
+                for record in self:
+                    if record[state_field] not in rule.states:
+                        raise UserError(
+                            self.env._(
+                                "%(field)s of %(record)s cannot be changed in this state "
+                                "(%(state)s).",
+                                field=field.string,
+                                record=record.display_name,
+                                state=dict(
+                                    self._fields[state_field]._description_selection(self.env)
+                                ).get(record[state_field], record[state_field]),
+                            )
+                        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._crm_check_policy(vals, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crm_check_policy(vals, creating=False)
+        return super().write(vals)
