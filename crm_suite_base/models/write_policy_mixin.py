@@ -23,6 +23,15 @@ class CrmWritePolicyMixin(models.AbstractModel):
     #: the field whose value ``states=`` rules read
     _crm_state_field = "state"
 
+    def _setup_complete(self):
+        # Odoo reuses a model's class when a later module extends it in the same
+        # registry (installing several addons at once): forget what was merged.
+        res = super()._setup_complete()
+        cls = type(self)
+        cls._crm_policy_cache = None
+        cls._crm_rule_map_cache = None
+        return res
+
     @classmethod
     def _crm_policy(cls):
         """``(rules, modules)``: the merged rules of every class of the model,
@@ -43,19 +52,22 @@ class CrmWritePolicyMixin(models.AbstractModel):
     def _crm_policy_rule(self, name):
         """The rule of field ``name``, or None for fields the suite does not
         define (Odoo's own fields of the models it extends)."""
-        rules, modules = self._crm_policy()
-        rule = rules.get(name)
-        if rule is not None:
-            return rule
-        field = self._fields.get(name)
-        if (
-            field is not None
-            and (field.store or field.inverse)
-            and field._modules
-            and set(field._modules) <= modules
-        ):
-            return _DEFAULT_OWNED
-        return None
+        cls = type(self)
+        rule_map = cls.__dict__.get("_crm_rule_map_cache")
+        if rule_map is None:
+            rules, modules = self._crm_policy()
+            rule_map = {}
+            for fname, field in self._fields.items():
+                rule = rules.get(fname)
+                if rule is None and (
+                    (field.store or field.inverse)
+                    and field._modules
+                    and set(field._modules) <= modules
+                ):
+                    rule = _DEFAULT_OWNED
+                rule_map[fname] = rule
+            cls._crm_rule_map_cache = rule_map
+        return rule_map.get(name)
 
     def _crm_check_policy(self, vals, creating):
         if not isinstance(vals, dict):
