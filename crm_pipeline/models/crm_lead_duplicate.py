@@ -22,7 +22,7 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if not {"vat", "company_id", "active"} & set(vals):
+        if not {"vat", "company_id"} & set(vals):
             return super().write(vals)
         with self.env.cr.savepoint():
             res = super().write(vals)
