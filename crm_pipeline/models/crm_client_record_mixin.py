@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class CrmClientRecordMixin(models.AbstractModel):
     """What an interaction and a task share: a client, a contact person, a lead,
@@ -16,6 +18,15 @@ class CrmClientRecordMixin(models.AbstractModel):
     _name = "crm.client.record.mixin"
     _description = "CRM Client Record"
     _check_company_auto = True
+    # record rules and the lead's read access (``_check_lead_readable``) guard
+    # them: any user with access to the record files it
+    _crm_write_policy = {
+        "partner_id": FREE,
+        "contact_id": FREE,
+        "lead_id": FREE,
+        "user_id": FREE,
+        "company_id": FREE,
+    }
 
     partner_id = fields.Many2one(
         "res.partner",

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, writable
+
 
 class CrmCommissionRate(models.Model):
     """A commission rate on invoiced services, for a salesperson, a product
@@ -10,7 +12,15 @@ class CrmCommissionRate(models.Model):
 
     _name = "crm.commission.rate"
     _description = "Commission Rate"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "user_id, categ_id, id"
+    # access rights give the rates to sales managers only
+    _crm_write_policy = {
+        "user_id": FREE,
+        "categ_id": FREE,
+        "rate": writable(bounds=(0, 100)),
+        "company_id": FREE,
+    }
 
     user_id = fields.Many2one(
         "res.users", string="Salesperson", domain="[('share', '=', False)]", index=True

@@ -11,6 +11,10 @@ from odoo.exceptions import UserError
 from . import intake_keys
 
 TIMEOUT = 5
+#: An answer larger than this is no company record: refused unread.
+MAX_ANSWER_BYTES = 1024 * 1024
+#: Longest text kept from an answer (a name, a street).
+MAX_TEXT = 256
 ANAF_URL = "https://webservicesp.anaf.ro/api/PlatitorTvaRest/v9/tva"
 VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
 
@@ -32,6 +36,7 @@ class CrmCompanyLookup(models.AbstractModel):
                 data=json.dumps(payload),
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
                 timeout=TIMEOUT,
+                stream=True,
             )
         except requests.Timeout as exc:
             raise UserError(
@@ -45,6 +50,11 @@ class CrmCompanyLookup(models.AbstractModel):
             raise UserError(
                 self.env._("%(service)s cannot be reached: try again later.", service=service)
             ) from exc
+        with response:
+            return self._read_answer(response, service)
+
+    @api.model
+    def _read_answer(self, response, service):
         if response.status_code != 200:
             raise UserError(
                 self.env._(
@@ -53,12 +63,43 @@ class CrmCompanyLookup(models.AbstractModel):
                     code=response.status_code,
                 )
             )
+        unreadable = UserError(
+            self.env._("%(service)s sent an answer that cannot be read.", service=service)
+        )
         try:
-            return response.json()
-        except ValueError as exc:
+            body = response.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
+        except (requests.RequestException, OSError, ValueError) as exc:
+            raise unreadable from exc
+        if len(body) > MAX_ANSWER_BYTES:
             raise UserError(
-                self.env._("%(service)s sent an answer that cannot be read.", service=service)
-            ) from exc
+                self.env._(
+                    "%(service)s sent an answer too large to be a company record.",
+                    service=service,
+                )
+            )
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            raise unreadable from exc
+
+    @api.model
+    def _answer_text(self, value, service):
+        """A text of an answer: text (or nothing), without control characters
+        and of a sane length; anything else is an unexpected answer."""
+        if value is None or value is False:
+            return ""
+        if not isinstance(value, str):
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        value = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t")
+        return value.strip()[:MAX_TEXT]
+
+    @api.model
+    def _answer_flag(self, value, service):
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        return value
 
     @api.model
     def _lookup(self, vat, country_code=None):
@@ -103,7 +144,7 @@ class CrmCompanyLookup(models.AbstractModel):
                 self.env._(
                     "%(service)s refused the request: %(message)s",
                     service=service,
-                    message=answer.get("message") or answer.get("cod"),
+                    message=str(answer.get("message") or answer.get("cod"))[:MAX_TEXT],
                 )
             )
         if not answer["found"]:
@@ -113,27 +154,37 @@ class CrmCompanyLookup(models.AbstractModel):
             general = found["date_generale"]
             seat = found.get("adresa_sediu_social") or {}
             inactive = found.get("stare_inactiv") or {}
-            registration = (general.get("stare_inregistrare") or "").upper()
-            if "RADIERE" in registration or inactive.get("dataRadiere"):
+            vat_scope = found.get("inregistrare_scop_Tva") or {}
+            if not all(isinstance(part, dict) for part in (general, seat, inactive, vat_scope)):
+                raise TypeError("not an object")
+
+            def text(part, key):
+                return self._answer_text(part.get(key), service)
+
+            registration = text(general, "stare_inregistrare").upper()
+            if "RADIERE" in registration or text(inactive, "dataRadiere"):
                 status = "deregistered"
-            elif inactive.get("statusInactivi"):
+            elif self._answer_flag(inactive.get("statusInactivi"), service):
                 status = "inactive"
             else:
                 status = "active"
             street = " ".join(
-                p for p in (seat.get("sdenumire_Strada"), seat.get("snumar_Strada")) if p
+                p for p in (text(seat, "sdenumire_Strada"), text(seat, "snumar_Strada")) if p
             )
+            name = text(general, "denumire")
+            if not name:
+                raise KeyError("denumire")
             return {
-                "name": general["denumire"],
-                "street": street or general.get("adresa") or "",
-                "city": seat.get("sdenumire_Localitate") or "",
-                "state_code": seat.get("scod_JudetAuto") or "",
-                "state_name": seat.get("sdenumire_Judet") or "",
-                "zip": seat.get("scod_Postal") or general.get("codPostal") or "",
+                "name": name,
+                "street": street or text(general, "adresa"),
+                "city": text(seat, "sdenumire_Localitate"),
+                "state_code": text(seat, "scod_JudetAuto"),
+                "state_name": text(seat, "sdenumire_Judet"),
+                "zip": text(seat, "scod_Postal") or text(general, "codPostal"),
                 "country_code": "RO",
                 "vat": f"RO{cui}",
-                "company_registry": general.get("nrRegCom") or "",
-                "vat_payer": bool((found.get("inregistrare_scop_Tva") or {}).get("scpTVA")),
+                "company_registry": text(general, "nrRegCom"),
+                "vat_payer": self._answer_flag(vat_scope.get("scpTVA"), service),
                 "company_status": status,
             }
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -155,7 +206,7 @@ class CrmCompanyLookup(models.AbstractModel):
             raise UserError(
                 self.env._("%(service)s refused the request: try again later.", service=service)
             )
-        if "valid" not in answer:
+        if not isinstance(answer.get("valid"), bool):
             raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
         if not answer["valid"]:
             raise UserError(
@@ -164,9 +215,16 @@ class CrmCompanyLookup(models.AbstractModel):
                     vat=country + number,
                 )
             )
-        name = answer.get("name") or ""
-        address = answer.get("address") or ""
-        lines = [line.strip() for line in address.splitlines() if line.strip()]
+        name = self._answer_text(answer.get("name"), service)
+        address = answer.get("address")
+        if address is not None and not isinstance(address, str):
+            raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
+        address = (address or "")[: MAX_TEXT * 4]
+        lines = [
+            self._answer_text(line, service)
+            for line in address.splitlines()
+            if self._answer_text(line, service)
+        ]
         return {
             "name": "" if name == "---" else name,
             "street": lines[0] if lines else "",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class CrmCompetitor(models.Model):
     """A company the customer may choose instead of us: what it does well and
@@ -7,8 +9,18 @@ class CrmCompetitor(models.Model):
 
     _name = "crm.competitor"
     _description = "Competitor"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.write.policy.mixin"]
     _order = "name"
+    _crm_write_policy = {
+        "name": FREE,
+        "website": FREE,
+        "strengths": FREE,
+        "weaknesses": FREE,
+        "strategy": FREE,
+        "active": FREE,
+        # the leads' side (crm.lead's competitor_ids) is free as well
+        "lead_ids": FREE,
+    }
 
     name = fields.Char(required=True, tracking=True)
     website = fields.Char()

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, writable
+
 INTERACTION_TYPES = [
     ("call", "Call"),
     ("meeting", "Meeting"),
@@ -25,8 +27,16 @@ class CrmInteraction(models.Model):
 
     _name = "crm.interaction"
     _description = "Client Interaction"
-    _inherit = ["crm.client.record.mixin", "mail.thread"]
+    _inherit = ["crm.client.record.mixin", "mail.thread", "crm.write.policy.mixin"]
     _order = "date desc, id desc"
+    _crm_write_policy = {
+        "name": FREE,
+        "responsibility_id": FREE,
+        "date": FREE,
+        "duration": writable(bounds=(0, MAX_DURATION_HOURS)),
+        "interaction_type": FREE,
+        "notes": FREE,
+    }
 
     name = fields.Char(string="Subject")
     # client, contact person, lead, user and company: crm.client.record.mixin
@@ -67,7 +77,12 @@ class CrmInteraction(models.Model):
     @api.model
     def _current_month_bounds(self):
         """Start and end of the user's current month, as naive UTC datetimes."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        tz = pytz.utc
+        for name in (self.env.context.get("tz"), self.env.user.tz):
+            # a time zone that does not exist (sent in a context) is skipped
+            if isinstance(name, str) and name in pytz.all_timezones_set:
+                tz = pytz.timezone(name)
+                break
         today = datetime.now(tz).date()
         start = today + relativedelta(day=1)
         end = start + relativedelta(months=1)

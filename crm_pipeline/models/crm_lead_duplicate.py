@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import intake_keys
-
 
 class CrmLead(models.Model):
     # Lead intake (duplicate guard) kept apart from the other crm.lead extensions on
@@ -17,61 +15,73 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_duplicate_vat(vals_list)
-        return super().create(vals_list)
+        # a refused lead is not left behind for a caller that catches the error
+        with self.env.cr.savepoint():
+            leads = super().create(vals_list)
+            leads._check_duplicate_vat()
+        return leads
 
     def write(self, vals):
-        if vals.get("vat"):
-            self._check_duplicate_vat([dict(vals) for _lead in self], exclude=self)
-        return super().write(vals)
+        if not {"vat", "company_id"} & set(vals):
+            return super().write(vals)
+        with self.env.cr.savepoint():
+            res = super().write(vals)
+            self._check_duplicate_vat()
+        return res
 
-    @api.model
-    def _check_duplicate_vat(self, vals_list, exclude=None):
+    def _check_duplicate_vat(self):
         """With the company setting "One lead per tax ID", refuse a lead whose tax
-        ID is on another lead (or twice in the same call). Not bypassable."""
-        companies = self.env["res.company"].browse(
-            {vals.get("company_id") or self.env.company.id for vals in vals_list}
-        )
-        blocking = companies.filtered("crm_block_duplicate_vat")
+        ID is on another lead of its company (or without company). Checked after
+        the write, on the stored key and the lead's own company, whatever the
+        caller's context (``allowed_company_ids``) says: the transaction rolls
+        back on refusal. Not bypassable."""
+        # sudo: the settings of the leads' companies and the lead holding the tax
+        # ID may be hidden from the user; only its name and owner are shown.
+        leads = self.sudo().filtered(lambda lead: lead.intake_vat_key and lead.active)
+        if not leads:
+            return
+        blocking = self.env["res.company"].sudo().search([("crm_block_duplicate_vat", "=", True)])
         if not blocking:
             return
-        keys = {}
-        for vals in vals_list:
-            if (vals.get("company_id") or self.env.company.id) not in blocking.ids:
-                continue
-            key = intake_keys.vat_key(vals.get("vat"))
-            if not key:
-                continue
-            if key in keys:
+        for lead in leads:
+            company = lead.company_id
+            if company:
+                if company not in blocking:
+                    continue
+                scope = [("company_id", "in", [False, company.id])]
+            else:
+                # a lead without company clashes with the leads of every company
+                # that blocks, and with those without company when the user's own
+                # company blocks
+                scope = [("company_id", "in", blocking.ids)]
+                if self.env.user.company_id in blocking:
+                    scope = ["|", ("company_id", "=", False), *scope]
+            existing = lead.search(
+                [
+                    ("intake_vat_key", "=", lead.intake_vat_key),
+                    ("id", "!=", lead.id),
+                    *scope,
+                ],
+                limit=1,
+            )
+            if existing in leads:
                 raise UserError(
                     self.env._(
                         "Tax ID %(vat)s is given to two leads: the company allows one lead "
                         "per tax ID.",
-                        vat=vals["vat"],
+                        vat=lead.vat,
                     )
                 )
-            keys[key] = vals["vat"]
-        if not keys:
-            return
-        domain = [
-            ("intake_vat_key", "in", list(keys)),
-            ("company_id", "in", [False, *blocking.ids]),
-        ]
-        if exclude:
-            domain.append(("id", "not in", exclude.ids))
-        # sudo: the lead holding the tax ID may be hidden from the user by record
-        # rules; only its name and owner are shown.
-        existing = self.sudo().search(domain, limit=1)
-        if existing:
-            raise UserError(
-                self.env._(
-                    "A lead with tax ID %(vat)s already exists (%(lead)s, salesperson "
-                    "%(owner)s): the company allows one lead per tax ID.",
-                    vat=keys[existing.intake_vat_key],
-                    lead=existing.name,
-                    owner=existing.user_id.name or self.env._("none"),
+            if existing:
+                raise UserError(
+                    self.env._(
+                        "A lead with tax ID %(vat)s already exists (%(lead)s, salesperson "
+                        "%(owner)s): the company allows one lead per tax ID.",
+                        vat=lead.vat,
+                        lead=existing.name,
+                        owner=existing.user_id.name or self.env._("none"),
+                    )
                 )
-            )
 
     @api.depends_context("uid")
     @api.depends("vat", "email_from", "phone", "mobile", "user_id")

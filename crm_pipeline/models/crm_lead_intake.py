@@ -14,6 +14,7 @@ from odoo.addons.crm_suite_base.models.policy import FREE, owned
 
 from . import intake_keys, intake_reader
 from .intake_keys import create_email_index
+from .res_company_intake import IMPORT_MAX_ROWS_BOUNDS
 
 # Target of a column -> (label, aliases separated by "|"). Aliases are compared
 # after header_key(): lower case, no Latin accents, punctuation as spaces.
@@ -143,10 +144,11 @@ def guess_field(header):
 
 def safe_cell(value):
     """A cell for the rejected-rows report: no formula can run from it."""
-    value = str(value or "")
+    # control characters first: what is left is what the spreadsheet shows
+    value = _CONTROL.sub("", str(value or ""))
     if value.startswith(_FORMULA_START):
         value = "'" + value
-    return _CONTROL.sub("", value)
+    return value
 
 
 class _DefaultsCache(dict):
@@ -198,7 +200,8 @@ class CrmLead(models.Model):
             value = int(value or DEFAULT_MAX_ROWS)
         except (TypeError, ValueError):
             value = DEFAULT_MAX_ROWS
-        return value if value > 0 else DEFAULT_MAX_ROWS
+        low, high = IMPORT_MAX_ROWS_BOUNDS
+        return min(value, high) if value >= low else DEFAULT_MAX_ROWS
 
     @api.model
     def _intake_check_options(self, options):
@@ -252,7 +255,11 @@ class CrmLead(models.Model):
         """Header and data rows of a file; every file-level problem raises."""
         if not isinstance(file_name, str) or not file_name:
             raise UserError(self.env._("Give the file name (ending .xls, .xlsx or .csv)."))
-        rows = intake_reader.read_rows(self.env, content, file_name, encoding)
+        # the header row and the limit of data rows
+        max_rows = self._intake_max_rows()
+        rows = intake_reader.read_rows(
+            self.env, content, file_name, encoding, max_rows=max_rows + 1
+        )
         header, data = rows[0], rows[1:]
         if not any(guess_field(cell) for cell in header) and any(
             "@" in cell or sum(ch.isdigit() for ch in cell) >= 5 for cell in header
@@ -265,7 +272,6 @@ class CrmLead(models.Model):
             )
         if not data:
             raise UserError(self.env._("The file has a header row but no data rows."))
-        max_rows = self._intake_max_rows()
         if len(data) > max_rows:
             raise UserError(
                 self.env._(
@@ -284,7 +290,10 @@ class CrmLead(models.Model):
         mapping = {i: guess_field(cell) for i, cell in enumerate(header)}
         for col, target in (overrides or {}).items():
             index = None
-            if isinstance(col, int) or (isinstance(col, str) and col.isdigit()):
+            if isinstance(col, int) or (
+                # ASCII digits only: "²" or "٣" are digits to str.isdigit(), not to int()
+                isinstance(col, str) and col.isascii() and col.isdigit() and len(col) <= 6
+            ):
                 index = int(col)
             else:
                 for i, cell in enumerate(header):

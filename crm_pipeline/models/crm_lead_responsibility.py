@@ -5,7 +5,7 @@ import psycopg2
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import FREE, is_privileged, owned, privileged
 
 from .input_checks import to_datetime, to_id
 
@@ -14,7 +14,10 @@ ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
 # Which step, on which lead, and how it ended: moved only by activate(),
 # complete(), action_start(), the lead's won/lost/merge paths and a manager's
 # action_correct_type().
-GUARDED_FIELDS = ("lead_id", "type_id", "state", "summary", "date_closed")
+_CHAIN_HINT = (
+    "complete the responsibility (or start it); a sales manager corrects a wrong step "
+    "with Correct Step."
+)
 
 
 class CrmLeadResponsibility(models.Model):
@@ -22,8 +25,22 @@ class CrmLeadResponsibility(models.Model):
 
     _name = "crm.lead.responsibility"
     _description = "Lead Responsibility"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.write.policy.mixin"]
     _order = "deadline desc, id desc"
+    _crm_write_policy = {
+        "lead_id": owned(_CHAIN_HINT),
+        "type_id": owned(_CHAIN_HINT),
+        "state": owned(_CHAIN_HINT),
+        "summary": owned(_CHAIN_HINT),
+        "date_closed": owned(_CHAIN_HINT),
+        "user_id": FREE,
+        "deadline": FREE,
+        # the contacts check themselves (crm.interaction's policy)
+        "interaction_ids": FREE,
+        "activity_id": owned("kept by the chain: the responsible's to-do."),
+        "calendar_event_id": owned("kept by the chain: the first contact's meeting."),
+        "company_id": owned("the lead's company."),
+    }
     _rec_names_search = ["lead_id", "type_id"]
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
@@ -177,15 +194,6 @@ class CrmLeadResponsibility(models.Model):
             )
 
     def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            GUARDED_FIELDS,
-            self.env._(
-                "complete the responsibility (or start it); a sales manager corrects a "
-                "wrong step with Correct Step."
-            ),
-        )
         if vals.get("state") in OPEN_STATES:
             reopening = self.filtered(lambda r: not r.is_open)
             if reopening:
@@ -232,7 +240,7 @@ class CrmLeadResponsibility(models.Model):
                 user_id=rec.user_id.id,
             )
             if activity:
-                rec.activity_id = activity[:1]
+                privileged(rec).write({"activity_id": activity[:1].id})
             rec.lead_id.message_post(
                 body=self.env._(
                     "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
@@ -273,7 +281,8 @@ class CrmLeadResponsibility(models.Model):
         for rec in self.filtered(lambda r: r.is_open and r._has_time()):
             # sudo: the event is the responsible's, who may be another user than
             # the one activating; only values of this responsibility go into it.
-            rec.calendar_event_id = Event.sudo().create(rec._calendar_event_values())
+            event = Event.sudo().create(rec._calendar_event_values())
+            privileged(rec).write({"calendar_event_id": event.id})
 
     def _sync_calendar_event(self):
         """Rescheduled or reassigned: the event follows (gone when the new deadline

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from odoo.addons.crm_suite_base.models.policy import FREE, owned, writable
 
 # The fixed chain's steps. Behaviour (first step, completion gates, contracting
 # warnings) is bound to the kind, never to the editable name or code.
@@ -16,7 +18,20 @@ class CrmResponsibilityType(models.Model):
 
     _name = "crm.responsibility.type"
     _description = "Responsibility Type"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "sequence, id"
+    _crm_write_policy = {
+        "name": FREE,
+        "code": FREE,
+        # binds the chain's gates: set by the addons' data (superuser) only
+        "kind": owned("the kind of a step is set by the addons' data: it binds the chain's gates."),
+        "sequence": FREE,
+        "next_type_id": FREE,
+        "duration_days": writable(bounds=(0, 3650)),
+        "stage_id": FREE,
+        "description": FREE,
+        "active": FREE,
+    }
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -62,27 +77,6 @@ class CrmResponsibilityType(models.Model):
             "The standard duration cannot be negative.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(vals.get("kind") for vals in vals_list):
-            self._check_kind_writable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "kind" in vals:
-            self._check_kind_writable()
-        return super().write(vals)
-
-    def _check_kind_writable(self):
-        # superuser only: data files; no XML-RPC call runs as superuser
-        if not self.env.su:
-            raise UserError(
-                self.env._(
-                    "The kind of a responsibility type is set by the addons' data and "
-                    "cannot be changed: it binds the chain's gates."
-                )
-            )
 
     @api.model
     def _get_first_type(self):

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, owned, privileged
+
+_STATUS_HINT = "use the task's status buttons (Start, Develop, Done, Reject, Reopen)."
+
 TASK_KINDS = [
     ("new_contract", "New Contract"),
     ("offer", "Offer"),
@@ -27,8 +31,24 @@ class CrmTask(models.Model):
 
     _name = "crm.task"
     _description = "CRM Task or Commitment"
-    _inherit = ["crm.client.record.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "crm.client.record.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "crm.write.policy.mixin",
+    ]
     _order = "priority desc, date_deadline asc, id desc"
+    _crm_write_policy = {
+        "name": FREE,
+        "kind": FREE,
+        "date_deadline": FREE,
+        "state": owned(_STATUS_HINT, create=("assigned",)),
+        "is_closed": owned(_STATUS_HINT),
+        "date_done": owned(_STATUS_HINT),
+        "priority": FREE,
+        "description": FREE,
+        "color": FREE,
+    }
 
     name = fields.Char(string="Title", required=True, tracking=True)
     kind = fields.Selection(TASK_KINDS, required=True, default="other", tracking=True)
@@ -107,7 +127,7 @@ class CrmTask(models.Model):
             )
         vals = {"state": new_state}
         vals["date_done"] = fields.Datetime.now() if new_state in DONE_STATES else False
-        self.write(vals)
+        privileged(self).write(vals)
         return True
 
     def action_start(self):

@@ -1,33 +1,37 @@
 """Arguments of public methods, checked before anything is written: XML-RPC
 callers get a ``UserError`` (fault code 2) naming the bad value, never a
-traceback."""
+traceback. Dates and numbers hold the suite's bounds (``crm_suite_base``'s
+``check_date`` and ``check_number``: dates between 1900 and 2200, finite
+numbers)."""
 
 import datetime
-import math
 
 from odoo import fields
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_suite_base.models.policy import check_date, check_number
+
 
 def to_datetime(env, value, label):
     """``value`` (a datetime or an ISO string) as a datetime."""
-    if isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, datetime.date):
-        return datetime.datetime.combine(value, datetime.time.min)
     parsed = None
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    elif isinstance(value, datetime.date):
+        parsed = datetime.datetime.combine(value, datetime.time.min)
+    elif isinstance(value, str) and value.strip():
         try:
             parsed = fields.Datetime.to_datetime(value.strip())
-        except ValueError:
+        except (ValueError, TypeError, OverflowError):
             parsed = None
     if parsed:
+        check_date(env, parsed, label)
         return parsed
     raise UserError(
         env._(
             "%(label)s must be a date and time (YYYY-MM-DD HH:MM:SS), not %(value)s.",
             label=label,
-            value=repr(value),
+            value=repr(value)[:80],
         )
     )
 
@@ -36,27 +40,17 @@ def to_id(env, value, label, required=False):
     """``value`` as one record id (an int), or None when empty and not required."""
     if value in (None, False) and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
         raise UserError(
-            env._("%(label)s must be one record id, not %(value)s.", label=label, value=repr(value))
+            env._(
+                "%(label)s must be one record id, not %(value)s.",
+                label=label,
+                value=repr(value)[:80],
+            )
         )
     return value
 
 
 def to_number(env, value, label, minimum=0.0, maximum=1e9):
     """``value`` as a finite float in [minimum, maximum]."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UserError(
-            env._("%(label)s must be a number, not %(value)s.", label=label, value=repr(value))
-        )
-    if not math.isfinite(value) or not minimum <= value <= maximum:
-        raise UserError(
-            env._(
-                "%(label)s must be between %(min)s and %(max)s, not %(value)s.",
-                label=label,
-                min=minimum,
-                max=maximum,
-                value=repr(value),
-            )
-        )
-    return float(value)
+    return float(check_number(env, value, label, minimum=minimum, maximum=maximum))

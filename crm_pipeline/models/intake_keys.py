@@ -49,7 +49,7 @@ def ro_cui_is_valid(value):
     (10 gives 0).
     """
     digits = vat_key(value)
-    if not digits or not digits.isdigit() or not 2 <= len(digits) <= 10:
+    if not digits or not (digits.isascii() and digits.isdigit()) or not 2 <= len(digits) <= 10:
         return False
     body, control = digits[:-1], int(digits[-1])
     key = "753217532"[-len(body) :]

@@ -55,9 +55,20 @@ def _password_protected(env):
     )
 
 
-def _read_xlsx(env, content):
+def _too_many_rows(env, max_rows):
+    return UserError(
+        env._(
+            "The file has more than %(max)s rows, the limit of rows per import.",
+            max=max_rows - 1,
+        )
+    )
+
+
+def _read_xlsx(env, content, max_rows=None):
     try:
-        rows = intake_xlsx.read_first_sheet(content)
+        rows = intake_xlsx.read_first_sheet(content, max_rows=max_rows)
+    except intake_xlsx.TooManyRows as exc:
+        raise _too_many_rows(env, max_rows) from exc
     except (
         intake_xlsx.UnsupportedXlsx,
         zipfile.BadZipFile,
@@ -80,8 +91,13 @@ def _read_xlsx(env, content):
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return []
-        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except unreadable as exc:
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if max_rows is not None and len(rows) >= max_rows:
+                raise _too_many_rows(env, max_rows)
+            rows.append([cell_text(v) for v in row])
+        return rows
+    except (*unreadable, OverflowError) as exc:
         raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc
     finally:
         book.close()
@@ -170,8 +186,10 @@ def _read_csv(env, content, encoding):
         raise UserError(env._("The .csv file is malformed: %(error)s", error=exc)) from exc
 
 
-def read_rows(env, content, file_name, encoding="auto"):
-    """The non-empty rows of the first sheet, as lists of text cells."""
+def read_rows(env, content, file_name, encoding="auto", max_rows=None):
+    """The non-empty rows of the first sheet, as lists of text cells. An .xlsx
+    sheet whose rows are numbered beyond ``max_rows`` is refused while it is
+    read (the number of rows of the other formats is bounded by their size)."""
     if not content:
         raise UserError(env._("The file is empty."))
     name = (file_name or "").lower()
@@ -181,7 +199,7 @@ def read_rows(env, content, file_name, encoding="auto"):
             raise _password_protected(env)
         rows = _read_xls(env, content)
     elif content[:4] == ZIP_MAGIC:
-        rows = _read_xlsx(env, content)
+        rows = _read_xlsx(env, content, max_rows)
     elif name.endswith((".csv", ".txt")):
         rows = _read_csv(env, content, encoding)
     else:

@@ -30,6 +30,14 @@ class UnsupportedXlsx(Exception):
     """The file uses something this reader does not handle."""
 
 
+#: The rows of an Excel sheet: no sheet has more.
+EXCEL_MAX_ROWS = 1048576
+
+
+class TooManyRows(Exception):
+    """A row of the sheet is numbered beyond the caller's limit."""
+
+
 def _xml(book, name):
     return etree.fromstring(book.read(name), parser=_PARSER)
 
@@ -90,8 +98,21 @@ def _number(text):
     return int(text)
 
 
-def read_first_sheet(content):
-    """The rows of the first sheet as lists of Python values (None when empty)."""
+def _date(number, epoch):
+    """A date-formatted number as a datetime, or the number itself when it is
+    no date Python can hold (a serial that overflows)."""
+    try:
+        return from_excel(number, epoch)
+    except (ValueError, OverflowError, TypeError):
+        return number
+
+
+def read_first_sheet(content, max_rows=None):
+    """The rows of the first sheet as lists of Python values (None when empty).
+    A row numbered beyond ``max_rows`` (at most Excel's 1,048,576) raises
+    ``TooManyRows`` before anything is allocated for it or the rows before it."""
+    if max_rows is None or max_rows > EXCEL_MAX_ROWS:
+        max_rows = EXCEL_MAX_ROWS
     book = zipfile.ZipFile(io.BytesIO(content))
     sheet_name, date1904 = _first_sheet(book)
     if sheet_name is None:
@@ -99,7 +120,7 @@ def read_first_sheet(content):
     strings = _shared_strings(book)
     date_styles = _date_styles(book)
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-    rows = []
+    rows, count = [], 0
     with book.open(sheet_name) as stream:
         for _event, row in etree.iterparse(
             stream, tag=_ROW, resolve_entities=False, no_network=True, huge_tree=True
@@ -136,11 +157,17 @@ def read_first_sheet(content):
                 elif kind == "n":
                     number = _number(v)
                     if cell.get("s") and int(cell.get("s")) in date_styles:
-                        number = from_excel(number, epoch)
+                        number = _date(number, epoch)
                     values.append(number)
                 else:
                     raise UnsupportedXlsx(f"cell type {kind}")
-            number = int(row.get("r") or len(rows) + 1)
+            declared = row.get("r")
+            number = int(declared) if declared and declared.isdigit() else count + 1
+            if number <= count:
+                raise UnsupportedXlsx("rows out of order")
+            if number > max_rows:
+                raise TooManyRows(number)
+            count = number
             rows.extend([] for _gap in range(number - 1 - len(rows)))
             rows.append(values)
             row.clear()

@@ -1,8 +1,13 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.write.policy.mixin"]
+    # the interactions check themselves (crm.interaction's policy)
+    _crm_write_policy = {"crm_interaction_ids": FREE}
 
     crm_interaction_ids = fields.One2many(
         "crm.interaction",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
 from . import intake_keys
 from .intake_keys import create_email_index
 
@@ -12,6 +14,13 @@ COMPANY_STATUSES = [
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {
+        "intake_vat_key": owned("kept from the tax ID."),
+        "intake_phone_key": owned("kept from the phone."),
+        "intake_mobile_key": owned("kept from the mobile."),
+        "vat_payer": FREE,
+        "company_status": FREE,
+    }
 
     intake_vat_key = fields.Char(
         compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False

@@ -2,12 +2,26 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
 
 class UtmCampaign(models.Model):
     """Campaign planning and results: audience, budget and cost, expected and
     actual responses, sales and revenue, and the return on investment."""
 
-    _inherit = "utm.campaign"
+    _name = "utm.campaign"
+    _inherit = ["utm.campaign", "crm.write.policy.mixin"]
+    # planning figures: finite (the policy) and not negative (the constraint)
+    _crm_write_policy = {
+        "target_audience": FREE,
+        "audience_size": FREE,
+        "product_id": FREE,
+        "budget": FREE,
+        "actual_cost": FREE,
+        "expected_response_count": FREE,
+        "expected_sale_count": FREE,
+        "expected_revenue": FREE,
+    }
 
     target_audience = fields.Text()
     audience_size = fields.Integer()

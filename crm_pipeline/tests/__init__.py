@@ -22,3 +22,4 @@ from . import test_duplicate_guard
 from . import test_intake_lookup
 from . import test_refine
 from . import test_intake_xlsx
+from . import test_write_policy

@@ -194,11 +194,7 @@ def check_value(env, field, value, rule=None):
             day = value.date() if isinstance(value, datetime.datetime) else value
         elif isinstance(value, str):
             try:
-                parsed = (
-                    (fields.Date if ftype == "date" else fields.Datetime).to_date(value[:10])
-                    if value
-                    else None
-                )
+                parsed = fields.Date.to_date(value[:10]) if value else None
             except (ValueError, TypeError, OverflowError):
                 parsed = None
             if ftype == "datetime" and parsed is not None:

@@ -1,0 +1,216 @@
+"""crm_pipeline under the suite's write policy, over XML-RPC (issue #24): the
+fields kept by the code are refused, the duplicate guard holds whatever the
+context says, hostile spreadsheets and arguments end in clean faults (code 2,
+or 4 for access), never a traceback (code 1), and nothing is written."""
+
+import base64
+import csv
+import io
+import os
+import zipfile
+
+import openpyxl
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pipeline")
+
+
+def _b64(content):
+    return base64.b64encode(content).decode()
+
+
+def _csv(rows):
+    stream = io.StringIO()
+    csv.writer(stream).writerows(rows)
+    return _b64(stream.getvalue().encode())
+
+
+def _xlsx_with_row(row_number, value="x", serial=None):
+    book = openpyxl.Workbook()
+    book.active.append(["Company", "Date"])
+    stream = io.BytesIO()
+    book.save(stream)
+    src = zipfile.ZipFile(io.BytesIO(stream.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cells = f'<c r="A{row_number}" t="inlineStr"><is><t>{value}</t></is></c>'
+                if serial is not None:
+                    cells += f'<c r="B{row_number}" s="1"><v>{serial}</v></c>'
+                row = f'<row r="{row_number}">{cells}</row>'.encode()
+                data = data.replace(b"</sheetData>", row + b"</sheetData>")
+            elif item.filename == "xl/styles.xml" and serial is not None:
+                data = data.replace(b'<cellXfs count="1">', b'<cellXfs count="2">').replace(
+                    b"</cellXfs>", b'<xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+                )
+            dst.writestr(item, data)
+    return _b64(out.getvalue())
+
+
+def _count(admin):
+    return admin.call("crm.lead", "search_count", [], context={"active_test": False})
+
+
+@pytest.fixture(scope="module")
+def lead_id(salesman):
+    uid = salesman.uid
+    return salesman.call(
+        "crm.lead", "create", {"name": f"RPC policy lead {os.getpid()}", "user_id": uid}
+    )
+
+
+def test_owned_fields_refused(salesman, lead_id, expect_fault):
+    for vals in (
+        {"intake_vat_key": "1"},
+        {"intake_phone_key": "1"},
+        {"activation_state": "active"},
+    ):
+        expect_fault(salesman.call, "crm.lead", "write", [lead_id], vals)
+
+
+def test_duplicate_guard_ignores_the_context_company(admin, salesman, expect_fault):
+    user = salesman.call("res.users", "read", [salesman.uid], ["company_id"])[0]
+    company_id = user["company_id"][0]
+    other_id = admin.call("res.company", "create", {"name": f"RPC other {os.getpid()}"})
+    admin.call("res.users", "write", [salesman.uid], {"company_ids": [(4, other_id)]})
+    vat = f"RO{os.getpid()}3"
+    admin.call("crm.lead", "create", {"name": "RPC holder", "vat": vat, "company_id": company_id})
+    mine = salesman.call(
+        "crm.lead",
+        "create",
+        {"name": "RPC mine", "user_id": salesman.uid, "company_id": company_id},
+    )
+    admin.call("res.company", "write", [company_id], {"crm_block_duplicate_vat": True})
+    try:
+        ctx = {"allowed_company_ids": [other_id, company_id]}
+        expect_fault(salesman.call, "crm.lead", "write", [mine], {"vat": vat}, context=ctx)
+        expect_fault(
+            salesman.call, "crm.lead", "write", [mine], {"intake_vat_key": vat[2:]}, context=ctx
+        )
+        expect_fault(
+            salesman.call,
+            "crm.lead",
+            "create",
+            {"name": "RPC twin", "vat": vat, "company_id": company_id},
+            context=ctx,
+        )
+        assert salesman.call("crm.lead", "read", [mine], ["vat"])[0]["vat"] is False
+    finally:
+        admin.call("res.company", "write", [company_id], {"crm_block_duplicate_vat": False})
+
+
+def test_rejected_rows_have_no_formula(salesman):
+    summary = salesman.call(
+        "crm.lead",
+        "import_leads",
+        _csv([["Company", "E-mail"], ['\x01=HYPERLINK("http://x")', "not-an-email"]]),
+        "leads.csv",
+        {"mode": "skip_invalid"},
+    )
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(summary["rejected_file"])))
+    values = [c.value for row in book.active.iter_rows() for c in row if c.value]
+    assert not [v for v in values if isinstance(v, str) and v.startswith("=")]
+
+
+def test_xlsx_row_number_beyond_the_limit(admin, salesman, expect_fault):
+    before = _count(admin)
+    fault = expect_fault(
+        salesman.call, "crm.lead", "import_leads", _xlsx_with_row(2000000000), "big.xlsx"
+    )
+    assert "limit" in fault.faultString
+    assert _count(admin) == before
+
+
+@pytest.mark.parametrize("serial", ["1e300", "99999999999"])
+def test_xlsx_date_serial_overflow(salesman, serial):
+    try:
+        salesman.call(
+            "crm.lead", "import_leads", _xlsx_with_row(2, f"Serial {serial}", serial), "d.xlsx"
+        )
+    except Exception as exc:  # noqa: BLE001 - a clean fault is fine, a traceback is not
+        assert getattr(exc, "faultCode", None) == 2, exc
+
+
+@pytest.mark.parametrize("column", ["²", "٣", "１", "9" * 5000])
+def test_mapping_with_unusual_digits(salesman, expect_fault, column):
+    expect_fault(
+        salesman.call,
+        "crm.lead",
+        "import_leads",
+        _csv([["Company", "Notes"], ["Acme", "n"]]),
+        "m.csv",
+        {"mapping": {column: "notes"}},
+    )
+
+
+def test_public_methods_refuse_extreme_values(admin, salesman, lead_id, expect_fault):
+    for when in ("0001-01-01 10:00:00", "9999-12-31 10:00:00", [1], 1e308):
+        expect_fault(salesman.call, "crm.lead", "activate", [lead_id], salesman.uid, when)
+    for user in ([salesman.uid], 1e308, 1e10):
+        expect_fault(salesman.call, "crm.lead", "activate", [lead_id], user, "2030-01-01 10:00:00")
+    assert (
+        salesman.call("crm.lead", "read", [lead_id], ["activation_state"])[0]["activation_state"]
+        == "inactive"
+    )
+    partner_id = admin.call("res.partner", "create", {"name": f"RPC client {os.getpid()}"})
+    for vals in (
+        {"date": "0001-01-01 00:00:00"},
+        {"date": "9999-12-31 00:00:00"},
+        {"duration": 1e308},
+        {"duration": [1]},
+        {"name": ["a"]},
+    ):
+        expect_fault(salesman.call, "crm.interaction", "create", dict(vals, partner_id=partner_id))
+    for vals in (
+        {"date_deadline": "0001-01-01"},
+        {"date_deadline": "9999-12-31"},
+        {"color": 1e308},
+        {"state": "done_confirmed"},
+    ):
+        expect_fault(
+            salesman.call, "crm.task", "create", dict(vals, name="T", partner_id=partner_id)
+        )
+    task = salesman.call("crm.task", "create", {"name": "T", "partner_id": partner_id})
+    expect_fault(salesman.call, "crm.task", "write", [task], {"state": "done_confirmed"})
+    # an unknown time zone in the context
+    interaction = salesman.call(
+        "crm.interaction", "create", {"partner_id": partner_id}, context={"tz": "Mars/Base"}
+    )
+    found = salesman.call(
+        "crm.interaction",
+        "search",
+        [("in_current_month", "=", True)],
+        context={"tz": "Mars/Base"},
+    )
+    assert interaction in found
+    salesman.call(
+        "crm.lead",
+        "activate",
+        [lead_id],
+        salesman.uid,
+        "2030-01-01 10:00:00",
+        context={"tz": "Mars/Base"},
+    )
+    resp = salesman.call("crm.lead", "read", [lead_id], ["responsibility_ids"])[0][
+        "responsibility_ids"
+    ]
+    for when in ("0001-01-01 00:00:00", "9999-12-31 00:00:00"):
+        expect_fault(salesman.call, "crm.lead.responsibility", "write", resp, {"deadline": when})
+        expect_fault(
+            salesman.call,
+            "crm.lead.responsibility",
+            "complete",
+            resp,
+            "next",
+            "ok",
+            salesman.uid,
+            when,
+        )
+    for vals in ({"state": "done"}, {"summary": "x"}, {"activity_id": False}):
+        expect_fault(salesman.call, "crm.lead.responsibility", "write", resp, vals)
+
+
+def test_settings_bounds(admin, expect_fault):
+    expect_fault(admin.call, "res.config.settings", "create", {"crm_import_max_rows": 10**8})
