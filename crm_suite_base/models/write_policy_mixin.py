@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.models import MAGIC_COLUMNS
 
 from .policy import check_value, is_privileged, owned
 
@@ -60,7 +61,8 @@ class CrmWritePolicyMixin(models.AbstractModel):
             for fname, field in self._fields.items():
                 rule = rules.get(fname)
                 if rule is None and (
-                    (field.store or field.inverse)
+                    fname not in MAGIC_COLUMNS
+                    and (field.store or field.inverse)
                     and field._modules
                     and set(field._modules) <= modules
                 ):
