@@ -194,14 +194,16 @@ def check_value(env, field, value, rule=None):
             day = value.date() if isinstance(value, datetime.datetime) else value
         elif isinstance(value, str):
             try:
-                parsed = fields.Date.to_date(value[:10]) if value else None
+                if not value:
+                    parsed = None
+                elif ftype == "date":
+                    parsed = fields.Date.to_date(value[:10])
+                else:
+                    # fields.Datetime has no to_date(): parse the whole value
+                    # as the ORM will, then keep its day for the bounds
+                    parsed = fields.Datetime.to_datetime(value).date()
             except (ValueError, TypeError, OverflowError):
                 parsed = None
-            if ftype == "datetime" and parsed is not None:
-                try:
-                    fields.Datetime.to_datetime(value)
-                except (ValueError, TypeError, OverflowError):
-                    parsed = None
             if parsed is None:
                 if not value:
                     return
@@ -273,14 +275,18 @@ def _is_command(item):
         return len(item) >= 2 and _is_id(item[1])
     if code == 5:
         return True
-    # 6: (6, 0, ids)
-    return len(item) == 3 and isinstance(item[2], list | tuple) and all(_is_id(i) for i in item[2])
+    # 6: (6, 0, ids): ids of existing records only
+    return (
+        len(item) == 3
+        and isinstance(item[2], list | tuple)
+        and all(_is_id(i, new=False) for i in item[2])
+    )
 
 
-def _is_id(value):
+def _is_id(value, new=True):
     if hasattr(value, "_name"):
         return True
-    # NewId references from the web client ("virtual_..") are strings
-    if isinstance(value, str):
-        return True
+    # NewId references from the web client are strings "virtual_.."
+    if new and isinstance(value, str):
+        return value.startswith("virtual_")
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX
