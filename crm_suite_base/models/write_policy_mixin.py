@@ -106,7 +106,13 @@ class CrmWritePolicyMixin(models.AbstractModel):
                         model=self._description,
                     )
                 )
-            if rule.groups and not any(self.env.user.has_group(g) for g in rule.groups):
+            if (
+                rule.groups
+                # a form sends the empty defaults of every field it shows when
+                # it creates a record: an empty value sets nothing
+                and not (creating and not value)
+                and not any(self.env.user.has_group(g) for g in rule.groups)
+            ):
                 raise AccessError(
                     self.env._(
                         "You may not change %(field)s of %(model)s.",
