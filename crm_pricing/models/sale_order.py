@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.crm_suite_base.models.policy import privileged
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -16,7 +18,10 @@ class SaleOrder(models.Model):
         lines = self._get_update_prices_lines()
         lines.invalidate_recordset(["pricing_details"])
         res = super()._recompute_prices()
-        lines.with_context(force_price_recomputation=True)._compute_pricing_explanation()
+        # the explanation is owned by its computation: assigned here, it is written
+        privileged(lines).with_context(
+            force_price_recomputation=True
+        )._compute_pricing_explanation()
         return res
 
     def _get_product_catalog_order_data(self, products, **kwargs):
