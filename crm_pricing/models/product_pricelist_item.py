@@ -162,9 +162,11 @@ class ProductPricelistItem(models.Model):
             if vals.get(fname):
                 check_date(self.env, vals[fname], self._fields[fname].string)
 
-    def _check_rule_writer(self):
+    def _check_rule_writer(self, operation):
         """A conditional rule (a client's, a group's, on turnover or payment) is
-        the sales managers' whole: its prices and discounts included."""
+        the sales managers' whole: its prices and discounts included. Odoo's
+        access rights are checked first (their message for users without any)."""
+        self.check_access(operation)
         if is_privileged(self) or any(self.env.user.has_group(g) for g in RULE_WRITERS):
             return
         conditional = self.filtered("is_conditional")
@@ -186,11 +188,11 @@ class ProductPricelistItem(models.Model):
     def write(self, vals):
         if isinstance(vals, dict):
             self._check_number_vals(vals)
-        self._check_rule_writer()
+        self._check_rule_writer("write")
         return super().write(vals)
 
     def unlink(self):
-        self._check_rule_writer()
+        self._check_rule_writer("unlink")
         return super().unlink()
 
     @api.constrains(

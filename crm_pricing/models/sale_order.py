@@ -14,6 +14,11 @@ class SaleOrder(models.Model):
             "company": self.company_id,
         }
 
+    def action_update_prices(self):
+        # Odoo's method returns None, which XML-RPC cannot send: True for its callers
+        res = super().action_update_prices()
+        return True if res is None else res
+
     def _recompute_prices(self):
         lines = self._get_update_prices_lines()
         lines.invalidate_recordset(["pricing_details"])
