@@ -2,20 +2,18 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
-
-from .crm_evaluation_sheet_line import _format_qty, check_quantity
-from .sale_order import lock_rows
-
-# What a finalized or cancelled sheet keeps as it was: its prices follow from them.
-LOCKED_WHEN_CLOSED = (
-    "lead_id",
-    "partner_id",
-    "company_id",
-    "date",
-    "pricelist_id",
-    "line_ids",
+from odoo.addons.crm_suite_base.models.policy import (
+    FREE,
+    owned,
+    privileged,
+    writable,
 )
+
+from .crm_evaluation_sheet_line import _format_qty
+from .sale_order import check_one, lock_rows, safe_tz
+
+#: What a finalized or cancelled sheet keeps as it was: its prices follow from them.
+OPEN_STATES = ("draft", "in_progress")
 
 
 class CrmEvaluationSheet(models.Model):
@@ -25,9 +23,31 @@ class CrmEvaluationSheet(models.Model):
 
     _name = "crm.evaluation.sheet"
     _description = "Evaluation Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.write.policy.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _crm_write_policy = {
+        "name": owned("numbered from the sequence when the sheet is created."),
+        "state": owned(
+            "use Start, Finalize, Reset to Draft or Cancel (action_start, action_finalize, "
+            "action_reset_draft, action_cancel).",
+            create=("draft",),
+        ),
+        # a finalized or cancelled sheet keeps its terms: its prices follow from them
+        "lead_id": writable(states=OPEN_STATES),
+        "partner_id": writable(states=OPEN_STATES),
+        "company_id": writable(states=OPEN_STATES),
+        "date": writable(states=OPEN_STATES),
+        "pricelist_id": writable(states=OPEN_STATES),
+        "line_ids": writable(states=OPEN_STATES),
+        "user_id": FREE,
+        "notes": FREE,
+        "currency_id": owned("follows the pricelist and the company."),
+        "amount_total": owned("the sum of the items."),
+        "sale_order_ids": owned(
+            "generate the quotation from the sheet (action_generate_quotation)."
+        ),
+    }
 
     name = fields.Char(
         required=True, copy=False, readonly=True, default=lambda self: self.env._("New")
@@ -119,59 +139,48 @@ class CrmEvaluationSheet(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not is_privileged(self) and any(
-            vals.get("state", "draft") != "draft" for vals in vals_list
-        ):
-            raise UserError(
-                self.env._(
-                    "A new evaluation sheet starts as a draft: start and finalize it "
-                    "with its buttons (action_start, action_finalize)."
-                )
-            )
         for vals in vals_list:
+            if not isinstance(vals, dict):
+                continue  # refused by the write policy
             self._check_line_commands(vals)
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "crm.evaluation.sheet"
-                ) or self.env._("New")
-            if vals.get("lead_id") and not vals.get("partner_id"):
-                lead = self.env["crm.lead"].browse(vals["lead_id"])
+            lead_id = vals.get("lead_id")
+            if _is_id(lead_id) and not vals.get("partner_id"):
+                lead = self.env["crm.lead"].browse(lead_id)
                 vals["partner_id"] = lead.partner_id.id
-        return super().create(vals_list)
-
-    def _check_line_commands(self, vals):
-        """Quantities of items created or updated through the sheet, checked before
-        the sheet computes anything from them."""
-        for command in vals.get("line_ids") or []:
-            if isinstance(command, list | tuple) and len(command) == 3:
-                if isinstance(command[2], dict):
-                    check_quantity(
-                        self.env, command[2].get("product_uom_qty"), self.env._("an item")
-                    )
+        sheets = super().create(vals_list)
+        # numbered once created: the name is the sequence's, never the caller's
+        for sheet in sheets:
+            if sheet.name == self.env._("New"):
+                privileged(sheet).write(
+                    {
+                        "name": safe_tz(self.env["ir.sequence"]).next_by_code(
+                            "crm.evaluation.sheet"
+                        )
+                        or self.env._("New")
+                    }
+                )
+        return sheets
 
     def write(self, vals):
-        self._check_line_commands(vals)
-        check_guarded(
-            self,
-            vals,
-            ("state",),
-            self.env._("use Start, Finalize, Reset to Draft or Cancel."),
-        )
-        if not is_privileged(self) and set(vals) & set(LOCKED_WHEN_CLOSED):
-            closed = self.filtered(lambda s: s.state in ("finalized", "cancelled"))
-            if closed:
-                raise UserError(
-                    self.env._(
-                        "Evaluation sheet %(name)s is %(state)s: its customer, pricelist, "
-                        "date and items are kept as they were. Reset it to draft to "
-                        "change them.",
-                        name=closed[0].name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[
-                            closed[0].state
-                        ],
-                    )
-                )
+        if isinstance(vals, dict):
+            self._check_line_commands(vals)
         return super().write(vals)
+
+    def _check_line_commands(self, vals):
+        """The items' policy applied to the items created or updated through the
+        sheet before the sheet computes anything from them (its precomputed
+        fields read them: an infinite quantity would fail there)."""
+        commands = vals.get("line_ids")
+        if not isinstance(commands, list | tuple):
+            return
+        Line = self.env["crm.evaluation.sheet.line"]
+        for command in commands:
+            if (
+                isinstance(command, list | tuple)
+                and len(command) == 3
+                and isinstance(command[2], dict)
+            ):
+                Line._crm_check_policy(command[2], creating=command[0] == 0)
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):
@@ -228,7 +237,8 @@ class CrmEvaluationSheet(models.Model):
         return True
 
     def _recompute_prices(self):
-        lines = self.line_ids
+        # the prices are owned by their computation: assigned here, they are written
+        lines = privileged(self.line_ids)
         lines._compute_price_unit()
         lines._compute_price_subtotal()
 
@@ -286,7 +296,8 @@ class CrmEvaluationSheet(models.Model):
         holding the item's recipe components (or the item itself). When the
         sheet already has an open quotation, the new one is its next revision
         and the previous one is cancelled. Returns an action on the order."""
-        self.ensure_one()
+        check_one(self)
+        self = safe_tz(self)  # noqa: PLW0642 - the same sheet, in a usable context
         # one generation per sheet at a time (two would both make an original)
         lock_rows(
             self,
@@ -435,7 +446,9 @@ class CrmEvaluationSheet(models.Model):
                     vals_list.append(
                         {
                             "product_id": recipe_line.product_id.id,
-                            "product_uom_qty": recipe_line._component_qty(parent_qty),
+                            "product_uom_qty": line._check_component_qty(
+                                recipe_line, recipe_line._component_qty(parent_qty)
+                            ),
                             "product_uom": recipe_line.product_id.uom_id.id,
                             "sequence": sequence,
                         }
@@ -454,7 +467,11 @@ class CrmEvaluationSheet(models.Model):
 
     def action_view_quotations(self):
         """Every quotation generated from the sheet, revisions included."""
-        self.ensure_one()
+        check_one(self)
         return self.sale_order_ids._get_records_action(
             name=self.env._("Quotations"), context={"create": False}
         )
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

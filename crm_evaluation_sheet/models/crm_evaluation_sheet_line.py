@@ -4,6 +4,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr, float_round
 
+from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
+
+#: Largest quantity of an item or of a recipe component.
+MAX_QUANTITY = 1e9
+_OPEN = ("draft", "in_progress")
+
 
 class CrmEvaluationSheetLine(models.Model):
     """An item of an evaluation sheet: a product or service and its quantity,
@@ -11,8 +17,21 @@ class CrmEvaluationSheetLine(models.Model):
 
     _name = "crm.evaluation.sheet.line"
     _description = "Evaluation Sheet Item"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "sheet_id, sequence, id"
     _check_company_auto = True
+    # ``state`` is the sheet's: a finalized or cancelled sheet's items are kept
+    # (``_check_sheet_editable`` also holds for creating, moving and deleting them)
+    _crm_write_policy = {
+        "sheet_id": FREE,
+        "sequence": writable(states=_OPEN),
+        "product_id": writable(states=_OPEN),
+        "product_uom_qty": writable(states=_OPEN, bounds=(0, MAX_QUANTITY)),
+        "product_uom_id": writable(states=_OPEN),
+        "company_id": owned("the sheet's company."),
+        "price_unit": owned("priced from the sheet's pricelist (Update Prices)."),
+        "price_subtotal": owned("the unit price times the quantity."),
+    }
 
     sheet_id = fields.Many2one(
         "crm.evaluation.sheet",
@@ -240,18 +259,52 @@ class CrmEvaluationSheetLine(models.Model):
                 )
             )
 
+    @api.constrains("price_unit", "price_subtotal")
+    def _check_amounts(self):
+        for line in self:
+            if not all(
+                math.isfinite(amount) and abs(amount) < NUMBER_MAX
+                for amount in (line.price_unit, line.price_subtotal)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The price of %(qty)s %(product)s on an evaluation sheet is out of "
+                        "range: check the quantity and the product's price.",
+                        qty=line.product_uom_qty,
+                        product=line.product_id.display_name,
+                    )
+                )
+
+    def _check_component_qty(self, recipe_line, qty):
+        """``qty`` of a recipe component on the quotation, or a ``UserError``
+        when the recipe makes it more than a quotation line holds."""
+        self.ensure_one()
+        if not math.isfinite(qty) or qty > MAX_QUANTITY:
+            raise UserError(
+                self.env._(
+                    "%(item)s needs %(qty)s of %(component)s, more than %(max)s: lower the "
+                    "quantity of the item or of the recipe.",
+                    item=self._get_section_name(),
+                    qty=f"{qty:,.0f}",
+                    component=recipe_line.product_id.display_name,
+                    max=f"{MAX_QUANTITY:,.0f}",
+                )
+            )
+        return qty
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_quantity(self.env, vals.get("product_uom_qty"), self.env._("an item"))
-        sheet_ids = {vals.get("sheet_id") for vals in vals_list if vals.get("sheet_id")}
+        sheet_ids = {
+            vals["sheet_id"]
+            for vals in vals_list
+            if isinstance(vals, dict) and _is_id(vals.get("sheet_id"))
+        }
         self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(sheet_ids))
         return super().create(vals_list)
 
     def write(self, vals):
-        check_quantity(self.env, vals.get("product_uom_qty"), self.env._("an item"))
         self._check_sheet_editable(self.sheet_id)
-        if vals.get("sheet_id"):
+        if isinstance(vals, dict) and _is_id(vals.get("sheet_id")):
             self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
         return super().write(vals)
 
@@ -267,23 +320,5 @@ def _format_qty(qty, uom):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-MAX_QUANTITY = 1e9
-
-
-def check_quantity(env, value, what):
-    """A quantity XML-RPC or the web client may send: finite, not negative, and
-    below a billion, or a ``ValidationError`` (before anything is computed or
-    stored: an infinite subtotal would fail in the database)."""
-    if value in (None, False):
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(env._("The quantity of %(what)s must be a number.", what=what))
-    if not math.isfinite(value) or value < 0 or value > MAX_QUANTITY:
-        raise ValidationError(
-            env._(
-                "The quantity of %(what)s must be between 0 and %(max)s, not %(value)s.",
-                what=what,
-                max=f"{MAX_QUANTITY:,.0f}",
-                value=value,
-            )
-        )
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

@@ -1,9 +1,16 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
+from .sale_order import check_one
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+    # the sheets' own policy checks what joins the lead, and that the user may
+    # work on the lead
+    _crm_write_policy = {"evaluation_sheet_ids": FREE}
 
     evaluation_sheet_ids = fields.One2many(
         "crm.evaluation.sheet", "lead_id", string="Evaluation Sheets"
@@ -24,7 +31,7 @@ class CrmLead(models.Model):
 
     def action_view_evaluation_sheets(self):
         """The lead's evaluation sheets; a new one gets the lead and its customer."""
-        self.ensure_one()
+        check_one(self)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_evaluation_sheet.crm_evaluation_sheet_action"
         )

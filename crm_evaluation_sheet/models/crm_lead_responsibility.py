@@ -1,5 +1,7 @@
 from odoo import models
 
+from .sale_order import check_one
+
 
 class CrmLeadResponsibility(models.Model):
     _inherit = "crm.lead.responsibility"
@@ -36,5 +38,5 @@ class CrmLeadResponsibility(models.Model):
     def action_open_evaluation_sheets(self):
         """The evaluation sheets of the responsibility's lead (a new one when
         there is none yet)."""
-        self.ensure_one()
+        check_one(self)
         return self.lead_id.action_view_evaluation_sheets()

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .crm_evaluation_sheet_line import check_quantity
+from odoo.addons.crm_suite_base.models.policy import FREE, owned, writable
+
+from .crm_evaluation_sheet_line import MAX_QUANTITY
 
 
 class ProductRecipeLine(models.Model):
@@ -10,7 +12,18 @@ class ProductRecipeLine(models.Model):
 
     _name = "product.recipe.line"
     _description = "Product Recipe Line"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "product_tmpl_id, sequence, id"
+    # Odoo's access rights keep recipes to sales managers
+    _crm_write_policy = {
+        "product_tmpl_id": FREE,
+        "sequence": FREE,
+        "product_id": FREE,
+        "quantity": writable(bounds=(0, MAX_QUANTITY)),
+        "uom_id": FREE,
+        "note": FREE,
+        "company_id": owned("the parent product's company."),
+    }
 
     product_tmpl_id = fields.Many2one(
         "product.template",
@@ -61,16 +74,6 @@ class ProductRecipeLine(models.Model):
             "The quantity of a recipe component must be positive.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_quantity(self.env, vals.get("quantity"), self.env._("a recipe component"))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_quantity(self.env, vals.get("quantity"), self.env._("a recipe component"))
-        return super().write(vals)
 
     @api.depends("product_id")
     def _compute_uom_id(self):

@@ -1,12 +1,21 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
 # recipes of recipes: deeper than this is refused (and no walk recurses)
 MAX_RECIPE_DEPTH = 50
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "crm.write.policy.mixin"]
+    # Odoo's access rights keep products to product managers
+    _crm_write_policy = {
+        "recipe_line_ids": FREE,
+        "recipe_pricing": FREE,
+        "has_recipe": owned("follows the recipe."),
+    }
 
     recipe_line_ids = fields.One2many(
         "product.recipe.line",

@@ -1,19 +1,28 @@
 import psycopg2
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, privileged
+from odoo.addons.crm_suite_base.models.policy import owned, privileged
 
 # Where a quotation comes from and which revision it is: set only by quotation
 # generation and action_revise.
-REVISION_FIELDS = (
-    "evaluation_sheet_id",
-    "revision_of_id",
-    "revision_root_id",
-    "revision_number",
-)
+_REVISION_HINT = "generate the quotation from its evaluation sheet, or use Revise."
+
+
+def check_one(records):
+    """``records.ensure_one()`` as a clean ``UserError`` for public methods
+    (an XML-RPC caller may send no id or several)."""
+    if len(records) != 1:
+        raise UserError(
+            records.env._(
+                "This action works on one %(model)s at a time, not %(count)s.",
+                model=records._description,
+                count=len(records),
+            )
+        )
 
 
 def lock_rows(records, message):
@@ -35,8 +44,27 @@ def lock_rows(records, message):
         raise UserError(message) from exc
 
 
+def safe_tz(records):
+    """``records`` in a context whose time zone exists: Odoo's sequences (the
+    quotation's number) fail with a traceback on a time zone an XML-RPC caller
+    made up; an unknown one falls back to the user's, as Odoo's dates do."""
+    tz = records.env.context.get("tz")
+    if not tz or (isinstance(tz, str) and tz in pytz.all_timezones_set):
+        return records
+    user_tz = records.env.user.tz
+    return records.with_context(tz=user_tz if user_tz in pytz.all_timezones_set else "UTC")
+
+
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "evaluation_sheet_id": owned(_REVISION_HINT, create=(False,)),
+        "revision_of_id": owned(_REVISION_HINT, create=(False,)),
+        "revision_root_id": owned(_REVISION_HINT, create=(False,)),
+        "revision_number": owned(_REVISION_HINT, create=(False,)),
+        "revision_ids": owned(_REVISION_HINT),
+    }
 
     evaluation_sheet_id = fields.Many2one(
         "crm.evaluation.sheet",
@@ -79,26 +107,6 @@ class SaleOrder(models.Model):
             "This revision of the quotation already exists.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_guarded(
-                self,
-                {f: v for f, v in vals.items() if f in REVISION_FIELDS and v},
-                REVISION_FIELDS,
-                self.env._("generate the quotation from its evaluation sheet, or use Revise."),
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            REVISION_FIELDS,
-            self.env._("generate the quotation from its evaluation sheet, or use Revise."),
-        )
-        return super().write(vals)
 
     @api.depends("revision_root_id", "revision_ids")
     def _compute_revision_history_ids(self):
@@ -150,6 +158,7 @@ class SaleOrder(models.Model):
         """Make the next revision of the quotation: a copy named after the
         original with a ``-R<n>`` suffix; this one is cancelled. Returns an
         action on the new revision."""
+        self = safe_tz(self)  # noqa: PLW0642 - the same records, in a usable context
         revisions = self.browse()
         self._lock_for_revision()
         for order in self:
@@ -184,7 +193,7 @@ class SaleOrder(models.Model):
         )
 
     def action_view_revisions(self):
-        self.ensure_one()
+        check_one(self)
         return self.revision_history_ids._get_records_action(
             name=self.env._("Revisions of %(name)s", name=(self.revision_root_id or self).name),
             context={"create": False},

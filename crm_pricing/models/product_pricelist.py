@@ -1,9 +1,16 @@
 from odoo import fields, models
 from odoo.osv import expression
 
+from odoo.addons.crm_suite_base.models.policy import writable
+
+#: Who writes the suite's pricing rules (and how a pricelist stacks them).
+RULE_WRITERS = ("sales_team.group_sale_manager",)
+
 
 class ProductPricelist(models.Model):
-    _inherit = "product.pricelist"
+    _name = "product.pricelist"
+    _inherit = ["product.pricelist", "crm.write.policy.mixin"]
+    _crm_write_policy = {"stacking_policy": writable(groups=RULE_WRITERS)}
 
     stacking_policy = fields.Selection(
         [("best", "Best single rule"), ("cumulative", "Cumulative discounts")],

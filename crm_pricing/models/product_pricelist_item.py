@@ -5,10 +5,23 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
+from odoo.addons.crm_suite_base.models.policy import (
+    NUMBER_MAX,
+    check_date,
+    check_value,
+    is_privileged,
+    owned,
+    writable,
+)
+
 from ..report.turnover_query import turnover_lines
+from .product_pricelist import RULE_WRITERS
+
+#: Longest payment delay a rule may ask for, in days (ten years).
+MAX_PAYMENT_DAYS = 3650
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
@@ -19,7 +32,27 @@ class ProductPricelistItem(models.Model):
     payment term. Odoo's own fields keep describing *what* the rule applies to
     (``applied_on``, ``min_quantity``) and its effect (``compute_price``)."""
 
-    _inherit = "product.pricelist.item"
+    _name = "product.pricelist.item"
+    _inherit = ["product.pricelist.item", "crm.write.policy.mixin"]
+    # Who gets a price and on which conditions: sales managers only (Odoo's
+    # access rights also let product, stock, purchase and manufacturing managers
+    # edit pricelists; ``write``/``unlink`` keep a conditional rule to sales
+    # managers altogether).
+    _crm_write_policy = {
+        "pricing_label": writable(groups=RULE_WRITERS),
+        "sequence": writable(groups=RULE_WRITERS),
+        "partner_id": writable(groups=RULE_WRITERS),
+        "partner_category_id": writable(groups=RULE_WRITERS),
+        "turnover_period": writable(groups=RULE_WRITERS),
+        "turnover_period_ref": writable(groups=RULE_WRITERS),
+        "min_turnover": writable(groups=RULE_WRITERS, bounds=(0, NUMBER_MAX)),
+        "purchase_categ_id": writable(groups=RULE_WRITERS),
+        "min_period_qty": writable(groups=RULE_WRITERS, bounds=(0, NUMBER_MAX)),
+        "min_categ_amount": writable(groups=RULE_WRITERS, bounds=(0, NUMBER_MAX)),
+        "payment_condition": writable(groups=RULE_WRITERS),
+        "payment_max_days": writable(groups=RULE_WRITERS, bounds=(0, MAX_PAYMENT_DAYS)),
+        "is_conditional": owned("follows the rule's client, group, period and payment condition."),
+    }
 
     pricing_label = fields.Char(
         string="Label",
@@ -108,10 +141,8 @@ class ProductPricelistItem(models.Model):
 
     # --- constraints -------------------------------------------------------
 
+    # Odoo's own numbers of a rule (the suite's are bounded by its policy)
     _NUMBER_FIELDS = (
-        "min_turnover",
-        "min_period_qty",
-        "min_categ_amount",
         "percent_price",
         "price_discount",
         "fixed_price",
@@ -120,34 +151,49 @@ class ProductPricelistItem(models.Model):
     )
 
     def _check_number_vals(self, vals):
-        """Numbers sent by a caller (XML-RPC): finite, or a ValidationError before
-        Odoo rounds them (a NaN would fail there with a traceback)."""
+        """Odoo's numbers and dates of a rule sent by a caller (XML-RPC): finite,
+        below a trillion, dates between 1900 and 2200, or a ValidationError
+        (UserError for dates) before Odoo computes anything with them (a NaN would fail with a
+        traceback)."""
         for fname in self._NUMBER_FIELDS:
-            value = vals.get(fname)
-            if value is None or value is False:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValidationError(
-                    self.env._("%(field)s must be a number.", field=self._fields[fname].string)
+            if fname in vals:
+                check_value(self.env, self._fields[fname], vals[fname])
+        for fname in ("date_start", "date_end"):
+            if vals.get(fname):
+                check_date(self.env, vals[fname], self._fields[fname].string)
+
+    def _check_rule_writer(self, operation):
+        """A conditional rule (a client's, a group's, on turnover or payment) is
+        the sales managers' whole: its prices and discounts included. Odoo's
+        access rights are checked first (their message for users without any)."""
+        self.check_access(operation)
+        if is_privileged(self) or any(self.env.user.has_group(g) for g in RULE_WRITERS):
+            return
+        conditional = self.filtered("is_conditional")
+        if conditional:
+            raise AccessError(
+                self.env._(
+                    "Rule %(rule)s sets a client's prices: only sales managers change it.",
+                    rule=conditional[0].display_name,
                 )
-            if not math.isfinite(value) or abs(value) > 1e15:
-                raise ValidationError(
-                    self.env._(
-                        "%(field)s must be a finite number, not %(value)s.",
-                        field=self._fields[fname].string,
-                        value=value,
-                    )
-                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_number_vals(vals)
+            if isinstance(vals, dict):
+                self._check_number_vals(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_number_vals(vals)
+        if isinstance(vals, dict):
+            self._check_number_vals(vals)
+        self._check_rule_writer("write")
         return super().write(vals)
+
+    def unlink(self):
+        self._check_rule_writer("unlink")
+        return super().unlink()
 
     @api.constrains(
         "partner_id",
@@ -243,11 +289,17 @@ class ProductPricelistItem(models.Model):
                 fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
             )
         if not isinstance(date, datetime.datetime):
-            return fields.Date.to_date(date) if date else fields.Date.context_today(self)
-        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
-        if date.tzinfo is None:
-            date = pytz.utc.localize(date)
-        return date.astimezone(tz).date()
+            day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        else:
+            try:
+                tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+            except pytz.UnknownTimeZoneError:
+                tz = pytz.utc
+            if date.tzinfo is None:
+                date = pytz.utc.localize(date)
+            day = date.astimezone(tz).date()
+        # periods are counted back from this day: it stays within what a business uses
+        return check_date(self.env, day, self.env._("The pricing date"))
 
     @api.model
     def _pricing_period(self, kind, ref, local_date):

@@ -1,8 +1,15 @@
 from odoo import fields, models
 
+from odoo.addons.crm_suite_base.models.policy import writable
+
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "crm.write.policy.mixin"]
+    # a setting (Sales settings): administrators only
+    _crm_write_policy = {
+        "crm_pricing_explanation_on_offers": writable(groups=("base.group_system",)),
+    }
 
     crm_pricing_explanation_on_offers = fields.Boolean(
         string="Price Explanations on Customer Offers",

@@ -1,6 +1,21 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.crm_suite_base.models.policy import check_date
+
+
+def check_one(records):
+    """``records.ensure_one()`` as a clean ``UserError`` for public methods
+    (an XML-RPC caller may send no id or several)."""
+    if len(records) != 1:
+        raise UserError(
+            records.env._(
+                "This action works on one %(model)s at a time, not %(count)s.",
+                model=records._description,
+                count=len(records),
+            )
+        )
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -37,7 +52,7 @@ class ResPartner(models.Model):
 
     def action_view_trade_turnover(self):
         """Trade turnover analysis of this client (its commercial entity)."""
-        self.ensure_one()
+        check_one(self)
         self._check_trade_turnover_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_pricing.crm_turnover_report_action"
@@ -64,17 +79,27 @@ class ResPartner(models.Model):
         :param date: reference day (default: today in the company's timezone)
         :return: {"amount", "currency", "date_from", "date_to", "label"}
         """
-        self.ensure_one()
+        check_one(self)
         self._check_trade_turnover_access()
         Item = self.env["product.pricelist.item"]
         if period not in ("month", "quarter", "half_year", "year") or period_ref not in (
             "last",
             "current",
         ):
-            raise UserError(self.env._("Unknown period %(period)s.", period=period))
+            raise UserError(
+                self.env._(
+                    "Unknown period %(period)s %(ref)s: period is month, quarter, half_year "
+                    "or year, period_ref last or current.",
+                    period=repr(period)[:40],
+                    ref=repr(period_ref)[:40],
+                )
+            )
         if company_id and (isinstance(company_id, bool) or not isinstance(company_id, int)):
             raise UserError(
-                self.env._("company_id must be one company id, not %(value)s.", value=company_id)
+                self.env._(
+                    "company_id must be one company id, not %(value)s.",
+                    value=repr(company_id)[:40],
+                )
             )
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         if company not in self.env.user.company_ids:
@@ -97,14 +122,10 @@ class ResPartner(models.Model):
         }
 
     def _trade_turnover_day(self, value):
-        day = None
-        if isinstance(value, str):
-            try:
-                day = fields.Date.to_date(value)
-            except ValueError:
-                day = None
-        if not day:
+        if not isinstance(value, str):
             raise UserError(
-                self.env._("date must be a day (YYYY-MM-DD), not %(value)s.", value=repr(value))
+                self.env._(
+                    "date must be a day (YYYY-MM-DD), not %(value)s.", value=repr(value)[:40]
+                )
             )
-        return day
+        return check_date(self.env, value, "date")

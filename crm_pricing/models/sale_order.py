@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.crm_suite_base.models.policy import privileged
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -12,11 +14,19 @@ class SaleOrder(models.Model):
             "company": self.company_id,
         }
 
+    def action_update_prices(self):
+        # Odoo's method returns None, which XML-RPC cannot send: True for its callers
+        res = super().action_update_prices()
+        return True if res is None else res
+
     def _recompute_prices(self):
         lines = self._get_update_prices_lines()
         lines.invalidate_recordset(["pricing_details"])
         res = super()._recompute_prices()
-        lines.with_context(force_price_recomputation=True)._compute_pricing_explanation()
+        # the explanation is owned by its computation: assigned here, it is written
+        privileged(lines).with_context(
+            force_price_recomputation=True
+        )._compute_pricing_explanation()
         return res
 
     def _get_product_catalog_order_data(self, products, **kwargs):

@@ -1,8 +1,16 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "crm.write.policy.mixin"]
+    # what the conditional rules made of the line's price: computed, never sent
+    _crm_write_policy = {
+        "pricing_details": owned("computed from the order's client and pricelist."),
+        "pricing_explanation": owned("computed with the price (Update Prices)."),
+    }
 
     pricing_details = fields.Json(
         compute="_compute_pricing_details",

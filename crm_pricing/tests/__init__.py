@@ -5,3 +5,4 @@ from . import test_tour
 from . import test_bypass
 from . import test_configurator
 from . import test_demo
+from . import test_policy

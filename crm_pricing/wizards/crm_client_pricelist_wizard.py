@@ -4,6 +4,10 @@ import re
 
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import FREE
+
+from ..models.res_partner import check_one
+
 
 class CrmClientPricelistWizard(models.TransientModel):
     """Per-client price list: every saleable product with its list price, the
@@ -11,6 +15,16 @@ class CrmClientPricelistWizard(models.TransientModel):
 
     _name = "crm.client.pricelist.wizard"
     _description = "Client Price List"
+    _inherit = ["crm.write.policy.mixin"]
+    # the user's own wizard: every field is theirs; the policy checks the values
+    # (a date between 1900 and 2200, one record id per link)
+    _crm_write_policy = {
+        "partner_id": FREE,
+        "date": FREE,
+        "company_id": FREE,
+        "pricelist_id": FREE,
+        "categ_id": FREE,
+    }
 
     partner_id = fields.Many2one("res.partner", string="Client", required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -41,7 +55,7 @@ class CrmClientPricelistWizard(models.TransientModel):
             wizard.pricelist_id = partner.property_product_pricelist or wizard.pricelist_id
 
     def _get_products(self):
-        self.ensure_one()
+        check_one(self)
         domain = [
             ("sale_ok", "=", True),
             ("company_id", "in", [False, self.company_id.id]),
@@ -53,7 +67,7 @@ class CrmClientPricelistWizard(models.TransientModel):
     def get_lines(self):
         """[{product_id, product, code, uom, list_price, rule, price, explanation,
         currency}] for every saleable product (serialisable)."""
-        self.ensure_one()
+        check_one(self)
         wizard = self.with_company(self.company_id)
         pricelist = wizard.pricelist_id
         currency = pricelist.currency_id
@@ -96,12 +110,12 @@ class CrmClientPricelistWizard(models.TransientModel):
         return lines
 
     def action_print_pdf(self):
-        self.ensure_one()
+        check_one(self)
         return self.env.ref("crm_pricing.action_report_client_pricelist").report_action(self)
 
     def action_export_xlsx(self):
         """Build the XLSX price list as an attachment and return a download action."""
-        self.ensure_one()
+        check_one(self)
         import openpyxl  # pylint: disable=import-outside-toplevel
 
         _ = self.env._

@@ -1,0 +1,168 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import PricingCommon
+
+ADDED_FIELDS = {
+    "product.pricelist": ("stacking_policy",),
+    "product.pricelist.item": (
+        "pricing_label",
+        "sequence",
+        "partner_id",
+        "partner_category_id",
+        "turnover_period",
+        "turnover_period_ref",
+        "min_turnover",
+        "purchase_categ_id",
+        "min_period_qty",
+        "min_categ_amount",
+        "payment_condition",
+        "payment_max_days",
+        "is_conditional",
+    ),
+    "sale.order.line": ("pricing_explanation",),
+    "res.company": ("crm_pricing_explanation_on_offers",),
+}
+
+
+@tagged("post_install", "-at_install")
+class TestPricingWritePolicy(PricingCommon):
+    """crm_pricing's declared write policy (issue #24): rules are the sales
+    managers', derived fields are owned, values stay in range."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, login="pol_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.stock_manager = new_test_user(
+            cls.env, login="pol_stock_manager", groups="product.group_product_manager"
+        )
+        cls.sales_manager = new_test_user(
+            cls.env, login="pol_sales_manager", groups="sales_team.group_sale_manager"
+        )
+        cls.client.user_id = cls.salesman
+
+    def test_every_added_field_is_declared(self):
+        policy = self.env["crm.write.policy"].get_write_policy(list(ADDED_FIELDS))
+        for model, names in ADDED_FIELDS.items():
+            for name in names:
+                self.assertTrue(policy[model]["fields"][name]["declared"], f"{model}.{name}")
+            for name, field in self.env[model]._fields.items():
+                if field.store and set(field._modules or ()) == {"crm_pricing"}:
+                    self.assertIn(name, names, f"{model}.{name}")
+
+    def test_rules_are_the_sales_managers(self):
+        Item = self.env["product.pricelist.item"].with_user(self.stock_manager)
+        # Odoo lets product managers edit pricelists: not the client conditions
+        for vals in (
+            {"partner_id": self.client.id},
+            {"partner_category_id": self.tag_vip.id},
+            {"payment_condition": True, "payment_max_days": 10},
+        ):
+            with self.assertRaises(AccessError, msg=vals):
+                Item.create(
+                    dict(
+                        vals,
+                        pricelist_id=self.pricelist.id,
+                        compute_price="percentage",
+                        percent_price=50,
+                    )
+                )
+        plain = Item.create(
+            {"pricelist_id": self.pricelist.id, "compute_price": "fixed", "fixed_price": 5}
+        )
+        plain.write({"fixed_price": 6})
+        rule = self._rule(partner_id=self.client.id, percent_price=10)
+        with self.assertRaises(AccessError):
+            rule.with_user(self.stock_manager).write({"percent_price": 90})
+        with self.assertRaises(AccessError):
+            rule.with_user(self.stock_manager).unlink()
+        with self.assertRaises(AccessError):
+            self.pricelist.with_user(self.stock_manager).write({"stacking_policy": "cumulative"})
+        with self.assertRaises(UserError):
+            rule.with_user(self.sales_manager).write({"is_conditional": False})
+        rule.with_user(self.sales_manager).write({"percent_price": 12, "pricing_label": "Gold"})
+        self.assertEqual(rule.percent_price, 12)
+
+    def test_rule_values_in_range(self):
+        Item = self.env["product.pricelist.item"].with_user(self.sales_manager)
+        base = {
+            "pricelist_id": self.pricelist.id,
+            "compute_price": "percentage",
+            "percent_price": 5,
+            "turnover_period": "year",
+        }
+        for vals in (
+            {"min_turnover": 1e308},
+            {"min_turnover": -5},
+            {"min_turnover": [1000]},
+            {"min_turnover": 100, "payment_condition": True, "payment_max_days": 10**7},
+            {"min_turnover": 100, "date_start": "0001-01-01 00:00:00"},
+            {"min_turnover": 100, "date_end": "9999-12-31 00:00:00"},
+            {"min_turnover": 100, "fixed_price": float("inf")},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                Item.create(dict(base, **vals))
+        self.assertFalse(self.pricelist.item_ids)
+
+    def test_explanation_is_owned(self):
+        self._rule(partner_id=self.client.id, percent_price=10, pricing_label="Gold")
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.client.id,
+                    "pricelist_id": self.pricelist.id,
+                    "order_line": [(0, 0, {"product_id": self.widget.id})],
+                }
+            )
+        )
+        line = order.order_line
+        self.assertIn("Gold", line.pricing_explanation)
+        for vals in ({"pricing_explanation": "Platinum"}, {"pricing_details": {"applied": True}}):
+            with self.assertRaises(UserError, msg=vals):
+                line.write(vals)
+        order.action_update_prices()
+        self.assertIn("Gold", line.pricing_explanation)
+        with self.assertRaises(AccessError):
+            self.env.company.with_user(self.salesman).write(
+                {"crm_pricing_explanation_on_offers": True}
+            )
+
+    def test_trade_turnover_arguments(self):
+        client = self.client.with_user(self.salesman)
+        for kw in (
+            {"date": "0001-01-01"},
+            {"date": "9999-12-31"},
+            {"date": "1899-12-31"},
+            {"date": ["2026-01-01"]},
+            {"period": ["year"]},
+            {"period_ref": {"x": 1}},
+            {"company_id": 2**40},
+            {"company_id": -1},
+        ):
+            # AccessError for another company is a UserError too
+            with self.assertRaises(UserError, msg=kw):
+                client.get_trade_turnover(**kw)
+        with self.assertRaises(UserError):
+            (client | self.other_client).get_trade_turnover()
+        with self.assertRaises(UserError):
+            client.with_context(lang="xx_XX").get_trade_turnover()
+        result = client.with_context(tz="Mars/Olympus_Mons").get_trade_turnover(
+            date="1900-03-01", period="quarter", period_ref="current"
+        )
+        self.assertEqual(result["date_from"], "1900-01-01")
+
+    def test_price_list_wizard_values(self):
+        Wizard = self.env["crm.client.pricelist.wizard"].with_user(self.salesman)
+        for vals in ({"date": "0001-01-01"}, {"date": "9999-01-01"}, {"categ_id": [1, 2]}):
+            with self.assertRaises(ValidationError, msg=vals):
+                Wizard.create(dict({"partner_id": self.client.id}, **vals))
+        first = Wizard.create({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+        second = Wizard.create({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+        with self.assertRaises(UserError):
+            (first | second).get_lines()
+        self.assertTrue(first.with_context(tz="Nowhere/Void").get_lines())

@@ -1,0 +1,206 @@
+"""crm_pricing under the suite's write policy (issue #24), over XML-RPC: the
+rules are the sales managers', derived fields are owned, arguments and values
+out of range get a clean fault (code 2 or 4) and nothing is written."""
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pricing")
+
+
+@pytest.fixture(scope="module")
+def product_manager(make_user):
+    return make_user(["base.group_user", "product.group_product_manager"], "product_manager")
+
+
+@pytest.fixture(scope="module")
+def pricelist(admin):
+    return admin.call("product.pricelist", "create", {"name": "Policy pricelist"})
+
+
+def test_rules_are_the_sales_managers(
+    admin, product_manager, sales_manager, pricelist, make_turnover_client, expect_fault
+):
+    partner_id, _product_id = make_turnover_client("Policy rule client", 1, 100.0)
+    count = admin.call("product.pricelist.item", "search_count", [("pricelist_id", "=", pricelist)])
+    for vals in (
+        {"partner_id": partner_id},
+        {"turnover_period": "year", "min_turnover": 1.0},
+        {"payment_condition": True, "payment_max_days": 5},
+    ):
+        expect_fault(
+            product_manager.call,
+            "product.pricelist.item",
+            "create",
+            dict(vals, pricelist_id=pricelist, compute_price="percentage", percent_price=90.0),
+            codes=(4,),
+        )
+    rule = sales_manager.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist,
+            "partner_id": partner_id,
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+        },
+    )
+    expect_fault(
+        product_manager.call,
+        "product.pricelist.item",
+        "write",
+        [rule],
+        {"percent_price": 90.0},
+        codes=(4,),
+    )
+    expect_fault(product_manager.call, "product.pricelist.item", "unlink", [rule], codes=(4,))
+    expect_fault(
+        product_manager.call,
+        "product.pricelist",
+        "write",
+        [pricelist],
+        {"stacking_policy": "cumulative"},
+        codes=(4,),
+    )
+    expect_fault(
+        sales_manager.call, "product.pricelist.item", "write", [rule], {"is_conditional": False}
+    )
+    assert (
+        admin.call("product.pricelist.item", "search_count", [("pricelist_id", "=", pricelist)])
+        == count + 1
+    )
+    assert (
+        admin.call("product.pricelist.item", "read", [rule], ["percent_price"])[0]["percent_price"]
+        == 10.0
+    )
+
+
+def test_rule_values_out_of_range(admin, sales_manager, pricelist, expect_fault):
+    count = admin.call("product.pricelist.item", "search_count", [("pricelist_id", "=", pricelist)])
+    base = {"pricelist_id": pricelist, "compute_price": "percentage", "percent_price": 5.0}
+    for vals in (
+        {"turnover_period": "year", "min_turnover": 1e308},
+        {"turnover_period": "year", "min_turnover": -1.0},
+        {"turnover_period": "year", "min_turnover": [1000.0]},
+        {"turnover_period": ["year"], "min_turnover": 10.0},
+        {"payment_condition": True, "payment_max_days": 10**7},
+        {"payment_condition": True, "payment_max_days": -1},
+        {"date_start": "0001-01-01 00:00:00"},
+        {"date_end": "9999-12-31 23:59:59"},
+        {"fixed_price": 1e308, "compute_price": "fixed"},
+        {"min_quantity": [1]},
+    ):
+        expect_fault(sales_manager.call, "product.pricelist.item", "create", dict(base, **vals))
+    assert (
+        admin.call("product.pricelist.item", "search_count", [("pricelist_id", "=", pricelist)])
+        == count
+    )
+
+
+def test_explanation_and_setting_owned(
+    admin, salesman, pricelist, make_turnover_client, expect_fault
+):
+    partner_id, product_id = make_turnover_client("Policy explained client", 1, 100.0)
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist,
+            "partner_id": partner_id,
+            "pricing_label": "Policy tier",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+        },
+    )
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "pricelist_id": pricelist,
+            "user_id": salesman.uid,
+            "order_line": [(0, 0, {"product_id": product_id})],
+        },
+    )
+    [line] = salesman.call(
+        "sale.order.line", "search_read", [("order_id", "=", order_id)], ["pricing_explanation"]
+    )
+    for vals in ({"pricing_explanation": "Platinum"}, {"pricing_details": {"applied": True}}):
+        expect_fault(salesman.call, "sale.order.line", "write", [line["id"]], vals)
+    salesman.call("sale.order", "action_update_prices", [order_id])
+    after = salesman.call("sale.order.line", "read", [line["id"]], ["pricing_explanation"])[0]
+    assert after["pricing_explanation"] == line["pricing_explanation"]
+    assert "Policy tier" in after["pricing_explanation"]
+    [company] = admin.call("res.company", "search", [], limit=1)
+    expect_fault(
+        salesman.call,
+        "res.company",
+        "write",
+        [company],
+        {"crm_pricing_explanation_on_offers": True},
+        codes=(4,),
+    )
+
+
+def test_trade_turnover_arguments(admin, salesman, make_turnover_client, expect_fault):
+    partner_id, _ = make_turnover_client("Policy turnover client", 1, 100.0)
+    other_id, _ = make_turnover_client("Policy turnover other", 1, 100.0)
+    admin.call("res.partner", "write", [partner_id, other_id], {"user_id": salesman.uid})
+    for kw in (
+        {"date": "0001-01-01"},
+        {"date": "9999-12-31"},
+        {"date": "1899-12-31"},
+        {"date": ["2026-01-01"]},
+        {"date": 1e308},
+        {"period": ["year"]},
+        {"period": None},
+        {"period_ref": {"a": 1}},
+        {"company_id": 2**31 - 1},
+        {"company_id": -1},
+        {"company_id": 1.5},
+    ):
+        expect_fault(
+            salesman.call, "res.partner", "get_trade_turnover", [partner_id], codes=(2, 4), **kw
+        )
+    for ids in ([partner_id, other_id], []):
+        expect_fault(salesman.call, "res.partner", "get_trade_turnover", ids)
+        expect_fault(salesman.call, "res.partner", "action_view_trade_turnover", ids)
+    result = salesman.call(
+        "res.partner",
+        "get_trade_turnover",
+        [partner_id],
+        period="quarter",
+        date="2200-12-31",
+        context={"tz": "Mars/Olympus_Mons"},
+    )
+    assert result["date_to"] == "2200-12-31"
+    expect_fault(
+        salesman.call, "res.partner", "get_trade_turnover", [partner_id], context={"lang": "xx_XX"}
+    )
+
+
+def test_client_price_list_wizard(admin, salesman, pricelist, make_turnover_client, expect_fault):
+    partner_id, _ = make_turnover_client("Policy price list client", 1, 100.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman.uid})
+    for vals in ({"date": "0001-01-01"}, {"date": "9999-12-31"}, {"categ_id": [1]}):
+        expect_fault(
+            salesman.call,
+            "crm.client.pricelist.wizard",
+            "create",
+            dict({"partner_id": partner_id, "pricelist_id": pricelist}, **vals),
+        )
+    wizards = [
+        salesman.call(
+            "crm.client.pricelist.wizard",
+            "create",
+            {"partner_id": partner_id, "pricelist_id": pricelist},
+        )
+        for _ in range(2)
+    ]
+    expect_fault(salesman.call, "crm.client.pricelist.wizard", "get_lines", wizards)
+    lines = salesman.call(
+        "crm.client.pricelist.wizard",
+        "get_lines",
+        wizards[:1],
+        context={"tz": "Nowhere/Void"},
+    )
+    assert isinstance(lines, list)
