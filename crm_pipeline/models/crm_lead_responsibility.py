@@ -43,12 +43,15 @@ class CrmLeadResponsibility(models.Model):
     }
     _rec_names_search = ["lead_id", "type_id"]
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, ondelete="cascade", index=True, copy=False
+    )
     type_id = fields.Many2one(
         "crm.responsibility.type",
         required=True,
         ondelete="restrict",
         tracking=True,
+        copy=False,
     )
     type_code = fields.Char(related="type_id.code")
     type_kind = fields.Selection(related="type_id.kind")
@@ -77,7 +80,7 @@ class CrmLeadResponsibility(models.Model):
         copy=False,
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
-    summary = fields.Text(tracking=True)
+    summary = fields.Text(tracking=True, copy=False)
     # contacts made for this step are interactions (the lead's log and timeline)
     interaction_ids = fields.One2many("crm.interaction", "responsibility_id", string="Contacts")
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)

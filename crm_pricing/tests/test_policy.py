@@ -166,3 +166,23 @@ class TestPricingWritePolicy(PricingCommon):
         with self.assertRaises(UserError):
             (first | second).get_lines()
         self.assertTrue(first.with_context(tz="Nowhere/Void").get_lines())
+
+    def test_price_list_wizard_keeps_turnover_confidential(self):
+        """The price list's explanations quote the client's turnover: another
+        salesperson's client is refused, as get_trade_turnover() refuses it."""
+        colleague = new_test_user(
+            self.env, login="pol_colleague", groups="sales_team.group_sale_salesman"
+        )
+        wizard = (
+            self.env["crm.client.pricelist.wizard"]
+            .with_user(colleague)
+            .create({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.get_lines()
+        own = (
+            self.env["crm.client.pricelist.wizard"]
+            .with_user(self.salesman)
+            .create({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+        )
+        self.assertTrue(own.get_lines(), "the client's salesperson sees it")

@@ -68,6 +68,8 @@ class CrmClientPricelistWizard(models.TransientModel):
         """[{product_id, product, code, uom, list_price, rule, price, explanation,
         currency}] for every saleable product (serialisable)."""
         check_one(self)
+        # the explanations quote the client's turnover: confidential
+        self.partner_id._check_trade_turnover_access()
         wizard = self.with_company(self.company_id)
         pricelist = wizard.pricelist_id
         currency = pricelist.currency_id
