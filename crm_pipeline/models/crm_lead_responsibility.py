@@ -43,9 +43,7 @@ class CrmLeadResponsibility(models.Model):
     }
     _rec_names_search = ["lead_id", "type_id"]
 
-    lead_id = fields.Many2one(
-        "crm.lead", required=True, ondelete="cascade", index=True, copy=False
-    )
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True, copy=False)
     type_id = fields.Many2one(
         "crm.responsibility.type",
         required=True,
