@@ -2,6 +2,7 @@
 
 1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1;
 2. install the addons with their Odoo tests on a throwaway database;
+   then check the translation catalogues against the code;
 3. install each addon alone (two at a time), unless CRM_SUITE_SKIP_ALONE=1;
 4. serve that database with ``--workers=2`` and run the pytest suite in
    ``tests/`` against it over XML-RPC.
@@ -82,6 +83,36 @@ def lint(outcome):
     )
     if res.returncode:
         outcome.problem("lint failed (pre-commit)")
+
+
+def i18n_check(outcome, odoo_src, db, addons):
+    """The translation templates match the code and every catalogue translates
+    them (tools/suite_i18n.py)."""
+    say("translations: templates exported from the test database, catalogues checked")
+    res = subprocess.run(
+        [
+            venv_python(),
+            os.path.join(ROOT, "tools", "suite_i18n.py"),
+            "--db",
+            db,
+            "--addons",
+            ",".join(addons),
+            "--odoo-src",
+            odoo_src,
+            "--check",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    problems = [line.split("i18n: ", 1)[1] for line in res.stdout.splitlines() if "i18n: " in line]
+    for problem in problems:
+        outcome.problem(f"translations: {problem}")
+    if res.returncode and not problems:
+        outcome.problem("translations: the check failed (tools/suite_i18n.py)")
+    elif not res.returncode:
+        outcome.passed += 1
 
 
 def odoo_tests(outcome, odoo_src, db, addons, log):
@@ -272,6 +303,7 @@ def cmd_test(odoo_src):
     try:
         drop_db(db)
         odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
+        i18n_check(outcome, odoo_src, db, addons)
         if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
             install_alone(outcome, odoo_src, addons, logdir)
         xmlrpc_tests(outcome, odoo_src, db, addons, logdir)

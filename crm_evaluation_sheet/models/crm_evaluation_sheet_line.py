@@ -285,9 +285,9 @@ class CrmEvaluationSheetLine(models.Model):
                     "%(item)s needs %(qty)s of %(component)s, more than %(max)s: lower the "
                     "quantity of the item or of the recipe.",
                     item=self._get_section_name(),
-                    qty=f"{qty:,.0f}",
+                    qty=format(qty, ",.0f"),
                     component=recipe_line.product_id.display_name,
-                    max=f"{MAX_QUANTITY:,.0f}",
+                    max=format(MAX_QUANTITY, ",.0f"),
                 )
             )
         return qty
