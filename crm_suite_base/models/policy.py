@@ -100,8 +100,8 @@ def check_guarded(records, vals, guarded, hint):
         raise UserError(
             records.env._(
                 "%(fields)s of %(model)s cannot be written directly: %(hint)s",
-                fields=", ".join(records._fields[f].string for f in touched),
-                model=records._description,
+                fields=", ".join(field_label(records.env, records._fields[f]) for f in touched),
+                model=model_label(records.env, records._name),
                 hint=hint,
             )
         )
@@ -112,12 +112,23 @@ def check_guarded(records, vals, guarded, hint):
 # ----------------------------------------------------------------------
 
 
+def field_label(env, field):
+    """The field's label in the user's language."""
+    return field._description_string(env)
+
+
+def model_label(env, model_name):
+    """The model's name in the user's language."""
+    # sudo: a model's name is not confidential; portal users cannot read ir.model
+    return env["ir.model"].sudo()._get(model_name).name or model_name
+
+
 def _refuse(env, field, value, what):
     raise ValidationError(
         env._(
             "%(field)s (%(model)s) must be %(what)s, not %(value)s.",
-            field=field.string,
-            model=env[field.model_name]._description,
+            field=field_label(env, field),
+            model=model_label(env, field.model_name),
             what=what,
             value=_short(value),
         )

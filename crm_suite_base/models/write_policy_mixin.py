@@ -2,7 +2,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import MAGIC_COLUMNS
 
-from .policy import check_value, is_privileged, owned
+from .policy import check_value, field_label, is_privileged, model_label, owned
 
 _DEFAULT_OWNED = owned("no public write: the suite's methods keep it.")
 
@@ -93,8 +93,8 @@ class CrmWritePolicyMixin(models.AbstractModel):
                 raise UserError(
                     self.env._(
                         "%(field)s of %(model)s cannot be written directly: %(hint)s",
-                        field=field.string,
-                        model=self._description,
+                        field=field_label(self.env, field),
+                        model=model_label(self.env, self._name),
                         hint=rule.hint,
                     )
                 )
@@ -102,8 +102,8 @@ class CrmWritePolicyMixin(models.AbstractModel):
                 raise UserError(
                     self.env._(
                         "%(field)s of %(model)s is not set at creation.",
-                        field=field.string,
-                        model=self._description,
+                        field=field_label(self.env, field),
+                        model=model_label(self.env, self._name),
                     )
                 )
             if (
@@ -116,8 +116,8 @@ class CrmWritePolicyMixin(models.AbstractModel):
                 raise AccessError(
                     self.env._(
                         "You may not change %(field)s of %(model)s.",
-                        field=field.string,
-                        model=self._description,
+                        field=field_label(self.env, field),
+                        model=model_label(self.env, self._name),
                     )
                 )
             if rule.states and not creating:
@@ -128,7 +128,7 @@ class CrmWritePolicyMixin(models.AbstractModel):
                             self.env._(
                                 "%(field)s of %(record)s cannot be changed in this state "
                                 "(%(state)s).",
-                                field=field.string,
+                                field=field_label(self.env, field),
                                 record=record.display_name,
                                 state=dict(
                                     self._fields[state_field]._description_selection(self.env)
