@@ -23,6 +23,12 @@ time / base_import's time) of at most 1.0. ``--skip-base-import`` and
 ``--skip-plain-create`` leave 1. or 2. out. The whole transaction is rolled
 back: the database is left unchanged.
 
+``--reader-only`` times the reading of the file alone (``intake_reader.read_rows``,
+what the import does before any check), ``--repeat`` times, and prints the
+median; when ``python-calamine`` is installed (it is not a requirement: see
+``bench/README.md`` for why the suite does not use it), its reading of the same
+file alternates with the suite's in the same process, for comparison.
+
 Run it with the virtualenv's python against a database where ``crm_pipeline``
 is installed (``make run`` creates ``crm_suite``)::
 
@@ -32,6 +38,8 @@ is installed (``make run`` creates ``crm_suite``)::
 import argparse
 import base64
 import io
+import os
+import statistics
 import sys
 import time
 
@@ -88,10 +96,57 @@ def main():
         action="store_true",
         help="leave out crm.lead.create of the same values",
     )
+    parser.add_argument(
+        "--reader-only",
+        action="store_true",
+        help="time the reading of the file alone (and python-calamine's, if installed)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="readings with --reader-only")
     args, odoo_args = parser.parse_known_args()
 
     with rolled_back_env(args, odoo_args) as env:
-        run(env, args.rows, args.skip_base_import, args.skip_plain_create)
+        if args.reader_only:
+            run_reader(env, args.rows, args.repeat)
+        else:
+            run(env, args.rows, args.skip_base_import, args.skip_plain_create)
+
+
+def run_reader(env, rows, repeat):
+    """The reading of the file alone, alternating the readers (the machine may
+    be loaded: the medians of alternated runs are the figures to compare)."""
+    from odoo.addons.crm_pipeline.models import intake_reader
+
+    content = make_xlsx(rows)
+    readers = {"crm_pipeline": lambda: intake_reader.read_rows(env, content, "bench.xlsx")}
+    try:
+        import python_calamine
+    except ImportError:
+        python_calamine = None
+    if python_calamine is not None:
+
+        def with_calamine():
+            # the same text cells; without the bounds the suite's reader checks
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            cells = [[intake_reader.cell_text(v) for v in row] for row in table]
+            return [row for row in cells if any(row)]
+
+        readers["python-calamine"] = with_calamine
+        assert with_calamine() == readers["crm_pipeline"](), "the readers disagree"
+    print(f"{rows} rows, {len(content)} bytes, load average {os.getloadavg()[0]:.1f}")
+    times = {name: [] for name in readers}
+    names = list(readers)
+    for i in range(repeat):
+        for name in names if i % 2 == 0 else names[::-1]:
+            start = time.perf_counter()
+            readers[name]()
+            times[name].append(time.perf_counter() - start)
+    for name, values in times.items():
+        print(
+            f"{name}: median {statistics.median(values):.2f}s "
+            f"(min {min(values):.2f}s, max {max(values):.2f}s, {len(values)} readings)"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 def run(env, rows, skip_base_import=False, skip_plain_create=False):

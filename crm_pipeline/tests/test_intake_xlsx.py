@@ -1,10 +1,12 @@
 import io
+import struct
 import warnings
 import zipfile
 from datetime import date, datetime
 from unittest.mock import patch
 
 import openpyxl
+import xlwt
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
@@ -127,3 +129,41 @@ class TestIntakeXlsxReader(TransactionCase):
             rows = intake_reader.read_rows(self.env, content, "leads.xlsx")
         self.assertEqual(rows[0][:3], ["Company", "Founded", "Employees"])
         self.assertEqual(rows[1][1], "2024-05-17")
+
+    def test_cell_types(self):
+        """Booleans, errors (kept as Excel shows them), formulas with and without a
+        cached value, rich inline strings, a date style and plain numbers."""
+        content = self._handmade(
+            '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="b"><v>1</v></c>'
+            '<c r="C1" t="b"><v>0</v></c><c r="D1" t="e"><v>#N/A</v></c>'
+            '<c r="E1" t="str"><f>A1&amp;"x"</f><v>Companyx</v></c>'
+            '<c r="F1"><f>1+1</f><v>2</v></c><c r="G1"><f>1+1</f></c>'
+            '<c r="H1" t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r></is></c>'
+            '<c r="I1" t="e"><v>#DIV/0!</v></c><c r="J1"><v>1E+20</v></c>'
+            '<c r="K1"><v>-0.5</v></c><c r="L1" s="1"><v>45429</v></c></row>',
+            "<si><t>Company</t></si>",
+        )
+        self.assertEqual(
+            intake_reader.read_rows(self.env, content, "types.xlsx"),
+            [
+                ["Company", "1", "", "#N/A", "Companyx", "2", "", "inline", "#DIV/0!",
+                 "100000000000000000000", "-0.5", "2024-05-17"],
+            ],
+        )  # fmt: skip
+
+    def test_xls_cell_beyond_the_grid(self):
+        """An .xls cell record at row and column 65535 (the sheet's grid ends at
+        column 256): refused cleanly, nothing allocated for the span (python-calamine
+        0.9.1 aborts the process on this 6 KB file: it sizes the sheet by its span)."""
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("Leads")
+        sheet.write(0, 0, "Company")
+        sheet.write(1, 0, "Far SRL")
+        stream = io.BytesIO()
+        book.save(stream)
+        content = stream.getvalue()
+        label = b"\xfd\x00\x0a\x00" + struct.pack("<HH", 1, 0)  # LABELSST at A2
+        self.assertIn(label, content)
+        content = content.replace(label, label[:4] + struct.pack("<HH", 65535, 65535))
+        with self.assertRaisesRegex(UserError, "not a readable .xls"):
+            intake_reader.read_rows(self.env, content, "far.xls")
