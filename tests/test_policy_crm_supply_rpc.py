@@ -313,11 +313,32 @@ def test_expiry_date_and_line_values(admin, salesman, partner, expect_fault):
             {"product_uom_qty": [3]},
             {"product_id": [product]},
             {"product_id": 999999999},
+            {"product_id": 0},  # found by fuzzing: a traceback in Odoo's line code
             {"product_uom": {"id": 1}},
         ):
             expect_fault(salesman.call, "sale.order.line", "write", [line["id"]], vals)
         assert _lines(admin, order) == [line]
         assert _active(admin, order) == [(product, 2.0)]
+        # found by fuzzing: a bad quantity of a line created through the order
+        # reached the order's totals (a traceback) before the line's checks
+        for qty in (float("nan"), 1e308, "x", [1]):
+            expect_fault(
+                salesman.call,
+                "sale.order",
+                "create",
+                {
+                    "partner_id": partner,
+                    "order_line": [(0, 0, {"product_id": product, "product_uom_qty": qty})],
+                },
+            )
+            expect_fault(
+                salesman.call,
+                "sale.order",
+                "write",
+                [order],
+                {"order_line": [(1, line["id"], {"product_uom_qty": qty})]},
+            )
+        assert _lines(admin, order) == [line]
         admin.call("sale.order", "action_confirm", [order])
         later = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
         expect_fault(

@@ -49,6 +49,32 @@ class SaleOrder(models.Model):
     )
     crm_purchase_order_count = fields.Integer(compute="_compute_crm_purchase_order_count")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_order_line_values(vals)
+            if vals.get("reservation_expiry_date") == "":
+                # no date: the default term (Odoo would send "" to the column)
+                del vals["reservation_expiry_date"]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_order_line_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_order_line_values(self, vals):
+        """The quantities, units and products of the lines written through the
+        order, checked before the order's own computations read them."""
+        commands = vals.get("order_line") if isinstance(vals, dict) else None
+        if not isinstance(commands, list | tuple):
+            return
+        Line = self.env["sale.order.line"]
+        for command in commands:
+            if isinstance(command, list | tuple) and len(command) == 3:
+                if command[0] in (Command.CREATE, Command.UPDATE) and isinstance(command[2], dict):
+                    Line._check_need_values(command[2])
+
     @api.depends("reservation_ids.state")
     def _compute_reservation_count(self):
         for order in self:

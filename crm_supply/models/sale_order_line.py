@@ -135,11 +135,12 @@ class SaleOrderLine(models.Model):
             raise UserError(
                 self.env._("The values to write must be a mapping of field names to values.")
             )
-        if vals.get("product_uom_qty") not in (None, False):
-            check_number(self.env, vals["product_uom_qty"], self._fields["product_uom_qty"].string)
+        qty = vals.get("product_uom_qty")
+        if qty is not None and qty is not False:
+            check_number(self.env, qty, self._fields["product_uom_qty"].string)
         for name in ("product_id", "product_uom"):
             value = vals.get(name)
-            if value in (None, False) or hasattr(value, "_name"):
+            if value is None or value is False or hasattr(value, "_name"):
                 continue
             comodel = self.env[self._fields[name].comodel_name]
             if (
@@ -159,10 +160,11 @@ class SaleOrderLine(models.Model):
                 )
 
     def _needs_after(self, vals):
-        """{product: quantity in its unit} that ``vals`` would add to these lines
-        (confirmed orders only): per line, what it would take minus what it
-        takes of the same product, when positive; never netted against another
-        line. A new product takes all of the line's quantity."""
+        """{order: {product: quantity in its unit}} that ``vals`` would add to
+        these lines of confirmed orders: per line, what it would take minus what
+        it takes of the same product, when positive; never netted against
+        another line. A new product takes all of the line's quantity, in the
+        unit Odoo would give the line."""
         increases = defaultdict(lambda: defaultdict(float))
         Product, Uom = self.env["product.product"], self.env["uom.uom"]
         for line in self:

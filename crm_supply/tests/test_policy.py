@@ -346,3 +346,52 @@ class TestSupplyPolicy(SupplyCase):
         far.action_reserve_stock()
         self.assertEqual(far.reservation_ids.date_expiry.year, 2200)
         self.assertFalse(order.reservation_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestEveryFieldDeclared(SupplyCase):
+    def test_every_stored_field_of_the_addon_is_declared(self):
+        undeclared = []
+        for model_name in sorted(self.env.registry.models):
+            Model = self.env[model_name]
+            fields_here = [
+                name
+                for name, field in Model._fields.items()
+                if "crm_supply" in (field._modules or ())
+                and (field.store or field.inverse)
+                and not field.inherited
+                and not field.automatic  # id, create_uid, write_date...
+            ]
+            if not fields_here:
+                continue
+            rules = Model._crm_policy()[0] if hasattr(Model, "_crm_policy") else {}
+            undeclared += [f"{model_name}.{name}" for name in fields_here if name not in rules]
+        self.assertEqual(undeclared, [])
+        # owned fields are not copied (a copy would be refused)
+        for model_name in ("sale.order", "purchase.order", "product.product"):
+            Model = self.env[model_name]
+            for name, rule in Model._crm_policy()[0].items():
+                if rule.owner == "method":
+                    self.assertFalse(Model._fields[name].copy, f"{model_name}.{name}")
+
+
+@tagged("post_install", "-at_install")
+class TestOrderLineValues(SupplyCase):
+    def test_bad_line_values_through_the_order(self):
+        """Found by fuzzing: a NaN, infinite or text quantity of a new line
+        reached the order's totals (a traceback) before the line's checks."""
+        for qty in (float("nan"), float("inf"), -1e308, "x", [1], {"a": 1}):
+            with self.assertRaises(UserError, msg=qty):
+                self._order(qty, user=self.salesman)
+        order = self._order(1, user=self.salesman)
+        for vals in ({"product_uom_qty": float("nan")}, {"product_id": 0}, {"product_uom": -1}):
+            with self.assertRaises(UserError, msg=vals):
+                order.write({"order_line": [Command.update(order.order_line.id, vals)]})
+            with self.assertRaises(UserError, msg=vals):
+                order.order_line.write(vals)
+        self.assertEqual(order.order_line.product_uom_qty, 1.0)
+
+    def test_empty_expiry_date_at_creation_is_the_default(self):
+        order = self._order(1, reservation_expiry_date="")
+        days = self.env.company.reservation_days
+        self.assertEqual(order.reservation_expiry_date, self._today(days))
