@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -73,6 +74,8 @@ class SaleOrderLine(models.Model):
             not product
             or self.display_type
             or not (product.sale_min_qty or product.sale_qty_multiple)
+            or not isinstance(qty, int | float)
+            or not math.isfinite(qty)
         ):
             return None
         uom = self.product_uom or product.uom_id
@@ -89,7 +92,11 @@ class SaleOrderLine(models.Model):
         confirmation)."""
         product = self.product_id
         company = self.order_id.company_id or self.env.company
-        if not product.is_storable or company.reserved_stock_policy == "allow":
+        if (
+            not product.is_storable
+            or company.reserved_stock_policy == "allow"
+            or not math.isfinite(self.product_uom_qty)
+        ):
             return None
         qty = self.product_uom._compute_quantity(self.product_uom_qty, product.uom_id)
         if (
