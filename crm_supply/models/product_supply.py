@@ -4,11 +4,22 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
+from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
+
+#: a quantity of the product's master data: not negative, below a billion units
+_PRODUCT_QUANTITY = writable(bounds=(0, 1e9))
+
 
 class ProductTemplate(models.Model):
     """Minimum sale batch and low-stock threshold."""
 
-    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
+    _name = "product.template"
+    _inherit = ["product.template", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "sale_min_qty": _PRODUCT_QUANTITY,
+        "sale_qty_multiple": _PRODUCT_QUANTITY,
+        "low_stock_threshold": _PRODUCT_QUANTITY,
+    }
 
     sale_min_qty = fields.Float(
         string="Minimum Sale Quantity",
@@ -59,7 +70,15 @@ class ProductTemplate(models.Model):
 
 
 class ProductProduct(models.Model):
-    _inherit = "product.product"  # pylint: disable=consider-merging-classes-inherited
+    _name = "product.product"
+    _inherit = ["product.product", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "low_stock_alerted": owned("kept by the low-stock check (a cron and each reservation)."),
+        # the template's fields, written through the variant
+        "sale_min_qty": _PRODUCT_QUANTITY,
+        "sale_qty_multiple": _PRODUCT_QUANTITY,
+        "low_stock_threshold": _PRODUCT_QUANTITY,
+    }
 
     low_stock_alerted = fields.Boolean(
         readonly=True,
@@ -91,9 +110,9 @@ class ProductProduct(models.Model):
                     ),
                     user_id=(product.responsible_id or self.env.user).id,
                 )
-                product.low_stock_alerted = True
+                privileged(product).low_stock_alerted = True
             elif not below and product.low_stock_alerted:
-                product.low_stock_alerted = False
+                privileged(product).low_stock_alerted = False
 
     @api.model
     def _cron_check_low_stock(self):

@@ -1,8 +1,19 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
+from .stock_policy import check_one
+
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "crm_sale_order_ids": owned(
+            "use Create Supplier Orders on the customer documents "
+            "(sale.order.action_create_supplier_orders)."
+        ),
+    }
 
     crm_sale_order_ids = fields.Many2many(
         "sale.order",
@@ -21,7 +32,7 @@ class PurchaseOrder(models.Model):
             order.crm_sale_order_count = len(order.crm_sale_order_ids)
 
     def action_view_crm_sale_orders(self):
-        self.ensure_one()
+        check_one(self)
         return self.crm_sale_order_ids._get_records_action(name=self.env._("Customer Documents"))
 
 

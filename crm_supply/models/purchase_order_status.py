@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 SUPPLY_STATUSES = [
     ("created", "Created"),
     ("received", "Received"),
@@ -12,6 +14,9 @@ class PurchaseOrder(models.Model):
     """The seeds' status of a supplier order, from Odoo's own states."""
 
     _inherit = "purchase.order"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {
+        "supply_status": owned("computed from the order's state, receipts and bills."),
+    }
 
     supply_status = fields.Selection(
         SUPPLY_STATUSES,

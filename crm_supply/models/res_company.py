@@ -1,8 +1,18 @@
 from odoo import fields, models
 
+from odoo.addons.crm_suite_base.models.policy import writable
+
+#: how long a proforma may hold goods by default: up to ten years
+RESERVATION_DAYS_BOUNDS = (0, 3650)
+
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "reserved_stock_policy": writable(),
+        "reservation_days": writable(bounds=RESERVATION_DAYS_BOUNDS),
+    }
 
     reserved_stock_policy = fields.Selection(
         [

@@ -2,15 +2,27 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
-from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
 
-from .stock_policy import check_reserved_stock
+from .res_company import RESERVATION_DAYS_BOUNDS
+from .stock_policy import check_one, check_records, check_reserved_stock
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "reservation_ids": owned(
+            "use Reserve Stock or Release Stock (action_reserve_stock / action_release_stock)."
+        ),
+        # the quotation's own term; a confirmed order has its delivery instead
+        "reservation_expiry_date": writable(states=("draft", "sent")),
+        "crm_purchase_order_ids": owned(
+            "use Create Supplier Orders (action_create_supplier_orders)."
+        ),
+    }
 
     reservation_ids = fields.One2many(
         "sale.stock.reservation", "order_id", string="Stock Reservations"
@@ -37,6 +49,32 @@ class SaleOrder(models.Model):
     )
     crm_purchase_order_count = fields.Integer(compute="_compute_crm_purchase_order_count")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_order_line_values(vals)
+            if vals.get("reservation_expiry_date") == "":
+                # no date: the default term (Odoo would send "" to the column)
+                del vals["reservation_expiry_date"]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_order_line_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_order_line_values(self, vals):
+        """The quantities, units and products of the lines written through the
+        order, checked before the order's own computations read them."""
+        commands = vals.get("order_line") if isinstance(vals, dict) else None
+        if not isinstance(commands, list | tuple):
+            return
+        Line = self.env["sale.order.line"]
+        for command in commands:
+            if isinstance(command, list | tuple) and len(command) == 3:
+                if command[0] in (Command.CREATE, Command.UPDATE) and isinstance(command[2], dict):
+                    Line._check_need_values(command[2])
+
     @api.depends("reservation_ids.state")
     def _compute_reservation_count(self):
         for order in self:
@@ -49,6 +87,8 @@ class SaleOrder(models.Model):
         for order in self:
             if not order.reservation_expiry_date:
                 days = (order.company_id or self.env.company).reservation_days
+                # a value stored before the settings had bounds never breaks a create
+                days = min(max(days or 0, RESERVATION_DAYS_BOUNDS[0]), RESERVATION_DAYS_BOUNDS[1])
                 order.reservation_expiry_date = fields.Date.add(
                     fields.Date.context_today(order), days=days
                 )
@@ -68,7 +108,7 @@ class SaleOrder(models.Model):
         the reservations in line with the lines (never doubles them). Under the
         company's policy, taking stock that other proformas hold is allowed,
         warned about (chatter) or refused. Returns True."""
-        self.check_access("write")
+        self._check_can_hold_stock()
         for order in self:
             order._check_can_reserve()
         for order in self:
@@ -89,9 +129,16 @@ class SaleOrder(models.Model):
 
     def action_release_stock(self):
         """Release every reservation of these quotations. Returns True."""
-        self.check_access("write")
+        self._check_can_hold_stock()
         self._release_reservations()
         return True
+
+    def _check_can_hold_stock(self):
+        """Existing quotations the user may write, and reservations they may
+        move (salespeople; not the inventory users who see them)."""
+        check_records(self)
+        self.check_access("write")
+        self.env["sale.stock.reservation"].check_access("write")
 
     def _check_can_reserve(self):
         self.ensure_one()
@@ -142,28 +189,30 @@ class SaleOrder(models.Model):
             )
 
     def _reservation_needs(self):
-        """{order line: quantity in the product's unit} of the storable lines."""
+        """{order line: quantity in the product's unit} of the storable lines
+        that take goods (a line of a negative quantity takes nothing: it is
+        never netted against the other lines of the product)."""
         self.ensure_one()
         needs = {}
         for line in self.order_line:
-            if line.display_type or not line.product_id.is_storable:
-                continue
-            qty = line.product_uom._compute_quantity(
-                line.product_uom_qty, line.product_id.uom_id, rounding_method="HALF-UP"
-            )
-            if not float_is_zero(qty, precision_rounding=line.product_id.uom_id.rounding):
+            qty = line._stock_need()
+            if qty:
                 needs[line] = qty
         return needs
 
     @staticmethod
     def _needs_by_product(needs):
+        """The gross need per product: the lines' quantities added up."""
         by_product = defaultdict(float)
         for line, qty in needs.items():
-            by_product[line.product_id] += qty
+            if qty > 0:
+                by_product[line.product_id] += qty
         return by_product
 
     def _sync_reservations(self, needs):
-        """One active reservation per line, at the line's quantity."""
+        """One active reservation per line, of the line's product at the line's
+        quantity (in the product's unit): a line whose product changed releases
+        the old product and reserves the new one."""
         self.ensure_one()
         Reservation = privileged(self.env["sale.stock.reservation"])
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
@@ -171,7 +220,14 @@ class SaleOrder(models.Model):
         location = self.warehouse_id.lot_stock_id
         to_create = []
         for line, qty in needs.items():
+            if qty <= 0:
+                continue
             reservation = by_line.pop(line, None)
+            if reservation and (
+                reservation.product_id != line.product_id or reservation.location_id != location
+            ):
+                reservation._set_state("released")
+                reservation = None
             if reservation:
                 rounding = line.product_id.uom_id.rounding
                 if float_compare(reservation.quantity, qty, precision_rounding=rounding):
@@ -198,6 +254,38 @@ class SaleOrder(models.Model):
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
         if active:
             active._set_state("released")
+
+    def _realign_reservations(self):
+        """After a write of its lines: bring this quotation's active reservations
+        in line with the lines they hold (quantity, unit, product). What a line
+        needs more than it holds (or all of it, for a new product) goes through
+        the reserved-stock policy first; what it no longer needs is released."""
+        self.ensure_one()
+        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        if not active or self.state not in ("draft", "sent"):
+            return
+        held = {r.order_line_id: r for r in active}
+        needs = {line: line._stock_need() for line in active.order_line_id}
+        raised = set()
+        for line, qty in needs.items():
+            reservation = held[line]
+            before = reservation.quantity if reservation.product_id == line.product_id else 0.0
+            if float_compare(qty, before, precision_rounding=line.product_id.uom_id.rounding) > 0:
+                raised.add(line.product_id)
+        warning = ""
+        if raised:
+            totals = self._needs_by_product(needs)
+            warning = check_reserved_stock(
+                self.env,
+                self.company_id,
+                self.warehouse_id,
+                {product: totals[product] for product in raised},
+                self,
+                self.env._("Changing the reserved lines of %(order)s", order=self.name),
+            )
+        self._sync_reservations(needs)
+        if warning:
+            self.message_post(body=warning, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # Odoo's flows
@@ -233,7 +321,7 @@ class SaleOrder(models.Model):
         return res
 
     def action_view_reservations(self):
-        self.ensure_one()
+        check_one(self)
         return self.reservation_ids._get_records_action(
             name=self.env._("Stock Reservations"), context={"create": False}
         )
@@ -247,8 +335,9 @@ class SaleOrder(models.Model):
         (reusing an open draft of that vendor), at the vendor's price, currency and
         minimum quantity. ``mode``: "all" (every product line) or "shortfall" (what
         free-to-sell stock does not cover). Returns an action on the purchase orders."""
-        if mode not in ("all", "shortfall"):
+        if not isinstance(mode, str) or mode not in ("all", "shortfall"):
             raise UserError(self.env._("The mode is 'all' or 'shortfall', not %(m)r.", m=mode))
+        check_records(self)
         self.check_access("read")
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
@@ -293,21 +382,27 @@ class SaleOrder(models.Model):
                         ]
                     }
                 )
-            purchase.crm_sale_order_ids |= origins[company, product]
+            privileged(purchase).write(
+                {"crm_sale_order_ids": [Command.link(o.id) for o in origins[company, product]]}
+            )
             purchases |= purchase
         for order in self:
-            order.crm_purchase_order_ids |= purchases.filtered(
-                lambda po, o=order: o in po.crm_sale_order_ids
+            linked = purchases.filtered(lambda po, o=order: o in po.crm_sale_order_ids)
+            privileged(order).write(
+                {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
 
     def _supply_needs(self, mode):
         """{line: quantity to order, in the product's unit}."""
         self.ensure_one()
+        # the gross need: a line of a negative quantity orders nothing
         lines = {
             line: line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
             for line in self.order_line
-            if not line.display_type and line.product_id.type == "consu"
+            if not line.display_type
+            and line.product_id.type == "consu"
+            and line.product_uom_qty > 0
         }
         if mode == "all" or not lines:
             return lines
@@ -348,5 +443,5 @@ class SaleOrder(models.Model):
         )
 
     def action_view_supplier_orders(self):
-        self.ensure_one()
+        check_one(self)
         return self.crm_purchase_order_ids._get_records_action(name=self.env._("Supplier Orders"))

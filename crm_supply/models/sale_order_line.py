@@ -1,7 +1,16 @@
+import math
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, check_number
+
 from .stock_policy import check_reserved_stock
+
+#: the fields that make what a line takes from stock
+NEED_FIELDS = ("product_id", "product_uom", "product_uom_qty")
 
 
 class SaleOrderLine(models.Model):
@@ -65,6 +74,8 @@ class SaleOrderLine(models.Model):
             not product
             or self.display_type
             or not (product.sale_min_qty or product.sale_qty_multiple)
+            or not isinstance(qty, int | float)
+            or not math.isfinite(qty)
         ):
             return None
         uom = self.product_uom or product.uom_id
@@ -74,16 +85,6 @@ class SaleOrderLine(models.Model):
             return None
         return product.uom_id._compute_quantity(batch, uom, round=False)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        # over XML-RPC too: the batch applies to every new line
-        for line in lines:
-            wanted = line._batch_quantity(line.product_uom_qty)
-            if wanted is not None and line.order_id.state in ("draft", "sent"):
-                line.product_uom_qty = wanted
-        return lines
-
     @api.onchange("product_id", "product_uom_qty", "product_uom")
     def _onchange_reserved_stock_warning(self):
         """Warn on the form when the line takes stock that proformas reserve
@@ -91,7 +92,11 @@ class SaleOrderLine(models.Model):
         confirmation)."""
         product = self.product_id
         company = self.order_id.company_id or self.env.company
-        if not product.is_storable or company.reserved_stock_policy == "allow":
+        if (
+            not product.is_storable
+            or company.reserved_stock_policy == "allow"
+            or not math.isfinite(self.product_uom_qty)
+        ):
             return None
         qty = self.product_uom._compute_quantity(self.product_uom_qty, product.uom_id)
         if (
@@ -113,18 +118,83 @@ class SaleOrderLine(models.Model):
             }
         }
 
-    def write(self, vals):
-        if "product_uom_qty" not in vals:
-            return super().write(vals)
-        before = {line: line.product_uom_qty for line in self}
-        increases = {}
+    # ------------------------------------------------------------------
+    # What a line takes from stock
+    # ------------------------------------------------------------------
+
+    def _stock_need(self, product=None, uom=None, qty=None):
+        """What this line takes (or would take with ``product``, ``uom``,
+        ``qty``), in the product's unit: 0 for a section, a note, a product
+        that is not storable or a quantity that is not positive."""
+        self.ensure_one()
+        product = self.product_id if product is None else product
+        uom = (uom if uom is not None else self.product_uom) or product.uom_id
+        qty = self.product_uom_qty if qty is None else qty
+        if self.display_type or not product.is_storable or not qty or qty <= 0:
+            return 0.0
+        return uom._compute_quantity(qty, product.uom_id, rounding_method="HALF-UP")
+
+    @api.model
+    def _check_need_values(self, vals):
+        """The values of ``NEED_FIELDS`` as a number and existing records, or a
+        UserError (before anything reads them)."""
+        if not isinstance(vals, dict):
+            raise UserError(
+                self.env._("The values to write must be a mapping of field names to values.")
+            )
+        qty = vals.get("product_uom_qty")
+        if qty is not None and qty is not False:
+            check_number(self.env, qty, self._fields["product_uom_qty"].string)
+        for name in ("product_id", "product_uom"):
+            value = vals.get(name)
+            if value is None or value is False or hasattr(value, "_name"):
+                continue
+            comodel = self.env[self._fields[name].comodel_name]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 0 < value <= INTEGER_MAX
+                or not comodel.browse(value).exists()
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(field)s of an order line must be the id of an existing "
+                        "%(model)s, not %(value)r.",
+                        field=self._fields[name].string,
+                        model=comodel._description,
+                        value=value,
+                    )
+                )
+
+    def _needs_after(self, vals):
+        """{order: {product: quantity in its unit}} that ``vals`` would add to
+        these lines of confirmed orders: per line, what it would take minus what
+        it takes of the same product, when positive; never netted against
+        another line. A new product takes all of the line's quantity, in the
+        unit Odoo would give the line."""
+        increases = defaultdict(lambda: defaultdict(float))
+        Product, Uom = self.env["product.product"], self.env["uom.uom"]
         for line in self:
-            if line.order_id.state == "sale" and line.product_id.is_storable:
-                delta = vals["product_uom_qty"] - line.product_uom_qty
-                if delta > 0:
-                    qty = line.product_uom._compute_quantity(delta, line.product_id.uom_id)
-                    increases.setdefault(line.order_id, {}).setdefault(line.product_id, 0.0)
-                    increases[line.order_id][line.product_id] += qty
+            if line.order_id.state != "sale":
+                continue
+            product = vals["product_id"] if "product_id" in vals else line.product_id
+            if not hasattr(product, "_name"):
+                product = Product.browse(product or [])
+            if "product_uom" in vals:
+                uom = vals["product_uom"]
+                uom = uom if hasattr(uom, "_name") else Uom.browse(uom or [])
+            elif product != line.product_id and line.product_uom != product.uom_id:
+                uom = product.uom_id  # Odoo's compute of the unit on a product change
+            else:
+                uom = line.product_uom
+            qty = vals["product_uom_qty"] if "product_uom_qty" in vals else line.product_uom_qty
+            after = line._stock_need(product, uom, qty or 0.0)
+            before = line._stock_need() if product == line.product_id else 0.0
+            if after > before:
+                increases[line.order_id][product] += after - before
+        return increases
+
+    def _check_raised_needs(self, increases, label):
         for order, needs in increases.items():
             warning = check_reserved_stock(
                 self.env,
@@ -132,24 +202,72 @@ class SaleOrderLine(models.Model):
                 order.warehouse_id,
                 needs,
                 order,
-                self.env._("Raising the quantities of %(order)s", order=order.name),
+                label(order),
             )
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_need_values(vals)
+        # a line added to a confirmed order takes its goods at once
+        increases = defaultdict(lambda: defaultdict(float))
+        for vals in vals_list:
+            order_id = vals.get("order_id")
+            if (
+                isinstance(order_id, bool)
+                or not isinstance(order_id, int)
+                or not vals.get("product_id")
+                or vals.get("display_type")
+                or self.env["sale.order"].browse(order_id).state != "sale"
+            ):
+                continue
+            order = self.env["sale.order"].browse(order_id)
+            product = self.env["product.product"].browse(vals["product_id"])
+            uom = self.env["uom.uom"].browse(vals.get("product_uom") or []) or product.uom_id
+            qty = vals.get("product_uom_qty", 1.0) or 0.0
+            if product.is_storable and qty > 0:
+                need = uom._compute_quantity(qty, product.uom_id, rounding_method="HALF-UP")
+                increases[order][product] += need
+        self._check_raised_needs(
+            increases,
+            lambda order: self.env._("Adding lines to %(order)s", order=order.name),
+        )
+        lines = super().create(vals_list)
+        # over XML-RPC too: the batch applies to every new line
+        for line in lines:
+            wanted = line._batch_quantity(line.product_uom_qty)
+            if wanted is not None and line.order_id.state in ("draft", "sent"):
+                line.product_uom_qty = wanted
+        return lines
+
+    def write(self, vals):
+        if not isinstance(vals, dict) or not any(name in vals for name in NEED_FIELDS):
+            return super().write(vals)
+        self._check_need_values(vals)
+        # a confirmed order: checked before Odoo's procurement takes the goods
+        self._check_raised_needs(
+            self._needs_after(vals),
+            lambda order: self.env._("Raising the quantities of %(order)s", order=order.name),
+        )
+        # a reserved quotation's reservations follow its lines: under a
+        # savepoint, so that a refusal of the policy leaves the lines unchanged
+        reserved = self.order_id.reservation_ids.filtered(
+            lambda r: r.state == "reserved" and r.order_line_id in self
+        )
+        if not reserved:
+            return self._write_and_batch(vals)
+        with self.env.cr.savepoint():
+            res = self._write_and_batch(vals)
+            for order in reserved.order_id:
+                order._realign_reservations()
+        return res
+
+    def _write_and_batch(self, vals):
         res = super().write(vals)
         for line in self.filtered(lambda ln: ln.order_id.state in ("draft", "sent")):
             wanted = line._batch_quantity(line.product_uom_qty)
             if wanted is not None:
                 super(SaleOrderLine, line).write({"product_uom_qty": wanted})
-        # a quantity that drops releases what the reservation held beyond it
-        dropped = self.filtered(
-            lambda line: line.product_uom_qty < before[line]
-            and line.order_id.state in ("draft", "sent")
-        )
-        for order in dropped.order_id:
-            if order.reservation_ids.filtered(lambda r: r.state == "reserved"):
-                needs = order._reservation_needs()
-                active = order.reservation_ids.filtered(lambda r: r.state == "reserved")
-                reserved_lines = set(active.order_line_id)
-                order._sync_reservations({ln: q for ln, q in needs.items() if ln in reserved_lines})
         return res

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 FULFILMENT_STATUSES = [
     ("created", "Created"),
     ("approved", "Approved"),
@@ -14,6 +16,9 @@ class SaleOrder(models.Model):
 
     # kept apart from the reservations (one concern per file)
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+    _crm_write_policy = {
+        "fulfilment_status": owned("computed from the order's state and its deliveries."),
+    }
 
     fulfilment_status = fields.Selection(
         FULFILMENT_STATUSES,

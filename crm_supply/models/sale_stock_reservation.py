@@ -1,18 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import is_privileged, owned, privileged
 
 # What a reservation is, for how much and in which state: moved only by
 # sale.order.action_reserve_stock() / action_release_stock(), the order's
-# confirmation, cancellation and quantity changes, and the expiry cron.
-GUARDED_FIELDS = (
-    "order_id",
-    "order_line_id",
-    "product_id",
-    "location_id",
-    "quantity",
-    "state",
+# confirmation, cancellation and line changes, and the expiry cron.
+_BY_THE_QUOTATION = owned(
+    "use Reserve Stock or Release Stock on the quotation "
+    "(sale.order.action_reserve_stock / action_release_stock)."
 )
 
 
@@ -22,9 +18,24 @@ class SaleStockReservation(models.Model):
 
     _name = "sale.stock.reservation"
     _description = "Proforma Stock Reservation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.write.policy.mixin"]
     _order = "date_expiry, id"
     _check_company_auto = True
+    _crm_write_policy = {
+        "order_id": _BY_THE_QUOTATION,
+        "order_line_id": _BY_THE_QUOTATION,
+        "product_id": _BY_THE_QUOTATION,
+        "location_id": _BY_THE_QUOTATION,
+        "quantity": _BY_THE_QUOTATION,
+        "state": _BY_THE_QUOTATION,
+        # related to the quotation: its own fields are written there
+        "partner_id": owned("the quotation's customer."),
+        "user_id": owned("the quotation's salesperson."),
+        "company_id": owned("the quotation's company."),
+        "warehouse_id": owned("the quotation's warehouse."),
+        "date_expiry": owned("set Reservation Expires On on the quotation."),
+        "expiry_warned": owned("kept by the daily expiry cron."),
+    }
 
     order_id = fields.Many2one(
         "sale.order",
@@ -125,15 +136,6 @@ class SaleStockReservation(models.Model):
             )
         return super().create(vals_list)
 
-    def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            GUARDED_FIELDS,
-            self.env._("use Reserve Stock or Release Stock on the quotation."),
-        )
-        return super().write(vals)
-
     def unlink(self):
         self.check_access("unlink")
         if not is_privileged(self) and any(r.state == "reserved" for r in self):
@@ -177,7 +179,7 @@ class SaleStockReservation(models.Model):
                 ),
                 user_id=order.user_id.id or self.env.uid,
             )
-        soon.write({"expiry_warned": True})
+        privileged(soon).write({"expiry_warned": True})
         return True
 
     def _set_state(self, state):

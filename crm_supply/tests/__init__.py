@@ -4,3 +4,4 @@ from . import test_race
 from . import test_demo
 from . import test_status_batch
 from . import test_tour
+from . import test_policy

@@ -1,0 +1,397 @@
+"""The write policy of crm_supply (issue #24): owned statuses and links, bounded
+settings, the reserved-stock policy on the gross need, reservations that follow
+their lines, and clean refusals of bad arguments."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestGrossNeed(SupplyCase):
+    """Stock 10; a proforma holds 8: 2 are free to sell. Policy "block"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dozen = cls.env.ref("uom.product_uom_dozen")
+        cls.other = cls.env["product.product"].create({"name": "Other Widget", "is_storable": True})
+        cls.env["stock.quant"]._update_available_quantity(cls.other, cls.stock, 10.0)
+
+    def _hold(self, qty):
+        holder = self._order(qty)
+        holder.action_reserve_stock()
+        return holder
+
+    def test_confirm_checks_the_gross_need(self):
+        self._hold(8)
+        self._policy("block")
+        order = self._order(10)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": -8})]
+        # net 2 fits in the 2 free units, but the delivery takes 10
+        with self.assertRaisesRegex(UserError, "10 wanted, 2 free"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_reserve_checks_the_gross_need_and_refuses_negative_lines(self):
+        self._hold(8)
+        self._policy("block")
+        order = self._order(3)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": -1})]
+        with self.assertRaisesRegex(UserError, "negative quantities"):
+            order.action_reserve_stock()
+        self.assertFalse(order.reservation_ids)
+
+    def test_confirmed_line_to_a_bigger_unit_is_an_increase(self):
+        order = self._order(2)
+        order.action_confirm()
+        self._hold(7)  # on hand 10, 2 going out, 7 held: 1 free
+        self._policy("block")
+        line = order.order_line
+        # 2 Units to 1 Dozen: 10 more units, not 1 less
+        with self.assertRaisesRegex(UserError, "10 wanted, 1 free"):
+            line.write({"product_uom": self.dozen.id, "product_uom_qty": 1})
+        self.assertEqual((line.product_uom, line.product_uom_qty), (self.product.uom_id, 2.0))
+        self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 2.0)
+
+    def test_increases_of_lines_are_not_netted(self):
+        order = self._order(3)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 3})]
+        order.action_confirm()
+        self._hold(3)  # 10 on hand, 6 going out, 3 held: 1 free
+        self._policy("block")
+        first, second = order.order_line
+        # +2 on one line, -2 on the other in one write: the delivery takes 2 more
+        with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
+            order.write(
+                {
+                    "order_line": [
+                        Command.update(first.id, {"product_uom_qty": 5}),
+                        Command.update(second.id, {"product_uom_qty": 1}),
+                    ]
+                }
+            )
+        self.assertEqual(order.order_line.mapped("product_uom_qty"), [3.0, 3.0])
+
+    def test_line_added_to_a_confirmed_order_is_checked(self):
+        order = self._order(1)
+        order.action_confirm()
+        self._hold(8)  # 10 on hand, 1 going out, 8 held: 1 free
+        self._policy("block")
+        with self.assertRaisesRegex(UserError, "Adding lines"):
+            order.order_line = [
+                Command.create({"product_id": self.product.id, "product_uom_qty": 2})
+            ]
+        self.assertEqual(len(order.order_line), 1)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]
+        self.assertEqual(len(order.order_line), 2)
+
+    def test_confirmed_product_change_takes_the_new_product(self):
+        order = self._order(2, product=self.other)
+        order.action_confirm()
+        self._hold(9)  # 1 free
+        self._policy("block")
+        with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
+            order.order_line.write({"product_id": self.product.id, "product_uom_qty": 2})
+        self.assertEqual(order.order_line.product_id, self.other)
+
+    def test_warn_is_noted_in_the_chatter(self):
+        order = self._order(2)
+        order.action_confirm()
+        self._hold(8)
+        self._policy("warn")
+        order.order_line.write({"product_uom": self.dozen.id, "product_uom_qty": 1})
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: "takes stock reserved by proformas" in m.body)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReservationsFollowTheLines(SupplyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dozen = cls.env.ref("uom.product_uom_dozen")
+        cls.other = cls.env["product.product"].create({"name": "Other Widget", "is_storable": True})
+        cls.env["stock.quant"]._update_available_quantity(cls.other, cls.stock, 10.0)
+
+    def _active(self, order):
+        return order.reservation_ids.filtered(lambda r: r.state == "reserved")
+
+    def test_product_change_moves_the_reservation(self):
+        order = self._order(3, user=self.salesman)
+        order.action_reserve_stock()
+        order.order_line.with_user(self.salesman).product_id = self.other
+        active = self._active(order)
+        self.assertEqual((active.product_id, active.quantity), (self.other, 3.0))
+        self.assertEqual(self._figures(), (0.0, 10.0), "the old product is released")
+        self.assertEqual(self._figures(self.other), (3.0, 7.0))
+        # reserving again stays aligned (never doubles)
+        order.action_reserve_stock()
+        self.assertEqual(self._active(order), active)
+
+    def test_reserving_again_realigns_a_stale_reservation(self):
+        order = self._order(3)
+        order.action_reserve_stock()
+        # a stale reservation (left by an earlier version): the old product held
+        order.order_line._write({"product_id": self.other.id})
+        self.env.invalidate_all()
+        order.action_reserve_stock()
+        active = self._active(order)
+        self.assertEqual((active.product_id, active.quantity), (self.other, 3.0))
+        self.assertEqual(self._figures(), (0.0, 10.0))
+
+    def test_unit_change_reserves_in_the_products_unit(self):
+        order = self._order(2)
+        order.action_reserve_stock()
+        order.order_line.write({"product_uom": self.dozen.id, "product_uom_qty": 0.5})
+        self.assertEqual(self._active(order).quantity, 6.0)
+        self.assertEqual(self._figures(), (6.0, 4.0))
+
+    def test_raising_a_reserved_line_is_checked(self):
+        order = self._order(2)
+        order.action_reserve_stock()
+        self._order(7).action_reserve_stock()  # 1 free beside this order's 2
+        self._policy("block")
+        with self.assertRaisesRegex(UserError, "reserved lines"):
+            order.order_line.product_uom_qty = 4
+        self.assertEqual(order.order_line.product_uom_qty, 2.0)
+        self.assertEqual(self._active(order).quantity, 2.0)
+        order.order_line.product_uom_qty = 3
+        self.assertEqual(self._active(order).quantity, 3.0)
+        # and a product change under block, onto a product held by others
+        self._order(9, product=self.other).action_reserve_stock()
+        with self.assertRaisesRegex(UserError, "Other Widget: 3 wanted, 1 free"):
+            order.order_line.product_id = self.other
+        self.assertEqual(self._active(order).product_id, self.product)
+
+    def test_negative_quantity_releases_instead_of_failing(self):
+        order = self._order(4)
+        order.action_reserve_stock()
+        order.order_line.product_uom_qty = -1
+        self.assertFalse(self._active(order))
+        self.assertEqual(self._figures(), (0.0, 10.0))
+
+
+@tagged("post_install", "-at_install")
+class TestSupplyPolicy(SupplyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.purchase_user = new_test_user(
+            cls.env, login="supply_purchase_user", groups="purchase.group_purchase_user"
+        )
+        cls.buyer_salesman = new_test_user(
+            cls.env,
+            login="supply_buyer_salesman",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+        )
+        cls.employee = new_test_user(cls.env, login="supply_employee", groups="base.group_user")
+        cls.vendor = cls.env["res.partner"].create({"name": "Policy Vendor"})
+        cls.product.seller_ids = [Command.create({"partner_id": cls.vendor.id, "price": 2.0})]
+
+    def test_statuses_are_owned(self):
+        order = self._order(1, user=self.salesman)
+        with self.assertRaisesRegex(UserError, "Fulfilment Status"):
+            order.with_user(self.salesman).write({"fulfilment_status": "delivered"})
+        with self.assertRaises(UserError):
+            self._order(1, user=self.salesman, fulfilment_status="delivered")
+        purchase = self.env["purchase.order"].create({"partner_id": self.vendor.id})
+        with self.assertRaisesRegex(UserError, "Supply Status"):
+            purchase.with_user(self.purchase_user).write({"supply_status": "paid"})
+        with self.assertRaises(UserError):
+            self.env["purchase.order"].with_user(self.purchase_user).create(
+                {"partner_id": self.vendor.id, "supply_status": "paid"}
+            )
+        self.assertEqual((order.fulfilment_status, purchase.supply_status), ("created", "created"))
+
+    def test_links_are_owned(self):
+        order = self._order(12, user=self.buyer_salesman)
+        purchase = self.env["purchase.order"].create({"partner_id": self.vendor.id})
+        with self.assertRaises(UserError):
+            order.write({"crm_purchase_order_ids": [(4, purchase.id)]})
+        with self.assertRaises(UserError):
+            purchase.with_user(self.purchase_user).write({"crm_sale_order_ids": [(4, order.id)]})
+        with self.assertRaises(UserError):
+            order.write({"reservation_ids": [(5, 0, 0)]})
+        self.assertFalse(order.crm_purchase_order_ids)
+        # the method links them
+        order.action_create_supplier_orders()
+        self.assertEqual(order.crm_purchase_order_ids.crm_sale_order_ids, order)
+
+    def test_supplier_orders_on_the_gross_need(self):
+        order = self._order(10)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": -8})]
+        action = order.action_create_supplier_orders(mode="all")
+        purchase = self.env["purchase.order"].browse(action["res_id"])
+        self.assertEqual(purchase.order_line.product_qty, 10.0)
+
+    def test_expiry_date(self):
+        order = self._order(1, user=self.salesman).with_user(self.salesman)
+        for value in ("1899-12-31", "2201-01-01", "0001-01-01", "not a date", ["2026-01-01"], 5):
+            with self.assertRaises(ValidationError, msg=value):
+                order.write({"reservation_expiry_date": value})
+        order.reservation_expiry_date = self._today(30)
+        order.sudo().action_confirm()
+        with self.assertRaisesRegex(UserError, "cannot be changed in this state"):
+            order.reservation_expiry_date = self._today(40)
+
+    def test_reservation_days_bounds(self):
+        company = self.env.company
+        for value in (-1, 3651, 10_000_000, 2**40, 1.5, "14", [14]):
+            with self.assertRaises(ValidationError, msg=value):
+                company.write({"reservation_days": value})
+            with self.assertRaises(ValidationError, msg=value):
+                self.env["res.config.settings"].create({"reservation_days": value})
+        self.env["res.config.settings"].create({"reservation_days": 3650}).execute()
+        self.assertEqual(company.reservation_days, 3650)
+        self.assertEqual(self._order(1).reservation_expiry_date, self._today(3650))
+        with self.assertRaises(ValidationError):
+            company.reserved_stock_policy = "maybe"
+
+    def test_a_stored_absurd_setting_never_breaks_an_order(self):
+        self.env.cr.execute(
+            "UPDATE res_company SET reservation_days = 10000000 WHERE id = %s",
+            [self.env.company.id],
+        )
+        self.env.company.invalidate_recordset(["reservation_days"])
+        self.assertEqual(self._order(1).reservation_expiry_date, self._today(3650))
+
+    def test_product_quantities(self):
+        template = self.product.product_tmpl_id
+        for value in (-1, float("nan"), float("inf"), 1e10, [5], "5"):
+            with self.assertRaises(ValidationError, msg=value):
+                template.write({"sale_qty_multiple": value})
+            with self.assertRaises(ValidationError, msg=value):
+                self.product.write({"low_stock_threshold": value})
+        with self.assertRaises(UserError):
+            self.product.with_user(self.stock_user).write({"low_stock_alerted": True})
+        self.assertEqual(template.sale_qty_multiple, 0.0)
+
+    def test_reservations_are_owned(self):
+        order = self._order(2, user=self.salesman)
+        order.action_reserve_stock()
+        reservation = order.reservation_ids.with_user(self.salesman)
+        for vals in (
+            {"quantity": 9},
+            {"state": "released"},
+            {"product_id": self.service.id},
+            {"expiry_warned": True},
+            {"date_expiry": "2200-01-01"},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                reservation.write(vals)
+        with self.assertRaises(UserError):  # owned; and no write right (AccessError)
+            reservation.with_user(self.stock_user).write({"quantity": 1})
+        self.assertEqual(order.reservation_ids.quantity, 2.0)
+
+    def test_bad_line_values_are_refused_cleanly(self):
+        order = self._order(2, user=self.salesman)
+        order.action_reserve_stock()
+        line = order.order_line.with_user(self.salesman)
+        for vals in (
+            {"product_uom_qty": float("nan")},
+            {"product_uom_qty": 1e300},
+            {"product_uom_qty": [3]},
+            {"product_uom_qty": "3"},
+            {"product_id": [self.product.id]},
+            {"product_id": 2**40},
+            {"product_id": 999999999},
+            {"product_uom": "dozen"},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                line.write(vals)
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": float("inf")}
+                        )
+                    ]
+                }
+            )
+        self.assertEqual((line.product_uom_qty, order.reservation_ids.quantity), (2.0, 2.0))
+
+    def test_public_methods_refuse_bad_arguments(self):
+        order = self._order(2, user=self.salesman)
+        Order = self.env["sale.order"].with_user(self.salesman)
+        missing = Order.browse(999999999)
+        for method in ("action_reserve_stock", "action_release_stock"):
+            with self.assertRaisesRegex(UserError, "do not exist"):
+                getattr(missing, method)()
+            for user in (self.employee, self.stock_user):
+                with self.assertRaises(AccessError):
+                    getattr(order.with_user(user), method)()
+            with self.assertRaises(AccessError):
+                getattr(order.with_user(self.salesman_b), method)()
+        with self.assertRaisesRegex(UserError, "do not exist"):
+            missing.action_create_supplier_orders()
+        for mode in (["all"], {"all": 1}, None, 1, "ALL"):
+            with self.assertRaises(UserError, msg=mode):
+                order.with_user(self.salesman).action_create_supplier_orders(mode=mode)
+        two = order | self._order(1)
+        for method in ("action_view_reservations", "action_view_supplier_orders"):
+            with self.assertRaisesRegex(UserError, "one at a time|one .* at a time"):
+                getattr(two, method)()
+            with self.assertRaises(UserError):
+                getattr(Order, method)()
+        purchase = self.env["purchase.order"].create({"partner_id": self.vendor.id})
+        with self.assertRaises(UserError):
+            (purchase | purchase.copy()).action_view_crm_sale_orders()
+        far = self._order(1)
+        far.reservation_expiry_date = "2200-12-31"
+        far.action_reserve_stock()
+        self.assertEqual(far.reservation_ids.date_expiry.year, 2200)
+        self.assertFalse(order.reservation_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestEveryFieldDeclared(SupplyCase):
+    def test_every_stored_field_of_the_addon_is_declared(self):
+        undeclared = []
+        for model_name in sorted(self.env.registry.models):
+            Model = self.env[model_name]
+            fields_here = [
+                name
+                for name, field in Model._fields.items()
+                if "crm_supply" in (field._modules or ())
+                and (field.store or field.inverse)
+                and not field.inherited
+                and not field.automatic  # id, create_uid, write_date...
+            ]
+            if not fields_here:
+                continue
+            rules = Model._crm_policy()[0] if hasattr(Model, "_crm_policy") else {}
+            undeclared += [f"{model_name}.{name}" for name in fields_here if name not in rules]
+        self.assertEqual(undeclared, [])
+        # owned fields are not copied (a copy would be refused)
+        for model_name in ("sale.order", "purchase.order", "product.product"):
+            Model = self.env[model_name]
+            for name, rule in Model._crm_policy()[0].items():
+                if rule.owner == "method":
+                    self.assertFalse(Model._fields[name].copy, f"{model_name}.{name}")
+
+
+@tagged("post_install", "-at_install")
+class TestOrderLineValues(SupplyCase):
+    def test_bad_line_values_through_the_order(self):
+        """Found by fuzzing: a NaN, infinite or text quantity of a new line
+        reached the order's totals (a traceback) before the line's checks."""
+        for qty in (float("nan"), float("inf"), -1e308, "x", [1], {"a": 1}):
+            with self.assertRaises(UserError, msg=qty):
+                self._order(qty, user=self.salesman)
+        order = self._order(1, user=self.salesman)
+        for vals in ({"product_uom_qty": float("nan")}, {"product_id": 0}, {"product_uom": -1}):
+            with self.assertRaises(UserError, msg=vals):
+                order.write({"order_line": [Command.update(order.order_line.id, vals)]})
+            with self.assertRaises(UserError, msg=vals):
+                order.order_line.write(vals)
+        self.assertEqual(order.order_line.product_uom_qty, 1.0)
+
+    def test_empty_expiry_date_at_creation_is_the_default(self):
+        order = self._order(1, reservation_expiry_date="")
+        days = self.env.company.reservation_days
+        self.assertEqual(order.reservation_expiry_date, self._today(days))
