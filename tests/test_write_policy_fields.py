@@ -180,6 +180,49 @@ def _responsibility(admin, owner_uid, state):
     return resp_id
 
 
+def _supply_product(admin):
+    return admin.call("product.product", "create", {"name": TAG, "is_storable": True})
+
+
+def _supply_product_vals(admin, meta, owner_uid):
+    return {"name": TAG, "is_storable": True}
+
+
+def _supply_order_vals(admin, meta, owner_uid):
+    return {
+        "partner_id": _first_id(admin, "res.partner", [("is_company", "=", True)]),
+        "user_id": owner_uid,
+        "order_line": [(0, 0, {"product_id": _supply_product(admin), "product_uom_qty": 1})],
+    }
+
+
+def _purchase_vals(admin, meta, owner_uid):
+    return {
+        "partner_id": _first_id(admin, "res.partner", [("is_company", "=", True)]),
+        "order_line": [
+            (0, 0, {"product_id": _supply_product(admin), "product_qty": 1, "price_unit": 10})
+        ],
+    }
+
+
+def _reservation(admin, owner_uid, state):
+    order_id = admin.call("sale.order", "create", _supply_order_vals(admin, None, owner_uid))
+    admin.call("sale.order", "action_reserve_stock", [order_id])
+    if state == "released":
+        admin.call("sale.order", "action_release_stock", [order_id])
+    elif state == "expired":
+        yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+        admin.call("sale.order", "write", [order_id], {"reservation_expiry_date": yesterday})
+        cron = admin.call(
+            "ir.model.data",
+            "check_object_reference",
+            "crm_supply",
+            "ir_cron_sale_stock_reservation_expire",
+        )[1]
+        admin.call("ir.cron", "method_direct_trigger", [cron])
+    return admin.call("sale.stock.reservation", "search", [("order_id", "=", order_id)])[0]
+
+
 #: per model: ``vals(admin, meta, owner_uid)`` for the first state, and for
 #: the others the public methods that reach them from a fresh record
 #: (``(method, args...)`` or a callable ``(admin, id, owner_uid)``);
@@ -202,6 +245,32 @@ RECIPES = {
     },
     "crm.planned.payment": {
         "states": {"posted": [("action_post",)], "cancelled": [("action_cancel",)]}
+    },
+    "product.product": {"vals": _supply_product_vals},
+    "product.template": {"vals": _supply_product_vals},
+    "sale.order": {
+        "vals": _supply_order_vals,
+        "states": {
+            # Odoo's own state (not the suite's); its button returns None
+            "sent": [("write", {"state": "sent"})],
+            "sale": [("action_confirm",)],
+            "cancel": [("action_cancel",)],
+        },
+    },
+    "purchase.order": {
+        "vals": _purchase_vals,
+        "states": {
+            "sent": [("write", {"state": "sent"})],
+            # Odoo's own states; button_done/button_cancel return None
+            "to approve": [("write", {"state": "to approve"})],
+            "purchase": [("button_confirm",)],
+            "done": [("button_confirm",), ("write", {"state": "done"})],
+            "cancel": [("write", {"state": "cancel"})],
+        },
+    },
+    "sale.stock.reservation": {
+        "build": _reservation,
+        "built": ("reserved", "released", "expired"),
     },
     "crm.task": {
         "states": {

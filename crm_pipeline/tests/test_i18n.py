@@ -24,14 +24,19 @@ class TestTranslations(SuiteTranslationCase):
             message = str(cm.exception)
             template = base[lang][source]
             self.assertTrue(template, f"crm_suite_base/i18n/{lang}.po lacks {source!r}")
-            label = self.env["crm.lead"].with_context(lang=code).fields_get(
-                ["activation_state"], ["string"]
-            )["activation_state"]["string"]
+            label = (
+                self.env["crm.lead"]
+                .with_context(lang=code)
+                .fields_get(["activation_state"], ["string"])["activation_state"]["string"]
+            )
             self.assertEqual(label, self._translated(lang, "Activation"))
             self.assertTrue(message.startswith(label), message)
-            for chunk in template.replace("%(field)s", "\0").replace("%(model)s", "\0").replace(
-                "%(hint)s", "\0"
-            ).split("\0"):
+            for chunk in (
+                template.replace("%(field)s", "\0")
+                .replace("%(model)s", "\0")
+                .replace("%(hint)s", "\0")
+                .split("\0")
+            ):
                 self.assertIn(chunk.strip(), message, f"{code}: {message}")
 
     def test_wizards_and_chain_are_translated(self):

@@ -6,3 +6,4 @@ from . import test_bypass
 from . import test_configurator
 from . import test_demo
 from . import test_policy
+from . import test_i18n

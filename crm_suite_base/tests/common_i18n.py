@@ -11,6 +11,14 @@ from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase
 
 LANGS = {"ro": "ro_RO", "ru": "ru_RU", "uk": "uk_UA"}
+SUITE = (
+    "crm_suite_base",
+    "crm_pipeline",
+    "crm_evaluation_sheet",
+    "crm_pricing",
+    "crm_supply",
+    "crm_finance_cashflow",
+)
 
 
 def catalogue(module, lang):
@@ -30,12 +38,11 @@ class SuiteTranslationCase(TransactionCase):
         super().setUpClass()
         for code in LANGS.values():
             cls.env["res.lang"]._activate_lang(code)
-        modules = cls.env["ir.module.module"].search([("state", "=", "installed")]).mapped("name")
-        suite = [m for m in modules if m == "crm_suite_base" or m.startswith("crm_")]
+        installed = cls.env["ir.module.module"].search(
+            [("name", "in", SUITE), ("state", "in", ("installed", "to upgrade"))]
+        )
         cls.env["ir.module.module"]._load_module_terms(
-            [m for m in suite if os.path.isdir(os.path.join(get_module_path(m) or "", "i18n"))],
-            list(LANGS.values()),
-            overwrite=True,
+            installed.mapped("name") + [cls._module], list(LANGS.values()), overwrite=True
         )
         cls.catalogues = {lang: catalogue(cls._module, lang) for lang in LANGS}
 
@@ -74,11 +81,15 @@ class SuiteTranslationCase(TransactionCase):
             for model, field in self._own_fields():
                 by_model.setdefault(model._name, []).append(field.name)
             for model_name, names in by_model.items():
-                english = self.env[model_name].with_context(lang="en_US").fields_get(
-                    names, ["string", "selection"]
+                english = (
+                    self.env[model_name]
+                    .with_context(lang="en_US")
+                    .fields_get(names, ["string", "selection"])
                 )
-                local = self.env[model_name].with_context(lang=code).fields_get(
-                    names, ["string", "selection"]
+                local = (
+                    self.env[model_name]
+                    .with_context(lang=code)
+                    .fields_get(names, ["string", "selection"])
                 )
                 for name in names:
                     where = f"{model_name}.{name} in {code}"

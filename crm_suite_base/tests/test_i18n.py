@@ -1,9 +1,11 @@
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from ..models.policy import check_date
 from .common_i18n import LANGS, SuiteTranslationCase
 
 
+@tagged("post_install", "-at_install")
 class TestTranslations(SuiteTranslationCase):
     _module = "crm_suite_base"
 
