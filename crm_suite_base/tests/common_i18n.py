@@ -32,6 +32,9 @@ class SuiteTranslationCase(TransactionCase):
     language does) and checks the addon's menus, labels and selections."""
 
     _module = "crm_suite_base"
+    # Odoo runs only a class's own test methods unless told otherwise: the
+    # menus and labels checks below run in every addon's subclass
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):

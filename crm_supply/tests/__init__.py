@@ -5,3 +5,4 @@ from . import test_demo
 from . import test_status_batch
 from . import test_tour
 from . import test_policy
+from . import test_i18n

@@ -1,0 +1,54 @@
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.crm_suite_base.tests.common_i18n import LANGS, SuiteTranslationCase
+
+from .common import EvaluationSheetCase
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(SuiteTranslationCase, EvaluationSheetCase):
+    """A salesperson of each language generates a quotation from a sheet: its
+    chapters are titled in their language, and so is the printed revision."""
+
+    _module = "crm_evaluation_sheet"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Odoo's units of measure in the same languages, as installing them does
+        cls.env["ir.module.module"]._load_module_terms(["uom", "sale"], list(LANGS.values()))
+
+    def test_chapter_titles_and_printed_quotation(self):
+        for lang, code in LANGS.items():
+            user = new_test_user(
+                self.env,
+                login=f"evs_i18n_{lang}",
+                groups="sales_team.group_sale_salesman",
+                lang=code,
+            )
+            self.partner.lang = code
+            sheet = self._create_sheet([(self.floor, 2, self.uom_dozen)], user=user)
+            # the web client sends the user's language in the context of each call
+            sheet = sheet.with_context(lang=code)
+            sheet.action_finalize()
+            action = sheet.action_generate_quotation()
+            order = self.env["sale.order"].browse(action["res_id"])
+            chapter = order.order_line.filtered(lambda line: line.display_type == "line_section")
+            dozens = self.uom_dozen.with_context(lang=code).name
+            self.assertNotEqual(dozens, self.uom_dozen.with_context(lang="en_US").name, code)
+            template = self._translated(lang, "%(item)s × %(qty)s %(uom)s")
+            self.assertEqual(
+                chapter.name,
+                template % {"item": self.floor.display_name, "qty": "2", "uom": dozens},
+                code,
+            )
+            revision = self.env["sale.order"].browse(
+                order.with_user(user).action_revise()["res_id"]
+            )
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("sale.action_report_saleorder", revision.ids)[0]
+                .decode()
+            )
+            self.assertIn(chapter.name, html, code)
+            self.assertIn(self._translated(lang, "Revision"), html, code)
