@@ -87,6 +87,6 @@ class ProductProduct(models.Model):
             product.display_name = self.env._(
                 "%(name)s (free to sell: %(free)s, reserved: %(held)s)",
                 name=product.display_name,
-                free=f"{free:g}",
-                held=f"{held:g}",
+                free=format(free, "g"),
+                held=format(held, "g"),
             )

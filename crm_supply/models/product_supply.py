@@ -105,8 +105,8 @@ class ProductProduct(models.Model):
                     note=self.env._(
                         "%(product)s: %(free)s free to sell, below the threshold of %(min)s.",
                         product=product.display_name,
-                        free=f"{free:g}",
-                        min=f"{product.low_stock_threshold:g}",
+                        free=format(free, "g"),
+                        min=format(product.low_stock_threshold, "g"),
                     ),
                     user_id=(product.responsible_id or self.env.user).id,
                 )

@@ -48,6 +48,6 @@ class ProductTemplate(models.Model):
                 template.display_name = self.env._(
                     "%(name)s (free to sell: %(free)s, reserved: %(held)s)",
                     name=template.display_name,
-                    free=f"{free:g}",
-                    held=f"{held:g}",
+                    free=format(free, "g"),
+                    held=format(held, "g"),
                 )

@@ -58,10 +58,10 @@ class SaleOrderLine(models.Model):
                     "%(product)s is sold by at least %(min)s, in multiples of %(multiple)s: "
                     "%(old)s raised to %(new)s.",
                     product=self.product_id.display_name,
-                    min=f"{self.product_id.sale_min_qty:g}",
-                    multiple=f"{self.product_id.sale_qty_multiple or 1:g}",
-                    old=f"{old:g}",
-                    new=f"{wanted:g}",
+                    min=format(self.product_id.sale_min_qty, "g"),
+                    multiple=format(self.product_id.sale_qty_multiple or 1, "g"),
+                    old=format(old, "g"),
+                    new=format(wanted, "g"),
                 ),
             }
         }
@@ -111,9 +111,9 @@ class SaleOrderLine(models.Model):
                     "%(product)s: %(qty)s wanted, %(free)s free to sell; %(held)s are "
                     "reserved by other proformas.",
                     product=product.display_name,
-                    qty=f"{qty:g}",
-                    free=f"{max(self.qty_free_to_sell, 0):g}",
-                    held=f"{self.qty_reserved_proforma:g}",
+                    qty=format(qty, "g"),
+                    free=format(max(self.qty_free_to_sell, 0), "g"),
+                    held=format(self.qty_reserved_proforma, "g"),
                 ),
             }
         }

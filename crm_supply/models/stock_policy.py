@@ -63,9 +63,9 @@ def check_reserved_stock(
                     "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
                     "by proformas %(orders)s)",
                     product=product.display_name,
-                    qty=f"{qty:g}",
-                    free=f"{max(free, 0):g}",
-                    held=f"{held:g}",
+                    qty=format(qty, "g"),
+                    free=format(max(free, 0), "g"),
+                    held=format(held, "g"),
                     orders=", ".join(holders.mapped("name")) or "-",
                 )
             )
