@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -11,6 +11,8 @@ from odoo.addons.crm_suite_base.models.policy import (
 
 from .crm_evaluation_sheet_line import _format_qty
 from .sale_order import check_one, lock_rows, safe_tz
+
+_lt = LazyTranslate(__name__)
 
 #: What a finalized or cancelled sheet keeps as it was: its prices follow from them.
 OPEN_STATES = ("draft", "in_progress")
@@ -27,10 +29,12 @@ class CrmEvaluationSheet(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _crm_write_policy = {
-        "name": owned("numbered from the sequence when the sheet is created."),
+        "name": owned(_lt("numbered from the sequence when the sheet is created.")),
         "state": owned(
-            "use Start, Finalize, Reset to Draft or Cancel (action_start, action_finalize, "
-            "action_reset_draft, action_cancel).",
+            _lt(
+                "use Start, Finalize, Reset to Draft or Cancel (action_start, action_finalize, "
+                "action_reset_draft, action_cancel)."
+            ),
             create=("draft",),
         ),
         # a finalized or cancelled sheet keeps its terms: its prices follow from them
@@ -42,10 +46,10 @@ class CrmEvaluationSheet(models.Model):
         "line_ids": writable(states=OPEN_STATES),
         "user_id": FREE,
         "notes": FREE,
-        "currency_id": owned("follows the pricelist and the company."),
-        "amount_total": owned("the sum of the items."),
+        "currency_id": owned(_lt("follows the pricelist and the company.")),
+        "amount_total": owned(_lt("the sum of the items.")),
         "sale_order_ids": owned(
-            "generate the quotation from the sheet (action_generate_quotation)."
+            _lt("generate the quotation from the sheet (action_generate_quotation).")
         ),
     }
 

@@ -2,9 +2,11 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_repr, float_round
+from odoo.tools import LazyTranslate, float_repr, float_round
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
+
+_lt = LazyTranslate(__name__)
 
 #: Largest quantity of an item or of a recipe component.
 MAX_QUANTITY = 1e9
@@ -28,9 +30,9 @@ class CrmEvaluationSheetLine(models.Model):
         "product_id": writable(states=_OPEN),
         "product_uom_qty": writable(states=_OPEN, bounds=(0, MAX_QUANTITY)),
         "product_uom_id": writable(states=_OPEN),
-        "company_id": owned("the sheet's company."),
-        "price_unit": owned("priced from the sheet's pricelist (Update Prices)."),
-        "price_subtotal": owned("the unit price times the quantity."),
+        "company_id": owned(_lt("the sheet's company.")),
+        "price_unit": owned(_lt("priced from the sheet's pricelist (Update Prices).")),
+        "price_subtotal": owned(_lt("the unit price times the quantity.")),
     }
 
     sheet_id = fields.Many2one(

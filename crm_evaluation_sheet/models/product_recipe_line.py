@@ -1,9 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned, writable
 
 from .crm_evaluation_sheet_line import MAX_QUANTITY
+
+_lt = LazyTranslate(__name__)
 
 
 class ProductRecipeLine(models.Model):
@@ -22,7 +25,7 @@ class ProductRecipeLine(models.Model):
         "quantity": writable(bounds=(0, MAX_QUANTITY)),
         "uom_id": FREE,
         "note": FREE,
-        "company_id": owned("the parent product's company."),
+        "company_id": owned(_lt("the parent product's company.")),
     }
 
     product_tmpl_id = fields.Many2one(

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
+_lt = LazyTranslate(__name__)
 
 # recipes of recipes: deeper than this is refused (and no walk recurses)
 MAX_RECIPE_DEPTH = 50
@@ -14,7 +17,7 @@ class ProductTemplate(models.Model):
     _crm_write_policy = {
         "recipe_line_ids": FREE,
         "recipe_pricing": FREE,
-        "has_recipe": owned("follows the recipe."),
+        "has_recipe": owned(_lt("follows the recipe.")),
     }
 
     recipe_line_ids = fields.One2many(

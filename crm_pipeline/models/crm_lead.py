@@ -2,11 +2,14 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm.models import crm_stage
 from odoo.addons.crm_suite_base.models.policy import FREE, owned, privileged
 
 from .input_checks import to_datetime, to_id
+
+_lt = LazyTranslate(__name__)
 
 INTEREST_STATUSES = [
     ("shown", "Shown interest"),
@@ -23,10 +26,10 @@ class CrmLead(models.Model):
     _crm_state_field = "activation_state"
     _crm_write_policy = {
         "activation_state": owned(
-            "use Activate: it opens the lead's first responsibility.", create=("inactive",)
+            _lt("use Activate: it opens the lead's first responsibility."), create=("inactive",)
         ),
         "interest_status": FREE,
-        "responsibility_ids": owned("use Activate and the responsibilities' own buttons."),
+        "responsibility_ids": owned(_lt("use Activate and the responsibilities' own buttons.")),
     }
 
     activation_state = fields.Selection(

@@ -9,12 +9,15 @@ import openpyxl
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
 
 from . import intake_keys, intake_reader
 from .intake_keys import create_email_index
 from .res_company_intake import IMPORT_MAX_ROWS_BOUNDS
+
+_lt = LazyTranslate(__name__)
 
 # Target of a column -> (label, aliases separated by "|"). Aliases are compared
 # after header_key(): lower case, no Latin accents, punctuation as spaces.
@@ -161,9 +164,9 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
     _crm_write_policy = {
         "vat": FREE,
-        "intake_vat_key": owned("kept from the tax ID."),
-        "intake_phone_key": owned("kept from the phone."),
-        "intake_mobile_key": owned("kept from the mobile."),
+        "intake_vat_key": owned(_lt("kept from the tax ID.")),
+        "intake_phone_key": owned(_lt("kept from the phone.")),
+        "intake_mobile_key": owned(_lt("kept from the mobile.")),
     }
 
     vat = fields.Char(string="Tax ID", index="btree_not_null", tracking=True)

@@ -4,10 +4,13 @@ import psycopg2
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, is_privileged, owned, privileged
 
 from .input_checks import to_datetime, to_id
+
+_lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("assigned", "in_progress")
 ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
@@ -37,9 +40,9 @@ class CrmLeadResponsibility(models.Model):
         "deadline": FREE,
         # the contacts check themselves (crm.interaction's policy)
         "interaction_ids": FREE,
-        "activity_id": owned("kept by the chain: the responsible's to-do."),
-        "calendar_event_id": owned("kept by the chain: the first contact's meeting."),
-        "company_id": owned("the lead's company."),
+        "activity_id": owned(_lt("kept by the chain: the responsible's to-do.")),
+        "calendar_event_id": owned(_lt("kept by the chain: the first contact's meeting.")),
+        "company_id": owned(_lt("the lead's company.")),
     }
     _rec_names_search = ["lead_id", "type_id"]
 

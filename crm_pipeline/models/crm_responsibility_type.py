@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned, writable
+
+_lt = LazyTranslate(__name__)
 
 # The fixed chain's steps. Behaviour (first step, completion gates, contracting
 # warnings) is bound to the kind, never to the editable name or code.
@@ -24,7 +27,9 @@ class CrmResponsibilityType(models.Model):
         "name": FREE,
         "code": FREE,
         # binds the chain's gates: set by the addons' data (superuser) only
-        "kind": owned("the kind of a step is set by the addons' data: it binds the chain's gates."),
+        "kind": owned(
+            _lt("the kind of a step is set by the addons' data: it binds the chain's gates.")
+        ),
         "sequence": FREE,
         "next_type_id": FREE,
         "duration_days": writable(bounds=(0, 3650)),

@@ -1,9 +1,12 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
 
 from . import intake_keys
 from .intake_keys import create_email_index
+
+_lt = LazyTranslate(__name__)
 
 COMPANY_STATUSES = [
     ("active", "Active"),
@@ -15,9 +18,9 @@ COMPANY_STATUSES = [
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
     _crm_write_policy = {
-        "intake_vat_key": owned("kept from the tax ID."),
-        "intake_phone_key": owned("kept from the phone."),
-        "intake_mobile_key": owned("kept from the mobile."),
+        "intake_vat_key": owned(_lt("kept from the tax ID.")),
+        "intake_phone_key": owned(_lt("kept from the phone.")),
+        "intake_mobile_key": owned(_lt("kept from the mobile.")),
         "vat_payer": FREE,
         "company_status": FREE,
     }

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import SQL, LazyTranslate, format_date, formatLang
 
 from odoo.addons.crm_suite_base.models.policy import (
     NUMBER_MAX,
@@ -19,6 +19,8 @@ from odoo.addons.crm_suite_base.models.policy import (
 
 from ..report.turnover_query import turnover_lines
 from .product_pricelist import RULE_WRITERS
+
+_lt = LazyTranslate(__name__)
 
 #: Longest payment delay a rule may ask for, in days (ten years).
 MAX_PAYMENT_DAYS = 3650
@@ -51,7 +53,9 @@ class ProductPricelistItem(models.Model):
         "min_categ_amount": writable(groups=RULE_WRITERS, bounds=(0, NUMBER_MAX)),
         "payment_condition": writable(groups=RULE_WRITERS),
         "payment_max_days": writable(groups=RULE_WRITERS, bounds=(0, MAX_PAYMENT_DAYS)),
-        "is_conditional": owned("follows the rule's client, group, period and payment condition."),
+        "is_conditional": owned(
+            _lt("follows the rule's client, group, period and payment condition.")
+        ),
     }
 
     pricing_label = fields.Char(

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleOrderLine(models.Model):
@@ -8,8 +11,8 @@ class SaleOrderLine(models.Model):
     _inherit = ["sale.order.line", "crm.write.policy.mixin"]
     # what the conditional rules made of the line's price: computed, never sent
     _crm_write_policy = {
-        "pricing_details": owned("computed from the order's client and pricelist."),
-        "pricing_explanation": owned("computed with the price (Update Prices)."),
+        "pricing_details": owned(_lt("computed from the order's client and pricelist.")),
+        "pricing_explanation": owned(_lt("computed with the price (Update Prices).")),
     }
 
     pricing_details = fields.Json(

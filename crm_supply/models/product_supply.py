@@ -2,9 +2,11 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import LazyTranslate, float_compare, float_round
 
 from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
+
+_lt = LazyTranslate(__name__)
 
 #: a quantity of the product's master data: not negative, below a billion units
 _PRODUCT_QUANTITY = writable(bounds=(0, 1e9))
@@ -73,7 +75,9 @@ class ProductProduct(models.Model):
     _name = "product.product"
     _inherit = ["product.product", "crm.write.policy.mixin"]
     _crm_write_policy = {
-        "low_stock_alerted": owned("kept by the low-stock check (a cron and each reservation)."),
+        "low_stock_alerted": owned(
+            _lt("kept by the low-stock check (a cron and each reservation).")
+        ),
         # the template's fields, written through the variant
         "sale_min_qty": _PRODUCT_QUANTITY,
         "sale_qty_multiple": _PRODUCT_QUANTITY,

@@ -1,8 +1,11 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
 
 from .stock_policy import check_one
+
+_lt = LazyTranslate(__name__)
 
 
 class PurchaseOrder(models.Model):
@@ -10,8 +13,10 @@ class PurchaseOrder(models.Model):
     _inherit = ["purchase.order", "crm.write.policy.mixin"]
     _crm_write_policy = {
         "crm_sale_order_ids": owned(
-            "use Create Supplier Orders on the customer documents "
-            "(sale.order.action_create_supplier_orders)."
+            _lt(
+                "use Create Supplier Orders on the customer documents "
+                "(sale.order.action_create_supplier_orders)."
+            )
         ),
     }
 

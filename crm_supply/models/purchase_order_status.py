@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+_lt = LazyTranslate(__name__)
 
 SUPPLY_STATUSES = [
     ("created", "Created"),
@@ -15,7 +18,7 @@ class PurchaseOrder(models.Model):
 
     _inherit = "purchase.order"  # pylint: disable=consider-merging-classes-inherited
     _crm_write_policy = {
-        "supply_status": owned("computed from the order's state, receipts and bills."),
+        "supply_status": owned(_lt("computed from the order's state, receipts and bills.")),
     }
 
     supply_status = fields.Selection(

@@ -2,12 +2,14 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import LazyTranslate, float_compare
 
 from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
 
 from .res_company import RESERVATION_DAYS_BOUNDS
 from .stock_policy import check_one, check_records, check_reserved_stock
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleOrder(models.Model):
@@ -15,12 +17,12 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "crm.write.policy.mixin"]
     _crm_write_policy = {
         "reservation_ids": owned(
-            "use Reserve Stock or Release Stock (action_reserve_stock / action_release_stock)."
+            _lt("use Reserve Stock or Release Stock (action_reserve_stock / action_release_stock).")
         ),
         # the quotation's own term; a confirmed order has its delivery instead
         "reservation_expiry_date": writable(states=("draft", "sent")),
         "crm_purchase_order_ids": owned(
-            "use Create Supplier Orders (action_create_supplier_orders)."
+            _lt("use Create Supplier Orders (action_create_supplier_orders).")
         ),
     }
 

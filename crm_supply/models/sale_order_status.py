@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+_lt = LazyTranslate(__name__)
 
 FULFILMENT_STATUSES = [
     ("created", "Created"),
@@ -17,7 +20,7 @@ class SaleOrder(models.Model):
     # kept apart from the reservations (one concern per file)
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
     _crm_write_policy = {
-        "fulfilment_status": owned("computed from the order's state and its deliveries."),
+        "fulfilment_status": owned(_lt("computed from the order's state and its deliveries.")),
     }
 
     fulfilment_status = fields.Selection(

@@ -1,14 +1,19 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import is_privileged, owned, privileged
+
+_lt = LazyTranslate(__name__)
 
 # What a reservation is, for how much and in which state: moved only by
 # sale.order.action_reserve_stock() / action_release_stock(), the order's
 # confirmation, cancellation and line changes, and the expiry cron.
 _BY_THE_QUOTATION = owned(
-    "use Reserve Stock or Release Stock on the quotation "
-    "(sale.order.action_reserve_stock / action_release_stock)."
+    _lt(
+        "use Reserve Stock or Release Stock on the quotation "
+        "(sale.order.action_reserve_stock / action_release_stock)."
+    )
 )
 
 
@@ -29,12 +34,12 @@ class SaleStockReservation(models.Model):
         "quantity": _BY_THE_QUOTATION,
         "state": _BY_THE_QUOTATION,
         # related to the quotation: its own fields are written there
-        "partner_id": owned("the quotation's customer."),
-        "user_id": owned("the quotation's salesperson."),
-        "company_id": owned("the quotation's company."),
-        "warehouse_id": owned("the quotation's warehouse."),
-        "date_expiry": owned("set Reservation Expires On on the quotation."),
-        "expiry_warned": owned("kept by the daily expiry cron."),
+        "partner_id": owned(_lt("the quotation's customer.")),
+        "user_id": owned(_lt("the quotation's salesperson.")),
+        "company_id": owned(_lt("the quotation's company.")),
+        "warehouse_id": owned(_lt("the quotation's warehouse.")),
+        "date_expiry": owned(_lt("set Reservation Expires On on the quotation.")),
+        "expiry_warned": owned(_lt("kept by the daily expiry cron.")),
     }
 
     order_id = fields.Many2one(
