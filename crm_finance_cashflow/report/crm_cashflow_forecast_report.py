@@ -4,6 +4,8 @@ import json
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 SOURCES = [
     ("invoice", "Open Invoice"),
     ("planned_payment", "Planned Payment"),
@@ -28,7 +30,32 @@ class CrmCashflowForecastReport(models.Model):
 
     _name = "crm.cashflow.forecast.report"
     _description = "Cash-Flow Forecast"
+    _inherit = ["crm.write.policy.mixin"]
     _auto = False
+    # a view over the sources: nothing of it is written
+    _crm_write_policy = dict.fromkeys(
+        (
+            "name",
+            "source",
+            "direction",
+            "date",
+            "is_overdue",
+            "partner_id",
+            "company_id",
+            "currency_id",
+            "original_currency_id",
+            "amount_currency",
+            "amount",
+            "amount_incoming",
+            "amount_outgoing",
+            "amount_net",
+            "contract_id",
+            "invoice_id",
+            "schedule_id",
+            "planned_payment_id",
+        ),
+        owned("a report over the invoices, planned payments and contract schedules."),
+    )
     _order = "date, id"
     _rec_name = "name"
     # flushed before the report is read, so that it sees pending changes
