@@ -144,17 +144,27 @@ def test_owned_at_create(admin, salesman, partner_id, expect_fault):
 
 
 def test_lead_of_active_contract(admin, salesman, salesman_b, active_contract, expect_fault):
+    own_lead = admin.call("crm.lead", "create", {"name": "Own lead", "user_id": salesman.uid})
     other_lead = admin.call(
         "crm.lead", "create", {"name": "Another's lead", "user_id": salesman_b.uid}
     )
-    expect_fault(salesman.call, "crm.contract", "write", [active_contract], {"lead_id": other_lead})
-    own_lead = admin.call("crm.lead", "create", {"name": "Own lead", "user_id": salesman.uid})
+    # the lead of an active contract no longer changes (the gate reads it)...
+    expect_fault(salesman.call, "crm.contract", "write", [active_contract], {"lead_id": own_lead})
     expect_fault(
         salesman.call,
         "crm.lead",
         "write",
         [own_lead],
         {"crm_contract_ids": [(4, active_contract)]},
+    )
+    # ... and a contract never points at a lead its user may not read
+    expect_fault(
+        salesman.call,
+        "crm.contract",
+        "write",
+        [active_contract],
+        {"lead_id": other_lead},
+        codes=(2, 4),
     )
     [contract] = _read(admin, "crm.contract", [active_contract], ["lead_id"])
     assert contract["lead_id"] is False
@@ -247,6 +257,7 @@ def test_limits(admin, billing, partner_id, expect_fault):
         _vals(partner_id, end=["2026-12-31"]),
         _vals(partner_id, alert_days_end=10_000_000),
         _vals(partner_id, alert_days_invoice=-3),
+        _vals(partner_id, start=""),
     ]
     for price in (1e308, -1.0):
         vals = _vals(partner_id)
@@ -305,3 +316,14 @@ def test_limits(admin, billing, partner_id, expect_fault):
         {"date": "2026-01-15", "context": {"tz": "Mars/Olympus_Mons"}},
     )
     assert len(invoices) == 1
+    created = billing.models.execute_kw(
+        billing.db,
+        billing.uid,
+        billing.password,
+        "crm.contract",
+        "create",
+        [_vals(partner_id)],
+        {"context": {"tz": "Mars/Olympus_Mons"}},
+    )
+    [contract] = _read(admin, "crm.contract", [created], ["name"])
+    assert contract["name"].startswith("CTR/")

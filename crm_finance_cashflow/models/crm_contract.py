@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -27,6 +28,17 @@ ALERT_DAYS_MAX = 3650
 AMENDABLE_TERMS = ("date_start", "date_end", "payment_term_id", "renewal")
 _DRAFT_TERM = writable(states=("draft",))
 _AMENDABLE_TERM = writable(states=("draft", "active"))
+
+
+def blank_dates_to_false(records, vals):
+    """An empty string for a date means no date (Odoo would send it to
+    PostgreSQL as is, and fail there with a traceback)."""
+    if isinstance(vals, dict):
+        for name, value in vals.items():
+            field = records._fields.get(name)
+            if value == "" and field is not None and field.type in ("date", "datetime"):
+                vals[name] = False
+    return vals
 
 
 def take_context_defaults(records, vals_list):
@@ -191,7 +203,11 @@ class CrmContract(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for contract in self:
-            if contract.date_end and contract.date_end < contract.date_start:
+            if (
+                contract.date_start
+                and contract.date_end
+                and contract.date_end < contract.date_start
+            ):
                 raise ValidationError(
                     self.env._("Contract %(name)s ends before it starts.", name=contract.name)
                 )
@@ -205,12 +221,17 @@ class CrmContract(models.Model):
         model = take_context_defaults(self, vals_list)
         self._check_lead_readable(vals_list)
         contracts = super(CrmContract, model).create(vals_list)
+        # the sequence's prefix reads the context's time zone, which must exist
+        tz = self.env.context.get("tz")
+        if not (isinstance(tz, str) and tz in pytz.all_timezones_set):
+            tz = self.env.user.tz or "UTC"
         for contract in contracts:
             # sudo: the sequence is the company's numbering, not a user's record
             number = (
                 self.env["ir.sequence"]
                 .sudo()
                 .with_company(contract.company_id)
+                .with_context(tz=tz)
                 .next_by_code("crm.contract")
             )
             privileged(contract).write({"name": number or self.env._("New")})
@@ -225,7 +246,7 @@ class CrmContract(models.Model):
         return res
 
     def _crm_check_policy(self, vals, creating):
-        res = super()._crm_check_policy(vals, creating)
+        res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
         if not creating and set(AMENDABLE_TERMS) & set(vals):
             self._check_terms_editable()
         return res

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
 
-from .crm_contract import take_context_defaults
+from .crm_contract import blank_dates_to_false, take_context_defaults
 
 RECURRENCES = [
     ("one_off", "One-off"),
@@ -99,6 +99,8 @@ class CrmContractLine(models.Model):
                     )
                 )
             contract = line.contract_id
+            if not (line.date_start and contract.date_start):
+                continue  # required: the database refuses it
             if line.date_end and line.date_end < line.date_start:
                 raise ValidationError(
                     self.env._("Line %(line)s ends before its first date.", line=line.name)
@@ -152,7 +154,7 @@ class CrmContractLine(models.Model):
         return res
 
     def _crm_check_policy(self, vals, creating):
-        res = super()._crm_check_policy(vals, creating)
+        res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
         if not creating and set(vals) - {"sequence"}:
             self.contract_id._check_terms_editable()
         return res

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, privileged, writable
 
-from .crm_contract import take_context_defaults
+from .crm_contract import blank_dates_to_false, take_context_defaults
 
 _PLANNED = writable(states=("planned",))
 
@@ -92,6 +92,9 @@ class CrmPlannedPayment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         return super(CrmPlannedPayment, take_context_defaults(self, vals_list)).create(vals_list)
+
+    def _crm_check_policy(self, vals, creating):
+        return super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
 
     def action_post(self):
         """Record the payment in Odoo (account.payment, posted). A planned payment

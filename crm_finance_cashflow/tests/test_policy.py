@@ -1,9 +1,12 @@
 from datetime import date
 
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_contract import ContractCase
 
@@ -220,6 +223,13 @@ class TestWritePolicy(ContractCase):
         ):
             with self.assertRaises(ValidationError, msg=line):
                 self._contract(lines=[line])
+        # an empty date is no date: a required one is refused by the database (a
+        # ValidationError over RPC), not by a traceback on the way there
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            Contract.create(dict(base, date_start=""))
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self._contract().write({"date_start": None})
+        self.assertFalse(self._contract(date_end="").date_end)
         contract = self._contract()
         contract.action_activate()
         for bad in ("9999-12-31", "0001-01-01", ["2026-03-01"], "garbage", 20260301):
@@ -243,6 +253,12 @@ class TestWritePolicy(ContractCase):
         self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "invoiced"))
 
     def test_unknown_time_zone(self):
+        contract = (
+            self.env["crm.contract"]
+            .with_context(tz="Mars/Olympus_Mons")
+            .create({"partner_id": self.partner.id, "date_start": "2026-01-01"})
+        )
+        self.assertTrue(contract.name.startswith("CTR/"))
         contract = self._contract(renewal="automatic").with_context(tz="Mars/Olympus_Mons")
         contract.action_activate()
         self.assertTrue(contract.action_create_invoices(date="2026-02-01"))
