@@ -48,7 +48,9 @@ class CrmContractLine(models.Model):
         "price_total": owned("computed from the quantity, price and taxes."),
     }
 
-    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
+    contract_id = fields.Many2one(
+        "crm.contract", required=True, ondelete="cascade", index=True, copy=False
+    )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     currency_id = fields.Many2one(related="contract_id.currency_id")

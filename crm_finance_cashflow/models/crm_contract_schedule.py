@@ -50,8 +50,10 @@ class CrmContractSchedule(models.Model):
         ),
     ) | {"alert_sent": owned("kept by the alerts cron.")}
 
-    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
-    contract_line_id = fields.Many2one("crm.contract.line", ondelete="set null")
+    contract_id = fields.Many2one(
+        "crm.contract", required=True, ondelete="cascade", index=True, copy=False
+    )
+    contract_line_id = fields.Many2one("crm.contract.line", ondelete="set null", copy=False)
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     contract_type = fields.Selection(related="contract_id.contract_type", store=True)
@@ -66,10 +68,10 @@ class CrmContractSchedule(models.Model):
     )
     user_id = fields.Many2one(related="contract_id.user_id", store=True)
     name = fields.Char(related="contract_line_id.name")
-    date = fields.Date(required=True, index=True, help="When the invoice is expected.")
+    date = fields.Date(required=True, index=True, copy=False, help="When the invoice is expected.")
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
-    amount_untaxed = fields.Monetary()
-    amount_total = fields.Monetary()
+    amount_untaxed = fields.Monetary(copy=False)
+    amount_total = fields.Monetary(copy=False)
     payment_term_id = fields.Many2one(related="contract_id.payment_term_id", store=True)
     date_due = fields.Date(
         string="Expected Payment",

@@ -35,14 +35,14 @@ class CrmContractScheduleTotal(models.Model):
     _log_access = False
     _order = "date_due, id"
 
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
-    date_due = fields.Date(string="Expected Payment", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, copy=False, index=True)
+    date_due = fields.Date(string="Expected Payment", readonly=True, copy=False)
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing")], readonly=True
+        [("incoming", "Incoming"), ("outgoing", "Outgoing")], readonly=True, copy=False
     )
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    amount_total = fields.Monetary(readonly=True)
-    row_count = fields.Integer(string="Rows", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    amount_total = fields.Monetary(readonly=True, copy=False)
+    row_count = fields.Integer(string="Rows", readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -100,8 +100,8 @@ class ResCompany(models.Model):
         default="none",
         required=True,
     )
-    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True)
-    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True)
+    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True, copy=False)
+    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True, copy=False)
 
     def _crm_rate_url(self, provider):
         return (

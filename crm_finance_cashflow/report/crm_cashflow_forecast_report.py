@@ -99,41 +99,51 @@ class CrmCashflowForecastReport(models.Model):
         "res.currency.rate": ["company_id", "currency_id", "name", "rate"],
     }
 
-    name = fields.Char(string="Reference", readonly=True)
-    source = fields.Selection(SOURCES, readonly=True)
-    direction = fields.Selection(DIRECTIONS, readonly=True)
+    name = fields.Char(string="Reference", readonly=True, copy=False)
+    source = fields.Selection(SOURCES, readonly=True, copy=False)
+    direction = fields.Selection(DIRECTIONS, readonly=True, copy=False)
     date = fields.Date(
         string="Expected Date",
         readonly=True,
+        copy=False,
         help="Invoices: their due date; planned payments: their date; contract "
         "schedule rows: their date plus the contract's payment term.",
     )
     is_overdue = fields.Boolean(
-        string="Overdue", readonly=True, help="Expected before today and still open."
+        string="Overdue", readonly=True, copy=False, help="Expected before today and still open."
     )
-    partner_id = fields.Many2one("res.partner", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True, copy=False)
+    company_id = fields.Many2one("res.company", readonly=True, copy=False)
     currency_id = fields.Many2one(
         "res.currency",
         string="Report Currency",
         readonly=True,
+        copy=False,
         help="The current company's currency, in which the amounts are expressed.",
     )
-    original_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    original_currency_id = fields.Many2one(
+        "res.currency", string="Currency", readonly=True, copy=False
+    )
     amount_currency = fields.Monetary(
-        string="Amount in Currency", currency_field="original_currency_id", readonly=True
+        string="Amount in Currency",
+        currency_field="original_currency_id",
+        readonly=True,
+        copy=False,
     )
     amount = fields.Monetary(
         readonly=True,
+        copy=False,
         help="In the current company's currency; other currencies at today's rate.",
     )
-    amount_incoming = fields.Monetary(string="Incoming", readonly=True)
-    amount_outgoing = fields.Monetary(string="Outgoing", readonly=True)
-    amount_net = fields.Monetary(string="Net", readonly=True)
-    contract_id = fields.Many2one("crm.contract", readonly=True)
-    invoice_id = fields.Many2one("account.move", readonly=True)
-    schedule_id = fields.Many2one("crm.contract.schedule", string="Schedule Row", readonly=True)
-    planned_payment_id = fields.Many2one("crm.planned.payment", readonly=True)
+    amount_incoming = fields.Monetary(string="Incoming", readonly=True, copy=False)
+    amount_outgoing = fields.Monetary(string="Outgoing", readonly=True, copy=False)
+    amount_net = fields.Monetary(string="Net", readonly=True, copy=False)
+    contract_id = fields.Many2one("crm.contract", readonly=True, copy=False)
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
+    schedule_id = fields.Many2one(
+        "crm.contract.schedule", string="Schedule Row", readonly=True, copy=False
+    )
+    planned_payment_id = fields.Many2one("crm.planned.payment", readonly=True, copy=False)
 
     @property
     def _table_query(self):

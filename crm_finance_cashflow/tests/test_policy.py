@@ -144,6 +144,13 @@ class TestWritePolicy(ContractCase):
             (contract.state, contract.end_alert_sent, contract.name[:4]), ("draft", False, "CTR/")
         )
         self.assertNotEqual(contract.name, "CTR/FAKE")
+        # a copy of an active contract is a new draft with its own number and lines
+        active = self._active()
+        duplicate = active.copy()
+        self.assertEqual(duplicate.state, "draft")
+        self.assertNotEqual(duplicate.name, active.name)
+        self.assertEqual(duplicate.line_ids.mapped("price_unit"), [100.0])
+        self.assertFalse(duplicate.schedule_ids)
 
     def test_lead_of_an_active_contract(self):
         lead = self.env["crm.lead"].create({"name": "Mine", "user_id": self.salesman.id})
