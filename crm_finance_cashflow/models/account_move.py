@@ -1,11 +1,15 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, privileged
+from odoo.addons.crm_suite_base.models.policy import owned, privileged
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "crm_contract_rows_released": owned("it is set when a contract invoice is cancelled."),
+    }
 
     crm_contract_rows_released = fields.Boolean(
         string="Contract Rows Given Back",
@@ -20,12 +24,6 @@ class AccountMove(models.Model):
         (invoiced by the next run) while the contract is active, else cancelled.
         Here rather than in ``button_cancel()``, so that writing the state over
         XML-RPC does it too. Such an invoice stays cancelled."""
-        check_guarded(
-            self,
-            vals,
-            ("crm_contract_rows_released",),
-            self.env._("it is set when a contract invoice is cancelled."),
-        )
         if vals.get("state") == "draft" and any(
             move.crm_contract_rows_released and move.state == "cancel" for move in self
         ):

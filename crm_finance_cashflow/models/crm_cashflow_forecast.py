@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.crm_suite_base.models.policy import check_date
+
 GRANULARITIES = {
     "week": relativedelta(weeks=1),
     "month": relativedelta(months=1),
@@ -43,7 +45,7 @@ class CrmContract(models.Model):
         start, end = self._forecast_date(date_from), self._forecast_date(date_to)
         if end < start:
             raise UserError(self.env._("The forecast ends before it starts."))
-        if granularity not in GRANULARITIES:
+        if not isinstance(granularity, str) or granularity not in GRANULARITIES:
             raise UserError(
                 self.env._(
                     "Unknown granularity %(value)r: week, month, quarter or year.",
@@ -51,7 +53,9 @@ class CrmContract(models.Model):
                 )
             )
         if company_id is not None and (
-            isinstance(company_id, bool) or not isinstance(company_id, int)
+            isinstance(company_id, bool)
+            or not isinstance(company_id, int)
+            or not 0 < company_id < 2**31
         ):
             raise UserError(self.env._("company_id must be one company id."))
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
@@ -102,13 +106,8 @@ class CrmContract(models.Model):
 
     @api.model
     def _forecast_date(self, value):
-        try:
-            date = fields.Date.to_date(value)
-        except (TypeError, ValueError):
-            date = None
-        if not date:
-            raise UserError(self.env._("%(value)r is not a date.", value=value))
-        return date
+        """``value`` as a date a business uses (1900-2200), else a UserError."""
+        return check_date(self.env, value, self.env._("The forecast's dates"))
 
     @api.model
     def _forecast_periods(self, start, end, granularity):

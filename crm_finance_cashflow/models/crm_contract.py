@@ -1,9 +1,18 @@
+from datetime import timedelta
+
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import (
+    FREE,
+    is_privileged,
+    owned,
+    privileged,
+    writable,
+)
 
 STATES = [
     ("draft", "Draft"),
@@ -11,8 +20,57 @@ STATES = [
     ("expired", "Expired"),
     ("terminated", "Terminated"),
 ]
-# the state and the number move only through the contract's methods
-GUARDED_FIELDS = ("state", "name", "end_alert_sent")
+#: alert windows a business uses (days); a larger one breaks the daily cron's date
+#: arithmetic for every company
+ALERT_DAYS_MAX = 3650
+#: the terms finance may still amend on an active contract (the schedule follows);
+#: the contract's users write them, and the others, in draft only
+AMENDABLE_TERMS = ("date_start", "date_end", "payment_term_id", "renewal")
+_DRAFT_TERM = writable(states=("draft",))
+_AMENDABLE_TERM = writable(states=("draft", "active"))
+
+
+def blank_dates_to_false(records, vals):
+    """An empty string for a date means no date (Odoo would send it to
+    PostgreSQL as is, and fail there with a traceback)."""
+    if isinstance(vals, dict):
+        for name, value in vals.items():
+            field = records._fields.get(name)
+            if value == "" and field is not None and field.type in ("date", "datetime"):
+                vals[name] = False
+    return vals
+
+
+def take_context_defaults(records, vals_list):
+    """Odoo applies the context's defaults (``default_state``, ``default_lead_id``)
+    after the policy checked the values given: ``records`` is returned without
+    the defaults of the fields the policy owns (they start from their own
+    defaults), and the defaults of the other stored fields it governs are moved
+    into ``vals_list``, so that they are checked as given values. x2many
+    defaults stay (their records check themselves)."""
+    context = records.env.context
+    owned_keys, taken = [], []
+    for key in context:
+        if not (isinstance(key, str) and key.startswith("default_")):
+            continue
+        field = records._fields.get(key[8:])
+        rule = field and records._crm_policy_rule(field.name)
+        if rule is None or field.type in ("one2many", "many2many"):
+            continue
+        if rule.owner == "method":
+            owned_keys.append(key)
+        elif field.store:
+            taken.append(field.name)
+    for vals in vals_list:
+        if isinstance(vals, dict):
+            for name in taken:
+                vals.setdefault(name, context[f"default_{name}"])
+    if not owned_keys:
+        return records
+    # a context without those keys (with_context() only adds or changes keys)
+    return records.with_env(
+        records.env(context={k: v for k, v in context.items() if k not in owned_keys})
+    )
 
 
 class CrmContract(models.Model):
@@ -21,9 +79,36 @@ class CrmContract(models.Model):
 
     _name = "crm.contract"
     _description = "Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.write.policy.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    # the terms are the contract's users' in draft; once active, only finance amends
+    # the few of AMENDABLE_TERMS (see _crm_check_policy), everything else moves
+    # through the methods
+    _crm_write_policy = {
+        "name": owned("the number is given at creation from the contracts' sequence."),
+        "title": FREE,
+        "contract_type": _DRAFT_TERM,
+        "partner_id": _DRAFT_TERM,
+        "user_id": FREE,
+        "company_id": _DRAFT_TERM,
+        "currency_id": _DRAFT_TERM,
+        "date_start": _AMENDABLE_TERM,
+        "date_end": _AMENDABLE_TERM,
+        "payment_term_id": _AMENDABLE_TERM,
+        "renewal": _AMENDABLE_TERM,
+        "amount": owned("the total of the schedule: change the contract's lines."),
+        "state": owned("use Activate, Renew or Terminate.", create=("draft",)),
+        "notes": FREE,
+        "signed_document": FREE,
+        "signed_document_name": FREE,
+        # the lines check themselves (their terms, the contract's state)
+        "line_ids": FREE,
+        "schedule_ids": owned("the schedule is built from the contract's lines."),
+        "alert_days_end": writable(bounds=(0, ALERT_DAYS_MAX)),
+        "alert_days_invoice": writable(bounds=(0, ALERT_DAYS_MAX)),
+        "end_alert_sent": owned("kept by the alerts cron; a renewal clears it."),
+    }
 
     name = fields.Char(
         string="Reference",
@@ -118,7 +203,11 @@ class CrmContract(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for contract in self:
-            if contract.date_end and contract.date_end < contract.date_start:
+            if (
+                contract.date_start
+                and contract.date_end
+                and contract.date_end < contract.date_start
+            ):
                 raise ValidationError(
                     self.env._("Contract %(name)s ends before it starts.", name=contract.name)
                 )
@@ -129,32 +218,75 @@ class CrmContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not is_privileged(self):
-                check_guarded(
-                    self,
-                    {k: v for k, v in vals.items() if k != "state" or v != "draft"},
-                    ("state",),
-                    self.env._("a contract starts as a draft; use Activate."),
-                )
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                # sudo: the sequence is the company's numbering, not a user's record
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
-                    "crm.contract"
-                ) or self.env._("New")
-        return super().create(vals_list)
+        model = take_context_defaults(self, vals_list)
+        self._check_lead_readable(vals_list)
+        contracts = super(CrmContract, model).create(vals_list)
+        # the sequence's prefix reads the context's time zone, which must exist
+        tz = self.env.context.get("tz")
+        if not (isinstance(tz, str) and tz in pytz.all_timezones_set):
+            tz = self.env.user.tz or "UTC"
+        for contract in contracts:
+            # sudo: the sequence is the company's numbering, not a user's record
+            number = (
+                self.env["ir.sequence"]
+                .sudo()
+                .with_company(contract.company_id)
+                .with_context(tz=tz)
+                .next_by_code("crm.contract")
+            )
+            privileged(contract).write({"name": number or self.env._("New")})
+        return contracts
 
     def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            GUARDED_FIELDS,
-            self.env._("use Activate, Renew or Terminate."),
-        )
+        if "lead_id" in vals:
+            self._check_lead_readable([vals])
         res = super().write(vals)
         if {"date_start", "date_end", "currency_id", "payment_term_id"} & set(vals):
             self.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
+
+    def _crm_check_policy(self, vals, creating):
+        res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
+        if not creating and set(AMENDABLE_TERMS) & set(vals):
+            self._check_terms_editable()
+        return res
+
+    def _check_terms_editable(self):
+        """The terms of a draft contract are its users'; those of an active
+        contract are amended by finance only (as it renews and terminates);
+        an expired or terminated contract is renewed, never rewritten."""
+        if is_privileged(self):
+            return
+        for contract in self:
+            if contract.state == "draft":
+                continue
+            if contract.state != "active":
+                raise UserError(
+                    self.env._(
+                        "Contract %(name)s is no longer active: its terms and lines stay as "
+                        "they were (renew it instead).",
+                        name=contract.name,
+                    )
+                )
+            self._check_finance_user()
+
+    def _check_lead_readable(self, vals_list):
+        """A contract is linked to a lead its user may read (the lead's Contracting
+        gate reads the link)."""
+        if is_privileged(self):
+            return
+        # a value of another type is the policy's to refuse (a ValidationError)
+        ids = [
+            vals["lead_id"]
+            for vals in vals_list
+            if isinstance(vals, dict)
+            and isinstance(vals.get("lead_id"), int)
+            and not isinstance(vals["lead_id"], bool)
+            and 0 < vals["lead_id"] < 2**31
+        ]
+        leads = self.env["crm.lead"].browse(ids).exists()
+        if leads:
+            leads.check_access("read")
 
     # ------------------------------------------------------------------
     # States (public API)
@@ -208,9 +340,14 @@ class CrmContract(models.Model):
         return True
 
     def action_renew(self):
-        """Extend an active or expired contract by its own duration (the end date
-        moves on); the schedule follows. Returns True."""
-        self.check_access("write")
+        """Extend an active or expired contract by a term of the same length, from
+        the day after its end: as many whole months when the term is whole months,
+        else as many days (the end date moves on); the schedule follows.
+        Billing users, accountants and sales managers. Returns True."""
+        self._check_finance_user()
+        return self._renew()
+
+    def _renew(self):
         for contract in self:
             if contract.state not in ("active", "expired") or not contract.date_end:
                 raise UserError(
@@ -220,13 +357,14 @@ class CrmContract(models.Model):
                         name=contract.name,
                     )
                 )
-            duration = relativedelta(contract.date_end, contract.date_start) + relativedelta(days=1)
-            new_end = contract.date_end + duration
+            new_end = contract._renewed_end()
             privileged(contract).write(
                 {"state": "active", "date_end": new_end, "end_alert_sent": False}
             )
-            contract.line_ids.filtered(
-                lambda line, old=contract.date_end: line.date_end and line.date_end >= old
+            privileged(
+                contract.line_ids.filtered(
+                    lambda line, old=contract.date_end: line.date_end and line.date_end >= old
+                )
             ).write({"date_end": new_end})
             contract.message_post(
                 body=self.env._("Renewed until %(date)s.", date=new_end),
@@ -235,12 +373,25 @@ class CrmContract(models.Model):
         self._sync_schedule()
         return True
 
+    def _renewed_end(self):
+        """The end of the next term: it starts the day after the current end and
+        lasts as many whole months as the current term when that is whole months
+        (2026-12-01..2027-05-31 -> 2027-11-30), else as many days."""
+        self.ensure_one()
+        start, after = self.date_start, self.date_end + timedelta(days=1)
+        delta = relativedelta(after, start)
+        months = delta.years * 12 + delta.months
+        if months and start + relativedelta(months=months) == after:
+            return after + relativedelta(months=months) - timedelta(days=1)
+        return self.date_end + (after - start)
+
     @api.model
     def _cron_expire_and_renew(self):
         """Contracts past their end: renewed when automatic, else expired."""
         today = fields.Date.context_today(self)
         ended = self.search([("state", "=", "active"), ("date_end", "<", today)])
-        ended.filtered(lambda c: c.renewal == "automatic").action_renew()
+        # the cron renews as the company's contracts' keeper, not as a user
+        ended.filtered(lambda c: c.renewal == "automatic")._renew()
         expired = ended.filtered(lambda c: c.renewal != "automatic")
         privileged(expired).write({"state": "expired"})
         return True

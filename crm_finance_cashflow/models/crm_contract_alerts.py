@@ -4,6 +4,14 @@ from odoo import api, fields, models
 
 from odoo.addons.crm_suite_base.models.policy import privileged
 
+from .crm_contract import ALERT_DAYS_MAX
+
+
+def _alert_window(days):
+    """The alert window in days, within what the policy accepts (a value stored
+    before the bounds existed must not break the cron for every company)."""
+    return relativedelta(days=min(max(days or 0, 0), ALERT_DAYS_MAX))
+
 
 class CrmContract(models.Model):
     _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
@@ -16,7 +24,7 @@ class CrmContract(models.Model):
         for contract in self.search(
             [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
         ):
-            if contract.date_end - relativedelta(days=contract.alert_days_end) <= today:
+            if contract.date_end - _alert_window(contract.alert_days_end) <= today:
                 contract.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=contract.date_end,
@@ -33,7 +41,7 @@ class CrmContract(models.Model):
             ]
         )
         for row in rows:
-            if row.date - relativedelta(days=row.contract_id.alert_days_invoice) <= today:
+            if row.date - _alert_window(row.contract_id.alert_days_invoice) <= today:
                 row.contract_id.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=row.date,

@@ -5,6 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
+
+from .crm_contract import blank_dates_to_false, take_context_defaults
+
 RECURRENCES = [
     ("one_off", "One-off"),
     ("monthly", "Monthly"),
@@ -20,13 +24,37 @@ OPEN_ENDED_MONTHS = 36
 class CrmContractLine(models.Model):
     _name = "crm.contract.line"
     _description = "Contract Line"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
+    # a line is a term of its contract: its users' in draft, finance's while it
+    # is active (see _crm_check_policy), fixed afterwards
+    _crm_state_field = "contract_state"
+    _crm_write_policy = {
+        "contract_id": owned("a line stays on the contract it was created on.", create=True),
+        "sequence": FREE,
+        "company_id": owned("the contract's company."),
+        "currency_id": owned("the contract's currency."),
+        "contract_state": owned("the contract's state."),
+        "product_id": writable(states=("draft", "active")),
+        "name": writable(states=("draft", "active")),
+        "quantity": writable(states=("draft", "active"), bounds=(0, NUMBER_MAX)),
+        "price_unit": writable(states=("draft", "active"), bounds=(0, NUMBER_MAX)),
+        "tax_ids": writable(states=("draft", "active")),
+        "recurrence": writable(states=("draft", "active")),
+        "date_start": writable(states=("draft", "active")),
+        "date_end": writable(states=("draft", "active")),
+        "price_subtotal": owned("computed from the quantity, price and taxes."),
+        "price_total": owned("computed from the quantity, price and taxes."),
+    }
 
-    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
+    contract_id = fields.Many2one(
+        "crm.contract", required=True, ondelete="cascade", index=True, copy=False
+    )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     currency_id = fields.Many2one(related="contract_id.currency_id")
+    contract_state = fields.Selection(related="contract_id.state", string="Contract Status")
     product_id = fields.Many2one("product.product", check_company=True)
     name = fields.Char(string="Description", required=True)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
@@ -73,6 +101,8 @@ class CrmContractLine(models.Model):
                     )
                 )
             contract = line.contract_id
+            if not (line.date_start and contract.date_start):
+                continue  # required: the database refuses it
             if line.date_end and line.date_end < line.date_start:
                 raise ValidationError(
                     self.env._("Line %(line)s ends before its first date.", line=line.name)
@@ -112,7 +142,11 @@ class CrmContractLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        lines = super().create(vals_list)
+        lines = super(CrmContractLine, take_context_defaults(self, vals_list)).create(vals_list)
+        # a line added to a contract that is no longer a draft: finance's (checked
+        # once created, so that a line given through the contract's defaults is
+        # checked too; a refusal rolls the creation back)
+        lines.contract_id._check_terms_editable()
         lines.contract_id.filtered(lambda c: c.state == "active")._sync_schedule()
         return lines
 
@@ -121,8 +155,15 @@ class CrmContractLine(models.Model):
         self.contract_id.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
 
+    def _crm_check_policy(self, vals, creating):
+        res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
+        if not creating and set(vals) - {"sequence"}:
+            self.contract_id._check_terms_editable()
+        return res
+
     def unlink(self):
         contracts = self.contract_id
+        contracts._check_terms_editable()
         res = super().unlink()
         contracts.filtered(lambda c: c.state == "active")._sync_schedule()
         return res

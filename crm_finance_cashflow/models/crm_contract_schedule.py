@@ -4,7 +4,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, is_privileged, privileged
+from odoo.addons.crm_suite_base.models.policy import (
+    check_date,
+    is_privileged,
+    owned,
+    privileged,
+)
 
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
@@ -15,11 +20,40 @@ class CrmContractSchedule(models.Model):
 
     _name = "crm.contract.schedule"
     _description = "Contract Schedule"
+    _inherit = ["crm.write.policy.mixin"]
     _order = "date, id"
     _check_company_auto = True
+    # every field moves the cash-flow forecast: the rows are the contract's
+    _crm_write_policy = dict.fromkeys(
+        (
+            "contract_id",
+            "contract_line_id",
+            "company_id",
+            "partner_id",
+            "contract_type",
+            "direction",
+            "contract_state",
+            "user_id",
+            "name",
+            "date",
+            "currency_id",
+            "amount_untaxed",
+            "amount_total",
+            "payment_term_id",
+            "date_due",
+            "state",
+            "invoice_id",
+        ),
+        owned(
+            "the schedule follows from the contract's lines; invoices are created by "
+            "Create Invoices."
+        ),
+    ) | {"alert_sent": owned("kept by the alerts cron.")}
 
-    contract_id = fields.Many2one("crm.contract", required=True, ondelete="cascade", index=True)
-    contract_line_id = fields.Many2one("crm.contract.line", ondelete="set null")
+    contract_id = fields.Many2one(
+        "crm.contract", required=True, ondelete="cascade", index=True, copy=False
+    )
+    contract_line_id = fields.Many2one("crm.contract.line", ondelete="set null", copy=False)
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     contract_type = fields.Selection(related="contract_id.contract_type", store=True)
@@ -34,10 +68,10 @@ class CrmContractSchedule(models.Model):
     )
     user_id = fields.Many2one(related="contract_id.user_id", store=True)
     name = fields.Char(related="contract_line_id.name")
-    date = fields.Date(required=True, index=True, help="When the invoice is expected.")
+    date = fields.Date(required=True, index=True, copy=False, help="When the invoice is expected.")
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
-    amount_untaxed = fields.Monetary()
-    amount_total = fields.Monetary()
+    amount_untaxed = fields.Monetary(copy=False)
+    amount_total = fields.Monetary(copy=False)
     payment_term_id = fields.Many2one(related="contract_id.payment_term_id", store=True)
     date_due = fields.Date(
         string="Expected Payment",
@@ -69,23 +103,6 @@ class CrmContractSchedule(models.Model):
             raise UserError(self.env._("Schedule rows follow from the contract's lines."))
         return super().create(vals_list)
 
-    def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            (
-                "contract_id",
-                "contract_line_id",
-                "date",
-                "amount_untaxed",
-                "amount_total",
-                "state",
-                "invoice_id",
-            ),
-            self.env._("change the contract's lines; invoices are created by Create Invoices."),
-        )
-        return super().write(vals)
-
     def unlink(self):
         if not is_privileged(self):
             raise UserError(self.env._("Schedule rows follow from the contract's lines."))
@@ -98,7 +115,15 @@ class CrmContractSchedule(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        # the link is what the one-invoice index counts
+        "crm_contract_schedule_id": owned(
+            "contract invoices are created by Create Invoices; cancelling or deleting "
+            "the invoice gives the row back."
+        ),
+    }
 
     crm_contract_schedule_id = fields.Many2one(
         "crm.contract.schedule",
@@ -107,29 +132,6 @@ class AccountMoveLine(models.Model):
         copy=False,
         index="btree_not_null",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the link is what the one-invoice index counts: only the contract's
-        # invoicing sets it
-        for vals in vals_list:
-            if vals.get("crm_contract_schedule_id"):
-                check_guarded(
-                    self,
-                    vals,
-                    ("crm_contract_schedule_id",),
-                    self.env._("contract invoices are created by Create Invoices."),
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_guarded(
-            self,
-            vals,
-            ("crm_contract_schedule_id",),
-            self.env._("contract invoices are created by Create Invoices."),
-        )
-        return super().write(vals)
 
     def init(self):
         # a schedule row is invoiced once, even when two workers invoice at once
@@ -156,9 +158,11 @@ class CrmContract(models.Model):
         date (Odoo's own conversion). A missing rate for that date is a UserError and
         nothing is created. Returns the invoices created (ids over XML-RPC)."""
         self._check_finance_user()
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
-        if not date:
-            raise UserError(self.env._("The invoice date must be a date."))
+        date = (
+            check_date(self.env, date, self.env._("The invoice date"))
+            if date is not None and date is not False
+            else fields.Date.context_today(self)
+        )
         contracts = self.filtered(lambda c: c.state == "active")
         rows = contracts.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
         if not rows:

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 # the columns of crm_contract_schedule that decide what a row adds to the totals
 COUNTED_FIELDS = frozenset(
     ("company_id", "date_due", "direction", "currency_id", "amount_total")
@@ -25,17 +27,32 @@ class CrmContractScheduleTotal(models.Model):
 
     _name = "crm.contract.schedule.total"
     _description = "Open Contract Schedule Totals"
+    _inherit = ["crm.write.policy.mixin"]
+    _crm_write_policy = dict.fromkeys(
+        ("company_id", "date_due", "direction", "currency_id", "amount_total", "row_count"),
+        owned("kept in SQL from the schedule rows."),
+    )
     _log_access = False
     _order = "date_due, id"
 
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
-    date_due = fields.Date(string="Expected Payment", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, copy=False, index=True)
+    date_due = fields.Date(string="Expected Payment", readonly=True, copy=False)
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing")], readonly=True
+        [("incoming", "Incoming"), ("outgoing", "Outgoing")], readonly=True, copy=False
     )
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    amount_total = fields.Monetary(readonly=True)
-    row_count = fields.Integer(string="Rows", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    amount_total = fields.Monetary(readonly=True, copy=False)
+    row_count = fields.Integer(string="Rows", readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # no group may write the totals: the access rights answer first
+        self.check_access("create")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")
+        return super().write(vals)
 
     def init(self):
         # installs and upgrades: the totals start from the rows as they are

@@ -1,8 +1,14 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import owned, writable
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+    _crm_write_policy = {
+        # the link is what the Contracting gate reads
+        "crm_contract_ids": owned("set the lead on a draft contract (New Contract)."),
+    }
 
     crm_contract_ids = fields.One2many("crm.contract", "lead_id", string="Contracts")
     crm_contract_count = fields.Integer(compute="_compute_crm_contract_count")
@@ -34,6 +40,8 @@ class CrmLead(models.Model):
 
 class CrmContract(models.Model):
     _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
+    # the Contracting gate reads it: a draft term, of a lead the user may read
+    _crm_write_policy = {"lead_id": writable(states=("draft",))}
 
     lead_id = fields.Many2one(
         "crm.lead", string="Lead/Opportunity", index="btree_not_null", tracking=True

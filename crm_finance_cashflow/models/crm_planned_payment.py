@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import check_guarded, privileged
+from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, privileged, writable
+
+from .crm_contract import blank_dates_to_false, take_context_defaults
+
+_PLANNED = writable(states=("planned",))
 
 
 class CrmPlannedPayment(models.Model):
@@ -9,9 +13,24 @@ class CrmPlannedPayment(models.Model):
 
     _name = "crm.planned.payment"
     _description = "Planned Payment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.write.policy.mixin"]
     _order = "date, id"
     _check_company_auto = True
+    # what is planned stays editable until it is posted or cancelled
+    _crm_write_policy = {
+        "name": FREE,
+        "direction": _PLANNED,
+        "partner_id": _PLANNED,
+        "company_id": _PLANNED,
+        "currency_id": _PLANNED,
+        "amount": writable(states=("planned",), bounds=(0, NUMBER_MAX)),
+        "date": _PLANNED,
+        "contract_id": _PLANNED,
+        "invoice_id": _PLANNED,
+        "state": owned("use Post or Cancel.", create=("planned",)),
+        "payment_id": owned("use Post: it records the payment."),
+        "journal_id": _PLANNED,
+    }
 
     name = fields.Char(string="Description", required=True)
     direction = fields.Selection(
@@ -39,6 +58,7 @@ class CrmPlannedPayment(models.Model):
         default="planned",
         required=True,
         tracking=True,
+        copy=False,
     )
     is_overdue = fields.Boolean(
         string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
@@ -71,48 +91,103 @@ class CrmPlannedPayment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_guarded(
-                self,
-                {k: v for k, v in vals.items() if k != "state" or v != "planned"},
-                ("state", "payment_id"),
-                self.env._("use Post or Cancel."),
-            )
-        return super().create(vals_list)
+        return super(CrmPlannedPayment, take_context_defaults(self, vals_list)).create(vals_list)
 
-    def write(self, vals):
-        check_guarded(self, vals, ("state", "payment_id"), self.env._("use Post or Cancel."))
-        return super().write(vals)
+    def _crm_check_policy(self, vals, creating):
+        return super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
 
     def action_post(self):
-        """Record the payment in Odoo (account.payment, posted). Returns True."""
+        """Record the payment in Odoo (account.payment, posted). A planned payment
+        of an invoice registers the payment of that invoice, as Odoo's Register
+        Payment does: reconciled with it, so that the invoice is paid (or partly
+        paid) and no longer counted open by the forecast. Returns True."""
         self.check_access("write")
         for planned in self:
             if planned.state != "planned":
                 raise UserError(self.env._("Only a planned payment can be posted."))
             if not planned.partner_id:
                 raise UserError(self.env._("Set the partner of %(name)s.", name=planned.name))
-            payment = self.env["account.payment"].create(
-                {
-                    "payment_type": "inbound" if planned.direction == "incoming" else "outbound",
-                    "partner_type": "customer" if planned.direction == "incoming" else "supplier",
-                    "partner_id": planned.partner_id.id,
-                    "amount": planned.amount,
-                    "currency_id": planned.currency_id.id,
-                    "date": planned.date,
-                    "company_id": planned.company_id.id,
-                    "journal_id": planned.journal_id.id
-                    or self.env["account.journal"]
-                    .search(
-                        [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)], limit=1
-                    )
-                    .id,
-                    "memo": planned.name,
-                }
+            journal = planned.journal_id or self.env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)], limit=1
             )
-            payment.action_post()
+            if not journal:
+                raise UserError(
+                    self.env._(
+                        "%(company)s has no bank journal to post %(name)s in: choose a journal.",
+                        company=planned.company_id.name,
+                        name=planned.name,
+                    )
+                )
+            if planned.invoice_id:
+                payment = planned._register_invoice_payment(journal)
+            else:
+                payment = self.env["account.payment"].create(
+                    {
+                        "payment_type": "inbound"
+                        if planned.direction == "incoming"
+                        else "outbound",
+                        "partner_type": "customer"
+                        if planned.direction == "incoming"
+                        else "supplier",
+                        "partner_id": planned.partner_id.id,
+                        "amount": planned.amount,
+                        "currency_id": planned.currency_id.id,
+                        "date": planned.date,
+                        "company_id": planned.company_id.id,
+                        "journal_id": journal.id,
+                        "memo": planned.name,
+                    }
+                )
+                payment.action_post()
             privileged(planned).write({"state": "posted", "payment_id": payment.id})
         return True
+
+    def _register_invoice_payment(self, journal):
+        """The payment of the planned payment's invoice, through Odoo's payment
+        registration (created, posted and reconciled with the invoice's
+        receivable or payable lines)."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        if invoice.state != "posted" or invoice.payment_state not in ("not_paid", "partial"):
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoice)s of %(name)s is not open: it cannot be paid again.",
+                    invoice=invoice.display_name,
+                    name=self.name,
+                )
+            )
+        incoming = invoice.move_type in ("out_invoice", "in_refund")
+        if incoming != (self.direction == "incoming"):
+            raise UserError(
+                self.env._(
+                    "%(name)s goes the other way than invoice %(invoice)s: set its direction.",
+                    name=self.name,
+                    invoice=invoice.display_name,
+                )
+            )
+        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "%(name)s and invoice %(invoice)s are not of the same partner.",
+                    name=self.name,
+                    invoice=invoice.display_name,
+                )
+            )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "payment_date": self.date,
+                    "amount": self.amount,
+                    "currency_id": self.currency_id.id,
+                    "journal_id": journal.id,
+                    "communication": self.name,
+                    "payment_difference_handling": "open",
+                }
+            )
+        )
+        return wizard._create_payments()
 
     def action_cancel(self):
         """Returns True."""

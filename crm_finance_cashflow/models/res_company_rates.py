@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
 _logger = logging.getLogger(__name__)
 
 NBR_NS = "http://www.bnr.ro/xsd"
@@ -84,7 +86,13 @@ PARSERS = {"nbr": parse_nbr, "ecb": parse_ecb}
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "crm.write.policy.mixin"]
+    _crm_write_policy = {
+        "crm_rate_provider": FREE,
+        "crm_rate_last_update": owned("kept by the exchange rate update."),
+        "crm_rate_last_error": owned("kept by the exchange rate update."),
+    }
 
     crm_rate_provider = fields.Selection(
         [("none", "None"), ("nbr", "National Bank of Romania"), ("ecb", "European Central Bank")],
@@ -92,8 +100,8 @@ class ResCompany(models.Model):
         default="none",
         required=True,
     )
-    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True)
-    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True)
+    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True, copy=False)
+    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True, copy=False)
 
     def _crm_rate_url(self, provider):
         return (

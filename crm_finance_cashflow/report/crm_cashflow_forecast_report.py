@@ -4,6 +4,8 @@ import json
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.models.policy import owned
+
 SOURCES = [
     ("invoice", "Open Invoice"),
     ("planned_payment", "Planned Payment"),
@@ -28,7 +30,32 @@ class CrmCashflowForecastReport(models.Model):
 
     _name = "crm.cashflow.forecast.report"
     _description = "Cash-Flow Forecast"
+    _inherit = ["crm.write.policy.mixin"]
     _auto = False
+    # a view over the sources: nothing of it is written
+    _crm_write_policy = dict.fromkeys(
+        (
+            "name",
+            "source",
+            "direction",
+            "date",
+            "is_overdue",
+            "partner_id",
+            "company_id",
+            "currency_id",
+            "original_currency_id",
+            "amount_currency",
+            "amount",
+            "amount_incoming",
+            "amount_outgoing",
+            "amount_net",
+            "contract_id",
+            "invoice_id",
+            "schedule_id",
+            "planned_payment_id",
+        ),
+        owned("a report over the invoices, planned payments and contract schedules."),
+    )
     _order = "date, id"
     _rec_name = "name"
     # flushed before the report is read, so that it sees pending changes
@@ -72,41 +99,51 @@ class CrmCashflowForecastReport(models.Model):
         "res.currency.rate": ["company_id", "currency_id", "name", "rate"],
     }
 
-    name = fields.Char(string="Reference", readonly=True)
-    source = fields.Selection(SOURCES, readonly=True)
-    direction = fields.Selection(DIRECTIONS, readonly=True)
+    name = fields.Char(string="Reference", readonly=True, copy=False)
+    source = fields.Selection(SOURCES, readonly=True, copy=False)
+    direction = fields.Selection(DIRECTIONS, readonly=True, copy=False)
     date = fields.Date(
         string="Expected Date",
         readonly=True,
+        copy=False,
         help="Invoices: their due date; planned payments: their date; contract "
         "schedule rows: their date plus the contract's payment term.",
     )
     is_overdue = fields.Boolean(
-        string="Overdue", readonly=True, help="Expected before today and still open."
+        string="Overdue", readonly=True, copy=False, help="Expected before today and still open."
     )
-    partner_id = fields.Many2one("res.partner", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True, copy=False)
+    company_id = fields.Many2one("res.company", readonly=True, copy=False)
     currency_id = fields.Many2one(
         "res.currency",
         string="Report Currency",
         readonly=True,
+        copy=False,
         help="The current company's currency, in which the amounts are expressed.",
     )
-    original_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    original_currency_id = fields.Many2one(
+        "res.currency", string="Currency", readonly=True, copy=False
+    )
     amount_currency = fields.Monetary(
-        string="Amount in Currency", currency_field="original_currency_id", readonly=True
+        string="Amount in Currency",
+        currency_field="original_currency_id",
+        readonly=True,
+        copy=False,
     )
     amount = fields.Monetary(
         readonly=True,
+        copy=False,
         help="In the current company's currency; other currencies at today's rate.",
     )
-    amount_incoming = fields.Monetary(string="Incoming", readonly=True)
-    amount_outgoing = fields.Monetary(string="Outgoing", readonly=True)
-    amount_net = fields.Monetary(string="Net", readonly=True)
-    contract_id = fields.Many2one("crm.contract", readonly=True)
-    invoice_id = fields.Many2one("account.move", readonly=True)
-    schedule_id = fields.Many2one("crm.contract.schedule", string="Schedule Row", readonly=True)
-    planned_payment_id = fields.Many2one("crm.planned.payment", readonly=True)
+    amount_incoming = fields.Monetary(string="Incoming", readonly=True, copy=False)
+    amount_outgoing = fields.Monetary(string="Outgoing", readonly=True, copy=False)
+    amount_net = fields.Monetary(string="Net", readonly=True, copy=False)
+    contract_id = fields.Many2one("crm.contract", readonly=True, copy=False)
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
+    schedule_id = fields.Many2one(
+        "crm.contract.schedule", string="Schedule Row", readonly=True, copy=False
+    )
+    planned_payment_id = fields.Many2one("crm.planned.payment", readonly=True, copy=False)
 
     @property
     def _table_query(self):

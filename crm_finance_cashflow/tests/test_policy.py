@@ -1,0 +1,361 @@
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import MAGIC_COLUMNS
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .test_contract import ContractCase
+
+MODELS = (
+    "crm.contract",
+    "crm.contract.line",
+    "crm.contract.schedule",
+    "crm.planned.payment",
+    "crm.contract.schedule.total",
+    "crm.cashflow.forecast.report",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestWritePolicy(ContractCase):
+    """The contracts' write policy (issue #24): the terms are the contract's
+    users' in draft and finance's afterwards, the numbering, flags and schedule
+    rows belong to the methods."""
+
+    def _active(self, **vals):
+        contract = self._contract(user=self.salesman, user_id=self.salesman.id, **vals)
+        contract.with_user(self.billing).action_activate()
+        return contract.with_user(self.salesman)
+
+    def test_every_field_declared(self):
+        policy = self.env["crm.write.policy"].get_write_policy(
+            list(MODELS) + ["crm.lead", "account.move", "account.move.line", "res.company"]
+        )
+        for model in MODELS:
+            undeclared = [
+                name
+                for name, rule in policy[model]["fields"].items()
+                if not rule["declared"] and name not in MAGIC_COLUMNS
+            ]
+            self.assertFalse(undeclared, model)
+        for model, name in (
+            ("crm.lead", "crm_contract_ids"),
+            ("account.move", "crm_contract_rows_released"),
+            ("account.move.line", "crm_contract_schedule_id"),
+            ("res.company", "crm_rate_provider"),
+            ("res.company", "crm_rate_last_update"),
+            ("res.company", "crm_rate_last_error"),
+        ):
+            self.assertTrue(policy[model]["fields"][name]["declared"], (model, name))
+
+    def test_salesperson_does_not_renew(self):
+        contract = self._active()
+        with self.assertRaisesRegex(AccessError, "renew"):
+            contract.action_renew()
+        self.assertEqual(contract.date_end, date(2026, 12, 31))
+
+    def test_active_terms_are_finances(self):
+        contract = self._active()
+        line = contract.line_ids
+        for vals in (
+            {"date_end": "2027-12-31"},
+            {"payment_term_id": False},
+            {"renewal": "automatic"},
+        ):
+            with self.assertRaises(AccessError, msg=vals):
+                contract.write(vals)
+        for vals in (
+            {"amount": 1.0},
+            {"partner_id": self.env["res.partner"].create({"name": "Other"}).id},
+            {"currency_id": self.env.ref("base.EUR").id},
+            {"contract_type": "supplier"},
+            {"schedule_ids": [Command.clear()]},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                contract.write(vals)
+        for vals in ({"price_unit": 1.0}, {"quantity": 5}, {"date_end": "2027-12-31"}):
+            with self.assertRaises(AccessError, msg=vals):
+                line.write(vals)
+        with self.assertRaises(AccessError):
+            contract.write(
+                {
+                    "line_ids": [
+                        Command.create(
+                            {"name": "More", "price_unit": 9.0, "date_start": "2026-02-01"}
+                        )
+                    ]
+                }
+            )
+        with self.assertRaises(AccessError):
+            line.unlink()
+        self.assertEqual(contract.date_end, date(2026, 12, 31))
+        self.assertEqual(contract.amount, 1200.0)
+        # salespeople still keep their notes and title
+        contract.write({"title": "Renamed", "notes": "<p>called</p>"})
+        # finance amends an active contract, the schedule follows
+        contract.with_user(self.billing).line_ids.price_unit = 150.0
+        self.assertEqual(contract.amount, 1800.0)
+        contract.with_user(self.billing).action_terminate()
+        with self.assertRaises(UserError):
+            contract.with_user(self.billing).write({"date_end": "2027-12-31"})
+        with self.assertRaises(UserError):
+            contract.with_user(self.billing).line_ids.write({"price_unit": 1.0})
+
+    def test_draft_terms_are_the_users(self):
+        contract = self._contract(user_id=self.salesman.id).with_user(self.salesman)
+        contract.write({"date_end": "2026-06-30", "renewal": "manual"})
+        contract.line_ids.write({"price_unit": 120.0})
+        contract.write(
+            {
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Setup",
+                            "price_unit": 9.0,
+                            "date_start": "2026-02-01",
+                            "recurrence": "one_off",
+                        }
+                    )
+                ]
+            }
+        )
+        self.assertEqual(len(contract.line_ids), 2)
+
+    def test_owned_at_create(self):
+        Contract = self.env["crm.contract"].with_user(self.salesman)
+        base = {"partner_id": self.partner.id, "date_start": "2026-01-01"}
+        for vals in (
+            {"name": "CTR/FAKE"},
+            {"end_alert_sent": True},
+            {"state": "active"},
+            {"amount": 5.0},
+        ):
+            with self.assertRaises(UserError, msg=vals):
+                Contract.create(dict(base, **vals))
+        # nor through the context's defaults
+        contract = Contract.with_context(
+            default_state="active", default_end_alert_sent=True, default_name="CTR/FAKE"
+        ).create(dict(base))
+        self.assertEqual(
+            (contract.state, contract.end_alert_sent, contract.name[:4]), ("draft", False, "CTR/")
+        )
+        self.assertNotEqual(contract.name, "CTR/FAKE")
+        # a copy of an active contract is a new draft with its own number and lines
+        active = self._active()
+        duplicate = active.copy()
+        self.assertEqual(duplicate.state, "draft")
+        self.assertNotEqual(duplicate.name, active.name)
+        self.assertEqual(duplicate.line_ids.mapped("price_unit"), [100.0])
+        self.assertFalse(duplicate.schedule_ids)
+
+    def test_lead_of_an_active_contract(self):
+        lead = self.env["crm.lead"].create({"name": "Mine", "user_id": self.salesman.id})
+        other = self.env["crm.lead"].create({"name": "Theirs", "user_id": self.other_salesman.id})
+        contract = self._active(lead_id=lead.id)
+        with self.assertRaises(UserError):
+            contract.write({"lead_id": other.id})
+        with self.assertRaises(UserError):
+            lead.with_user(self.salesman).write({"crm_contract_ids": [Command.link(contract.id)]})
+        self.assertEqual(contract.lead_id, lead)
+        # a draft cannot point at a lead its user may not read either
+        Contract = self.env["crm.contract"].with_user(self.salesman)
+        vals = {"partner_id": self.partner.id, "user_id": self.salesman.id}
+        with self.assertRaises(AccessError):
+            Contract.create(dict(vals, lead_id=other.id))
+        with self.assertRaises(AccessError):
+            Contract.with_context(default_lead_id=other.id).create(dict(vals))
+
+    def test_schedule_rows_are_owned(self):
+        contract = self._active()
+        row = contract.schedule_ids[:1].with_user(self.billing)
+        values = {
+            "date_due": "2030-01-01",
+            "direction": "outgoing",
+            "currency_id": self.env.ref("base.EUR").id,
+            "contract_state": "expired",
+            "alert_sent": True,
+            "date": "2030-01-01",
+            "amount_total": 1.0,
+            "state": "cancelled",
+            "contract_type": "supplier",
+            "company_id": self.env.company.id,
+            "partner_id": self.partner.id,
+            "payment_term_id": False,
+            "user_id": self.billing.id,
+        }
+        for name, value in values.items():
+            with self.assertRaises(UserError, msg=name):
+                row.write({name: value})
+        with self.assertRaises(UserError):
+            row.create({"contract_id": contract.id, "date": "2026-01-05"})
+        self.assertEqual((row.direction, row.state, row.alert_sent), ("incoming", "planned", False))
+
+    def test_renewal_same_length(self):
+        for start, end, renewed, rows in (
+            ("2026-12-01", "2027-05-31", date(2027, 11, 30), 12),
+            ("2027-01-01", "2027-06-30", date(2027, 12, 31), 12),
+            ("2026-01-01", "2026-12-31", date(2027, 12, 31), 24),
+            # not whole months: as many days (42), from the day after
+            ("2026-01-10", "2026-02-20", date(2026, 4, 3), 3),
+        ):
+            contract = self._contract(date_start=start, date_end=end, lines=[{"date_start": start}])
+            contract.action_activate()
+            contract.action_renew()
+            self.assertEqual(contract.date_end, renewed, start)
+            self.assertEqual(len(contract.schedule_ids), rows, start)
+
+    def test_limits(self):
+        Contract = self.env["crm.contract"].with_user(self.billing)
+        base = {"partner_id": self.partner.id, "date_start": "2026-01-01"}
+        for vals in (
+            {"date_start": "0001-01-01"},
+            {"date_end": "9999-12-31"},
+            {"date_end": ["2026-12-31"]},
+            {"alert_days_end": 10_000_000},
+            {"alert_days_invoice": -1},
+            {"alert_days_end": 1e308},
+        ):
+            with self.assertRaises(ValidationError, msg=vals):
+                Contract.create(dict(base, **vals))
+        for line in (
+            {"price_unit": 1e308},
+            {"price_unit": float("nan")},
+            {"quantity": -1.0},
+            {"quantity": [1]},
+            {"date_start": "9999-01-01"},
+        ):
+            with self.assertRaises(ValidationError, msg=line):
+                self._contract(lines=[line])
+        # an empty date is no date: a required one is refused by the database (a
+        # ValidationError over RPC), not by a traceback on the way there
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            Contract.create(dict(base, date_start=""))
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self._contract().write({"date_start": None})
+        self.assertFalse(self._contract(date_end="").date_end)
+        contract = self._contract()
+        contract.action_activate()
+        for bad in ("9999-12-31", "0001-01-01", ["2026-03-01"], "garbage", 20260301):
+            with self.assertRaises(UserError, msg=bad):
+                contract.action_create_invoices(date=bad)
+        forecast = Contract.get_cashflow_forecast
+        for args, kw in (
+            (("0001-01-01", "2026-12-31"), {}),
+            (("2026-01-01", "9999-12-31"), {}),
+            ((["2026-01-01"], "2026-12-31"), {}),
+            (("2026-01-01", "2026-12-31"), {"granularity": ["month"]}),
+            (("2026-01-01", "2026-12-31"), {"company_id": [self.env.company.id]}),
+            (("2026-01-01", "2026-12-31"), {"company_id": 2**40}),
+        ):
+            with self.assertRaises(UserError, msg=(args, kw)):
+                forecast(*args, **kw)
+        payment = self.env["crm.planned.payment"].with_user(self.billing)
+        for amount in (1e308, float("nan"), -5.0):
+            with self.assertRaises(ValidationError, msg=amount):
+                payment.create({"name": "Bad", "amount": amount, "date": "2026-01-01"})
+        self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "invoiced"))
+
+    def test_unknown_time_zone(self):
+        contract = (
+            self.env["crm.contract"]
+            .with_context(tz="Mars/Olympus_Mons")
+            .create({"partner_id": self.partner.id, "date_start": "2026-01-01"})
+        )
+        self.assertTrue(contract.name.startswith("CTR/"))
+        contract = self._contract(renewal="automatic").with_context(tz="Mars/Olympus_Mons")
+        contract.action_activate()
+        self.assertTrue(contract.action_create_invoices(date="2026-02-01"))
+        contract.action_renew()
+        contract.env["crm.contract"].get_cashflow_forecast("2026-01-01", "2026-12-31")
+        self.env["crm.contract"].with_context(tz="Mars/Olympus_Mons")._cron_alerts()
+
+    def test_alert_cron_survives_a_huge_window(self):
+        contract = self._contract()
+        contract.action_activate()
+        # stored before the bounds existed
+        self.env.cr.execute(
+            "UPDATE crm_contract SET alert_days_end = 10000000, alert_days_invoice = 10000000 "
+            "WHERE id = %s",
+            [contract.id],
+        )
+        contract.invalidate_recordset()
+        self.env["crm.contract"]._cron_alerts()
+        self.assertTrue(contract.end_alert_sent)
+
+
+@tagged("post_install", "-at_install")
+class TestPlannedPaymentReconciles(ContractCase):
+    def _invoice(self, amount=1000.0, move_type="out_invoice"):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": self.partner.id,
+                "invoice_date": "2026-03-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Work", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_posted_against_the_invoice(self):
+        invoice = self._invoice()
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        planned = Payment.create(
+            {
+                "name": "Customer pays",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 1000.0,
+                "date": "2026-03-10",
+                "invoice_id": invoice.id,
+            }
+        )
+        planned.action_post()
+        self.assertEqual(planned.state, "posted")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertIn(
+            invoice, planned.payment_id.reconciled_invoice_ids | planned.payment_id.invoice_ids
+        )
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        self.assertFalse(report.search([("invoice_id", "=", invoice.id)]))
+        # a partial payment leaves the rest open
+        second = self._invoice(500.0)
+        Payment.create(
+            {
+                "name": "Half",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 200.0,
+                "date": "2026-03-10",
+                "invoice_id": second.id,
+            }
+        ).action_post()
+        self.assertEqual(second.payment_state, "partial")
+        self.assertEqual(second.amount_residual, 300.0)
+        # the wrong way, or a paid invoice: refused, nothing posted
+        for vals in (
+            {"direction": "outgoing", "invoice_id": second.id},
+            {"direction": "incoming", "invoice_id": invoice.id},
+        ):
+            wrong = Payment.create(
+                dict(
+                    {
+                        "name": "Wrong",
+                        "partner_id": self.partner.id,
+                        "amount": 1.0,
+                        "date": "2026-03-10",
+                    },
+                    **vals,
+                )
+            )
+            with self.assertRaises(UserError, msg=vals):
+                wrong.action_post()
+            self.assertEqual(wrong.state, "planned")

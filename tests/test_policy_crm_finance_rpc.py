@@ -1,0 +1,329 @@
+"""crm_finance_cashflow's write policy over XML-RPC (issue #24): each bypass of
+the issue, tried as a salesperson and a billing user, is refused cleanly
+(fault code 2 or 4) and writes nothing; renewal keeps the term's length; a
+planned payment of an invoice pays that invoice; absurd values get a clean
+error, never a traceback."""
+
+import datetime
+import math
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_finance_cashflow")
+
+
+@pytest.fixture(scope="module")
+def billing(make_user):
+    return make_user(["account.group_account_invoice"], "fin_billing")
+
+
+@pytest.fixture(scope="module")
+def partner_id(admin):
+    return admin.call("res.partner", "create", {"name": "RPC Policy Client"})
+
+
+def _vals(partner_id, start="2026-01-01", end="2026-12-31", **extra):
+    return dict(
+        {
+            "contract_type": "customer",
+            "partner_id": partner_id,
+            "date_start": start,
+            "date_end": end,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Maintenance",
+                        "quantity": 1,
+                        "price_unit": 100,
+                        "recurrence": "monthly",
+                        "date_start": start,
+                    },
+                )
+            ],
+        },
+        **extra,
+    )
+
+
+def _read(client, model, ids, fields):
+    return client.call(model, "read", ids, fields)
+
+
+@pytest.fixture
+def active_contract(admin, billing, salesman, partner_id):
+    """An active contract of the salesperson: ``(contract_id, snapshot)``."""
+    contract_id = salesman.call("crm.contract", "create", _vals(partner_id, user_id=salesman.uid))
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    return contract_id
+
+
+def _snapshot(admin, contract_id):
+    [contract] = _read(
+        admin,
+        "crm.contract",
+        [contract_id],
+        ["state", "date_end", "amount", "lead_id", "name", "end_alert_sent", "partner_id"],
+    )
+    rows = admin.call(
+        "crm.contract.schedule",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["date", "date_due", "direction", "currency_id", "contract_state", "alert_sent", "state"],
+    )
+    lines = admin.call(
+        "crm.contract.line",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["price_unit", "quantity", "date_end"],
+    )
+    return contract, rows, lines
+
+
+def test_salesperson_does_not_renew(admin, salesman, active_contract, expect_fault):
+    before = _snapshot(admin, active_contract)
+    fault = expect_fault(
+        salesman.call, "crm.contract", "action_renew", [active_contract], codes=(4,)
+    )
+    assert "renew" in fault.faultString
+    assert _snapshot(admin, active_contract) == before
+
+
+def test_active_contract_terms(admin, salesman, active_contract, expect_fault):
+    before = _snapshot(admin, active_contract)
+    [line_id] = salesman.call(
+        "crm.contract.line", "search", [("contract_id", "=", active_contract)]
+    )
+    for vals in (
+        {"amount": 1.0},
+        {"partner_id": admin.call("res.partner", "create", {"name": "X"})},
+    ):
+        expect_fault(salesman.call, "crm.contract", "write", [active_contract], vals)
+    for vals in ({"date_end": "2027-12-31"}, {"renewal": "automatic"}, {"payment_term_id": False}):
+        expect_fault(salesman.call, "crm.contract", "write", [active_contract], vals, codes=(4,))
+    for vals in ({"price_unit": 1000.0}, {"date_end": "2027-12-31"}, {"quantity": 12}):
+        expect_fault(salesman.call, "crm.contract.line", "write", [line_id], vals, codes=(4,))
+    expect_fault(
+        salesman.call,
+        "crm.contract",
+        "write",
+        [active_contract],
+        {"line_ids": [(0, 0, {"name": "Extra", "price_unit": 5, "date_start": "2026-03-01"})]},
+        codes=(4,),
+    )
+    expect_fault(salesman.call, "crm.contract.line", "unlink", [line_id], codes=(4,))
+    assert _snapshot(admin, active_contract) == before
+
+
+def test_owned_at_create(admin, salesman, partner_id, expect_fault):
+    count = admin.call("crm.contract", "search_count", [("partner_id", "=", partner_id)])
+    for extra in ({"name": "CTR/FORGED"}, {"end_alert_sent": True}, {"state": "active"}):
+        expect_fault(
+            salesman.call,
+            "crm.contract",
+            "create",
+            _vals(partner_id, user_id=salesman.uid, **extra),
+        )
+    # context defaults do not set them either
+    contract_id = salesman.models.execute_kw(
+        salesman.db,
+        salesman.uid,
+        salesman.password,
+        "crm.contract",
+        "create",
+        [_vals(partner_id, user_id=salesman.uid)],
+        {"context": {"default_state": "active", "default_end_alert_sent": True}},
+    )
+    [contract] = _read(admin, "crm.contract", [contract_id], ["state", "end_alert_sent", "name"])
+    assert (contract["state"], contract["end_alert_sent"]) == ("draft", False)
+    assert contract["name"].startswith("CTR/")
+    assert (
+        admin.call("crm.contract", "search_count", [("partner_id", "=", partner_id)]) == count + 1
+    )
+
+
+def test_lead_of_active_contract(admin, salesman, salesman_b, active_contract, expect_fault):
+    own_lead = admin.call("crm.lead", "create", {"name": "Own lead", "user_id": salesman.uid})
+    other_lead = admin.call(
+        "crm.lead", "create", {"name": "Another's lead", "user_id": salesman_b.uid}
+    )
+    # the lead of an active contract no longer changes (the gate reads it)...
+    expect_fault(salesman.call, "crm.contract", "write", [active_contract], {"lead_id": own_lead})
+    expect_fault(
+        salesman.call,
+        "crm.lead",
+        "write",
+        [own_lead],
+        {"crm_contract_ids": [(4, active_contract)]},
+    )
+    # ... and a contract never points at a lead its user may not read
+    expect_fault(
+        salesman.call,
+        "crm.contract",
+        "write",
+        [active_contract],
+        {"lead_id": other_lead},
+        codes=(2, 4),
+    )
+    [contract] = _read(admin, "crm.contract", [active_contract], ["lead_id"])
+    assert contract["lead_id"] is False
+
+
+def test_schedule_rows_owned(admin, billing, salesman, active_contract, expect_fault):
+    before = _snapshot(admin, active_contract)
+    [row_id] = billing.call(
+        "crm.contract.schedule", "search", [("contract_id", "=", active_contract)], limit=1
+    )
+    eur = admin.call(
+        "res.currency", "search", [("name", "=", "EUR")], context={"active_test": False}
+    )
+    for vals in (
+        {"date_due": "2030-01-01"},
+        {"direction": "outgoing"},
+        {"currency_id": eur[0]},
+        {"contract_state": "terminated"},
+        {"alert_sent": True},
+        {"date": "2030-01-01"},
+        {"amount_untaxed": 1},
+        {"state": "cancelled"},
+    ):
+        for client in (billing, salesman):
+            expect_fault(
+                client.call, "crm.contract.schedule", "write", [row_id], vals, codes=(2, 4)
+            )
+    assert _snapshot(admin, active_contract) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "renewed", "rows"),
+    [
+        ("2026-12-01", "2027-05-31", "2027-11-30", 12),
+        ("2027-01-01", "2027-06-30", "2027-12-31", 12),
+    ],
+)
+def test_renewal_keeps_the_term(admin, billing, partner_id, start, end, renewed, rows):
+    contract_id = billing.call("crm.contract", "create", _vals(partner_id, start, end))
+    billing.call("crm.contract", "action_activate", [contract_id])
+    assert billing.call("crm.contract", "action_renew", [contract_id]) is True
+    [contract] = _read(admin, "crm.contract", [contract_id], ["date_end"])
+    assert contract["date_end"] == renewed
+    assert (
+        admin.call("crm.contract.schedule", "search_count", [("contract_id", "=", contract_id)])
+        == rows
+    )
+
+
+def test_planned_payment_pays_the_invoice(admin, billing, partner_id):
+    invoice_id = admin.call(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner_id,
+            "invoice_date": datetime.date.today().isoformat(),
+            "invoice_line_ids": [
+                (0, 0, {"name": "Work", "quantity": 1, "price_unit": 700, "tax_ids": [(6, 0, [])]})
+            ],
+        },
+    )
+    admin.call("account.move", "action_post", [invoice_id])
+    planned_id = billing.call(
+        "crm.planned.payment",
+        "create",
+        {
+            "name": "Client pays",
+            "direction": "incoming",
+            "partner_id": partner_id,
+            "amount": 700,
+            "date": datetime.date.today().isoformat(),
+            "invoice_id": invoice_id,
+        },
+    )
+    assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
+    [invoice] = _read(admin, "account.move", [invoice_id], ["payment_state", "amount_residual"])
+    assert invoice["payment_state"] in ("paid", "in_payment")
+    assert invoice["amount_residual"] == 0
+    assert not billing.call(
+        "crm.cashflow.forecast.report", "search_count", [("invoice_id", "=", invoice_id)]
+    )
+
+
+def test_limits(admin, billing, partner_id, expect_fault):
+    count = admin.call("crm.contract", "search_count", [("partner_id", "=", partner_id)])
+    bad_contracts = [
+        _vals(partner_id, start="0001-01-01"),
+        _vals(partner_id, end="9999-12-31"),
+        _vals(partner_id, end=["2026-12-31"]),
+        _vals(partner_id, alert_days_end=10_000_000),
+        _vals(partner_id, alert_days_invoice=-3),
+        _vals(partner_id, start=""),
+    ]
+    for price in (1e308, -1.0):
+        vals = _vals(partner_id)
+        vals["line_ids"][0][2]["price_unit"] = price
+        bad_contracts.append(vals)
+    vals = _vals(partner_id)
+    vals["line_ids"][0][2]["quantity"] = [1]
+    bad_contracts.append(vals)
+    for vals in bad_contracts:
+        expect_fault(billing.call, "crm.contract", "create", vals)
+    assert admin.call("crm.contract", "search_count", [("partner_id", "=", partner_id)]) == count
+    contract_id = billing.call("crm.contract", "create", _vals(partner_id))
+    billing.call("crm.contract", "action_activate", [contract_id])
+    for date in ("9999-12-31", "0001-01-01", ["2026-02-01"], "not a date"):
+        expect_fault(
+            billing.call, "crm.contract", "action_create_invoices", [contract_id], date=date
+        )
+    assert not admin.call(
+        "crm.contract.schedule",
+        "search_count",
+        [("contract_id", "=", contract_id), ("state", "=", "invoiced")],
+    )
+    for args, kwargs in (
+        (("0001-01-01", "2026-12-31"), {}),
+        (("2026-01-01", "9999-12-31"), {}),
+        (("2026-01-01", "2026-12-31"), {"granularity": ["month"]}),
+        (([1], "2026-12-31"), {}),
+    ):
+        expect_fault(billing.call, "crm.contract", "get_cashflow_forecast", *args, **kwargs)
+    for amount in (1e308, -10.0):
+        expect_fault(
+            billing.call,
+            "crm.planned.payment",
+            "create",
+            {"name": "Bad", "amount": amount, "date": "2026-01-01"},
+        )
+    assert math.isfinite(1e308)  # XML-RPC carries 1e308 (NaN and inf do not marshal)
+    # an unknown time zone in the context: the methods still answer
+    result = billing.models.execute_kw(
+        billing.db,
+        billing.uid,
+        billing.password,
+        "crm.contract",
+        "get_cashflow_forecast",
+        ["2026-01-01", "2026-03-31"],
+        {"context": {"tz": "Mars/Olympus_Mons"}},
+    )
+    assert result[0]["period"] == "overdue"
+    invoices = billing.models.execute_kw(
+        billing.db,
+        billing.uid,
+        billing.password,
+        "crm.contract",
+        "action_create_invoices",
+        [[contract_id]],
+        {"date": "2026-01-15", "context": {"tz": "Mars/Olympus_Mons"}},
+    )
+    assert len(invoices) == 1
+    created = billing.models.execute_kw(
+        billing.db,
+        billing.uid,
+        billing.password,
+        "crm.contract",
+        "create",
+        [_vals(partner_id)],
+        {"context": {"tz": "Mars/Olympus_Mons"}},
+    )
+    [contract] = _read(admin, "crm.contract", [created], ["name"])
+    assert contract["name"].startswith("CTR/")
