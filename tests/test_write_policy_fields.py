@@ -223,6 +223,52 @@ def _reservation(admin, owner_uid, state):
     return admin.call("sale.stock.reservation", "search", [("order_id", "=", order_id)])[0]
 
 
+def _contract_vals(admin, meta, owner_uid):
+    today = datetime.date.today()
+    start = today.replace(day=1).isoformat()
+    return {
+        "contract_type": "customer",
+        "partner_id": _first_id(admin, "res.partner", [("is_company", "=", True)]),
+        "user_id": owner_uid,
+        "date_start": start,
+        "date_end": (today + datetime.timedelta(days=365)).isoformat(),
+        "line_ids": [
+            (
+                0,
+                0,
+                {
+                    "name": TAG,
+                    "quantity": 1,
+                    "price_unit": 100,
+                    "recurrence": "monthly",
+                    "date_start": start,
+                },
+            )
+        ],
+    }
+
+
+def _schedule_row(admin, owner_uid, state):
+    contract_id = admin.call("crm.contract", "create", _contract_vals(admin, None, owner_uid))
+    admin.call("crm.contract", "action_activate", [contract_id])
+    if state == "cancelled":
+        admin.call("crm.contract", "action_terminate", [contract_id])
+    rows = admin.call(
+        "crm.contract.schedule", "search", [("contract_id", "=", contract_id)], order="date desc"
+    )
+    return rows[0]
+
+
+def _planned_payment_vals(admin, meta, owner_uid):
+    return {
+        "name": TAG,
+        "direction": "outgoing",
+        "partner_id": _first_id(admin, "res.partner", [("is_company", "=", True)]),
+        "amount": 10,
+        "date": datetime.date.today().isoformat(),
+    }
+
+
 #: per model: ``vals(admin, meta, owner_uid)`` for the first state, and for
 #: the others the public methods that reach them from a fresh record
 #: (``(method, args...)`` or a callable ``(admin, id, owner_uid)``);
@@ -238,12 +284,15 @@ RECIPES = {
         }
     },
     "crm.contract": {
+        "vals": _contract_vals,
         "states": {
             "active": [("action_activate",)],
             "terminated": [("action_activate",), ("action_terminate",)],
         }
     },
+    "crm.contract.schedule": {"build": _schedule_row, "built": ("planned", "cancelled")},
     "crm.planned.payment": {
+        "vals": _planned_payment_vals,
         "states": {"posted": [("action_post",)], "cancelled": [("action_cancel",)]}
     },
     "product.product": {"vals": _supply_product_vals},

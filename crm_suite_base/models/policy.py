@@ -216,8 +216,7 @@ def check_value(env, field, value, rule=None):
             except (ValueError, TypeError, OverflowError):
                 parsed = None
             if parsed is None:
-                if not value:
-                    return
+                # an empty text is no date: Odoo would send it to PostgreSQL
                 _refuse(env, field, value, env._("a date"))
             day = parsed
         else:

@@ -86,9 +86,7 @@ class CrmWritePolicyMixin(models.AbstractModel):
             if privileged:
                 continue
             if rule.owner == "method":
-                if creating and (
-                    rule.create is True or (isinstance(rule.create, tuple) and value in rule.create)
-                ):
+                if creating and self._crm_creation_allows(rule, value):
                     continue
                 raise UserError(
                     self.env._(
@@ -136,12 +134,55 @@ class CrmWritePolicyMixin(models.AbstractModel):
                             )
                         )
 
+    def _crm_creation_allows(self, rule, value):
+        return rule.create is True or (isinstance(rule.create, tuple) and value in rule.create)
+
+    def _crm_context_defaults(self):
+        """``(records, defaults)``: ``self`` without the ``default_<field>``
+        context keys of owned fields a caller may not set (Odoo would apply them
+        after this check: they are dropped, as a form's readonly field is), and
+        the remaining defaults of the policy's fields, to check like values."""
+        context = self.env.context
+        keys = [key for key in context if isinstance(key, str) and key.startswith("default_")]
+        if not keys:
+            return self, {}
+        privileged = is_privileged(self)
+        dropped, defaults = [], {}
+        for key in keys:
+            rule = self._crm_policy_rule(key[8:])
+            if rule is None:
+                continue
+            value = context[key]
+            if (
+                not privileged
+                and rule.owner == "method"
+                and not self._crm_creation_allows(rule, value)
+            ):
+                dropped.append(key)
+            else:
+                defaults[key[8:]] = value
+        if dropped:
+            # the keys must go, not be set to None (Odoo would apply None as the
+            # default): only a whole new context removes them
+            clean = {k: v for k, v in context.items() if k not in dropped}
+            self = self.with_context(clean)  # noqa: PLW0642  # pylint: disable=context-overridden
+        return self, defaults
+
     @api.model_create_multi
     def create(self, vals_list):
+        # model access first: a user without it gets Odoo's AccessError
+        self.browse().check_access("create")
+        records, defaults = self._crm_context_defaults()
         for vals in vals_list:
-            self._crm_check_policy(vals, creating=True)
-        return super().create(vals_list)
+            if defaults and isinstance(vals, dict):
+                vals_and_defaults = {k: v for k, v in defaults.items() if k not in vals}
+                vals_and_defaults.update(vals)
+            else:
+                vals_and_defaults = vals
+            records._crm_check_policy(vals_and_defaults, creating=True)
+        return super(CrmWritePolicyMixin, records).create(vals_list)
 
     def write(self, vals):
+        self.browse().check_access("write")
         self._crm_check_policy(vals, creating=False)
         return super().write(vals)
