@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.3",
+    "version": "18.0.1.5.4",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -34,6 +34,7 @@
         "views/crm_responsibility_report_views.xml",
         "views/crm_board_views.xml",
         "views/crm_report_views.xml",
+        "views/crm_product_quantity_report_views.xml",
         "views/crm_commission_views.xml",
         "wizards/crm_lead_import_wizard_views.xml",
         "views/crm_lead_intake_views.xml",

@@ -23,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = [
     "crm_suite_base",
     "crm_pipeline",
+    "crm_pipeline_mass_mailing",
     "crm_evaluation_sheet",
     "crm_pricing",
     "crm_supply",

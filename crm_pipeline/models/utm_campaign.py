@@ -2,7 +2,22 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.crm_suite_base.models.policy import FREE
+from odoo.addons.crm_suite_base.models.policy import FREE, writable
+
+CAMPAIGN_TYPES = [
+    ("conference", "Conference"),
+    ("webinar", "Webinar"),
+    ("trade_show", "Trade Show"),
+    ("public_relations", "Public Relations"),
+    ("partners", "Partners"),
+    ("referral_program", "Referral Program"),
+    ("advertisement", "Advertisement"),
+    ("banner_ads", "Banner Ads"),
+    ("direct_mail", "Direct Mail"),
+    ("email", "E-mail"),
+    ("telemarketing", "Telemarketing"),
+    ("other", "Other"),
+]
 
 
 class UtmCampaign(models.Model):
@@ -21,7 +36,28 @@ class UtmCampaign(models.Model):
         "expected_response_count": FREE,
         "expected_sale_count": FREE,
         "expected_revenue": FREE,
+        "campaign_type": FREE,
+        "sponsor": FREE,
+        "expected_close_date": FREE,
+        "expected_response_rate": writable(bounds=(0.0, 100.0)),
+        "team_id": FREE,
     }
+
+    campaign_type = fields.Selection(CAMPAIGN_TYPES, string="Type", index=True)
+    sponsor = fields.Char()
+    expected_close_date = fields.Date()
+    expected_response_rate = fields.Float(
+        string="Expected Response Rate (%)",
+        aggregator="avg",
+        help="Share of the audience expected to respond, from 0 to 100.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Responsible Team",
+        ondelete="set null",
+        index="btree_not_null",
+        help="The sales team that follows up the campaign's responses.",
+    )
 
     target_audience = fields.Text()
     audience_size = fields.Integer()
@@ -88,6 +124,22 @@ class UtmCampaign(models.Model):
                         "Campaign %(campaign)s: %(fields)s cannot be negative.",
                         campaign=campaign.title,
                         fields=", ".join(negative),
+                    )
+                )
+
+    @api.constrains("team_id", "company_id")
+    def _check_team_company(self):
+        for campaign in self:
+            team_company = campaign.team_id.company_id
+            if team_company and campaign.company_id and team_company != campaign.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Campaign %(campaign)s belongs to %(company)s: its responsible team "
+                        "%(team)s belongs to %(team_company)s.",
+                        campaign=campaign.title,
+                        company=campaign.company_id.name,
+                        team=campaign.team_id.name,
+                        team_company=team_company.name,
                     )
                 )
 

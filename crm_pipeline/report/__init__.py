@@ -1,2 +1,3 @@
 from . import crm_responsibility_report
 from . import crm_commission_report
+from . import sale_report

@@ -24,3 +24,5 @@ from . import test_refine
 from . import test_intake_xlsx
 from . import test_write_policy
 from . import test_i18n
+from . import test_reports
+from . import test_campaign_fields
