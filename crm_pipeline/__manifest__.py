@@ -40,12 +40,15 @@
         "views/res_partner_intake_views.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
+        "demo/crm_campaign_competitor_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/crm_lead_chain_demo.xml",
         "demo/crm_interaction_demo.xml",
         "demo/crm_task_demo.xml",
-        "demo/crm_campaign_competitor_demo.xml",
-        "demo/crm_lead_chain_demo.xml",
     ],
+    # read by crm_lead_demo.xml's import_leads call
+    "oca_data_manual": ["demo/crm_lead_import_demo.csv"],
     "assets": {
         "web.assets_tests": ["crm_pipeline/static/tests/tours/**/*"],
     },

@@ -8,3 +8,4 @@ from . import test_gate
 from . import test_concurrency
 from . import test_bypass
 from . import test_refine
+from . import test_demo

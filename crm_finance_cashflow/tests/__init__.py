@@ -6,3 +6,4 @@ from . import test_forecast
 from . import test_forecast_report
 from . import test_tour
 from . import test_schedule_totals
+from . import test_demo
