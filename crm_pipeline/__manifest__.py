@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.4",
+    "version": "18.0.1.5.5",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -41,12 +41,15 @@
         "views/res_partner_intake_views.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
+        "demo/crm_campaign_competitor_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/crm_lead_chain_demo.xml",
         "demo/crm_interaction_demo.xml",
         "demo/crm_task_demo.xml",
-        "demo/crm_campaign_competitor_demo.xml",
-        "demo/crm_lead_chain_demo.xml",
     ],
+    # read by crm_lead_demo.xml's import_leads call
+    "oca_data_manual": ["demo/crm_lead_import_demo.csv"],
     "assets": {
         "web.assets_tests": ["crm_pipeline/static/tests/tours/**/*"],
     },

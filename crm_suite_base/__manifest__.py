@@ -9,6 +9,7 @@
     "website": "https://github.com/crm-suite/crm-suite",
     "depends": ["base"],
     "data": [],
+    "demo": ["demo/res_company_demo.xml"],
     "installable": True,
     "application": False,
 }

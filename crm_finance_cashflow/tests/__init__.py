@@ -7,3 +7,4 @@ from . import test_forecast_report
 from . import test_tour
 from . import test_schedule_totals
 from . import test_policy
+from . import test_demo

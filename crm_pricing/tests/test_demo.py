@@ -3,38 +3,48 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestPricingDemo(TransactionCase):
-    """The demo tells the tier story: distributors with posted turnover in the
-    last quarter earn the Gold and the Silver tier, and a quotation shows it."""
+    """The demo company's tier story, in RON: the client of the story invoiced
+    62,400 RON in the last completed quarter and earns the Gold tier, a second
+    distributor (24,960 RON) the Silver tier, and their quotations say so."""
 
     def setUp(self):
         super().setUp()
         if not self.env["ir.module.module"]._get("crm_pricing").demo:
             self.skipTest("installed without demo data")
+        self.company = self.env.ref("crm_suite_base.demo_company")
+        self.accountant = self.env.ref("crm_suite_base.demo_user_accountant")
+        self.env = self.env(context=dict(self.env.context, allowed_company_ids=[self.company.id]))
 
     def test_demo_distributors_earn_their_tier(self):
-        gold = self.env.ref("crm_pricing.partner_distributor_gold")
+        gold = self.env.ref("crm_suite_base.demo_partner_client")
         silver = self.env.ref("crm_pricing.partner_distributor_silver")
         pricelist = self.env.ref("crm_pricing.pricelist_distributors")
+        self.assertEqual(pricelist.currency_id, self.env.ref("base.RON"))
         self.assertEqual(gold.property_product_pricelist, pricelist)
         self.assertEqual(silver.property_product_pricelist, pricelist)
-        turnover = gold.get_trade_turnover(period="quarter", period_ref="last")
-        self.assertEqual(turnover["amount"], 58800.0)
-        self.assertEqual(
-            silver.get_trade_turnover(period="quarter", period_ref="last")["amount"], 29400.0
-        )
-        line = self.env.ref("crm_pricing.sale_order_distributor_gold").order_line
+        for partner, amount in ((gold, 62400.0), (silver, 24960.0)):
+            turnover = partner.with_user(self.accountant).get_trade_turnover(
+                period="quarter", period_ref="last", company_id=self.company.id
+            )
+            self.assertEqual(turnover["amount"], amount)
+            self.assertEqual(turnover["currency"], "RON")
+        # the Silver distributor's quotation: 5% off 780.00 RON
+        line = self.env.ref("crm_pricing.sale_order_distributor_silver").order_line
+        self.assertEqual(line.order_id.company_id, self.company)
         self.assertEqual(line.order_id.pricelist_id, pricelist)
-        self.assertTrue(line.pricing_explanation.startswith("Gold tier"), line.pricing_explanation)
-        # 10% off the list price of 147.00, as a discount or in the price
-        self.assertAlmostEqual(line.price_subtotal / line.product_uom_qty, 132.3)
-        # a fresh quotation of the Silver distributor gets the Silver tier
+        self.assertTrue(
+            line.pricing_explanation.startswith("Silver tier"), line.pricing_explanation
+        )
+        self.assertAlmostEqual(line.price_subtotal, 7410.0)
+        # a fresh quotation of the client of the story gets the Gold tier: 10% off
         order = self.env["sale.order"].create(
             {
-                "partner_id": silver.id,
+                "partner_id": gold.id,
                 "order_line": [
-                    (0, 0, {"product_id": self.env.ref("product.product_product_5").id})
+                    (0, 0, {"product_id": self.env.ref("crm_pricing.product_shelving_unit").id})
                 ],
             }
         )
-        self.assertTrue(order.order_line.pricing_explanation.startswith("Silver tier"))
-        self.assertAlmostEqual(order.order_line.price_subtotal, 139.65)
+        self.assertEqual(order.company_id, self.company)
+        self.assertTrue(order.order_line.pricing_explanation.startswith("Gold tier"))
+        self.assertAlmostEqual(order.order_line.price_subtotal, 702.0)

@@ -14,6 +14,7 @@ LANGS = {"ro": "ro_RO", "ru": "ru_RU", "uk": "uk_UA"}
 SUITE = (
     "crm_suite_base",
     "crm_pipeline",
+    "crm_pipeline_mass_mailing",
     "crm_evaluation_sheet",
     "crm_pricing",
     "crm_supply",

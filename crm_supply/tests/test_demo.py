@@ -3,9 +3,32 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestSupplyDemo(TransactionCase):
+    """The client of the story's proforma holds its goods, and what the stock
+    does not cover is on a draft supplier order, in the vendor's EUR."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env["ir.module.module"]._get("crm_supply").demo:
+            self.skipTest("installed without demo data")
+
     def test_demo_proforma_holds_its_goods(self):
-        order = self.env.ref("crm_supply.demo_proforma_order", raise_if_not_found=False)
-        if not order:
-            return  # database without demo data
+        order = self.env.ref("crm_supply.demo_proforma_order")
+        self.assertEqual(order.company_id, self.env.ref("crm_suite_base.demo_company"))
+        self.assertEqual(order.partner_id, self.env.ref("crm_suite_base.demo_partner_client"))
+        self.assertEqual(order.state, "draft")
         self.assertEqual(order.reservation_count, 2)
-        self.assertEqual(sorted(order.reservation_ids.mapped("quantity")), [6.0, 40.0])
+        self.assertEqual(sorted(order.reservation_ids.mapped("quantity")), [40.0, 120.0])
+        shelving = self.env.ref("crm_supply.demo_product_shelving_heavy").with_context(
+            warehouse_id=order.warehouse_id.id
+        )
+        self.assertEqual(shelving.qty_available, 24.0)
+        self.assertEqual(shelving.qty_reserved_proforma, 40.0)
+        # the 16 units missing, ordered from the vendor in EUR
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(len(purchase), 1)
+        self.assertEqual(purchase.partner_id, self.env.ref("crm_supply.demo_vendor_nordic"))
+        self.assertEqual(purchase.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(purchase.state, "draft")
+        self.assertEqual(purchase.order_line.product_id, shelving)
+        self.assertEqual(purchase.order_line.product_qty, 16.0)
+        self.assertEqual(purchase.order_line.price_unit, 158.0)

@@ -1,0 +1,62 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationSheetDemo(TransactionCase):
+    """The client of the story's finalized sheet, its chaptered quotation (sent)
+    and the lead at Contracting."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env["ir.module.module"]._get("crm_evaluation_sheet").demo:
+            self.skipTest("installed without demo data")
+
+    def test_demo_sheet_and_chaptered_quotation(self):
+        sheet = self.env.ref("crm_evaluation_sheet.evaluation_sheet_demo")
+        lead = self.env.ref("crm_pipeline.demo_lead_story")
+        self.assertEqual(sheet.state, "finalized")
+        self.assertEqual(sheet.partner_id, self.env.ref("crm_suite_base.demo_partner_client"))
+        self.assertEqual(sheet.company_id, self.env.ref("crm_suite_base.demo_company"))
+        self.assertEqual(lead.open_responsibility_id.type_id.kind, "contracting")
+        order = sheet.sale_order_ids
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(order.opportunity_id, lead)
+        self.assertEqual(order.currency_id, self.env.ref("base.RON"))
+        lines = order.order_line.sorted("sequence")
+        self.assertEqual(
+            lines.filtered(lambda line: line.display_type == "line_section").mapped("name"),
+            [
+                "Site survey and racking layout × 1 Units",
+                "Pallet racking bay 2.7 m, 5 levels × 20 Units",
+                "Aisle protection kit × 4 Units",
+            ],
+        )
+        quantities = {
+            line.product_id.name: line.product_uom_qty for line in lines if line.product_id
+        }
+        self.assertEqual(
+            quantities,
+            {
+                "Site survey and racking layout": 1.0,
+                "Racking upright frame 6 m": 20.0,
+                "Racking beam 2.7 m, 1,500 kg": 200.0,
+                "Anchor bolt M12": 80.0,
+                "Racking assembly": 60.0,
+                "Aisle protection kit": 4.0,
+            },
+        )
+        self.assertEqual(
+            lines.filtered(lambda line: line.display_type == "line_note").mapped("name"),
+            ["Includes 16 Units Column guard", "Includes 4 Units End-of-aisle barrier"],
+        )
+        # 62,980.00 RON at list prices; the client's Gold tier takes 10% off
+        if "pricing_explanation" in lines._fields:
+            self.assertAlmostEqual(order.amount_untaxed, 56682.0)
+            priced = lines.filtered("product_id")
+            self.assertTrue(
+                all(line.pricing_explanation.startswith("Gold tier") for line in priced),
+                priced.mapped("pricing_explanation"),
+            )
+        else:
+            self.assertAlmostEqual(order.amount_untaxed, 62980.0)
