@@ -288,12 +288,12 @@ RECIPES = {
         "states": {
             "active": [("action_activate",)],
             "terminated": [("action_activate",), ("action_terminate",)],
-        }
+        },
     },
     "crm.contract.schedule": {"build": _schedule_row, "built": ("planned", "cancelled")},
     "crm.planned.payment": {
         "vals": _planned_payment_vals,
-        "states": {"posted": [("action_post",)], "cancelled": [("action_cancel",)]}
+        "states": {"posted": [("action_post",)], "cancelled": [("action_cancel",)]},
     },
     "product.product": {"vals": _supply_product_vals},
     "product.template": {"vals": _supply_product_vals},

@@ -4,13 +4,15 @@ from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
+    check_one,
     owned,
     privileged,
+    safe_tz,
     writable,
 )
 
 from .crm_evaluation_sheet_line import _format_qty
-from .sale_order import check_one, lock_rows, safe_tz
+from .sale_order import lock_rows
 
 _lt = LazyTranslate(__name__)
 

@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
-from odoo.addons.crm_suite_base.models.policy import FREE
-
-from .sale_order import check_one
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
 
 class CrmLead(models.Model):

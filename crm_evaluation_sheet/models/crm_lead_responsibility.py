@@ -1,6 +1,6 @@
 from odoo import models
 
-from .sale_order import check_one
+from odoo.addons.crm_suite_base.models.policy import check_one
 
 
 class CrmLeadResponsibility(models.Model):

@@ -1,28 +1,16 @@
 import psycopg2
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import owned, privileged
+from odoo.addons.crm_suite_base.models.policy import check_one, owned, privileged, safe_tz
 
 # Where a quotation comes from and which revision it is: set only by quotation
 # generation and action_revise.
-_REVISION_HINT = "generate the quotation from its evaluation sheet, or use Revise."
+_lt = LazyTranslate(__name__)
 
-
-def check_one(records):
-    """``records.ensure_one()`` as a clean ``UserError`` for public methods
-    (an XML-RPC caller may send no id or several)."""
-    if len(records) != 1:
-        raise UserError(
-            records.env._(
-                "This action works on one %(model)s at a time, not %(count)s.",
-                model=records._description,
-                count=len(records),
-            )
-        )
+_REVISION_HINT = _lt("generate the quotation from its evaluation sheet, or use Revise.")
 
 
 def lock_rows(records, message):
@@ -42,17 +30,6 @@ def lock_rows(records, message):
             )
     except psycopg2.errors.LockNotAvailable as exc:
         raise UserError(message) from exc
-
-
-def safe_tz(records):
-    """``records`` in a context whose time zone exists: Odoo's sequences (the
-    quotation's number) fail with a traceback on a time zone an XML-RPC caller
-    made up; an unknown one falls back to the user's, as Odoo's dates do."""
-    tz = records.env.context.get("tz")
-    if not tz or (isinstance(tz, str) and tz in pytz.all_timezones_set):
-        return records
-    user_tz = records.env.user.tz
-    return records.with_context(tz=user_tz if user_tz in pytz.all_timezones_set else "UTC")
 
 
 class SaleOrder(models.Model):

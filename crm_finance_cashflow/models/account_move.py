@@ -1,14 +1,17 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned, privileged
+
+_lt = LazyTranslate(__name__)
 
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "crm.write.policy.mixin"]
     _crm_write_policy = {
-        "crm_contract_rows_released": owned("it is set when a contract invoice is cancelled."),
+        "crm_contract_rows_released": owned(_lt("it is set when a contract invoice is cancelled.")),
     }
 
     crm_contract_rows_released = fields.Boolean(

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -13,6 +14,8 @@ from odoo.addons.crm_suite_base.models.policy import (
     privileged,
     writable,
 )
+
+_lt = LazyTranslate(__name__)
 
 STATES = [
     ("draft", "Draft"),
@@ -86,7 +89,7 @@ class CrmContract(models.Model):
     # the few of AMENDABLE_TERMS (see _crm_check_policy), everything else moves
     # through the methods
     _crm_write_policy = {
-        "name": owned("the number is given at creation from the contracts' sequence."),
+        "name": owned(_lt("the number is given at creation from the contracts' sequence.")),
         "title": FREE,
         "contract_type": _DRAFT_TERM,
         "partner_id": _DRAFT_TERM,
@@ -97,17 +100,17 @@ class CrmContract(models.Model):
         "date_end": _AMENDABLE_TERM,
         "payment_term_id": _AMENDABLE_TERM,
         "renewal": _AMENDABLE_TERM,
-        "amount": owned("the total of the schedule: change the contract's lines."),
-        "state": owned("use Activate, Renew or Terminate.", create=("draft",)),
+        "amount": owned(_lt("the total of the schedule: change the contract's lines.")),
+        "state": owned(_lt("use Activate, Renew or Terminate."), create=("draft",)),
         "notes": FREE,
         "signed_document": FREE,
         "signed_document_name": FREE,
         # the lines check themselves (their terms, the contract's state)
         "line_ids": FREE,
-        "schedule_ids": owned("the schedule is built from the contract's lines."),
+        "schedule_ids": owned(_lt("the schedule is built from the contract's lines.")),
         "alert_days_end": writable(bounds=(0, ALERT_DAYS_MAX)),
         "alert_days_invoice": writable(bounds=(0, ALERT_DAYS_MAX)),
-        "end_alert_sent": owned("kept by the alerts cron; a renewal clears it."),
+        "end_alert_sent": owned(_lt("kept by the alerts cron; a renewal clears it.")),
     }
 
     name = fields.Char(

@@ -4,10 +4,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
 
 from .crm_contract import blank_dates_to_false, take_context_defaults
+
+_lt = LazyTranslate(__name__)
 
 RECURRENCES = [
     ("one_off", "One-off"),
@@ -31,11 +34,11 @@ class CrmContractLine(models.Model):
     # is active (see _crm_check_policy), fixed afterwards
     _crm_state_field = "contract_state"
     _crm_write_policy = {
-        "contract_id": owned("a line stays on the contract it was created on.", create=True),
+        "contract_id": owned(_lt("a line stays on the contract it was created on."), create=True),
         "sequence": FREE,
-        "company_id": owned("the contract's company."),
-        "currency_id": owned("the contract's currency."),
-        "contract_state": owned("the contract's state."),
+        "company_id": owned(_lt("the contract's company.")),
+        "currency_id": owned(_lt("the contract's currency.")),
+        "contract_state": owned(_lt("the contract's state.")),
         "product_id": writable(states=("draft", "active")),
         "name": writable(states=("draft", "active")),
         "quantity": writable(states=("draft", "active"), bounds=(0, NUMBER_MAX)),
@@ -44,8 +47,8 @@ class CrmContractLine(models.Model):
         "recurrence": writable(states=("draft", "active")),
         "date_start": writable(states=("draft", "active")),
         "date_end": writable(states=("draft", "active")),
-        "price_subtotal": owned("computed from the quantity, price and taxes."),
-        "price_total": owned("computed from the quantity, price and taxes."),
+        "price_subtotal": owned(_lt("computed from the quantity, price and taxes.")),
+        "price_total": owned(_lt("computed from the quantity, price and taxes.")),
     }
 
     contract_id = fields.Many2one(

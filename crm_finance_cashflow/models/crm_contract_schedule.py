@@ -2,7 +2,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_date,
@@ -10,6 +10,8 @@ from odoo.addons.crm_suite_base.models.policy import (
     owned,
     privileged,
 )
+
+_lt = LazyTranslate(__name__)
 
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
@@ -45,10 +47,12 @@ class CrmContractSchedule(models.Model):
             "invoice_id",
         ),
         owned(
-            "the schedule follows from the contract's lines; invoices are created by "
-            "Create Invoices."
+            _lt(
+                "the schedule follows from the contract's lines; invoices are created by "
+                "Create Invoices."
+            )
         ),
-    ) | {"alert_sent": owned("kept by the alerts cron.")}
+    ) | {"alert_sent": owned(_lt("kept by the alerts cron."))}
 
     contract_id = fields.Many2one(
         "crm.contract", required=True, ondelete="cascade", index=True, copy=False
@@ -120,8 +124,10 @@ class AccountMoveLine(models.Model):
     _crm_write_policy = {
         # the link is what the one-invoice index counts
         "crm_contract_schedule_id": owned(
-            "contract invoices are created by Create Invoices; cancelling or deleting "
-            "the invoice gives the row back."
+            _lt(
+                "contract invoices are created by Create Invoices; cancelling or deleting "
+                "the invoice gives the row back."
+            )
         ),
     }
 

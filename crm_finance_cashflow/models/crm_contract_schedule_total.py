@@ -1,7 +1,9 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+_lt = LazyTranslate(__name__)
 
 # the columns of crm_contract_schedule that decide what a row adds to the totals
 COUNTED_FIELDS = frozenset(
@@ -30,7 +32,7 @@ class CrmContractScheduleTotal(models.Model):
     _inherit = ["crm.write.policy.mixin"]
     _crm_write_policy = dict.fromkeys(
         ("company_id", "date_due", "direction", "currency_id", "amount_total", "row_count"),
-        owned("kept in SQL from the schedule rows."),
+        owned(_lt("kept in SQL from the schedule rows.")),
     )
     _log_access = False
     _order = "date_due, id"

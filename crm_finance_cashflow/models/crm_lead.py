@@ -1,13 +1,16 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned, writable
+
+_lt = LazyTranslate(__name__)
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
     _crm_write_policy = {
         # the link is what the Contracting gate reads
-        "crm_contract_ids": owned("set the lead on a draft contract (New Contract)."),
+        "crm_contract_ids": owned(_lt("set the lead on a draft contract (New Contract).")),
     }
 
     crm_contract_ids = fields.One2many("crm.contract", "lead_id", string="Contracts")

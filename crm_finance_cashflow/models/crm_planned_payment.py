@@ -1,9 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, privileged, writable
 
 from .crm_contract import blank_dates_to_false, take_context_defaults
+
+_lt = LazyTranslate(__name__)
 
 _PLANNED = writable(states=("planned",))
 
@@ -27,8 +30,8 @@ class CrmPlannedPayment(models.Model):
         "date": _PLANNED,
         "contract_id": _PLANNED,
         "invoice_id": _PLANNED,
-        "state": owned("use Post or Cancel.", create=("planned",)),
-        "payment_id": owned("use Post: it records the payment."),
+        "state": owned(_lt("use Post or Cancel."), create=("planned",)),
+        "payment_id": owned(_lt("use Post: it records the payment.")),
         "journal_id": _PLANNED,
     }
 

@@ -1,3 +1,5 @@
+from odoo.tools import LazyTranslate
+
 """Daily exchange rates from the National Bank of Romania and the ECB, into
 Odoo's own res.currency.rate."""
 
@@ -11,6 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -90,8 +94,8 @@ class ResCompany(models.Model):
     _inherit = ["res.company", "crm.write.policy.mixin"]
     _crm_write_policy = {
         "crm_rate_provider": FREE,
-        "crm_rate_last_update": owned("kept by the exchange rate update."),
-        "crm_rate_last_error": owned("kept by the exchange rate update."),
+        "crm_rate_last_update": owned(_lt("kept by the exchange rate update.")),
+        "crm_rate_last_error": owned(_lt("kept by the exchange rate update.")),
     }
 
     crm_rate_provider = fields.Selection(

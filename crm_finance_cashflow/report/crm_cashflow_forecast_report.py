@@ -2,9 +2,11 @@ import datetime
 import json
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+_lt = LazyTranslate(__name__)
 
 SOURCES = [
     ("invoice", "Open Invoice"),
@@ -54,7 +56,7 @@ class CrmCashflowForecastReport(models.Model):
             "schedule_id",
             "planned_payment_id",
         ),
-        owned("a report over the invoices, planned payments and contract schedules."),
+        owned(_lt("a report over the invoices, planned payments and contract schedules.")),
     )
     _order = "date, id"
     _rec_name = "name"

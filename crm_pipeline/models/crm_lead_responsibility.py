@@ -17,7 +17,7 @@ ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
 # Which step, on which lead, and how it ended: moved only by activate(),
 # complete(), action_start(), the lead's won/lost/merge paths and a manager's
 # action_correct_type().
-_CHAIN_HINT = (
+_CHAIN_HINT = _lt(
     "complete the responsibility (or start it); a sales manager corrects a wrong step "
     "with Correct Step."
 )

@@ -1,9 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned, privileged
 
-_STATUS_HINT = "use the task's status buttons (Start, Develop, Done, Reject, Reopen)."
+_lt = LazyTranslate(__name__)
+
+_STATUS_HINT = _lt("use the task's status buttons (Start, Develop, Done, Reject, Reopen).")
 
 TASK_KINDS = [
     ("new_contract", "New Contract"),

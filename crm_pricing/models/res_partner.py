@@ -1,20 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.crm_suite_base.models.policy import check_date
-
-
-def check_one(records):
-    """``records.ensure_one()`` as a clean ``UserError`` for public methods
-    (an XML-RPC caller may send no id or several)."""
-    if len(records) != 1:
-        raise UserError(
-            records.env._(
-                "This action works on one %(model)s at a time, not %(count)s.",
-                model=records._description,
-                count=len(records),
-            )
-        )
+from odoo.addons.crm_suite_base.models.policy import check_date, check_one
 
 
 class ResPartner(models.Model):

@@ -4,9 +4,7 @@ import re
 
 from odoo import api, fields, models
 
-from odoo.addons.crm_suite_base.models.policy import FREE
-
-from ..models.res_partner import check_one
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
 
 class CrmClientPricelistWizard(models.TransientModel):

@@ -30,6 +30,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+import pytz
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
@@ -300,3 +302,47 @@ def _is_id(value, new=True):
     if new and isinstance(value, str):
         return value.startswith("virtual_")
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX
+
+
+# ----------------------------------------------------------------------
+# Arguments of public methods
+# ----------------------------------------------------------------------
+
+
+def check_records(records):
+    """Refuse ids that do not exist (a public method called with unknown ids)."""
+    missing = records - records.exists()
+    if missing:
+        raise UserError(
+            records.env._(
+                "%(model)s %(ids)s do not exist (deleted, or never created).",
+                model=model_label(records.env, records._name),
+                ids=", ".join(str(i) for i in missing.ids),
+            )
+        )
+    return records
+
+
+def check_one(records):
+    """``records`` as one existing record, or a ``UserError``: a button called
+    over XML-RPC with several ids, none, or an unknown one."""
+    if len(records) != 1:
+        raise UserError(
+            records.env._(
+                "This action works on one %(model)s at a time, not %(count)s.",
+                model=model_label(records.env, records._name),
+                count=len(records),
+            )
+        )
+    return check_records(records)
+
+
+def safe_tz(records):
+    """``records`` in a context whose time zone exists: Odoo's sequences and
+    dates fail with a traceback on a time zone an XML-RPC caller made up; an
+    unknown one falls back to the user's, then UTC."""
+    tz = records.env.context.get("tz")
+    if not tz or (isinstance(tz, str) and tz in pytz.all_timezones_set):
+        return records
+    user_tz = records.env.user.tz
+    return records.with_context(tz=user_tz if user_tz in pytz.all_timezones_set else "UTC")

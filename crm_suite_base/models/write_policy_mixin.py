@@ -1,10 +1,13 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import MAGIC_COLUMNS
+from odoo.tools import LazyTranslate
 
 from .policy import check_value, field_label, is_privileged, model_label, owned
 
-_DEFAULT_OWNED = owned("no public write: the suite's methods keep it.")
+_lt = LazyTranslate(__name__)
+
+_DEFAULT_OWNED = owned(_lt("no public write: the suite's methods keep it."))
 
 
 class CrmWritePolicyMixin(models.AbstractModel):

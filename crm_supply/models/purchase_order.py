@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import owned
-
-from .stock_policy import check_one
+from odoo.addons.crm_suite_base.models.policy import check_one, owned
 
 _lt = LazyTranslate(__name__)
 

@@ -4,10 +4,16 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate, float_compare
 
-from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
+from odoo.addons.crm_suite_base.models.policy import (
+    check_one,
+    check_records,
+    owned,
+    privileged,
+    writable,
+)
 
 from .res_company import RESERVATION_DAYS_BOUNDS
-from .stock_policy import check_one, check_records, check_reserved_stock
+from .stock_policy import check_reserved_stock
 
 _lt = LazyTranslate(__name__)
 

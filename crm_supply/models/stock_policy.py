@@ -79,31 +79,3 @@ def check_reserved_stock(
     if policy == "block":
         raise UserError(text)
     return text
-
-
-def check_records(records):
-    """Refuse ids that do not exist (a public method called with unknown ids)."""
-    missing = records - records.exists()
-    if missing:
-        raise UserError(
-            records.env._(
-                "%(model)s %(ids)s do not exist (deleted, or never created).",
-                model=records._description,
-                ids=", ".join(str(i) for i in missing.ids),
-            )
-        )
-    return records
-
-
-def check_one(records):
-    """``records`` as one existing record, or a UserError (a button of a form
-    called over RPC with several ids, or none)."""
-    if len(records) != 1:
-        raise UserError(
-            records.env._(
-                "This action opens one %(model)s at a time (%(count)s given).",
-                model=records._description,
-                count=len(records),
-            )
-        )
-    return check_records(records)
