@@ -1,5 +1,3 @@
-from odoo.tools import LazyTranslate
-
 """Daily exchange rates from the National Bank of Romania and the ECB, into
 Odoo's own res.currency.rate."""
 
@@ -10,7 +8,7 @@ from lxml import etree
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
 
