@@ -47,7 +47,7 @@ NUMBER_MAX = 1e12
 INTEGER_MAX = 2**31 - 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     owner: str  # "user" | "method"
     hint: str = ""
@@ -56,10 +56,16 @@ class Rule:
     create: object = True  # True, False or a tuple of accepted values
     bounds: tuple = ()
 
-    def as_dict(self):
+    def hint_text(self, env):
+        """The hint in the language of ``env`` (hints are lazy translations)."""
+        if hasattr(self.hint, "_translate"):
+            return self.hint._translate(env.lang or "en_US")
+        return str(self.hint or "")
+
+    def as_dict(self, env):
         return {
             "owner": self.owner,
-            "hint": str(self.hint or ""),
+            "hint": self.hint_text(env),
             "groups": list(self.groups),
             "states": list(self.states),
             "create": list(self.create) if isinstance(self.create, tuple) else self.create,

@@ -36,7 +36,7 @@ class CrmWritePolicy(models.AbstractModel):
                 rule = model._crm_policy_rule(fname)
                 if rule is None:
                     continue
-                entry = rule.as_dict()
+                entry = rule.as_dict(self.env)
                 entry["declared"] = fname in rules
                 entry["type"] = field.type
                 entries[fname] = entry

@@ -96,7 +96,7 @@ class CrmWritePolicyMixin(models.AbstractModel):
                         "%(field)s of %(model)s cannot be written directly: %(hint)s",
                         field=field_label(self.env, field),
                         model=model_label(self.env, self._name),
-                        hint=rule.hint,
+                        hint=rule.hint_text(self.env),
                     )
                 )
             if creating and rule.create is False:
@@ -186,6 +186,10 @@ class CrmWritePolicyMixin(models.AbstractModel):
         return super(CrmWritePolicyMixin, records).create(vals_list)
 
     def write(self, vals):
+        if not self:
+            # Odoo writes nothing and checks nothing on no record (its flows
+            # call write() on empty recordsets, e.g. cancelling no invoice)
+            return super().write(vals)
         self.browse().check_access("write")
         self._crm_check_policy(vals, creating=False)
         return super().write(vals)

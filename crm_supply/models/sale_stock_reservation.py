@@ -49,8 +49,11 @@ class SaleStockReservation(models.Model):
         ondelete="cascade",
         index=True,
         check_company=True,
+        copy=False,
     )
-    order_line_id = fields.Many2one("sale.order.line", ondelete="cascade", index="btree_not_null")
+    order_line_id = fields.Many2one(
+        "sale.order.line", ondelete="cascade", index="btree_not_null", copy=False
+    )
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, string="Customer")
     user_id = fields.Many2one(
         related="order_id.user_id", store=True, string="Salesperson", index=True
@@ -63,6 +66,7 @@ class SaleStockReservation(models.Model):
         "stock.location",
         required=True,
         index=True,
+        copy=False,
         help="The warehouse's stock location the goods are held in.",
     )
     product_id = fields.Many2one(
@@ -70,11 +74,12 @@ class SaleStockReservation(models.Model):
         required=True,
         index=True,
         check_company=True,
+        copy=False,
         domain="[('is_storable', '=', True)]",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     quantity = fields.Float(
-        digits="Product Unit of Measure", required=True, help="In the product's unit."
+        digits="Product Unit of Measure", required=True, copy=False, help="In the product's unit."
     )
     date_expiry = fields.Date(
         string="Expires On",
