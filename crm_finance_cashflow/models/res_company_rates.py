@@ -19,7 +19,9 @@ _logger = logging.getLogger(__name__)
 NBR_NS = "http://www.bnr.ro/xsd"
 ECB_NS = "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
 DEFAULT_URLS = {
-    "nbr": "https://www.bnr.ro/nbrfxrates.xml",
+    # curs.bnr.ro since 2026-08-04: www.bnr.ro/nbrfxrates.xml now answers with
+    # the bank's HTML home page.
+    "nbr": "https://curs.bnr.ro/nbrfxrates.xml",
     "ecb": "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
 }
 TIMEOUT = 10
