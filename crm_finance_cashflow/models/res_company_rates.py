@@ -1,5 +1,11 @@
 """Daily exchange rates from the National Bank of Romania and the ECB, into
-Odoo's own res.currency.rate."""
+Odoo's own res.currency.rate.
+
+When OCA's ``currency_rate_update`` is installed (with its ECB provider, and
+``currency_rate_update_RO_BNR`` for the NBR), its providers own the rates: the
+cron and the button here step aside, so that no day's rate has two writers
+(their dates differ too: OCA's NBR provider dates a rate the day after its
+publication, this module the day of it, as the feed does)."""
 
 import logging
 
@@ -19,10 +25,14 @@ _logger = logging.getLogger(__name__)
 NBR_NS = "http://www.bnr.ro/xsd"
 ECB_NS = "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
 DEFAULT_URLS = {
-    "nbr": "https://www.bnr.ro/nbrfxrates.xml",
+    # curs.bnr.ro since 2026-08-04: www.bnr.ro/nbrfxrates.xml now answers with
+    # the bank's HTML home page.
+    "nbr": "https://curs.bnr.ro/nbrfxrates.xml",
     "ecb": "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
 }
 TIMEOUT = 10
+# OCA's rate framework: once installed, its providers update the rates.
+OCA_RATE_MODULE = "currency_rate_update"
 
 
 class RateFeedError(Exception):
@@ -105,6 +115,24 @@ class ResCompany(models.Model):
     crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True, copy=False)
     crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True, copy=False)
 
+    @api.model
+    def _crm_rates_by_oca(self):
+        """True when OCA's ``currency_rate_update`` is installed (its code is
+        loaded: also while it is upgraded or about to be removed). Its providers
+        then update the rates of every company, and this module's cron and
+        button step aside."""
+        return bool(
+            self.env["ir.module.module"]
+            .sudo()
+            .search_count(
+                [
+                    ("name", "=", OCA_RATE_MODULE),
+                    ("state", "in", ("installed", "to upgrade", "to remove")),
+                ],
+                limit=1,
+            )
+        )
+
     def _crm_rate_url(self, provider):
         return (
             self.env["ir.config_parameter"].sudo().get_param(f"crm_finance_cashflow.{provider}_url")
@@ -118,6 +146,15 @@ class ResCompany(models.Model):
         ``crm_rate_last_error``, and logged)."""
         if not self.env.user.has_group("account.group_account_manager") and not self.env.su:
             raise UserError(self.env._("Only accountants update the exchange rates."))
+        if self._crm_rates_by_oca():
+            raise UserError(
+                self.env._(
+                    "The exchange rates are updated by the providers of the Currency Rate "
+                    "Update module (%(module)s): run them from Invoicing > Configuration > "
+                    "Accounting > Currency Rates Providers.",
+                    module=OCA_RATE_MODULE,
+                )
+            )
         errors = self._crm_update_rates()
         if errors:
             return {
@@ -133,6 +170,9 @@ class ResCompany(models.Model):
         return True
 
     def _crm_update_rates(self):
+        if self._crm_rates_by_oca():
+            _logger.info("exchange rates: left to %s's providers", OCA_RATE_MODULE)
+            return []
         errors = []
         for company in self.filtered(lambda c: c.crm_rate_provider != "none"):
             provider = company.crm_rate_provider

@@ -2,6 +2,7 @@ from . import test_contract
 from . import test_invoicing
 from . import test_gate
 from . import test_rates
+from . import test_rates_oca
 from . import test_forecast
 from . import test_forecast_report
 from . import test_tour

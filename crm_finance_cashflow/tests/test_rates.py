@@ -2,6 +2,7 @@ import http.server
 import threading
 import time
 from pathlib import Path
+from unittest import SkipTest
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
@@ -47,6 +48,9 @@ class TestRateFeeds(TransactionCase):
         cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.addClassCleanup(cls.server.shutdown)
+        if cls.env["res.company"]._crm_rates_by_oca():
+            # its providers update the rates there: tests/test_rates_oca.py
+            raise SkipTest("OCA's currency_rate_update is installed")
         cls.ron = cls.env.ref("base.RON")
         cls.eur = cls.env.ref("base.EUR")
         cls.usd = cls.env.ref("base.USD")
@@ -111,3 +115,23 @@ class TestRateFeeds(TransactionCase):
             self.assertIn(text, result["params"]["message"])
             self.assertIn(text, self.company.crm_rate_last_error)
             self.assertFalse(self._rate(self.eur), path)
+
+    def test_steps_aside_for_oca_currency_rate_update(self):
+        """OCA's module installed (its record as Odoo keeps it, in this
+        transaction only): neither the button nor the cron writes a rate."""
+        self._feed("ecb", "/ecb")
+        Module = self.env["ir.module.module"]
+        module = Module.search([("name", "=", "currency_rate_update")]) or Module.create(
+            {"name": "currency_rate_update", "shortdesc": "Currency Rate Update"}
+        )
+        module.state = "installed"
+        with self.assertRaisesRegex(UserError, "currency_rate_update"):
+            self.company.action_update_currency_rates()
+        self.env.ref("crm_finance_cashflow.ir_cron_crm_currency_rates").method_direct_trigger()
+        self.assertFalse(self._rate(self.eur))
+        self.assertFalse(self.company.crm_rate_last_update)
+        self.assertTrue(self.env["res.config.settings"].create({}).crm_rates_by_oca)
+        # uninstalled again: the suite's update is back
+        module.state = "uninstalled"
+        self.assertTrue(self.company.action_update_currency_rates())
+        self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
