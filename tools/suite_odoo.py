@@ -42,6 +42,24 @@ def db_exists(name):
         conn.close()
 
 
+def copy_db(source, target):
+    """``target`` as a copy of database ``source`` (no connection may be open
+    on ``source``), with a copy of its filestore."""
+    conn = _maintenance_connection()
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
+                    sql.Identifier(target), sql.Identifier(source)
+                )
+            )
+    finally:
+        conn.close()
+    store = os.path.join(DATA_DIR, "filestore", source)
+    if os.path.isdir(store):
+        shutil.copytree(store, os.path.join(DATA_DIR, "filestore", target), dirs_exist_ok=True)
+
+
 def drop_db(name, attempts=30):
     """Drop ``name``, closing its connections, and its filestore (as Odoo's own
     database manager does). A connection of another role (PostgreSQL's

@@ -18,6 +18,7 @@ import tarfile
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = [
@@ -327,6 +328,40 @@ def ensure_venv(odoo_src):
     write_text(stamp, digest)
 
 
+#: OCA's exchange-rate modules, which crm_finance_cashflow steps aside for: the
+#: test command installs them on a copy of its database (never committed, never
+#: on the suite's own databases)
+OCA_WHEELS = [
+    "odoo-addon-currency_rate_update==18.0.1.0.1.28",
+    "odoo-addon-currency_rate_update_ro_bnr==18.0.1.3.0",
+]
+OCA_DIR = os.path.join(STATE, "oca")
+
+
+def ensure_oca_addons():
+    """OCA's wheels downloaded from the package registry and unpacked under
+    ``OCA_DIR``; returns the addons directory to put on Odoo's addons path."""
+    addons = os.path.join(OCA_DIR, "unpacked", "odoo", "addons")
+    stamp = os.path.join(OCA_DIR, "wheels.txt")
+    wanted = "\n".join(OCA_WHEELS)
+    if read_text(stamp) == wanted and os.path.isdir(addons):
+        return addons
+    say("downloading OCA's currency_rate_update for the coexistence test")
+    wheels = os.path.join(OCA_DIR, "wheels")
+    shutil.rmtree(OCA_DIR, ignore_errors=True)
+    os.makedirs(wheels)
+    run(
+        [venv_python(), "-m", "pip", "download", "-q", "--disable-pip-version-check"]
+        + ["--no-deps", "-d", wheels]
+        + OCA_WHEELS
+    )
+    for name in os.listdir(wheels):
+        with zipfile.ZipFile(os.path.join(wheels, name)) as wheel:
+            wheel.extractall(os.path.join(OCA_DIR, "unpacked"))
+    write_text(stamp, wanted)
+    return addons
+
+
 def ensure_chromium():
     """Browser tours need Chromium; Odoo silently skips them without it."""
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
@@ -346,4 +381,5 @@ def setup(need_browser=False):
     ensure_venv(odoo_src)
     if need_browser:
         ensure_chromium()
+        ensure_oca_addons()
     return odoo_src

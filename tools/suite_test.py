@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-from suite_odoo import drop_db, free_port, odoo_cmd, stop, wait_http
-from suite_setup import ADDONS, ROOT, VENV, say, venv_python
+from suite_odoo import copy_db, drop_db, free_port, odoo_cmd, stop, wait_http
+from suite_setup import ADDONS, ROOT, VENV, ensure_oca_addons, say, venv_python
 
 LOG_RE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
@@ -151,6 +151,62 @@ def odoo_tests(outcome, odoo_src, db, addons, log):
         outcome.problem("Odoo ran no test")
     if res.returncode or not tests:
         subprocess.run(["tail", "-n", "60", log])
+
+
+def oca_rates_tests(outcome, odoo_src, db, logdir):
+    """crm_finance_cashflow beside OCA's currency_rate_update, installed for
+    real on a copy of the test database (the suite's own databases never have
+    it): its ``oca_rates`` tests."""
+    oca_db = f"{db}_oca"
+    log = os.path.join(logdir, "oca-rates.log")
+    say(f"OCA's currency_rate_update beside crm_finance_cashflow on '{oca_db}' (log: {log})")
+    drop_db(oca_db)
+    copy_db(db, oca_db)
+    addons_path = ",".join(
+        [
+            os.path.join(odoo_src, "addons"),
+            os.path.join(odoo_src, "odoo", "addons"),
+            ROOT,
+            ensure_oca_addons(),
+        ]
+    )
+    try:
+        res = subprocess.run(
+            odoo_cmd(
+                odoo_src,
+                oca_db,
+                "--addons-path",
+                addons_path,
+                "-i",
+                "currency_rate_update,currency_rate_update_RO_BNR",
+                # Odoo runs the tests of the modules it installs or updates
+                "-u",
+                "crm_finance_cashflow",
+                "--test-enable",
+                "--test-tags",
+                "oca_rates/crm_finance_cashflow",
+                "--stop-after-init",
+                "--log-level",
+                "test",
+                "--http-port",
+                str(free_port()),
+                "--logfile",
+                log,
+            ),
+        )
+        tests, failed, errors, found = scan_odoo_log(log, ["crm_finance_cashflow"])
+    finally:
+        drop_db(oca_db)
+    say(f"OCA coexistence tests: {tests} run, {failed} failed, {errors} errors")
+    outcome.passed += tests - failed - errors
+    outcome.failed += failed + errors
+    for p in found:
+        if "FAIL: " not in p and "ERROR: " not in p and not RESULT_RE.search(p):
+            outcome.problem(p)
+    if not tests:
+        outcome.problem("the OCA coexistence tests did not run")
+    if res.returncode and not (failed or errors):
+        outcome.problem(f"Odoo exited with code {res.returncode} (OCA coexistence)")
 
 
 def _start_alone(odoo_src, addon, logdir):
@@ -304,6 +360,8 @@ def cmd_test(odoo_src):
         drop_db(db)
         odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
         i18n_check(outcome, odoo_src, db, addons)
+        if "crm_finance_cashflow" in addons:
+            oca_rates_tests(outcome, odoo_src, db, logdir)
         if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
             install_alone(outcome, odoo_src, addons, logdir)
         xmlrpc_tests(outcome, odoo_src, db, addons, logdir)

@@ -1,11 +1,12 @@
 """The suite's rate update beside OCA's ``currency_rate_update`` installed for
-real (its directory on the addons path). Skipped where it is not installed."""
+real (its directory on the addons path). Not a standard test: the test command
+runs it on a copy of its database where it installs OCA's modules
+(``--test-tags oca_rates/crm_finance_cashflow``, see tools/suite_test.py)."""
 
 import http.server
 import importlib
 import threading
 import urllib.request
-from unittest import SkipTest
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -16,13 +17,14 @@ from .test_rates import _Handler
 DAY = "2026-11-24"  # the Cube of tests/feeds/eurofxref-daily.xml
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "-standard", "oca_rates")
 class TestRatesWithOca(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not cls.env["res.company"]._crm_rates_by_oca():
-            raise SkipTest("OCA's currency_rate_update is not installed")
+        assert cls.env[
+            "res.company"
+        ]._crm_rates_by_oca(), "OCA's currency_rate_update must be installed for these tests"
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
