@@ -23,7 +23,8 @@ SECTIONS = [
 
 def _md_to_rst(text):
     """The small subset of Markdown the fragments use: headings, `code`,
-    ```fenced blocks```, lists and paragraphs."""
+    ```fenced blocks```, lists, paragraphs and ![images](path) on a line
+    of their own."""
     out, in_code = [], False
     for line in text.splitlines():
         if line.startswith("```"):
@@ -35,6 +36,10 @@ def _md_to_rst(text):
             continue
         if in_code:
             out.append("    " + line if line else "")
+            continue
+        image = re.match(r"^!\[([^\]]*)\]\(([^)\s]+)\)\s*$", line)
+        if image:
+            out += [f".. image:: {image[2]}", f"   :alt: {image[1]}"]
             continue
         heading = re.match(r"^(#+)\s+(.*)$", line)
         if heading:
