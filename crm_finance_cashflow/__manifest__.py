@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.5.2",
+    "version": "18.0.1.5.3",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "views/crm_contract_views.xml",
         "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_planned_payment_views.xml",
         "report/crm_cashflow_forecast_report_views.xml",
