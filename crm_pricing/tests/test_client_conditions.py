@@ -40,8 +40,10 @@ class TestClientConditions(PricingCommon):
         # another client's rule, on another pricelist: not this client's
         other_pricelist = cls.env["product.pricelist"].create({"name": "Other"})
         cls.foreign = cls._rule(
-            pricing_label="Other's", pricelist_id=other_pricelist.id,
-            percent_price=7.0, partner_id=cls.other_client.id,
+            pricing_label="Other's",
+            pricelist_id=other_pricelist.id,
+            percent_price=7.0,
+            partner_id=cls.other_client.id,
         )
         cls._invoice("2026-03-10", 1500.0)
 
