@@ -2,7 +2,7 @@
     "name": "CRM Evaluation Sheets",
     "summary": "Evaluation sheets of products and quantities priced from the "
     "catalogue, product recipes, quotations with one chapter per item",
-    "version": "18.0.1.2.1",
+    "version": "18.0.1.2.2",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -18,6 +18,7 @@
         "views/crm_lead_views.xml",
         "views/crm_lead_responsibility_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "report/sale_order_report.xml",
     ],
     "demo": [

@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "views/crm_contract_views.xml",
         "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_planned_payment_views.xml",
         "report/crm_cashflow_forecast_report_views.xml",

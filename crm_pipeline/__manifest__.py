@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.5",
+    "version": "18.0.1.5.6",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -27,6 +27,8 @@
         "views/crm_interaction_views.xml",
         "views/crm_task_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_client_file_views.xml",
+        "report/client_document_note_templates.xml",
         "views/crm_lead_views_interaction.xml",
         "views/crm_competitor_views.xml",
         "views/crm_lead_competitor_views.xml",

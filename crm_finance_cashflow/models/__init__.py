@@ -9,3 +9,4 @@ from . import res_config_settings
 from . import crm_planned_payment
 from . import crm_cashflow_forecast
 from . import account_move
+from . import res_partner

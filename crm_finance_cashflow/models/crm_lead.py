@@ -15,11 +15,46 @@ class CrmLead(models.Model):
 
     crm_contract_ids = fields.One2many("crm.contract", "lead_id", string="Contracts")
     crm_contract_count = fields.Integer(compute="_compute_crm_contract_count")
+    # the lead's money (its Financial tab): what the client owes and has paid on
+    # this deal, as the user may see it (their access rights and record rules)
     crm_invoice_ids = fields.Many2many(
         "account.move",
-        compute="_compute_crm_invoice_ids",
+        compute="_compute_crm_money",
         string="Invoices",
-        help="Once the lead is won: the invoices of its orders.",
+        help="The posted invoices and credit notes of the lead's quotations and of its "
+        "customer contracts.",
+    )
+    crm_payment_ids = fields.Many2many(
+        "account.payment",
+        compute="_compute_crm_payments",
+        string="Payments",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="The payments matched with the lead's invoices.",
+    )
+    crm_schedule_ids = fields.Many2many(
+        "crm.contract.schedule",
+        compute="_compute_crm_money",
+        string="Still to Invoice",
+        help="The planned rows of the schedules of the lead's active customer contracts.",
+    )
+    crm_amount_invoiced = fields.Monetary(
+        compute="_compute_crm_money",
+        string="Invoiced",
+        currency_field="company_currency",
+        help="Posted invoices minus credit notes, taxes included, in the company currency.",
+    )
+    crm_amount_paid = fields.Monetary(
+        compute="_compute_crm_money", string="Paid", currency_field="company_currency"
+    )
+    crm_amount_due = fields.Monetary(
+        compute="_compute_crm_money", string="Amount Due", currency_field="company_currency"
+    )
+    crm_amount_to_invoice = fields.Monetary(
+        compute="_compute_crm_money",
+        string="Amount to Invoice",
+        currency_field="company_currency",
+        help="The contracts' planned schedule rows, taxes included, converted at "
+        "today's rate into the company currency.",
     )
 
     @api.depends("crm_contract_ids")
@@ -27,12 +62,92 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_contract_count = len(lead.crm_contract_ids)
 
-    @api.depends("order_ids.invoice_ids")
-    def _compute_crm_invoice_ids(self):
-        for lead in self:
-            lead.crm_invoice_ids = lead.order_ids.invoice_ids.filtered(
-                lambda m: m.state == "posted"
+    def _crm_lead_invoices(self):
+        """{lead id: posted customer invoices and credit notes} of the leads'
+        orders and customer contracts that the user may read: two searches for
+        all the leads."""
+        leads = self.filtered("id")
+        result = {lead.id: self.env["account.move"] for lead in self}
+        if not leads:
+            return result
+        posted = [("state", "=", "posted"), ("move_type", "in", ("out_invoice", "out_refund"))]
+        Move = self.env["account.move"]
+        order_moves = Move.search(
+            [*posted, ("line_ids.sale_line_ids.order_id.opportunity_id", "in", leads.ids)]
+        )
+        contract_moves = Move.search(
+            [
+                *posted,
+                ("line_ids.crm_contract_schedule_id.contract_id.lead_id", "in", leads.ids),
+            ]
+        )
+        for move in order_moves:
+            for lead in move.line_ids.sale_line_ids.order_id.opportunity_id & leads:
+                result[lead.id] |= move
+        for move in contract_moves:
+            contracts = move.line_ids.crm_contract_schedule_id.contract_id
+            for lead in contracts.lead_id & leads:
+                result[lead.id] |= move
+        return result
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_crm_money(self):
+        invoices_of = self._crm_lead_invoices()
+        leads = self.filtered("id")
+        schedule_domain = [
+            ("contract_id.lead_id", "in", leads.ids),
+            ("contract_type", "=", "customer"),
+            ("contract_state", "=", "active"),
+            ("state", "=", "planned"),
+        ]
+        Schedule = self.env["crm.contract.schedule"]
+        rows = Schedule.search(schedule_domain, order="date, id") if leads else Schedule
+        # the amounts still to invoice: one grouped query for all the leads, by
+        # contract and currency
+        groups = []
+        if leads:
+            groups = Schedule._read_group(
+                schedule_domain, ["contract_id", "currency_id"], ["amount_total:sum"]
             )
+        today = fields.Date.context_today(self)
+        for lead in self:
+            currency = lead.company_currency or self.env.company.currency_id
+            company = lead.company_id or self.env.company
+            invoices = invoices_of[lead.id]
+            lead.crm_invoice_ids = invoices
+            lead.crm_schedule_ids = rows.filtered(
+                lambda row, lead=lead: row.contract_id.lead_id == lead
+            )
+            # the invoices' signed amounts are in their company's currency
+            totals = {"invoiced": 0.0, "due": 0.0}
+            for move in invoices:
+                move_currency = move.company_id.currency_id
+                totals["invoiced"] += move_currency._convert(
+                    move.amount_total_signed, currency, company, today
+                )
+                totals["due"] += move_currency._convert(
+                    move.amount_residual_signed, currency, company, today
+                )
+            to_invoice = sum(
+                row_currency._convert(amount, currency, company, today)
+                for contract, row_currency, amount in groups
+                if contract.lead_id == lead
+            )
+            lead.crm_amount_invoiced = currency.round(totals["invoiced"])
+            lead.crm_amount_due = currency.round(totals["due"])
+            lead.crm_amount_paid = currency.round(totals["invoiced"] - totals["due"])
+            lead.crm_amount_to_invoice = currency.round(to_invoice)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_crm_payments(self):
+        invoices_of = self._crm_lead_invoices()
+        for lead in self:
+            lines = invoices_of[lead.id].line_ids.filtered(
+                lambda line: line.account_type in ("asset_receivable", "liability_payable")
+            )
+            partials = lines.matched_debit_ids | lines.matched_credit_ids
+            counterparts = (partials.debit_move_id | partials.credit_move_id) - lines
+            lead.crm_payment_ids = counterparts.move_id.origin_payment_id
 
     def action_view_crm_contracts(self):
         self.ensure_one()

@@ -9,3 +9,4 @@ from . import test_tour
 from . import test_schedule_totals
 from . import test_policy
 from . import test_demo
+from . import test_client_file

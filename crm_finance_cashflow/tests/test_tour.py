@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -34,3 +34,46 @@ class TestCashflowTour(HttpCase):
         self.assertEqual(invoice.amount_untaxed, 250.0)
         row = self.env["crm.cashflow.forecast.report"].search([("invoice_id", "=", invoice.id)])
         self.assertEqual((row.contract_id, row.amount), (contract, invoice.amount_residual))
+
+
+@tagged("post_install", "-at_install")
+class TestClientFileTour(HttpCase):
+    def test_client_file_on_the_partner_form(self):
+        """The client's salesperson opens the client file: contact persons, the
+        contract finance manages (read-only for them), the open task; writes
+        the document note."""
+        salesman = new_test_user(
+            self.env,
+            "tour_client_file_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        client = self.env["res.partner"].create(
+            {"name": "Tour Client File SRL", "is_company": True, "user_id": salesman.id}
+        )
+        self.env["res.partner"].create(
+            {"name": "Tour Buyer", "parent_id": client.id, "type": "contact"}
+        )
+        self.env["crm.contract"].create(
+            {
+                "partner_id": client.id,
+                "title": "Tour racking maintenance",
+                "user_id": self.env.ref("base.user_admin").id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Maintenance",
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "date_start": fields.Date.context_today(client),
+                        }
+                    )
+                ],
+            }
+        )
+        self.env["crm.task"].create(
+            {"name": "Tour offer", "partner_id": client.id, "user_id": salesman.id}
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{client.id}", "crm_client_file_tour", login=salesman.login
+        )
+        self.assertEqual(client.crm_document_note, "Quote our order number PO-77 on every invoice")

@@ -16,3 +16,4 @@ from . import crm_lead_intake
 from . import crm_lead_duplicate
 from . import crm_company_lookup
 from . import crm_lead_lookup
+from . import res_partner_client_file

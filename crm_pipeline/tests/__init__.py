@@ -26,3 +26,4 @@ from . import test_write_policy
 from . import test_i18n
 from . import test_reports
 from . import test_campaign_fields
+from . import test_client_file

@@ -7,3 +7,4 @@ from . import test_configurator
 from . import test_demo
 from . import test_policy
 from . import test_i18n
+from . import test_client_conditions

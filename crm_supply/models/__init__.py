@@ -11,3 +11,4 @@ from . import account_move_line
 from . import sale_order_status
 from . import purchase_order_status
 from . import product_supply
+from . import res_partner
