@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 
 class ProductProduct(models.Model):
@@ -72,6 +72,22 @@ class ProductProduct(models.Model):
             ._read_group(domain, ["product_id"], ["quantity:sum"])
         )
         return {product.id: qty for product, qty in groups}
+
+    def _lock_for_stock_check(self):
+        """Lock these products' rows in id order (never a deadlock between two
+        paths), and touch them so that a concurrent transaction that read the
+        stock before this one commits gets a serialization failure on its own
+        lock, and is retried by Odoo with fresh figures, instead of selling the
+        same units."""
+        ids = sorted(set(self.ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL("SELECT id FROM product_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE", ids)
+        )
+        self.env.cr.execute(
+            SQL("UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)", ids)
+        )
 
     @api.depends_context("crm_supply_stock_label", "warehouse_id", "location")
     def _compute_display_name(self):

@@ -1,4 +1,6 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from odoo.addons.crm_suite_base.models.policy import writable
 
@@ -30,3 +32,83 @@ class ResCompany(models.Model):
         default=14,
         help="How long a proforma holds its goods by default (editable per quotation).",
     )
+
+    # ------------------------------------------------------------------
+    # The reserved-stock policy: one check used by every path that takes
+    # stock (reserving on a proforma, confirming an order, raising a
+    # confirmed order's quantity, validating a delivery). Private hooks,
+    # meant to be extended by other addons (see readme/USAGE.md).
+    # ------------------------------------------------------------------
+
+    def _reserved_stock_policy_for(self, warehouse):
+        """The policy ("allow", "warn" or "block") for a document of this company
+        that takes stock from ``warehouse`` (may be empty): the company's setting.
+        Override to vary it, for example per warehouse."""
+        self.ensure_one()
+        return self.reserved_stock_policy
+
+    def _check_reserved_stock(self, warehouse, needs, exclude_orders, action_label, counted=None):
+        """``needs``: {product: quantity in the product's unit} that a document of
+        this company takes from ``warehouse``; ``exclude_orders``: the proformas
+        whose reservations do not count (the document's own order); ``counted``:
+        the part of ``needs`` free-to-sell already counts as outgoing (a delivery's
+        own moves). Under the policy: ``allow`` returns ""; ``warn`` returns the
+        warning text ("" when everything is free); ``block`` raises a UserError
+        with the same text. The products are locked first."""
+        self.ensure_one()
+        policy = self._reserved_stock_policy_for(warehouse)
+        needs = {p: q for p, q in needs.items() if p.is_storable and q > 0}
+        if policy == "allow" or not needs:
+            return ""
+        lines = self._reserved_stock_shortages(warehouse, needs, exclude_orders, counted)
+        if not lines:
+            return ""
+        text = self.env._(
+            "%(action)s takes stock reserved by proformas:\n%(lines)s",
+            action=action_label,
+            lines="\n".join(lines),
+        )
+        if policy == "block":
+            raise UserError(text)
+        return text
+
+    def _reserved_stock_shortages(self, warehouse, needs, exclude_orders, counted=None):
+        """One line of text per product of ``needs`` (storable, positive) that
+        takes more than is free to sell in ``warehouse``, read after locking the
+        products (``product.product._lock_for_stock_check``)."""
+        products = self.env["product.product"].union(*needs)
+        products._lock_for_stock_check()
+        ctx_products = products.with_context(warehouse_id=warehouse.id) if warehouse else products
+        # read the figures after the lock, without any cached value
+        ctx_products.invalidate_recordset()
+        figures = ctx_products._free_to_sell_figures(exclude_orders=exclude_orders)
+        lines = []
+        for product, qty in needs.items():
+            held, free = figures[product.id]
+            free += (counted or {}).get(product, 0.0)
+            if float_compare(qty, free, precision_rounding=product.uom_id.rounding) <= 0:
+                continue
+            holders = (
+                self.env["sale.stock.reservation"]
+                .sudo()
+                .search(
+                    [
+                        ("product_id", "=", product.id),
+                        ("state", "=", "reserved"),
+                        ("order_id", "not in", exclude_orders.ids),
+                    ]
+                )
+                .order_id
+            )
+            lines.append(
+                self.env._(
+                    "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
+                    "by proformas %(orders)s)",
+                    product=product.display_name,
+                    qty=format(qty, "g"),
+                    free=format(max(free, 0), "g"),
+                    held=format(held, "g"),
+                    orders=", ".join(holders.mapped("name")) or "-",
+                )
+            )
+        return lines

@@ -13,7 +13,6 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 from .res_company import RESERVATION_DAYS_BOUNDS
-from .stock_policy import check_reserved_stock
 
 _lt = LazyTranslate(__name__)
 
@@ -121,9 +120,7 @@ class SaleOrder(models.Model):
             order._check_can_reserve()
         for order in self:
             needs = order._reservation_needs()
-            warning = check_reserved_stock(
-                self.env,
-                order.company_id,
+            warning = order.company_id._check_reserved_stock(
                 order.warehouse_id,
                 order._needs_by_product(needs),
                 order,
@@ -283,9 +280,7 @@ class SaleOrder(models.Model):
         warning = ""
         if raised:
             totals = self._needs_by_product(needs)
-            warning = check_reserved_stock(
-                self.env,
-                self.company_id,
+            warning = self.company_id._check_reserved_stock(
                 self.warehouse_id,
                 {product: totals[product] for product in raised},
                 self,
@@ -299,16 +294,15 @@ class SaleOrder(models.Model):
     # Odoo's flows
     # ------------------------------------------------------------------
 
-    def action_confirm(self):
-        """Confirming takes the goods: under the policy, stock that other proformas
-        hold is warned about (chatter) or refused; the order's own reservations
-        then give way to Odoo's delivery reservation."""
+    def _action_confirm(self):
+        """Confirming takes the goods: before Odoo's procurement (``sale_stock``),
+        stock that other proformas hold is refused or, under "warn", noted in the
+        chatter; the order's own reservations then give way to Odoo's delivery
+        reservation."""
         warnings = {}
         for order in self:
             needs = order._needs_by_product(order._reservation_needs())
-            warning = check_reserved_stock(
-                self.env,
-                order.company_id,
+            warning = order.company_id._check_reserved_stock(
                 order.warehouse_id,
                 needs,
                 order,
@@ -316,7 +310,7 @@ class SaleOrder(models.Model):
             )
             if warning:
                 warnings[order] = warning
-        res = super().action_confirm()
+        res = super()._action_confirm()
         self._release_reservations()
         self.order_line.product_id._check_low_stock()
         for order, warning in warnings.items():

@@ -1,13 +1,12 @@
 import math
 from collections import defaultdict
+from contextlib import nullcontext
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, check_number
-
-from .stock_policy import check_reserved_stock
 
 #: the fields that make what a line takes from stock
 NEED_FIELDS = ("product_id", "product_uom", "product_uom_qty")
@@ -94,7 +93,7 @@ class SaleOrderLine(models.Model):
         company = self.order_id.company_id or self.env.company
         if (
             not product.is_storable
-            or company.reserved_stock_policy == "allow"
+            or company._reserved_stock_policy_for(self.order_id.warehouse_id) == "allow"
             or not math.isfinite(self.product_uom_qty)
         ):
             return None
@@ -196,9 +195,7 @@ class SaleOrderLine(models.Model):
 
     def _check_raised_needs(self, increases, label):
         for order, needs in increases.items():
-            warning = check_reserved_stock(
-                self.env,
-                order.company_id,
+            warning = order.company_id._check_reserved_stock(
                 order.warehouse_id,
                 needs,
                 order,
@@ -207,12 +204,12 @@ class SaleOrderLine(models.Model):
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_need_values(vals)
-        # a line added to a confirmed order takes its goods at once
+    def _new_line_needs(self, vals_list):
+        """{order: {product: quantity in its unit}} that the lines of
+        ``vals_list`` would take from confirmed orders (a line added to a
+        confirmed order takes its goods at once)."""
         increases = defaultdict(lambda: defaultdict(float))
+        Order = self.env["sale.order"]
         for vals in vals_list:
             order_id = vals.get("order_id")
             if (
@@ -220,54 +217,69 @@ class SaleOrderLine(models.Model):
                 or not isinstance(order_id, int)
                 or not vals.get("product_id")
                 or vals.get("display_type")
-                or self.env["sale.order"].browse(order_id).state != "sale"
+                or Order.browse(order_id).state != "sale"
             ):
                 continue
-            order = self.env["sale.order"].browse(order_id)
+            order = Order.browse(order_id)
             product = self.env["product.product"].browse(vals["product_id"])
             uom = self.env["uom.uom"].browse(vals.get("product_uom") or []) or product.uom_id
             qty = vals.get("product_uom_qty", 1.0) or 0.0
             if product.is_storable and qty > 0:
                 need = uom._compute_quantity(qty, product.uom_id, rounding_method="HALF-UP")
                 increases[order][product] += need
+        return increases
+
+    def _check_stock_need_change(self, vals):
+        """Before a write of ``NEED_FIELDS``: the values, then the policy on what
+        the lines of confirmed orders would take more (before Odoo's procurement
+        takes the goods)."""
+        self._check_need_values(vals)
         self._check_raised_needs(
-            increases,
+            self._needs_after(vals),
+            lambda order: self.env._("Raising the quantities of %(order)s", order=order.name),
+        )
+
+    def _sale_batch_quantities(self):
+        """{line: quantity raised to its product's minimum sale batch} for these
+        lines of quotations that fall short of it (the form raises them with a
+        warning; a create or write raises them too, over XML-RPC as well)."""
+        result = {}
+        for line in self.filtered(lambda ln: ln.order_id.state in ("draft", "sent")):
+            wanted = line._batch_quantity(line.product_uom_qty)
+            if wanted is not None:
+                result[line] = wanted
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_need_values(vals)
+        self._check_raised_needs(
+            self._new_line_needs(vals_list),
             lambda order: self.env._("Adding lines to %(order)s", order=order.name),
         )
         lines = super().create(vals_list)
-        # over XML-RPC too: the batch applies to every new line
-        for line in lines:
-            wanted = line._batch_quantity(line.product_uom_qty)
-            if wanted is not None and line.order_id.state in ("draft", "sent"):
-                line.product_uom_qty = wanted
+        for line, qty in lines._sale_batch_quantities().items():
+            super(SaleOrderLine, line).write({"product_uom_qty": qty})
         return lines
 
     def write(self, vals):
         if not isinstance(vals, dict) or not any(name in vals for name in NEED_FIELDS):
             return super().write(vals)
-        self._check_need_values(vals)
-        # a confirmed order: checked before Odoo's procurement takes the goods
-        self._check_raised_needs(
-            self._needs_after(vals),
-            lambda order: self.env._("Raising the quantities of %(order)s", order=order.name),
-        )
-        # a reserved quotation's reservations follow its lines: under a
-        # savepoint, so that a refusal of the policy leaves the lines unchanged
-        reserved = self.order_id.reservation_ids.filtered(
-            lambda r: r.state == "reserved" and r.order_line_id in self
-        )
-        if not reserved:
-            return self._write_and_batch(vals)
-        with self.env.cr.savepoint():
-            res = self._write_and_batch(vals)
-            for order in reserved.order_id:
+        self._check_stock_need_change(vals)
+        # a reserved quotation's reservations follow its lines: under a savepoint,
+        # so that a refusal of the policy leaves the lines unchanged
+        orders = self._reserved_quotations()
+        with self.env.cr.savepoint() if orders else nullcontext():
+            res = super().write(vals)
+            for line, qty in self._sale_batch_quantities().items():
+                super(SaleOrderLine, line).write({"product_uom_qty": qty})
+            for order in orders:
                 order._realign_reservations()
         return res
 
-    def _write_and_batch(self, vals):
-        res = super().write(vals)
-        for line in self.filtered(lambda ln: ln.order_id.state in ("draft", "sent")):
-            wanted = line._batch_quantity(line.product_uom_qty)
-            if wanted is not None:
-                super(SaleOrderLine, line).write({"product_uom_qty": wanted})
-        return res
+    def _reserved_quotations(self):
+        """The orders of these lines that hold active reservations for them."""
+        return self.order_id.reservation_ids.filtered(
+            lambda r: r.state == "reserved" and r.order_line_id in self
+        ).order_id

@@ -6,3 +6,4 @@ from . import test_status_batch
 from . import test_tour
 from . import test_policy
 from . import test_i18n
+from . import test_hooks

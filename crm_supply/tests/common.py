@@ -1,4 +1,7 @@
+from contextlib import contextmanager
+
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -44,6 +47,14 @@ class SupplyCase(TransactionCase):
                 **vals,
             }
         )
+
+    @contextmanager
+    def assertRefused(self, regex):
+        """A UserError matching ``regex``, whose writes are rolled back as the
+        request's transaction would be (the policy refuses in Odoo's hooks,
+        after the button has begun writing)."""
+        with self.assertRaisesRegex(UserError, regex), self.env.cr.savepoint():
+            yield
 
     def _figures(self, product=None):
         product = (product or self.product).with_context(warehouse_id=self.warehouse.id)

@@ -177,7 +177,7 @@ class TestReservedStockPolicy(SupplyCase):
         with self.assertRaisesRegex(UserError, self.holder.name):
             other.action_reserve_stock()
         self.assertFalse(other.reservation_ids)
-        with self.assertRaisesRegex(UserError, "Supply Widget: 5 wanted, 2 free"):
+        with self.assertRefused("Supply Widget: 5 wanted, 2 free"):
             other.action_confirm()
         self.assertEqual(other.state, "draft")
         small = self._order(2)

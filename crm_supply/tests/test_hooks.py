@@ -1,0 +1,131 @@
+"""crm_supply attaches to Odoo's hooks (issue #25): the policy is checked in
+``sale.order._action_confirm`` and ``stock.picking._pre_action_done_hook``, not
+in the public buttons, and is a method of ``res.company`` that other addons
+extend. The patches below replace our own hooks for the duration of a test, as
+an addon inheriting ``res.company`` would override them."""
+
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyHooks(SupplyCase):
+    def setUp(self):
+        super().setUp()
+        self.Company = type(self.env["res.company"])
+
+    def test_no_public_button_overridden(self):
+        for model, buttons in (
+            ("sale.order", ("action_confirm",)),
+            ("stock.picking", ("button_validate",)),
+        ):
+            for cls in type(self.env[model]).__mro__:
+                if getattr(cls, "_module", None) != "crm_supply":
+                    continue
+                for button in buttons:
+                    self.assertNotIn(button, vars(cls), f"crm_supply overrides {model}.{button}")
+
+    def test_policy_for_a_warehouse(self):
+        """An addon sets the policy per warehouse: "block" in this one while the
+        company allows; the form's warning, reserving and confirming follow it."""
+        holder = self._order(8)
+        holder.action_reserve_stock()
+        self.assertEqual(self.env.company.reserved_stock_policy, "allow")
+        original = self.Company._reserved_stock_policy_for
+        warehouse = self.warehouse
+
+        def policy_for(company, wh):
+            return "block" if wh == warehouse else original(company, wh)
+
+        other = self._order(5)
+        with patch.object(self.Company, "_reserved_stock_policy_for", policy_for):
+            with self.env.cr.savepoint():
+                warning = other.order_line._onchange_reserved_stock_warning()
+            self.assertIn("reserved by other proformas", warning["warning"]["message"])
+            with self.assertRaisesRegex(UserError, "Supply Widget: 5 wanted, 2 free"):
+                other.action_reserve_stock()
+            with self.assertRefused("Confirming"):
+                other.action_confirm()
+            self.assertEqual(other.state, "draft")
+        # the hook gone, the company's own policy again
+        other.action_confirm()
+        self.assertEqual(other.state, "sale")
+
+    def test_every_path_goes_through_the_check(self):
+        """Reserving, raising a reserved line, confirming, raising and adding to a
+        confirmed order and validating its delivery all call
+        ``res.company._check_reserved_stock``: an addon that extends it sees them all."""
+        labels = []
+        original = self.Company._check_reserved_stock
+
+        def check(company, warehouse, needs, exclude_orders, action_label, counted=None):
+            labels.append(str(action_label).split(" ")[0])
+            return original(company, warehouse, needs, exclude_orders, action_label, counted)
+
+        with patch.object(self.Company, "_check_reserved_stock", check):
+            order = self._order(2)
+            order.action_reserve_stock()
+            order.order_line.product_uom_qty = 3
+            order.action_confirm()
+            order.order_line.product_uom_qty = 4
+            order.order_line = [Command.create({"product_id": self.product.id})]
+            picking = order.picking_ids
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.with_context(skip_sms=True).button_validate()
+        self.assertEqual(
+            labels, ["Reserving", "Changing", "Confirming", "Raising", "Adding", "Validating"]
+        )
+        self.assertEqual(picking.state, "done")
+
+    def test_an_addon_refuses_with_its_own_rule(self):
+        """An override that refuses more than the policy (say, a credit hold):
+        nothing is confirmed or delivered."""
+        order = self._order(2)
+
+        def check(company, warehouse, needs, exclude_orders, action_label, counted=None):
+            message = f"{action_label}: on credit hold"
+            raise UserError(message)
+
+        with patch.object(self.Company, "_check_reserved_stock", check):
+            with self.assertRefused("on credit hold"):
+                order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.quantity = 2
+        with patch.object(self.Company, "_check_reserved_stock", check):
+            with self.assertRaisesRegex(UserError, "Validating .* on credit hold"):
+                picking.with_context(skip_sms=True).button_validate()
+        self.assertNotEqual(picking.state, "done")
+
+    def test_warn_on_delivery_noted_once_after_the_backorder_wizard(self):
+        """Under "warn", a delivery whose validation opens the backorder wizard is
+        noted once, when it is really validated."""
+        order = self._order(6)
+        order.action_confirm()
+        holder = self._order(8)
+        holder.action_reserve_stock()  # 10 on hand, 6 going out, 8 held
+        self._policy("warn")
+        picking = order.picking_ids
+        picking.move_ids.quantity = 4
+        action = picking.with_context(skip_sms=True).button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        notes = picking.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
+        self.assertFalse(notes)
+        wizard = (
+            self.env["stock.backorder.confirmation"]
+            .with_context(action["context"], skip_sms=True)
+            .create({"pick_ids": [Command.link(picking.id)]})
+        )
+        wizard.process()
+        self.assertEqual(picking.state, "done")
+        notes = picking.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn(holder.name, notes.body)
