@@ -1,4 +1,3 @@
-import datetime
 import json
 
 from odoo import api, fields, models
@@ -17,6 +16,13 @@ DIRECTIONS = [("incoming", "Incoming"), ("outgoing", "Outgoing")]
 # a row's id: the source record's id times 3 plus the source's rank, so that the
 # three sources never share an id
 SOURCE_RANK = {"invoice": 0, "planned_payment": 1, "schedule": 2}
+# the invoices of the forecast and which way their money goes
+INVOICE_DIRECTIONS = {
+    "out_invoice": "incoming",
+    "in_refund": "incoming",
+    "in_invoice": "outgoing",
+    "out_refund": "outgoing",
+}
 
 
 class CrmCashflowForecastReport(models.Model):
@@ -170,133 +176,175 @@ class CrmCashflowForecastReport(models.Model):
         return factors
 
     @api.model
-    def _forecast_source_queries(self, detailed=True):
-        """Hook: one SELECT per source, each row one expected payment with the
-        columns of the first (amounts in their own currency); another addon adds a
-        source by appending its query. Read by the report row by row and by
-        ``crm.contract.get_cashflow_forecast`` grouped, so both say the same.
-        ``detailed=False`` (the totals): only the date, direction, currency and
-        amount count, and the planned schedule rows come already summed per day
-        from ``crm.contract.schedule.total`` instead of one by one."""
-        # joins rather than per-row subqueries: cheap to plan (no JIT) and dropped
-        # by PostgreSQL when the columns are not read
-        if detailed:
-            invoice_contract = SQL("invoice_contract.contract_id")
-            invoice_join = SQL(
-                """
-                LEFT JOIN (
-                          SELECT invoice_id, MIN(contract_id) AS contract_id
-                            FROM crm_contract_schedule
-                           WHERE invoice_id IS NOT NULL
-                        GROUP BY invoice_id
-                     ) invoice_contract ON invoice_contract.invoice_id = m.id
-                """
-            )
-            contract_name = SQL("contract.name")
-            contract_join = SQL("LEFT JOIN crm_contract contract ON contract.id = s.contract_id")
-        else:
-            invoice_contract, contract_name = SQL("NULL::integer"), SQL("NULL::varchar")
-            invoice_join = contract_join = SQL("")
-        params = {
-            "companies": tuple(self.env.companies.ids),
-            "invoice_contract": invoice_contract,
-            "contract_name": contract_name,
-            "invoice_join": invoice_join,
-            "contract_join": contract_join,
+    def _forecast_sources(self):
+        """Hook: what the forecast reads, one dict per source, in the allowed
+        companies; another addon adds a source by appending one.
+
+        - ``source``: its key in ``SOURCES``; ``model`` and ``domain``: the
+          records still expected (read as superuser: the report's or the
+          forecast's access is checked first);
+        - ``date``, ``amount`` (in ``currency``) and ``currency``: field names;
+        - ``direction``: a field whose values are ``incoming`` and ``outgoing``,
+          or ``(field, {value: direction})``;
+        - ``partner``, ``name``, ``contract``, ``invoice``, ``schedule``,
+          ``planned_payment``: the report's other columns, each a field name, a
+          ``many2one.field`` path, ``None`` or a function ``(query) -> SQL``.
+
+        The report lists their records (``_forecast_source_queries``) and
+        ``crm.contract.get_cashflow_forecast`` groups them with ``_read_group``
+        (``_forecast_totals``), so both say the same."""
+        companies = self.env.companies.ids
+        schedule = {
+            "source": "schedule",
+            "model": "crm.contract.schedule",
+            "date": "date_due",
+            "amount": "amount_total",
+            "currency": "currency_id",
+            "direction": "direction",
+            "partner": "partner_id",
+            "name": "contract_id.name",
+            "contract": "contract_id",
+            "invoice": None,
+            "schedule": "id",
+            "planned_payment": None,
         }
-        schedule_columns = SQL(
-            """
-            s.id * 3 + %(rank)s AS id, 'schedule' AS source,
-            s.direction,
-            s.date_due AS date, s.partner_id, s.company_id,
-            s.currency_id AS original_currency_id, s.amount_total AS amount_currency,
-            %(contract_name)s AS name, s.contract_id, NULL::integer AS invoice_id,
-            s.id AS schedule_id, NULL::integer AS planned_payment_id
-            """,
-            rank=SOURCE_RANK["schedule"],
-            **params,
-        )
         return [
             # open customer invoices and vendor bills, unless a planned payment
             # stands for them
-            SQL(
-                """
-                SELECT m.id * 3 + %(rank)s AS id, 'invoice' AS source,
-                       CASE WHEN m.move_type IN ('out_invoice', 'in_refund')
-                            THEN 'incoming' ELSE 'outgoing' END AS direction,
-                       m.invoice_date_due AS date, m.commercial_partner_id AS partner_id,
-                       m.company_id, m.currency_id AS original_currency_id,
-                       m.amount_residual AS amount_currency, m.name,
-                       %(invoice_contract)s AS contract_id, m.id AS invoice_id,
-                       NULL::integer AS schedule_id, NULL::integer AS planned_payment_id
-                  FROM account_move m
-                  %(invoice_join)s
-                 WHERE m.company_id IN %(companies)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund', 'in_invoice', 'in_refund')
-                   AND m.payment_state IN ('not_paid', 'partial')
-                   AND NOT EXISTS (
-                           SELECT 1 FROM crm_planned_payment p
-                            WHERE p.invoice_id = m.id AND p.state = 'planned'
-                       )
-                """,
-                rank=SOURCE_RANK["invoice"],
-                **params,
-            ),
-            SQL(
-                """
-                SELECT p.id * 3 + %(rank)s AS id, 'planned_payment' AS source, p.direction,
-                       p.date, p.partner_id, p.company_id,
-                       p.currency_id AS original_currency_id, p.amount AS amount_currency,
-                       p.name, p.contract_id, p.invoice_id, NULL::integer AS schedule_id,
-                       p.id AS planned_payment_id
-                  FROM crm_planned_payment p
-                 WHERE p.company_id IN %(companies)s AND p.state = 'planned'
-                """,
-                rank=SOURCE_RANK["planned_payment"],
-                **params,
-            ),
-            # the active contracts' rows not invoiced yet
-            SQL(
-                """
-                SELECT %(columns)s
-                  FROM crm_contract_schedule s
-                  %(contract_join)s
-                 WHERE s.company_id IN %(companies)s AND s.contract_state = 'active'
-                   AND s.state = 'planned'
-                """,
-                columns=schedule_columns,
-                **params,
-            )
-            if detailed
-            # the same, summed per day
-            else SQL(
-                """
-                SELECT NULL::integer AS id, 'schedule' AS source, t.direction,
-                       t.date_due AS date, NULL::integer AS partner_id, t.company_id,
-                       t.currency_id AS original_currency_id,
-                       t.amount_total AS amount_currency, NULL::varchar AS name,
-                       NULL::integer AS contract_id, NULL::integer AS invoice_id,
-                       NULL::integer AS schedule_id, NULL::integer AS planned_payment_id
-                  FROM crm_contract_schedule_total t
-                 WHERE t.company_id IN %(companies)s
-                """,
-                **params,
+            {
+                "source": "invoice",
+                "model": "account.move",
+                "domain": [
+                    ("company_id", "in", companies),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", tuple(INVOICE_DIRECTIONS)),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("crm_planned_payment_ids", "not any", [("state", "=", "planned")]),
+                ],
+                "date": "invoice_date_due",
+                "amount": "amount_residual",
+                "currency": "currency_id",
+                "direction": ("move_type", INVOICE_DIRECTIONS),
+                "partner": "commercial_partner_id",
+                "name": "name",
+                "contract": self._forecast_invoice_contract,
+                "invoice": "id",
+                "schedule": None,
+                "planned_payment": None,
+            },
+            {
+                "source": "planned_payment",
+                "model": "crm.planned.payment",
+                "domain": [("company_id", "in", companies), ("state", "=", "planned")],
+                "date": "date",
+                "amount": "amount",
+                "currency": "currency_id",
+                "direction": "direction",
+                "partner": "partner_id",
+                "name": "name",
+                "contract": "contract_id",
+                "invoice": "invoice_id",
+                "schedule": None,
+                "planned_payment": "id",
+            },
+            # the active contracts' rows not invoiced yet (the partial index
+            # crm_contract_schedule_forecast covers them)
+            dict(
+                schedule,
+                domain=[
+                    ("company_id", "in", companies),
+                    ("state", "=", "planned"),
+                    ("contract_state", "=", "active"),
+                ],
             ),
             # invoiced as a draft only: still expected through the row
-            SQL(
-                """
-                SELECT %(columns)s
-                  FROM account_move inv
-                  JOIN crm_contract_schedule s ON s.invoice_id = inv.id
-                  %(contract_join)s
-                 WHERE inv.state = 'draft' AND s.company_id IN %(companies)s
-                   AND s.contract_state = 'active' AND s.state = 'invoiced'
-                """,
-                columns=schedule_columns,
-                **params,
+            dict(
+                schedule,
+                domain=[
+                    ("company_id", "in", companies),
+                    ("state", "=", "invoiced"),
+                    ("contract_state", "=", "active"),
+                    ("invoice_id.state", "=", "draft"),
+                ],
             ),
         ]
+
+    @api.model
+    def _forecast_invoice_contract(self, query):
+        """The contract an invoice was made from (the first, if several): a join
+        rather than a per-row subquery, cheap to plan and dropped by PostgreSQL
+        when the column is not read."""
+        alias = query.make_alias(query.table, "crm_contract")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            SQL(
+                """
+                (SELECT invoice_id, MIN(contract_id) AS contract_id
+                   FROM crm_contract_schedule
+                  WHERE invoice_id IS NOT NULL
+               GROUP BY invoice_id)
+                """
+            ),
+            SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
+        )
+        return SQL.identifier(alias, "contract_id")
+
+    @api.model
+    def _forecast_source_queries(self):
+        """One SELECT per source of ``_forecast_sources``, each row one expected
+        payment with the report's columns (amounts in their own currency)."""
+        return [self._forecast_source_query(source) for source in self._forecast_sources()]
+
+    @api.model
+    def _forecast_source_query(self, source):
+        model = self.env[source["model"]].sudo()
+        query = model._search(source["domain"])
+        alias = query.table
+
+        def column(spec, null_type):
+            if spec is None:
+                return SQL("NULL::%s", SQL(null_type))
+            if callable(spec):
+                return spec(query)
+            if "." in spec:
+                fname, sub = spec.split(".", 1)
+                comodel = model.env[model._fields[fname].comodel_name]
+                joined = query.left_join(alias, fname, comodel._table, "id", fname)
+                return comodel._field_to_sql(joined, sub, query)
+            return model._field_to_sql(alias, spec, query)
+
+        field, values = self._forecast_direction(source)
+        direction = column(field, "varchar")
+        if values:
+            direction = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s = %s THEN %s", direction, value, target)
+                    for value, target in values.items()
+                ),
+            )
+        return query.select(
+            SQL("%s * 3 + %s AS id", SQL.identifier(alias, "id"), SOURCE_RANK[source["source"]]),
+            SQL("%s::varchar AS source", source["source"]),
+            SQL("%s::varchar AS direction", direction),
+            SQL("%s AS date", column(source["date"], "date")),
+            SQL("%s AS partner_id", column(source["partner"], "integer")),
+            SQL("%s AS company_id", column("company_id", "integer")),
+            SQL("%s AS original_currency_id", column(source["currency"], "integer")),
+            SQL("%s AS amount_currency", column(source["amount"], "numeric")),
+            SQL("%s::varchar AS name", column(source["name"], "varchar")),
+            *(
+                SQL("%s AS %s", column(source[key], "integer"), SQL.identifier(f"{key}_id"))
+                for key in ("contract", "invoice", "schedule", "planned_payment")
+            ),
+        )
+
+    @staticmethod
+    def _forecast_direction(source):
+        """``(field, {value: direction} or None)`` of a source."""
+        direction = source["direction"]
+        return direction if isinstance(direction, tuple) else (direction, None)
 
     @api.model
     def _forecast_query(self):
@@ -336,41 +384,39 @@ class CrmCashflowForecastReport(models.Model):
         )
 
     @api.model
-    def _forecast_totals(self, company, date_to=None):
-        """[(date, direction, amount in company currency)] of ``company`` (up to
-        ``date_to``): the sources grouped in SQL by day, direction and currency,
-        then converted with the report's factors (a few thousand groups instead of
-        every row)."""
+    def _forecast_totals(self, company, date_to, granularity="day"):
+        """[(date, direction, amount in company currency)] of ``company`` up to
+        ``date_to``: each source of ``_forecast_sources`` grouped with
+        ``_read_group`` by due ``granularity`` (day or month: the first day of
+        the month), direction and currency, then converted with the report's
+        factors (a few thousand groups instead of every row)."""
         report = self.with_context(allowed_company_ids=[company.id])
         report.check_access("read")
-        for model_name, field_names in self._depends.items():
-            self.env[model_name].flush_model(field_names)
-        # grouped source by source: cheaper than grouping their union
-        self.env.cr.execute(
-            SQL(" UNION ALL ").join(
-                SQL(
-                    """
-                    SELECT date, direction, original_currency_id,
-                           SUM(amount_currency)::float
-                      FROM (%s) source
-                     WHERE date <= %s
-                  GROUP BY date, direction, original_currency_id
-                    """,
-                    query,
-                    date_to or datetime.date.max,
-                )
-                for query in report._forecast_source_queries(detailed=False)
-            )
-        )
-        totals = self.env.cr.fetchall()
+        totals = []
+        for source in report._forecast_sources():
+            # sudo: the report's access is checked above, the sources' domains
+            # keep to the company
+            model = self.env[source["model"]].sudo()
+            field, values = self._forecast_direction(source)
+            date = source["date"]
+            for day, direction, currency, amount in model._read_group(
+                source["domain"] + [(date, "<=", date_to)],
+                [f"{date}:{granularity}", field, source["currency"]],
+                [f"{source['amount']}:sum"],
+                order=f"{date}:{granularity}",
+            ):
+                if day and amount:
+                    totals.append(
+                        (day, values[direction] if values else direction, currency.id, amount)
+                    )
         # the rates of the currencies found only
         factors = report._forecast_factors(
             fields.Date.context_today(self),
             self.env["res.currency"].browse({currency_id for _d, _dr, currency_id, _a in totals}),
         )
         return [
-            (date, direction, amount * factors.get((company.id, currency_id), 1.0))
-            for date, direction, currency_id, amount in totals
+            (day, direction, amount * factors.get((company.id, currency_id), 1.0))
+            for day, direction, currency_id, amount in totals
         ]
 
     def action_open_source(self):

@@ -6,7 +6,7 @@ from . import test_rates_oca
 from . import test_forecast
 from . import test_forecast_report
 from . import test_tour
-from . import test_schedule_totals
+from . import test_forecast_rows
 from . import test_policy
 from . import test_demo
 from . import test_client_file

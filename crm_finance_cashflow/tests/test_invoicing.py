@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
@@ -70,6 +71,83 @@ class TestContractInvoicing(ContractCase):
         Contract._cron_alerts()
         Contract._cron_alerts()
         self.assertEqual(len(contract.activity_ids), 2, "one for the end, one for the bill")
+
+    def test_direct_state_writes(self):
+        """Why account.move keeps a ``write`` override: a client writing the state
+        directly, even with the context key that switches off Odoo's hook after a
+        move's write (``_synchronize_business_models``), gets the rows back, and
+        cannot reset such an invoice to draft."""
+        contract = self._contract()
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2026-02-01")
+        rows = invoice.line_ids.crm_contract_schedule_id
+        self.assertEqual(len(rows), 2)
+        invoice.with_user(self.billing).with_context(skip_account_move_synchronization=True).write(
+            {"state": "cancel"}
+        )
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(invoice.line_ids.crm_contract_schedule_id)
+        self.assertTrue(invoice.crm_contract_rows_released)
+        for context in ({}, {"skip_account_move_synchronization": True}):
+            with self.assertRaisesRegex(UserError, "gave its schedule rows back"):
+                invoice.with_user(self.billing).with_context(**context).write({"state": "draft"})
+        self.assertEqual(invoice.state, "cancel")
+        # button_draft's own check refuses it, before anything is undone
+        with self.assertRaisesRegex(UserError, "gave its schedule rows back"):
+            invoice.with_user(self.billing)._check_draftable()
+
+    def test_invoice_values_hook(self):
+        """``_prepare_invoice_values``: an addon adds a narration; still one
+        invoice per contract, in its currency, and never twice."""
+        Contract = type(self.env["crm.contract"])
+        original = Contract._prepare_invoice_values
+
+        def with_narration(contract, rows, date):
+            vals = original(contract, rows, date)
+            vals["narration"] = f"{contract.name}: {len(rows)} rows to {date}"
+            return vals
+
+        first = self._contract(currency_id=self.foreign.id)
+        second = self._contract()
+        contracts = first | second
+        contracts.action_activate()
+        with patch.object(Contract, "_prepare_invoice_values", with_narration):
+            moves = contracts.action_create_invoices(date="2026-03-15")
+            self.assertFalse(contracts.action_create_invoices(date="2026-03-15"))
+        self.assertEqual(len(moves), 2)
+        for contract in contracts:
+            move = moves.filtered(lambda m, c=contract: m.invoice_origin == c.name)
+            self.assertEqual(move.currency_id, contract.currency_id)
+            self.assertIn(f"{contract.name}: 3 rows to 2026-03-15", str(move.narration))
+            self.assertEqual(move.invoice_line_ids.crm_contract_schedule_id.invoice_id, move)
+        # the rate of the invoice date (4 XCT for 1 since March)
+        self.assertAlmostEqual(
+            moves.filtered(lambda m: m.currency_id == self.foreign).amount_untaxed_signed, 75.0
+        )
+
+    def test_invoice_line_values_hook(self):
+        """``_prepare_invoice_line_values``: an addon names each line after its
+        row's date and gives a discount."""
+        Contract = type(self.env["crm.contract"])
+        original = Contract._prepare_invoice_line_values
+
+        def dated_lines(contract, row):
+            vals = original(contract, row)
+            vals.update(name=f"{vals['name']} ({row.date:%Y-%m})", discount=10.0)
+            return vals
+
+        contract = self._contract()
+        contract.action_activate()
+        with patch.object(Contract, "_prepare_invoice_line_values", dated_lines):
+            move = contract.action_create_invoices(date="2026-02-01")
+        self.assertEqual(
+            sorted(move.invoice_line_ids.mapped("name")),
+            ["Maintenance (2026-01)", "Maintenance (2026-02)"],
+        )
+        self.assertEqual(move.amount_untaxed, 180.0)
+        self.assertEqual(
+            set(move.invoice_line_ids.crm_contract_schedule_id.mapped("state")), {"invoiced"}
+        )
 
 
 @tagged("post_install", "-at_install")

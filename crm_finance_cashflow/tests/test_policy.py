@@ -15,7 +15,6 @@ MODELS = (
     "crm.contract.line",
     "crm.contract.schedule",
     "crm.planned.payment",
-    "crm.contract.schedule.total",
     "crm.cashflow.forecast.report",
 )
 
