@@ -37,5 +37,7 @@ class SaleOrderLineImport(models.TransientModel):
     def action_import(self):
         self.ensure_one()
         target = self._import_target()
-        target.action_import_lines(self._file_base64(), self.file_name or "")
+        # the binary widget gives the name; without one, the content tells
+        # .xls and .xlsx apart and anything else is read as .csv
+        target.action_import_lines(self._file_base64(), self.file_name or "import.csv")
         return {"type": "ir.actions.act_window_close"}
