@@ -7,3 +7,4 @@ from . import crm_lead
 from . import crm_lead_responsibility
 from . import res_company
 from . import res_config_settings
+from . import crm_evaluation_sheet_import
