@@ -335,8 +335,11 @@ class SaleOrder(models.Model):
         return super().action_quotation_send()
 
     def action_quotation_sent(self):
+        """Mark the quotations sent (Odoo's), once approved. Returns True
+        (Odoo's returns None, which XML-RPC cannot carry)."""
         self._check_offer_approved(self.env._("be marked as sent"))
-        return super().action_quotation_sent()
+        res = super().action_quotation_sent()
+        return True if res is None else res
 
     def _confirmation_error_message(self):
         message = super()._confirmation_error_message()
