@@ -27,9 +27,13 @@ class TestOfferTour(HttpCase):
                 "crm_pipeline.responsibility_type_offer_negotiation"
             ).id,
         )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Tour Offer List", "currency_id": self.env.company.currency_id.id}
+        )
         order = self.env["sale.order"].create(
             {
                 "partner_id": partner.id,
+                "pricelist_id": pricelist.id,
                 "opportunity_id": lead.id,
                 "user_id": admin.id,
                 "order_line": [(0, 0, {"product_id": product.id, "discount": 20.0})],
