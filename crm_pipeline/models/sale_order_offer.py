@@ -204,9 +204,9 @@ class SaleOrder(models.Model):
         if self.offer_approval_state == "rejected":
             return self.env._(
                 "%(order)s was rejected by a sales manager: change the offer (it then asks "
-                "for approval again) before you %(action)s.",
+                "for approval again) before it can %(action)s.",
                 order=self.name,
-                action=action or self.env._("send it"),
+                action=action or self.env._("be sent"),
             )
         return self.env._(
             "%(order)s waits for a sales manager's approval: it cannot %(action)s yet. "
