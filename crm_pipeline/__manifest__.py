@@ -17,6 +17,7 @@
         "data/crm_responsibility_type_data.xml",
         "data/crm_responsibility_type_kind_data.xml",
         "data/crm_task_mail_templates.xml",
+        "data/mail_activity_type_data.xml",
         "views/crm_lead_timeline_templates.xml",
         "views/crm_responsibility_type_views.xml",
         "wizards/crm_lead_activate_wizard_views.xml",
@@ -41,6 +42,7 @@
         "wizards/crm_lead_import_wizard_views.xml",
         "views/crm_lead_intake_views.xml",
         "views/res_partner_intake_views.xml",
+        "views/sale_order_offer_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

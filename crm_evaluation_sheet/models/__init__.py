@@ -8,3 +8,4 @@ from . import crm_lead_responsibility
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import crm_evaluation_sheet_import

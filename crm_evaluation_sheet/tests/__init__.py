@@ -11,3 +11,4 @@ from . import test_refine
 from . import test_policy
 from . import test_i18n
 from . import test_demo
+from . import test_import

@@ -17,3 +17,6 @@ from . import crm_lead_duplicate
 from . import crm_company_lookup
 from . import crm_lead_lookup
 from . import res_partner_client_file
+from . import res_company_offer
+from . import sale_order_offer
+from . import ir_actions_report

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm.models import crm_stage
-from odoo.addons.crm_suite_base.models.policy import FREE, owned, privileged
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one, owned, privileged
 
 from .input_checks import to_datetime, to_id
 
@@ -293,6 +293,39 @@ class CrmLead(models.Model):
                 )
             )
         return rtype
+
+    def action_send_offer(self, order_id=None):
+        """Send the lead's quotation to the client from the CRM: Odoo's mail
+        composer with the quotation's own template and PDF, as its Send by
+        e-mail button opens it; sending marks it sent, which the Offer &
+        negotiation gate counts. ``order_id``: one of the lead's quotations
+        (default: the latest one in draft or sent). Returns the composer's
+        action; refused while the quotation waits for approval."""
+        check_one(self)
+        self.check_access("read")
+        quotations = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
+        if order_id not in (None, False):
+            order_id = to_id(self.env, order_id, self.env._("The quotation"), required=True)
+            order = quotations.filtered(lambda o: o.id == order_id)
+            if not order:
+                raise UserError(
+                    self.env._(
+                        "The quotation to send must be a quotation (draft or sent) of lead "
+                        "%(lead)s.",
+                        lead=self.name,
+                    )
+                )
+        else:
+            order = quotations.sorted(lambda o: (o.date_order, o.id), reverse=True)[:1]
+            if not order:
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s has no quotation to send: create one first (New "
+                        "Quotation).",
+                        lead=self.name,
+                    )
+                )
+        return order.action_quotation_send()
 
     def action_open_complete_wizard(self):
         """Open the Complete wizard on the lead's open responsibility."""

@@ -6,7 +6,13 @@ from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import FREE, is_privileged, owned, privileged
+from odoo.addons.crm_suite_base.models.policy import (
+    FREE,
+    check_one,
+    is_privileged,
+    owned,
+    privileged,
+)
 
 from .input_checks import to_datetime, to_id
 
@@ -346,17 +352,19 @@ class CrmLeadResponsibility(models.Model):
     def _gate_offer_negotiation(self):
         self.ensure_one()
         # sudo: only checks that a quotation linked to this lead was sent or
-        # confirmed, whoever owns it; no order data reaches the user.
-        sent = (
-            self.env["sale.order"]
-            .sudo()
-            .search_count(
-                [("opportunity_id", "=", self.lead_id.id), ("state", "in", ("sent", "sale"))],
-                limit=1,
-            )
-        )
-        if sent:
+        # confirmed (and, when the company asks for it, approved), whoever owns
+        # it; no order data reaches the user.
+        Order = self.env["sale.order"].sudo()
+        domain = [("opportunity_id", "=", self.lead_id.id), ("state", "in", ("sent", "sale"))]
+        if Order.search_count(
+            domain + [("offer_approval_state", "not in", ("to_approve", "rejected"))], limit=1
+        ):
             return False
+        if Order.search_count(domain, limit=1):
+            return self.env._(
+                "Offer & negotiation cannot move on before a sales manager approves the "
+                "quotation sent to the customer (it changed after it was sent)."
+            )
         return self.env._(
             "Offer & negotiation cannot move on before a quotation linked to the lead "
             "is sent to the customer or confirmed."
@@ -411,6 +419,13 @@ class CrmLeadResponsibility(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def action_send_offer(self, order_id=None):
+        """Send the lead's quotation from this responsibility: Odoo's mail
+        composer with the quotation's template and PDF (see
+        ``crm.lead.action_send_offer``). Returns the composer's action."""
+        check_one(self)
+        return self.lead_id.action_send_offer(order_id=order_id)
 
     def action_open_complete_wizard(self):
         self.ensure_one()

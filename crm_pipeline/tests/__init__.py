@@ -27,3 +27,7 @@ from . import test_i18n
 from . import test_reports
 from . import test_campaign_fields
 from . import test_client_file
+from . import test_offer_approval
+from . import test_offer_send
+from . import test_offer_import
+from . import test_offer_tour

@@ -3,3 +3,5 @@ from . import crm_lead_responsibility_complete_wizard
 from . import crm_lead_lost
 from . import crm_lead_responsibility_correct_wizard
 from . import crm_lead_import_wizard
+from . import sale_order_line_import
+from . import sale_order_offer_reject

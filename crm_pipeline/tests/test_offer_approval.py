@@ -1,0 +1,175 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common_offer import OfferCase
+
+
+@tagged("post_install", "-at_install")
+class TestOfferApproval(OfferCase):
+    def test_default_no_approval_odoo_flow_unchanged(self):
+        order = self._order(discount=60.0, qty=1000)
+        self.assertEqual(order.offer_approval_state, "not_needed")
+        order.with_user(self.salesman).action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_settings_form_and_bounds(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.offer_approval_amount = 5000.0
+            settings.offer_approval_discount = 12.5
+        settings.save().execute()
+        self.assertEqual(self.company.offer_approval_amount, 5000.0)
+        self.assertEqual(self.company.offer_approval_discount, 12.5)
+        for vals in (
+            {"offer_approval_discount": 150.0},
+            {"offer_approval_discount": -1.0},
+            {"offer_approval_amount": -10.0},
+            {"offer_approval_amount": float("nan")},
+            {"offer_approval_amount": "a lot"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                self.company.write(vals)
+        self.assertEqual(self.company.offer_approval_discount, 12.5)
+
+    def test_discount_needs_approval_and_everything_waits(self):
+        self._limits(discount=10.0)
+        order = self._order(discount=10.0)
+        self.assertEqual(order.offer_approval_state, "not_needed", "10% is not over 10%")
+        order.order_line.with_user(self.salesman).write({"discount": 15.0})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        self.assertIn("Offer Shelf", order.offer_approval_reason)
+        # the team leader (a sales manager) has the approval activity
+        approval_type = self.env.ref("crm_pipeline.mail_activity_offer_approval")
+        approval = order.activity_ids.filtered(lambda a: a.activity_type_id == approval_type)
+        self.assertEqual(approval.user_id, self.manager)
+        as_sales = order.with_user(self.salesman)
+        for method in ("action_quotation_sent", "action_quotation_send", "action_confirm"):
+            with self.subTest(method=method), self.assertRaises(UserError):
+                getattr(as_sales, method)()
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+                "sale.action_report_saleorder", order.ids
+            )
+        with self.assertRaises(UserError):
+            as_sales.with_context(mark_so_as_sent=True).message_post(body="Here is the offer")
+        self.assertEqual(order.state, "draft")
+        # nobody writes the state directly
+        with self.assertRaises(UserError):
+            as_sales.write({"offer_approval_state": "approved"})
+        with self.assertRaises(UserError):
+            order.with_user(self.manager).write({"offer_approval_state": "approved"})
+        # only a sales manager approves
+        with self.assertRaises(AccessError):
+            as_sales.action_approve_offer()
+        with self.assertRaises(AccessError):
+            as_sales.action_reject_offer("no")
+        order.with_user(self.manager).action_approve_offer()
+        self.assertEqual(order.offer_approval_state, "approved")
+        self.assertFalse(approval.exists(), "the approval activity is done")
+        todo = order.activity_ids.filtered(lambda a: a.user_id == self.salesman)
+        self.assertTrue(todo, "the salesperson is told to send it")
+        self.assertTrue(any("Offer approved" in body for body in order.message_ids.mapped("body")))
+        as_sales.action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+
+    def test_change_after_approval_asks_again(self):
+        self._limits(discount=10.0)
+        order = self._order(discount=20.0)
+        order.with_user(self.manager).action_approve_offer()
+        # a change that does not touch the offer keeps the approval
+        order.order_line.with_user(self.salesman).write({"name": "Offer Shelf, oak"})
+        self.assertEqual(order.offer_approval_state, "approved")
+        order.order_line.with_user(self.salesman).write({"product_uom_qty": 3})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).action_quotation_sent()
+        # back under the limit: no approval needed
+        order.order_line.with_user(self.salesman).write({"discount": 5.0})
+        self.assertEqual(order.offer_approval_state, "not_needed")
+        order.with_user(self.salesman).action_quotation_sent()
+
+    def test_new_line_after_approval_asks_again(self):
+        self._limits(amount=150.0)
+        order = self._order(qty=2)
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        order.with_user(self.manager).action_approve_offer()
+        order.with_user(self.salesman).write(
+            {"order_line": [(0, 0, {"product_id": self.product_b.id, "product_uom_qty": 1})]}
+        )
+        self.assertEqual(order.offer_approval_state, "to_approve")
+
+    def test_amount_limit(self):
+        self._limits(amount=250.0)
+        order = self._order(qty=2)
+        self.assertEqual(order.offer_approval_state, "not_needed")
+        order.order_line.write({"product_uom_qty": 3})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        self.assertIn("above", order.offer_approval_reason)
+
+    def test_reject_with_reason(self):
+        self._limits(discount=10.0)
+        order = self._order(discount=30.0)
+        as_manager = order.with_user(self.manager)
+        for reason in ("", "   ", None, 42, ["x"]):
+            with self.subTest(reason=reason), self.assertRaises(UserError):
+                as_manager.action_reject_offer(reason)
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        as_manager.action_reject_offer("30% is too much for this client")
+        self.assertEqual(order.offer_approval_state, "rejected")
+        self.assertTrue(any("30% is too much" in body for body in order.message_ids.mapped("body")))
+        todo = order.activity_ids.filtered(lambda a: a.user_id == self.salesman)
+        self.assertIn("30% is too much", todo.note)
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).action_quotation_sent()
+        with self.assertRaises(UserError):
+            as_manager.action_reject_offer("again")
+        # the salesperson changes the offer: it asks for approval again
+        order.order_line.with_user(self.salesman).write({"discount": 25.0})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+
+    def test_reject_wizard(self):
+        self._limits(discount=10.0)
+        order = self._order(discount=30.0)
+        action = order.with_user(self.manager).action_open_reject_offer_wizard()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        )
+        wizard.reason = "Ask for a smaller discount"
+        wizard.save().action_reject()
+        self.assertEqual(order.offer_approval_state, "rejected")
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).action_open_reject_offer_wizard()
+
+    def test_approve_refuses_bad_calls(self):
+        self._limits(discount=10.0)
+        order = self._order()
+        as_manager = order.with_user(self.manager)
+        with self.assertRaises(UserError):
+            as_manager.action_approve_offer()  # nothing to approve
+        with self.assertRaises(UserError):
+            self.env["sale.order"].browse(987654321).with_user(self.manager).action_approve_offer()
+
+    def test_discount_against_the_client_rule_price(self):
+        """A pricelist rule of the client is no discount to approve; a price
+        below it is."""
+        self._limits(discount=10.0)
+        self.pricelist.item_ids = [
+            (
+                0,
+                0,
+                {
+                    "applied_on": "0_product_variant",
+                    "product_id": self.product.id,
+                    "compute_price": "percentage",
+                    "percent_price": 30.0,
+                },
+            )
+        ]
+        order = self._order()
+        line = order.order_line
+        self.assertAlmostEqual(line.price_unit * (1 - line.discount / 100), 70.0)
+        self.assertEqual(order.offer_approval_state, "not_needed")
+        line.write({"price_unit": 60.0, "discount": 0.0})
+        self.assertAlmostEqual(line._offer_discount(), 14.29)
+        self.assertEqual(order.offer_approval_state, "to_approve")

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class SaleOrderOfferReject(models.TransientModel):
+    """A sales manager rejects an offer with a reason
+    (``sale.order.action_reject_offer``)."""
+
+    _name = "sale.order.offer.reject"
+    _description = "Reject an Offer"
+
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
+    reason = fields.Text(required=True)
+
+    def action_reject(self):
+        self.ensure_one()
+        self.order_id.action_reject_offer(self.reason or "")
+        return {"type": "ir.actions.act_window_close"}
