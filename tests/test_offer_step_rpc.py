@@ -10,6 +10,7 @@ import base64
 import datetime
 import io
 import os
+import xmlrpc.client
 
 import openpyxl
 import pytest
@@ -390,3 +391,39 @@ def test_import_wizard_and_other_roles(offer, make_user, expect_fault):
         {"order_id": order_id, "file": _b64(csv), "file_name": "x.csv"},
         codes=(4,),
     )
+
+
+@pytest.mark.addon("crm_pipeline", "crm_supply")
+def test_a_quotation_waiting_for_approval_is_not_reserved(admin, offer, expect_fault):
+    """crm_supply's proforma reservation waits for crm_pipeline's approval too."""
+    storable = admin.call(
+        "product.product",
+        "create",
+        {
+            "name": f"RPC Offer Storable {offer['tag']}",
+            "is_storable": True,
+            "lst_price": 100.0,
+            "taxes_id": [(6, 0, [])],
+        },
+    )
+    order_id = offer["salesman"].call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": offer["partner_id"],
+            "company_id": offer["company_id"],
+            "team_id": offer["team_id"],
+            "order_line": [(0, 0, {"product_id": storable, "product_uom_qty": 1, "discount": 30})],
+        },
+    )
+    assert _state(offer["salesman"], order_id)["offer_approval_state"] == "to_approve"
+    fault = expect_fault(offer["salesman"].call, "sale.order", "action_reserve_stock", [order_id])
+    assert "reserved as a proforma" in fault.faultString
+    assert not admin.call("sale.stock.reservation", "search", [("order_id", "=", order_id)])
+    assert offer["manager"].call("sale.order", "action_approve_offer", [order_id]) is True
+    # approved: what is left to say is the stock's (none here), not the approval's
+    try:
+        offer["salesman"].call("sale.order", "action_reserve_stock", [order_id])
+    except xmlrpc.client.Fault as fault:
+        assert fault.faultCode == 2, fault.faultString
+        assert "approv" not in fault.faultString, fault.faultString

@@ -116,6 +116,10 @@ class SaleOrder(models.Model):
         company's policy, taking stock that other proformas hold is allowed,
         warned about (chatter) or refused. Returns True."""
         self._check_can_hold_stock()
+        # crm_pipeline's offer approval, when it is installed (crm_supply does not
+        # depend on it): a quotation waiting for a sales manager is not reserved
+        if hasattr(self, "_check_offer_approved"):
+            self._check_offer_approved(self.env._("be reserved as a proforma"))
         for order in self:
             order._check_can_reserve()
         for order in self:
