@@ -127,9 +127,11 @@ class CrmClientRecordMixin(models.AbstractModel):
     def _normalize_client(self, vals):
         """File the record on the commercial partner of the given client; a
         contact person given as client becomes the contact."""
-        if not vals.get("partner_id"):
+        partner_id = vals.get("partner_id")
+        if not partner_id or isinstance(partner_id, bool) or not isinstance(partner_id, int):
+            # nothing to file, or not an id: the write policy refuses it cleanly
             return vals
-        partner = self.env["res.partner"].browse(vals["partner_id"])
+        partner = self.env["res.partner"].browse(partner_id)
         commercial = partner.commercial_partner_id
         if commercial != partner:
             vals = dict(vals, partner_id=commercial.id)

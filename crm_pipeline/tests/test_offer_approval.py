@@ -15,6 +15,11 @@ class TestOfferApproval(OfferCase):
         self.assertEqual(order.state, "sale")
 
     def test_settings_form_and_bounds(self):
+        # the company works with pricelists (the suite's demo has some): the
+        # settings form would otherwise offer to switch them off, and warn
+        self.env.ref("base.group_user").write(
+            {"implied_ids": [(4, self.env.ref("product.group_product_pricelist").id)]}
+        )
         with Form(self.env["res.config.settings"]) as settings:
             settings.offer_approval_amount = 5000.0
             settings.offer_approval_discount = 12.5
