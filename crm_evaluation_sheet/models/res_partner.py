@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.client_counts import count_by_client
 from odoo.addons.crm_suite_base.models.policy import check_one
 
 
@@ -16,21 +17,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_crm_evaluation_sheet_count(self):
-        # counted as the user: the record rules decide what they see
-        clients = self.commercial_partner_id.filtered("id")
-        groups = (
-            self.env["crm.evaluation.sheet"]._read_group(
-                [("partner_id", "child_of", clients.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-            if clients
-            else []
-        )
-        counts = {}
-        for partner, count in groups:
-            client = partner.commercial_partner_id.id
-            counts[client] = counts.get(client, 0) + count
+        counts = count_by_client(self, "crm.evaluation.sheet")
         for partner in self:
             partner.crm_evaluation_sheet_count = counts.get(partner.commercial_partner_id.id, 0)
 

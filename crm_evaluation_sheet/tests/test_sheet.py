@@ -153,3 +153,17 @@ class TestEvaluationSheet(EvaluationSheetCase):
         action = lead.action_view_evaluation_sheets()
         self.assertEqual(action["res_id"], sheet.id)
         self.assertEqual(action["context"]["default_lead_id"], lead.id)
+
+
+class TestClientFileSheetCount(EvaluationSheetCase):
+    def test_sheets_counted_on_the_client_as_the_user(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.partner.id, "type": "contact"}
+        )
+        self.partner.is_company = True
+        self._create_sheet([(self.survey, 1)], user=self.salesman, partner_id=contact.id)
+        self._create_sheet([(self.survey, 2)], user=self.salesman_b)
+        self.assertEqual(self.partner.crm_evaluation_sheet_count, 2)
+        # a salesperson counts the sheets they may read: their own
+        self.assertEqual(self.partner.with_user(self.salesman).crm_evaluation_sheet_count, 1)
+        self.assertEqual(contact.with_user(self.salesman).crm_evaluation_sheet_count, 1)
