@@ -15,6 +15,10 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._duplicate_vat_blocking_companies():
+            # nothing configured: Odoo's create as it is (no savepoint, whose
+            # flush would change when crm computes what it computes lazily)
+            return super().create(vals_list)
         # a refused lead is not left behind for a caller that catches the error
         with self.env.cr.savepoint():
             leads = super().create(vals_list)
@@ -22,12 +26,19 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if not {"vat", "company_id"} & set(vals):
+        if not {"vat", "company_id"} & set(vals) or not self._duplicate_vat_blocking_companies():
             return super().write(vals)
         with self.env.cr.savepoint():
             res = super().write(vals)
             self._check_duplicate_vat()
         return res
+
+    @api.model
+    def _duplicate_vat_blocking_companies(self):
+        """The companies with the setting "One lead per tax ID"."""
+        # sudo: the settings of the leads' companies may be hidden from the user;
+        # only whether one blocks is used.
+        return self.env["res.company"].sudo().search([("crm_block_duplicate_vat", "=", True)])
 
     def _check_duplicate_vat(self):
         """With the company setting "One lead per tax ID", refuse a lead whose tax
@@ -40,7 +51,7 @@ class CrmLead(models.Model):
         leads = self.sudo().filtered(lambda lead: lead.intake_vat_key and lead.active)
         if not leads:
             return
-        blocking = self.env["res.company"].sudo().search([("crm_block_duplicate_vat", "=", True)])
+        blocking = self._duplicate_vat_blocking_companies()
         if not blocking:
             return
         for lead in leads:

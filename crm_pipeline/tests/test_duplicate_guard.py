@@ -98,6 +98,20 @@ class TestDuplicateGuard(IntakeCase):
         self.env.company.crm_block_duplicate_vat = False
         Lead_b.create({"name": "Second", "vat": "55443322"})
 
+    def test_nothing_configured_leaves_create_as_odoo_does(self):
+        """With no company blocking duplicate tax IDs, creating a lead is Odoo's
+        create: no savepoint, whose flush computed crm's lazy fields early (a
+        predictive-lead-scoring probability computed before the team had won
+        or lost leads stayed 0: crm's TestLeadMerge failed with the suite)."""
+        self.assertFalse(self.env["res.company"].search([("crm_block_duplicate_vat", "=", True)]))
+        field = self.Lead._fields["automated_probability"]
+        lead = self.Lead.create({"name": "Lazy", "vat": "RO 11223344"})
+        self.assertIn(lead, self.env.records_to_compute(field))
+        # with the setting on, the guard's savepoint flushes (and checks)
+        self.env.company.crm_block_duplicate_vat = True
+        lead = self.Lead.create({"name": "Checked", "vat": "RO 22334455"})
+        self.assertNotIn(lead, self.env.records_to_compute(field))
+
     def test_block_applies_to_import(self):
         self.env.company.crm_block_duplicate_vat = True
         content = csv_bytes(
