@@ -171,7 +171,8 @@ class CrmCashflowForecastReport(models.Model):
     amount = fields.Monetary(
         readonly=True,
         copy=False,
-        help="In the current company's currency; other currencies at today's rate.",
+        help="In the current company's currency; other currencies at today's rate. "
+        "Committed rows only: the pipeline's amount is in Pipeline (weighted).",
     )
     # committed figures only: the pipeline has its own measure
     amount_incoming = fields.Monetary(string="Incoming", readonly=True, copy=False)
@@ -189,8 +190,8 @@ class CrmCashflowForecastReport(models.Model):
         readonly=True,
         copy=False,
         help="Committed: open invoices, planned payments and contract schedules. Pipeline "
-        "(weighted): open opportunities, their expected revenue times their probability; "
-        "never counted in Incoming, Outgoing and Net.",
+        "(weighted): open opportunities, their expected revenue times their probability, "
+        "in its own measure, never in Amount, Incoming, Outgoing and Net.",
     )
     amount_pipeline = fields.Monetary(
         string="Pipeline (weighted)",
@@ -237,7 +238,8 @@ class CrmCashflowForecastReport(models.Model):
           read the model gets none of its rows);
         - ``committed`` (default ``True``): ``False`` for money not committed
           (the weighted pipeline): the report shows it apart (its ``kind``,
-          ``amount_pipeline``), never in Incoming, Outgoing and Net, and
+          ``amount_pipeline``), never in the committed measures (``amount``,
+          ``amount_incoming``, ``amount_outgoing``, ``amount_net``), and
           ``get_cashflow_forecast`` reads it only when asked, apart;
         - ``date``, ``amount`` (in ``currency``) and ``currency``: field names,
           or functions ``(query) -> SQL``; ``company`` (default ``company_id``)
@@ -579,8 +581,9 @@ class CrmCashflowForecastReport(models.Model):
                    src.amount_currency, src.name, src.contract_id, src.invoice_id,
                    src.schedule_id, src.planned_payment_id, src.lead_id,
                    src.date < %(today)s AS is_overdue,
-                   src.amount_currency * src.factor AS amount,
                    -- the committed figures: the pipeline never adds to them
+                   CASE WHEN src.kind = 'committed'
+                        THEN src.amount_currency * src.factor ELSE 0.0 END AS amount,
                    CASE WHEN src.kind = 'committed' AND src.direction = 'incoming'
                         THEN src.amount_currency * src.factor ELSE 0.0 END AS amount_incoming,
                    CASE WHEN src.kind = 'committed' AND src.direction = 'outgoing'

@@ -98,7 +98,7 @@ class TestForecastPipeline(ContractCase):
         self.assertEqual(self._committed(result), committed)
         self.assertEqual(self._committed(self._forecast()), committed)
         self.assertNotIn("pipeline", self._forecast()[1], "the result of before, by default")
-        # the report: one row, apart from the committed measures
+        # the report: one row, in its own measure, none of the committed ones
         row = self._rows(lead)
         self.assertEqual(len(row), 1)
         self.assertEqual(
@@ -108,7 +108,7 @@ class TestForecastPipeline(ContractCase):
         self.assertEqual(row.partner_id, self.partner)
         self.assertEqual(
             (row.amount, row.amount_pipeline, row.amount_incoming, row.amount_net),
-            (4000.0, 4000.0, 0.0, 0.0),
+            (0.0, 4000.0, 0.0, 0.0),
         )
         self.assertEqual(row.action_open_source()["res_model"], "crm.lead")
         self.assertEqual(row.action_open_source()["res_id"], lead.id)
