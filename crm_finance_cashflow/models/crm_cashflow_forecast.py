@@ -44,7 +44,7 @@ class CrmContract(models.Model):
         opportunity has an active customer contract or a confirmed order), apart
         from the committed figures, which it never changes. Only the
         opportunities the user may read count (crm.lead's access rights and
-        record rules); a user who may read none is refused."""
+        record rules); a user without read access to opportunities is refused."""
         user = self.env.user
         if not (
             self.env.su
