@@ -21,7 +21,9 @@ class CrmContract(models.Model):
     _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def get_cashflow_forecast(self, date_from, date_to, granularity="month", company_id=None):
+    def get_cashflow_forecast(
+        self, date_from, date_to, granularity="month", company_id=None, include_pipeline=False
+    ):
         """Expected incoming and outgoing money per period, in the company currency.
 
         Sources: open customer invoices and vendor bills by due date (their open
@@ -34,7 +36,15 @@ class CrmContract(models.Model):
 
         Returns a list: first the ``overdue`` bucket (what was expected before
         ``date_from`` and is still open), then one dict per period with period,
-        date_from, date_to, opening, incoming, outgoing, net, cumulative."""
+        date_from, date_to, opening, incoming, outgoing, net, cumulative.
+
+        ``include_pipeline=True`` adds to each dict ``pipeline``: the weighted
+        pipeline (open opportunities' expected revenue times their probability,
+        at their expected closing date plus the client's payment term, until the
+        opportunity has an active customer contract or a confirmed order), apart
+        from the committed figures, which it never changes. Only the
+        opportunities the user may read count (crm.lead's access rights and
+        record rules); a user without read access to opportunities is refused."""
         user = self.env.user
         if not (
             self.env.su
@@ -52,6 +62,8 @@ class CrmContract(models.Model):
                     value=granularity,
                 )
             )
+        if not isinstance(include_pipeline, bool):
+            raise UserError(self.env._("include_pipeline must be true or false."))
         if company_id is not None and (
             isinstance(company_id, bool)
             or not isinstance(company_id, int)
@@ -61,13 +73,26 @@ class CrmContract(models.Model):
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         if company not in user.company_ids and not self.env.su:
             raise AccessError(self.env._("You have no access to that company."))
+        if include_pipeline and not self.env["crm.lead"].has_access("read"):
+            raise AccessError(
+                self.env._("The forecast's pipeline is for users who may read the opportunities.")
+            )
         periods = self._forecast_periods(start, end, granularity)
         # whole months when the periods are made of them (fewer groups to read)
         unit = "month" if granularity != "week" and start.day == 1 else "day"
-        items = self.with_company(company)._forecast_items(company, end, unit)
+        forecast = self.with_company(company)
+        items = forecast._forecast_items(company, end, unit)
+        if include_pipeline:
+            # apart from the committed figures, under its own key
+            items += [
+                (date, "pipeline", amount)
+                for date, _direction, amount in forecast._forecast_items(
+                    company, end, unit, committed=False
+                )
+            ]
         opening = self._forecast_opening(company, start)
-        overdue = {"incoming": 0.0, "outgoing": 0.0}
-        sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0})
+        overdue = {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0}
+        sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0})
         starts = [p_start for _label, p_start, _p_end in periods]
         for date, direction, amount in items:
             if date < start:
@@ -87,6 +112,8 @@ class CrmContract(models.Model):
                 "cumulative": False,
             }
         ]
+        if include_pipeline:
+            result[0]["pipeline"] = rnd(overdue["pipeline"])
         cumulative = opening
         for index, (label, p_start, p_end) in enumerate(periods):
             incoming, outgoing = sums[index]["incoming"], sums[index]["outgoing"]
@@ -104,6 +131,8 @@ class CrmContract(models.Model):
                     "cumulative": rnd(cumulative),
                 }
             )
+            if include_pipeline:
+                result[-1]["pipeline"] = rnd(sums[index]["pipeline"])
         return result
 
     @api.model
@@ -170,11 +199,11 @@ class CrmContract(models.Model):
         return balance or 0.0
 
     @api.model
-    def _forecast_items(self, company, date_to, granularity="day"):
+    def _forecast_items(self, company, date_to, granularity="day", committed=True):
         """[(date, "incoming"|"outgoing", amount in company currency)] up to
-        ``date_to``, by day or by month (its first day): the sources of the
-        forecast report, grouped, so that the method and the report never
-        disagree."""
+        ``date_to``, by day or by month (its first day): the committed sources
+        of the forecast report (``committed=False``: the weighted pipeline),
+        grouped, so that the method and the report never disagree."""
         return self.env["crm.cashflow.forecast.report"]._forecast_totals(
-            company, date_to, granularity
+            company, date_to, granularity, committed=committed
         )

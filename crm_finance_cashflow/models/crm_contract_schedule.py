@@ -18,6 +18,15 @@ ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
 FORECAST_INDEX = "crm_contract_schedule_forecast"
 
 
+def last_due_date(term, day):
+    """When the money of ``day`` is expected under payment term ``term``: the due
+    date of the term's last line, as Odoo computes each line's
+    (``account.payment.term.line._get_due_date``); ``day`` without a term."""
+    if not term or not day:
+        return day
+    return max([line._get_due_date(day) for line in term.line_ids] or [day])
+
+
 class CrmContractSchedule(models.Model):
     """One expected invoice of a contract line."""
 
@@ -97,10 +106,7 @@ class CrmContractSchedule(models.Model):
     @api.depends("date", "payment_term_id")
     def _compute_date_due(self):
         for row in self:
-            term, date = row.payment_term_id, row.date
-            if term and date:
-                date = max([line._get_due_date(date) for line in term.line_ids] or [date])
-            row.date_due = date
+            row.date_due = last_due_date(row.payment_term_id, row.date)
 
     def init(self):
         # what the cash-flow forecast groups: the planned rows of active contracts

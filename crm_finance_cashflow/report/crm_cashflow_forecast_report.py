@@ -1,9 +1,12 @@
 import json
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import owned
+
+from ..models.crm_contract_schedule import last_due_date
 
 _lt = LazyTranslate(__name__)
 
@@ -11,11 +14,15 @@ SOURCES = [
     ("invoice", "Open Invoice"),
     ("planned_payment", "Planned Payment"),
     ("schedule", "Contract Schedule"),
+    ("pipeline", "Pipeline (weighted)"),
 ]
 DIRECTIONS = [("incoming", "Incoming"), ("outgoing", "Outgoing")]
-# a row's id: the source record's id times 3 plus the source's rank, so that the
-# three sources never share an id
-SOURCE_RANK = {"invoice": 0, "planned_payment": 1, "schedule": 2}
+# committed figures (invoices, planned payments, contract schedules) and the
+# weighted pipeline, never added to them
+KINDS = [("committed", "Committed"), ("pipeline", "Pipeline (weighted)")]
+# a row's id: the source record's id times the number of sources plus the
+# source's rank, so that the sources never share an id
+SOURCE_RANK = {"invoice": 0, "planned_payment": 1, "schedule": 2, "pipeline": 3}
 # the invoices of the forecast and which way their money goes
 INVOICE_DIRECTIONS = {
     "out_invoice": "incoming",
@@ -61,8 +68,16 @@ class CrmCashflowForecastReport(models.Model):
             "invoice_id",
             "schedule_id",
             "planned_payment_id",
+            "kind",
+            "amount_pipeline",
+            "lead_id",
         ),
-        owned(_lt("a report over the invoices, planned payments and contract schedules.")),
+        owned(
+            _lt(
+                "a report over the invoices, planned payments, contract schedules and open "
+                "opportunities."
+            )
+        ),
     )
     _order = "date, id"
     _rec_name = "name"
@@ -103,8 +118,22 @@ class CrmCashflowForecastReport(models.Model):
             "partner_id",
             "state",
         ],
-        "crm.contract": ["name"],
+        "crm.contract": ["contract_type", "lead_id", "name", "state"],
+        "crm.lead": [
+            "active",
+            "company_id",
+            "date_deadline",
+            "name",
+            "partner_id",
+            "probability",
+            "prorated_revenue",
+            "stage_id",
+            "type",
+        ],
+        "res.company": ["currency_id"],
+        "res.partner": ["commercial_partner_id", "property_payment_term_id"],
         "res.currency.rate": ["company_id", "currency_id", "name", "rate"],
+        "sale.order": ["opportunity_id", "state"],
     }
 
     name = fields.Char(string="Reference", readonly=True, copy=False)
@@ -115,7 +144,8 @@ class CrmCashflowForecastReport(models.Model):
         readonly=True,
         copy=False,
         help="Invoices: their due date; planned payments: their date; contract "
-        "schedule rows: their date plus the contract's payment term.",
+        "schedule rows: their date plus the contract's payment term; opportunities: "
+        "their expected closing date plus the client's payment term.",
     )
     is_overdue = fields.Boolean(
         string="Overdue", readonly=True, copy=False, help="Expected before today and still open."
@@ -141,8 +171,10 @@ class CrmCashflowForecastReport(models.Model):
     amount = fields.Monetary(
         readonly=True,
         copy=False,
-        help="In the current company's currency; other currencies at today's rate.",
+        help="In the current company's currency; other currencies at today's rate. "
+        "Committed rows only: the pipeline's amount is in Pipeline (weighted).",
     )
+    # committed figures only: the pipeline has its own measure
     amount_incoming = fields.Monetary(string="Incoming", readonly=True, copy=False)
     amount_outgoing = fields.Monetary(string="Outgoing", readonly=True, copy=False)
     amount_net = fields.Monetary(string="Net", readonly=True, copy=False)
@@ -152,6 +184,24 @@ class CrmCashflowForecastReport(models.Model):
         "crm.contract.schedule", string="Schedule Row", readonly=True, copy=False
     )
     planned_payment_id = fields.Many2one("crm.planned.payment", readonly=True, copy=False)
+    kind = fields.Selection(
+        KINDS,
+        string="Commitment",
+        readonly=True,
+        copy=False,
+        help="Committed: open invoices, planned payments and contract schedules. Pipeline "
+        "(weighted): open opportunities, their expected revenue times their probability, "
+        "in its own measure, never in Amount, Incoming, Outgoing and Net.",
+    )
+    amount_pipeline = fields.Monetary(
+        string="Pipeline (weighted)",
+        readonly=True,
+        copy=False,
+        help="Open opportunities' expected revenue times their probability, expected at "
+        "their expected closing date plus the client's payment term, until the "
+        "opportunity has an active customer contract or a confirmed order.",
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, copy=False)
 
     @property
     def _table_query(self):
@@ -181,18 +231,31 @@ class CrmCashflowForecastReport(models.Model):
         companies; another addon adds a source by appending one.
 
         - ``source``: its key in ``SOURCES``; ``model`` and ``domain``: the
-          records still expected (read as superuser: the report's or the
-          forecast's access is checked first);
-        - ``date``, ``amount`` (in ``currency``) and ``currency``: field names;
+          records still expected;
+        - ``sudo`` (default ``True``): read as superuser (the report's or the
+          forecast's access is checked first); ``False``: read as the user, the
+          model's access rights and record rules apply (a user who may not
+          read the model gets none of its rows);
+        - ``committed`` (default ``True``): ``False`` for money not committed
+          (the weighted pipeline): the report shows it apart (its ``kind``,
+          ``amount_pipeline``), never in the committed measures (``amount``,
+          ``amount_incoming``, ``amount_outgoing``, ``amount_net``), and
+          ``get_cashflow_forecast`` reads it only when asked, apart;
+        - ``date``, ``amount`` (in ``currency``) and ``currency``: field names,
+          or functions ``(query) -> SQL``; ``company`` (default ``company_id``)
+          likewise;
         - ``direction``: a field whose values are ``incoming`` and ``outgoing``,
           or ``(field, {value: direction})``;
         - ``partner``, ``name``, ``contract``, ``invoice``, ``schedule``,
-          ``planned_payment``: the report's other columns, each a field name, a
-          ``many2one.field`` path, ``None`` or a function ``(query) -> SQL``.
+          ``planned_payment``, ``lead`` (optional): the report's other columns,
+          each a field name, a ``many2one.field`` path, ``None`` or a function
+          ``(query) -> SQL``.
 
         The report lists their records (``_forecast_source_queries``) and
-        ``crm.contract.get_cashflow_forecast`` groups them with ``_read_group``
-        (``_forecast_totals``), so both say the same."""
+        ``crm.contract.get_cashflow_forecast`` groups them (``_forecast_totals``:
+        with ``_read_group`` when the date, currency and direction are fields,
+        else by grouping the report's own query of the source), so both say the
+        same."""
         companies = self.env.companies.ids
         schedule = {
             "source": "schedule",
@@ -267,7 +330,145 @@ class CrmCashflowForecastReport(models.Model):
                     ("invoice_id.state", "=", "draft"),
                 ],
             ),
+            # not committed: the open opportunities, weighted by their probability
+            {
+                "source": "pipeline",
+                "committed": False,
+                # as the user: crm.lead's access rights and record rules apply, so
+                # that a salesperson sees no one else's opportunities through it
+                "sudo": False,
+                "model": "crm.lead",
+                "domain": self._forecast_pipeline_domain(companies),
+                "date": self._forecast_pipeline_date,
+                # expected revenue x probability / 100, in the company currency
+                "amount": "prorated_revenue",
+                "currency": self._forecast_pipeline_currency,
+                "company": self._forecast_pipeline_company,
+                "direction": ("type", {"opportunity": "incoming"}),
+                "partner": "partner_id.commercial_partner_id",
+                "name": "name",
+                "contract": None,
+                "invoice": None,
+                "schedule": None,
+                "planned_payment": None,
+                "lead": "id",
+            },
         ]
+
+    @api.model
+    def _forecast_pipeline_domain(self, companies):
+        """The open opportunities of the pipeline source: not won or lost, a
+        probability, an expected revenue and an expected closing date (without
+        one, an opportunity has no place in time: left out), of the allowed
+        companies or of none (counted in the current company), and neither an
+        active customer contract nor a confirmed order yet: from then on that
+        contract's schedule, or the order's invoices, carry the money."""
+        # sudo: which leads have an active customer contract or a confirmed
+        # order, whoever may read those; the condition only takes opportunities
+        # out of the pipeline and shows nothing of the contracts or orders
+        contracts = (
+            self.env["crm.contract"]
+            .sudo()
+            ._search(
+                [
+                    ("lead_id", "!=", False),
+                    ("contract_type", "=", "customer"),
+                    ("state", "=", "active"),
+                ]
+            )
+        )
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            ._search([("opportunity_id", "!=", False), ("state", "=", "sale")])
+        )
+        return [
+            ("type", "=", "opportunity"),
+            ("active", "=", True),
+            ("probability", ">", 0),
+            "|",
+            ("stage_id", "=", False),
+            ("stage_id.is_won", "=", False),
+            ("date_deadline", "!=", False),
+            ("prorated_revenue", "!=", 0),
+            "|",
+            ("company_id", "in", companies),
+            ("company_id", "=", False),
+            # NOT IN over non-null ids only (the subqueries' domains)
+            ("id", "not in", contracts.subselect(SQL.identifier(contracts.table, "lead_id"))),
+            ("id", "not in", orders.subselect(SQL.identifier(orders.table, "opportunity_id"))),
+        ]
+
+    @api.model
+    def _forecast_pipeline_company(self, query):
+        """An opportunity's company, the current one when it has none."""
+        return SQL(
+            "COALESCE(%s, %s)", SQL.identifier(query.table, "company_id"), self.env.company.id
+        )
+
+    @api.model
+    def _forecast_pipeline_currency(self, query):
+        """The currency of an opportunity's expected revenue: its company's
+        (``crm.lead.company_currency``: the current company's when it has none)."""
+        company = query.left_join(query.table, "company_id", "res_company", "id", "company_id")
+        return SQL(
+            "COALESCE(%s, %s)",
+            SQL.identifier(company, "currency_id"),
+            self.env.company.currency_id.id,
+        )
+
+    @api.model
+    def _forecast_pipeline_date(self, query):
+        """When an opportunity's money is expected: its expected closing date plus
+        the client's payment term in the opportunity's company, computed by Odoo
+        for each (company, client, closing date) of the query's opportunities
+        (one grouped query) and looked up per row in a JSON object."""
+        company = self._forecast_pipeline_company(query)
+        partner = SQL("COALESCE(%s, 0)", SQL.identifier(query.table, "partner_id"))
+        deadline = SQL.identifier(query.table, "date_deadline")
+        keys = self.env.execute_query(query.select(SQL("DISTINCT %s", company), partner, deadline))
+        due = self._forecast_pipeline_due_dates(keys)
+        return SQL(
+            "COALESCE((%s::jsonb ->> (%s || '-' || %s || '-' || to_char(%s, 'YYYY-MM-DD')))::date,"
+            " %s)",
+            json.dumps(due),
+            company,
+            partner,
+            deadline,
+            deadline,
+        )
+
+    @api.model
+    def _forecast_pipeline_due_dates(self, keys):
+        """{"company-partner-closing date": due date} for ``keys``, triples
+        ``(company id, partner id or 0, closing date)``, where the client's
+        payment term moves the date: the due date of the term's last line, as
+        for the contract schedules (``last_due_date``)."""
+        partners_of = defaultdict(set)
+        for company_id, partner_id, _deadline in keys:
+            if partner_id:
+                partners_of[company_id].add(partner_id)
+        terms = {}
+        for company_id, partner_ids in partners_of.items():
+            # sudo: the partners' payment terms in the opportunity's company, of
+            # which only the due dates are used; one read per company
+            partners = self.env["res.partner"].sudo().with_company(company_id).browse(partner_ids)
+            for partner in partners:
+                terms[company_id, partner.id] = (
+                    partner.property_payment_term_id
+                    or partner.commercial_partner_id.property_payment_term_id
+                )
+        due, dates = {}, {}
+        for company_id, partner_id, deadline in keys:
+            term = terms.get((company_id, partner_id))
+            if not term:
+                continue
+            if (term.id, deadline) not in dates:
+                dates[term.id, deadline] = last_due_date(term, deadline)
+            if dates[term.id, deadline] != deadline:
+                key = f"{company_id}-{partner_id}-{deadline.isoformat()}"
+                due[key] = dates[term.id, deadline].isoformat()
+        return due
 
     @api.model
     def _forecast_invoice_contract(self, query):
@@ -292,13 +493,27 @@ class CrmCashflowForecastReport(models.Model):
 
     @api.model
     def _forecast_source_queries(self):
-        """One SELECT per source of ``_forecast_sources``, each row one expected
-        payment with the report's columns (amounts in their own currency)."""
-        return [self._forecast_source_query(source) for source in self._forecast_sources()]
+        """One SELECT per source of ``_forecast_sources`` the user may read, each
+        row one expected payment with the report's columns (amounts in their own
+        currency)."""
+        return [
+            self._forecast_source_query(source)
+            for source in self._forecast_sources()
+            if self._forecast_source_model(source) is not None
+        ]
+
+    @api.model
+    def _forecast_source_model(self, source):
+        """The model to read a source's records with: as superuser, or as the user
+        when the source says ``sudo: False`` (None if the user may not read it)."""
+        model = self.env[source["model"]]
+        if source.get("sudo", True):
+            return model.sudo()
+        return model if model.has_access("read") else None
 
     @api.model
     def _forecast_source_query(self, source):
-        model = self.env[source["model"]].sudo()
+        model = self._forecast_source_model(source)
         query = model._search(source["domain"])
         alias = query.table
 
@@ -325,18 +540,27 @@ class CrmCashflowForecastReport(models.Model):
                 ),
             )
         return query.select(
-            SQL("%s * 3 + %s AS id", SQL.identifier(alias, "id"), SOURCE_RANK[source["source"]]),
+            SQL(
+                "%s * %s + %s AS id",
+                SQL.identifier(alias, "id"),
+                len(SOURCE_RANK),
+                SOURCE_RANK[source["source"]],
+            ),
             SQL("%s::varchar AS source", source["source"]),
+            SQL(
+                "%s::varchar AS kind",
+                "committed" if source.get("committed", True) else "pipeline",
+            ),
             SQL("%s::varchar AS direction", direction),
             SQL("%s AS date", column(source["date"], "date")),
             SQL("%s AS partner_id", column(source["partner"], "integer")),
-            SQL("%s AS company_id", column("company_id", "integer")),
+            SQL("%s AS company_id", column(source.get("company", "company_id"), "integer")),
             SQL("%s AS original_currency_id", column(source["currency"], "integer")),
             SQL("%s AS amount_currency", column(source["amount"], "numeric")),
             SQL("%s::varchar AS name", column(source["name"], "varchar")),
             *(
-                SQL("%s AS %s", column(source[key], "integer"), SQL.identifier(f"{key}_id"))
-                for key in ("contract", "invoice", "schedule", "planned_payment")
+                SQL("%s AS %s", column(source.get(key), "integer"), SQL.identifier(f"{key}_id"))
+                for key in ("contract", "invoice", "schedule", "planned_payment", "lead")
             ),
         )
 
@@ -352,18 +576,23 @@ class CrmCashflowForecastReport(models.Model):
         factors = {f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today).items()}
         return SQL(
             """
-            SELECT src.id, src.source, src.direction, src.date, src.partner_id,
+            SELECT src.id, src.source, src.kind, src.direction, src.date, src.partner_id,
                    src.company_id, %(currency)s AS currency_id, src.original_currency_id,
                    src.amount_currency, src.name, src.contract_id, src.invoice_id,
-                   src.schedule_id, src.planned_payment_id,
+                   src.schedule_id, src.planned_payment_id, src.lead_id,
                    src.date < %(today)s AS is_overdue,
-                   src.amount_currency * src.factor AS amount,
-                   CASE WHEN src.direction = 'incoming'
+                   -- the committed figures: the pipeline never adds to them
+                   CASE WHEN src.kind = 'committed'
+                        THEN src.amount_currency * src.factor ELSE 0.0 END AS amount,
+                   CASE WHEN src.kind = 'committed' AND src.direction = 'incoming'
                         THEN src.amount_currency * src.factor ELSE 0.0 END AS amount_incoming,
-                   CASE WHEN src.direction = 'outgoing'
+                   CASE WHEN src.kind = 'committed' AND src.direction = 'outgoing'
                         THEN src.amount_currency * src.factor ELSE 0.0 END AS amount_outgoing,
-                   CASE WHEN src.direction = 'incoming' THEN 1.0 ELSE -1.0 END
-                        * src.amount_currency * src.factor AS amount_net
+                   CASE WHEN src.kind <> 'committed' THEN 0.0
+                        WHEN src.direction = 'incoming' THEN 1.0 ELSE -1.0 END
+                        * src.amount_currency * src.factor AS amount_net,
+                   CASE WHEN src.kind = 'pipeline'
+                        THEN src.amount_currency * src.factor ELSE 0.0 END AS amount_pipeline
               FROM (
                     -- the factor looked up per row in a JSON object: a join to the
                     -- rates would make the planner loop over every currency
@@ -384,31 +613,27 @@ class CrmCashflowForecastReport(models.Model):
         )
 
     @api.model
-    def _forecast_totals(self, company, date_to, granularity="day"):
+    def _forecast_totals(self, company, date_to, granularity="day", committed=True):
         """[(date, direction, amount in company currency)] of ``company`` up to
-        ``date_to``: each source of ``_forecast_sources`` grouped with
-        ``_read_group`` by due ``granularity`` (day or month: the first day of
-        the month), direction and currency, then converted with the report's
-        factors (a few thousand groups instead of every row)."""
+        ``date_to``, of the committed sources (or, ``committed=False``, of the
+        others: the weighted pipeline) of ``_forecast_sources``, each grouped
+        by due ``granularity`` (day or month: the first day of the month),
+        direction and currency (``_forecast_source_totals``), then converted
+        with the report's factors (a few thousand groups instead of every row)."""
         report = self.with_context(allowed_company_ids=[company.id])
         report.check_access("read")
         totals = []
         for source in report._forecast_sources():
-            # sudo: the report's access is checked above, the sources' domains
-            # keep to the company
-            model = self.env[source["model"]].sudo()
-            field, values = self._forecast_direction(source)
-            date = source["date"]
-            for day, direction, currency, amount in model._read_group(
-                source["domain"] + [(date, "<=", date_to)],
-                [f"{date}:{granularity}", field, source["currency"]],
-                [f"{source['amount']}:sum"],
-                order=f"{date}:{granularity}",
+            if source.get("committed", True) != committed:
+                continue
+            model = report._forecast_source_model(source)
+            if model is None:
+                continue
+            for day, direction, currency_id, amount in report._forecast_source_totals(
+                source, model, date_to, granularity
             ):
                 if day and amount:
-                    totals.append(
-                        (day, values[direction] if values else direction, currency.id, amount)
-                    )
+                    totals.append((day, direction, currency_id, amount))
         # the rates of the currencies found only
         factors = report._forecast_factors(
             fields.Date.context_today(self),
@@ -419,14 +644,52 @@ class CrmCashflowForecastReport(models.Model):
             for day, direction, currency_id, amount in totals
         ]
 
+    @api.model
+    def _forecast_source_totals(self, source, model, date_to, granularity):
+        """[(day, direction, currency id, amount)] of one source up to
+        ``date_to``: its model's ``_read_group`` when its date, currency,
+        direction and company are fields, else its report query grouped in
+        SQL. ``model``: as ``_forecast_source_model`` gives it (the sources read
+        as superuser keep to the allowed companies by their domains)."""
+        field, values = self._forecast_direction(source)
+        date, currency = source["date"], source["currency"]
+        if not all(isinstance(spec, str) for spec in (date, currency, field)) or (
+            source.get("company", "company_id") != "company_id"
+        ):
+            return self.env.execute_query(
+                SQL(
+                    """
+                    SELECT date_trunc(%(unit)s, src.date)::date, src.direction,
+                           src.original_currency_id, SUM(src.amount_currency)
+                      FROM (%(source)s) src
+                     WHERE src.date <= %(date_to)s
+                  GROUP BY 1, 2, 3
+                  ORDER BY 1
+                    """,
+                    unit=granularity,
+                    source=self._forecast_source_query(source),
+                    date_to=date_to,
+                )
+            )
+        return [
+            (day, values[direction] if values else direction, currency.id, amount)
+            for day, direction, currency, amount in model._read_group(
+                source["domain"] + [(date, "<=", date_to)],
+                [f"{date}:{granularity}", field, currency],
+                [f"{source['amount']}:sum"],
+                order=f"{date}:{granularity}",
+            )
+        ]
+
     def action_open_source(self):
-        """Open what the row stands for: the invoice, the planned payment or the
-        contract schedule row."""
+        """Open what the row stands for: the invoice, the planned payment, the
+        contract schedule row or the opportunity."""
         self.ensure_one()
         record = {
             "invoice": self.invoice_id,
             "planned_payment": self.planned_payment_id,
             "schedule": self.schedule_id,
+            "pipeline": self.lead_id,
         }[self.source]
         return {
             "type": "ir.actions.act_window",

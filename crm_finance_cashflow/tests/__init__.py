@@ -10,3 +10,4 @@ from . import test_forecast_rows
 from . import test_policy
 from . import test_demo
 from . import test_client_file
+from . import test_forecast_pipeline

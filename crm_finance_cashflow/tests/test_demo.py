@@ -47,3 +47,20 @@ class TestCashflowDemo(TransactionCase):
         step = contract.lead_id.open_responsibility_id
         if step.type_id.kind == "contracting":
             self.assertFalse(step._get_gate_message())
+
+    def test_demo_pipeline(self):
+        """Two open opportunities of the story are in the forecast's pipeline."""
+        leads = self.env.ref("crm_pipeline.demo_lead_offer") | self.env.ref(
+            "crm_pipeline.demo_lead_contracting"
+        )
+        rows = (
+            self.env["crm.cashflow.forecast.report"]
+            .with_company(self.company)
+            .search([("kind", "=", "pipeline"), ("lead_id", "in", leads.ids)])
+        )
+        self.assertEqual(rows.lead_id, leads)
+        self.assertEqual(set(rows.mapped("amount")), {0.0})
+        self.assertEqual(
+            sorted(rows.mapped("amount_pipeline")),
+            sorted(leads.mapped("prorated_revenue")),
+        )
