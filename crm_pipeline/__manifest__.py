@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.6",
+    "version": "18.0.1.5.7",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -52,8 +52,8 @@
         "demo/crm_interaction_demo.xml",
         "demo/crm_task_demo.xml",
     ],
-    # read by crm_lead_demo.xml's import_leads call
-    "oca_data_manual": ["demo/crm_lead_import_demo.csv"],
+    # read by crm_lead_demo.xml's import_leads and _create_from_anaf_answer calls
+    "oca_data_manual": ["demo/crm_lead_import_demo.csv", "demo/anaf_answer_demo.json"],
     "assets": {
         "web.assets_tests": ["crm_pipeline/static/tests/tours/**/*"],
     },

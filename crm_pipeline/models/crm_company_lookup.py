@@ -106,6 +106,14 @@ class CrmCompanyLookup(models.AbstractModel):
         """Company data for a tax ID, as a dict: name, street, city, state_code,
         state_name, zip, country_code, vat, company_registry, vat_payer,
         company_status (active, inactive, deregistered)."""
+        country, key = self._tax_id_parts(vat, country_code)
+        if country == "RO":
+            return self._lookup_anaf(int(key))
+        return self._lookup_vies(country, key)
+
+    @api.model
+    def _tax_id_parts(self, vat, country_code=None):
+        """(country code, number) of a tax ID whose check digits are valid."""
         if not vat or not isinstance(vat, str):
             raise UserError(self.env._("Give the tax ID."))
         if country_code is not None and country_code is not False:
@@ -120,23 +128,28 @@ class CrmCompanyLookup(models.AbstractModel):
                 raise UserError(
                     self.env._("%(vat)s is not a valid Romanian tax ID (CUI).", vat=vat)
                 )
-            return self._lookup_anaf(int(key))
-        if not eu_vat.is_valid(country + key):
+        elif not key or not eu_vat.is_valid(country + key):
             raise UserError(
                 self.env._(
                     "%(vat)s is not a valid %(country)s VAT number.", vat=vat, country=country
                 )
             )
-        return self._lookup_vies(country, key)
+        return country, key
 
     @api.model
     def _lookup_anaf(self, cui):
-        service = self.env._("ANAF")
         answer = self._post_json(
             self._url("crm_pipeline.anaf_url", ANAF_URL),
             [{"cui": cui, "data": fields.Date.context_today(self).isoformat()}],
-            service,
+            self.env._("ANAF"),
         )
+        return self._anaf_company_data(answer, cui)
+
+    @api.model
+    def _anaf_company_data(self, answer, cui):
+        """Company data (as ``_lookup`` returns it) from ANAF's answer (its JSON,
+        decoded) about the CUI ``cui``: the live lookup's and the demo's parser."""
+        service = self.env._("ANAF")
         if not isinstance(answer, dict) or not isinstance(answer.get("found"), list):
             raise UserError(self.env._("%(service)s sent an unexpected answer.", service=service))
         if answer.get("cod") not in (None, 200):
@@ -157,6 +170,8 @@ class CrmCompanyLookup(models.AbstractModel):
             vat_scope = found.get("inregistrare_scop_Tva") or {}
             if not all(isinstance(part, dict) for part in (general, seat, inactive, vat_scope)):
                 raise TypeError("not an object")
+            if general.get("cui") not in (None, cui):
+                raise ValueError("an answer about another company")
 
             def text(part, key):
                 return self._answer_text(part.get(key), service)
@@ -187,7 +202,7 @@ class CrmCompanyLookup(models.AbstractModel):
                 "vat_payer": self._answer_flag(vat_scope.get("scpTVA"), service),
                 "company_status": status,
             }
-        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise UserError(
                 self.env._("%(service)s sent an unexpected answer.", service=service)
             ) from exc

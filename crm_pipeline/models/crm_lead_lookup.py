@@ -1,4 +1,7 @@
+import json
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.crm_suite_base.models.policy import FREE
 
@@ -33,9 +36,34 @@ class CrmLead(models.Model):
         """Create an Inactive lead from a tax ID (company data fetched first).
         Returns the new lead's id."""
         self.check_access("create")
-        Lookup = self.env["crm.company.lookup"]
-        data = Lookup._lookup(vat, country_code)
-        vals = Lookup._lead_values(data)
+        data = self.env["crm.company.lookup"]._lookup(vat, country_code)
+        return self._create_from_company_data(data).id
+
+    @api.model
+    def _create_from_company_data(self, data):
+        """The lead ``create_from_tax_id`` creates from the company data of a lookup."""
+        vals = self.env["crm.company.lookup"]._lead_values(data)
         vals["name"] = data["name"] or data["vat"]
-        lead = self.create(vals)
-        return lead.id
+        return self.create(vals)
+
+    @api.model
+    def _create_from_anaf_answer(self, answer, vat):
+        """The lead ``create_from_tax_id`` creates for the Romanian tax ID ``vat``,
+        from an answer of ANAF recorded earlier (its JSON text) instead of asking
+        ANAF: the demo data's lead from a tax ID, which must not need the network.
+        Returns the new lead's id."""
+        self.check_access("create")
+        Lookup = self.env["crm.company.lookup"]
+        country, key = Lookup._tax_id_parts(vat)
+        if country != "RO":
+            raise UserError(self.env._("%(vat)s is not a valid Romanian tax ID (CUI).", vat=vat))
+        try:
+            decoded = json.loads(answer)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise UserError(
+                self.env._(
+                    "%(service)s sent an answer that cannot be read.", service=self.env._("ANAF")
+                )
+            ) from exc
+        data = Lookup._anaf_company_data(decoded, int(key))
+        return self._create_from_company_data(data).id

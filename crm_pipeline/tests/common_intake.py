@@ -11,6 +11,7 @@ import openpyxl
 import xlwt
 
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import file_open
 
 
 def xlsx_bytes(rows):
@@ -42,6 +43,17 @@ def csv_bytes(rows, encoding="utf-8", delimiter=","):
     stream = io.StringIO()
     csv.writer(stream, delimiter=delimiter).writerows(rows)
     return stream.getvalue().encode(encoding)
+
+
+#: ANAF's answer recorded in the demo data, and the tax ID it answers (the demo's
+#: lead from a tax ID): LookupHandler sends it as ANAF's answer for that CUI.
+DEMO_ANSWER_PATH = "crm_pipeline/demo/anaf_answer_demo.json"
+DEMO_ANSWER_VAT = "RO41726036"
+
+
+def demo_answer():
+    with file_open(DEMO_ANSWER_PATH) as answer:
+        return answer.read()
 
 
 def b64(content):
@@ -155,6 +167,8 @@ class LookupHandler(BaseHTTPRequestHandler):
                 return self._send(200, b"<html>Service temporarily unavailable</html>")
             if cui == 14399840:
                 return self._send(503, {"message": "refused"})
+            if cui == int(DEMO_ANSWER_VAT[2:]):
+                return self._send(200, demo_answer().encode())
             answer = {"cod": 200, "message": "SUCCESS", "found": [], "notFound": []}
             if cui in self.anaf_found:
                 answer["found"].append(self.anaf_found[cui])

@@ -1,9 +1,11 @@
+import json
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.crm_pipeline.models.intake_keys import ro_cui_is_valid
 
-from .common_intake import LookupServerCase
+from .common_intake import DEMO_ANSWER_VAT, LookupServerCase, demo_answer
 
 
 @tagged("post_install", "-at_install")
@@ -126,3 +128,84 @@ class TestCompanyLookup(LookupServerCase):
         with self.assertRaisesRegex(UserError, "ANAF knows no company"):
             partner.with_user(self.salesman).action_fetch_company_data()
         self.assertEqual(partner.name, "EXEMPLU DISTRIBUTIE SRL")
+
+
+@tagged("post_install", "-at_install")
+class TestLeadFromRecordedAnswer(LookupServerCase):
+    """The demo's lead from a tax ID: created from ANAF's answer recorded in the
+    demo data, by the parser and the lead values of the live lookup."""
+
+    FIELDS = [
+        "name",
+        "partner_name",
+        "vat",
+        "street",
+        "city",
+        "zip",
+        "state_id",
+        "country_id",
+        "company_registry",
+        "vat_payer",
+        "company_status",
+        "activation_state",
+        "user_id",
+        "company_id",
+        "type",
+    ]
+
+    def _assert_recorded_company(self, lead):
+        self.assertEqual(lead.name, "MURES FRIG LOGISTIC SRL")
+        self.assertEqual(lead.partner_name, "MURES FRIG LOGISTIC SRL")
+        self.assertEqual(lead.vat, DEMO_ANSWER_VAT)
+        self.assertEqual(lead.street, "Str. Gheorghe Doja 155")
+        self.assertEqual(lead.city, "Mun. Târgu Mureş")
+        self.assertEqual(lead.zip, "540376")
+        self.assertEqual(lead.state_id, self.env.ref("base.RO_MS"))
+        self.assertEqual(lead.country_id, self.romania)
+        self.assertEqual(lead.company_registry, "J26/1184/2019")
+        self.assertTrue(lead.vat_payer)
+        self.assertEqual(lead.company_status, "active")
+        self.assertEqual(lead.activation_state, "inactive")
+
+    def test_recorded_answer_makes_the_live_lead(self):
+        Lead = self.Lead.with_user(self.salesman)
+        recorded = self.Lead.browse(Lead._create_from_anaf_answer(demo_answer(), DEMO_ANSWER_VAT))
+        self._assert_recorded_company(recorded)
+        self.assertEqual(recorded.user_id, self.salesman)
+        # the live lookup, ANAF (the test server) sending the same answer, makes
+        # the same lead
+        live = self.Lead.browse(Lead.create_from_tax_id(DEMO_ANSWER_VAT))
+        self.assertEqual(
+            live.read(self.FIELDS)[0] | {"id": 0}, recorded.read(self.FIELDS)[0] | {"id": 0}
+        )
+
+    def test_recorded_answer_refusals(self):
+        Lead = self.Lead.with_user(self.salesman)
+        before = self._count()
+        # the answer is about another CUI than the tax ID given
+        with self.assertRaisesRegex(UserError, "ANAF sent an unexpected answer"):
+            Lead._create_from_anaf_answer(demo_answer(), "RO18547290")
+        with self.assertRaisesRegex(UserError, "not a valid Romanian tax ID"):
+            Lead._create_from_anaf_answer(demo_answer(), "RO41726037")
+        with self.assertRaisesRegex(UserError, "not a valid Romanian tax ID"):
+            Lead._create_from_anaf_answer(demo_answer(), "DE136695976")
+        with self.assertRaisesRegex(UserError, "ANAF sent an answer that cannot be read"):
+            Lead._create_from_anaf_answer("<html>", DEMO_ANSWER_VAT)
+        self.assertEqual(self._count(), before)
+
+    def test_demo_lead(self):
+        if not self.env["ir.module.module"]._get("crm_pipeline").demo:
+            self.skipTest("installed without demo data")
+        company = self.env.ref("crm_suite_base.demo_company")
+        lead = self.Lead.with_context(active_test=False).search(
+            [("vat", "=", DEMO_ANSWER_VAT), ("company_id", "=", company.id)]
+        )
+        self.assertEqual(len(lead), 1)
+        self._assert_recorded_company(lead)
+        self.assertEqual(lead.user_id, self.env.ref("crm_suite_base.demo_user_sales_2"))
+        self.assertEqual(lead.team_id, self.env.ref("crm_pipeline.demo_team_cluj"))
+        # its values are those of the live path, from the recorded answer
+        Lookup = self.env["crm.company.lookup"]
+        data = Lookup._anaf_company_data(json.loads(demo_answer()), int(DEMO_ANSWER_VAT[2:]))
+        for fname, value in Lookup._lead_values(data).items():
+            self.assertEqual(lead[fname], lead._fields[fname].convert_to_record(value, lead))

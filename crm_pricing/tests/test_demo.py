@@ -48,3 +48,18 @@ class TestPricingDemo(TransactionCase):
         self.assertEqual(order.company_id, self.company)
         self.assertTrue(order.order_line.pricing_explanation.startswith("Gold tier"))
         self.assertAlmostEqual(order.order_line.price_subtotal, 702.0)
+
+    def test_demo_turns_pricelists_on(self):
+        """The demo's price list is in use: Settings > Sales > Pricelists is on
+        (product.group_product_pricelist implied on internal users), so its users
+        see it on quotations and saving the Settings keeps it."""
+        group = self.env.ref("product.group_product_pricelist")
+        self.assertIn(group, self.env.ref("base.group_user").implied_ids)
+        for xmlid in ("demo_user_manager", "demo_user_sales_1", "demo_user_accountant"):
+            self.assertTrue(
+                self.env.ref(f"crm_suite_base.{xmlid}").has_group("product.group_product_pricelist")
+            )
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.group_product_pricelist)
+        settings.execute()
+        self.assertTrue(self.env.ref("crm_pricing.pricelist_distributors").active)

@@ -1,2 +1,3 @@
 from . import test_write_policy
 from . import test_i18n
+from . import test_demo_scope
