@@ -201,7 +201,8 @@ class ProductProduct(models.Model):
         super()._compute_display_name()
         if not self.env.context.get("crm_supply_stock_label"):
             return
-        storable = self.filtered(lambda p: p.is_storable and p.id)
+        # the template's field: the variant's related copy costs a compute per record
+        storable = self.filtered(lambda p: p.id and p.product_tmpl_id.is_storable)
         if not storable:
             return
         figures = storable._free_to_sell_figures()
