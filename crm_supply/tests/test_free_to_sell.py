@@ -218,3 +218,20 @@ class TestFreeToSellFigures(SupplyCase):
             ),
             (2.0, 8.0),
         )
+        # the label reads the storable variants, then their figures: four queries
+        # more (the search of the variants, the warehouse and its location, the
+        # figures)
+        Template = template.with_user(self.salesman).with_context(**ctx)
+
+        def count(model):
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            result = model.name_search("Supply Shirt", limit=8)
+            return self.env.cr.sql_log_count - before, result
+
+        plain, plain_result = count(Template)
+        labelled, result = count(Template.with_context(crm_supply_stock_label=True))
+        self.assertEqual(result, [(template.id, "Supply Shirt (free to sell: 8, reserved: 2)")])
+        self.assertEqual([r[0] for r in plain_result], [template.id])
+        self.assertLessEqual(labelled - plain, 4)
