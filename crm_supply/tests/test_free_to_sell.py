@@ -165,8 +165,9 @@ class TestFreeToSellFigures(SupplyCase):
         Product = Product.with_context(warehouse_id=self.warehouse.id)
 
         def count(model):
-            self.env.invalidate_all()
+            model.name_search("Supply Label", limit=8)  # the registry's caches
             self.env.flush_all()
+            self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             result = model.name_search("Supply Label", limit=8)
             return self.env.cr.sql_log_count - before, result
@@ -224,8 +225,9 @@ class TestFreeToSellFigures(SupplyCase):
         Template = template.with_user(self.salesman).with_context(**ctx)
 
         def count(model):
-            self.env.invalidate_all()
+            model.name_search("Supply Shirt", limit=8)  # the registry's caches
             self.env.flush_all()
+            self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             result = model.name_search("Supply Shirt", limit=8)
             return self.env.cr.sql_log_count - before, result
