@@ -20,9 +20,12 @@ def default_addons_path():
     return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), ROOT])
 
 
-def add_odoo_arguments(parser, what):
-    """``--db`` (a database where ``what`` is installed) and ``--addons-path``."""
-    parser.add_argument("--db", required=True, help=f"database with {what}")
+def add_odoo_arguments(parser, what, default_db=None):
+    """``--db`` (a database where ``what`` is installed; required unless
+    ``default_db`` is given) and ``--addons-path``."""
+    parser.add_argument(
+        "--db", required=default_db is None, default=default_db, help=f"database with {what}"
+    )
     parser.add_argument("--addons-path", default=default_addons_path())
 
 
@@ -36,6 +39,21 @@ def best(func, runs=3, env=None):
         func()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def best_alternating(funcs, runs=3, env=None):
+    """The shortest of ``runs`` calls of each of ``funcs``, called in turn (one of
+    each, then again), so that a change of the machine's load weighs on all of
+    them alike; caches dropped before each call."""
+    times = [[] for _func in funcs]
+    for _i in range(runs):
+        for func, spent in zip(funcs, times, strict=True):
+            if env is not None:
+                env.invalidate_all()
+            start = time.perf_counter()
+            func()
+            spent.append(time.perf_counter() - start)
+    return [min(spent) for spent in times]
 
 
 @contextlib.contextmanager

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
+from odoo.addons.stock.models.product import Product as StockProduct
+
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
@@ -33,26 +35,131 @@ class ProductProduct(models.Model):
 
     def _free_to_sell_figures(self, exclude_orders=None):
         """{product id: (reserved by proformas, free to sell)} in the context's
-        warehouse/location, from Odoo's own grouped quantity queries and one grouped
-        query on the reservations. ``exclude_orders``: proformas whose reservations
-        do not count (an order is never blocked by its own reservation)."""
-        quantities = self._compute_quantities_dict(
-            self.env.context.get("lot_id"),
-            self.env.context.get("owner_id"),
-            self.env.context.get("package_id"),
-        )
-        reserved = self._proforma_reserved(exclude_orders)
+        warehouse/location (and lot, owner, package). ``exclude_orders``:
+        proformas whose reservations do not count (an order is never blocked by
+        its own reservation).
+
+        Free to sell is min(Free Quantity, On Hand - Outgoing) - Reserved by
+        Proformas, with Odoo's own figures rounded as Odoo rounds them. They come
+        with the reservations from one query (``_free_to_sell_stock``); when
+        another addon computes the quantities its own way (mrp's kits, from their
+        components), from Odoo's ``_compute_quantities_dict`` and one grouped
+        query on the reservations."""
+        ctx = self.env.context
+        lot_id, owner_id, package_id = ctx.get("lot_id"), ctx.get("owner_id"), ctx.get("package_id")
+        if type(self)._compute_quantities_dict is StockProduct._compute_quantities_dict:
+            stock = self._free_to_sell_stock(lot_id, owner_id, package_id, exclude_orders)
+        else:
+            quantities = self._compute_quantities_dict(lot_id, owner_id, package_id)
+            reserved = self._proforma_reserved(exclude_orders)
+            stock = {
+                product._origin.id: (
+                    product.uom_id.rounding,
+                    quantities[product.id]["qty_available"],
+                    quantities[product.id]["free_qty"],
+                    quantities[product.id]["outgoing_qty"],
+                    reserved.get(product._origin.id, 0.0),
+                )
+                for product in self
+            }
         result = {}
         for product in self:
-            qty = quantities[product.id]
-            rounding = product.uom_id.rounding
-            held = reserved.get(product.id, 0.0)
-            free = min(qty["free_qty"], qty["qty_available"] - qty["outgoing_qty"]) - held
+            figures = stock.get(product._origin.id)
+            if figures is None:  # a product not saved yet
+                result[product.id] = (0.0, 0.0)
+                continue
+            rounding, available, free_qty, outgoing, held = figures
+            free = min(free_qty, available - outgoing) - held
             result[product.id] = (
                 float_round(held, precision_rounding=rounding),
                 float_round(free, precision_rounding=rounding),
             )
         return result
+
+    def _free_to_sell_stock(self, lot_id, owner_id, package_id, exclude_orders=None):
+        """{product id: (unit rounding, on hand, free quantity, outgoing,
+        reserved by proformas)}: Odoo's figures as ``_compute_quantities_dict``
+        gives them (the same domains on the quants and the open moves out of the
+        locations, the same access rules, the same rounding; without the incoming
+        moves, which free to sell does not use) and the proformas' reservations
+        in the same locations, all read in one query instead of four."""
+        products = self._origin
+        if not products:
+            return {}
+        domain_quant_loc, __, domain_move_out_loc = self._get_domain_locations()
+        quant_domain = list(domain_quant_loc)
+        move_domain = [
+            ("state", "in", ("waiting", "confirmed", "assigned", "partially_available")),
+            *domain_move_out_loc,
+        ]
+        if lot_id is not None:
+            quant_domain.append(("lot_id", "=", lot_id))
+        if owner_id is not None:
+            quant_domain.append(("owner_id", "=", owner_id))
+            move_domain.append(("restrict_partner_id", "=", owner_id))
+        if package_id is not None:
+            quant_domain.append(("package_id", "=", package_id))
+        reservation_domain = [
+            ("state", "=", "reserved"),
+            *domain_quant_loc,
+        ]
+        if exclude_orders:
+            reservation_domain.append(("order_id", "not in", exclude_orders.ids))
+
+        def rows(model, domain, *fnames):
+            """SELECT product_id and the fields ``fnames`` (0 for None) of the
+            records of ``model`` matching ``domain``, under its access rules."""
+            query = model._search(domain)
+            columns = [
+                model._field_to_sql(model._table, fname, query) if fname else SQL("0")
+                for fname in ("product_id", *fnames)
+            ]
+            return SQL("(%s)", query.select(*columns))
+
+        Quant = self.env["stock.quant"].with_context(active_test=False)
+        Move = self.env["stock.move"].with_context(active_test=False)
+        # sudo: quantities only, summed per product; whose reservations they are
+        # is not returned (a salesperson sees what is free, not others' orders)
+        Reservation = self.env["sale.stock.reservation"].sudo()
+        Template = self.env["product.template"]
+        UoM = self.env["uom.uom"]
+        result = self.env.execute_query(
+            SQL(
+                """
+                SELECT product.id, %(rounding)s, COALESCE(f.on_hand, 0),
+                       COALESCE(f.reserved, 0), COALESCE(f.outgoing, 0), COALESCE(f.held, 0)
+                  FROM product_product product
+                  JOIN product_template template ON template.id = product.%(template)s
+                  JOIN uom_uom uom ON uom.id = template.%(uom)s
+             LEFT JOIN (SELECT product_id, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved,
+                               SUM(outgoing) AS outgoing, SUM(held) AS held
+                          FROM (%(quants)s UNION ALL %(moves)s UNION ALL %(reservations)s)
+                               AS figures (product_id, on_hand, reserved, outgoing, held)
+                         WHERE product_id = ANY(%(ids)s)
+                         GROUP BY product_id) f ON f.product_id = product.id
+                 WHERE product.id = ANY(%(ids)s)
+                """,
+                rounding=SQL.identifier("uom", "rounding", to_flush=UoM._fields["rounding"]),
+                template=SQL.identifier(
+                    "product_tmpl_id", to_flush=self._fields["product_tmpl_id"]
+                ),
+                uom=SQL.identifier("uom_id", to_flush=Template._fields["uom_id"]),
+                quants=rows(Quant, quant_domain, "quantity", "reserved_quantity", None, None),
+                moves=rows(Move, move_domain, None, None, "product_qty", None),
+                reservations=rows(Reservation, reservation_domain, None, None, None, "quantity"),
+                ids=products.ids,
+            )
+        )
+        return {
+            product_id: (
+                rounding,
+                float_round(on_hand, precision_rounding=rounding),
+                float_round(on_hand - reserved, precision_rounding=rounding),
+                float_round(outgoing, precision_rounding=rounding),
+                held,
+            )
+            for product_id, rounding, on_hand, reserved, outgoing, held in result
+        }
 
     def _proforma_reserved(self, exclude_orders=None):
         """{product id: quantity reserved by proformas} in the context's locations."""
@@ -94,7 +201,8 @@ class ProductProduct(models.Model):
         super()._compute_display_name()
         if not self.env.context.get("crm_supply_stock_label"):
             return
-        storable = self.filtered(lambda p: p.is_storable and p.id)
+        # the template's field: the variant's related copy costs a compute per record
+        storable = self.filtered(lambda p: p.id and p.product_tmpl_id.is_storable)
         if not storable:
             return
         figures = storable._free_to_sell_figures()

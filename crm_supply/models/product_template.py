@@ -25,8 +25,17 @@ class ProductTemplate(models.Model):
             )
 
     def _template_free_to_sell(self):
-        variants = self.with_context(active_test=False).product_variant_ids.filtered(
-            lambda p: p.is_storable
+        """{template id: (reserved by proformas, free to sell)}: the figures of
+        the templates' storable variants (archived ones too) added up, read for
+        all of them at once."""
+        variants = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("product_tmpl_id", "in", self._origin.ids), ("is_storable", "=", True)],
+                ["product_tmpl_id"],
+                order="id",
+            )
         )
         figures = variants._free_to_sell_figures() if variants else {}
         result = {}
