@@ -6,6 +6,17 @@ from odoo.addons.crm_suite_base.models.policy import owned
 _lt = LazyTranslate(__name__)
 
 
+def _frozen(price_context, line):
+    """``price_context`` as part of a dictionary key; a line of its own when
+    another addon puts a value there that cannot be one."""
+    key = tuple(sorted(price_context.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return ("line", line)
+    return key
+
+
 class SaleOrderLine(models.Model):
     _name = "sale.order.line"
     _inherit = ["sale.order.line", "crm.write.policy.mixin"]
@@ -44,9 +55,13 @@ class SaleOrderLine(models.Model):
         "order_id.currency_id",
     )
     def _compute_pricing_details(self):
-        # One cache for the whole batch: turnover is queried once per
-        # (client, company, period), rules once per (pricelist, client, date).
-        cache = {}
+        # Lines that share what a price depends on besides the product (pricelist,
+        # client, date, payment term, company, currency, unit, quantity, attribute
+        # extras) are priced in one call: the client's conditions are evaluated,
+        # their explanations written and Odoo's standard price looked up once for
+        # all their products. One cache for the whole batch: turnover is queried
+        # once per (client, company, period), rules once per (pricelist, client, date).
+        groups = {}
         for line in self:
             order = line.order_id
             if not (line.product_id and order.pricelist_id and order.partner_id) or (
@@ -55,26 +70,52 @@ class SaleOrderLine(models.Model):
                 line.pricing_details = False
                 continue
             line_c = line.with_company(line.company_id)
-            product = line_c.product_id.with_context(**line_c._get_product_price_context())
-            details = order.pricelist_id.with_company(line.company_id)._pricing_details(
-                product,
+            price_context = line_c._get_product_price_context()
+            key = (
+                order.pricelist_id,
+                order.partner_id,
+                order.payment_term_id,
+                order.date_order,
+                line.company_id,
+                line.currency_id,
+                line.product_uom,
                 line.product_uom_qty or 1.0,
-                currency=line.currency_id,
-                uom=line.product_uom,
-                date=order.date_order,
-                partner=order.partner_id,
-                payment_term=order.payment_term_id,
-                company=line.company_id,
+                _frozen(price_context, line),
+            )
+            groups.setdefault(key, (price_context, []))[1].append(line)
+        cache = {}
+        # the products of every line are read together, whatever their group
+        prefetch_ids = self.product_id._prefetch_ids
+        for key, (price_context, lines) in groups.items():
+            pricelist, partner, term, date, company, currency, uom, quantity, _ctx = key
+            products = (
+                self.env["product.product"]
+                .with_company(company)
+                .with_context(**price_context)
+                .browse(list(dict.fromkeys(line.product_id.id for line in lines)))
+                .with_prefetch(prefetch_ids)
+            )
+            details = pricelist.with_company(company)._pricing_details(
+                products,
+                quantity,
+                currency=currency,
+                uom=uom,
+                date=date,
+                partner=partner,
+                payment_term=term,
+                company=company,
                 cache=cache,
             )
-            line.pricing_details = details.get(product.id) or False
+            for line in lines:
+                line.pricing_details = details.get(line.product_id.id) or False
 
-    def _pricing_applied(self):
-        self.ensure_one()
+    def _pricing_applied_details(self):
+        """The conditional rules' result for this line when one set its price,
+        else ``False``."""
         # sudo: the price itself is public on the line; only whether a rule applied
         # is read here, whoever computes the price (a portal customer signing, a cron)
         details = self.sudo().pricing_details
-        return bool(details and details.get("applied"))
+        return details if details and details.get("applied") else False
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
     def _compute_pricing_explanation(self):
@@ -90,17 +131,19 @@ class SaleOrderLine(models.Model):
             line.pricing_explanation = (details and details.get("explanation")) or False
 
     def _compute_pricelist_item_id(self):
-        applied = self.filtered(lambda line: line._pricing_applied())
+        applied = self.filtered(lambda line: line._pricing_applied_details())
         for line in applied:
-            line.pricelist_item_id = line.sudo().pricing_details["rule_id"]
+            line.pricelist_item_id = line._pricing_applied_details()["rule_id"]
         return super(SaleOrderLine, self - applied)._compute_pricelist_item_id()
 
     def _get_pricelist_price(self):
-        if self._pricing_applied():
-            return self.sudo().pricing_details["price"]
+        details = self._pricing_applied_details()
+        if details:
+            return details["price"]
         return super()._get_pricelist_price()
 
     def _get_pricelist_price_before_discount(self):
-        if self._pricing_applied():
-            return self.sudo().pricing_details["base_price"]
+        details = self._pricing_applied_details()
+        if details:
+            return details["base_price"]
         return super()._get_pricelist_price_before_discount()
