@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import owned
+from odoo.addons.crm_suite_base.models.policy import owned, privileged
 
 _lt = LazyTranslate(__name__)
 
@@ -117,18 +117,39 @@ class SaleOrderLine(models.Model):
         details = self.sudo().pricing_details
         return details if details and details.get("applied") else False
 
+    def _pricing_new_explanation(self):
+        """``(keep, explanation)``: keep is True when the line keeps its
+        explanation (the rule of Odoo's ``_compute_price_unit``: a manual price
+        is kept, and so is the explanation of the price it replaced; an invoiced
+        line's too), else ``explanation`` is that of the computed price."""
+        self.ensure_one()
+        if (
+            self.technical_price_unit != self.price_unit
+            and not self.env.context.get("force_price_recomputation")
+        ) or self.qty_invoiced > 0:
+            return True, None
+        details = self.sudo().pricing_details
+        return False, (details and details.get("explanation")) or False
+
     @api.depends("product_id", "product_uom", "product_uom_qty")
     def _compute_pricing_explanation(self):
         for line in self:
-            # same rule as Odoo's _compute_price_unit: a manual price is kept,
-            # and so is the explanation of the price it replaced
-            if (
-                line.technical_price_unit != line.price_unit
-                and not line.env.context.get("force_price_recomputation")
-            ) or line.qty_invoiced > 0:
-                continue
-            details = line.sudo().pricing_details
-            line.pricing_explanation = (details and details.get("explanation")) or False
+            keep, explanation = line._pricing_new_explanation()
+            if not keep:
+                line.pricing_explanation = explanation
+
+    def _pricing_write_explanations(self):
+        """Store the explanations of recomputed prices ("Update prices"): one
+        write per distinct explanation, none for lines whose explanation stays."""
+        changed = {}
+        for line in self:
+            keep, explanation = line._pricing_new_explanation()
+            # sudo: compared only; the write below is the caller's, as before
+            if not keep and explanation != line.sudo().pricing_explanation:
+                changed.setdefault(explanation, []).append(line.id)
+        for explanation, line_ids in changed.items():
+            # the explanation is owned by its computation: written by it
+            privileged(self.browse(line_ids)).write({"pricing_explanation": explanation})
 
     def _compute_pricelist_item_id(self):
         applied = self.filtered(lambda line: line._pricing_applied_details())

@@ -122,6 +122,31 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertEqual(sum(TURNOVER_SQL in q for q in queries), 1)
         self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
 
+    def test_update_prices_looks_rules_up_once(self):
+        """Lines of the same quantity are priced together: "Update prices" looks
+        the rules up once for the order, not once per line, and writes only the
+        explanations that change."""
+        products = [
+            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
+            for i in range(20)
+        ]
+        order = self._order(lines=[(p, 2) for p in products])
+        order.flush_recordset()
+        queries = []
+        cursor_cls = type(self.env.cr)
+        execute = cursor_cls.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_cls, "execute", spy):
+            order.action_update_prices()
+            order.flush_recordset()
+        self.assertEqual(sum('FROM "product_pricelist_item"' in q for q in queries), 2)
+        self.assertFalse([q for q in queries if "pricing_explanation" in q])
+        self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
+
     def test_update_prices_batch_keeps_each_client_and_quantity(self):
         """Lines priced together (two clients' orders in one "Update prices",
         lines of the same product and quantity) keep their own client's
