@@ -171,13 +171,13 @@ class ProductPricelist(models.Model):
             for rule in rules:
                 if not rule._is_applicable_for(product, qty):
                     continue
-                if rule not in evaluated:
-                    evaluated[rule] = rule._pricing_evaluate(
+                if rule.id not in evaluated:
+                    evaluated[rule.id] = rule._pricing_evaluate(
                         client, company, local_date, term, cache
                     )
-                ok, reasons = evaluated[rule]
+                ok, reasons = evaluated[rule.id]
                 if ok:
-                    text_key = (rule, qty if rule.min_quantity else None)
+                    text_key = (rule.id, qty if rule.min_quantity else None)
                     if text_key not in explained:
                         explained[text_key] = rule._pricing_explain(reasons, qty)
                     met.append((rule, explained[text_key]))
