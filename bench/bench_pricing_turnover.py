@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Price computation of a 200-line quotation: turnover rules vs a plain pricelist.
+"""Price computation of a quotation: turnover rules vs a plain pricelist.
 
     .venv/bin/python bench/bench_pricing_turnover.py [--db crm_pricing_bench]
-                                                      [--history 1000,1000000]
+        [--history 1000,1000000] [--lines 200,1000] [--quantities same|varied]
+        [--runs 5]
 
 Runs on its OWN database (created with crm_pricing and no demo data when
 missing; never the test database). For each invoice-history size it fills
 ``account_move_line`` with that many posted customer-invoice product lines
-(plain SQL, 10 lines per invoice, 200 clients over 5 years), then times Odoo's
-"Update prices" (``sale.order._recompute_prices``, caches invalidated, min of 5
-runs) of the same 200-line quotation on a pricelist with turnover rules and on a
-plain pricelist with one ordinary discount rule. Prints the four times and the
-ratios. Goal: rules <= 1.3x plain, and flat when the history grows.
+(plain SQL, 10 lines per invoice, 200 clients over 5 years), then, for each
+quotation size, times Odoo's "Update prices" (``sale.order._recompute_prices``,
+caches invalidated, min of ``--runs`` runs) of the same quotation on a pricelist with
+turnover rules and on a plain pricelist with one ordinary discount rule. Prints
+both times, the SQL queries of one run and one ``RATIO`` line per (history,
+quotation) pair. Goal (issue #28): rules <= 1.05x plain, flat when the history
+grows. ``--quantities varied`` gives each line its own quantity (2 on every line
+otherwise), so that no two lines share a price computation.
 """
 
 import argparse
@@ -24,7 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import suite_odoo  # noqa: E402  (the repository's own Odoo helpers)
 import suite_setup  # noqa: E402
 
-N_LINES = 200
+N_LINES = 200  # products of the invoice history and of the first quotation
 N_CLIENTS = 200
 LINES_PER_MOVE = 10
 RUNS = 5
@@ -151,23 +155,77 @@ def setup_data(env, odoo):
         invoice = template.copy({"invoice_date": day, "date": day})
         invoice.invoice_line_ids.price_unit = 2000.0
         invoice.action_post()
-    orders = env["sale.order"]
-    for pricelist in (rules, plain):
-        orders |= env["sale.order"].create(
-            {
-                "partner_id": partners[0].id,
-                "pricelist_id": pricelist.id,
-                "order_line": [
-                    (0, 0, {"product_id": p.id, "product_uom_qty": 2}) for p in products
-                ],
-            }
-        )
+    orders = _create_orders(env, partners[0], (rules, plain), products, "same")
     ICP.set_param(
         "crm_pricing.bench_ready",
         ",".join(str(i) for i in [template.id, *orders.ids, *partners.ids[:1]]),
     )
     ICP.set_param("crm_pricing.bench_partners", ",".join(map(str, partners.ids)))
     ICP.set_param("crm_pricing.bench_products", ",".join(map(str, products.ids)))
+
+
+def _create_orders(env, partner, pricelists, products, quantities):
+    orders = env["sale.order"]
+    for pricelist in pricelists:
+        orders |= env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": p.id,
+                            "product_uom_qty": 2 if quantities == "same" else 1 + i,
+                        },
+                    )
+                    for i, p in enumerate(products)
+                ],
+            }
+        )
+    return orders
+
+
+def quotation_orders(env, n_lines, quantities):
+    """(rules order, plain order) of ``n_lines`` lines, created once: the first
+    200 products are those of the invoice history, more are added when needed."""
+    ICP = env["ir.config_parameter"]
+    ids = [int(x) for x in ICP.get_param("crm_pricing.bench_ready").split(",")]
+    Order = env["sale.order"]
+    if n_lines == N_LINES and quantities == "same":
+        return Order.browse(ids[1]), Order.browse(ids[2])
+    key = f"crm_pricing.bench_orders_{n_lines}_{quantities}"
+    if not ICP.get_param(key):
+        rules, plain = Order.browse(ids[1]).pricelist_id, Order.browse(ids[2]).pricelist_id
+        products = env["product.product"].browse(
+            [int(x) for x in ICP.get_param("crm_pricing.bench_products").split(",")]
+        )
+        extra = ICP.get_param("crm_pricing.bench_more_products")
+        if extra:
+            products |= env["product.product"].browse([int(x) for x in extra.split(",")])
+        if len(products) < n_lines:
+            more = env["product.product"].create(
+                [
+                    {
+                        "name": f"Bench Product {i}",
+                        "lst_price": 10.0 + i,
+                        "categ_id": products[0].categ_id.id,
+                        "taxes_id": [],
+                    }
+                    for i in range(len(products), n_lines)
+                ]
+            )
+            products |= more
+            ICP.set_param(
+                "crm_pricing.bench_more_products", ",".join(map(str, products[N_LINES:].ids))
+            )
+        orders = _create_orders(
+            env, Order.browse(ids[1]).partner_id, (rules, plain), products[:n_lines], quantities
+        )
+        ICP.set_param(key, ",".join(map(str, orders.ids)))
+        env.cr.commit()
+    return Order.browse([int(x) for x in ICP.get_param(key).split(",")])
 
 
 def _columns(cr, table):
@@ -264,31 +322,39 @@ def fill_history(env, target):
 
 def _time_once(env, order):
     env.invalidate_all()
+    queries = env.cr.sql_log_count
     start = time.perf_counter()
     order._recompute_prices()
     env.flush_all()
     elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
     env.cr.rollback()
-    return elapsed
+    return elapsed, queries
 
 
-def time_prices(env, orders):
-    """Min of RUNS interleaved runs per order, after one warm-up run each."""
+def time_prices(env, orders, runs=RUNS):
+    """Min of ``runs`` interleaved runs per order, after one warm-up run each,
+    and the queries of one run."""
     best = [None] * len(orders)
-    for run in range(RUNS + 1):
+    queries = [None] * len(orders)
+    for run in range(runs + 1):
         for i, order in enumerate(orders):
-            elapsed = _time_once(env, order)
+            elapsed, queries[i] = _time_once(env, order)
             if run:
                 best[i] = elapsed if best[i] is None else min(best[i], elapsed)
-    return best
+    return best, queries
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="crm_pricing_bench")
     parser.add_argument("--history", default="1000,1000000")
+    parser.add_argument("--lines", default="200,1000", help="quotation sizes")
+    parser.add_argument("--quantities", choices=("same", "varied"), default="same")
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed runs per order (min)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.history.split(",")]
+    line_sizes = [int(x) for x in args.lines.split(",")]
     odoo_src = suite_setup.ensure_odoo_src()
     ensure_db(odoo_src, args.db)
 
@@ -304,14 +370,7 @@ def main():
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         setup_data(env, odoo)
         cr.commit()
-        ids = [
-            int(x)
-            for x in env["ir.config_parameter"].get_param("crm_pricing.bench_ready").split(",")
-        ]
-        rules_order, plain_order = (
-            env["sale.order"].browse(ids[1]),
-            env["sale.order"].browse(ids[2]),
-        )
+        quotations = {n: quotation_orders(env, n, args.quantities) for n in line_sizes}
         for size in sizes:
             spent = fill_history(env, size)
             cr.execute(
@@ -322,24 +381,34 @@ def main():
             )
             lines = cr.fetchone()[0]
             print(f"history: {lines:,} posted invoice lines (filled in {spent:.1f}s)", flush=True)
-            explained = rules_order.order_line[:1]
-            rules_t, plain_t = time_prices(env, [rules_order, plain_order])
-            rules_order._recompute_prices()
-            sample = explained.pricing_explanation
-            cr.rollback()
-            results[size] = (rules_t, plain_t)
-            print(
-                f"  turnover rules {rules_t * 1000:8.1f} ms"
-                f" | plain pricelist {plain_t * 1000:8.1f} ms"
-                f" | ratio {rules_t / plain_t:.2f}x   e.g. {sample!r}",
-                flush=True,
-            )
+            for n_lines, (rules_order, plain_order) in quotations.items():
+                explained = rules_order.order_line[:1]
+                (rules_t, plain_t), (rules_q, plain_q) = time_prices(
+                    env, [rules_order, plain_order], args.runs
+                )
+                rules_order._recompute_prices()
+                sample = explained.pricing_explanation
+                cr.rollback()
+                results[size, n_lines] = (rules_t, plain_t)
+                print(
+                    f"  {n_lines:,}-line quotation ({args.quantities} quantities):"
+                    f" turnover rules {rules_t * 1000:8.1f} ms ({rules_q} queries)"
+                    f" | plain pricelist {plain_t * 1000:8.1f} ms ({plain_q} queries)"
+                    f"   e.g. {sample!r}",
+                    flush=True,
+                )
+                print(
+                    f"RATIO history={lines:,} lines={n_lines:,}: {rules_t / plain_t:.2f}"
+                    f"  (goal <= 1.05; {rules_t * 1000:.1f} / {plain_t * 1000:.1f} ms)",
+                    flush=True,
+                )
     if len(sizes) >= 2:
-        (r1, p1), (r2, p2) = results[sizes[0]], results[sizes[-1]]
-        print(
-            f"growth with history ({sizes[0]:,} -> {sizes[-1]:,} lines): "
-            f"turnover rules {r2 / r1:.2f}x, plain {p2 / p1:.2f}x"
-        )
+        for n_lines in line_sizes:
+            (r1, p1), (r2, p2) = results[sizes[0], n_lines], results[sizes[-1], n_lines]
+            print(
+                f"growth with history ({sizes[0]:,} -> {sizes[-1]:,} lines), {n_lines:,}-line"
+                f" quotation: turnover rules {r2 / r1:.2f}x, plain {p2 / p1:.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -149,8 +149,18 @@ class ProductPricelist(models.Model):
         rules = self._pricing_rules(partner, date, cache)
         if not rules:
             return result
-        local_date = Item._pricing_local_date(date, company)
+        date_key = ("local_date", date, company.id)
+        if date_key not in cache:
+            cache[date_key] = Item._pricing_local_date(date, company)
+        local_date = cache[date_key]
         term = payment_term or self.env["account.payment.term"]
+        # The conditions depend on the client, company, day and payment term, not
+        # on the product: each rule is evaluated once for all the products (and
+        # all the calls sharing ``cache``), its explanation written once (per
+        # quantity when it has a minimum one).
+        evaluated, explained = cache.setdefault(
+            ("evaluated", client.id, company.id, local_date, term.id), ({}, {})
+        )
         standard = None
         for product in products:
             target_uom = uom or product.uom_id
@@ -161,9 +171,16 @@ class ProductPricelist(models.Model):
             for rule in rules:
                 if not rule._is_applicable_for(product, qty):
                     continue
-                ok, reasons = rule._pricing_evaluate(client, company, local_date, term, cache)
+                if rule.id not in evaluated:
+                    evaluated[rule.id] = rule._pricing_evaluate(
+                        client, company, local_date, term, cache
+                    )
+                ok, reasons = evaluated[rule.id]
                 if ok:
-                    met.append((rule, rule._pricing_explain(reasons, qty)))
+                    text_key = (rule.id, qty if rule.min_quantity else None)
+                    if text_key not in explained:
+                        explained[text_key] = rule._pricing_explain(reasons, qty)
+                    met.append((rule, explained[text_key]))
             if not met:
                 continue
             if standard is None:

@@ -1,7 +1,5 @@
 from odoo import models
 
-from odoo.addons.crm_suite_base.models.policy import privileged
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -23,10 +21,7 @@ class SaleOrder(models.Model):
         lines = self._get_update_prices_lines()
         lines.invalidate_recordset(["pricing_details"])
         res = super()._recompute_prices()
-        # the explanation is owned by its computation: assigned here, it is written
-        privileged(lines).with_context(
-            force_price_recomputation=True
-        )._compute_pricing_explanation()
+        lines.with_context(force_price_recomputation=True)._pricing_write_explanations()
         return res
 
     def _get_product_catalog_order_data(self, products, **kwargs):

@@ -1,9 +1,20 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import owned
+from odoo.addons.crm_suite_base.models.policy import owned, privileged
 
 _lt = LazyTranslate(__name__)
+
+
+def _frozen(price_context, line):
+    """``price_context`` as part of a dictionary key; a line of its own when
+    another addon puts a value there that cannot be one."""
+    key = tuple(sorted(price_context.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return ("line", line)
+    return key
 
 
 class SaleOrderLine(models.Model):
@@ -44,9 +55,13 @@ class SaleOrderLine(models.Model):
         "order_id.currency_id",
     )
     def _compute_pricing_details(self):
-        # One cache for the whole batch: turnover is queried once per
-        # (client, company, period), rules once per (pricelist, client, date).
-        cache = {}
+        # Lines that share what a price depends on besides the product (pricelist,
+        # client, date, payment term, company, currency, unit, quantity, attribute
+        # extras) are priced in one call: the client's conditions are evaluated,
+        # their explanations written and Odoo's standard price looked up once for
+        # all their products. One cache for the whole batch: turnover is queried
+        # once per (client, company, period), rules once per (pricelist, client, date).
+        groups = {}
         for line in self:
             order = line.order_id
             if not (line.product_id and order.pricelist_id and order.partner_id) or (
@@ -55,52 +70,101 @@ class SaleOrderLine(models.Model):
                 line.pricing_details = False
                 continue
             line_c = line.with_company(line.company_id)
-            product = line_c.product_id.with_context(**line_c._get_product_price_context())
-            details = order.pricelist_id.with_company(line.company_id)._pricing_details(
-                product,
+            price_context = line_c._get_product_price_context()
+            key = (
+                order.pricelist_id,
+                order.partner_id,
+                order.payment_term_id,
+                order.date_order,
+                line.company_id,
+                line.currency_id,
+                line.product_uom,
                 line.product_uom_qty or 1.0,
-                currency=line.currency_id,
-                uom=line.product_uom,
-                date=order.date_order,
-                partner=order.partner_id,
-                payment_term=order.payment_term_id,
-                company=line.company_id,
+                _frozen(price_context, line),
+            )
+            groups.setdefault(key, (price_context, []))[1].append(line)
+        cache = {}
+        # the products of every line are read together, whatever their group
+        prefetch_ids = self.product_id._prefetch_ids
+        for key, (price_context, lines) in groups.items():
+            pricelist, partner, term, date, company, currency, uom, quantity, _ctx = key
+            products = (
+                self.env["product.product"]
+                .with_company(company)
+                .with_context(**price_context)
+                .browse(list(dict.fromkeys(line.product_id.id for line in lines)))
+                .with_prefetch(prefetch_ids)
+            )
+            details = pricelist.with_company(company)._pricing_details(
+                products,
+                quantity,
+                currency=currency,
+                uom=uom,
+                date=date,
+                partner=partner,
+                payment_term=term,
+                company=company,
                 cache=cache,
             )
-            line.pricing_details = details.get(product.id) or False
+            for line in lines:
+                line.pricing_details = details.get(line.product_id.id) or False
 
-    def _pricing_applied(self):
-        self.ensure_one()
+    def _pricing_applied_details(self):
+        """The conditional rules' result for this line when one set its price,
+        else ``False``."""
         # sudo: the price itself is public on the line; only whether a rule applied
         # is read here, whoever computes the price (a portal customer signing, a cron)
         details = self.sudo().pricing_details
-        return bool(details and details.get("applied"))
+        return details if details and details.get("applied") else False
+
+    def _pricing_new_explanation(self):
+        """``(keep, explanation)``: keep is True when the line keeps its
+        explanation (the rule of Odoo's ``_compute_price_unit``: a manual price
+        is kept, and so is the explanation of the price it replaced; an invoiced
+        line's too), else ``explanation`` is that of the computed price."""
+        self.ensure_one()
+        if (
+            self.technical_price_unit != self.price_unit
+            and not self.env.context.get("force_price_recomputation")
+        ) or self.qty_invoiced > 0:
+            return True, None
+        details = self.sudo().pricing_details
+        return False, (details and details.get("explanation")) or False
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
     def _compute_pricing_explanation(self):
         for line in self:
-            # same rule as Odoo's _compute_price_unit: a manual price is kept,
-            # and so is the explanation of the price it replaced
-            if (
-                line.technical_price_unit != line.price_unit
-                and not line.env.context.get("force_price_recomputation")
-            ) or line.qty_invoiced > 0:
-                continue
-            details = line.sudo().pricing_details
-            line.pricing_explanation = (details and details.get("explanation")) or False
+            keep, explanation = line._pricing_new_explanation()
+            if not keep:
+                line.pricing_explanation = explanation
+
+    def _pricing_write_explanations(self):
+        """Store the explanations of recomputed prices ("Update prices"): one
+        write per distinct explanation, none for lines whose explanation stays."""
+        changed = {}
+        for line in self:
+            keep, explanation = line._pricing_new_explanation()
+            # sudo: compared only; the write below is the caller's, as before
+            if not keep and explanation != line.sudo().pricing_explanation:
+                changed.setdefault(explanation, []).append(line.id)
+        for explanation, line_ids in changed.items():
+            # the explanation is owned by its computation: written by it
+            privileged(self.browse(line_ids)).write({"pricing_explanation": explanation})
 
     def _compute_pricelist_item_id(self):
-        applied = self.filtered(lambda line: line._pricing_applied())
+        applied = self.filtered(lambda line: line._pricing_applied_details())
         for line in applied:
-            line.pricelist_item_id = line.sudo().pricing_details["rule_id"]
+            line.pricelist_item_id = line._pricing_applied_details()["rule_id"]
         return super(SaleOrderLine, self - applied)._compute_pricelist_item_id()
 
     def _get_pricelist_price(self):
-        if self._pricing_applied():
-            return self.sudo().pricing_details["price"]
+        details = self._pricing_applied_details()
+        if details:
+            return details["price"]
         return super()._get_pricelist_price()
 
     def _get_pricelist_price_before_discount(self):
-        if self._pricing_applied():
-            return self.sudo().pricing_details["base_price"]
+        details = self._pricing_applied_details()
+        if details:
+            return details["base_price"]
         return super()._get_pricelist_price_before_discount()

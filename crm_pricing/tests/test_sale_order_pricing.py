@@ -122,6 +122,79 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertEqual(sum(TURNOVER_SQL in q for q in queries), 1)
         self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
 
+    def test_update_prices_looks_rules_up_once(self):
+        """Lines of the same quantity are priced together: "Update prices" looks
+        the rules up once for the order, not once per line, and writes only the
+        explanations that change."""
+        products = [
+            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
+            for i in range(20)
+        ]
+        order = self._order(lines=[(p, 2) for p in products])
+        order.flush_recordset()
+        queries = []
+        cursor_cls = type(self.env.cr)
+        execute = cursor_cls.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_cls, "execute", spy):
+            order.action_update_prices()
+            order.flush_recordset()
+        self.assertEqual(sum('FROM "product_pricelist_item"' in q for q in queries), 2)
+        self.assertFalse([q for q in queries if "pricing_explanation" in q])
+        self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
+
+    def test_update_prices_batch_keeps_each_client_and_quantity(self):
+        """Lines priced together (two clients' orders in one "Update prices",
+        lines of the same product and quantity) keep their own client's
+        conditions, quantity and explanation; a second update in the same
+        transaction sees the turnover posted since the first."""
+        bulk = self._rule(
+            pricing_label="Bulk",
+            percent_price=15.0,
+            turnover_period="quarter",
+            min_turnover=50000.0,
+            min_quantity=5,
+        )
+        self._invoice("2026-05-10", 60000.0, partner=self.other_client)
+        mine = self._order(lines=[(self.widget, 5), (self.widget, 10), (self.gadget, 1)])
+        other = self._order(
+            lines=[(self.widget, 5), (self.widget, 1)], partner_id=self.other_client.id
+        )
+        orders = mine | other
+        cur = self.currency.name
+
+        def explanations(turnover):
+            return [
+                f"Bulk: turnover Q2 2026 = {turnover} {cur} ≥ 50,000.00, quantity 5.00 ≥ 5.00",
+                f"Bulk: turnover Q2 2026 = {turnover} {cur} ≥ 50,000.00, quantity 10.00 ≥ 5.00",
+                f"Gold tier: turnover Q2 2026 = {turnover} {cur} ≥ 50,000.00",
+            ]
+
+        orders._recompute_prices()
+        self.assertEqual(mine.order_line.mapped("pricing_explanation"), explanations("52,300.00"))
+        self.assertEqual(
+            other.order_line.mapped("pricing_explanation"),
+            [
+                f"Bulk: turnover Q2 2026 = 60,000.00 {cur} ≥ 50,000.00, quantity 5.00 ≥ 5.00",
+                f"Gold tier: turnover Q2 2026 = 60,000.00 {cur} ≥ 50,000.00",
+            ],
+        )
+        self.assertEqual(mine.order_line.pricelist_item_id, bulk | self.gold)
+        self.assertEqual(mine.order_line.mapped("price_subtotal"), [425.0, 850.0, 180.0])
+
+        # the client buys more, the other client gets a credit note: same transaction
+        self._invoice("2026-06-20", 1000.0)
+        self._invoice("2026-06-21", 20000.0, move_type="out_refund", partner=self.other_client)
+        orders._recompute_prices()
+        self.assertEqual(mine.order_line.mapped("pricing_explanation"), explanations("53,300.00"))
+        self.assertEqual(other.order_line.mapped("pricing_explanation"), [False, False])
+        self.assertFalse(other.order_line.pricelist_item_id)
+        self.assertEqual(other.order_line.mapped("price_subtotal"), [500.0, 100.0])
+
     def test_salesperson_pdf_only(self):
         order = self._order()
         html = (
