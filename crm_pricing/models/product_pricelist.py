@@ -5,6 +5,15 @@ from odoo.addons.crm_suite_base.models.policy import writable
 
 #: Who writes the suite's pricing rules (and how a pricelist stacks them).
 RULE_WRITERS = ("sales_team.group_sale_manager",)
+#: Who reads the conditions of the suite's pricing rules (which client or client
+#: group, the turnover and purchase thresholds, the payment condition): the
+#: salespeople, who show a client its negotiated conditions, and accounting, whose
+#: client file shows them too (``res.partner.crm_pricing_rule_ids``). Sales
+#: managers (the writers) are salespeople. Everyone else gets the prices the
+#: rules make, computed as superuser, never the conditions.
+RULE_READERS = (
+    "sales_team.group_sale_salesman,account.group_account_invoice,account.group_account_readonly"
+)
 
 
 class ProductPricelist(models.Model):
@@ -88,7 +97,9 @@ class ProductPricelist(models.Model):
 
     def _pricing_rules(self, partner, date, cache):
         """Conditional rules of this pricelist for ``partner`` valid at ``date``,
-        whatever the product (one search per pricelist, client and date)."""
+        whatever the product (one search per pricelist, client and date), as
+        superuser: the caller has checked the user may read the pricelist and
+        the client (``_pricing_details``) and gives out prices, not conditions."""
         key = ("rules", self.id, partner.id, date)
         if key not in cache:
             partners = partner | partner.commercial_partner_id
@@ -109,11 +120,19 @@ class ProductPricelist(models.Model):
                 ("partner_id", "=", False),
                 ("partner_category_id", "=", False),
             ]
-            # archived rules count, as in Odoo's _get_applicable_rules
+            # archived rules count, as in Odoo's _get_applicable_rules. sudo: the
+            # client and group conditions are for RULE_READERS only (field groups);
+            # the rules searched are this pricelist's, which the caller reads
+            # (checked by _pricing_details), and they are returned as superuser:
+            # their thresholds are read, and turnover queried, by the pricing
+            # engine for whoever prices (a warehouse user, a portal customer)
             rules = (
-                self.env["product.pricelist.item"].with_context(active_test=False).search(domain)
+                self.env["product.pricelist.item"]
+                .sudo()
+                .with_context(active_test=False)
+                .search(domain)
             )
-            cache[key] = rules.with_env(self.env).sorted(lambda r: (r.sequence, r.id))
+            cache[key] = rules.with_env(self.env(su=True)).sorted(lambda r: (r.sequence, r.id))
         return cache[key]
 
     def _pricing_details(
@@ -141,6 +160,12 @@ class ProductPricelist(models.Model):
         result = dict.fromkeys(products.ids)
         if not partner:
             return result
+        if not self.env.su:
+            # the access check before the rules' conditions are read and the
+            # client's turnover is queried as superuser: the caller prices with a
+            # pricelist and for a client it may read (as Odoo's pricing reads them)
+            self.check_access("read")
+            partner.with_env(self.env).check_access("read")
         Item = self.env["product.pricelist.item"]
         currency = currency or self.currency_id or self.env.company.currency_id
         date = date or fields.Datetime.now()

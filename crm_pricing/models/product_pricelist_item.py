@@ -18,7 +18,7 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 from ..report.turnover_query import turnover_lines
-from .product_pricelist import RULE_WRITERS
+from .product_pricelist import RULE_READERS, RULE_WRITERS
 
 _lt = LazyTranslate(__name__)
 
@@ -58,6 +58,16 @@ class ProductPricelistItem(models.Model):
         ),
     }
 
+    # Confidentiality (``groups=RULE_READERS``, see product_pricelist.py): who a
+    # rule is for (client, client group) and what it takes (period, thresholds,
+    # product group of the purchase condition, payment condition) are negotiated
+    # terms: salespeople and accounting read them, nobody else, over RPC or in a
+    # view (Odoo strips the fields from the views of other users). Left readable:
+    # ``pricing_label`` (the name a price list or an offer prints for the
+    # customer), ``sequence`` (an order) and ``is_conditional`` (a flag Odoo's
+    # standard price computation filters on for everyone). The pricing engine
+    # reads the conditions as superuser (``product.pricelist._pricing_rules``),
+    # after checking the caller may read the pricelist and the client.
     pricing_label = fields.Char(
         string="Label",
         translate=True,
@@ -69,6 +79,7 @@ class ProductPricelistItem(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner",
+        groups=RULE_READERS,
         string="Client",
         index="btree_not_null",
         ondelete="cascade",
@@ -77,6 +88,7 @@ class ProductPricelistItem(models.Model):
     )
     partner_category_id = fields.Many2one(
         "res.partner.category",
+        groups=RULE_READERS,
         string="Client Group",
         index="btree_not_null",
         ondelete="cascade",
@@ -90,41 +102,48 @@ class ProductPricelistItem(models.Model):
             ("year", "Year"),
         ],
         string="Period",
+        groups=RULE_READERS,
         help="Period over which turnover and product-group purchases are measured.",
     )
     turnover_period_ref = fields.Selection(
         [("last", "Last completed period"), ("current", "Current period to date")],
         string="Which Period",
+        groups=RULE_READERS,
         default="last",
         required=True,
     )
     min_turnover = fields.Float(
+        groups=RULE_READERS,
         string="Min. Turnover",
         digits="Account",
         help="Posted invoices minus posted credit notes, untaxed, in company currency.",
     )
     purchase_categ_id = fields.Many2one(
         "product.category",
+        groups=RULE_READERS,
         string="Product Group",
         ondelete="restrict",
         help="Product group of the purchase conditions; defaults to the rule's category.",
     )
     min_period_qty = fields.Float(
+        groups=RULE_READERS,
         string="Min. Group Quantity",
         digits="Product Unit of Measure",
         help="Minimum quantity of the product group invoiced in the period.",
     )
     min_categ_amount = fields.Float(
+        groups=RULE_READERS,
         string="Min. Group Amount",
         digits="Account",
         help="Minimum untaxed amount of the product group invoiced in the period "
         "(company currency).",
     )
     payment_condition = fields.Boolean(
+        groups=RULE_READERS,
         string="Early Payment",
         help="Apply only when the order's payment term is due within the given days.",
     )
-    payment_max_days = fields.Integer(string="Paid Within (days)")
+    payment_max_days = fields.Integer(string="Paid Within (days)", groups=RULE_READERS)
     is_conditional = fields.Boolean(
         compute="_compute_is_conditional",
         store=True,
@@ -215,7 +234,9 @@ class ProductPricelistItem(models.Model):
     )
     def _check_pricing_conditions(self):
         _ = self.env._
-        for item in self:
+        # sudo: the conditions are RULE_READERS' fields; any editor of a rule
+        # (a product or stock manager changing a plain rule's price) is checked
+        for item in self.sudo():
             if item.partner_id and item.partner_category_id:
                 raise ValidationError(
                     _("Rule %(rule)s: choose a client or a client group, not both.", rule=item.name)
@@ -337,6 +358,11 @@ class ProductPricelistItem(models.Model):
         cached in ``cache`` (a dict living as long as one price computation)."""
         key = ("purchases", partner.id, company.id, start, end)
         if key not in cache:
+            if not self.env.su:
+                # the access check before the query: the turnover is confidential.
+                # The pricing engine runs as superuser after its own check
+                # (product.pricelist._pricing_details)
+                partner.with_env(self.env)._check_trade_turnover_access()
             self.env["account.move.line"].flush_model(
                 ["balance", "quantity", "product_id", "product_uom_id", "display_type"]
             )

@@ -3,11 +3,11 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.crm_suite_base.models.policy import check_one
 
+from .product_pricelist import RULE_READERS
+
 #: who may see a client's negotiated conditions (the turnover access check then
-#: narrows salespeople to their own clients)
-CONDITION_READERS = (
-    "sales_team.group_sale_salesman,account.group_account_invoice,account.group_account_readonly"
-)
+#: narrows salespeople to their own clients): those who read the rules' conditions
+CONDITION_READERS = RULE_READERS
 
 
 class ResPartner(models.Model):
@@ -118,11 +118,12 @@ class ProductPricelistItem(models.Model):
     crm_client_achievement = fields.Char(
         string="Achieved",
         compute="_compute_crm_client_achievement",
+        groups=CONDITION_READERS,
         help="Shown in a client's file: what the client achieved this period against "
         "the rule's conditions.",
     )
     crm_client_condition_met = fields.Boolean(
-        string="Met", compute="_compute_crm_client_achievement"
+        string="Met", compute="_compute_crm_client_achievement", groups=CONDITION_READERS
     )
 
     @api.depends_context("uid", "company", "crm_client_id")

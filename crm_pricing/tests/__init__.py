@@ -8,3 +8,4 @@ from . import test_demo
 from . import test_policy
 from . import test_i18n
 from . import test_client_conditions
+from . import test_rule_confidentiality

@@ -1,0 +1,153 @@
+"""crm_pricing over XML-RPC: a pricelist rule's conditions (client, client
+group, turnover and purchase thresholds, payment condition) are confidential.
+Salespeople and accounting read them; any other user (warehouse, an employee
+without sales rights, a portal customer) gets an AccessError (fault 4) reading
+or searching them, and still works with the orders the rules price."""
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pricing")
+
+MODEL = "product.pricelist.item"
+CONFIDENTIAL = (
+    "partner_id",
+    "partner_category_id",
+    "turnover_period",
+    "turnover_period_ref",
+    "min_turnover",
+    "purchase_categ_id",
+    "min_period_qty",
+    "min_categ_amount",
+    "payment_condition",
+    "payment_max_days",
+)
+
+
+@pytest.fixture(scope="module")
+def stock_user(make_user):
+    return make_user(["stock.group_stock_user"], "conf_stock")
+
+
+@pytest.fixture(scope="module")
+def billing(make_user):
+    return make_user(["account.group_account_invoice"], "conf_billing")
+
+
+@pytest.fixture(scope="module")
+def setup(admin, make_turnover_client):
+    """A client with 1,500.00 of turnover this year, a pricelist whose rule
+    gives it 10 % from 1,000.00 of turnover in the year to date."""
+    partner_id, product_id = make_turnover_client("Confidential Client", 3, 500.0)
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Confidential tiers"})
+    rule_id = admin.call(
+        MODEL,
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "partner_id": partner_id,
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+            "payment_condition": True,
+            "payment_max_days": 3650,
+        },
+    )
+    term_id = admin.call(
+        "ir.model.data", "check_object_reference", "account", "account_payment_term_immediate"
+    )[1]
+    return {
+        "partner_id": partner_id,
+        "product_id": product_id,
+        "pricelist_id": pricelist_id,
+        "rule_id": rule_id,
+        "term_id": term_id,
+    }
+
+
+def test_conditions_refused_to_users_without_sales_or_accounting(
+    setup, stock_user, employee, portal, expect_fault
+):
+    rule_id = setup["rule_id"]
+    for user in (stock_user, employee, portal):
+        for fname in CONFIDENTIAL:
+            expect_fault(user.call, MODEL, "read", [rule_id], [fname], codes=(4,))
+            expect_fault(
+                user.call,
+                MODEL,
+                "search_read",
+                [("id", "=", rule_id)],
+                fields=[fname],
+                codes=(4,),
+            )
+            expect_fault(user.call, MODEL, "search", [(fname, "!=", False)], codes=(4,))
+            expect_fault(
+                user.call,
+                MODEL,
+                "web_search_read",
+                [("id", "=", rule_id)],
+                {fname: {}},
+                codes=(4,),
+            )
+    for user in (stock_user, employee):
+        # a plain read and fields_get leave the conditions out
+        [row] = user.call(MODEL, "read", [rule_id])
+        assert not set(CONFIDENTIAL) & set(row)
+        assert row["pricing_label"] == "Gold tier"
+        assert row["is_conditional"] is True
+        assert not set(CONFIDENTIAL) & set(user.call(MODEL, "fields_get"))
+        # the views load, without the conditions
+        views = user.call(MODEL, "get_views", [[False, "form"], [False, "list"]])
+        arch = views["views"]["form"]["arch"] + views["views"]["list"]["arch"]
+        assert 'name="pricing_label"' in arch
+        assert not [f for f in CONFIDENTIAL if f'name="{f}"' in arch]
+
+
+def test_salesperson_and_accounting_read_conditions(setup, salesman, billing):
+    for user in (salesman, billing):
+        [row] = user.call(MODEL, "read", [setup["rule_id"]], list(CONFIDENTIAL))
+        assert row["partner_id"][0] == setup["partner_id"]
+        assert (row["turnover_period"], row["min_turnover"]) == ("year", 1000.0)
+        assert user.call(MODEL, "search", [("min_turnover", ">=", 1000.0)]) != []
+        views = user.call(MODEL, "get_views", [[False, "form"]])
+        assert 'name="min_turnover"' in views["views"]["form"]["arch"]
+
+
+def test_order_priced_and_delivered_by_the_warehouse(setup, salesman, stock_user):
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": setup["partner_id"],
+            "pricelist_id": setup["pricelist_id"],
+            "payment_term_id": setup["term_id"],
+            "order_line": [(0, 0, {"product_id": setup["product_id"], "product_uom_qty": 2})],
+        },
+    )
+    salesman.call("sale.order", "action_confirm", [order_id])
+    [picking] = stock_user.call(
+        "stock.picking", "search_read", [("sale_id", "=", order_id)], fields=["id"]
+    )
+    domain = [("picking_id", "=", picking["id"])]
+    moves = stock_user.call("stock.move", "search_read", domain, fields=["product_uom_qty"])
+    for move in moves:
+        stock_user.call(
+            "stock.move",
+            "write",
+            [move["id"]],
+            {"quantity": move["product_uom_qty"], "picked": True},
+        )
+    stock_user.call("stock.picking", "button_validate", [picking["id"]])
+    [done] = stock_user.call("stock.picking", "read", [picking["id"]], ["state"])
+    assert done["state"] == "done"
+    [line] = salesman.call(
+        "sale.order.line",
+        "search_read",
+        [("order_id", "=", order_id)],
+        fields=["price_subtotal", "qty_delivered", "pricing_explanation"],
+    )
+    assert line["price_subtotal"] == pytest.approx(180.0)
+    assert line["qty_delivered"] == pytest.approx(2.0)
+    assert line["pricing_explanation"].startswith("Gold tier: turnover ")
