@@ -253,22 +253,13 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("%(order)s does not wait for approval.", order=order.name)
                 )
-        for order in self:
-            privileged(order).write(
-                {
-                    "offer_approval_state": "approved",
-                    "offer_approval_signature": order._offer_approval_signature(),
-                }
-            )
-            order.activity_feedback(
-                ["crm_pipeline.mail_activity_offer_approval"],
-                feedback=self.env._("Approved"),
-            )
-            order.message_post(
-                body=self.env._("Offer approved by %(user)s.", user=self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
-            order._offer_notify_salesperson(self.env._("Offer approved: send it to the client"), "")
+        self._offer_decide(
+            "approved",
+            feedback=self.env._("Approved"),
+            body=self.env._("Offer approved by %(user)s.", user=self.env.user.name),
+            summary=self.env._("Offer approved: send it to the client"),
+            note="",
+        )
         return True
 
     def action_reject_offer(self, reason):
@@ -285,37 +276,41 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("%(order)s does not wait for approval.", order=order.name)
                 )
+        self._offer_decide(
+            "rejected",
+            feedback=self.env._("Rejected: %(reason)s", reason=reason),
+            body=self.env._(
+                "Offer rejected by %(user)s: %(reason)s",
+                user=self.env.user.name,
+                reason=reason,
+            ),
+            summary=self.env._("Offer rejected: change it"),
+            note=reason,
+        )
+        return True
+
+    def _offer_decide(self, state, feedback, body, summary, note):
+        """Record a manager's decision on each order: the approval state and the
+        signature of what was decided on, the approval activity done with
+        ``feedback``, ``body`` logged, and a to-do for the salesperson."""
         for order in self:
             privileged(order).write(
                 {
-                    "offer_approval_state": "rejected",
+                    "offer_approval_state": state,
                     "offer_approval_signature": order._offer_approval_signature(),
                 }
             )
             order.activity_feedback(
-                ["crm_pipeline.mail_activity_offer_approval"],
-                feedback=self.env._("Rejected: %(reason)s", reason=reason),
+                ["crm_pipeline.mail_activity_offer_approval"], feedback=feedback
             )
-            order.message_post(
-                body=self.env._(
-                    "Offer rejected by %(user)s: %(reason)s",
-                    user=self.env.user.name,
-                    reason=reason,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            order._offer_notify_salesperson(self.env._("Offer rejected: change it"), reason)
-        return True
-
-    def _offer_notify_salesperson(self, summary, note):
-        self.ensure_one()
-        if self.user_id:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summary,
-                note=note,
-                user_id=self.user_id.id,
-            )
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if order.user_id:
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=note,
+                    user_id=order.user_id.id,
+                )
 
     def action_open_reject_offer_wizard(self):
         self._check_offer_manager()
