@@ -47,6 +47,17 @@ class ProductPricelist(models.Model):
             ]
         )
 
+    def _get_applicable_rules(self, products, date, **kwargs):
+        # ``crm_pricing_rules``: the rules Odoo's search returned for a batch of
+        # products that ``products`` belongs to, same pricelist, company and date
+        # (``_pricing_shared_rules``); Odoo's _compute_price_rule filters them
+        # product by product, as it does when it prices several products at once.
+        # A keyword argument of server code, not a context key: no caller can send it.
+        rules = kwargs.pop("crm_pricing_rules", None)
+        if rules is not None:
+            return rules
+        return super()._get_applicable_rules(products, date, **kwargs)
+
     def _compute_price_rule(
         self, products, quantity, currency=None, uom=None, date=False, compute_price=True, **kwargs
     ):
@@ -210,7 +221,12 @@ class ProductPricelist(models.Model):
                 continue
             if standard is None:
                 standard = self._compute_price_rule(
-                    products, quantity, currency=currency, uom=uom, date=date
+                    products,
+                    quantity,
+                    currency=currency,
+                    uom=uom,
+                    date=date,
+                    **self._pricing_shared_rules(products, date, cache),
                 )
             std_price, std_rule_id = standard[product.id]
             std_rule = Item.browse(std_rule_id)
@@ -227,6 +243,30 @@ class ProductPricelist(models.Model):
                 detail = self._pricing_best(met, std_price, price_kw)
             result[product.id] = detail
         return result
+
+    def _pricing_share_rules(self, cache, company, date, product_ids):
+        """Announce that ``_pricing_details`` will be called, with ``cache``, for
+        products among ``product_ids`` on this pricelist in ``company`` at ``date``
+        (e.g. the lines of a quotation, whatever their quantity): Odoo's search of
+        the pricelist's standard rules then runs once for all of them."""
+        if date:
+            key = ("shared_rules", self.id, company.id, date)
+            cache.setdefault(key, [set(), None])[0].update(product_ids)
+
+    def _pricing_shared_rules(self, products, date, cache):
+        """``{"crm_pricing_rules": rules}`` for ``_compute_price_rule`` when
+        ``products`` were announced (``_pricing_share_rules``): Odoo's
+        ``_get_applicable_rules`` for all the announced products, searched on first
+        use. The rules Odoo would find for ``products`` alone are among them, in
+        the same order, and Odoo keeps for each product the first whose
+        ``_is_applicable_for`` holds: the same rule and price."""
+        entry = cache.get(("shared_rules", self.id, self.env.company.id, date))
+        if not entry or not entry[0].issuperset(products.ids):
+            return {}
+        if entry[1] is None:
+            announced = products.browse(sorted(entry[0]))
+            entry[1] = self._get_applicable_rules(announced, date)
+        return {"crm_pricing_rules": entry[1]}
 
     def _pricing_best(self, met, std_price, price_kw):
         candidates = sorted(

@@ -84,6 +84,12 @@ class SaleOrderLine(models.Model):
             )
             groups.setdefault(key, (price_context, []))[1].append(line)
         cache = {}
+        for key, (_price_context, lines) in groups.items():
+            pricelist, _partner, _term, date, company = key[:5]
+            # groups of other quantities or units share Odoo's rule search
+            pricelist._pricing_share_rules(
+                cache, company, date, [line.product_id.id for line in lines]
+            )
         # the products of every line are read together, whatever their group
         prefetch_ids = self.product_id._prefetch_ids
         for key, (price_context, lines) in groups.items():

@@ -147,6 +147,79 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertFalse([q for q in queries if "pricing_explanation" in q])
         self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
 
+    def test_update_prices_varied_quantities_share_the_rule_search(self):
+        """Lines of different quantities are priced one by one, but Odoo's search
+        of the pricelist's standard rules runs once for the order."""
+        products = [
+            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
+            for i in range(20)
+        ]
+        order = self._order(lines=[(p, i + 1) for i, p in enumerate(products)])
+        order.flush_recordset()
+        queries = []
+        cursor_cls = type(self.env.cr)
+        execute = cursor_cls.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_cls, "execute", spy):
+            order.action_update_prices()
+            order.flush_recordset()
+        # the client's conditional rules, then the standard ones for the 20 products
+        self.assertEqual(sum('FROM "product_pricelist_item"' in q for q in queries), 2)
+        self.assertEqual(set(order.order_line.mapped("pricing_explanation")), {self.explanation})
+        self.assertEqual(
+            order.order_line.mapped("price_unit"),
+            [round((10.0 + i) * 0.9, 2) for i in range(20)],
+        )
+
+    def test_shared_rule_search_same_prices_as_one_by_one(self):
+        """The standard rules searched once for the order's products are filtered
+        product by product and quantity by quantity as Odoo does: every line gets
+        the price and rule it gets when priced alone."""
+        self._rule(
+            applied_on="0_product_variant",
+            product_id=self.widget.id,
+            compute_price="fixed",
+            fixed_price=50.0,
+            min_quantity=5,
+        )
+        self._rule(
+            applied_on="2_product_category",
+            categ_id=self.categ_o.id,
+            percent_price=25.0,
+            min_quantity=10,
+        )
+        # listed before the category rule (Odoo's order): it wins from 20 units on
+        self._rule(
+            applied_on="1_product",
+            product_tmpl_id=self.gadget.product_tmpl_id.id,
+            percent_price=5.0,
+            min_quantity=20,
+        )
+        lines = [
+            (self.widget, 1),
+            (self.widget, 6),
+            (self.widget, 12),
+            (self.gadget, 3),
+            (self.gadget, 12),
+            (self.gadget, 25),
+        ]
+        order = self._order(lines=lines)
+        order.action_update_prices()
+        alone = [self._price(product, qty) for product, qty in lines]
+        self.assertEqual(
+            order.order_line.mapped("price_unit"), [90.0, 50.0, 50.0, 180.0, 150.0, 180.0]
+        )
+        self.assertEqual(order.order_line.mapped("price_unit"), alone)
+        kept = f"{self.explanation} (standard price kept, it is lower)"
+        self.assertEqual(
+            order.order_line.mapped("pricing_explanation"),
+            [self.explanation, kept, kept, self.explanation, kept, self.explanation],
+        )
+
     def test_update_prices_batch_keeps_each_client_and_quantity(self):
         """Lines priced together (two clients' orders in one "Update prices",
         lines of the same product and quantity) keep their own client's
