@@ -63,14 +63,15 @@ class ProductProduct(models.Model):
                 for product in self
             }
         result = {}
-        for product in self:
-            figures = stock.get(product._origin.id)
+        for id_ in self._ids:
+            # a new record (an onchange) counts as the product it was made from
+            figures = stock.get(id_ if isinstance(id_, int) else id_.origin)
             if figures is None:  # a product not saved yet
-                result[product.id] = (0.0, 0.0)
+                result[id_] = (0.0, 0.0)
                 continue
             rounding, available, free_qty, outgoing, held = figures
             free = min(free_qty, available - outgoing) - held
-            result[product.id] = (
+            result[id_] = (
                 float_round(held, precision_rounding=rounding),
                 float_round(free, precision_rounding=rounding),
             )
@@ -126,8 +127,9 @@ class ProductProduct(models.Model):
         result = self.env.execute_query(
             SQL(
                 """
-                SELECT product.id, %(rounding)s, COALESCE(f.on_hand, 0),
-                       COALESCE(f.reserved, 0), COALESCE(f.outgoing, 0), COALESCE(f.held, 0)
+                SELECT product.id, %(rounding)s::float8, COALESCE(f.on_hand, 0)::float8,
+                       COALESCE(f.reserved, 0)::float8, COALESCE(f.outgoing, 0)::float8,
+                       COALESCE(f.held, 0)::float8
                   FROM product_product product
                   JOIN product_template template ON template.id = product.%(template)s
                   JOIN uom_uom uom ON uom.id = template.%(uom)s
@@ -206,11 +208,11 @@ class ProductProduct(models.Model):
         if not storable:
             return
         figures = storable._free_to_sell_figures()
+        label = self.env._("%(name)s (free to sell: %(free)s, reserved: %(held)s)")
         for product in storable:
             held, free = figures[product.id]
-            product.display_name = self.env._(
-                "%(name)s (free to sell: %(free)s, reserved: %(held)s)",
-                name=product.display_name,
-                free=format(free, "g"),
-                held=format(held, "g"),
-            )
+            product.display_name = label % {
+                "name": product.display_name,
+                "free": format(free, "g"),
+                "held": format(held, "g"),
+            }

@@ -28,11 +28,18 @@ class ProductTemplate(models.Model):
         """{template id: (reserved by proformas, free to sell)}: the figures of
         the templates' storable variants (archived ones too) added up, read for
         all of them at once."""
+        templates = self._origin
+        if not templates:
+            return {}
+        # the storable variants, found from the templates' ids on both sides of
+        # the join: on the variant's related is_storable alone, PostgreSQL may
+        # read every template of the catalogue
+        storable = [("id", "in", templates.ids), ("is_storable", "=", True)]
         variants = (
             self.env["product.product"]
             .with_context(active_test=False)
             .search_fetch(
-                [("product_tmpl_id", "in", self._origin.ids), ("is_storable", "=", True)],
+                [("product_tmpl_id", "in", templates.ids), ("product_tmpl_id", "any", storable)],
                 ["product_tmpl_id"],
                 order="id",
             )
@@ -51,12 +58,12 @@ class ProductTemplate(models.Model):
         if not self.env.context.get("crm_supply_stock_label"):
             return
         figures = self.filtered("id")._template_free_to_sell()
+        label = self.env._("%(name)s (free to sell: %(free)s, reserved: %(held)s)")
         for template in self:
             if template.id in figures:
                 held, free = figures[template.id]
-                template.display_name = self.env._(
-                    "%(name)s (free to sell: %(free)s, reserved: %(held)s)",
-                    name=template.display_name,
-                    free=format(free, "g"),
-                    held=format(held, "g"),
-                )
+                template.display_name = label % {
+                    "name": template.display_name,
+                    "free": format(free, "g"),
+                    "held": format(held, "g"),
+                }
