@@ -117,3 +117,79 @@ def test_read_client_turnover(setup, salesman):
     assert action["res_model"] == "crm.turnover.report"
     with pytest.raises(xmlrpc.client.Fault, match="Unknown period"):
         salesman.call("res.partner", "get_trade_turnover", [partner_id], period="week")
+
+
+def test_update_prices_lines_of_every_quantity(setup, admin, sales_manager, salesman):
+    """"Update prices" over XML-RPC on lines of different quantities gives each
+    line the price it gets alone (the standard rules are searched once for
+    the order, then picked line by line as Odoo does)."""
+    partner_id, product_id = setup["partner_id"], setup["product_id"]
+    other_id = admin.call(
+        "product.product",
+        "create",
+        {"name": "RPC every-quantity product", "lst_price": 200.0, "taxes_id": [(6, 0, [])]},
+    )
+    pricelist_id = sales_manager.call(
+        "product.pricelist",
+        "create",
+        {
+            "name": "RPC every quantity",
+            "item_ids": [
+                # standard: the first product at 50.00 from 5 units
+                (
+                    0,
+                    0,
+                    {
+                        "applied_on": "0_product_variant",
+                        "product_id": product_id,
+                        "compute_price": "fixed",
+                        "fixed_price": 50.0,
+                        "min_quantity": 5,
+                    },
+                ),
+                # conditional: 10 % for this client over 1,000.00 this year
+                (
+                    0,
+                    0,
+                    {
+                        "pricing_label": "Gold tier",
+                        "partner_id": partner_id,
+                        "applied_on": "3_global",
+                        "compute_price": "percentage",
+                        "percent_price": 10.0,
+                        "turnover_period": "year",
+                        "turnover_period_ref": "current",
+                        "min_turnover": 1000.0,
+                    },
+                ),
+            ],
+        },
+    )
+    lines = [(product_id, 1), (product_id, 6), (other_id, 3), (other_id, 12)]
+
+    def order(lines):
+        return salesman.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "pricelist_id": pricelist_id,
+                "order_line": [(0, 0, {"product_id": p, "product_uom_qty": q}) for p, q in lines],
+            },
+        )
+
+    def prices(order_id):
+        rows = salesman.call(
+            "sale.order.line",
+            "search_read",
+            [("order_id", "=", order_id)],
+            fields=["price_subtotal"],
+            order="id",
+        )
+        return [row["price_subtotal"] for row in rows]
+
+    order_id = order(lines)
+    salesman.call("sale.order", "action_update_prices", [order_id])
+    alone = [prices(order([line]))[0] for line in lines]
+    assert prices(order_id) == pytest.approx([90.0, 300.0, 540.0, 2160.0])
+    assert prices(order_id) == pytest.approx(alone)
