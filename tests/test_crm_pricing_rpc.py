@@ -120,7 +120,7 @@ def test_read_client_turnover(setup, salesman):
 
 
 def test_update_prices_lines_of_every_quantity(setup, admin, sales_manager, salesman):
-    """ "Update prices" over XML-RPC on lines of different quantities gives each
+    """Update prices over XML-RPC on lines of different quantities gives each
     line the price it gets alone (the standard rules are searched once for
     the order, then picked line by line as Odoo does)."""
     partner_id, product_id = setup["partner_id"], setup["product_id"]
