@@ -207,12 +207,19 @@ class ProductProduct(models.Model):
         storable = self.filtered(lambda p: p.id and p.product_tmpl_id.is_storable)
         if not storable:
             return
-        figures = storable._free_to_sell_figures()
+        self._free_to_sell_label(storable, storable._free_to_sell_figures())
+
+    @api.model
+    def _free_to_sell_label(self, records, figures):
+        """Add the figures ``{id: (reserved, free to sell)}`` to the display
+        name of the ``records`` (variants or templates) that have them; the
+        label's text is translated once for all of them."""
         label = self.env._("%(name)s (free to sell: %(free)s, reserved: %(held)s)")
-        for product in storable:
-            held, free = figures[product.id]
-            product.display_name = label % {
-                "name": product.display_name,
-                "free": format(free, "g"),
-                "held": format(held, "g"),
-            }
+        for record in records:
+            if record.id in figures:
+                held, free = figures[record.id]
+                record.display_name = label % {
+                    "name": record.display_name,
+                    "free": format(free, "g"),
+                    "held": format(held, "g"),
+                }

@@ -58,12 +58,4 @@ class ProductTemplate(models.Model):
         if not self.env.context.get("crm_supply_stock_label"):
             return
         figures = self.filtered("id")._template_free_to_sell()
-        label = self.env._("%(name)s (free to sell: %(free)s, reserved: %(held)s)")
-        for template in self:
-            if template.id in figures:
-                held, free = figures[template.id]
-                template.display_name = label % {
-                    "name": template.display_name,
-                    "free": format(free, "g"),
-                    "held": format(held, "g"),
-                }
+        self.env["product.product"]._free_to_sell_label(self, figures)

@@ -75,6 +75,16 @@ class TestFreeToSellFigures(SupplyCase):
             )
         return result
 
+    def _count_name_search(self, name, model):
+        """(queries, result) of ``model.name_search(name, limit=8)`` with the
+        registry's caches warm and the records' caches dropped."""
+        model.name_search(name, limit=8)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = model.name_search(name, limit=8)
+        return self.env.cr.sql_log_count - before, result
+
     def _check(self, products, exclude_orders=None, expected=None):
         products.invalidate_recordset()
         figures = products._free_to_sell_figures(exclude_orders)
@@ -164,16 +174,10 @@ class TestFreeToSellFigures(SupplyCase):
         Product = self.env["product.product"].with_user(self.salesman)
         Product = Product.with_context(warehouse_id=self.warehouse.id)
 
-        def count(model):
-            model.name_search("Supply Label", limit=8)  # the registry's caches
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            result = model.name_search("Supply Label", limit=8)
-            return self.env.cr.sql_log_count - before, result
-
-        plain, plain_result = count(Product)
-        labelled, result = count(Product.with_context(crm_supply_stock_label=True))
+        plain, plain_result = self._count_name_search("Supply Label", Product)
+        labelled, result = self._count_name_search(
+            "Supply Label", Product.with_context(crm_supply_stock_label=True)
+        )
         self.assertEqual(len(result), 8)
         self.assertEqual([r[0] for r in result], [r[0] for r in plain_result])
         self.assertIn("(free to sell: 0, reserved: 0)", result[0][1])
@@ -224,16 +228,10 @@ class TestFreeToSellFigures(SupplyCase):
         # figures)
         Template = template.with_user(self.salesman).with_context(**ctx)
 
-        def count(model):
-            model.name_search("Supply Shirt", limit=8)  # the registry's caches
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            result = model.name_search("Supply Shirt", limit=8)
-            return self.env.cr.sql_log_count - before, result
-
-        plain, plain_result = count(Template)
-        labelled, result = count(Template.with_context(crm_supply_stock_label=True))
+        plain, plain_result = self._count_name_search("Supply Shirt", Template)
+        labelled, result = self._count_name_search(
+            "Supply Shirt", Template.with_context(crm_supply_stock_label=True)
+        )
         self.assertEqual(result, [(template.id, "Supply Shirt (free to sell: 8, reserved: 2)")])
         self.assertEqual([r[0] for r in plain_result], [template.id])
         self.assertLessEqual(labelled - plain, 4)
