@@ -1,4 +1,5 @@
 import base64
+import contextlib
 import io
 from unittest.mock import patch
 
@@ -49,6 +50,26 @@ class TestSaleOrderPricing(PricingCommon):
                 **vals,
             }
         )
+
+    def _twenty_products(self):
+        return [
+            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
+            for i in range(20)
+        ]
+
+    @contextlib.contextmanager
+    def _spy_queries(self):
+        """The SQL queries sent inside the ``with`` block, as text."""
+        queries = []
+        cursor_cls = type(self.env.cr)
+        execute = cursor_cls.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_cls, "execute", spy):
+            yield queries
 
     def test_form_shows_price_and_explanation(self):
         self.root.groups_id -= self.group_discount
@@ -104,19 +125,8 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertFalse(line.pricing_explanation)
 
     def test_one_turnover_query_per_order(self):
-        products = [
-            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
-            for i in range(20)
-        ]
-        queries = []
-        cursor_cls = type(self.env.cr)
-        execute = cursor_cls.execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            queries.append(str(query))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(cursor_cls, "execute", spy):
+        products = self._twenty_products()
+        with self._spy_queries() as queries:
             order = self._order(lines=[(p, 2) for p in products])
             order.flush_recordset()
         self.assertEqual(sum(TURNOVER_SQL in q for q in queries), 1)
@@ -126,21 +136,10 @@ class TestSaleOrderPricing(PricingCommon):
         """Lines of the same quantity are priced together: "Update prices" looks
         the rules up once for the order, not once per line, and writes only the
         explanations that change."""
-        products = [
-            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
-            for i in range(20)
-        ]
+        products = self._twenty_products()
         order = self._order(lines=[(p, 2) for p in products])
         order.flush_recordset()
-        queries = []
-        cursor_cls = type(self.env.cr)
-        execute = cursor_cls.execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            queries.append(str(query))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(cursor_cls, "execute", spy):
+        with self._spy_queries() as queries:
             order.action_update_prices()
             order.flush_recordset()
         self.assertEqual(sum('FROM "product_pricelist_item"' in q for q in queries), 2)
@@ -150,21 +149,10 @@ class TestSaleOrderPricing(PricingCommon):
     def test_update_prices_varied_quantities_share_the_rule_search(self):
         """Lines of different quantities are priced one by one, but Odoo's search
         of the pricelist's standard rules runs once for the order."""
-        products = [
-            self._create_product(name=f"P{i}", lst_price=10.0 + i, categ_id=self.categ_w.id)
-            for i in range(20)
-        ]
+        products = self._twenty_products()
         order = self._order(lines=[(p, i + 1) for i, p in enumerate(products)])
         order.flush_recordset()
-        queries = []
-        cursor_cls = type(self.env.cr)
-        execute = cursor_cls.execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            queries.append(str(query))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(cursor_cls, "execute", spy):
+        with self._spy_queries() as queries:
             order.action_update_prices()
             order.flush_recordset()
         # the client's conditional rules, then the standard ones for the 20 products
