@@ -532,32 +532,21 @@ class CrmLead(models.Model):
         emails.discard(False)
         if not (vats or emails or phones):
             return
+        # the same keys on leads and on contacts (both carry them)
+        domain = [
+            "|", "|", "|",
+            ("intake_vat_key", "in", list(vats)),
+            ("email_normalized", "in", list(emails)),
+            ("intake_phone_key", "in", list(phones)),
+            ("intake_mobile_key", "in", list(phones)),
+            ("company_id", "in", [False, *self.env.companies.ids]),
+        ]  # fmt: skip
+        fnames = ["name", "user_id", "intake_vat_key", "email_normalized", "intake_phone_key",
+                  "intake_mobile_key"]  # fmt: skip
         # sudo: only ids, names, owners and keys of the matches are read; the
         # names and owners are what the duplicate warning may show.
-        leads = self.sudo().search_fetch(
-            [
-                "|", "|", "|",
-                ("intake_vat_key", "in", list(vats)),
-                ("email_normalized", "in", list(emails)),
-                ("intake_phone_key", "in", list(phones)),
-                ("intake_mobile_key", "in", list(phones)),
-                ("company_id", "in", [False, *self.env.companies.ids]),
-            ],
-            ["name", "user_id", "intake_vat_key", "email_normalized", "intake_phone_key",
-             "intake_mobile_key"],
-        )  # fmt: skip
-        partners = self.env["res.partner"].sudo().search_fetch(
-            [
-                "|", "|", "|",
-                ("intake_vat_key", "in", list(vats)),
-                ("email_normalized", "in", list(emails)),
-                ("intake_phone_key", "in", list(phones)),
-                ("intake_mobile_key", "in", list(phones)),
-                ("company_id", "in", [False, *self.env.companies.ids]),
-            ],
-            ["name", "user_id", "intake_vat_key", "email_normalized", "intake_phone_key",
-             "intake_mobile_key"],
-        )  # fmt: skip
+        leads = self.sudo().search_fetch(domain, fnames)
+        partners = self.env["res.partner"].sudo().search_fetch(domain, fnames)
         index = {}
         for record in list(leads) + list(partners):
             for key in (
