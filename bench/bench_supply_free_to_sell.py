@@ -171,9 +171,10 @@ def create_products(env, n_products):
     return env["product.product"].browse([row[0] for row in cr.fetchall()])
 
 
-def run(env, n_products, n_reservations, args):
-    from odoo import Command  # pylint: disable=import-outside-toplevel
-
+def fill(env, n_products, n_reservations):
+    """``n_products`` storable products with 1,000 units each in the main
+    warehouse's stock and ``n_reservations`` open proforma reservations spread
+    over them; returns (warehouse, products, the proformas' customer)."""
     cr = env.cr
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     stock = warehouse.lot_stock_id
@@ -212,6 +213,13 @@ def run(env, n_products, n_reservations, args):
     )
     for table in ("product_template", "product_product", "stock_quant", "sale_stock_reservation"):
         cr.execute(f"ANALYZE {table}")  # noqa: S608 (fixed names)
+    return warehouse, products, partner
+
+
+def run(env, n_products, n_reservations, args):
+    from odoo import Command  # pylint: disable=import-outside-toplevel
+
+    warehouse, products, partner = fill(env, n_products, n_reservations)
     env.invalidate_all()
     # the context of a sale line's product field (crm_supply's views)
     Product = env["product.product"].with_context(warehouse_id=warehouse.id)
