@@ -107,9 +107,7 @@ def measure(url, db, runs):
             raise RuntimeError(body["error"])
         return body["result"]
 
-    uid = rpc(
-        "/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"}
-    )["uid"]
+    uid = rpc("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})["uid"]
     warehouse = rpc(
         "/web/dataset/call_kw/stock.warehouse/search",
         {"model": "stock.warehouse", "method": "search", "args": [[]], "kwargs": {"limit": 1}},
