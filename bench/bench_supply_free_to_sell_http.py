@@ -29,7 +29,6 @@ feels.
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,11 +36,11 @@ import time
 import requests
 from bench_common import ROOT, add_odoo_arguments
 from bench_supply_free_to_sell import ensure_db, fill
+from load import start_server
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import suite_odoo  # noqa: E402
-import suite_setup  # noqa: E402
 
 SEARCH = "Bench Bolt"
 
@@ -69,31 +68,6 @@ def ensure_data(args):
         cr.execute(
             "VACUUM ANALYZE product_template, product_product, stock_quant, sale_stock_reservation"
         )
-
-
-def start_server(db, port, log):
-    src = os.environ.get("ODOO_SRC") or suite_setup.ODOO_CACHE
-    cmd = suite_odoo.odoo_cmd(
-        src,
-        db,
-        "--workers",
-        "2",
-        "--max-cron-threads",
-        "0",
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(port),
-        "--gevent-port",
-        str(suite_odoo.free_port()),
-        "--logfile",
-        log,
-        "--log-level",
-        "warn",
-    )
-    if not os.path.exists(cmd[0]):
-        cmd[0] = sys.executable  # a checkout without its own .venv
-    return subprocess.Popen(cmd)
 
 
 def measure(url, db, runs):
@@ -161,7 +135,8 @@ def main():
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "odoo.log")
-        server = start_server(args.db, port, log)
+        # the load test's server: two workers, no cron
+        server = start_server(suite_odoo, args.db, port, log)
         try:
             if not suite_odoo.wait_http(f"{url}/web/login", server):
                 with open(log, encoding="utf-8") as handle:
