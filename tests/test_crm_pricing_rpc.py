@@ -20,6 +20,21 @@ def setup(admin, make_turnover_client):
     }
 
 
+def gold_tier(partner_id):
+    """The conditional rule of USAGE.md: 10 % for the client over 1,000.00 of
+    turnover this year."""
+    return {
+        "pricing_label": "Gold tier",
+        "partner_id": partner_id,
+        "applied_on": "3_global",
+        "compute_price": "percentage",
+        "percent_price": 10.0,
+        "turnover_period": "year",
+        "turnover_period_ref": "current",
+        "min_turnover": 1000.0,
+    }
+
+
 def test_manager_creates_rule_salesman_gets_price_and_explanation(setup, sales_manager, salesman):
     partner_id, product_id = setup["partner_id"], setup["product_id"]
     # the sales manager sets up the pricelist and a rule (documented in USAGE.md)
@@ -29,17 +44,7 @@ def test_manager_creates_rule_salesman_gets_price_and_explanation(setup, sales_m
     rule_id = sales_manager.call(
         "product.pricelist.item",
         "create",
-        {
-            "pricelist_id": pricelist_id,
-            "pricing_label": "Gold tier",
-            "partner_id": partner_id,
-            "applied_on": "3_global",
-            "compute_price": "percentage",
-            "percent_price": 10.0,
-            "turnover_period": "year",
-            "turnover_period_ref": "current",
-            "min_turnover": 1000.0,
-        },
+        {"pricelist_id": pricelist_id, **gold_tier(partner_id)},
     )
     assert rule_id
     # a bad rule is refused
@@ -148,20 +153,7 @@ def test_update_prices_lines_of_every_quantity(setup, admin, sales_manager, sale
                     },
                 ),
                 # conditional: 10 % for this client over 1,000.00 this year
-                (
-                    0,
-                    0,
-                    {
-                        "pricing_label": "Gold tier",
-                        "partner_id": partner_id,
-                        "applied_on": "3_global",
-                        "compute_price": "percentage",
-                        "percent_price": 10.0,
-                        "turnover_period": "year",
-                        "turnover_period_ref": "current",
-                        "min_turnover": 1000.0,
-                    },
-                ),
+                (0, 0, gold_tier(partner_id)),
             ],
         },
     )
