@@ -26,8 +26,10 @@ class ProductTemplate(models.Model):
 
     def _template_free_to_sell(self):
         """{template id: (reserved by proformas, free to sell)}: the figures of
-        the templates' storable variants (archived ones too) added up, read for
-        all of them at once."""
+        the templates' active storable variants added up, read for all of them
+        at once. Archived variants do not count (unless the context's
+        ``active_test`` is off), as in Odoo's On Hand of the template
+        (``product_variant_ids``): they cannot be put on an order."""
         templates = self._origin
         if not templates:
             return {}
@@ -35,14 +37,10 @@ class ProductTemplate(models.Model):
         # the join: on the variant's related is_storable alone, PostgreSQL may
         # read every template of the catalogue
         storable = [("id", "in", templates.ids), ("is_storable", "=", True)]
-        variants = (
-            self.env["product.product"]
-            .with_context(active_test=False)
-            .search_fetch(
-                [("product_tmpl_id", "in", templates.ids), ("product_tmpl_id", "any", storable)],
-                ["product_tmpl_id"],
-                order="id",
-            )
+        variants = self.env["product.product"].search_fetch(
+            [("product_tmpl_id", "in", templates.ids), ("product_tmpl_id", "any", storable)],
+            ["product_tmpl_id"],
+            order="id",
         )
         figures = variants._free_to_sell_figures() if variants else {}
         result = {}

@@ -184,7 +184,9 @@ class TestFreeToSellFigures(SupplyCase):
         self.assertLessEqual(labelled - plain, 3)
 
     def test_template_adds_up_its_variants(self):
-        """A template's figures are its storable variants' (archived ones too)."""
+        """A template's figures are its active storable variants', as Odoo's On
+        Hand of the template: an archived variant's stock and reservations do
+        not count (it cannot be sold)."""
         attribute = self.env["product.attribute"].create(
             {"name": "Supply Size", "value_ids": [Command.create({"name": n}) for n in "SML"]}
         )
@@ -211,17 +213,19 @@ class TestFreeToSellFigures(SupplyCase):
         large.active = False
         ctx = {"warehouse_id": self.warehouse.id}
         self.assertEqual(
-            template.with_context(**ctx)._template_free_to_sell(), {template.id: (2.0, 8.0)}
+            template.with_context(**ctx)._template_free_to_sell(), {template.id: (2.0, 6.0)}
         )
+        # Odoo's On Hand of the template: the small and the medium ones
+        self.assertEqual(template.with_context(**ctx).qty_available, 8.0)
         label = template.with_context(crm_supply_stock_label=True, **ctx).display_name
-        self.assertEqual(label, "Supply Shirt (free to sell: 8, reserved: 2)")
+        self.assertEqual(label, "Supply Shirt (free to sell: 6, reserved: 2)")
         template.invalidate_recordset()
         self.assertEqual(
             (
                 template.with_context(**ctx).qty_reserved_proforma,
                 template.with_context(**ctx).qty_free_to_sell,
             ),
-            (2.0, 8.0),
+            (2.0, 6.0),
         )
         # the label reads the storable variants, then their figures: four queries
         # more (the search of the variants, the warehouse and its location, the
@@ -232,6 +236,6 @@ class TestFreeToSellFigures(SupplyCase):
         labelled, result = self._count_name_search(
             "Supply Shirt", Template.with_context(crm_supply_stock_label=True)
         )
-        self.assertEqual(result, [(template.id, "Supply Shirt (free to sell: 8, reserved: 2)")])
+        self.assertEqual(result, [(template.id, "Supply Shirt (free to sell: 6, reserved: 2)")])
         self.assertEqual([r[0] for r in plain_result], [template.id])
         self.assertLessEqual(labelled - plain, 4)
