@@ -167,6 +167,29 @@ class TestReservationsFollowTheLines(SupplyCase):
             order.order_line.product_id = self.other
         self.assertEqual(self._active(order).product_id, self.product)
 
+    def test_packaging_quantity_realigns_the_reservation(self):
+        """Odoo recomputes a line's quantity from its packaging quantity: the
+        reservation follows it, and what it takes more goes through the policy."""
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 90.0)
+        box = self.env["product.packaging"].create(
+            {"name": "Box10", "product_id": self.product.id, "qty": 10, "sales": True}
+        )
+        order = self._order(10, user=self.salesman)
+        line = order.order_line.with_user(self.salesman)
+        self.assertEqual(line.product_packaging_id, box)
+        order.with_user(self.salesman).action_reserve_stock()
+        line.write({"product_packaging_qty": 2})
+        self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
+        self._order(75).action_reserve_stock()  # 100 on hand, 75 held by another: 25 free
+        self._policy("block")
+        with self.assertRaisesRegex(UserError, "Supply Widget: 50 wanted, 25 free"):
+            line.write({"product_packaging_qty": 5})
+        self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
+        line.write({"product_packaging_qty": 0})
+        self.assertEqual(line.product_uom_qty, 0.0)
+        self.assertFalse(self._active(order))
+        self.assertEqual(self._figures(), (75.0, 25.0))
+
     def test_negative_quantity_releases_instead_of_failing(self):
         order = self._order(4)
         order.action_reserve_stock()
