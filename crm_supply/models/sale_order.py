@@ -67,7 +67,37 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._check_order_line_values(vals)
-        return super().write(vals)
+        # a reserved quotation's goods follow its warehouse, written or recomputed
+        # by Odoo (from the company or the salesperson): under a savepoint, so
+        # that a refusal of the policy leaves the order unchanged
+        moved = self._warehouses_of_reserved_quotations(vals)
+        if not moved:
+            return super().write(vals)
+        with self.env.cr.savepoint():
+            res = super().write(vals)
+            for order, warehouse in moved.items():
+                if order.warehouse_id != warehouse:
+                    order._realign_reservations(
+                        self.env._(
+                            "Moving the reservations of %(order)s to %(warehouse)s",
+                            order=order.name,
+                            warehouse=order.warehouse_id.name or "-",
+                        )
+                    )
+        return res
+
+    def _warehouses_of_reserved_quotations(self, vals):
+        """{quotation: its warehouse} of these quotations holding active
+        reservations, when ``vals`` may change their warehouse."""
+        field = self._fields["warehouse_id"]
+        names = {field.name, *(path.split(".")[0] for path in self.pool.field_depends[field])}
+        if not isinstance(vals, dict) or names.isdisjoint(vals):
+            return {}
+        return {
+            order: order.warehouse_id
+            for order in self
+            if order.state in ("draft", "sent") and order.has_reservation
+        }
 
     @api.model
     def _check_order_line_values(self, vals):
@@ -264,21 +294,30 @@ class SaleOrder(models.Model):
         if active:
             active._set_state("released")
 
-    def _realign_reservations(self):
-        """After a write of its lines: bring this quotation's active reservations
-        in line with the lines they hold (quantity, unit, product). What a line
-        needs more than it holds (or all of it, for a new product) goes through
-        the reserved-stock policy first; what it no longer needs is released."""
+    def _realign_reservations(self, label=None):
+        """After a write of its lines or its warehouse: bring this quotation's
+        active reservations in line with the lines they hold (quantity, unit,
+        product) and its warehouse. What a line needs more than it holds (or all
+        of it, for a new product or another warehouse) goes through the
+        reserved-stock policy first (``label`` names the action in its message);
+        what it no longer needs is released."""
         self.ensure_one()
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
         if not active or self.state not in ("draft", "sent"):
             return
+        if not self.warehouse_id:
+            raise UserError(self.env._("%(order)s has no warehouse.", order=self.name))
+        location = self.warehouse_id.lot_stock_id
         held = {r.order_line_id: r for r in active}
         needs = {line: line._stock_need() for line in active.order_line_id}
         raised = set()
         for line, qty in needs.items():
             reservation = held[line]
-            before = reservation.quantity if reservation.product_id == line.product_id else 0.0
+            before = (
+                reservation.quantity
+                if reservation.product_id == line.product_id and reservation.location_id == location
+                else 0.0
+            )
             if float_compare(qty, before, precision_rounding=line.product_id.uom_id.rounding) > 0:
                 raised.add(line.product_id)
         warning = ""
@@ -288,7 +327,7 @@ class SaleOrder(models.Model):
                 self.warehouse_id,
                 {product: totals[product] for product in raised},
                 self,
-                self.env._("Changing the reserved lines of %(order)s", order=self.name),
+                label or self.env._("Changing the reserved lines of %(order)s", order=self.name),
             )
         self._sync_reservations(needs)
         if warning:

@@ -190,6 +190,30 @@ class TestReservationsFollowTheLines(SupplyCase):
         self.assertFalse(self._active(order))
         self.assertEqual(self._figures(), (75.0, 25.0))
 
+    def test_warehouse_change_moves_the_reservation(self):
+        second = self.env["stock.warehouse"].create({"name": "Supply Second", "code": "SUP2"})
+        self.env["stock.quant"]._update_available_quantity(self.product, second.lot_stock_id, 10.0)
+        order = self._order(4, user=self.salesman).with_user(self.salesman)
+        order.action_reserve_stock()
+        order.warehouse_id = second
+        active = self._active(order)
+        self.assertEqual(
+            (active.location_id, active.warehouse_id, active.quantity),
+            (second.lot_stock_id, second, 4.0),
+        )
+        self.assertEqual(self._figures(), (0.0, 10.0), "nothing held in the old warehouse")
+        self._policy("block")
+        other = self._order(8, user=self.salesman)
+        other.with_user(self.salesman).action_reserve_stock()
+        # back to the old warehouse, where 2 are free now: refused, nothing changes
+        with self.assertRaisesRegex(UserError, "Supply Widget: 4 wanted, 2 free"):
+            order.warehouse_id = self.warehouse
+        self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
+        self.assertEqual((active.location_id, active.quantity), (second.lot_stock_id, 4.0))
+        with self.assertRaisesRegex(UserError, "has no warehouse"):
+            order.warehouse_id = False
+        self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
+
     def test_negative_quantity_releases_instead_of_failing(self):
         order = self._order(4)
         order.action_reserve_stock()
