@@ -442,3 +442,45 @@ class TestOrderLineValues(SupplyCase):
         order = self._order(1, reservation_expiry_date="")
         days = self.env.company.reservation_days
         self.assertEqual(order.reservation_expiry_date, self._today(days))
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyMessageNamesTheHolders(SupplyCase):
+    def test_only_holders_in_the_warehouse_and_company_are_named(self):
+        """The message of the policy names the proformas holding the product in
+        the warehouse of the check, never another warehouse's or another
+        company's (a company-1 user must not learn company 2's order numbers)."""
+        company_2 = self.env["res.company"].create({"name": "Supply Company 2"})
+        warehouse_2 = self.env["stock.warehouse"].search([("company_id", "=", company_2.id)])
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, warehouse_2.lot_stock_id, 10.0
+        )
+        foreign = (
+            self.env["sale.order"]
+            .with_company(company_2)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company_2.id,
+                    "warehouse_id": warehouse_2.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 3})
+                    ],
+                }
+            )
+        )
+        foreign.with_company(company_2).action_reserve_stock()
+        second = self.env["stock.warehouse"].create({"name": "Supply Second", "code": "SUP2"})
+        self.env["stock.quant"]._update_available_quantity(self.product, second.lot_stock_id, 10.0)
+        elsewhere = self._order(3, warehouse_id=second.id)
+        elsewhere.action_reserve_stock()
+        holder = self._order(8)
+        holder.action_reserve_stock()
+        self._policy("block")
+        order = self._order(5, user=self.salesman).with_user(self.salesman)
+        with self.assertRaises(UserError) as refused:
+            order.action_reserve_stock()
+        message = str(refused.exception)
+        self.assertIn(f"5 wanted, 2 free to sell (8 reserved by proformas {holder.name})", message)
+        self.assertNotIn(foreign.name, message)
+        self.assertNotIn(elsewhere.name, message)
