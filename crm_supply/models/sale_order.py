@@ -379,7 +379,9 @@ class SaleOrder(models.Model):
         """Draft purchase orders for these customer documents, one per main vendor
         (reusing an open draft of that vendor), at the vendor's price, currency and
         minimum quantity. ``mode``: "all" (every product line) or "shortfall" (what
-        free-to-sell stock does not cover). Returns an action on the purchase orders."""
+        free-to-sell stock does not cover). What the drafts linked to these
+        documents only already order is not ordered again. Returns an action on
+        the purchase orders."""
         if not isinstance(mode, str) or mode not in ("all", "shortfall"):
             raise UserError(self.env._("The mode is 'all' or 'shortfall', not %(m)r.", m=mode))
         check_records(self)
@@ -405,8 +407,14 @@ class SaleOrder(models.Model):
             )
         if not needs:
             raise UserError(self.env._("Nothing to order: the free-to-sell stock covers it."))
+        ordered = self._ordered_by_own_drafts()
         purchases = self.env["purchase.order"]
         for (company, product), qty in needs.items():
+            already, drafts = ordered.get((company, product), (0.0, purchases.browse()))
+            if float_compare(qty, already, precision_rounding=product.uom_id.rounding) <= 0:
+                purchases |= drafts  # ordered already: the action shows them
+                continue
+            qty -= already
             seller = (
                 product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_po_id)
                 or product.seller_ids.filtered(
@@ -415,10 +423,17 @@ class SaleOrder(models.Model):
             )
             purchase = self._supplier_order_for(company, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
-            qty_po = max(qty_po, seller.min_qty or 0.0)
-            existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)
+            existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)[:1]
             if existing:
-                existing[:1].product_qty += qty_po
+                # the vendor's minimum is the line's, not added once per document
+                qty_po += existing.product_uom._compute_quantity(
+                    existing.product_qty, product.uom_po_id
+                )
+            qty_po = max(qty_po, seller.min_qty or 0.0)
+            if existing:
+                existing.product_qty = product.uom_po_id._compute_quantity(
+                    qty_po, existing.product_uom
+                )
             else:
                 purchase.write(
                     {
@@ -437,6 +452,29 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _ordered_by_own_drafts(self):
+        """{(company, product): (quantity in the product's unit, purchase orders)}
+        that the draft supplier orders linked to these documents already order,
+        counted as ordered for them. Only the drafts linked to none but these
+        documents count: the links name the documents, not their quantities, so
+        the part of a line a draft shared with another document orders for
+        these ones is not known (and ordering again for them orders it again)."""
+        result = {}
+        drafts = self.crm_purchase_order_ids.filtered(
+            lambda po: po.state == "draft"
+            # sudo: the documents the user may not read are linked too
+            and set(po.sudo().crm_sale_order_ids.ids) <= set(self.ids)
+        )
+        for line in drafts.order_line:
+            product = line.product_id
+            if line.display_type or not product:
+                continue
+            key = line.order_id.company_id, product
+            qty, purchases = result.get(key, (0.0, drafts.browse()))
+            qty += line.product_uom._compute_quantity(line.product_qty, product.uom_id, round=False)
+            result[key] = (qty, purchases | line.order_id)
+        return result
 
     def _supply_needs(self, mode):
         """{line: quantity to order, in the product's unit}."""
