@@ -416,7 +416,7 @@ class SaleOrder(models.Model):
                 continue
             qty -= already
             seller = (
-                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_po_id)
+                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
                 or product.seller_ids.filtered(
                     lambda s, c=company: not s.company_id or s.company_id == c
                 )[:1]

@@ -264,6 +264,31 @@ class TestSupplierOrders(SupplyCase):
         self.assertEqual(order.crm_purchase_order_ids, purchase)
         self.assertEqual(purchase.order_line.product_qty, 12.0)
 
+    def test_price_break_in_the_purchase_unit(self):
+        """12 Units are 1 Dozen: a vendor selling by 2 Dozens at least does not
+        apply (the quantity was taken as 12 Dozens)."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        bulk, retail = self.env["res.partner"].create(
+            [{"name": "Bulk Vendor"}, {"name": "Retail Vendor"}]
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Dozen Widget",
+                "is_storable": True,
+                "uom_po_id": dozen.id,
+                "seller_ids": [
+                    Command.create({"partner_id": bulk.id, "price": 50.0, "min_qty": 2}),
+                    Command.create({"partner_id": retail.id, "price": 60.0}),
+                ],
+            }
+        )
+        order = self._order(12, product=product, user=self.buyer).with_user(self.buyer)
+        order.action_create_supplier_orders(mode="all")
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(purchase.partner_id, retail)
+        line = purchase.order_line
+        self.assertEqual((line.product_qty, line.product_uom), (1.0, dozen))
+
     def test_nothing_short_or_no_vendor(self):
         with self.assertRaisesRegex(UserError, "Nothing to order"):
             self._order(3).action_create_supplier_orders()
