@@ -205,6 +205,44 @@ def test_product_change_under_block(admin, salesman, salesman_b, partner, block,
         _cleanup(admin, holder, order)
 
 
+def test_packaging_and_warehouse_changes_move_the_reservation(
+    admin, salesman, salesman_b, partner, block, expect_fault
+):
+    """A quantity Odoo recomputes from the packaging quantity, and a change of
+    the quotation's warehouse, re-align its reservation through the policy."""
+    product = _product(admin, 100, "Boxed")
+    admin.call("product.packaging", "create", {"name": "Box10", "product_id": product, "qty": 10})
+    holder = _order(salesman_b, partner, [(product, 75)])
+    salesman_b.call("sale.order", "action_reserve_stock", [holder])
+    order = _order(salesman, partner, [(product, 10)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    [line] = _lines(admin, order)
+    [warehouse] = admin.call("sale.order", "read", [order], ["warehouse_id"])
+    second = admin.call(
+        "stock.warehouse",
+        "create",
+        {"name": f"RPC Second {os.getpid()}", "code": f"R{os.getpid() % 10000}"},
+    )
+    try:
+        fault = expect_fault(
+            salesman.call, "sale.order.line", "write", [line["id"]], {"product_packaging_qty": 5}
+        )
+        assert "50 wanted, 25 free" in fault.faultString
+        assert _active(admin, order) == [(product, 10.0)]
+        salesman.call("sale.order.line", "write", [line["id"]], {"product_packaging_qty": 2})
+        assert _active(admin, order) == [(product, 20.0)]
+        fault = expect_fault(
+            salesman.call, "sale.order", "write", [order], {"warehouse_id": second}
+        )
+        assert "20 wanted, 0 free" in fault.faultString
+        assert admin.call("sale.order", "read", [order], ["warehouse_id"]) == [warehouse]
+        salesman.call("sale.order.line", "write", [line["id"]], {"product_packaging_qty": 0})
+        assert _active(admin, order) == []
+    finally:
+        _cleanup(admin, holder, order)
+        admin.call("stock.warehouse", "write", [second], {"active": False})
+
+
 # ----------------------------------------------------------------------
 # Owned fields, bounded settings
 # ----------------------------------------------------------------------

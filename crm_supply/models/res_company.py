@@ -82,24 +82,33 @@ class ResCompany(models.Model):
         # read the figures after the lock, without any cached value
         ctx_products.invalidate_recordset()
         figures = ctx_products._free_to_sell_figures(exclude_orders=exclude_orders)
-        lines = []
+        short = {}
         for product, qty in needs.items():
             held, free = figures[product.id]
             free += (counted or {}).get(product, 0.0)
-            if float_compare(qty, free, precision_rounding=product.uom_id.rounding) <= 0:
-                continue
-            holders = (
-                self.env["sale.stock.reservation"]
-                .sudo()
-                .search(
-                    [
-                        ("product_id", "=", product.id),
-                        ("state", "=", "reserved"),
-                        ("order_id", "not in", exclude_orders.ids),
-                    ]
-                )
-                .order_id
+            if float_compare(qty, free, precision_rounding=product.uom_id.rounding) > 0:
+                short[product] = (qty, held, free)
+        if not short:
+            return []
+        # the proformas counted in the figures: in the same locations, of this
+        # company (sudo: the user may not read them all; their names only)
+        holders = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", [product.id for product in short]),
+                    ("state", "=", "reserved"),
+                    ("order_id", "not in", exclude_orders.ids),
+                    ("company_id", "=", self.id),
+                    *ctx_products._get_domain_locations()[0],
+                ]
             )
+            .grouped("product_id")
+        )
+        lines = []
+        for product, (qty, held, free) in short.items():
+            orders = holders.get(product, self.env["sale.stock.reservation"]).order_id
             lines.append(
                 self.env._(
                     "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
@@ -108,7 +117,7 @@ class ResCompany(models.Model):
                     qty=format(qty, "g"),
                     free=format(max(free, 0), "g"),
                     held=format(held, "g"),
-                    orders=", ".join(holders.mapped("name")) or "-",
+                    orders=", ".join(orders.mapped("name")) or "-",
                 )
             )
         return lines

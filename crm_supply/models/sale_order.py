@@ -67,7 +67,37 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._check_order_line_values(vals)
-        return super().write(vals)
+        # a reserved quotation's goods follow its warehouse, written or recomputed
+        # by Odoo (from the company or the salesperson): under a savepoint, so
+        # that a refusal of the policy leaves the order unchanged
+        moved = self._warehouses_of_reserved_quotations(vals)
+        if not moved:
+            return super().write(vals)
+        with self.env.cr.savepoint():
+            res = super().write(vals)
+            for order, warehouse in moved.items():
+                if order.warehouse_id != warehouse:
+                    order._realign_reservations(
+                        self.env._(
+                            "Moving the reservations of %(order)s to %(warehouse)s",
+                            order=order.name,
+                            warehouse=order.warehouse_id.name or "-",
+                        )
+                    )
+        return res
+
+    def _warehouses_of_reserved_quotations(self, vals):
+        """{quotation: its warehouse} of these quotations holding active
+        reservations, when ``vals`` may change their warehouse."""
+        field = self._fields["warehouse_id"]
+        names = {field.name, *(path.split(".")[0] for path in self.pool.field_depends[field])}
+        if not isinstance(vals, dict) or names.isdisjoint(vals):
+            return {}
+        return {
+            order: order.warehouse_id
+            for order in self
+            if order.state in ("draft", "sent") and order.has_reservation
+        }
 
     @api.model
     def _check_order_line_values(self, vals):
@@ -264,21 +294,30 @@ class SaleOrder(models.Model):
         if active:
             active._set_state("released")
 
-    def _realign_reservations(self):
-        """After a write of its lines: bring this quotation's active reservations
-        in line with the lines they hold (quantity, unit, product). What a line
-        needs more than it holds (or all of it, for a new product) goes through
-        the reserved-stock policy first; what it no longer needs is released."""
+    def _realign_reservations(self, label=None):
+        """After a write of its lines or its warehouse: bring this quotation's
+        active reservations in line with the lines they hold (quantity, unit,
+        product) and its warehouse. What a line needs more than it holds (or all
+        of it, for a new product or another warehouse) goes through the
+        reserved-stock policy first (``label`` names the action in its message);
+        what it no longer needs is released."""
         self.ensure_one()
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
         if not active or self.state not in ("draft", "sent"):
             return
+        if not self.warehouse_id:
+            raise UserError(self.env._("%(order)s has no warehouse.", order=self.name))
+        location = self.warehouse_id.lot_stock_id
         held = {r.order_line_id: r for r in active}
         needs = {line: line._stock_need() for line in active.order_line_id}
         raised = set()
         for line, qty in needs.items():
             reservation = held[line]
-            before = reservation.quantity if reservation.product_id == line.product_id else 0.0
+            before = (
+                reservation.quantity
+                if reservation.product_id == line.product_id and reservation.location_id == location
+                else 0.0
+            )
             if float_compare(qty, before, precision_rounding=line.product_id.uom_id.rounding) > 0:
                 raised.add(line.product_id)
         warning = ""
@@ -288,7 +327,7 @@ class SaleOrder(models.Model):
                 self.warehouse_id,
                 {product: totals[product] for product in raised},
                 self,
-                self.env._("Changing the reserved lines of %(order)s", order=self.name),
+                label or self.env._("Changing the reserved lines of %(order)s", order=self.name),
             )
         self._sync_reservations(needs)
         if warning:
@@ -340,7 +379,9 @@ class SaleOrder(models.Model):
         """Draft purchase orders for these customer documents, one per main vendor
         (reusing an open draft of that vendor), at the vendor's price, currency and
         minimum quantity. ``mode``: "all" (every product line) or "shortfall" (what
-        free-to-sell stock does not cover). Returns an action on the purchase orders."""
+        free-to-sell stock does not cover). What the drafts linked to these
+        documents only already order is not ordered again. Returns an action on
+        the purchase orders."""
         if not isinstance(mode, str) or mode not in ("all", "shortfall"):
             raise UserError(self.env._("The mode is 'all' or 'shortfall', not %(m)r.", m=mode))
         check_records(self)
@@ -366,20 +407,33 @@ class SaleOrder(models.Model):
             )
         if not needs:
             raise UserError(self.env._("Nothing to order: the free-to-sell stock covers it."))
+        ordered = self._ordered_by_own_drafts()
         purchases = self.env["purchase.order"]
         for (company, product), qty in needs.items():
+            already, drafts = ordered.get((company, product), (0.0, purchases.browse()))
+            if float_compare(qty, already, precision_rounding=product.uom_id.rounding) <= 0:
+                purchases |= drafts  # ordered already: the action shows them
+                continue
+            qty -= already
             seller = (
-                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_po_id)
+                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
                 or product.seller_ids.filtered(
                     lambda s, c=company: not s.company_id or s.company_id == c
                 )[:1]
             )
             purchase = self._supplier_order_for(company, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
-            qty_po = max(qty_po, seller.min_qty or 0.0)
-            existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)
+            existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)[:1]
             if existing:
-                existing[:1].product_qty += qty_po
+                # the vendor's minimum is the line's, not added once per document
+                qty_po += existing.product_uom._compute_quantity(
+                    existing.product_qty, product.uom_po_id
+                )
+            qty_po = max(qty_po, seller.min_qty or 0.0)
+            if existing:
+                existing.product_qty = product.uom_po_id._compute_quantity(
+                    qty_po, existing.product_uom
+                )
             else:
                 purchase.write(
                     {
@@ -398,6 +452,29 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _ordered_by_own_drafts(self):
+        """{(company, product): (quantity in the product's unit, purchase orders)}
+        that the draft supplier orders linked to these documents already order,
+        counted as ordered for them. Only the drafts linked to none but these
+        documents count: the links name the documents, not their quantities, so
+        the part of a line a draft shared with another document orders for
+        these ones is not known (and ordering again for them orders it again)."""
+        result = {}
+        drafts = self.crm_purchase_order_ids.filtered(
+            lambda po: po.state == "draft"
+            # sudo: the documents the user may not read are linked too
+            and set(po.sudo().crm_sale_order_ids.ids) <= set(self.ids)
+        )
+        for line in drafts.order_line:
+            product = line.product_id
+            if line.display_type or not product:
+                continue
+            key = line.order_id.company_id, product
+            qty, purchases = result.get(key, (0.0, drafts.browse()))
+            qty += line.product_uom._compute_quantity(line.product_qty, product.uom_id, round=False)
+            result[key] = (qty, purchases | line.order_id)
+        return result
 
     def _supply_needs(self, mode):
         """{line: quantity to order, in the product's unit}."""

@@ -264,22 +264,38 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not isinstance(vals, dict) or not any(name in vals for name in NEED_FIELDS):
+        if not isinstance(vals, dict):
             return super().write(vals)
-        self._check_stock_need_change(vals)
-        # a reserved quotation's reservations follow its lines: under a savepoint,
+        need_fields = any(name in vals for name in NEED_FIELDS)
+        if need_fields:
+            self._check_stock_need_change(vals)
+        # a reserved quotation's reservations follow what its lines take, compared
+        # before and after the write whichever field changed it (Odoo recomputes
+        # the quantity from the packaging quantity, for one): under a savepoint,
         # so that a refusal of the policy leaves the lines unchanged
-        orders = self._reserved_quotations()
-        with self.env.cr.savepoint() if orders else nullcontext():
+        held = self._held_needs()
+        if not need_fields and not held:
+            return super().write(vals)
+        with self.env.cr.savepoint() if held else nullcontext():
             res = super().write(vals)
-            for line, qty in self._sale_batch_quantities().items():
-                super(SaleOrderLine, line).write({"product_uom_qty": qty})
-            for order in orders:
+            if need_fields:
+                for line, qty in self._sale_batch_quantities().items():
+                    super(SaleOrderLine, line).write({"product_uom_qty": qty})
+            changed = self.browse(
+                [line.id for line, need in held.items() if line._held_need() != need]
+            )
+            for order in changed.order_id:
                 order._realign_reservations()
         return res
 
-    def _reserved_quotations(self):
-        """The orders of these lines that hold active reservations for them."""
-        return self.order_id.reservation_ids.filtered(
+    def _held_needs(self):
+        """{line: (product, quantity it takes)} of these lines that hold an
+        active reservation on a quotation."""
+        quotations = self.order_id.filtered(lambda order: order.state in ("draft", "sent"))
+        reserved = quotations.reservation_ids.filtered(
             lambda r: r.state == "reserved" and r.order_line_id in self
-        ).order_id
+        )
+        return {line: line._held_need() for line in reserved.order_line_id}
+
+    def _held_need(self):
+        return self.product_id, self._stock_need()

@@ -167,6 +167,53 @@ class TestReservationsFollowTheLines(SupplyCase):
             order.order_line.product_id = self.other
         self.assertEqual(self._active(order).product_id, self.product)
 
+    def test_packaging_quantity_realigns_the_reservation(self):
+        """Odoo recomputes a line's quantity from its packaging quantity: the
+        reservation follows it, and what it takes more goes through the policy."""
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 90.0)
+        box = self.env["product.packaging"].create(
+            {"name": "Box10", "product_id": self.product.id, "qty": 10, "sales": True}
+        )
+        order = self._order(10, user=self.salesman)
+        line = order.order_line.with_user(self.salesman)
+        self.assertEqual(line.product_packaging_id, box)
+        order.with_user(self.salesman).action_reserve_stock()
+        line.write({"product_packaging_qty": 2})
+        self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
+        self._order(75).action_reserve_stock()  # 100 on hand, 75 held by another: 25 free
+        self._policy("block")
+        with self.assertRaisesRegex(UserError, "Supply Widget: 50 wanted, 25 free"):
+            line.write({"product_packaging_qty": 5})
+        self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
+        line.write({"product_packaging_qty": 0})
+        self.assertEqual(line.product_uom_qty, 0.0)
+        self.assertFalse(self._active(order))
+        self.assertEqual(self._figures(), (75.0, 25.0))
+
+    def test_warehouse_change_moves_the_reservation(self):
+        second = self.env["stock.warehouse"].create({"name": "Supply Second", "code": "SUP2"})
+        self.env["stock.quant"]._update_available_quantity(self.product, second.lot_stock_id, 10.0)
+        order = self._order(4, user=self.salesman).with_user(self.salesman)
+        order.action_reserve_stock()
+        order.warehouse_id = second
+        active = self._active(order)
+        self.assertEqual(
+            (active.location_id, active.warehouse_id, active.quantity),
+            (second.lot_stock_id, second, 4.0),
+        )
+        self.assertEqual(self._figures(), (0.0, 10.0), "nothing held in the old warehouse")
+        self._policy("block")
+        other = self._order(8, user=self.salesman)
+        other.with_user(self.salesman).action_reserve_stock()
+        # back to the old warehouse, where 2 are free now: refused, nothing changes
+        with self.assertRaisesRegex(UserError, "Supply Widget: 4 wanted, 2 free"):
+            order.warehouse_id = self.warehouse
+        self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
+        self.assertEqual((active.location_id, active.quantity), (second.lot_stock_id, 4.0))
+        with self.assertRaisesRegex(UserError, "has no warehouse"):
+            order.warehouse_id = False
+        self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
+
     def test_negative_quantity_releases_instead_of_failing(self):
         order = self._order(4)
         order.action_reserve_stock()
@@ -395,3 +442,45 @@ class TestOrderLineValues(SupplyCase):
         order = self._order(1, reservation_expiry_date="")
         days = self.env.company.reservation_days
         self.assertEqual(order.reservation_expiry_date, self._today(days))
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyMessageNamesTheHolders(SupplyCase):
+    def test_only_holders_in_the_warehouse_and_company_are_named(self):
+        """The message of the policy names the proformas holding the product in
+        the warehouse of the check, never another warehouse's or another
+        company's (a company-1 user must not learn company 2's order numbers)."""
+        company_2 = self.env["res.company"].create({"name": "Supply Company 2"})
+        warehouse_2 = self.env["stock.warehouse"].search([("company_id", "=", company_2.id)])
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, warehouse_2.lot_stock_id, 10.0
+        )
+        foreign = (
+            self.env["sale.order"]
+            .with_company(company_2)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company_2.id,
+                    "warehouse_id": warehouse_2.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 3})
+                    ],
+                }
+            )
+        )
+        foreign.with_company(company_2).action_reserve_stock()
+        second = self.env["stock.warehouse"].create({"name": "Supply Second", "code": "SUP2"})
+        self.env["stock.quant"]._update_available_quantity(self.product, second.lot_stock_id, 10.0)
+        elsewhere = self._order(3, warehouse_id=second.id)
+        elsewhere.action_reserve_stock()
+        holder = self._order(8)
+        holder.action_reserve_stock()
+        self._policy("block")
+        order = self._order(5, user=self.salesman).with_user(self.salesman)
+        with self.assertRaises(UserError) as refused:
+            order.action_reserve_stock()
+        message = str(refused.exception)
+        self.assertIn(f"5 wanted, 2 free to sell (8 reserved by proformas {holder.name})", message)
+        self.assertNotIn(foreign.name, message)
+        self.assertNotIn(elsewhere.name, message)

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SupplyCase
 
@@ -223,9 +223,14 @@ class TestSupplierOrders(SupplyCase):
                 {"partner_id": cls.vendor.id, "price": 3.0, "min_qty": 5, "currency_id": cls.eur.id}
             )
         ]
+        cls.buyer = new_test_user(
+            cls.env,
+            login="supply_buyer",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+        )
 
     def test_shortfall_grouped_and_reused(self):
-        order = self._order(12)
+        order = self._order(12, user=self.buyer).with_user(self.buyer)
         action = order.action_create_supplier_orders()
         purchase = self.env["purchase.order"].browse(action["res_id"])
         self.assertEqual(purchase.partner_id, self.vendor)
@@ -234,11 +239,55 @@ class TestSupplierOrders(SupplyCase):
         self.assertEqual(purchase.order_line.price_unit, 3.0)
         self.assertEqual(order.crm_purchase_order_ids, purchase)
         self.assertEqual(purchase.crm_sale_order_ids, order)
-        # another document reuses the open draft of the vendor
-        second = self._order(20)
-        second.action_create_supplier_orders(mode="all")
+        # ordering again for the same document orders nothing more: its draft
+        # supplier order already orders its shortfall
+        again = order.action_create_supplier_orders()
+        self.assertEqual(again["res_id"], purchase.id)
+        self.assertEqual(purchase.order_line.product_qty, 5.0)
+        # another document reuses the open draft of the vendor: the vendor
+        # minimum is the line's, not added once per document (5 + 3, not 5 + 5)
+        second = self._order(13, user=self.buyer).with_user(self.buyer)
+        second.action_create_supplier_orders()
         self.assertEqual(second.crm_purchase_order_ids, purchase)
-        self.assertEqual(purchase.order_line.product_qty, 25.0)
+        self.assertEqual(purchase.crm_sale_order_ids, order | second)
+        self.assertEqual(purchase.order_line.product_qty, 8.0)
+        third = self._order(20)
+        third.action_create_supplier_orders(mode="all")
+        self.assertEqual(purchase.order_line.product_qty, 28.0)
+
+    def test_all_after_shortfall_orders_the_rest(self):
+        order = self._order(12)
+        order.action_create_supplier_orders()
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(purchase.order_line.product_qty, 5.0)
+        order.action_create_supplier_orders(mode="all")
+        self.assertEqual(order.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.order_line.product_qty, 12.0)
+
+    def test_price_break_in_the_purchase_unit(self):
+        """12 Units are 1 Dozen: a vendor selling by 2 Dozens at least does not
+        apply (the quantity was taken as 12 Dozens)."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        bulk, retail = self.env["res.partner"].create(
+            [{"name": "Bulk Vendor"}, {"name": "Retail Vendor"}]
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Dozen Widget",
+                "is_storable": True,
+                "uom_po_id": dozen.id,
+                "seller_ids": [
+                    Command.create({"partner_id": bulk.id, "price": 50.0, "min_qty": 2}),
+                    Command.create({"partner_id": retail.id, "price": 60.0}),
+                ],
+            }
+        )
+        order = self._order(12, product=product, user=self.buyer).with_user(self.buyer)
+        order.action_create_supplier_orders(mode="all")
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(purchase.partner_id, retail)
+        line = purchase.order_line
+        self.assertEqual((line.product_qty, line.product_uom), (1.0, dozen))
 
     def test_nothing_short_or_no_vendor(self):
         with self.assertRaisesRegex(UserError, "Nothing to order"):
