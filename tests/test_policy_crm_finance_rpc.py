@@ -327,3 +327,22 @@ def test_limits(admin, billing, partner_id, expect_fault):
     )
     [contract] = _read(admin, "crm.contract", [created], ["name"])
     assert contract["name"].startswith("CTR/")
+
+
+def test_shortened_period_clips_the_lines(admin, billing, partner_id, expect_fault):
+    """A plain write of an active contract's end (as a client sends it) clips
+    its lines and planned rows to the new period; an invoiced row outside a
+    newer period is refused (fault code 2) and nothing changes."""
+    vals = _vals(partner_id, start="2027-01-01", end="2027-12-31")
+    vals["line_ids"][0][2]["date_end"] = "2027-12-31"
+    contract_id = billing.call("crm.contract", "create", vals)
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    assert billing.call("crm.contract", "write", [contract_id], {"date_end": "2027-06-30"})
+    contract, rows, lines = _snapshot(admin, contract_id)
+    assert contract["amount"] == 600.0
+    assert max(row["date"] for row in rows) == "2027-06-01"
+    assert [line["date_end"] for line in lines] == ["2027-06-30"]
+    billing.call("crm.contract", "action_create_invoices", [contract_id], date="2027-03-01")
+    before = _snapshot(admin, contract_id)
+    expect_fault(billing.call, "crm.contract", "write", [contract_id], {"date_end": "2027-02-15"})
+    assert _snapshot(admin, contract_id) == before

@@ -32,7 +32,10 @@ class CrmContract(models.Model):
         (expected payment date: the row's date plus the contract's payment term);
         an invoiced row counts once, through its invoice. Foreign amounts convert at
         today's rate. ``opening`` is the balance of the bank and cash journals the
-        day before ``date_from``.
+        day before ``date_from``, their outstanding receipts and payments accounts
+        included (a posted payment not yet on a bank statement); the money posted
+        on those accounts from ``date_from`` on counts in its period's incoming or
+        outgoing, so that posting a planned payment leaves the cash unchanged.
 
         Returns a list: first the ``overdue`` bucket (what was expected before
         ``date_from`` and is still open), then one dict per period with period,
@@ -90,6 +93,9 @@ class CrmContract(models.Model):
                     company, end, unit, committed=False
                 )
             ]
+        # the money already moved from date_from on: in its period, as the
+        # expected money it replaces (a posted planned payment, a paid invoice)
+        items += forecast._forecast_posted(company, start, end, unit)
         opening = self._forecast_opening(company, start)
         overdue = {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0}
         sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0})
@@ -179,11 +185,43 @@ class CrmContract(models.Model):
         return f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
 
     @api.model
-    def _forecast_opening(self, company, start):
+    def _forecast_cash_accounts(self, company):
+        """The accounts holding ``company``'s money: its bank and cash journals'
+        own accounts and their outstanding receipts and payments accounts, where
+        Odoo posts a payment until it is matched with a bank statement line
+        (the payment method lines' account, else the company's default
+        outstanding accounts, as ``account.payment`` takes them)."""
         journals = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "in", ("bank", "cash"))]
         )
         accounts = journals.default_account_id
+        for method_lines, xmlid in (
+            (journals.inbound_payment_method_line_ids, "account_journal_payment_debit_account_id"),
+            (
+                journals.outbound_payment_method_line_ids,
+                "account_journal_payment_credit_account_id",
+            ),
+        ):
+            accounts |= method_lines.payment_account_id
+            if any(not line.payment_account_id for line in method_lines):
+                # sudo: the company's chart, as account.payment reads it
+                chart = (
+                    self.env["account.chart.template"]
+                    .sudo()
+                    .with_context(allowed_company_ids=company.root_id.ids)
+                )
+                default = (
+                    chart.ref(xmlid, raise_if_not_found=False) or company.sudo().transfer_account_id
+                )
+                accounts |= self.env["account.account"].browse(default.ids)
+        return accounts
+
+    @api.model
+    def _forecast_opening(self, company, start):
+        """The balance of ``company``'s money (``_forecast_cash_accounts``) the
+        day before ``start``: its bank and cash journals' balance and the
+        payments posted but not yet on a bank statement."""
+        accounts = self._forecast_cash_accounts(company)
         if not accounts:
             return 0.0
         [(balance,)] = self.env["account.move.line"]._read_group(
@@ -197,6 +235,34 @@ class CrmContract(models.Model):
             ["balance:sum"],
         )
         return balance or 0.0
+
+    @api.model
+    def _forecast_posted(self, company, start, end, granularity="day"):
+        """[(date, "incoming"|"outgoing", amount in company currency)]: the money
+        posted on ``company``'s bank, cash and outstanding accounts from
+        ``start`` to ``end``, by day or month (its first day). Each entry counts
+        by its net on those accounts: a bank statement line matched with a
+        payment (the payment's outstanding account to the bank's) moves
+        nothing."""
+        accounts = self._forecast_cash_accounts(company)
+        if not accounts:
+            return []
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("account_id", "in", accounts.ids),
+                ("parent_state", "=", "posted"),
+                ("date", ">=", start),
+                ("date", "<=", end),
+                ("company_id", "=", company.id),
+            ],
+            [f"date:{granularity}", "move_id"],
+            ["balance:sum"],
+        )
+        return [
+            (day, "incoming" if balance > 0 else "outgoing", abs(balance))
+            for day, _move, balance in groups
+            if not company.currency_id.is_zero(balance)
+        ]
 
     @api.model
     def _forecast_items(self, company, date_to, granularity="day", committed=True):

@@ -244,9 +244,60 @@ class CrmContract(models.Model):
         if "lead_id" in vals:
             self._check_lead_readable([vals])
         res = super().write(vals)
+        if {"date_start", "date_end"} & set(vals):
+            self._fit_lines_to_period()
         if {"date_start", "date_end", "currency_id", "payment_term_id"} & set(vals):
             self.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
+
+    def _fit_lines_to_period(self):
+        """The contract's period changed: its lines are clipped to it, so that no
+        planned schedule row falls outside it. What cannot be clipped is refused:
+        an invoiced row outside the new period (it is kept as it is), a line
+        wholly outside it (remove it or change it first)."""
+        for contract in self:
+            start, end = contract.date_start, contract.date_end
+            if not start:
+                continue  # required: the database refuses it
+            invoiced = contract.schedule_ids.filtered(
+                lambda r, s=start, e=end: r.state == "invoiced"
+                and (r.date < s or (e and r.date > e))
+            )
+            if invoiced:
+                raise UserError(
+                    self.env._(
+                        "Contract %(name)s has invoiced schedule rows outside %(start)s - "
+                        "%(end)s (%(dates)s): its period must still cover them.",
+                        name=contract.name,
+                        start=start,
+                        end=end or self.env._("no end"),
+                        dates=", ".join(str(d) for d in sorted(set(invoiced.mapped("date")))),
+                    )
+                )
+            outside = contract.line_ids.filtered(
+                lambda line, s=start, e=end: (e and line.date_start > e)
+                or (line.date_end and line.date_end < s)
+            )
+            if outside:
+                raise UserError(
+                    self.env._(
+                        "Lines %(lines)s of contract %(name)s fall wholly outside its new "
+                        "period %(start)s - %(end)s: remove or change them first.",
+                        lines=", ".join(outside.mapped("name")),
+                        name=contract.name,
+                        start=start,
+                        end=end or self.env._("no end"),
+                    )
+                )
+            for line in contract.line_ids:
+                vals = {}
+                if line.date_start < start:
+                    vals["date_start"] = start
+                if end and line.date_end and line.date_end > end:
+                    vals["date_end"] = end
+                if vals:
+                    # the contract's amended period (checked on the contract)
+                    privileged(line).write(vals)
 
     def _crm_check_policy(self, vals, creating):
         res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)

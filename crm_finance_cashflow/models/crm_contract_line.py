@@ -132,7 +132,8 @@ class CrmContractLine(models.Model):
         if self.recurrence == "one_off":
             return [self.date_start]
         step = relativedelta(months=STEP_MONTHS[self.recurrence])
-        end = self.date_end or self.contract_id.date_end
+        # never past the contract's end, whatever the line says
+        end = min(filter(None, (self.date_end, self.contract_id.date_end)), default=None)
         if not end:
             end = self.date_start + relativedelta(months=OPEN_ENDED_MONTHS)
         dates, i = [], 0

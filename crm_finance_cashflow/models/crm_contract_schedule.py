@@ -219,8 +219,10 @@ class CrmContract(models.Model):
             ) from exc
         rows.invalidate_recordset(["state"])
         rows = rows.filtered(lambda r: r.state == "planned")
-        for currency in rows.currency_id:
-            company = rows.contract_id.company_id[:1]
+        # each contract converts with its own company's rates: every (company,
+        # currency) pair needs a rate, else Odoo would fall back to 1.0
+        pairs = {(r.company_id, r.currency_id) for r in rows}
+        for company, currency in sorted(pairs, key=lambda p: (p[0].id, p[1].id)):
             if currency != company.currency_id and not self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", currency.id),
@@ -231,10 +233,11 @@ class CrmContract(models.Model):
             ):
                 raise UserError(
                     self.env._(
-                        "There is no exchange rate of %(currency)s on or before %(date)s: "
-                        "update the rates before invoicing.",
+                        "There is no exchange rate of %(currency)s on or before %(date)s in "
+                        "%(company)s: update the rates before invoicing.",
                         currency=currency.name,
                         date=date,
+                        company=company.name,
                     )
                 )
         moves = self.env["account.move"]

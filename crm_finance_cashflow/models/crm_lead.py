@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, float_round
 
 from odoo.addons.crm_suite_base.models.policy import owned, writable
 
@@ -208,19 +208,7 @@ class CrmLeadResponsibility(models.Model):
         )
         today = fields.Date.context_today(self)
         lines = [
-            (
-                0,
-                0,
-                {
-                    "product_id": line.product_id.id,
-                    "name": line.name,
-                    "quantity": line.product_uom_qty,
-                    "price_unit": line.price_unit,
-                    "tax_ids": [(6, 0, line.tax_id.ids)],
-                    "recurrence": "one_off",
-                    "date_start": today,
-                },
-            )
+            (0, 0, self._prepare_contract_line_values(line, today))
             for line in order.order_line
             if not line.display_type
         ]
@@ -243,4 +231,27 @@ class CrmLeadResponsibility(models.Model):
             "view_mode": "form",
             "target": "current",
             "context": context,
+        }
+
+    def _prepare_contract_line_values(self, order_line, date):
+        """Hook: the values of the contract line pre-filled from ``order_line``
+        (one-off on ``date``). A contract line has no discount: its unit price is
+        the order line's net of its discount, and its quantity and price are in
+        the product's unit (in which its invoices count), so that the line is
+        worth what the order line is."""
+        quantity = order_line.product_uom_qty
+        price = order_line.price_unit * (1.0 - (order_line.discount or 0.0) / 100.0)
+        line_uom, product_uom = order_line.product_uom, order_line.product_id.uom_id
+        if line_uom and product_uom and line_uom != product_uom:
+            quantity = line_uom._compute_quantity(quantity, product_uom, round=False)
+            price = line_uom._compute_price(price, product_uom)
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return {
+            "product_id": order_line.product_id.id,
+            "name": order_line.name,
+            "quantity": quantity,
+            "price_unit": float_round(price, precision_digits=digits),
+            "tax_ids": [(6, 0, order_line.tax_id.ids)],
+            "recurrence": "one_off",
+            "date_start": date,
         }

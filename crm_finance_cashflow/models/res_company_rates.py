@@ -13,7 +13,7 @@ import requests
 from lxml import etree
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
@@ -146,6 +146,16 @@ class ResCompany(models.Model):
         ``crm_rate_last_error``, and logged)."""
         if not self.env.user.has_group("account.group_account_manager") and not self.env.su:
             raise UserError(self.env._("Only accountants update the exchange rates."))
+        # the update writes as superuser: only the user's own companies
+        foreign = self - self.env.user.company_ids
+        if foreign and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "You cannot update the exchange rates of %(companies)s: not one of your "
+                    "companies.",
+                    companies=", ".join(foreign.mapped("name")),
+                )
+            )
         if self._crm_rates_by_oca():
             raise UserError(
                 self.env._(

@@ -136,3 +136,50 @@ class TestContract(ContractCase):
             menu = self.env.ref(f"crm_finance_cashflow.{xmlid}")
             self.assertTrue(menu_reachable(menu, self.billing))
             self.assertFalse(menu_reachable(menu, self.salesman))
+
+    def test_period_amended_clips_the_lines(self):
+        """Shortening or moving an active contract's period (a plain write, as a
+        client sends it) clips its lines: no planned row is left outside it, and
+        an invoiced row outside the new period is refused."""
+        contract = self._contract(
+            date_start="2027-01-01",
+            date_end="2027-12-31",
+            currency_id=self.env.company.currency_id.id,
+            lines=[{"date_start": "2027-01-01", "date_end": "2027-12-31"}],
+        )
+        contract.action_activate()
+        self.assertEqual(len(contract.schedule_ids), 12)
+        contract.write({"date_end": "2027-06-30"})
+        self.assertEqual(contract.line_ids.date_end, date(2027, 6, 30))
+        self.assertEqual(len(contract.schedule_ids), 6)
+        self.assertEqual(max(contract.schedule_ids.mapped("date")), date(2027, 6, 1))
+        self.assertEqual(contract.amount, 600.0)
+        contract.write({"date_start": "2027-02-01"})
+        self.assertEqual(contract.line_ids.date_start, date(2027, 2, 1))
+        self.assertEqual(len(contract.schedule_ids), 5)
+        self.assertEqual(contract.amount, 500.0)
+        contract.action_create_invoices(date="2027-03-01")
+        for vals in ({"date_start": "2027-03-15"}, {"date_end": "2027-02-20"}):
+            with self.assertRaises(UserError, msg=vals) as refused:
+                contract.with_user(self.billing).write(vals)
+            self.assertIn("invoiced schedule rows", str(refused.exception))
+        self.assertEqual(contract.date_end, date(2027, 6, 30))
+        self.assertEqual(len(contract.schedule_ids), 5)
+        # a line wholly outside the new period is named, not dropped
+        contract.write(
+            {
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Late",
+                            "price_unit": 1.0,
+                            "recurrence": "one_off",
+                            "date_start": "2027-06-15",
+                        }
+                    )
+                ]
+            }
+        )
+        with self.assertRaises(UserError) as refused:
+            contract.with_user(self.billing).write({"date_end": "2027-05-31"})
+        self.assertIn("Late", str(refused.exception))

@@ -1,3 +1,6 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -115,3 +118,47 @@ class TestCashflowForecast(ContractCase):
         self.assertEqual(payment.state, "posted")
         self.assertEqual(payment.payment_id.state, "in_process")
         self.assertFalse(payment.is_overdue)
+
+    def test_posting_a_planned_payment_keeps_the_cash(self):
+        """A planned payment posted: the money leaves the forecast's expected
+        items and is counted as posted (Odoo puts it on the bank journal's
+        outstanding payments account until a bank statement matches it), so that
+        the expected cash does not change."""
+        today = fields.Date.context_today(self.env["crm.contract"])
+        window = {
+            "date_from": fields.Date.to_string(today),
+            "date_to": fields.Date.to_string(today + relativedelta(months=2)),
+        }
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        for day in (today, today + relativedelta(days=10)):
+            planned = Payment.create(
+                {
+                    "name": "Supplier deposit",
+                    "direction": "outgoing",
+                    "partner_id": self.partner.id,
+                    "amount": 6000.0,
+                    "date": fields.Date.to_string(day),
+                }
+            )
+            before = self._forecast(**window)
+            planned.action_post()
+            after = self._forecast(**window)
+            self.assertEqual(
+                [p["cumulative"] for p in after[1:]], [p["cumulative"] for p in before[1:]], day
+            )
+        # a forecast from tomorrow: today's payment has left the opening
+        window["date_from"] = fields.Date.to_string(today + relativedelta(days=1))
+        planned = Payment.create(
+            {
+                "name": "Rent",
+                "direction": "outgoing",
+                "partner_id": self.partner.id,
+                "amount": 4000.0,
+                "date": fields.Date.to_string(today),
+            }
+        )
+        before = self._forecast(**window)
+        planned.action_post()
+        after = self._forecast(**window)
+        self.assertEqual(after[1]["opening"], round(before[1]["opening"] - 4000.0, 2))
+        self.assertEqual(after[-1]["cumulative"], round(before[-1]["cumulative"] - 4000.0, 2))

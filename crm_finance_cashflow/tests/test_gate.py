@@ -53,3 +53,52 @@ class TestContractingGate(ContractCase):
         contract.action_activate()
         self.assertTrue(resp.complete("next", "Signed"))
         self.assertTrue(lead.stage_id.is_won)
+
+    def test_new_contract_keeps_the_discounts(self):
+        """New Contract from the lead: the contract is worth what the order is,
+        its discounts and units included."""
+        lead = self.env["crm.lead"].create(
+            {"name": "Discount lead", "partner_id": self.partner.id, "type": "opportunity"}
+        )
+        lead.activate(self.salesman.id, self._in(1))
+        resp = lead.open_responsibility_id
+        product = self.env["product.product"].create({"name": "Support hours", "list_price": 1})
+        dozen = self.env.ref("uom.product_uom_dozen")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "opportunity_id": lead.id,
+                "user_id": self.salesman.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 100,
+                            "discount": 25,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom": dozen.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 1200,
+                            "discount": 10,
+                        }
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        form_ctx = resp.with_user(self.salesman).action_new_contract()["context"]
+        contract = (
+            self.env["crm.contract"].with_user(self.salesman).with_context(**form_ctx).create({})
+        )
+        first, second = contract.line_ids.sorted("id")
+        self.assertEqual((first.quantity, first.price_unit), (2.0, 75.0))
+        self.assertEqual((second.quantity, second.price_unit), (12.0, 90.0), "in units")
+        self.assertAlmostEqual(sum(contract.line_ids.mapped("price_subtotal")), 1230.0)
+        self.assertAlmostEqual(order.amount_untaxed, 1230.0)
+        contract.with_user(self.billing).action_activate()
+        self.assertAlmostEqual(contract.amount, order.amount_total)

@@ -149,6 +149,44 @@ class TestContractInvoicing(ContractCase):
             set(move.invoice_line_ids.crm_contract_schedule_id.mapped("state")), {"invoiced"}
         )
 
+    def test_missing_rate_of_another_company(self):
+        """Contracts of two companies invoiced together: each converts with its
+        own company's rates, so a missing rate of the second company is refused
+        (as it is when that contract is invoiced alone), never taken as 1.0."""
+        other = self.env["res.company"].create(
+            {"name": "Invoicing Other Co", "currency_id": self.company.currency_id.id}
+        )
+        self.env["account.chart.template"].try_loading("generic_coa", other, install_demo=False)
+        self.billing.write({"company_ids": [Command.link(other.id)]})
+        both = (self.company | other).ids
+        first = self._contract(currency_id=self.foreign.id)
+        second = self._contract(
+            currency_id=self.foreign.id,
+            company_id=other.id,
+            user=self.billing.with_context(allowed_company_ids=both),
+        )
+        contracts = (first | second).with_user(self.billing).with_context(allowed_company_ids=both)
+        contracts.action_activate()
+        with self.assertRaises(UserError) as refused:
+            contracts.action_create_invoices(date="2026-01-20")
+        self.assertIn(other.name, str(refused.exception))
+        self.assertIn("XCT on or before 2026-01-20", str(refused.exception))
+        self.assertFalse(contracts.schedule_ids.invoice_id)
+        # with the second company's own rate: each at its company's rate
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": self.foreign.id,
+                "name": "2026-01-01",
+                "rate": 5.0,
+                "company_id": other.id,
+            }
+        )
+        moves = contracts.action_create_invoices(date="2026-01-20")
+        self.assertEqual(len(moves), 2)
+        signed = {move.company_id: move.amount_untaxed_signed for move in moves}
+        self.assertAlmostEqual(signed[self.company], 50.0)
+        self.assertAlmostEqual(signed[other], 20.0)
+
 
 @tagged("post_install", "-at_install")
 class TestDoubleInvoicingRace(ContractCase):

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 from unittest import SkipTest
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -134,4 +134,41 @@ class TestRateFeeds(TransactionCase):
         # uninstalled again: the suite's update is back
         module.state = "uninstalled"
         self.assertTrue(self.company.action_update_currency_rates())
+        self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
+
+    def test_only_own_companies(self):
+        """An accountant of another company cannot update this company's rates
+        (the update writes as superuser), even one who may read every company
+        (Access Rights): refused before any feed is read."""
+        self._feed("ecb", "/ecb")
+        other = self.env["res.company"].create({"name": "Rates Other Co"})
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Other accountant",
+                "login": "rates_other_accountant",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        (
+                            self.env.ref("account.group_account_manager")
+                            | self.env.ref("base.group_erp_manager")
+                        ).ids,
+                    )
+                ],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.company.with_user(accountant).action_update_currency_rates()
+        self.assertFalse(self._rate(self.eur))
+        self.assertFalse(self.company.crm_rate_last_update)
+        self.assertFalse(self.company.crm_rate_last_error)
+        # their own company: updated
+        other.crm_rate_provider = "ecb"
+        self.assertTrue(other.with_user(accountant).action_update_currency_rates())
+        self.assertTrue(other.crm_rate_last_update)
+        # the cron (superuser) updates every company
+        self.env["res.company"]._cron_update_currency_rates()
         self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
