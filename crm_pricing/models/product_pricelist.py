@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.osv import expression
 
 from odoo.addons.crm_suite_base.models.policy import writable
@@ -190,6 +190,7 @@ class ProductPricelist(models.Model):
             cache[date_key] = Item._pricing_local_date(date, company)
         local_date = cache[date_key]
         term = payment_term or self.env["account.payment.term"]
+        figures = self._pricing_show_figures(partner, cache)
         # The conditions depend on the client, company, day and payment term, not
         # on the product: each rule is evaluated once for all the products (and
         # all the calls sharing ``cache``), its explanation written once (per
@@ -213,9 +214,9 @@ class ProductPricelist(models.Model):
                     )
                 ok, reasons = evaluated[rule.id]
                 if ok:
-                    text_key = (rule.id, qty if rule.min_quantity else None)
+                    text_key = (rule.id, qty if rule.min_quantity else None, figures)
                     if text_key not in explained:
-                        explained[text_key] = rule._pricing_explain(reasons, qty)
+                        explained[text_key] = rule._pricing_explain(reasons, qty, figures=figures)
                     met.append((rule, explained[text_key]))
             if not met:
                 continue
@@ -243,6 +244,20 @@ class ProductPricelist(models.Model):
                 detail = self._pricing_best(met, std_price, price_kw)
             result[product.id] = detail
         return result
+
+    def _pricing_show_figures(self, partner, cache):
+        """Whether the explanations written for ``partner`` may give its turnover
+        figures: the user who prices (even through a superuser environment, as the
+        sale order lines do) passes the turnover access check for the client, or
+        the pricing is the system's own (a cron, the install). Otherwise a rule
+        met on the client's turnover is explained by its label only; its price
+        applies all the same."""
+        key = ("figures", partner.id, self.env.uid)
+        if key not in cache:
+            cache[key] = self.env.uid == SUPERUSER_ID or bool(
+                partner.with_env(self.env(su=False))._crm_may_see_turnover()
+            )
+        return cache[key]
 
     def _pricing_share_rules(self, cache, company, date, product_ids):
         """Announce that ``_pricing_details`` will be called, with ``cache``, for
