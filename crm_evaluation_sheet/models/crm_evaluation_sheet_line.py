@@ -146,13 +146,16 @@ class CrmEvaluationSheetLine(models.Model):
     def _catalogue_price(self, product, qty, uom):
         """Unit price of ``product`` as a quotation line of this sheet gets it: the
         same pricing a quotation line goes through (every rule of the pricelist:
-        quantity breaks, dates, formulas, categories; the customer lets
-        client-specific rules of crm_pricing apply), rounded like a line's price."""
+        quantity breaks, dates, formulas, categories), rounded like a line's price.
+        The customer, its payment term in the sheet's company (the quotation's)
+        and the company let crm_pricing's client rules apply; Odoo's pricelist
+        ignores keyword arguments it does not know (``_compute_price_rule``)."""
         self.ensure_one()
         sheet = self.sheet_id
         company = self.company_id or self.env.company
         FiscalPosition = self.env["account.fiscal.position"].with_company(company)
         product = product.with_company(company)
+        partner = sheet.partner_id.with_company(company)
         price = sheet.pricelist_id.with_company(company)._get_product_price(
             product,
             qty or 1.0,
@@ -160,6 +163,8 @@ class CrmEvaluationSheetLine(models.Model):
             uom=uom,
             date=sheet.date,
             partner=sheet.partner_id,
+            payment_term=partner.property_payment_term_id,
+            company=company,
         )
         fiscal_position = (
             FiscalPosition._get_fiscal_position(sheet.partner_id)
