@@ -112,6 +112,8 @@ class CrmEvaluationSheetLine(models.Model):
     )
     def _compute_price_unit(self):
         for line in self:
+            if line._keeps_prices():
+                continue
             if not line.product_id or not line.product_uom_id:
                 line.price_unit = 0.0
                 continue
@@ -125,6 +127,14 @@ class CrmEvaluationSheetLine(models.Model):
                 # what they add up to, per unit of the item
                 subtotal = sum(line._round(price * qty) for _rl, qty, price in components)
                 line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
+
+    def _keeps_prices(self):
+        """Whether the item keeps its stored prices: a finalized or cancelled
+        sheet's (its prices are those it was finalized with; a product's
+        recipe pricing changing does not re-price it). A draft or in-progress
+        sheet follows; Update Prices and Reset to Draft re-price it."""
+        self.ensure_one()
+        return bool(self.id) and self.sheet_id.state not in _OPEN
 
     def _uses_component_prices(self):
         self.ensure_one()
@@ -216,6 +226,8 @@ class CrmEvaluationSheetLine(models.Model):
     @api.depends("price_unit", "product_uom_qty", "currency_id")
     def _compute_price_subtotal(self):
         for line in self:
+            if line._keeps_prices():
+                continue
             components = line._priced_components() if line.product_id else None
             if components is None:
                 line.price_subtotal = (
