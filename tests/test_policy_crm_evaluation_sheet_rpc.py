@@ -154,3 +154,40 @@ def test_company_setting_is_the_administrators(admin, salesman, expect_fault):
         {"crm_evaluation_sheet_required": False},
         codes=(4,),
     )
+
+
+def test_sheet_only_on_a_lead_the_user_may_write(
+    admin, salesman, salesman_b, partner, survey, expect_fault
+):
+    """A salesperson cannot attach a sheet to another salesperson's lead (its
+    finalized sheet would open that lead's Meeting & evaluation gate)."""
+    lead_id = admin.call(
+        "crm.lead",
+        "create",
+        {"name": "Policy gated lead", "type": "opportunity", "user_id": salesman.uid},
+    )
+    count = admin.call("crm.evaluation.sheet", "search_count", [("lead_id", "=", lead_id)])
+    expect_fault(
+        salesman_b.call,
+        "crm.evaluation.sheet",
+        "create",
+        {"lead_id": lead_id, "partner_id": partner},
+        codes=(4,),
+    )
+    sheet_id = _sheet(salesman_b, partner, survey)
+    expect_fault(
+        salesman_b.call,
+        "crm.evaluation.sheet",
+        "write",
+        [sheet_id],
+        {"lead_id": lead_id},
+        codes=(4,),
+    )
+    assert admin.call("crm.evaluation.sheet", "search_count", [("lead_id", "=", lead_id)]) == count
+    # the lead's salesperson attaches theirs
+    own = salesman.call(
+        "crm.evaluation.sheet", "create", {"lead_id": lead_id, "partner_id": partner}
+    )
+    assert salesman.call("crm.evaluation.sheet", "read", [own], ["lead_id"])[0]["lead_id"][0] == (
+        lead_id
+    )

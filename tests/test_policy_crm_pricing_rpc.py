@@ -2,6 +2,10 @@
 rules are the sales managers', derived fields are owned, arguments and values
 out of range get a clean fault (code 2 or 4) and nothing is written."""
 
+import datetime
+import json
+import urllib.request
+
 import pytest
 
 pytestmark = pytest.mark.addon("crm_pricing")
@@ -204,3 +208,128 @@ def test_client_price_list_wizard(admin, salesman, pricelist, make_turnover_clie
         context={"tz": "Nowhere/Void"},
     )
     assert isinstance(lines, list)
+
+
+def test_explanation_hides_another_salespersons_client_turnover(
+    admin, salesman, salesman_b, sales_manager, make_turnover_client, expect_fault
+):
+    """A quotation salesman B makes for salesman A's client gets the turnover
+    rule's price and its label, not the client's turnover (which
+    get_trade_turnover refuses B); a user who may see it gets the figures."""
+    partner_id, product_id = make_turnover_client("Explained tier client", 3, 500.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman.uid})
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Explained tiers"})
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    expect_fault(salesman_b.call, "res.partner", "get_trade_turnover", [partner_id], codes=(4,))
+
+    def quotation(client):
+        order_id = client.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "pricelist_id": pricelist_id,
+                "user_id": client.uid,
+                "order_line": [(0, 0, {"product_id": product_id})],
+            },
+        )
+        [line] = client.call(
+            "sale.order.line",
+            "search_read",
+            [("order_id", "=", order_id)],
+            ["price_subtotal", "pricing_explanation", "pricing_details"],
+        )
+        return order_id, line
+
+    order_b, line_b = quotation(salesman_b)
+    assert line_b["price_subtotal"] == pytest.approx(90.0)
+    assert line_b["pricing_explanation"] == "Gold tier"
+    assert line_b["pricing_details"]["explanation"] == "Gold tier"
+    assert "1,500" not in str(line_b)
+    _order_a, line_a = quotation(salesman)
+    assert line_a["price_subtotal"] == pytest.approx(90.0)
+    assert line_a["pricing_explanation"].startswith("Gold tier: turnover ")
+    assert "1,500.00" in line_a["pricing_explanation"]
+    # a sales manager updating B's prices writes the figures
+    sales_manager.call("sale.order", "action_update_prices", [order_b])
+    [after] = sales_manager.call("sale.order.line", "read", [line_b["id"]], ["pricing_explanation"])
+    assert "1,500.00" in after["pricing_explanation"]
+
+
+def test_configurator_route_ignores_pricing_parameters(admin, salesman, make_turnover_client):
+    """Odoo's configurator route passes unknown parameters down to the
+    pricelist: the pricing engine's own are dropped, no traceback."""
+    partner_id, product_id = make_turnover_client("Configurator client", 3, 500.0)
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Configurator tiers"})
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    [product] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    [user] = salesman.call("res.users", "read", [salesman.uid], ["company_id"])
+    company_id = user["company_id"][0]
+    [company] = admin.call("res.company", "read", [company_id], ["currency_id"])
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+
+    def jsonrpc(path, params):
+        request = urllib.request.Request(
+            f"{salesman.url}{path}",
+            data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with opener.open(request, timeout=60) as response:
+            return json.load(response)
+
+    auth = jsonrpc(
+        "/web/session/authenticate",
+        {"db": salesman.db, "login": salesman.login, "password": salesman.password},
+    )
+    assert auth.get("result"), auth
+    params = {
+        "product_template_id": product["product_tmpl_id"][0],
+        "quantity": 1,
+        "currency_id": company["currency_id"][0],
+        "so_date": datetime.datetime.now().replace(microsecond=0).isoformat(" "),
+        "company_id": company_id,
+        "pricelist_id": pricelist_id,
+        "only_main_product": True,
+    }
+
+    def price(**extra):
+        res = jsonrpc("/sale/product_configurator/get_values", dict(params, **extra))
+        assert "error" not in res, res["error"]
+        return res["result"]["products"][0]["price"]
+
+    # the client chosen on the order: its price
+    assert price(crm_partner_id=partner_id) == pytest.approx(90.0)
+    assert price() == pytest.approx(100.0)
+    for extra in (
+        {"partner": partner_id},
+        {"partner": partner_id, "company": company_id},
+        {"partner": "x"},
+        {"crm_pricing_rules": [1]},
+        {"crm_pricing_cache": []},
+        {"payment_term": 1},
+    ):
+        assert price(**extra) == pytest.approx(100.0), extra

@@ -149,6 +149,7 @@ class CrmEvaluationSheet(models.Model):
             if not isinstance(vals, dict):
                 continue  # refused by the write policy
             self._check_line_commands(vals)
+            self._check_lead_access(vals)
             lead_id = vals.get("lead_id")
             if _is_id(lead_id) and not vals.get("partner_id"):
                 lead = self.env["crm.lead"].browse(lead_id)
@@ -170,7 +171,16 @@ class CrmEvaluationSheet(models.Model):
     def write(self, vals):
         if isinstance(vals, dict):
             self._check_line_commands(vals)
+            self._check_lead_access(vals)
         return super().write(vals)
+
+    def _check_lead_access(self, vals):
+        """A sheet is attached to a lead the user may write: its finalized sheet
+        opens the lead's Meeting & evaluation step (``AccessError`` otherwise,
+        before anything is written)."""
+        lead_id = vals.get("lead_id")
+        if _is_id(lead_id):
+            self.env["crm.lead"].browse(lead_id).exists().check_access("write")
 
     def _check_line_commands(self, vals):
         """The items' policy applied to the items created or updated through the

@@ -76,7 +76,12 @@ class CrmEvaluationSheetLine(models.Model):
         help="Price of the sheet's pricelist for this quantity, as on a quotation.",
     )
     price_subtotal = fields.Monetary(
-        string="Subtotal", compute="_compute_price_subtotal", store=True, precompute=True
+        string="Subtotal",
+        compute="_compute_price_subtotal",
+        store=True,
+        precompute=True,
+        help="Taxes excluded, as the quotation line's subtotal: the unit price "
+        "includes the taxes included in the product's price.",
     )
     has_recipe = fields.Boolean(related="product_id.product_tmpl_id.has_recipe")
     recipe_pricing = fields.Selection(related="product_id.product_tmpl_id.recipe_pricing")
@@ -107,6 +112,8 @@ class CrmEvaluationSheetLine(models.Model):
     )
     def _compute_price_unit(self):
         for line in self:
+            if line._keeps_prices():
+                continue
             if not line.product_id or not line.product_uom_id:
                 line.price_unit = 0.0
                 continue
@@ -120,6 +127,14 @@ class CrmEvaluationSheetLine(models.Model):
                 # what they add up to, per unit of the item
                 subtotal = sum(line._round(price * qty) for _rl, qty, price in components)
                 line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
+
+    def _keeps_prices(self):
+        """Whether the item keeps its stored prices: a finalized or cancelled
+        sheet's (its prices are those it was finalized with; a product's
+        recipe pricing changing does not re-price it). A draft or in-progress
+        sheet follows; Update Prices and Reset to Draft re-price it."""
+        self.ensure_one()
+        return bool(self.id) and self.sheet_id.state not in _OPEN
 
     def _uses_component_prices(self):
         self.ensure_one()
@@ -146,13 +161,15 @@ class CrmEvaluationSheetLine(models.Model):
     def _catalogue_price(self, product, qty, uom):
         """Unit price of ``product`` as a quotation line of this sheet gets it: the
         same pricing a quotation line goes through (every rule of the pricelist:
-        quantity breaks, dates, formulas, categories; the customer lets
-        client-specific rules of crm_pricing apply), rounded like a line's price."""
+        quantity breaks, dates, formulas, categories), rounded like a line's price.
+        The customer, its payment term in the sheet's company (the quotation's)
+        and the company let crm_pricing's client rules apply; Odoo's pricelist
+        ignores keyword arguments it does not know (``_compute_price_rule``)."""
         self.ensure_one()
         sheet = self.sheet_id
         company = self.company_id or self.env.company
-        FiscalPosition = self.env["account.fiscal.position"].with_company(company)
         product = product.with_company(company)
+        partner = sheet.partner_id.with_company(company)
         price = sheet.pricelist_id.with_company(company)._get_product_price(
             product,
             qty or 1.0,
@@ -160,19 +177,48 @@ class CrmEvaluationSheetLine(models.Model):
             uom=uom,
             date=sheet.date,
             partner=sheet.partner_id,
-        )
-        fiscal_position = (
-            FiscalPosition._get_fiscal_position(sheet.partner_id)
-            if sheet.partner_id
-            else FiscalPosition
+            payment_term=partner.property_payment_term_id,
+            company=company,
         )
         price = product._get_tax_included_unit_price_from_price(
             price,
-            product_taxes=product.taxes_id.filtered(lambda tax: tax.company_id == company),
-            fiscal_position=fiscal_position,
+            product_taxes=product.taxes_id._filter_taxes_by_company(company),
+            fiscal_position=self._fiscal_position(),
         )
         digits = self.env["decimal.precision"].precision_get("Product Price")
         return float_round(price, precision_digits=digits)
+
+    def _fiscal_position(self):
+        """The fiscal position the quotation of the sheet's customer gets."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        FiscalPosition = self.env["account.fiscal.position"].with_company(company)
+        partner = self.sheet_id.partner_id
+        return FiscalPosition._get_fiscal_position(partner) if partner else FiscalPosition
+
+    def _line_subtotal(self, product, price_unit, qty):
+        """Untaxed subtotal of a quotation line selling ``qty`` ``product`` at
+        ``price_unit`` (``_catalogue_price``: taxes included when the product's
+        taxes include them), as ``sale.order.line._compute_amount`` computes it:
+        the product's taxes of the company mapped by the fiscal position."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        taxes = product.taxes_id._filter_taxes_by_company(company)
+        if taxes:
+            taxes = self._fiscal_position().map_tax(taxes)
+        currency = self.currency_id or company.currency_id
+        Tax = self.env["account.tax"]
+        base_line = Tax._prepare_base_line_for_taxes_computation(
+            None,
+            product_id=product,
+            tax_ids=taxes,
+            price_unit=price_unit,
+            quantity=qty,
+            currency_id=currency,
+            partner_id=self.sheet_id.partner_id,
+        )
+        Tax._add_tax_details_in_base_line(base_line, company)
+        return self._round(base_line["tax_details"]["total_excluded_currency"])
 
     def _round(self, amount):
         return self.currency_id.round(amount) if self.currency_id else amount
@@ -180,13 +226,19 @@ class CrmEvaluationSheetLine(models.Model):
     @api.depends("price_unit", "product_uom_qty", "currency_id")
     def _compute_price_subtotal(self):
         for line in self:
+            if line._keeps_prices():
+                continue
             components = line._priced_components() if line.product_id else None
             if components is None:
-                line.price_subtotal = line._round(line.price_unit * line.product_uom_qty)
+                line.price_subtotal = (
+                    line._line_subtotal(line.product_id, line.price_unit, line.product_uom_qty)
+                    if line.product_id
+                    else 0.0
+                )
             else:
                 # exactly the quotation's: the sum of the component lines' subtotals
                 line.price_subtotal = sum(
-                    line._round(price * qty) for _rl, qty, price in components
+                    line._line_subtotal(rl.product_id, price, qty) for rl, qty, price in components
                 )
 
     @api.depends("product_id", "product_uom_qty", "product_uom_id")

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import EvaluationSheetCase
@@ -55,13 +55,45 @@ class TestMeetingEvaluationGate(EvaluationSheetCase):
         )
         meeting = self._meeting(lead)
         # the sheet belongs to salesman B, whom the meeting's salesman cannot read
-        sheet = self._create_sheet([(self.survey, 1)], user=self.salesman_b, lead_id=lead.id)
-        sheet.action_finalize()
+        # (attached to the lead by a sales manager: B cannot write the lead)
+        sheet = self._create_sheet(
+            [(self.survey, 1)], user=self.manager, lead_id=lead.id, user_id=self.salesman_b.id
+        )
+        sheet.with_user(self.salesman_b).action_finalize()
         self.assertFalse(
             self.env["crm.evaluation.sheet"]
             .with_user(self.salesman)
             .search([("id", "=", sheet.id)])
         )
+        self.assertTrue(meeting.complete("next", "Evaluated", next_deadline=self._in(4)))
+
+    def test_sheet_needs_a_lead_the_user_may_write(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Someone else's lead", "partner_id": self.partner.id, "type": "opportunity"}
+        )
+        meeting = self._meeting(lead)
+        self.assertEqual(lead.user_id, self.salesman)
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).check_access("write")
+        Sheet = self.env["crm.evaluation.sheet"].with_user(self.salesman_b)
+        count = Sheet.sudo().search_count([])
+        # salesman B cannot attach a sheet to the lead, on creation or later
+        with self.assertRaises(AccessError):
+            self._create_sheet([(self.survey, 1)], user=self.salesman_b, lead_id=lead.id)
+        self.assertEqual(Sheet.sudo().search_count([]), count)
+        sheet = self._create_sheet([(self.survey, 1)], user=self.salesman_b)
+        with self.assertRaises(AccessError):
+            sheet.write({"lead_id": lead.id})
+        self.assertFalse(sheet.lead_id)
+        sheet.action_finalize()
+        # the lead's gate stays closed
+        self.assertFalse(lead.has_finalized_evaluation_sheet)
+        with self.assertRaisesMsg(UserError, "finalized evaluation sheet"):
+            meeting.complete("next", "Evaluated", next_deadline=self._in(4))
+        # the lead's salesperson attaches their own sheet
+        own = self._create_sheet([(self.survey, 1)], user=self.salesman, lead_id=lead.id)
+        self.assertEqual(own.lead_id, lead)
+        own.action_finalize()
         self.assertTrue(meeting.complete("next", "Evaluated", next_deadline=self._in(4)))
 
     def test_refusal_is_not_gated(self):

@@ -88,6 +88,82 @@ class TestQuotationGeneration(EvaluationSheetCase):
         tile_line = order.order_line.filtered(lambda sol: sol.product_id == self.tile)
         self.assertEqual(tile_line.price_subtotal, 11.0)
 
+    def test_early_payment_rule_prices_sheet_and_quotation(self):
+        # crm_pricing's early-payment condition (when it is installed): the
+        # sheet prices with the client's payment term, as its quotation does
+        if "payment_condition" not in self.env["product.pricelist.item"]._fields:
+            self.skipTest("crm_pricing is not installed")
+        immediate = self.env.ref("account.account_payment_term_immediate")
+        self.partner.property_payment_term_id = immediate
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Early payers",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "pricing_label": "Early payment",
+                            "applied_on": "3_global",
+                            "compute_price": "percentage",
+                            "percent_price": 10.0,
+                            "payment_condition": True,
+                            "payment_max_days": 15,
+                        }
+                    )
+                ],
+            }
+        )
+        sheet = self._create_sheet(
+            [(self.survey, 1), (self.floor, 2)], user=self.salesman, pricelist_id=pricelist.id
+        )
+        survey_item = sheet.line_ids.filtered(lambda line: line.product_id == self.survey)
+        self.assertAlmostEqual(survey_item.price_unit, 90.0)
+        sheet.action_finalize()
+        order = self._generate(sheet)
+        self.assertEqual(order.payment_term_id, immediate)
+        survey_line = order.order_line.filtered(lambda line: line.product_id == self.survey)
+        self.assertAlmostEqual(survey_line.price_subtotal, 90.0)
+        self.assertAlmostEqual(order.amount_untaxed, sheet.amount_total)
+
+    def test_price_included_tax_estimate_is_untaxed(self):
+        # a price that includes the tax: the unit price is the tax-included one,
+        # as on the sale line, the subtotal and estimate are taxes excluded
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 19 % included",
+                "amount": 19.0,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Taxed Panel", "list_price": 119.0, "taxes_id": [Command.set(tax.ids)]}
+        )
+        # and a recipe item priced from a taxed component and an untaxed one
+        wall = self.env["product.product"].create(
+            {
+                "name": "Taxed Wall",
+                "type": "service",
+                "list_price": 999.0,
+                "taxes_id": [Command.clear()],
+                "recipe_line_ids": [
+                    Command.create({"product_id": product.id, "quantity": 2}),
+                    Command.create({"product_id": self.labour.id, "quantity": 1}),
+                ],
+            }
+        )
+        sheet = self._create_sheet([(product, 10), (wall, 1)], user=self.salesman)
+        panel_item, wall_item = sheet.line_ids
+        self.assertAlmostEqual(panel_item.price_unit, 119.0)
+        self.assertAlmostEqual(panel_item.price_subtotal, 1000.0)
+        self.assertAlmostEqual(wall_item.price_subtotal, 2 * 100.0 + 30.0)
+        self.assertAlmostEqual(sheet.amount_total, 1230.0)
+        sheet.action_finalize()
+        order = self._generate(sheet)
+        panel_lines = order.order_line.filtered(lambda line: line.product_id == product)
+        self.assertEqual(panel_lines.mapped("price_unit"), [119.0, 119.0])
+        self.assertAlmostEqual(order.amount_untaxed, 1230.0)
+        self.assertAlmostEqual(order.amount_untaxed, sheet.amount_total)
+
     def test_no_query_per_line(self):
         """Building the lines of 30 items costs the queries of 3 items."""
 

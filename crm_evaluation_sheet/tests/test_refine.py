@@ -89,6 +89,35 @@ class TestUpdatePrices(EvaluationSheetCase):
         sheet.action_reset_draft()
         self.assertAlmostEqual(sheet.amount_total, 300.0, "recomputed on reset to draft")
 
+    def test_recipe_pricing_change_keeps_finalized_sheets(self):
+        # 2 floors from their components: 22 tiles x 1.5 + 1 kg x 2 + 1 kit x 12 + 0.5 h x 30
+        components = 22 * 1.5 + 1 * 2 + 1 * 12 + 0.5 * 30
+        finalized = self._create_sheet([(self.floor, 2)], user=self.salesman)
+        finalized.action_finalize()
+        draft = self._create_sheet([(self.floor, 2)], user=self.salesman)
+        for sheet in (finalized, draft):
+            self.assertAlmostEqual(sheet.amount_total, components)
+        item = finalized.line_ids
+        # a component's price and the recipe product's pricing change
+        self.tile.list_price = 2.0
+        self.floor.recipe_pricing = "recipe"
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertAlmostEqual(item.price_unit, components / 2)
+        self.assertAlmostEqual(item.price_subtotal, components)
+        self.assertAlmostEqual(finalized.amount_total, components)
+        # the draft sheet follows: sold at the floor's own price now
+        self.assertAlmostEqual(draft.line_ids.price_unit, 50.0)
+        self.assertAlmostEqual(draft.amount_total, 100.0)
+        self.floor.recipe_pricing = "components"
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertAlmostEqual(finalized.amount_total, components)
+        self.assertAlmostEqual(draft.amount_total, components + 22 * 0.5)
+        # resetting the finalized sheet to draft prices it again
+        finalized.action_reset_draft()
+        self.assertAlmostEqual(finalized.amount_total, components + 22 * 0.5)
+
     def test_other_salesperson_cannot_update(self):
         sheet = self._create_sheet([(self.survey, 2)], user=self.salesman)
         with self.assertRaises(Exception):  # noqa: B017 - AccessError

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 
 from odoo.addons.crm_suite_base.models.policy import writable
@@ -14,6 +15,11 @@ RULE_WRITERS = ("sales_team.group_sale_manager",)
 RULE_READERS = (
     "sales_team.group_sale_salesman,account.group_account_invoice,account.group_account_readonly"
 )
+
+#: The keyword arguments of the pricelist's price computation that the pricing
+#: engine reads (``_pricing_pop_kwargs``, ``_get_applicable_rules``): server code
+#: passes them; a route that forwards a request's parameters drops them.
+PRICING_KWARGS = ("partner", "payment_term", "company", "crm_pricing_rules", "crm_pricing_cache")
 
 
 class ProductPricelist(models.Model):
@@ -52,9 +58,17 @@ class ProductPricelist(models.Model):
         # products that ``products`` belongs to, same pricelist, company and date
         # (``_pricing_shared_rules``); Odoo's _compute_price_rule filters them
         # product by product, as it does when it prices several products at once.
-        # A keyword argument of server code, not a context key: no caller can send it.
+        # A keyword argument of server code: a route passing a request's
+        # parameters down (Odoo's configurators) drops it
+        # (product.template._get_configurator_price), and only rules records of
+        # this pricelist are taken.
         rules = kwargs.pop("crm_pricing_rules", None)
-        if rules is not None:
+        if (
+            isinstance(rules, models.BaseModel)
+            and rules._name == "product.pricelist.item"
+            and self
+            and rules.pricelist_id <= self
+        ):
             return rules
         return super()._get_applicable_rules(products, date, **kwargs)
 
@@ -66,7 +80,8 @@ class ProductPricelist(models.Model):
 
         Only server code passes them (a sale order line, the order's catalog, the
         client price list, an evaluation sheet): no context key a caller could send
-        selects another client's prices."""
+        selects another client's prices, and the configurator routes drop them
+        from the request's parameters (``_get_configurator_price``)."""
         pricing_kw = self._pricing_pop_kwargs(kwargs)
         res = super()._compute_price_rule(
             products,
@@ -88,21 +103,37 @@ class ProductPricelist(models.Model):
         return res
 
     def _pricing_pop_kwargs(self, kwargs):
-        partner = kwargs.pop("partner", None)
-        term = kwargs.pop("payment_term", None)
-        company = kwargs.pop("company", None)
-        if isinstance(partner, int):
-            partner = self.env["res.partner"].browse(partner)
-        if isinstance(term, int):
-            term = self.env["account.payment.term"].browse(term)
-        if isinstance(company, int):
-            company = self.env["res.company"].browse(company)
+        """The pricing engine's arguments popped from ``kwargs``: one record of
+        the right model (or its id) each, anything else ignored; a company must
+        be one of the environment's (``AccessError`` otherwise): the turnover is
+        evaluated in it."""
+        partner = self._pricing_record("res.partner", kwargs.pop("partner", None))
+        term = self._pricing_record("account.payment.term", kwargs.pop("payment_term", None))
+        company = self._pricing_record("res.company", kwargs.pop("company", None))
+        cache = kwargs.pop("crm_pricing_cache", None)
+        if company and not self.env.su and company not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "Prices cannot be computed for the company %(company)s: it is not "
+                    "one of the current companies.",
+                    company=company.sudo().display_name,
+                )
+            )
         return {
             "partner": partner or None,
             "payment_term": term,
-            "company": company,
-            "cache": kwargs.pop("crm_pricing_cache", None),
+            "company": company or None,
+            "cache": cache if isinstance(cache, dict) else None,
         }
+
+    def _pricing_record(self, model, value):
+        """``value`` as one record of ``model`` (a record of it, or an existing
+        id), else an empty recordset."""
+        if isinstance(value, models.BaseModel):
+            return value if value._name == model and len(value) == 1 else self.env[model]
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
+            return self.env[model].browse(value).exists()
+        return self.env[model]
 
     # --- conditional rules ----------------------------------------------------
 
@@ -190,6 +221,7 @@ class ProductPricelist(models.Model):
             cache[date_key] = Item._pricing_local_date(date, company)
         local_date = cache[date_key]
         term = payment_term or self.env["account.payment.term"]
+        figures = self._pricing_show_figures(partner, cache)
         # The conditions depend on the client, company, day and payment term, not
         # on the product: each rule is evaluated once for all the products (and
         # all the calls sharing ``cache``), its explanation written once (per
@@ -213,9 +245,9 @@ class ProductPricelist(models.Model):
                     )
                 ok, reasons = evaluated[rule.id]
                 if ok:
-                    text_key = (rule.id, qty if rule.min_quantity else None)
+                    text_key = (rule.id, qty if rule.min_quantity else None, figures)
                     if text_key not in explained:
-                        explained[text_key] = rule._pricing_explain(reasons, qty)
+                        explained[text_key] = rule._pricing_explain(reasons, qty, figures=figures)
                     met.append((rule, explained[text_key]))
             if not met:
                 continue
@@ -243,6 +275,20 @@ class ProductPricelist(models.Model):
                 detail = self._pricing_best(met, std_price, price_kw)
             result[product.id] = detail
         return result
+
+    def _pricing_show_figures(self, partner, cache):
+        """Whether the explanations written for ``partner`` may give its turnover
+        figures: the user who prices (even through a superuser environment, as the
+        sale order lines do) passes the turnover access check for the client, or
+        the pricing is the system's own (a cron, the install). Otherwise a rule
+        met on the client's turnover is explained by its label only; its price
+        applies all the same."""
+        key = ("figures", partner.id, self.env.uid)
+        if key not in cache:
+            cache[key] = self.env.uid == SUPERUSER_ID or bool(
+                partner.with_env(self.env(su=False))._crm_may_see_turnover()
+            )
+        return cache[key]
 
     def _pricing_share_rules(self, cache, company, date, product_ids):
         """Announce that ``_pricing_details`` will be called, with ``cache``, for

@@ -544,8 +544,19 @@ class ProductPricelistItem(models.Model):
             return [self.env._("client group %(group)s", group=self.partner_category_id.name)]
         return []
 
-    def _pricing_explain(self, reasons, quantity=None):
+    def _pricing_uses_turnover(self):
+        """Whether the rule's conditions read the client's turnover (its own
+        figures or its purchases of a product group): their reasons are for the
+        users who may see that turnover (``res.partner._check_trade_turnover_access``)."""
         self.ensure_one()
+        return bool(self.turnover_period)
+
+    def _pricing_explain(self, reasons, quantity=None, figures=True):
+        """The explanation of the met rule: its label and ``reasons``; its label
+        only when the reasons give turnover figures and ``figures`` is False."""
+        self.ensure_one()
+        if not figures and self._pricing_uses_turnover():
+            return self.pricing_label or self.name
         reasons = list(reasons)
         if self.min_quantity and quantity is not None:
             reasons.append(

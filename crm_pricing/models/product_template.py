@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .product_pricelist import PRICING_KWARGS
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -13,7 +15,14 @@ class ProductTemplate(models.Model):
         the configurator creates is priced with them.
 
         The client is read as the user: a salesperson only gets the prices of a
-        client they may read, as on a quotation of theirs."""
+        client they may read, as on a quotation of theirs.
+
+        Odoo's configurator routes pass the request's unknown parameters down to
+        here (``**kwargs``): the pricing engine's own arguments are dropped from
+        them, so that only ``crm_partner_id`` and ``crm_payment_term_id``, checked
+        below, select a client's conditions (and the company is the request's)."""
+        for key in PRICING_KWARGS:
+            kwargs.pop(key, None)
         partner_id = kwargs.pop("crm_partner_id", None)
         term_id = kwargs.pop("crm_payment_term_id", None)
         if isinstance(partner_id, int) and not isinstance(partner_id, bool) and partner_id > 0:

@@ -54,6 +54,8 @@ class SaleOrderLine(models.Model):
         "order_id.company_id",
         "order_id.currency_id",
     )
+    # the explanation gives the client's turnover figures to who may see them
+    @api.depends_context("uid")
     def _compute_pricing_details(self):
         # Lines that share what a price depends on besides the product (pricelist,
         # client, date, payment term, company, currency, unit, quantity, attribute

@@ -68,6 +68,35 @@ class TestConfiguratorPrice(PricingCommon):
         with self.assertRaises(AccessError):
             self._price(crm_partner_id=hidden.id)
 
+    def test_pricing_arguments_are_checked(self):
+        pricelist = self.pricelist.with_user(self.salesman)
+        date = datetime(2026, 7, 15, 10)
+
+        def price(**kwargs):
+            return pricelist._get_product_price(self.widget, 1.0, date=date, **kwargs)
+
+        self.assertAlmostEqual(price(partner=self.client), 90.0)
+        self.assertAlmostEqual(price(partner=self.client.id), 90.0)
+        for value in ("x", [self.client.id], True, 10**9, self.client.user_ids, self.currency):
+            with self.subTest(partner=value):
+                self.assertAlmostEqual(price(partner=value), 100.0)
+        for kwargs in (
+            {"payment_term": "x"},
+            {"payment_term": self.currency},
+            {"company": "x"},
+            {"crm_pricing_rules": [1]},
+            {"crm_pricing_rules": self.env["product.pricelist.item"].search([], limit=1)},
+            {"crm_pricing_cache": []},
+        ):
+            with self.subTest(**kwargs):
+                self.assertAlmostEqual(price(partner=self.client, **kwargs), 90.0)
+        # the turnover is evaluated in one of the user's companies only
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        with self.assertRaises(AccessError):
+            price(partner=self.client, company=other_company)
+        with self.assertRaises(AccessError):
+            price(partner=self.client, company=other_company.id)
+
 
 @tagged("post_install", "-at_install")
 class TestConfiguratorRoute(HttpCase, PricingCommon):
@@ -98,3 +127,63 @@ class TestConfiguratorRoute(HttpCase, PricingCommon):
         )
         self.assertAlmostEqual(plain["products"][0]["price"], 100.0)
         self.assertAlmostEqual(client["products"][0]["price"], 75.0)
+
+    def test_route_ignores_pricing_arguments_of_the_request(self):
+        # Odoo's route passes unknown parameters down to the pricelist
+        # (_get_configurator_price, _get_product_price_rule): none of the
+        # pricing engine's own arguments may come from the request
+        other_company = self.env["res.company"].create(
+            {"name": "Other Co", "currency_id": self.currency.id}
+        )
+        new_test_user(
+            self.env,
+            login="pricing_route_other",
+            password="pricing_route_other",
+            groups="sales_team.group_sale_salesman",
+            company_id=other_company.id,
+            company_ids=[Command.set((other_company | self.env.company).ids)],
+        )
+        self._rule(
+            pricing_label="Gold tier",
+            percent_price=10.0,
+            turnover_period="quarter",
+            min_turnover=50000.0,
+        )
+        # a pricelist of both companies; the client's turnover is in the test
+        # company, not the user's
+        self.pricelist.company_id = False
+        self._invoice("2026-04-10", 52300.0)
+        self.authenticate("pricing_route_other", "pricing_route_other")
+        params = {
+            "product_template_id": self.widget.product_tmpl_id.id,
+            "quantity": 1,
+            "currency_id": self.currency.id,
+            "so_date": "2026-07-15 10:00:00",
+            "company_id": other_company.id,
+            "pricelist_id": self.pricelist.id,
+            "only_main_product": True,
+        }
+        route = "/sale/product_configurator/get_values"
+        client = dict(params, crm_partner_id=self.client.id)
+        res = self.make_jsonrpc_request(route, client)
+        self.assertAlmostEqual(res["products"][0]["price"], 100.0)
+        extras = [
+            # a company the user does not price in (the route's company_id is
+            # the only allowed one): its turnover, its tier
+            {"company": self.env.company.id},
+            {"partner": self.client.id, "company": self.env.company.id},
+            {"payment_term": self.term_immediate.id},
+            {"partner": "x"},
+            {"partner": [self.client.id]},
+            {"company": "x"},
+            {"payment_term": {"id": 1}},
+            {"crm_pricing_rules": [1]},
+            {"crm_pricing_rules": "x"},
+            {"crm_pricing_cache": []},
+            {"crm_pricing_cache": {"x": 1}},
+        ]
+        for base in (params, client):
+            for extra in extras:
+                with self.subTest(base=sorted(base), extra=extra):
+                    res = self.make_jsonrpc_request(route, dict(base, **extra))
+                    self.assertAlmostEqual(res["products"][0]["price"], 100.0)

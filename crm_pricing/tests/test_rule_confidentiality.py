@@ -158,7 +158,9 @@ class TestRuleConfidentiality(PricingCommon):
             150.0,
         )
         detail = pricelist._pricing_details(self.widget, 1.0, date=date, partner=self.client)
-        self.assertEqual(detail[self.widget.id]["explanation"], self.explanation)
+        # the client's turnover is not theirs to see: the rule's label only
+        self.assertEqual(detail[self.widget.id]["explanation"], "Gold tier")
+        self.assertEqual(detail[self.widget.id]["rule_id"], self.gold.id)
         # another client does not meet the threshold: Odoo's price
         self.assertAlmostEqual(
             pricelist._get_product_price(self.widget, 1.0, date=date, partner=self.other_client),
@@ -248,6 +250,68 @@ class TestRuleConfidentiality(PricingCommon):
         self.assertIn('name="min_turnover"', item_arch)
         self.assertIn("crm_pricing_conditions", item_arch)
         self.assertIn("crm_pricing_rule_ids", arch(self.billing, "res.partner"))
+
+    def test_explanation_hides_turnover_from_other_salespeople(self):
+        # the client is the salesman's: another salesperson may not see its
+        # turnover, and does not read it in the explanation of their quotation
+        company = self.env.company
+        other = new_test_user(
+            self.env,
+            login="conf_other_salesman",
+            groups="sales_team.group_sale_salesman,product.group_product_pricelist",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        manager = new_test_user(
+            self.env,
+            login="conf_sales_manager",
+            groups="sales_team.group_sale_manager,product.group_product_pricelist",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        self.client.user_id = self.salesman
+        with self.assertRaises(AccessError):
+            self.client.with_user(other).get_trade_turnover(
+                period="quarter", period_ref="last", date="2026-07-15"
+            )
+
+        def quotation(user):
+            return (
+                self.env["sale.order"]
+                .with_user(user)
+                .create(
+                    {
+                        "partner_id": self.client.id,
+                        "user_id": user.id,
+                        "pricelist_id": self.pricelist.id,
+                        "date_order": DATE,
+                        "order_line": [Command.create({"product_id": self.widget.id})],
+                    }
+                )
+            )
+
+        theirs = quotation(other)
+        line = theirs.order_line
+        # the rule applies (the price is not confidential), its figures are not shown
+        self.assertAlmostEqual(line.price_subtotal, 90.0)
+        self.assertEqual(line.pricing_explanation, "Gold tier")
+        self.assertEqual(line.pricing_details["explanation"], "Gold tier")
+        self.assertEqual(line.pricing_details["rule_id"], self.gold.id)
+        row = line.read(["pricing_explanation", "pricing_details"])[0]
+        self.assertNotIn("52,300", str(row))
+        self.assertNotIn("50,000", str(row))
+        # the client's salesperson gets the figures on their quotation
+        ours = quotation(self.salesman)
+        self.assertAlmostEqual(ours.order_line.price_subtotal, 90.0)
+        self.assertEqual(ours.order_line.pricing_explanation, self.explanation)
+        # a sales manager updating the prices of the other quotation gets them too
+        theirs.with_user(manager).action_update_prices()
+        self.assertEqual(line.with_user(manager).pricing_explanation, self.explanation)
+        self.assertEqual(line.with_user(manager).pricing_details["explanation"], self.explanation)
+        # and the other salesperson's own update writes the label only again
+        theirs.with_user(other).action_update_prices()
+        self.assertEqual(line.pricing_explanation, "Gold tier")
+        self.assertAlmostEqual(line.price_subtotal, 90.0)
 
     def test_client_pricelist_for_salesperson(self):
         wizard = (
