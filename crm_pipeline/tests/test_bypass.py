@@ -193,6 +193,64 @@ class TestChainBypasses(PipelineCase):
         )
         self.assertEqual(wizard.lead_id, resp.lead_id)
 
+    def test_wizards_check_the_responsibility_they_end_up_with(self):
+        """A default in the context or a later write reaches the wizard's related
+        fields (lead, step, next responsible, gate) as well as a value given to
+        create: all are checked."""
+        resp = self._my_open_step()
+        mine = self._activate(self._lead("Of B", user_id=self.salesman_b.id), self.salesman_b)
+        Complete = self.env["crm.lead.responsibility.complete.wizard"].with_user(self.salesman_b)
+        with self.assertRaises(AccessError):
+            wizard = Complete.with_context(default_responsibility_id=resp.id).create(
+                {"summary": "peek"}
+            )
+            # what got through: the other salesperson's lead and step
+            wizard.read(["lead_id", "type_id", "next_user_id", "gate_message"])
+        spec = {"lead_id": {"fields": {"display_name": {}}}, "gate_message": {}}
+        with self.assertRaises(AccessError):
+            Complete.with_context(default_responsibility_id=resp.id).onchange({}, [], spec)
+        with self.assertRaises(AccessError):
+            Complete.onchange({"responsibility_id": resp.id}, ["responsibility_id"], spec)
+        self.assertEqual(
+            Complete.onchange({"responsibility_id": mine.id}, ["responsibility_id"], spec)["value"][
+                "lead_id"
+            ]["id"],
+            mine.lead_id.id,
+        )
+        wizard = Complete.create({"responsibility_id": mine.id, "summary": "Mine"})
+        with self.assertRaises(AccessError):
+            wizard.write({"responsibility_id": resp.id})
+            wizard.read(["lead_id", "type_id", "next_user_id", "gate_message"])
+        wizard = (
+            self.env["crm.lead.responsibility.complete.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_responsibility_id=resp.id)
+            .create({"summary": "Mine"})
+        )
+        self.assertEqual(wizard.lead_id, resp.lead_id)
+        # the Correct wizard (sales managers) checks the same way: a manager of
+        # another company cannot open it on this responsibility
+        company_2 = self.env["res.company"].create({"name": "Bypass Company 2"})
+        manager_2 = new_test_user(
+            self.env,
+            login="pipe_manager_c2",
+            groups="sales_team.group_sale_manager",
+            company_id=company_2.id,
+            company_ids=[(6, 0, company_2.ids)],
+        )
+        Correct = self.env["crm.lead.responsibility.correct.wizard"].with_user(manager_2)
+        with self.assertRaises(AccessError):
+            Correct.with_context(default_responsibility_id=resp.id).create(
+                {"reason": "peek", "type_id": self.t_meeting.id}
+            )
+        lead_2 = self._lead("Company 2", company_id=company_2.id, partner_id=False)
+        own = self._activate(lead_2, manager_2)
+        wizard = Correct.create(
+            {"responsibility_id": own.id, "reason": "Mine", "type_id": self.t_meeting.id}
+        )
+        with self.assertRaises(AccessError):
+            wizard.write({"responsibility_id": resp.id})
+
     def test_mark_as_sent_passes_the_offer_gate(self):
         """Odoo's "Mark as sent" records a quotation sent by other means (by hand,
         on paper): it passes the Offer & negotiation gate exactly like sending it
