@@ -127,6 +127,13 @@ class CrmLeadResponsibility(models.Model):
         for rec in self:
             rec.display_name = " - ".join(n for n in (rec.type_id.name, rec.lead_id.name) if n)
 
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        # a plain write reassigns as activate() and complete() do: to an active
+        # internal user only (the responsible gets an activity and the lead)
+        for rec in self:
+            self.env["crm.lead"]._check_responsible_user(rec.user_id)
+
     def init(self):
         # At most one open responsibility per lead, even when two transactions race:
         # a unique partial index, so closed ones do not count.

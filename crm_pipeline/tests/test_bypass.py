@@ -45,6 +45,24 @@ class TestChainBypasses(PipelineCase):
         mine.action_start()
         self.assertEqual(resp.state, "in_progress")
 
+    def test_reassigned_only_to_an_active_internal_user(self):
+        """A plain write of the responsible refuses whom activate() and complete()
+        refuse: a portal user, an archived user."""
+        resp = self._my_open_step()
+        portal = new_test_user(self.env, login="pipe_portal", groups="base.group_portal")
+        archived = new_test_user(
+            self.env, login="pipe_archived", groups="sales_team.group_sale_salesman"
+        )
+        archived.active = False
+        mine = resp.with_user(self.salesman)
+        for user in (portal, archived):
+            with self.assertRaises(UserError, msg=user.login):
+                mine.write({"user_id": user.id})
+            self.assertEqual(resp.user_id, self.salesman)
+        # another salesperson is fine
+        mine.write({"user_id": self.salesman_b.id})
+        self.assertEqual(resp.activity_id.user_id, self.salesman_b)
+
     def test_no_responsibility_created_directly(self):
         resp = self._my_open_step()
         resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
