@@ -3,7 +3,7 @@ from datetime import time, timedelta
 import psycopg2
 
 from odoo import Command, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
@@ -133,6 +133,19 @@ class CrmLeadResponsibility(models.Model):
         # internal user only (the responsible gets an activity and the lead)
         for rec in self:
             self.env["crm.lead"]._check_responsible_user(rec.user_id)
+
+    @api.constrains("deadline")
+    def _check_deadline(self):
+        # required: checked here so that an empty deadline is refused before the
+        # responsible's activity follows it
+        for rec in self.filtered(lambda r: not r.deadline):
+            raise ValidationError(
+                self.env._(
+                    "Responsibility %(name)s needs a deadline: reschedule it rather "
+                    "than clearing it.",
+                    name=rec.display_name,
+                )
+            )
 
     def init(self):
         # At most one open responsibility per lead, even when two transactions race:

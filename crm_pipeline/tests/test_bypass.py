@@ -63,6 +63,15 @@ class TestChainBypasses(PipelineCase):
         mine.write({"user_id": self.salesman_b.id})
         self.assertEqual(resp.activity_id.user_id, self.salesman_b)
 
+    def test_open_step_keeps_a_deadline(self):
+        resp = self._my_open_step()
+        deadline = resp.deadline
+        for value in (False, None):
+            with self.assertRaises(UserError, msg=value):
+                resp.with_user(self.salesman).write({"deadline": value})
+            self.assertEqual(resp.deadline, deadline)
+            self.assertTrue(resp.activity_id.date_deadline)
+
     def test_no_responsibility_created_directly(self):
         resp = self._my_open_step()
         resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
