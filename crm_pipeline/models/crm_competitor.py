@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.crm_suite_base.models.policy import FREE
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
 
 class CrmCompetitor(models.Model):
@@ -83,7 +83,7 @@ class CrmCompetitor(models.Model):
             competitor.lost_amount = amount
 
     def action_view_leads(self):
-        self.ensure_one()
+        check_one(self)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         action.update(
             domain=["|", ("competitor_ids", "in", self.ids), ("lost_competitor_id", "=", self.id)],

@@ -448,7 +448,7 @@ class CrmLeadResponsibility(models.Model):
         return self.lead_id.action_send_offer(order_id=order_id)
 
     def action_open_complete_wizard(self):
-        self.ensure_one()
+        check_one(self)
         if not self.is_open:
             raise UserError(self.env._("Only an open responsibility can be completed."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -459,7 +459,7 @@ class CrmLeadResponsibility(models.Model):
 
     def get_contracting_warnings(self):
         """What is missing on the customer before a contract: a list of strings."""
-        self.ensure_one()
+        check_one(self)
         return self.lead_id.get_contracting_warnings()
 
     def complete(

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.crm_suite_base.models.policy import FREE, writable
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one, writable
 
 CAMPAIGN_TYPES = [
     ("conference", "Conference"),
@@ -223,7 +223,7 @@ class UtmCampaign(models.Model):
                 )
 
     def action_view_campaign_orders(self):
-        self.ensure_one()
+        check_one(self)
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action.update(
             domain=[("campaign_id", "=", self.id), ("state", "=", "sale")],

@@ -72,6 +72,28 @@ class TestChainBypasses(PipelineCase):
             self.assertEqual(resp.deadline, deadline)
             self.assertTrue(resp.activity_id.date_deadline)
 
+    def test_one_record_methods_refuse_several_or_none(self):
+        """Buttons called over XML-RPC with several ids, or none: a UserError, not
+        Odoo's "Expected singleton" traceback."""
+        resp = self._my_open_step()
+        other = self._my_open_step()
+        leads = (resp | other).lead_id.with_user(self.salesman)
+        resps = (resp | other).with_user(self.salesman)
+        competitors = self.env["crm.competitor"].create([{"name": "C1"}, {"name": "C2"}])
+        campaigns = self.env["utm.campaign"].create([{"name": "K1"}, {"name": "K2"}])
+        for records, method in (
+            (leads, "action_open_complete_wizard"),
+            (leads, "get_contracting_warnings"),
+            (resps, "action_open_complete_wizard"),
+            (resps, "get_contracting_warnings"),
+            (competitors.with_user(self.salesman), "action_view_leads"),
+            (campaigns.with_user(self.manager), "action_view_campaign_orders"),
+        ):
+            for recs in (records, records.browse()):
+                with self.assertRaises(UserError, msg=(records._name, method, len(recs))):
+                    getattr(recs, method)()
+            self.assertTrue(getattr(records[:1], method)() is not None)
+
     def test_no_responsibility_created_directly(self):
         resp = self._my_open_step()
         resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     _name = "crm.lead.responsibility.complete.wizard"
@@ -95,7 +97,7 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
                 wiz.contracting_warnings = False
 
     def action_confirm(self):
-        self.ensure_one()
+        check_one(self)
         self.responsibility_id.complete(
             self.outcome,
             self.summary,

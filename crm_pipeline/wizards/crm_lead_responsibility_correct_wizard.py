@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
     """A sales manager moves an open responsibility to another step, with a
@@ -37,6 +39,6 @@ class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
             wiz.current_type_id = wiz.responsibility_id.type_id
 
     def action_confirm(self):
-        self.ensure_one()
+        check_one(self)
         self.responsibility_id.action_correct_type(self.type_id.id, self.reason)
         return {"type": "ir.actions.act_window_close"}
