@@ -208,9 +208,29 @@ def test_public_methods_refuse_extreme_values(admin, salesman, lead_id, expect_f
             salesman.uid,
             when,
         )
-    for vals in ({"state": "done"}, {"summary": "x"}, {"activity_id": False}):
+    for vals in (
+        {"state": "done"},
+        {"summary": "x"},
+        {"activity_id": False},
+        # an open step keeps a deadline (it crashed in the activity's sync)
+        {"deadline": False},
+    ):
         expect_fault(salesman.call, "crm.lead.responsibility", "write", resp, vals)
 
 
 def test_settings_bounds(admin, expect_fault):
     expect_fault(admin.call, "res.config.settings", "create", {"crm_import_max_rows": 10**8})
+
+
+def test_one_record_methods_refuse_several_or_none(salesman, expect_fault):
+    """The buttons working on one record answer several ids, or none, with a
+    clean refusal (code 2), not Odoo's "Expected singleton" traceback."""
+    leads = [
+        salesman.call("crm.lead", "create", {"name": f"RPC one {os.getpid()} {n}"})
+        for n in range(2)
+    ]
+    for ids in (leads, []):
+        expect_fault(salesman.call, "crm.lead", "get_contracting_warnings", ids)
+        expect_fault(salesman.call, "crm.lead", "action_open_complete_wizard", ids)
+        expect_fault(salesman.call, "crm.lead.responsibility", "get_contracting_warnings", ids)
+    assert isinstance(salesman.call("crm.lead", "get_contracting_warnings", leads[:1]), list)

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.crm_suite_base.models.policy import FREE
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
 
 class CrmCompetitor(models.Model):
@@ -45,7 +45,8 @@ class CrmCompetitor(models.Model):
         compute="_compute_lead_stats",
         string="Lost Revenue",
         currency_field="currency_id",
-        help="Expected revenue of the deals lost to this competitor that you can see.",
+        help="Expected revenue of the deals lost to this competitor that you can see, in "
+        "the current company's currency (other currencies at today's rate).",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
 
@@ -57,25 +58,33 @@ class CrmCompetitor(models.Model):
         self.currency_id = self.env.company.currency_id
 
     @api.depends("lead_ids")
-    @api.depends_context("uid")
+    @api.depends_context("uid", "company")
     def _compute_lead_stats(self):
         # as the user: record rules decide which deals count (salespeople: their own)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         involved = dict(
             Lead._read_group([("competitor_ids", "in", self.ids)], ["competitor_ids"], ["__count"])
         )
-        lost = {
-            competitor: (count, amount)
-            for competitor, count, amount in Lead._read_group(
-                [
-                    ("lost_competitor_id", "in", self.ids),
-                    ("active", "=", False),
-                    ("probability", "=", 0),
-                ],
-                ["lost_competitor_id"],
-                ["__count", "expected_revenue:sum"],
-            )
-        }
+        # expected revenues are in each lead's company currency: summed by
+        # company, converted at today's rate into the current company's
+        lost = {}
+        currency = self.env.company.currency_id
+        today = fields.Date.context_today(self)
+        for competitor, company, count, amount in Lead._read_group(
+            [
+                ("lost_competitor_id", "in", self.ids),
+                ("active", "=", False),
+                ("probability", "=", 0),
+            ],
+            ["lost_competitor_id", "company_id"],
+            ["__count", "expected_revenue:sum"],
+        ):
+            # a lead without company is in the current company's currency
+            # (crm.lead's company_currency)
+            source = company.currency_id or currency
+            converted = source._convert(amount or 0.0, currency, self.env.company, today)
+            total_count, total = lost.get(competitor, (0, 0.0))
+            lost[competitor] = (total_count + count, total + converted)
         for competitor in self:
             competitor.lead_count = involved.get(competitor, 0)
             count, amount = lost.get(competitor, (0, 0.0))
@@ -83,7 +92,7 @@ class CrmCompetitor(models.Model):
             competitor.lost_amount = amount
 
     def action_view_leads(self):
-        self.ensure_one()
+        check_one(self)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         action.update(
             domain=["|", ("competitor_ids", "in", self.ids), ("lost_competitor_id", "=", self.id)],

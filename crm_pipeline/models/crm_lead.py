@@ -329,7 +329,7 @@ class CrmLead(models.Model):
 
     def action_open_complete_wizard(self):
         """Open the Complete wizard on the lead's open responsibility."""
-        self.ensure_one()
+        check_one(self)
         if not self.open_responsibility_id:
             raise UserError(self.env._("This lead has no open responsibility."))
         return self.open_responsibility_id.action_open_complete_wizard()
@@ -347,7 +347,7 @@ class CrmLead(models.Model):
 
     def get_contracting_warnings(self):
         """What is missing on the customer before a contract: a list of strings."""
-        self.ensure_one()
+        check_one(self)
         customer = self.partner_id.commercial_partner_id
         if not customer:
             return [self.env._("The lead has no customer.")]

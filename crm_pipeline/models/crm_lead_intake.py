@@ -9,7 +9,7 @@ import openpyxl
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, escape_psql
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned
 
@@ -347,15 +347,16 @@ class CrmLead(models.Model):
 
     @api.model
     def _intake_named(self, cache, model, name):
-        key = (model, header_key(name))
+        """The id of the ``model`` record (campaign, source, tag) named exactly
+        ``name`` in any case, created when there is none. ``%`` and ``_`` are
+        characters of the name, not wildcards; an archived record is left out
+        (a new one is created rather than linking the lead to it)."""
+        name = name.strip()
+        key = (model, name.lower())
         if key not in cache:
-            records = (
-                self.env[model]
-                .with_context(active_test=False)
-                .search([("name", "=ilike", name.strip())], limit=1)
-            )
+            records = self.env[model].search([("name", "=ilike", escape_psql(name))], limit=1)
             if not records:
-                records = self.env[model].create({"name": name.strip()})
+                records = self.env[model].create({"name": name})
             cache[key] = records.id
         return cache[key]
 

@@ -60,13 +60,24 @@ class CrmLead(models.Model):
             )
 
     def _merge_dependences(self, opportunities):
-        """Interactions and tasks of merged leads move to the surviving lead."""
+        """Interactions and tasks of merged leads move to the surviving lead.
+
+        Each keeps the client and contact person it was logged with (a call with
+        John of Acme stays a call with John, even when the surviving lead is
+        another customer's): a record filed on a lead otherwise takes the
+        lead's customer."""
         res = super()._merge_dependences(opportunities)
         # sudo: the user merging may not see every interaction and task of the
         # merged leads (they belong to other salespeople); moving them to the
         # surviving lead keeps them, it does not disclose their content.
-        opportunities.sudo().crm_interaction_ids.write({"lead_id": self.id})
-        opportunities.sudo().crm_task_ids.write({"lead_id": self.id})
+        opportunities = opportunities.sudo()
+        for records in (opportunities.crm_interaction_ids, opportunities.crm_task_ids):
+            for partner, group in records.grouped("partner_id").items():
+                vals = {"lead_id": self.id}
+                if partner:
+                    # written with the lead: not recomputed from it
+                    vals["partner_id"] = partner.id
+                group.write(vals)
         return res
 
     def _timeline_collect(self):

@@ -3,7 +3,7 @@ from datetime import time, timedelta
 import psycopg2
 
 from odoo import Command, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
@@ -126,6 +126,26 @@ class CrmLeadResponsibility(models.Model):
     def _compute_display_name(self):
         for rec in self:
             rec.display_name = " - ".join(n for n in (rec.type_id.name, rec.lead_id.name) if n)
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        # a plain write reassigns as activate() and complete() do: to an active
+        # internal user only (the responsible gets an activity and the lead)
+        for rec in self:
+            self.env["crm.lead"]._check_responsible_user(rec.user_id)
+
+    @api.constrains("deadline")
+    def _check_deadline(self):
+        # required: checked here so that an empty deadline is refused before the
+        # responsible's activity follows it
+        for rec in self.filtered(lambda r: not r.deadline):
+            raise ValidationError(
+                self.env._(
+                    "Responsibility %(name)s needs a deadline: reschedule it rather "
+                    "than clearing it.",
+                    name=rec.display_name,
+                )
+            )
 
     def init(self):
         # At most one open responsibility per lead, even when two transactions race:
@@ -428,7 +448,7 @@ class CrmLeadResponsibility(models.Model):
         return self.lead_id.action_send_offer(order_id=order_id)
 
     def action_open_complete_wizard(self):
-        self.ensure_one()
+        check_one(self)
         if not self.is_open:
             raise UserError(self.env._("Only an open responsibility can be completed."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -439,7 +459,7 @@ class CrmLeadResponsibility(models.Model):
 
     def get_contracting_warnings(self):
         """What is missing on the customer before a contract: a list of strings."""
-        self.ensure_one()
+        check_one(self)
         return self.lead_id.get_contracting_warnings()
 
     def complete(

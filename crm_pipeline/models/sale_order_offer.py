@@ -199,6 +199,15 @@ class SaleOrder(models.Model):
                 raise UserError(order._offer_approval_message(action))
         return True
 
+    def _offer_waits_for_approval(self):
+        """Whether this quotation waits for a sales manager's approval (or was
+        rejected): what keeps it from the customer."""
+        self.ensure_one()
+        if self.state not in QUOTATION_STATES:
+            return False
+        self._offer_approval_refresh()
+        return self.offer_approval_state in PENDING
+
     def _offer_approval_message(self, action=None):
         self.ensure_one()
         if self.offer_approval_state == "rejected":

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.crm_suite_base.models.policy import FREE, writable
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one, writable
 
 CAMPAIGN_TYPES = [
     ("conference", "Conference"),
@@ -177,29 +177,51 @@ class UtmCampaign(models.Model):
             results[campaign_id] = (total_count + count, total + converted)
         return results
 
-    @api.depends_context("uid")
-    def _compute_campaign_results(self):
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        responses = dict(
-            Lead._read_group([("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"])
-        )
-        # won opportunities whose revenue is not already in a confirmed order
-        won = {
-            campaign: (count, amount)
-            for campaign, count, amount in Lead._read_group(
+    def _won_results(self):
+        """{campaign id: (count, amount in campaign currency)} of the won
+        opportunities whose revenue is not already in a confirmed order, that the
+        user may read. Expected revenues are in each lead's company currency:
+        summed by company, converted at today's rate."""
+        groups = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group(
                 [
                     ("campaign_id", "in", self.ids),
                     ("active", "=", True),
                     ("probability", "=", 100),
                     ("order_ids", "not any", [("state", "=", "sale")]),
                 ],
-                ["campaign_id"],
+                ["campaign_id", "company_id"],
                 ["__count", "expected_revenue:sum"],
             )
-        }
+        )
+        results = {}
+        today = fields.Date.context_today(self)
+        for campaign, company, count, amount in groups:
+            # a lead without company is in the current company's currency (crm.lead's
+            # company_currency)
+            currency = company.currency_id or self.env.company.currency_id
+            converted = currency._convert(
+                amount or 0.0,
+                campaign.currency_id,
+                campaign.company_id or self.env.company,
+                today,
+            )
+            total_count, total = results.get(campaign.id, (0, 0.0))
+            results[campaign.id] = (total_count + count, total + converted)
+        return results
+
+    @api.depends_context("uid")
+    def _compute_campaign_results(self):
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        responses = dict(
+            Lead._read_group([("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"])
+        )
+        won = self._won_results()
         orders = self._order_results()
         for campaign in self:
-            won_count, won_amount = won.get(campaign, (0, 0.0))
+            won_count, won_amount = won.get(campaign.id, (0, 0.0))
             order_count, order_amount = orders.get(campaign.id, (0, 0.0))
             campaign.response_count = responses.get(campaign, 0)
             campaign.sale_count = won_count + order_count
@@ -223,7 +245,7 @@ class UtmCampaign(models.Model):
                 )
 
     def action_view_campaign_orders(self):
-        self.ensure_one()
+        check_one(self)
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action.update(
             domain=[("campaign_id", "=", self.id), ("state", "=", "sale")],

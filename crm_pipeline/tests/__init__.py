@@ -31,3 +31,4 @@ from . import test_offer_approval
 from . import test_offer_send
 from . import test_offer_import
 from . import test_offer_tour
+from . import test_offer_portal

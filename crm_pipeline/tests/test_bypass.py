@@ -45,6 +45,55 @@ class TestChainBypasses(PipelineCase):
         mine.action_start()
         self.assertEqual(resp.state, "in_progress")
 
+    def test_reassigned_only_to_an_active_internal_user(self):
+        """A plain write of the responsible refuses whom activate() and complete()
+        refuse: a portal user, an archived user."""
+        resp = self._my_open_step()
+        portal = new_test_user(self.env, login="pipe_portal", groups="base.group_portal")
+        archived = new_test_user(
+            self.env, login="pipe_archived", groups="sales_team.group_sale_salesman"
+        )
+        archived.active = False
+        mine = resp.with_user(self.salesman)
+        for user in (portal, archived):
+            with self.assertRaises(UserError, msg=user.login):
+                mine.write({"user_id": user.id})
+            self.assertEqual(resp.user_id, self.salesman)
+        # another salesperson is fine
+        mine.write({"user_id": self.salesman_b.id})
+        self.assertEqual(resp.activity_id.user_id, self.salesman_b)
+
+    def test_open_step_keeps_a_deadline(self):
+        resp = self._my_open_step()
+        deadline = resp.deadline
+        for value in (False, None):
+            with self.assertRaises(UserError, msg=value):
+                resp.with_user(self.salesman).write({"deadline": value})
+            self.assertEqual(resp.deadline, deadline)
+            self.assertTrue(resp.activity_id.date_deadline)
+
+    def test_one_record_methods_refuse_several_or_none(self):
+        """Buttons called over XML-RPC with several ids, or none: a UserError, not
+        Odoo's "Expected singleton" traceback."""
+        resp = self._my_open_step()
+        other = self._my_open_step()
+        leads = (resp | other).lead_id.with_user(self.salesman)
+        resps = (resp | other).with_user(self.salesman)
+        competitors = self.env["crm.competitor"].create([{"name": "C1"}, {"name": "C2"}])
+        campaigns = self.env["utm.campaign"].create([{"name": "K1"}, {"name": "K2"}])
+        for records, method in (
+            (leads, "action_open_complete_wizard"),
+            (leads, "get_contracting_warnings"),
+            (resps, "action_open_complete_wizard"),
+            (resps, "get_contracting_warnings"),
+            (competitors.with_user(self.salesman), "action_view_leads"),
+            (campaigns.with_user(self.manager), "action_view_campaign_orders"),
+        ):
+            for recs in (records, records.browse()):
+                with self.assertRaises(UserError, msg=(records._name, method, len(recs))):
+                    getattr(recs, method)()
+            self.assertTrue(getattr(records[:1], method)() is not None)
+
     def test_no_responsibility_created_directly(self):
         resp = self._my_open_step()
         resp.complete("refused", "No", lost_reason_id=self.lost_reason.id)
@@ -192,6 +241,64 @@ class TestChainBypasses(PipelineCase):
             {"responsibility_id": resp.id, "summary": "Mine"}
         )
         self.assertEqual(wizard.lead_id, resp.lead_id)
+
+    def test_wizards_check_the_responsibility_they_end_up_with(self):
+        """A default in the context or a later write reaches the wizard's related
+        fields (lead, step, next responsible, gate) as well as a value given to
+        create: all are checked."""
+        resp = self._my_open_step()
+        mine = self._activate(self._lead("Of B", user_id=self.salesman_b.id), self.salesman_b)
+        Complete = self.env["crm.lead.responsibility.complete.wizard"].with_user(self.salesman_b)
+        with self.assertRaises(AccessError):
+            wizard = Complete.with_context(default_responsibility_id=resp.id).create(
+                {"summary": "peek"}
+            )
+            # what got through: the other salesperson's lead and step
+            wizard.read(["lead_id", "type_id", "next_user_id", "gate_message"])
+        spec = {"lead_id": {"fields": {"display_name": {}}}, "gate_message": {}}
+        with self.assertRaises(AccessError):
+            Complete.with_context(default_responsibility_id=resp.id).onchange({}, [], spec)
+        with self.assertRaises(AccessError):
+            Complete.onchange({"responsibility_id": resp.id}, ["responsibility_id"], spec)
+        self.assertEqual(
+            Complete.onchange({"responsibility_id": mine.id}, ["responsibility_id"], spec)["value"][
+                "lead_id"
+            ]["id"],
+            mine.lead_id.id,
+        )
+        wizard = Complete.create({"responsibility_id": mine.id, "summary": "Mine"})
+        with self.assertRaises(AccessError):
+            wizard.write({"responsibility_id": resp.id})
+            wizard.read(["lead_id", "type_id", "next_user_id", "gate_message"])
+        wizard = (
+            self.env["crm.lead.responsibility.complete.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_responsibility_id=resp.id)
+            .create({"summary": "Mine"})
+        )
+        self.assertEqual(wizard.lead_id, resp.lead_id)
+        # the Correct wizard (sales managers) checks the same way: a manager of
+        # another company cannot open it on this responsibility
+        company_2 = self.env["res.company"].create({"name": "Bypass Company 2"})
+        manager_2 = new_test_user(
+            self.env,
+            login="pipe_manager_c2",
+            groups="sales_team.group_sale_manager",
+            company_id=company_2.id,
+            company_ids=[(6, 0, company_2.ids)],
+        )
+        Correct = self.env["crm.lead.responsibility.correct.wizard"].with_user(manager_2)
+        with self.assertRaises(AccessError):
+            Correct.with_context(default_responsibility_id=resp.id).create(
+                {"reason": "peek", "type_id": self.t_meeting.id}
+            )
+        lead_2 = self._lead("Company 2", company_id=company_2.id, partner_id=False)
+        own = self._activate(lead_2, manager_2)
+        wizard = Correct.create(
+            {"responsibility_id": own.id, "reason": "Mine", "type_id": self.t_meeting.id}
+        )
+        with self.assertRaises(AccessError):
+            wizard.write({"responsibility_id": resp.id})
 
     def test_mark_as_sent_passes_the_offer_gate(self):
         """Odoo's "Mark as sent" records a quotation sent by other means (by hand,

@@ -100,6 +100,38 @@ class TestCampaignResults(TransactionCase):
         self.assertAlmostEqual(campaign.revenue, 3000.0)
         self.assertAlmostEqual(campaign.roi, 50.0)
 
+    def test_won_revenue_of_another_company_currency_is_converted(self):
+        """A won lead's expected revenue is in its company's currency: the leads
+        of a company in CPX count at today's rate, not as if in ours."""
+        company_cpx = self.env["res.company"].create(
+            {"name": "Campaign CPX company", "currency_id": self.foreign.id}
+        )
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Won in CPX",
+                "type": "opportunity",
+                "campaign_id": self.campaign.id,
+                "company_id": company_cpx.id,
+                "expected_revenue": 1000.0,
+            }
+        )
+        lead.write({"stage_id": won_stage.id})
+        self.assertEqual(lead.company_currency, self.foreign)
+        manager = new_test_user(
+            self.env,
+            login="camp_manager_2c",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, (self.company | company_cpx).ids)],
+        )
+        campaign = self.campaign.with_user(manager).with_context(
+            allowed_company_ids=(self.company | company_cpx).ids
+        )
+        self.assertEqual(campaign.sale_count, 3)
+        # 3,000.00 as above + 1,000.00 CPX at 0.5 (2,000.00)
+        self.assertAlmostEqual(campaign.revenue, 5000.0)
+        self.assertAlmostEqual(campaign.roi, 150.0)
+
     def test_salesperson_sees_own_figures(self):
         mine = self.campaign.with_user(self.salesman)
         self.assertEqual((mine.response_count, mine.sale_count, mine.revenue), (4, 2, 3000.0))

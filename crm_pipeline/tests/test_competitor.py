@@ -1,4 +1,5 @@
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo import fields
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 class TestCompetitor(TransactionCase):
@@ -69,3 +70,57 @@ class TestCompetitor(TransactionCase):
         )
         self.assertEqual(values.old_value_text, "Sell service")
         self.assertEqual(values.new_value_text, "Sell installation")
+
+
+@tagged("post_install", "-at_install")
+class TestCompetitorCurrencies(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.competitor = cls.env["crm.competitor"].create({"name": "Acme Abroad"})
+        cls.reason = cls.env["crm.lost.reason"].create({"name": "Price abroad"})
+
+    def test_lost_amount_in_the_company_currency(self):
+        """Deals lost in a company with another currency count at today's rate in
+        the current company's currency."""
+        company = self.env.company
+        foreign = self.env["res.currency"].create(
+            {"name": "CMX", "symbol": "¤", "rounding": 0.01, "active": True}
+        )
+        # 1.00 of ours is 4.00 CMX today
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "rate": 4.0,
+                "name": fields.Date.today(),
+                "company_id": company.id,
+            }
+        )
+        company_cmx = self.env["res.company"].create(
+            {"name": "Competitor CMX company", "currency_id": foreign.id}
+        )
+        both = (company | company_cmx).ids
+        manager = new_test_user(
+            self.env,
+            login="comp_manager_2c",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, both)],
+        )
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": "Deal ours", "type": "opportunity", "expected_revenue": 1500.0},
+                {
+                    "name": "Deal in CMX",
+                    "type": "opportunity",
+                    "company_id": company_cmx.id,
+                    "expected_revenue": 2000.0,
+                },
+            ]
+        )
+        leads.action_set_lost(lost_reason_id=self.reason.id, lost_competitor_id=self.competitor.id)
+        self.assertEqual(leads[1].company_currency, foreign)
+        competitor = self.competitor.with_user(manager).with_context(allowed_company_ids=both)
+        self.assertEqual(competitor.currency_id, company.currency_id)
+        self.assertEqual(competitor.lost_count, 2)
+        # 1,500.00 + 2,000.00 CMX at 4 (500.00)
+        self.assertAlmostEqual(competitor.lost_amount, 2000.0)

@@ -60,6 +60,50 @@ class TestIntakeImport(IntakeCase):
         self.assertEqual(sorted(lead.tag_ids.mapped("name")), ["vip", "wood"])
         self.assertIn("2026-03-01", lead.description)
 
+    def test_named_records_matched_exactly(self):
+        """Campaign, source and tag cells match a record of exactly that name (any
+        case): % and _ are characters, not wildcards, and archived campaigns are
+        left out."""
+        Campaign = self.env["utm.campaign"]
+        electronics = Campaign.create({"title": "Black Friday -20% Electronics"})
+        spring = Campaign.create({"title": "Spring Sale"})
+        archived = Campaign.create({"title": "Old Promo", "active": False})
+        promo_xa = self.env["utm.source"].create({"name": "PromoXA"})
+        vip_gold = self.env["crm.tag"].create({"name": "vipXgold"})
+        content = csv_bytes(
+            [
+                ["Company", "Source", "Campaign", "Tags"],
+                ["Row 1", "Promo_A", "Black Friday -20%", "vip_gold"],
+                ["Row 2", "promoxa", "spring sale", "VIPXGOLD"],
+                ["Row 3", "Promo A", "old promo", "vip gold"],
+                ["Row 4", "promo_a", "BLACK FRIDAY -20%", "Vip_Gold"],
+            ]
+        )
+        summary = self._import(content, "named.csv", duplicate_action="create")
+        self.assertEqual((summary["created"], summary["rejected"]), (4, 0), summary["errors"])
+        row1, row2, row3, row4 = self.Lead.browse(summary["lead_ids"]).sorted("name")
+        self.assertEqual(row1.source_id.name, "Promo_A")
+        self.assertEqual(row1.campaign_id.title, "Black Friday -20%")
+        self.assertEqual(row1.tag_ids.name, "vip_gold")
+        self.assertNotIn(electronics, row1.campaign_id)
+        self.assertNotEqual(row1.source_id, promo_xa)
+        self.assertNotEqual(row1.tag_ids, vip_gold)
+        # the same names in another case are the same records
+        self.assertEqual(
+            (row2.source_id, row2.campaign_id, row2.tag_ids), (promo_xa, spring, vip_gold)
+        )
+        self.assertEqual(
+            (row4.source_id, row4.campaign_id, row4.tag_ids),
+            (row1.source_id, row1.campaign_id, row1.tag_ids),
+        )
+        # "Promo A" is another name than "Promo_A"
+        self.assertEqual(row3.source_id.name, "Promo A")
+        self.assertEqual(row3.tag_ids.name, "vip gold")
+        # an archived campaign is not linked: a new one of that name is
+        self.assertNotEqual(row3.campaign_id, archived)
+        self.assertTrue(row3.campaign_id.active)
+        self.assertEqual(row3.campaign_id.title, "old promo")
+
     def test_xls_romanian_headers_and_serial_date(self):
         content = xls_bytes(
             [

@@ -109,7 +109,10 @@ class TestInteractionDemo(TransactionCase):
         self.assertEqual(campaign.sale_count, 1)
         self.assertEqual(campaign.revenue, 24000.0)
         self.assertAlmostEqual(campaign.roi, (24000.0 - 17500.0) / 17500.0 * 100, places=2)
-        rackmaster = self.env.ref("crm_pipeline.demo_competitor_rackmaster")
+        # in the current company's currency: the demo company's (RON)
+        rackmaster = self.env.ref("crm_pipeline.demo_competitor_rackmaster").with_company(
+            self.company
+        )
         self.assertEqual(rackmaster.lost_count, 1)
         self.assertEqual(rackmaster.lost_amount, 55000.0)
 

@@ -78,6 +78,27 @@ class TestOfferApproval(OfferCase):
         as_sales.action_quotation_sent()
         self.assertEqual(order.state, "sent")
 
+    def test_html_report_waits_for_approval_too(self):
+        """The quotation's HTML (the /report/html/ route, the portal's
+        report_type=html) is the client's copy as much as its PDF."""
+        self._limits(discount=10.0)
+        order = self._order(discount=15.0)
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        Report = self.env["ir.actions.report"].with_user(self.salesman)
+        for report in ("sale.action_report_saleorder", "sale.action_report_pro_forma_invoice"):
+            with self.subTest(report=report), self.assertRaises(UserError):
+                Report._render_qweb_html(report, order.ids)
+        # a context key sent by a client does not skip the check
+        with self.assertRaises(UserError):
+            Report.with_context(crm_pipeline_offer_report_checked=True)._render_qweb_html(
+                "sale.action_report_saleorder", order.ids
+            )
+        order.with_user(self.manager).action_approve_offer()
+        html, report_type = Report._render_qweb_html("sale.action_report_saleorder", order.ids)
+        self.assertEqual(report_type, "html")
+        self.assertIn(order.name, html.decode())
+        self.assertTrue(Report._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0])
+
     def test_change_after_approval_asks_again(self):
         self._limits(discount=10.0)
         order = self._order(discount=20.0)

@@ -18,7 +18,8 @@ class TestOneOpenResponsibilityRace(TransactionCase):
         return {
             "lead_id": lead_id,
             "type_id": self.env.ref(type_xmlid).id,
-            "user_id": SUPERUSER_ID,
+            # an active internal user, as activate() and complete() require
+            "user_id": self.env.ref("base.user_admin").id,
             "deadline": "2030-01-01 09:00:00",
         }
 

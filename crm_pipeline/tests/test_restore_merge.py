@@ -46,3 +46,40 @@ class TestRestoreAndMerge(PipelineCase):
         self.assertEqual(survivor.open_responsibility_id, own)
         if other == resp_b:
             self.assertFalse(activity_b.exists())
+
+    def test_merge_leads_of_different_customers_keeps_each_contact(self):
+        """Odoo's merge of two leads of different customers: the interactions and
+        tasks of the merged lead move to the surviving one and stay with the
+        client and contact person they were logged with."""
+        acme = self.env["res.partner"].create({"name": "Acme Merge SA", "is_company": True})
+        john = self.env["res.partner"].create({"name": "John Acme", "parent_id": acme.id})
+        head = self._lead("Merge head", probability=90, user_id=self.salesman.id)
+        tail = self._lead(
+            "Merge tail", probability=10, user_id=self.salesman.id, partner_id=john.id
+        )
+        interaction = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman)
+            .create({"lead_id": tail.id, "contact_id": john.id, "interaction_type": "call"})
+        )
+        task = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "Call John back", "lead_id": tail.id, "contact_id": john.id})
+        )
+        bare = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "No contact", "lead_id": tail.id})
+        )
+        self.assertEqual((interaction.partner_id, task.partner_id), (acme, acme))
+        merged = (head | tail).with_user(self.salesman).merge_opportunity()
+        self.assertEqual(merged, head)
+        self.assertFalse(tail.exists())
+        self.assertEqual(head.partner_id, self.customer)
+        for record in (interaction, task, bare):
+            self.assertEqual(record.lead_id, head)
+            self.assertEqual(record.partner_id, acme)
+        self.assertEqual((interaction.contact_id, task.contact_id), (john, john))
+        self.assertEqual(head.crm_interaction_ids, interaction)
+        self.assertEqual(head.crm_task_ids, task | bare)

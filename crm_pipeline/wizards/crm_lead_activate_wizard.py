@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.crm.models import crm_stage
+from odoo.addons.crm_suite_base.models.policy import check_one
 
 
 class CrmLeadActivateWizard(models.TransientModel):
@@ -40,7 +41,7 @@ class CrmLeadActivateWizard(models.TransientModel):
         return res
 
     def action_confirm(self):
-        self.ensure_one()
+        check_one(self)
         self.lead_ids.activate(
             self.user_id.id,
             self.first_contact_at,

@@ -5,6 +5,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 from ..models.crm_lead_intake import IMPORT_FIELDS
 
 PREVIEW_ROWS = 10
@@ -84,7 +86,7 @@ class CrmLeadImportWizard(models.TransientModel):
         }
 
     def action_preview(self):
-        self.ensure_one()
+        check_one(self)
         Lead = self.env["crm.lead"]
         Lead.check_access("create")
         overrides = self._mapping_overrides() if self.mapping_ids else None
@@ -132,7 +134,7 @@ class CrmLeadImportWizard(models.TransientModel):
         ) % (escape(self.env._("Row")), head, escape(self.env._("Errors / matches")), body)
 
     def action_import(self):
-        self.ensure_one()
+        check_one(self)
         Lead = self.env["crm.lead"]
         Lead.check_access("create")
         overrides = self._mapping_overrides() if self.mapping_ids else None
@@ -155,7 +157,7 @@ class CrmLeadImportWizard(models.TransientModel):
         return self._reopen()
 
     def action_open_leads(self):
-        self.ensure_one()
+        check_one(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.lead",
@@ -190,7 +192,7 @@ class CrmLeadTaxIdWizard(models.TransientModel):
     )
 
     def action_create_lead(self):
-        self.ensure_one()
+        check_one(self)
         lead_id = self.env["crm.lead"].create_from_tax_id(self.vat, self.country_id.code or None)
         return {
             "type": "ir.actions.act_window",

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     _name = "crm.lead.responsibility.complete.wizard"
@@ -35,12 +37,34 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The related fields read the responsibility as superuser: check first that
-        # the user may complete it (write access, hence read), so that nobody reads
-        # another salesperson's lead or step through the wizard.
-        ids = [vals["responsibility_id"] for vals in vals_list if vals.get("responsibility_id")]
+        # The related fields read the responsibility as superuser: check that the
+        # user may complete it (write access, hence read), so that nobody reads
+        # another salesperson's lead or step through the wizard. Checked on the
+        # records created: the responsibility may come from a default of the
+        # context as well as from the values.
+        wizards = super().create(vals_list)
+        wizards.responsibility_id.check_access("write")
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "responsibility_id" in vals:
+            self.responsibility_id.check_access("write")
+        return res
+
+    def onchange(self, values, field_names, fields_spec):
+        # the form's onchange computes the related fields of a new wizard (from
+        # its values or a default of the context) before anything is created
+        ids = [
+            value
+            for value in (
+                values.get("responsibility_id"),
+                self.env.context.get("default_responsibility_id"),
+            )
+            if isinstance(value, int) and not isinstance(value, bool)
+        ]
         self.env["crm.lead.responsibility"].browse(ids).check_access("write")
-        return super().create(vals_list)
+        return super().onchange(values, field_names, fields_spec)
 
     @api.depends("responsibility_id")
     def _compute_next_user_id(self):
@@ -73,7 +97,7 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
                 wiz.contracting_warnings = False
 
     def action_confirm(self):
-        self.ensure_one()
+        check_one(self)
         self.responsibility_id.complete(
             self.outcome,
             self.summary,

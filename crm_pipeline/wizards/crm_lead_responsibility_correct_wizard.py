@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
     """A sales manager moves an open responsibility to another step, with a
@@ -19,9 +21,17 @@ class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        ids = [vals["responsibility_id"] for vals in vals_list if vals.get("responsibility_id")]
-        self.env["crm.lead.responsibility"].browse(ids).check_access("write")
-        return super().create(vals_list)
+        # as the Complete wizard: the responsibility the wizards end up with,
+        # whether from the values or a default of the context
+        wizards = super().create(vals_list)
+        wizards.responsibility_id.check_access("write")
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "responsibility_id" in vals:
+            self.responsibility_id.check_access("write")
+        return res
 
     @api.depends("responsibility_id")
     def _compute_current_type_id(self):
@@ -29,6 +39,6 @@ class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
             wiz.current_type_id = wiz.responsibility_id.type_id
 
     def action_confirm(self):
-        self.ensure_one()
+        check_one(self)
         self.responsibility_id.action_correct_type(self.type_id.id, self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -3,6 +3,8 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class SaleOrderLineImport(models.TransientModel):
     """Offer items from a spreadsheet: products and quantities added to a
@@ -35,7 +37,7 @@ class SaleOrderLineImport(models.TransientModel):
         return self.order_id
 
     def action_import(self):
-        self.ensure_one()
+        check_one(self)
         target = self._import_target()
         # the binary widget gives the name; without one, the content tells
         # .xls and .xlsx apart and anything else is read as .csv

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class SaleOrderOfferReject(models.TransientModel):
     """A sales manager rejects an offer with a reason
@@ -12,6 +14,6 @@ class SaleOrderOfferReject(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_reject(self):
-        self.ensure_one()
+        check_one(self)
         self.order_id.action_reject_offer(self.reason or "")
         return {"type": "ir.actions.act_window_close"}

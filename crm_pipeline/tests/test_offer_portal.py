@@ -1,0 +1,55 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestOfferPortal(HttpCase):
+    """The customer's portal page of a quotation waits for approval, like its
+    PDF and the e-mail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.offer_approval_discount = 10.0
+        cls.salesman = new_test_user(
+            cls.env, login="offer_portal_sales", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="offer_portal_manager", groups="sales_team.group_sale_manager"
+        )
+        partner = cls.env["res.partner"].create(
+            {"name": "Portal Offer Client", "email": "buy@portal-offer.example.com"}
+        )
+        product = cls.env["product.product"].create({"name": "Portal Shelf", "list_price": 100})
+        cls.order = (
+            cls.env["sale.order"]
+            .with_user(cls.salesman)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": cls.salesman.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "discount": 5.0})],
+                }
+            )
+        )
+        cls.order.action_quotation_sent()
+        cls.url = cls.order.get_portal_url()
+
+    def _get(self, url):
+        return self.url_open(url, allow_redirects=False)
+
+    def test_customer_link_waits_for_approval(self):
+        self.assertEqual(self._get(self.url).status_code, 200)
+        # changed after it was sent: over the 10% limit
+        self.order.order_line.with_user(self.salesman).discount = 15.0
+        self.assertEqual(self.order.offer_approval_state, "to_approve")
+        for url in (self.url, f"{self.url}&report_type=html", f"{self.url}&report_type=pdf"):
+            response = self._get(url)
+            self.assertEqual(response.status_code, 400, url)
+            self.assertIn("being updated", response.text)
+            self.assertNotIn("15", response.text, "the internal reason stays internal")
+        # the salesperson's Preview shows it
+        self.authenticate("offer_portal_sales", "offer_portal_sales")
+        self.assertEqual(self._get(self.url).status_code, 200)
+        self.logout()
+        self.order.with_user(self.manager).action_approve_offer()
+        self.assertEqual(self._get(self.url).status_code, 200)
