@@ -351,6 +351,13 @@ class SaleOrder(models.Model):
             return message
         self._offer_approval_refresh()
         if self.offer_approval_state in PENDING:
+            if self.env.user.share:
+                # the customer accepting or paying on the portal (a sudo of the
+                # portal user): the approval's reason is internal (limits, discounts)
+                return self.env._(
+                    "This quotation is being updated. Your contact will send you "
+                    "the new version."
+                )
             return self._offer_approval_message(self.env._("be confirmed"))
         return False
 

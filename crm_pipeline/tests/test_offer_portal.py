@@ -53,3 +53,19 @@ class TestOfferPortal(HttpCase):
         self.logout()
         self.order.with_user(self.manager).action_approve_offer()
         self.assertEqual(self._get(self.url).status_code, 200)
+
+    def test_customer_accepting_gets_no_internal_reason(self):
+        """Accepting or paying on the portal (Odoo checks
+        ``_confirmation_error_message`` as the portal user, under sudo) is refused
+        with the neutral message; the salesperson gets the approval's reason."""
+        portal = new_test_user(self.env, login="offer_portal_client", groups="base.group_portal")
+        self.order.order_line.with_user(self.salesman).discount = 15.0
+        self.assertEqual(self.order.offer_approval_state, "to_approve")
+        message = self.order.with_user(portal).sudo()._confirmation_error_message()
+        self.assertIn("being updated", message)
+        self.assertNotIn("15", message)
+        internal = self.order.with_user(self.salesman)._confirmation_error_message()
+        self.assertTrue(internal)
+        self.assertNotIn("being updated", internal)
+        self.order.with_user(self.manager).action_approve_offer()
+        self.assertFalse(self.order.with_user(portal).sudo()._confirmation_error_message())
