@@ -1,3 +1,4 @@
+from . import crm_lead_responsibility_wizard_mixin
 from . import crm_lead_activate_wizard
 from . import crm_lead_responsibility_complete_wizard
 from . import crm_lead_lost

@@ -7,11 +7,9 @@ from odoo.addons.crm_suite_base.models.policy import check_one
 
 class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     _name = "crm.lead.responsibility.complete.wizard"
+    _inherit = "crm.lead.responsibility.wizard.mixin"
     _description = "Complete a Responsibility"
 
-    responsibility_id = fields.Many2one(
-        "crm.lead.responsibility", required=True, ondelete="cascade"
-    )
     lead_id = fields.Many2one(related="responsibility_id.lead_id")
     type_id = fields.Many2one(related="responsibility_id.type_id")
     next_type_id = fields.Many2one(related="responsibility_id.type_id.next_type_id")
@@ -34,23 +32,6 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     lost_reason_id = fields.Many2one("crm.lost.reason")
     gate_message = fields.Text(compute="_compute_gate_message")
     contracting_warnings = fields.Text(compute="_compute_contracting_warnings")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # The related fields read the responsibility as superuser: check that the
-        # user may complete it (write access, hence read), so that nobody reads
-        # another salesperson's lead or step through the wizard. Checked on the
-        # records created: the responsibility may come from a default of the
-        # context as well as from the values.
-        wizards = super().create(vals_list)
-        wizards.responsibility_id.check_access("write")
-        return wizards
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "responsibility_id" in vals:
-            self.responsibility_id.check_access("write")
-        return res
 
     def onchange(self, values, field_names, fields_spec):
         # the form's onchange computes the related fields of a new wizard (from

@@ -8,30 +8,14 @@ class CrmLeadResponsibilityCorrectWizard(models.TransientModel):
     reason logged on the lead (``crm.lead.responsibility.action_correct_type``)."""
 
     _name = "crm.lead.responsibility.correct.wizard"
+    _inherit = "crm.lead.responsibility.wizard.mixin"
     _description = "Correct a Responsibility's Step"
 
-    responsibility_id = fields.Many2one(
-        "crm.lead.responsibility", required=True, ondelete="cascade"
-    )
     current_type_id = fields.Many2one(
         "crm.responsibility.type", string="Current Step", compute="_compute_current_type_id"
     )
     type_id = fields.Many2one("crm.responsibility.type", string="Correct Step", required=True)
     reason = fields.Text(required=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # as the Complete wizard: the responsibility the wizards end up with,
-        # whether from the values or a default of the context
-        wizards = super().create(vals_list)
-        wizards.responsibility_id.check_access("write")
-        return wizards
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "responsibility_id" in vals:
-            self.responsibility_id.check_access("write")
-        return res
 
     @api.depends("responsibility_id")
     def _compute_current_type_id(self):
