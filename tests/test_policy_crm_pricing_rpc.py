@@ -210,15 +210,10 @@ def test_client_price_list_wizard(admin, salesman, pricelist, make_turnover_clie
     assert isinstance(lines, list)
 
 
-def test_explanation_hides_another_salespersons_client_turnover(
-    admin, salesman, salesman_b, sales_manager, make_turnover_client, expect_fault
-):
-    """A quotation salesman B makes for salesman A's client gets the turnover
-    rule's price and its label, not the client's turnover (which
-    get_trade_turnover refuses B); a user who may see it gets the figures."""
-    partner_id, product_id = make_turnover_client("Explained tier client", 3, 500.0)
-    admin.call("res.partner", "write", [partner_id], {"user_id": salesman.uid})
-    pricelist_id = admin.call("product.pricelist", "create", {"name": "Explained tiers"})
+def _gold_tier_pricelist(admin, name):
+    """A pricelist whose one rule, "Gold tier", gives 10 % off to a client with
+    at least 1,000 of turnover this year."""
+    pricelist_id = admin.call("product.pricelist", "create", {"name": name})
     admin.call(
         "product.pricelist.item",
         "create",
@@ -232,6 +227,18 @@ def test_explanation_hides_another_salespersons_client_turnover(
             "min_turnover": 1000.0,
         },
     )
+    return pricelist_id
+
+
+def test_explanation_hides_another_salespersons_client_turnover(
+    admin, salesman, salesman_b, sales_manager, make_turnover_client, expect_fault
+):
+    """A quotation salesman B makes for salesman A's client gets the turnover
+    rule's price and its label, not the client's turnover (which
+    get_trade_turnover refuses B); a user who may see it gets the figures."""
+    partner_id, product_id = make_turnover_client("Explained tier client", 3, 500.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman.uid})
+    pricelist_id = _gold_tier_pricelist(admin, "Explained tiers")
     expect_fault(salesman_b.call, "res.partner", "get_trade_turnover", [partner_id], codes=(4,))
 
     def quotation(client):
@@ -272,20 +279,7 @@ def test_configurator_route_ignores_pricing_parameters(admin, salesman, make_tur
     """Odoo's configurator route passes unknown parameters down to the
     pricelist: the pricing engine's own are dropped, no traceback."""
     partner_id, product_id = make_turnover_client("Configurator client", 3, 500.0)
-    pricelist_id = admin.call("product.pricelist", "create", {"name": "Configurator tiers"})
-    admin.call(
-        "product.pricelist.item",
-        "create",
-        {
-            "pricelist_id": pricelist_id,
-            "pricing_label": "Gold tier",
-            "compute_price": "percentage",
-            "percent_price": 10.0,
-            "turnover_period": "year",
-            "turnover_period_ref": "current",
-            "min_turnover": 1000.0,
-        },
-    )
+    pricelist_id = _gold_tier_pricelist(admin, "Configurator tiers")
     [product] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
     [user] = salesman.call("res.users", "read", [salesman.uid], ["company_id"])
     company_id = user["company_id"][0]
