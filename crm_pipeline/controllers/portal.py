@@ -4,8 +4,17 @@ from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
+from ..models.sale_order_offer import PENDING
+
 
 class OfferApprovalPortal(CustomerPortal):
+    def _prepare_quotations_domain(self, partner):
+        """The customer's list of quotations (/my/quotes, and its count on
+        /my) leaves out the quotations waiting for a sales manager's approval,
+        whose page is refused: it shows their name and total."""
+        domain = super()._prepare_quotations_domain(partner)
+        return [*domain, ("offer_approval_state", "not in", PENDING)]
+
     @http.route()
     def portal_order_page(
         self,

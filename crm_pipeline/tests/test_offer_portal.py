@@ -74,3 +74,26 @@ class TestOfferPortal(HttpCase):
         self.assertNotIn("being updated", internal)
         self.order.with_user(self.manager).action_approve_offer()
         self.assertFalse(self.order.with_user(portal).sudo()._confirmation_error_message())
+
+    def test_customer_quotation_list_leaves_out_the_one_waiting(self):
+        """/my/quotes and its count on /my list a quotation the customer may
+        open; not one waiting for approval, whose page is refused."""
+        client = self.order.partner_id
+        new_test_user(
+            self.env, login="offer_portal_lister", groups="base.group_portal", partner_id=client.id
+        )
+        self.order.message_subscribe(client.ids)
+        self.authenticate("offer_portal_lister", "offer_portal_lister")
+
+        def listed():
+            page = self.url_open("/my/quotes")
+            self.assertEqual(page.status_code, 200)
+            counters = self.make_jsonrpc_request("/my/counters", {"counters": ["quotation_count"]})
+            return self.order.name in page.text, counters["quotation_count"]
+
+        self.assertEqual(listed(), (True, 1))
+        self.order.order_line.with_user(self.salesman).discount = 15.0
+        self.assertEqual(self.order.offer_approval_state, "to_approve")
+        self.assertEqual(listed(), (False, 0))
+        self.order.with_user(self.manager).action_approve_offer()
+        self.assertEqual(listed(), (True, 1))
