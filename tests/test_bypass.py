@@ -143,6 +143,20 @@ def test_pipeline_won_lost_close_the_chain(admin, salesman, open_step):
 
 
 @pytest.mark.addon("crm_pipeline")
+def test_pipeline_lost_lead_won_stays_active(admin, salesman, open_step):
+    """Odoo's Won button on a lost lead: won and Active, not back to Inactive."""
+    lead_id, resp_id = open_step
+    reason_id = admin.call("crm.lost.reason", "create", {"name": "RPC lost then won"})
+    salesman.call("crm.lead", "action_set_lost", [lead_id], lost_reason_id=reason_id)
+    assert salesman.call("crm.lead", "action_set_won", [lead_id]) is True
+    fields = ["active", "activation_state", "probability"]
+    lead = admin.call("crm.lead", "read", [lead_id], fields)[0]
+    assert [lead[f] for f in fields] == [True, "active", 100]
+    resp = admin.call("crm.lead.responsibility", "read", [resp_id], ["state"])[0]
+    assert resp["state"] == "cancelled"
+
+
+@pytest.mark.addon("crm_pipeline")
 def test_pipeline_manager_corrects_with_a_reason(
     admin, salesman, sales_manager, open_step, expect_fault
 ):

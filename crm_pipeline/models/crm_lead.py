@@ -11,6 +11,10 @@ from .input_checks import to_datetime, to_id
 
 _lt = LazyTranslate(__name__)
 
+# ids of the lost leads that Odoo's action_set_won is winning, in the
+# transaction's cache (not the context: a caller cannot send it)
+_WINNING_LOST = "crm_pipeline.winning_lost_lead_ids"
+
 INTEREST_STATUSES = [
     ("shown", "Shown interest"),
     ("high", "High interest"),
@@ -92,7 +96,10 @@ class CrmLead(models.Model):
             won.responsibility_ids.filtered("is_open")._close(
                 "done", self.env._("Done: the lead was marked won.")
             )
-        restored = restored.filtered(lambda lead: not lead.open_responsibility_id)
+        winning = self.env.cr.cache.get(_WINNING_LOST, ())
+        restored = restored.filtered(
+            lambda lead: not lead.open_responsibility_id and lead.id not in winning
+        )
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
             # so that Activate resumes the chain with a responsible and a date.
@@ -104,8 +111,17 @@ class CrmLead(models.Model):
         return res
 
     def action_set_won(self):
+        # Odoo's method restores a lost lead (action_unarchive) before moving it
+        # to a won stage: it is won, not restored, so it keeps its activation
+        # instead of going back to Inactive with a note to activate it again.
+        winning = self.env.cr.cache.setdefault(_WINNING_LOST, set())
+        lost = set(self.filtered(lambda lead: not lead.active).ids) - winning
+        winning |= lost
+        try:
+            res = super().action_set_won()
+        finally:
+            winning -= lost
         # Odoo's method returns the result of write(): True for XML-RPC callers.
-        res = super().action_set_won()
         return True if res is None else res
 
     def _merge_dependences(self, opportunities):

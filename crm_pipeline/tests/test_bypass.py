@@ -169,6 +169,29 @@ class TestChainBypasses(PipelineCase):
         self.assertEqual((last.state, last.summary), ("done", "Signed"))
         self.assertTrue(lead.stage_id.is_won)
 
+    def test_lost_lead_marked_won_keeps_its_activation(self):
+        """Odoo's Won button on a lost lead restores it on the way: it ends won
+        and Active, not back to Inactive with a note to activate it again."""
+        step = self._my_open_step()
+        lead = step.lead_id.with_user(self.salesman)
+        lead.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertEqual(step.state, "cancelled")
+        notes = lead.message_ids
+        self.assertTrue(lead.action_set_won())
+        self.assertTrue(lead.active)
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.activation_state, "active")
+        self.assertFalse(lead.open_responsibility_id)
+        self.assertEqual(step.state, "cancelled")
+        new_notes = "".join((lead.message_ids - notes).mapped("body"))
+        self.assertNotIn("activate the lead again", new_notes)
+        self.assertFalse(self.env.cr.cache.get("crm_pipeline.winning_lost_lead_ids"))
+        # restoring a lost lead still asks for a new activation
+        other = self._my_open_step().lead_id.with_user(self.salesman)
+        other.action_set_lost(lost_reason_id=self.lost_reason.id)
+        other.action_unarchive()
+        self.assertEqual(other.activation_state, "inactive")
+
     def test_bad_input_is_refused_cleanly(self):
         lead = self._lead("Bad input", user_id=self.salesman.id)
         as_sales = lead.with_user(self.salesman)
