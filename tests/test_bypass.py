@@ -157,6 +157,37 @@ def test_pipeline_lost_lead_won_stays_active(admin, salesman, open_step):
 
 
 @pytest.mark.addon("crm_pipeline")
+def test_pipeline_merge_into_an_inactive_lead_keeps_the_step(admin, salesman, open_step):
+    """Odoo's merge makes the most confident lead the survivor: one not yet
+    activated takes over the merged lead's open step and is Active."""
+    lead_id, resp_id = open_step
+    head_id = admin.call(
+        "crm.lead",
+        "create",
+        {"name": "RPC merge head", "type": "opportunity", "user_id": salesman.uid},
+    )
+    admin.call("crm.lead", "write", [head_id], {"probability": 95})
+    admin.call("crm.lead", "write", [lead_id], {"probability": 5})
+    # the web client's Merge (Odoo's merge_opportunity returns a record: not
+    # for XML-RPC)
+    wizard_id = salesman.call(
+        "crm.merge.opportunity",
+        "create",
+        {"opportunity_ids": [(6, 0, [head_id, lead_id])], "user_id": salesman.uid},
+    )
+    action = salesman.call("crm.merge.opportunity", "action_merge", [wizard_id])
+    assert action["res_id"] == head_id
+    assert not admin.call(
+        "crm.lead", "search", [("id", "=", lead_id)], context={"active_test": False}
+    )
+    head = admin.call("crm.lead", "read", [head_id], ["activation_state", "open_responsibility_id"])
+    assert (head[0]["activation_state"], head[0]["open_responsibility_id"][0]) == (
+        "active",
+        resp_id,
+    )
+
+
+@pytest.mark.addon("crm_pipeline")
 def test_pipeline_manager_corrects_with_a_reason(
     admin, salesman, sales_manager, open_step, expect_fault
 ):

@@ -125,17 +125,30 @@ class CrmLead(models.Model):
         return True if res is None else res
 
     def _merge_dependences(self, opportunities):
-        """The responsibilities of merged leads move to the surviving lead; the
-        open ones are cancelled first (a lead has one open step at most)."""
+        """The responsibilities of merged leads move to the surviving lead. A
+        lead has one open step at most: the surviving lead keeps its own; when
+        it has none (not activated yet) and is neither lost nor won, it takes
+        over the open step of the first merged lead in Odoo's order (the most
+        confident), and is Active from then on. The other open steps are
+        cancelled."""
         # sudo: the user merging may not see the responsibilities of the merged
         # leads (other salespeople's); closing and moving them keeps their history
         # on the surviving lead, it does not disclose them.
         responsibilities = opportunities.sudo().responsibility_ids
-        responsibilities.filtered("is_open")._close(
+        open_steps = responsibilities.filtered("is_open")
+        kept = open_steps.browse()
+        # sudo: whether the surviving lead has an open step, whoever's it is
+        head_open = self.sudo().open_responsibility_id
+        if open_steps and self.active and not self.stage_id.is_won and not head_open:
+            rank = {lead.id: index for index, lead in enumerate(opportunities)}
+            kept = open_steps.sorted(lambda step: rank[step.lead_id.id])[:1]
+        (open_steps - kept)._close(
             "cancelled",
             self.env._("Cancelled: the lead was merged into %(lead)s.", lead=self.display_name),
         )
         res = super()._merge_dependences(opportunities)
+        if kept and self.activation_state != "active":
+            privileged(self).write({"activation_state": "active"})
         privileged(responsibilities).write({"lead_id": self.id})
         return res
 

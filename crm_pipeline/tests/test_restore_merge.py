@@ -47,6 +47,49 @@ class TestRestoreAndMerge(PipelineCase):
         if other == resp_b:
             self.assertFalse(activity_b.exists())
 
+    def test_merge_into_an_inactive_lead_keeps_the_open_step(self):
+        """Odoo makes the most confident lead the survivor, activated or not:
+        a survivor with no open step takes over the first merged lead's one
+        (with its activity) instead of cancelling it, and is Active; the
+        other merged leads' open steps are cancelled."""
+        head = self._lead("Merge inactive head", probability=90)
+        tail = self._lead("Merge active tail", probability=40)
+        last = self._lead("Merge active last", probability=10)
+        step = self._activate(tail)
+        other = self._activate(last, user=self.salesman_b)
+        activity = step.activity_id
+        self.assertEqual(head.activation_state, "inactive")
+        merged = (head | tail | last).merge_opportunity()
+        self.assertEqual(merged, head)
+        self.assertEqual(head.activation_state, "active")
+        self.assertEqual(head.open_responsibility_id, step)
+        self.assertTrue(step.is_open)
+        self.assertEqual(activity.res_id, head.id)
+        self.assertEqual(step.activity_id, activity)
+        self.assertEqual(other.state, "cancelled")
+        self.assertEqual(head.responsibility_ids, step | other)
+        # the chain goes on from the survivor
+        step.complete("next", "Met them", next_deadline=step.deadline)
+        self.assertEqual(head.open_responsibility_id.type_id, self.t_meeting)
+
+    def test_salesperson_merges_into_an_inactive_lead(self):
+        head = self._lead("Merge mine inactive", probability=90, user_id=self.salesman.id)
+        tail = self._lead("Merge mine active", probability=40, user_id=self.salesman.id)
+        step = self._activate(tail)
+        merged = (head | tail).with_user(self.salesman).merge_opportunity()
+        self.assertEqual(merged, head)
+        self.assertEqual((head.activation_state, head.open_responsibility_id), ("active", step))
+
+    def test_merge_into_a_won_lead_cancels_the_open_steps(self):
+        head = self._lead("Merge won head", probability=90)
+        head.action_set_won()
+        tail = self._lead("Merge open tail", probability=40)
+        step = self._activate(tail)
+        (head | tail).merge_opportunity()
+        self.assertEqual(step.state, "cancelled")
+        self.assertEqual(head.activation_state, "inactive")
+        self.assertFalse(head.open_responsibility_id)
+
     def test_merge_leads_of_different_customers_keeps_each_contact(self):
         """Odoo's merge of two leads of different customers: the interactions and
         tasks of the merged lead move to the surviving one and stay with the
