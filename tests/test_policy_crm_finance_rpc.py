@@ -346,3 +346,17 @@ def test_shortened_period_clips_the_lines(admin, billing, partner_id, expect_fau
     before = _snapshot(admin, contract_id)
     expect_fault(billing.call, "crm.contract", "write", [contract_id], {"date_end": "2027-02-15"})
     assert _snapshot(admin, contract_id) == before
+
+
+def test_extended_period_extends_the_lines_that_ended_with_it(admin, billing, partner_id):
+    """A plain write of a later end extends the lines that ended with the
+    contract, and their planned rows, as Renew does."""
+    vals = _vals(partner_id, start="2027-01-01", end="2027-06-30")
+    vals["line_ids"][0][2]["date_end"] = "2027-06-30"
+    contract_id = billing.call("crm.contract", "create", vals)
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    assert billing.call("crm.contract", "write", [contract_id], {"date_end": "2027-12-31"})
+    contract, rows, lines = _snapshot(admin, contract_id)
+    assert contract["amount"] == 1200.0
+    assert max(row["date"] for row in rows) == "2027-12-01"
+    assert [line["date_end"] for line in lines] == ["2027-12-31"]

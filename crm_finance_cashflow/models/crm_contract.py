@@ -243,20 +243,27 @@ class CrmContract(models.Model):
     def write(self, vals):
         if "lead_id" in vals:
             self._check_lead_readable([vals])
+        old_ends = (
+            {contract.id: contract.date_end for contract in self} if "date_end" in vals else {}
+        )
         res = super().write(vals)
         if {"date_start", "date_end"} & set(vals):
-            self._fit_lines_to_period()
+            self._fit_lines_to_period(old_ends)
         if {"date_start", "date_end", "currency_id", "payment_term_id"} & set(vals):
             self.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
 
-    def _fit_lines_to_period(self):
+    def _fit_lines_to_period(self, old_ends=None):
         """The contract's period changed: its lines are clipped to it, so that no
         planned schedule row falls outside it. What cannot be clipped is refused:
         an invoiced row outside the new period (it is kept as it is), a line
-        wholly outside it (remove it or change it first)."""
+        wholly outside it (remove it or change it first). When the end moves
+        later (or is cleared), the lines that ended with the contract
+        (``old_ends``: {contract id: its end before}) end with it again, as
+        Renew extends them."""
         for contract in self:
             start, end = contract.date_start, contract.date_end
+            old_end = (old_ends or {}).get(contract.id)
             if not start:
                 continue  # required: the database refuses it
             invoiced = contract.schedule_ids.filtered(
@@ -294,6 +301,8 @@ class CrmContract(models.Model):
                 if line.date_start < start:
                     vals["date_start"] = start
                 if end and line.date_end and line.date_end > end:
+                    vals["date_end"] = end
+                elif old_end and line.date_end == old_end and (not end or end > old_end):
                     vals["date_end"] = end
                 if vals:
                     # the contract's amended period (checked on the contract)

@@ -137,6 +137,31 @@ class TestContract(ContractCase):
             self.assertTrue(menu_reachable(menu, self.billing))
             self.assertFalse(menu_reachable(menu, self.salesman))
 
+    def test_period_extended_extends_the_lines_that_ended_with_it(self):
+        """Extending an active contract's end (a plain write, as a client sends
+        it) extends the lines that ended with the contract, as Renew does; a
+        line with an earlier end of its own keeps it."""
+        contract = self._contract(
+            date_start="2027-01-01",
+            date_end="2027-06-30",
+            currency_id=self.env.company.currency_id.id,
+            lines=[
+                {"name": "With the contract", "date_start": "2027-01-01", "date_end": "2027-06-30"},
+                {"name": "Own end", "date_start": "2027-01-01", "date_end": "2027-03-31"},
+            ],
+        )
+        follows, own = contract.line_ids
+        contract.action_activate()
+        self.assertEqual(len(contract.schedule_ids), 9)
+        contract.write({"date_end": "2027-12-31"})
+        self.assertEqual(follows.date_end, date(2027, 12, 31))
+        self.assertEqual(own.date_end, date(2027, 3, 31))
+        self.assertEqual(len(contract.schedule_ids), 15)
+        self.assertEqual(max(contract.schedule_ids.mapped("date")), date(2027, 12, 1))
+        contract.write({"date_end": False})
+        self.assertFalse(follows.date_end)
+        self.assertEqual(own.date_end, date(2027, 3, 31))
+
     def test_period_amended_clips_the_lines(self):
         """Shortening or moving an active contract's period (a plain write, as a
         client sends it) clips its lines: no planned row is left outside it, and
