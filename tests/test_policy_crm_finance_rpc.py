@@ -360,3 +360,22 @@ def test_extended_period_extends_the_lines_that_ended_with_it(admin, billing, pa
     assert contract["amount"] == 1200.0
     assert max(row["date"] for row in rows) == "2027-12-01"
     assert [line["date_end"] for line in lines] == ["2027-12-31"]
+
+
+def test_terminated_contract_draft_invoice_still_expected(admin, billing, partner_id):
+    """A contract terminated while its invoice is a draft: its invoiced rows
+    stay in the forecast report until the invoice is posted or cancelled."""
+    contract_id = billing.call(
+        "crm.contract", "create", _vals(partner_id, start="2025-01-01", end="2025-12-31")
+    )
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    billing.call("crm.contract", "action_create_invoices", [contract_id], date="2025-12-01")
+    assert billing.call("crm.contract", "action_terminate", [contract_id]) is True
+    rows = billing.call(
+        "crm.cashflow.forecast.report",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["source", "amount_incoming"],
+    )
+    assert {row["source"] for row in rows} == {"schedule"}
+    assert sum(row["amount_incoming"] for row in rows) == 1200.0

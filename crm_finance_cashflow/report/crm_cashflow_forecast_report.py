@@ -320,13 +320,13 @@ class CrmCashflowForecastReport(models.Model):
                     ("contract_state", "=", "active"),
                 ],
             ),
-            # invoiced as a draft only: still expected through the row
+            # invoiced as a draft only: still expected through the row, whatever
+            # the contract's state since (expired, terminated): the invoice is due
             dict(
                 schedule,
                 domain=[
                     ("company_id", "in", companies),
                     ("state", "=", "invoiced"),
-                    ("contract_state", "=", "active"),
                     ("invoice_id.state", "=", "draft"),
                 ],
             ),

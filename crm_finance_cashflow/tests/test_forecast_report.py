@@ -31,6 +31,37 @@ class TestCashflowForecastReport(ContractCase):
             dom.append(("contract_id", "=", contract.id))
         return self.Report.with_user(user or self.billing).search(dom)
 
+    def test_draft_invoice_of_an_ended_contract_still_expected(self):
+        """A contract that expires (or is terminated) while its invoice is a
+        draft: the invoiced rows stay in the forecast until the invoice is
+        posted (then through it) or cancelled."""
+        for end in ("expire", "terminate"):
+            contract = self._contract(
+                date_start="2025-01-01",
+                date_end="2025-12-31",
+                lines=[{"date_start": "2025-01-01"}],
+            )
+            contract.action_activate()
+            invoice = contract.action_create_invoices(date="2025-12-01")
+            self.assertEqual(invoice.state, "draft")
+            invoiced = contract.schedule_ids
+            self.assertEqual(set(invoiced.mapped("state")), {"invoiced"})
+            self.assertEqual(len(invoiced), 12)
+            Forecast = self.env["crm.contract"].with_user(self.billing)
+            before = Forecast.get_cashflow_forecast("2025-01-01", "2026-12-31")
+            if end == "expire":
+                self.env["crm.contract"]._cron_expire_and_renew()
+                self.assertEqual(contract.state, "expired")
+            else:
+                contract.with_user(self.billing).action_terminate()
+            rows = self._rows(contract)
+            self.assertEqual(rows.schedule_id, invoiced, end)
+            self.assertEqual(sum(rows.mapped("amount_incoming")), 1200.0, end)
+            self.assertEqual(Forecast.get_cashflow_forecast("2025-01-01", "2026-12-31"), before)
+            invoice.action_post()
+            self.assertEqual(self._rows(contract).invoice_id, invoice, end)
+            self.assertFalse(self._rows(contract).schedule_id, end)
+
     def test_sources_once_each(self):
         contract = self._contract(payment_term_id=self.term.id)
         contract.action_activate()
