@@ -98,11 +98,14 @@ class CrmLead(models.Model):
             )
         winning = self.env.cr.cache.get(_WINNING_LOST, ())
         restored = restored.filtered(
-            lambda lead: not lead.open_responsibility_id and lead.id not in winning
+            lambda lead: not lead.open_responsibility_id
+            and not lead.stage_id.is_won
+            and lead.id not in winning
         )
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
-            # so that Activate resumes the chain with a responsible and a date.
+            # so that Activate resumes the chain with a responsible and a date
+            # (not when it is won on the way: it reached what the chain leads to).
             privileged(restored).write({"activation_state": "inactive"})
             for lead in restored:
                 lead.message_post(

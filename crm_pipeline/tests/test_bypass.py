@@ -191,6 +191,12 @@ class TestChainBypasses(PipelineCase):
         other.action_set_lost(lost_reason_id=self.lost_reason.id)
         other.action_unarchive()
         self.assertEqual(other.activation_state, "inactive")
+        # restored and won in one plain write (as a client may send it): won
+        third = self._my_open_step().lead_id.with_user(self.salesman)
+        third.action_set_lost(lost_reason_id=self.lost_reason.id)
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        third.write({"active": True, "stage_id": won_stage.id})
+        self.assertEqual((third.active, third.activation_state), (True, "active"))
 
     def test_bad_input_is_refused_cleanly(self):
         lead = self._lead("Bad input", user_id=self.salesman.id)
