@@ -4,10 +4,10 @@ Odoo's own res.currency.rate.
 When OCA's ``currency_rate_update`` is installed (with its ECB provider, and
 ``currency_rate_update_RO_BNR`` for the NBR), its providers own the rates: the
 cron and the button here step aside, so that no day's rate has two writers
-(their dates differ too: OCA's NBR provider dates a rate the day after its
-publication, this module the day of it, as the feed does)."""
+(both date an NBR rate the day after its publication, see ``parse_nbr``)."""
 
 import logging
+from datetime import timedelta
 
 import requests
 from lxml import etree
@@ -40,7 +40,12 @@ class RateFeedError(Exception):
 
 
 def parse_nbr(content):
-    """(date, base "RON", {currency: RON per 1 unit})"""
+    """(date, base "RON", {currency: RON per 1 unit}). The NBR communicates its
+    reference rates in the early afternoon of a banking day for the operations
+    that follow: Romanian invoices and entries of a day use the last rates
+    communicated before it. So the rates are dated the day after their
+    publication (Friday's apply from Saturday, until Monday's from Tuesday),
+    as OCA's ``currency_rate_update_RO_BNR`` dates them."""
     root = _parse(content)
     if etree.QName(root).namespace != NBR_NS:
         raise RateFeedError(f"unknown namespace {etree.QName(root).namespace!r}")
@@ -52,7 +57,7 @@ def parse_nbr(content):
         value = _number(rate.text)
         multiplier = _number(rate.get("multiplier") or "1")
         rates[rate.get("currency")] = value / multiplier
-    return _date(cube.get("date")), "RON", rates
+    return _date(cube.get("date")) + timedelta(days=1), "RON", rates
 
 
 def parse_ecb(content):

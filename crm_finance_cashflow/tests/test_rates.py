@@ -64,26 +64,33 @@ class TestRateFeeds(TransactionCase):
         self.Param.set_param(f"crm_finance_cashflow.{provider}_url", self.base + path)
         self.company.crm_rate_provider = provider
 
-    def _rate(self, currency):
+    def _rate(self, currency, day="2026-11-24"):
         return self.env["res.currency.rate"].search(
             [
                 ("currency_id", "=", currency.id),
                 ("company_id", "=", self.company.id),
-                ("name", "=", "2026-11-24"),
+                ("name", "=", day),
             ]
         )
 
     def test_nbr_with_multiplier(self):
         self._feed("nbr", "/nbr")
         self.assertTrue(self.company.action_update_currency_rates())
+        # published on 2026-11-24 (the feed's Cube): the rate of the 25th on,
+        # as the Romanian rules and OCA's NBR provider date it
+        self.assertFalse(self._rate(self.eur))
         # Odoo's rate: units of the currency per 1 RON
-        self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
-        self.assertAlmostEqual(self._rate(self.huf).rate, 100 / 1.29)
+        self.assertAlmostEqual(self._rate(self.eur, "2026-11-25").rate, 1 / 5.08)
+        self.assertAlmostEqual(self._rate(self.huf, "2026-11-25").rate, 100 / 1.29)
+        # what an invoice of the 25th converts at
+        self.assertAlmostEqual(
+            self.eur._convert(100.0, self.ron, self.company, "2026-11-25", round=False), 508.0
+        )
         self.assertTrue(self.company.crm_rate_last_update)
         self.assertFalse(self.company.crm_rate_last_error)
         # twice the same day: updated, not doubled
         self.company.action_update_currency_rates()
-        self.assertEqual(len(self._rate(self.eur)), 1)
+        self.assertEqual(len(self._rate(self.eur, "2026-11-25")), 1)
 
     def test_only_accountants(self):
         user = self.env["res.users"].create(
@@ -114,7 +121,7 @@ class TestRateFeeds(TransactionCase):
                 result = self.company.action_update_currency_rates()
             self.assertIn(text, result["params"]["message"])
             self.assertIn(text, self.company.crm_rate_last_error)
-            self.assertFalse(self._rate(self.eur), path)
+            self.assertFalse(self._rate(self.eur) | self._rate(self.eur, "2026-11-25"), path)
 
     def test_steps_aside_for_oca_currency_rate_update(self):
         """OCA's module installed (its record as Odoo keeps it, in this
