@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class SaleOrder(models.Model):
@@ -11,6 +11,26 @@ class SaleOrder(models.Model):
             "payment_term": self.payment_term_id,
             "company": self.company_id,
         }
+
+    @api.onchange("partner_id", "payment_term_id", "date_order")
+    def _onchange_pricing_conditions_show_update_prices(self):
+        """With conditional rules, a line's price depends on the client, the
+        payment term and the date, not only on the pricelist: when one of them
+        changes on a quotation with lines, offer Update Prices, as Odoo does
+        when the pricelist changes (the lines keep their prices until then)."""
+        if self.order_line and self.state in ("draft", "sent") and self.pricelist_id:
+            # sudo: whether the pricelist has conditional rules at all (a
+            # boolean), not which; the user reads the order's pricelist
+            has_conditions = (
+                self.env["product.pricelist.item"]
+                .sudo()
+                .search_count(
+                    [("pricelist_id", "=", self.pricelist_id.id), ("is_conditional", "=", True)],
+                    limit=1,
+                )
+            )
+            if has_conditions:
+                self.show_update_pricelist = True
 
     def action_update_prices(self):
         # Odoo's method returns None, which XML-RPC cannot send: True for its callers

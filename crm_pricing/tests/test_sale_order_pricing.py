@@ -88,6 +88,33 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertEqual(order.order_line[0].pricing_explanation, self.explanation)
         self.assertAlmostEqual(order.amount_untaxed, 270.0)
 
+    def test_client_or_term_change_offers_update_prices(self):
+        """A conditional price depends on the client and the payment term (and
+        the date, not editable on a quotation's form): changing one of them on
+        a quotation with lines offers Update Prices, as changing the pricelist
+        does; a plain pricelist does not."""
+        (self.client | self.other_client).property_product_pricelist = self.pricelist
+        order = self._order(user_id=self.salesman.id)
+        self.assertEqual(order.order_line.pricing_explanation, self.explanation)
+        immediate = self.env.ref("account.account_payment_term_immediate")
+        for field, value in (
+            ("partner_id", self.other_client),
+            ("payment_term_id", immediate),
+        ):
+            with Form(order.with_user(self.salesman)) as order_form:
+                self.assertFalse(order_form.show_update_pricelist)
+                setattr(order_form, field, value)
+                self.assertEqual(order_form.pricelist_id, self.pricelist)
+                self.assertTrue(order_form.show_update_pricelist, field)
+                order_form.partner_id = self.client  # back for the next field
+        # a pricelist without conditional rules: nothing to offer
+        plain = self.env["product.pricelist"].create({"name": "Plain"})
+        order.pricelist_id = plain
+        order.action_update_prices()
+        with Form(order.with_user(self.salesman)) as order_form:
+            order_form.payment_term_id = self.env["account.payment.term"]
+            self.assertFalse(order_form.show_update_pricelist)
+
     def test_discount_shown_when_discounts_enabled(self):
         # Odoo shows pricelist discounts when the superuser has the group
         self.root.groups_id += self.group_discount
