@@ -183,6 +183,10 @@ def test_approval_by_a_sales_manager(offer, expect_fault):
     # waiting: not sent, not marked sent, not confirmed, not printed
     for method in ("action_quotation_sent", "action_quotation_send", "action_confirm"):
         expect_fault(sales.call, "sale.order", method, [order_id])
+    # nor by a plain write of Odoo's state
+    for state in ("sent", "sale"):
+        expect_fault(sales.call, "sale.order", "write", [order_id], {"state": state})
+    assert _state(sales, order_id)["state"] == "draft"
     # the state is the approval's, not the caller's
     expect_fault(
         sales.call, "sale.order", "write", [order_id], {"offer_approval_state": "approved"}

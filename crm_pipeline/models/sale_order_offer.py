@@ -236,6 +236,14 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        if vals.get("state") in ("sent", "sale"):
+            # a plain write of the state (as an XML-RPC client may send it) waits
+            # for the approval as Send and Confirm do
+            self._check_offer_approved(
+                self.env._("be marked as sent")
+                if vals["state"] == "sent"
+                else self.env._("be confirmed")
+            )
         res = super().write(vals)
         if {"order_line", "pricelist_id", "currency_id", "company_id", "partner_id"} & set(vals):
             self._offer_approval_refresh()

@@ -59,6 +59,11 @@ class TestOfferApproval(OfferCase):
         with self.assertRaises(UserError):
             as_sales.with_context(mark_so_as_sent=True).message_post(body="Here is the offer")
         self.assertEqual(order.state, "draft")
+        # nor a plain write of Odoo's state (as an XML-RPC client may send it)
+        for state in ("sent", "sale"):
+            with self.subTest(state=state), self.assertRaises(UserError):
+                as_sales.write({"state": state})
+        self.assertEqual(order.state, "draft")
         # nobody writes the state directly
         with self.assertRaises(UserError):
             as_sales.write({"offer_approval_state": "approved"})
