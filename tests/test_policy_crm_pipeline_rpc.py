@@ -5,6 +5,7 @@ or 4 for access), never a traceback (code 1), and nothing is written."""
 
 import base64
 import csv
+import datetime
 import io
 import os
 import zipfile
@@ -234,3 +235,55 @@ def test_one_record_methods_refuse_several_or_none(salesman, expect_fault):
         expect_fault(salesman.call, "crm.lead", "action_open_complete_wizard", ids)
         expect_fault(salesman.call, "crm.lead.responsibility", "get_contracting_warnings", ids)
     assert isinstance(salesman.call("crm.lead", "get_contracting_warnings", leads[:1]), list)
+
+
+def _later(days):
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_step_handed_over_is_worked_by_its_holder(admin, salesman, salesman_b, expect_fault):
+    """A step handed to another salesperson is theirs to do on a lead that is
+    not theirs: log a contact on it, read the lead, refuse it (the lead lost);
+    the lead is its salesperson's again once the step is closed."""
+    client = admin.call("res.partner", "create", {"name": f"RPC handover client {os.getpid()}"})
+    lead = salesman.call(
+        "crm.lead",
+        "create",
+        {"name": f"RPC handover {os.getpid()}", "user_id": salesman.uid, "partner_id": client},
+    )
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    first = salesman.call("crm.lead", "read", [lead], ["open_responsibility_id"])[0][
+        "open_responsibility_id"
+    ][0]
+    step = salesman.call(
+        "crm.lead.responsibility",
+        "complete",
+        [first],
+        "next",
+        "Called them",
+        next_user_id=salesman_b.uid,
+        next_deadline=_later(2),
+    )
+    salesman_b.call("crm.lead.responsibility", "action_start", [step])
+    salesman_b.call(
+        "crm.interaction", "create", {"responsibility_id": step, "interaction_type": "call"}
+    )
+    assert salesman_b.call("crm.lead", "read", [lead], ["name"])
+    reason = admin.call("crm.lost.reason", "create", {"name": f"RPC handover {os.getpid()}"})
+    salesman_b.call(
+        "crm.lead.responsibility",
+        "complete",
+        [step],
+        "refused",
+        "No budget",
+        lost_reason_id=reason,
+    )
+    lost = admin.call(
+        "crm.lead", "read", [lead], ["active", "lost_reason_id"], context={"active_test": False}
+    )[0]
+    assert not lost["active"] and lost["lost_reason_id"][0] == reason
+    assert admin.call("crm.lead.responsibility", "read", [step], ["state"])[0]["state"] == (
+        "refused"
+    )
+    expect_fault(salesman_b.call, "crm.lead", "write", [lead], {"name": "Not mine"}, codes=(4,))

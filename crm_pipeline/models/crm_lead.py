@@ -7,6 +7,7 @@ from odoo.tools import LazyTranslate
 from odoo.addons.crm.models import crm_stage
 from odoo.addons.crm_suite_base.models.policy import FREE, check_one, owned, privileged
 
+from .crm_lead_responsibility import COMPLETING
 from .input_checks import to_datetime, to_id
 
 _lt = LazyTranslate(__name__)
@@ -84,18 +85,20 @@ class CrmLead(models.Model):
             else self.browse()
         )
         res = super().write(vals)
+        # steps that complete() is closing itself (refused, or the last one done)
+        completing = self.env.cr.cache.get(COMPLETING, ())
         if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
-            self.responsibility_ids.filtered("is_open")._close(
-                "cancelled", self.env._("Cancelled: the lead was marked lost.")
-            )
+            self.responsibility_ids.filtered(
+                lambda step: step.is_open and step.id not in completing
+            )._close("cancelled", self.env._("Cancelled: the lead was marked lost."))
         if vals.get("stage_id"):
             # Won outside the chain (Odoo's Won button, a drag to a won stage): the
             # open step is done, since the lead reached what the chain leads to.
             won = self.filtered(lambda lead: lead.stage_id.is_won and lead.open_responsibility_id)
-            won.responsibility_ids.filtered("is_open")._close(
-                "done", self.env._("Done: the lead was marked won.")
-            )
+            won.responsibility_ids.filtered(
+                lambda step: step.is_open and step.id not in completing
+            )._close("done", self.env._("Done: the lead was marked won."))
         winning = self.env.cr.cache.get(_WINNING_LOST, ())
         restored = restored.filtered(
             lambda lead: not lead.open_responsibility_id
