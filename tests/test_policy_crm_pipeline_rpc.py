@@ -287,3 +287,22 @@ def test_step_handed_over_is_worked_by_its_holder(admin, salesman, salesman_b, e
         "refused"
     )
     expect_fault(salesman_b.call, "crm.lead", "write", [lead], {"name": "Not mine"}, codes=(4,))
+
+
+def test_won_lead_dragged_back_resumes_by_activation(admin, salesman):
+    """A won lead moved back to an open stage (a kanban drag) goes back to
+    Inactive, so that Activate resumes the chain."""
+    won = admin.call("crm.stage", "search", [("is_won", "=", True)], limit=1)[0]
+    other = admin.call("crm.stage", "search", [("is_won", "=", False)], limit=1)[0]
+    lead = salesman.call(
+        "crm.lead", "create", {"name": f"RPC unwon {os.getpid()}", "user_id": salesman.uid}
+    )
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    salesman.call("crm.lead", "write", [lead], {"stage_id": won})
+    salesman.call("crm.lead", "write", [lead], {"stage_id": other})
+    fields = ["activation_state", "open_responsibility_id"]
+    state = salesman.call("crm.lead", "read", [lead], fields)[0]
+    assert state["activation_state"] == "inactive" and not state["open_responsibility_id"]
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    state = salesman.call("crm.lead", "read", [lead], fields)[0]
+    assert state["activation_state"] == "active" and state["open_responsibility_id"]

@@ -84,6 +84,13 @@ class CrmLead(models.Model):
             if vals.get("active") is True
             else self.browse()
         )
+        # Active leads in a won stage: moved to another stage (a kanban drag), those
+        # that leave the won stages have no step to complete (see below)
+        unwon = (
+            self.filtered(lambda lead: lead.activation_state == "active" and lead.stage_id.is_won)
+            if vals.get("stage_id")
+            else self.browse()
+        )
         res = super().write(vals)
         # steps that complete() is closing itself (refused, or the last one done)
         completing = self.env.cr.cache.get(COMPLETING, ())
@@ -105,6 +112,24 @@ class CrmLead(models.Model):
             and not lead.stage_id.is_won
             and lead.id not in winning
         )
+        unwon = unwon.filtered(
+            lambda lead: lead.active
+            and lead.activation_state == "active"
+            and not lead.stage_id.is_won
+            and not lead.open_responsibility_id
+        )
+        if unwon:
+            # A won lead moved back to an open stage has no open step: it goes
+            # back to Inactive so that Activate resumes the chain, as a restored
+            # lost lead does.
+            privileged(unwon).write({"activation_state": "inactive"})
+            for lead in unwon:
+                lead.message_post(
+                    body=self.env._(
+                        "Moved back from a won stage: activate the lead again to resume "
+                        "the chain."
+                    )
+                )
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
             # so that Activate resumes the chain with a responsible and a date
