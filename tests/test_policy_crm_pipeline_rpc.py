@@ -306,3 +306,26 @@ def test_won_lead_dragged_back_resumes_by_activation(admin, salesman):
     salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
     state = salesman.call("crm.lead", "read", [lead], fields)[0]
     assert state["activation_state"] == "active" and state["open_responsibility_id"]
+
+
+def test_funnel_counts_a_merged_lead_once(make_user):
+    """Two leads that moved on from Contact prospect, merged: one lead reached
+    the step and one moved on (not two)."""
+    seller = make_user(["sales_team.group_sale_salesman"], "funnel_merge")
+    leads = [
+        seller.call("crm.lead", "create", {"name": f"RPC merge {n}", "user_id": seller.uid})
+        for n in range(2)
+    ]
+    for lead in leads:
+        seller.call("crm.lead", "activate", [lead], seller.uid, _later(1))
+        step = seller.call("crm.lead", "read", [lead], ["open_responsibility_id"])[0][
+            "open_responsibility_id"
+        ][0]
+        seller.call(
+            "crm.lead.responsibility", "complete", [step], "next", "Met", next_deadline=_later(2)
+        )
+    wizard = seller.call("crm.merge.opportunity", "create", {"opportunity_ids": [(6, 0, leads)]})
+    seller.call("crm.merge.opportunity", "action_merge", [wizard])
+    rows = seller.call("crm.responsibility.report", "get_funnel", user_id=seller.uid)
+    first = rows[0]
+    assert (first["reached"], first["moved_on"], first["conversion"]) == (1, 1, 100.0), first
