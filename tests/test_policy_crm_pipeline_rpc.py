@@ -329,3 +329,24 @@ def test_funnel_counts_a_merged_lead_once(make_user):
     rows = seller.call("crm.responsibility.report", "get_funnel", user_id=seller.uid)
     first = rows[0]
     assert (first["reached"], first["moved_on"], first["conversion"]) == (1, 1, 100.0), first
+
+
+def test_competitor_links_only_writable_leads(admin, salesman, salesman_b, expect_fault):
+    """A competitor linked to another salesperson's lead would change that lead:
+    refused (AccessError), the lead untouched."""
+    other = salesman_b.call(
+        "crm.lead", "create", {"name": f"RPC rival {os.getpid()}", "user_id": salesman_b.uid}
+    )
+    comp = admin.call("crm.competitor", "create", {"name": f"RPC Rival {os.getpid()}"})
+    for commands in ([(4, other)], [(6, 0, [other])]):
+        expect_fault(
+            salesman.call, "crm.competitor", "write", [comp], {"lead_ids": commands}, codes=(4,)
+        )
+    expect_fault(
+        salesman.call,
+        "crm.competitor",
+        "create",
+        {"name": f"RPC Rival 2 {os.getpid()}", "lead_ids": [(4, other)]},
+        codes=(4,),
+    )
+    assert admin.call("crm.lead", "read", [other], ["competitor_ids"])[0]["competitor_ids"] == []
