@@ -5,6 +5,7 @@ or 4 for access), never a traceback (code 1), and nothing is written."""
 
 import base64
 import csv
+import datetime
 import io
 import os
 import zipfile
@@ -234,3 +235,118 @@ def test_one_record_methods_refuse_several_or_none(salesman, expect_fault):
         expect_fault(salesman.call, "crm.lead", "action_open_complete_wizard", ids)
         expect_fault(salesman.call, "crm.lead.responsibility", "get_contracting_warnings", ids)
     assert isinstance(salesman.call("crm.lead", "get_contracting_warnings", leads[:1]), list)
+
+
+def _later(days):
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_step_handed_over_is_worked_by_its_holder(admin, salesman, salesman_b, expect_fault):
+    """A step handed to another salesperson is theirs to do on a lead that is
+    not theirs: log a contact on it, read the lead, refuse it (the lead lost);
+    the lead is its salesperson's again once the step is closed."""
+    client = admin.call("res.partner", "create", {"name": f"RPC handover client {os.getpid()}"})
+    lead = salesman.call(
+        "crm.lead",
+        "create",
+        {"name": f"RPC handover {os.getpid()}", "user_id": salesman.uid, "partner_id": client},
+    )
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    first = salesman.call("crm.lead", "read", [lead], ["open_responsibility_id"])[0][
+        "open_responsibility_id"
+    ][0]
+    step = salesman.call(
+        "crm.lead.responsibility",
+        "complete",
+        [first],
+        "next",
+        "Called them",
+        next_user_id=salesman_b.uid,
+        next_deadline=_later(2),
+    )
+    salesman_b.call("crm.lead.responsibility", "action_start", [step])
+    salesman_b.call(
+        "crm.interaction", "create", {"responsibility_id": step, "interaction_type": "call"}
+    )
+    assert salesman_b.call("crm.lead", "read", [lead], ["name"])
+    reason = admin.call("crm.lost.reason", "create", {"name": f"RPC handover {os.getpid()}"})
+    salesman_b.call(
+        "crm.lead.responsibility",
+        "complete",
+        [step],
+        "refused",
+        "No budget",
+        lost_reason_id=reason,
+    )
+    lost = admin.call(
+        "crm.lead", "read", [lead], ["active", "lost_reason_id"], context={"active_test": False}
+    )[0]
+    assert not lost["active"] and lost["lost_reason_id"][0] == reason
+    assert admin.call("crm.lead.responsibility", "read", [step], ["state"])[0]["state"] == (
+        "refused"
+    )
+    expect_fault(salesman_b.call, "crm.lead", "write", [lead], {"name": "Not mine"}, codes=(4,))
+
+
+def test_won_lead_dragged_back_resumes_by_activation(admin, salesman):
+    """A won lead moved back to an open stage (a kanban drag) goes back to
+    Inactive, so that Activate resumes the chain."""
+    won = admin.call("crm.stage", "search", [("is_won", "=", True)], limit=1)[0]
+    other = admin.call("crm.stage", "search", [("is_won", "=", False)], limit=1)[0]
+    lead = salesman.call(
+        "crm.lead", "create", {"name": f"RPC unwon {os.getpid()}", "user_id": salesman.uid}
+    )
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    salesman.call("crm.lead", "write", [lead], {"stage_id": won})
+    salesman.call("crm.lead", "write", [lead], {"stage_id": other})
+    fields = ["activation_state", "open_responsibility_id"]
+    state = salesman.call("crm.lead", "read", [lead], fields)[0]
+    assert state["activation_state"] == "inactive" and not state["open_responsibility_id"]
+    salesman.call("crm.lead", "activate", [lead], salesman.uid, _later(1))
+    state = salesman.call("crm.lead", "read", [lead], fields)[0]
+    assert state["activation_state"] == "active" and state["open_responsibility_id"]
+
+
+def test_funnel_counts_a_merged_lead_once(make_user):
+    """Two leads that moved on from Contact prospect, merged: one lead reached
+    the step and one moved on (not two)."""
+    seller = make_user(["sales_team.group_sale_salesman"], "funnel_merge")
+    leads = [
+        seller.call("crm.lead", "create", {"name": f"RPC merge {n}", "user_id": seller.uid})
+        for n in range(2)
+    ]
+    for lead in leads:
+        seller.call("crm.lead", "activate", [lead], seller.uid, _later(1))
+        step = seller.call("crm.lead", "read", [lead], ["open_responsibility_id"])[0][
+            "open_responsibility_id"
+        ][0]
+        seller.call(
+            "crm.lead.responsibility", "complete", [step], "next", "Met", next_deadline=_later(2)
+        )
+    wizard = seller.call("crm.merge.opportunity", "create", {"opportunity_ids": [(6, 0, leads)]})
+    seller.call("crm.merge.opportunity", "action_merge", [wizard])
+    rows = seller.call("crm.responsibility.report", "get_funnel", user_id=seller.uid)
+    first = rows[0]
+    assert (first["reached"], first["moved_on"], first["conversion"]) == (1, 1, 100.0), first
+
+
+def test_competitor_links_only_writable_leads(admin, salesman, salesman_b, expect_fault):
+    """A competitor linked to another salesperson's lead would change that lead:
+    refused (AccessError), the lead untouched."""
+    other = salesman_b.call(
+        "crm.lead", "create", {"name": f"RPC rival {os.getpid()}", "user_id": salesman_b.uid}
+    )
+    comp = admin.call("crm.competitor", "create", {"name": f"RPC Rival {os.getpid()}"})
+    for commands in ([(4, other)], [(6, 0, [other])]):
+        expect_fault(
+            salesman.call, "crm.competitor", "write", [comp], {"lead_ids": commands}, codes=(4,)
+        )
+    expect_fault(
+        salesman.call,
+        "crm.competitor",
+        "create",
+        {"name": f"RPC Rival 2 {os.getpid()}", "lead_ids": [(4, other)]},
+        codes=(4,),
+    )
+    assert admin.call("crm.lead", "read", [other], ["competitor_ids"])[0]["competitor_ids"] == []

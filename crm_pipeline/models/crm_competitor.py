@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
@@ -53,6 +53,39 @@ class CrmCompetitor(models.Model):
     _sql_constraints = [
         ("name_unique", "unique(name)", "A competitor with this name already exists."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_linked_leads(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_linked_leads(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_linked_leads(self, vals):
+        """Linking a competitor to a lead changes the lead (its competitors):
+        the user must be allowed to write the leads they link (AccessError).
+        New leads (create commands) check themselves; values of the wrong type
+        are left to the write policy."""
+        commands = vals.get("lead_ids") if isinstance(vals, dict) else None
+        if not isinstance(commands, list | tuple):
+            return
+        lead_ids = set()
+        for command in commands:
+            if not isinstance(command, list | tuple) or not command:
+                continue
+            if command[0] == Command.LINK and len(command) > 1:
+                lead_ids.add(command[1])
+            elif command[0] == Command.SET and len(command) > 2:
+                if isinstance(command[2], list | tuple):
+                    lead_ids.update(command[2])
+        lead_ids = [i for i in lead_ids if isinstance(i, int) and not isinstance(i, bool)]
+        if lead_ids:
+            leads = self.env["crm.lead"].with_context(active_test=False).browse(lead_ids)
+            leads.exists().check_access("write")
 
     def _compute_currency_id(self):
         self.currency_id = self.env.company.currency_id

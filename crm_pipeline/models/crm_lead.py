@@ -7,6 +7,7 @@ from odoo.tools import LazyTranslate
 from odoo.addons.crm.models import crm_stage
 from odoo.addons.crm_suite_base.models.policy import FREE, check_one, owned, privileged
 
+from .crm_lead_responsibility import COMPLETING
 from .input_checks import to_datetime, to_id
 
 _lt = LazyTranslate(__name__)
@@ -83,25 +84,52 @@ class CrmLead(models.Model):
             if vals.get("active") is True
             else self.browse()
         )
+        # Active leads in a won stage: moved to another stage (a kanban drag), those
+        # that leave the won stages have no step to complete (see below)
+        unwon = (
+            self.filtered(lambda lead: lead.activation_state == "active" and lead.stage_id.is_won)
+            if vals.get("stage_id")
+            else self.browse()
+        )
         res = super().write(vals)
+        # steps that complete() is closing itself (refused, or the last one done)
+        completing = self.env.cr.cache.get(COMPLETING, ())
         if vals.get("active") is False and any(lead.activation_state == "active" for lead in self):
             # The lead was lost outside the chain: nobody owes a step on it any more.
-            self.responsibility_ids.filtered("is_open")._close(
-                "cancelled", self.env._("Cancelled: the lead was marked lost.")
-            )
+            self.responsibility_ids.filtered(
+                lambda step: step.is_open and step.id not in completing
+            )._close("cancelled", self.env._("Cancelled: the lead was marked lost."))
         if vals.get("stage_id"):
             # Won outside the chain (Odoo's Won button, a drag to a won stage): the
             # open step is done, since the lead reached what the chain leads to.
             won = self.filtered(lambda lead: lead.stage_id.is_won and lead.open_responsibility_id)
-            won.responsibility_ids.filtered("is_open")._close(
-                "done", self.env._("Done: the lead was marked won.")
-            )
+            won.responsibility_ids.filtered(
+                lambda step: step.is_open and step.id not in completing
+            )._close("done", self.env._("Done: the lead was marked won."))
         winning = self.env.cr.cache.get(_WINNING_LOST, ())
         restored = restored.filtered(
             lambda lead: not lead.open_responsibility_id
             and not lead.stage_id.is_won
             and lead.id not in winning
         )
+        unwon = unwon.filtered(
+            lambda lead: lead.active
+            and lead.activation_state == "active"
+            and not lead.stage_id.is_won
+            and not lead.open_responsibility_id
+        )
+        if unwon:
+            # A won lead moved back to an open stage has no open step: it goes
+            # back to Inactive so that Activate resumes the chain, as a restored
+            # lost lead does.
+            privileged(unwon).write({"activation_state": "inactive"})
+            for lead in unwon:
+                lead.message_post(
+                    body=self.env._(
+                        "Moved back from a won stage: activate the lead again to resume "
+                        "the chain."
+                    )
+                )
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
             # so that Activate resumes the chain with a responsible and a date

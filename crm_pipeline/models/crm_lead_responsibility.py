@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import time, timedelta
 
 import psycopg2
@@ -20,6 +21,10 @@ _lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("assigned", "in_progress")
 ONE_OPEN_INDEX = "crm_lead_responsibility_one_open_per_lead"
+# ids of the steps that complete() is closing, in the transaction's cache (not
+# the context: a caller cannot send it): the lead's won and lost paths leave
+# them open for complete() to close with its own outcome and summary
+COMPLETING = "crm_pipeline.completing_responsibility_ids"
 # Which step, on which lead, and how it ended: moved only by activate(),
 # complete(), action_start(), the lead's won/lost/merge paths and a manager's
 # action_correct_type().
@@ -505,6 +510,9 @@ class CrmLeadResponsibility(models.Model):
         if not isinstance(summary, str) or not summary.strip():
             raise UserError(self.env._("Write a summary before completing the responsibility."))
         self.check_access("write")
+        # the step's work is done on its lead: the responsible may write it
+        # (their own or unassigned lead, or through the open step they hold)
+        self.lead_id.check_access("write")
         if next_deadline:
             next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
         return {
@@ -515,27 +523,42 @@ class CrmLeadResponsibility(models.Model):
             "lost_reason_id": to_id(self.env, lost_reason_id, self.env._("The lost reason")),
         }
 
+    @contextmanager
+    def _completing(self):
+        """The lead's won and lost paths leave these open steps alone while the
+        block runs: complete() closes them itself, last, so that the responsible
+        works the lead (a record rule gives them the lead of the open step they
+        hold) until their step is closed."""
+        completing = self.env.cr.cache.setdefault(COMPLETING, set())
+        mine = set(self.ids) - completing
+        completing |= mine
+        try:
+            yield
+        finally:
+            completing -= mine
+
     def _complete_refused(self, summary, lost_reason_id):
         """Hook: closed as refused, the lead lost. Returns True."""
         reason = self.env["crm.lost.reason"].browse(lost_reason_id or []).exists()
         if not reason:
             raise UserError(self.env._("A refusal needs a lost reason."))
         lead = self.lead_id
-        self._close("refused", summary)
-        lead.action_set_lost(lost_reason_id=reason.id)
+        with self._completing():
+            lead.action_set_lost(lost_reason_id=reason.id)
         lead.message_post(
             body=self.env._(
                 "%(type)s refused: %(summary)s", type=self.type_id.name, summary=summary
             ),
             subtype_xmlid="mail.mt_note",
         )
+        self._close("refused", summary)
         return True
 
     def _complete_last(self, summary):
         """Hook: the last step done, the lead won. Returns True."""
         lead = self.lead_id
-        self._close("done", summary)
-        lead.action_set_won()
+        with self._completing():
+            lead.action_set_won()
         lead.message_post(
             body=self.env._(
                 "%(type)s completed, the lead is won: %(summary)s",
@@ -544,6 +567,7 @@ class CrmLeadResponsibility(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        self._close("done", summary)
         return True
 
     def _complete_next(self, next_type, summary, next_user_id, next_deadline):
@@ -560,7 +584,13 @@ class CrmLeadResponsibility(models.Model):
                 )
             )
         self._close("done", summary)
-        nxt = privileged(self).create(
+        # sudo: the next step is opened on the lead by the chain. The user held
+        # this step (checked in _check_complete_args: write on it and on its
+        # lead), but a responsible who is not the lead's salesperson reaches the
+        # lead only through the open step they hold, closed just above; opening
+        # the next one schedules the next responsible's activity and posts on
+        # the lead. Only this step's lead and the checked values are written.
+        nxt = privileged(self.sudo()).create(
             self._prepare_next_responsibility_values(next_type, user, next_deadline)
         )
         return nxt.id

@@ -38,7 +38,8 @@ class CrmResponsibilityReport(models.Model):
     moved_on = fields.Integer(
         readonly=True,
         help="1 when the responsibility was completed and the lead moved to the next step "
-        "(or was won on the last one).",
+        "(or was won on the last one); a lead counts once per step, even when it has "
+        "several completed responsibilities of that step (merged leads).",
     )
     days_open = fields.Float(
         readonly=True,
@@ -64,7 +65,14 @@ class CrmResponsibilityReport(models.Model):
                    r.state IN ('assigned', 'in_progress') AS is_open,
                    r.state IN ('assigned', 'in_progress')
                        AND r.deadline < (now() AT TIME ZONE 'UTC') AS is_overdue,
-                   CASE WHEN r.state = 'done' THEN 1 ELSE 0 END AS moved_on,
+                   CASE WHEN r.state = 'done' AND NOT EXISTS (
+                            SELECT 1
+                              FROM crm_lead_responsibility d
+                             WHERE d.lead_id = r.lead_id
+                               AND d.type_id = r.type_id
+                               AND d.state = 'done'
+                               AND d.id < r.id
+                        ) THEN 1 ELSE 0 END AS moved_on,
                    EXTRACT(EPOCH FROM (
                        COALESCE(r.date_closed, now() AT TIME ZONE 'UTC') - r.create_date
                    )) / 86400.0 AS days_open
@@ -99,12 +107,17 @@ class CrmResponsibilityReport(models.Model):
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise UserError(self.env._("%(name)s must be one id.", name=name))
                 domain.append((name, "=", value))
+        # leads, not responsibilities, on both sides: a merged lead carries the
+        # steps of the leads merged into it, and counts once per step
+        moved_leads = dict(
+            self._read_group(
+                domain + [("state", "=", "done")], ["type_id"], ["lead_id:count_distinct"]
+            )
+        )
         groups = {
-            step: (leads, moved, days)
-            for step, leads, moved, days in self._read_group(
-                domain,
-                ["type_id"],
-                ["lead_id:count_distinct", "moved_on:sum", "days_open:avg"],
+            step: (leads, moved_leads.get(step, 0), days)
+            for step, leads, days in self._read_group(
+                domain, ["type_id"], ["lead_id:count_distinct", "days_open:avg"]
             )
         }
         steps = self.env["crm.responsibility.type"].search([])

@@ -32,3 +32,4 @@ from . import test_offer_send
 from . import test_offer_import
 from . import test_offer_tour
 from . import test_offer_portal
+from . import test_step_handover

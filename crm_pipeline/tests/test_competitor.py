@@ -1,8 +1,9 @@
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
-class TestCompetitor(TransactionCase):
+class CompetitorCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -42,6 +43,8 @@ class TestCompetitor(TransactionCase):
         wizard.lost_competitor_id = self.competitor
         wizard.save().action_lost_reason_apply()
 
+
+class TestCompetitor(CompetitorCase):
     def test_lost_to_competitor(self):
         lead_a = self._lead("Deal A", self.salesman, 1500.0)
         lead_b = self._lead("Deal B", self.salesman_b, 700.0)
@@ -124,3 +127,26 @@ class TestCompetitorCurrencies(TransactionCase):
         self.assertEqual(competitor.lost_count, 2)
         # 1,500.00 + 2,000.00 CMX at 4 (500.00)
         self.assertAlmostEqual(competitor.lost_amount, 2000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCompetitorLinks(CompetitorCase):
+    """Linking a competitor to a lead changes the lead: only to leads the user
+    may write."""
+
+    def test_link_only_to_writable_leads(self):
+        lead_a = self._lead("Mine", self.salesman, 100.0)
+        lead_b = self._lead("Not mine", self.salesman_b, 100.0)
+        other = self.env["crm.competitor"].create({"name": "Other Shelving"})
+        as_a = other.with_user(self.salesman)
+        for commands in ([(4, lead_b.id)], [(6, 0, [lead_a.id, lead_b.id])]):
+            with self.assertRaises(AccessError):
+                as_a.write({"lead_ids": commands})
+        with self.assertRaises(AccessError):
+            self.env["crm.competitor"].with_user(self.salesman).create(
+                {"name": "Sneaky Shelving", "lead_ids": [(4, lead_b.id)]}
+            )
+        self.assertEqual(lead_b.competitor_ids, self.competitor)
+        # own leads link as before
+        as_a.write({"lead_ids": [(4, lead_a.id)]})
+        self.assertEqual(lead_a.competitor_ids, self.competitor | other)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from .common import PipelineCase
 
@@ -74,3 +75,35 @@ class TestFunnel(PipelineCase):
         for kw in ({"date_from": "x"}, {"date_to": 12}, {"user_id": [1, 2]}, {"team_id": "1"}):
             with self.assertRaises(UserError):
                 Report.get_funnel(**kw)
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelMerged(PipelineCase):
+    """A merged lead carries the steps of the leads merged into it: it counts
+    once per step, as reached and as moved on."""
+
+    _funnel = TestFunnel._funnel
+
+    def test_merged_lead_moves_on_once(self):
+        leads = self._lead("Merged A", user_id=self.salesman.id) | self._lead(
+            "Merged B", user_id=self.salesman.id
+        )
+        for lead in leads:
+            self._activate(lead, user=self.salesman).complete(
+                "next", "Met", next_deadline=self._in(3)
+            )
+        leads.with_user(self.salesman).merge_opportunity()
+        contact = self._funnel(user=self.salesman)[self.t_contact.id]
+        self.assertEqual((contact["reached"], contact["moved_on"]), (1, 1))
+        self.assertEqual(contact["conversion"], 100.0)
+        # the analysis sums the same figure by step
+        groups = (
+            self.env["crm.responsibility.report"]
+            .with_user(self.salesman)
+            ._read_group(
+                [("salesperson_id", "=", self.salesman.id), ("type_id", "=", self.t_contact.id)],
+                [],
+                ["lead_id:count_distinct", "moved_on:sum", "__count"],
+            )
+        )
+        self.assertEqual(groups, [(1, 1, 2)])

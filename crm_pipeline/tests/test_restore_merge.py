@@ -21,6 +21,37 @@ class TestRestoreAndMerge(PipelineCase):
         self.assertEqual(len(lead.responsibility_ids), 2)
         self.assertEqual(lead.open_responsibility_id.type_id, self.t_contact)
 
+    def test_won_lead_moved_back_can_be_activated_again(self):
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        open_stage = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        lead = self._lead("Won then moved back", user_id=self.salesman.id)
+        lead_a = lead.with_user(self.salesman)
+        step = self._activate(lead_a)
+        lead_a.write({"stage_id": won_stage.id})  # a drag to a won stage
+        self.assertEqual(step.state, "done")
+        lead_a.write({"stage_id": open_stage.id})  # and back
+        self.assertEqual(lead.activation_state, "inactive")
+        self.assertFalse(lead.open_responsibility_id)
+        self.assertIn("activate the lead again", lead.message_ids[0].body)
+        self._activate(lead_a)
+        self.assertEqual(lead.activation_state, "active")
+        self.assertEqual(lead.open_responsibility_id.type_id, self.t_contact)
+        # moved between open stages with its step open: still active
+        other_stage = self.env["crm.stage"].search(
+            [("is_won", "=", False), ("id", "!=", lead.stage_id.id)], limit=1
+        )
+        lead_a.write({"stage_id": other_stage.id})
+        self.assertEqual(lead.activation_state, "active")
+
+    def test_won_lead_moved_to_another_won_stage_stays_active(self):
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        other_won = self.env["crm.stage"].create({"name": "Signed too", "is_won": True})
+        lead = self._lead("Won twice")
+        self._activate(lead)
+        lead.write({"stage_id": won_stage.id})
+        lead.write({"stage_id": other_won.id})
+        self.assertEqual(lead.activation_state, "active")
+
     def test_restoring_an_inactive_lead_changes_nothing(self):
         lead = self._lead()
         lead.action_set_lost(lost_reason_id=self.lost_reason.id)

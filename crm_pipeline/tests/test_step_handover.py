@@ -1,0 +1,77 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PipelineCase
+
+
+@tagged("post_install", "-at_install")
+class TestStepHandover(PipelineCase):
+    """Whoever holds a lead's open step does its work, on a lead that is not theirs."""
+
+    def _hand_over(self):
+        """A's lead, its first step done by A and the next handed to B."""
+        lead = self._lead("Handed over", user_id=self.salesman.id)
+        first = self._activate(lead.with_user(self.salesman))
+        nxt_id = first.complete(
+            "next", "Called them", next_user_id=self.salesman_b.id, next_deadline=self._in(2)
+        )
+        return lead, self.Responsibility.with_user(self.salesman_b).browse(nxt_id)
+
+    def test_holder_logs_a_contact_and_refuses(self):
+        lead, step = self._hand_over()
+        self.assertEqual(step.user_id, self.salesman_b)
+        lead_b = lead.with_user(self.salesman_b)
+        self.assertEqual(lead_b.open_responsibility_id, step)
+        # the lead's history: the step done by A, the interactions and tasks on it
+        self.assertEqual(len(lead_b.responsibility_ids), 2)
+        task = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "Send the brochure", "lead_id": lead.id})
+        )
+        self.assertEqual(lead_b.crm_task_ids, task)
+        task.with_user(self.salesman_b).write({"description": "Sent by B"})
+        interaction = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"responsibility_id": step.id, "interaction_type": "call"})
+        )
+        self.assertEqual(interaction.lead_id, lead)
+        step.complete("refused", "Not interested", lost_reason_id=self.lost_reason.id)
+        self.assertFalse(lead.active)
+        self.assertEqual(step.state, "refused")
+        self.assertEqual(lead.lost_reason_id, self.lost_reason)
+        self.assertEqual(step.summary, "Not interested")
+
+    def test_holder_completes_and_hands_back(self):
+        lead, step = self._hand_over()
+        self._satisfy_downstream_gates(lead)
+        third_id = step.complete(
+            "next", "Met them", next_user_id=self.salesman.id, next_deadline=self._in(3)
+        )
+        self.assertEqual(step.state, "done")
+        third = self.Responsibility.browse(third_id)
+        self.assertEqual((third.lead_id, third.user_id), (lead, self.salesman))
+        # handed back: the lead is its salesperson's again, B no longer reaches it
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).read(["name"])
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).write({"description": "Too late"})
+
+    def test_holder_wins_on_the_last_step(self):
+        lead = self._lead("Last step handed over", user_id=self.salesman.id)
+        self._activate(lead, user=self.salesman_b, responsibility_type_id=self.t_contracting.id)
+        lead.user_id = self.salesman  # activate() made B the salesperson: A's lead again
+        self._satisfy_downstream_gates(lead)
+        lead.with_user(self.salesman_b).open_responsibility_id.complete("next", "Signed")
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.responsibility_ids.mapped("state"), ["done"])
+        self.assertEqual(lead.responsibility_ids.summary, "Signed")
+
+    def test_closed_step_gives_no_access(self):
+        lead, step = self._hand_over()
+        other = self._lead("Not B's", user_id=self.salesman.id)
+        with self.assertRaises(AccessError):
+            other.with_user(self.salesman_b).read(["name"])
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).unlink()
