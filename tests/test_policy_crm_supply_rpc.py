@@ -420,3 +420,50 @@ def test_public_methods_refuse_bad_arguments(
     expect_fault(purchase_user.call, "purchase.order", "action_view_crm_sale_orders", [])
     assert _active(admin, order) == []
     _cleanup(admin, order, other)
+
+
+# ----------------------------------------------------------------------
+# Found in review (crm_supply defects on main)
+# ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def buyer(make_user):
+    """A salesperson who may also create purchase orders."""
+    return make_user(["sales_team.group_sale_salesman", "purchase.group_purchase_user"], "buyer")
+
+
+def _vendor(admin, product_id, name="Vendor", company_id=False):
+    """A vendor of ``product_id`` (of ``company_id`` only, when given)."""
+    vendor = admin.call("res.partner", "create", {"name": f"RPC {name} {os.getpid()}"})
+    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    admin.call(
+        "product.supplierinfo",
+        "create",
+        {
+            "partner_id": vendor,
+            "product_tmpl_id": row["product_tmpl_id"][0],
+            "price": 1.0,
+            "company_id": company_id,
+        },
+    )
+    return vendor
+
+
+def test_shortfall_of_a_confirmed_order(admin, buyer, partner):
+    """Stock 4, an order of 10 confirmed: 6 are ordered, as for the quotation
+    (its own delivery was counted against it, and nothing was ordered)."""
+    product = _product(admin, 4, "Short")
+    vendor = _vendor(admin, product)
+    order = _order(buyer, partner, [(product, 10)])
+    buyer.call("sale.order", "action_confirm", [order])
+    action = buyer.call("sale.order", "action_create_supplier_orders", [order], mode="shortfall")
+    [purchase] = admin.call("purchase.order", "read", [action["res_id"]], ["partner_id"])
+    assert purchase["partner_id"][0] == vendor
+    lines = admin.call(
+        "purchase.order.line",
+        "search_read",
+        [("order_id", "=", action["res_id"]), ("product_id", "=", product)],
+        ["product_qty"],
+    )
+    assert [line["product_qty"] for line in lines] == [6.0]

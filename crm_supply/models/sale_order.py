@@ -493,13 +493,17 @@ class SaleOrder(models.Model):
         figures = products.with_context(warehouse_id=self.warehouse_id.id)._free_to_sell_figures(
             exclude_orders=self
         )
-        free = {pid: max(fig[1], 0.0) for pid, fig in figures.items()}
+        free = {pid: fig[1] for pid, fig in figures.items()}
+        if self.state == "sale":
+            # a confirmed order's own delivery is already counted as outgoing:
+            # its quantities are added back to the signed figure, before the
+            # clamp (stock 4 and an order of 10 confirmed: -6 free, 4 for it)
+            for line, qty in lines.items():
+                free[line.product_id.id] = free.get(line.product_id.id, 0.0) + qty
+        free = {pid: max(qty, 0.0) for pid, qty in free.items()}
         result = {}
         for line, qty in lines.items():
             available = free.get(line.product_id.id, 0.0)
-            if self.state == "sale":
-                # a confirmed order's own delivery is already counted as outgoing
-                available += qty
             short = qty - min(qty, available)
             free[line.product_id.id] = max(available - qty, 0.0)
             if short > 0:

@@ -255,6 +255,28 @@ class TestSupplierOrders(SupplyCase):
         third.action_create_supplier_orders(mode="all")
         self.assertEqual(purchase.order_line.product_qty, 28.0)
 
+    def test_shortfall_of_a_confirmed_order(self):
+        """Stock 4, an order of 10: 6 short, as a quotation and once confirmed.
+        Free to sell counts the confirmed order's own delivery as outgoing (-6):
+        its quantity is added back before the figure is clamped at 0, once per
+        product however many lines it has."""
+        product = self.env["product.product"].create(
+            {
+                "name": "Short Widget",
+                "is_storable": True,
+                "seller_ids": [Command.create({"partner_id": self.vendor.id, "price": 1.0})],
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(product, self.stock, 4.0)
+        quotation = self._order(10, product=product, user=self.buyer).with_user(self.buyer)
+        self.assertEqual(quotation._supply_needs("shortfall"), {quotation.order_line: 6.0})
+        order = self._order(5, product=product, user=self.buyer).with_user(self.buyer)
+        order.order_line = [Command.create({"product_id": product.id, "product_uom_qty": 5})]
+        order.action_confirm()
+        self.assertEqual(sum(order._supply_needs("shortfall").values()), 6.0)
+        order.action_create_supplier_orders()
+        self.assertEqual(order.crm_purchase_order_ids.order_line.product_qty, 6.0)
+
     def test_all_after_shortfall_orders_the_rest(self):
         order = self._order(12)
         order.action_create_supplier_orders()
