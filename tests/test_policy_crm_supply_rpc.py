@@ -467,3 +467,25 @@ def test_shortfall_of_a_confirmed_order(admin, buyer, partner):
         ["product_qty"],
     )
     assert [line["product_qty"] for line in lines] == [6.0]
+
+
+def test_expiry_date_kept_while_reserved(admin, salesman, partner, expect_fault):
+    """Clearing Reservation Expires On of a reserved quotation is refused: its
+    reservations would have no date, and the expiry cron would never release
+    them."""
+    product = _product(admin, 10, "Term")
+    order = _order(salesman, partner, [(product, 2)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    [before] = admin.call("sale.order", "read", [order], ["reservation_expiry_date"])
+    try:
+        fault = expect_fault(
+            salesman.call, "sale.order", "write", [order], {"reservation_expiry_date": False}
+        )
+        assert "Reservation Expires On" in fault.faultString
+        assert admin.call("sale.order", "read", [order], ["reservation_expiry_date"]) == [before]
+        rows = admin.call(
+            "sale.stock.reservation", "search_read", [("order_id", "=", order)], ["date_expiry"]
+        )
+        assert [row["date_expiry"] for row in rows] == [before["reservation_expiry_date"]]
+    finally:
+        _cleanup(admin, order)

@@ -24,7 +24,9 @@ class SaleOrder(models.Model):
         "reservation_ids": owned(
             _lt("use Reserve Stock or Release Stock (action_reserve_stock / action_release_stock).")
         ),
-        # the quotation's own term; a confirmed order has its delivery instead
+        # the quotation's own term; a confirmed order has its delivery instead.
+        # The reservations' expiry date is this field (a stored related): it is
+        # not cleared while they are active (write(), _check_reservation_term)
         "reservation_expiry_date": writable(states=("draft", "sent")),
         "crm_purchase_order_ids": owned(
             _lt("use Create Supplier Orders (action_create_supplier_orders).")
@@ -67,6 +69,7 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._check_order_line_values(vals)
+        self._check_reservation_term(vals)
         # a reserved quotation's goods follow its warehouse, written or recomputed
         # by Odoo (from the company or the salesperson): under a savepoint, so
         # that a refusal of the policy leaves the order unchanged
@@ -85,6 +88,34 @@ class SaleOrder(models.Model):
                         )
                     )
         return res
+
+    def _check_reservation_term(self, vals):
+        """Refuse to clear *Reservation Expires On* of quotations holding active
+        reservations: it is their expiry date (``sale.stock.reservation.
+        date_expiry`` is a stored related of it), and the expiry cron never
+        releases a reservation without one."""
+        if (
+            not isinstance(vals, dict)
+            or "reservation_expiry_date" not in vals
+            or vals["reservation_expiry_date"]
+        ):
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("state", "=", "reserved")])
+            .order_id
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "Reservation Expires On cannot be cleared on %(orders)s: it holds "
+                    "reserved stock, which would then never expire. Set another date, or "
+                    "Release Stock first.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
 
     def _warehouses_of_reserved_quotations(self, vals):
         """{quotation: its warehouse} of these quotations holding active

@@ -285,6 +285,30 @@ class TestSupplyPolicy(SupplyCase):
         with self.assertRaisesRegex(UserError, "cannot be changed in this state"):
             order.reservation_expiry_date = self._today(40)
 
+    def test_expiry_date_kept_while_reserved(self):
+        """Clearing Reservation Expires On of a quotation holding reservations
+        is refused: they would have no date, and the expiry cron would never
+        release them. Released, the quotation may go without one (it then
+        reserves nothing until it has one again)."""
+        order = self._order(2, user=self.salesman).with_user(self.salesman)
+        order.action_reserve_stock()
+        term = order.reservation_expiry_date
+        self.assertTrue(term)
+        for value in (False, None):
+            with self.assertRaisesRegex(UserError, "Reservation Expires On", msg=value):
+                order.write({"reservation_expiry_date": value})
+        with self.assertRaisesRegex(UserError, "Reservation Expires On"):
+            order.write({"order_line": [], "reservation_expiry_date": False})
+        self.assertEqual(order.reservation_expiry_date, term)
+        self.assertEqual(order.reservation_ids.date_expiry, term)
+        order.reservation_expiry_date = self._today(3)  # a later term is fine
+        self.assertEqual(order.reservation_ids.date_expiry, self._today(3))
+        order.action_release_stock()
+        order.reservation_expiry_date = False
+        self.assertFalse(order.reservation_expiry_date)
+        with self.assertRaisesRegex(UserError, "expire in the past"):
+            order.action_reserve_stock()
+
     def test_reservation_days_bounds(self):
         company = self.env.company
         for value in (-1, 3651, 10_000_000, 2**40, 1.5, "14", [14]):
