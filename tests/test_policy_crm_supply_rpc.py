@@ -489,3 +489,25 @@ def test_expiry_date_kept_while_reserved(admin, salesman, partner, expect_fault)
         assert [row["date_expiry"] for row in rows] == [before["reservation_expiry_date"]]
     finally:
         _cleanup(admin, order)
+
+
+def test_vendor_of_another_company_is_no_vendor(admin, buyer, partner, company, expect_fault):
+    """A product whose only vendor belongs to another company has no vendor for
+    this company's order, for a user working in both: the clear error names it
+    (a purchase order was created without a vendor, a fault on its Vendor)."""
+    other = admin.call("res.company", "create", {"name": f"RPC Vendor Co {os.getpid()}"})
+    admin.call("res.users", "write", [buyer.uid], {"company_ids": [(4, other)]})
+    product = _product(admin, 0, "Foreign")
+    _vendor(admin, product, "Foreign Vendor", company_id=other)
+    order = _order(buyer, partner, [(product, 2)])
+    fault = expect_fault(
+        buyer.call,
+        "sale.order",
+        "action_create_supplier_orders",
+        [order],
+        mode="all",
+        context={"allowed_company_ids": [company, other]},
+    )
+    assert "no vendor: RPC Foreign" in fault.faultString
+    [row] = admin.call("sale.order", "read", [order], ["crm_purchase_order_ids"])
+    assert row["crm_purchase_order_ids"] == []

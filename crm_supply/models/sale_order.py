@@ -426,7 +426,11 @@ class SaleOrder(models.Model):
                 needs[order.company_id, line.product_id] += qty
                 origins[order.company_id, line.product_id] |= order
         no_vendor = sorted(
-            {product.display_name for (_c, product) in needs if not product.seller_ids}
+            {
+                product.display_name
+                for (company, product) in needs
+                if not self._company_sellers(product, company)
+            }
         )
         if no_vendor:
             raise UserError(
@@ -446,11 +450,11 @@ class SaleOrder(models.Model):
                 purchases |= drafts  # ordered already: the action shows them
                 continue
             qty -= already
+            # the vendor's price for the quantity, or its main vendor (whose
+            # minimum the line is raised to), as Odoo's procurement falls back
             seller = (
                 product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
-                or product.seller_ids.filtered(
-                    lambda s, c=company: not s.company_id or s.company_id == c
-                )[:1]
+                or self._company_sellers(product, company)[:1]
             )
             purchase = self._supplier_order_for(company, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
@@ -483,6 +487,18 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    @api.model
+    def _company_sellers(self, product, company):
+        """The vendor lines (``product.supplierinfo``) of ``product`` a purchase
+        order of ``company`` may use, in their order, as Odoo's ``_select_seller``
+        filters them: of no company or of this one, of an active vendor, of
+        the template or of this variant."""
+        return (
+            product.with_company(company)
+            ._prepare_sellers()
+            .filtered(lambda s: not s.company_id or s.company_id == company)
+        )
 
     def _ordered_by_own_drafts(self):
         """{(company, product): (quantity in the product's unit, purchase orders)}

@@ -311,6 +311,44 @@ class TestSupplierOrders(SupplyCase):
         line = purchase.order_line
         self.assertEqual((line.product_qty, line.product_uom), (1.0, dozen))
 
+    def test_vendor_of_another_company_is_no_vendor(self):
+        """A product whose only vendor belongs to another company has no vendor
+        for this company's order, even for a user working in both companies:
+        it is named in the error, and no purchase order is made (one was
+        created without a vendor, a NOT NULL violation)."""
+        company, company_b = (
+            self.env.company,
+            self.env["res.company"].create({"name": "Supply Vendor Company"}),
+        )
+        foreign = self.env["product.product"].create(
+            {
+                "name": "Foreign Part",
+                "is_storable": True,
+                "seller_ids": [
+                    Command.create(
+                        {"partner_id": self.vendor.id, "price": 1.0, "company_id": company_b.id}
+                    )
+                ],
+            }
+        )
+        user = new_test_user(
+            self.env,
+            login="supply_buyer_two_companies",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+            company_id=company.id,
+            company_ids=[Command.set((company | company_b).ids)],
+        )
+        order = self._order(3, user=user)
+        order.order_line = [Command.create({"product_id": foreign.id, "product_uom_qty": 2})]
+        order = order.with_user(user).with_context(allowed_company_ids=(company | company_b).ids)
+        self.assertTrue(foreign.with_env(order.env).seller_ids, "the user sees the vendor")
+        with self.assertRefused("no vendor: Foreign Part"):
+            order.action_create_supplier_orders(mode="all")
+        self.assertFalse(order.crm_purchase_order_ids)
+        self.assertFalse(
+            self.env["purchase.order"].search([("order_line.product_id", "=", self.product.id)])
+        )
+
     def test_nothing_short_or_no_vendor(self):
         with self.assertRaisesRegex(UserError, "Nothing to order"):
             self._order(3).action_create_supplier_orders()
