@@ -511,3 +511,23 @@ def test_vendor_of_another_company_is_no_vendor(admin, buyer, partner, company, 
     assert "no vendor: RPC Foreign" in fault.faultString
     [row] = admin.call("sale.order", "read", [order], ["crm_purchase_order_ids"])
     assert row["crm_purchase_order_ids"] == []
+
+
+def test_client_file_counts_active_reservations(admin, salesman):
+    """The client file's Reservations counts what its button opens (the
+    reservations still reserved), not the released ones too."""
+    client = admin.call("res.partner", "create", {"name": f"RPC Counted {os.getpid()}"})
+    product = _product(admin, 10, "Counted")
+    kept, released = (_order(salesman, client, [(product, 1)]) for _i in range(2))
+    salesman.call("sale.order", "action_reserve_stock", [kept, released])
+    salesman.call("sale.order", "action_release_stock", [released])
+    try:
+        [row] = salesman.call("res.partner", "read", [client], ["crm_reservation_count"])
+        assert row["crm_reservation_count"] == 1
+        action = salesman.call("res.partner", "action_view_crm_reservations", [client])
+        shown = salesman.call(
+            "sale.stock.reservation", "search", [*action["domain"], ("state", "=", "reserved")]
+        )
+        assert len(shown) == row["crm_reservation_count"]
+    finally:
+        _cleanup(admin, kept)

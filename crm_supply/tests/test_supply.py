@@ -57,6 +57,36 @@ class TestProformaReservations(SupplyCase):
         self.assertEqual(order.reservation_ids.state, "expired")
         self.assertEqual(self._figures(), (0.0, 10.0))
 
+    def test_client_file_counts_active_reservations(self):
+        """The client file's Reservations counts what its button opens: the
+        reservations still reserved, not the released, expired or confirmed
+        ones (it counted every row)."""
+        contact = self.env["res.partner"].create(
+            {"name": "Supply Contact", "parent_id": self.customer.id}
+        )
+        orders = [self._order(1, user=self.salesman, partner_id=contact.id) for _i in range(4)]
+        for order in orders:
+            order.with_user(self.salesman).action_reserve_stock()
+        active, released, expired, confirmed = orders
+        released.with_user(self.salesman).action_release_stock()
+        expired.reservation_expiry_date = self._today(-1)
+        self.env["sale.stock.reservation"]._cron_expire()
+        confirmed.with_user(self.salesman).action_confirm()
+        self.assertEqual(
+            [o.reservation_ids.state for o in orders],
+            ["reserved", "released", "expired", "released"],
+        )
+        client = self.customer.with_user(self.salesman)
+        self.assertEqual(client.crm_reservation_count, 1)
+        action = client.action_view_crm_reservations()
+        self.assertEqual(action["context"], {"search_default_reserved": 1})
+        shown = (
+            self.env["sale.stock.reservation"]
+            .with_user(self.salesman)
+            .search([*action["domain"], ("state", "=", "reserved")])
+        )
+        self.assertEqual(shown, active.reservation_ids)
+
     def test_bad_input(self):
         with self.assertRaisesRegex(UserError, "no storable product"):
             self._order(1, product=self.service).action_reserve_stock()
