@@ -531,3 +531,36 @@ def test_client_file_counts_active_reservations(admin, salesman):
         assert len(shown) == row["crm_reservation_count"]
     finally:
         _cleanup(admin, kept)
+
+
+def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, company):
+    """The onchange warning of a confirmed order's line, as the web client
+    calls it: 10 on hand, 5 confirmed, raised to 6 is covered (it warned "6
+    wanted, 5 free to sell"); raised to 11 takes 6 more than the 5 free."""
+    product = _product(admin, 10, "Onchange")
+    order = _order(salesman, partner, [(product, 5)])
+    salesman.call("sale.order", "action_confirm", [order])
+    [line] = _lines(admin, order)
+    spec = {"product_id": {}, "product_uom": {}, "product_uom_qty": {}, "order_id": {}}
+    admin.call("res.company", "write", [company], {"reserved_stock_policy": "warn"})
+    try:
+        result = salesman.call(
+            "sale.order.line",
+            "onchange",
+            [line["id"]],
+            {"product_uom_qty": 6},
+            ["product_uom_qty"],
+            spec,
+        )
+        assert "warning" not in result, result["warning"]
+        result = salesman.call(
+            "sale.order.line",
+            "onchange",
+            [line["id"]],
+            {"product_uom_qty": 11},
+            ["product_uom_qty"],
+            spec,
+        )
+        assert "6 more wanted, 5 free to sell" in result["warning"]["message"]
+    finally:
+        admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})

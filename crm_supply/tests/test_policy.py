@@ -4,7 +4,7 @@ their lines, and clean refusals of bad arguments."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SupplyCase
 
@@ -96,6 +96,30 @@ class TestGrossNeed(SupplyCase):
         with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
             order.order_line.write({"product_id": self.product.id, "product_uom_qty": 2})
         self.assertEqual(order.order_line.product_id, self.other)
+
+    def test_form_warns_on_what_a_confirmed_line_takes_more(self):
+        """On a confirmed order, the line's warning compares what the line takes
+        more than its saved quantity with free to sell, which counts the order's
+        own delivery as outgoing already (as the server check does): 10 on
+        hand, 5 confirmed, raised to 6 is covered (it warned "6 wanted, 5
+        free"), raised to 11 is not."""
+        order = self._order(5, user=self.salesman)
+        order.with_user(self.salesman).action_confirm()
+        self._policy("warn")
+        form = Form(order.with_user(self.salesman))
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 6
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 11
+        self.assertIn("Supply Widget: 6 more wanted, 5 free to sell", logs.output[0])
+        # a new line of the product takes all of its quantity
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with form.order_line.new() as line:
+                line.product_id = self.product
+                line.product_uom_qty = 7
+        self.assertIn("Supply Widget: 7 wanted, 5 free to sell", logs.output[-1])
 
     def test_warn_is_noted_in_the_chatter(self):
         order = self._order(2)
