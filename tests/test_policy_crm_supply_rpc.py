@@ -564,3 +564,44 @@ def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, c
         assert "6 more wanted, 5 free to sell" in result["warning"]["message"]
     finally:
         admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
+
+
+def test_partial_delivery_is_checked_on_what_it_delivers(
+    admin, salesman, stock_user, partner, company, expect_fault
+):
+    """10 on hand, 10 confirmed, then 7 held by a proforma (allowed then): under
+    "block", a delivery of 4 is refused and one of 3 (the delivery's own free
+    units) passes. It was refused with "10 wanted, 3 free to sell" whatever the
+    quantity delivered."""
+    product = _product(admin, 10, "Partial")
+    order = _order(salesman, partner, [(product, 10)])
+    admin.call("sale.order", "action_confirm", [order])
+    holder = _order(salesman, partner, [(product, 7)])
+    salesman.call("sale.order", "action_reserve_stock", [holder])
+    [row] = admin.call("sale.order", "read", [order], ["picking_ids"])
+    [picking] = row["picking_ids"]
+    moves = admin.call("stock.move", "search", [("picking_id", "=", picking)])
+    ctx = {"skip_sms": True}
+    admin.call("res.company", "write", [company], {"reserved_stock_policy": "block"})
+    try:
+        stock_user.call("stock.move", "write", moves, {"quantity": 4})
+        fault = expect_fault(
+            stock_user.call, "stock.picking", "button_validate", [picking], context=ctx
+        )
+        assert "4 wanted, 3 free to sell" in fault.faultString
+        stock_user.call("stock.move", "write", moves, {"quantity": 3})
+        action = stock_user.call("stock.picking", "button_validate", [picking], context=ctx)
+        assert action["res_model"] == "stock.backorder.confirmation"
+        wizard_ctx = {**action["context"], **ctx}
+        wizard = stock_user.call(
+            "stock.backorder.confirmation",
+            "create",
+            {"pick_ids": [(4, picking)]},
+            context=wizard_ctx,
+        )
+        stock_user.call("stock.backorder.confirmation", "process", [wizard], context=wizard_ctx)
+        [row] = admin.call("stock.picking", "read", [picking], ["state"])
+        assert row["state"] == "done"
+    finally:
+        admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
+        _cleanup(admin, holder)
