@@ -420,3 +420,188 @@ def test_public_methods_refuse_bad_arguments(
     expect_fault(purchase_user.call, "purchase.order", "action_view_crm_sale_orders", [])
     assert _active(admin, order) == []
     _cleanup(admin, order, other)
+
+
+# ----------------------------------------------------------------------
+# Found in review (crm_supply defects on main)
+# ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def buyer(make_user):
+    """A salesperson who may also create purchase orders."""
+    return make_user(["sales_team.group_sale_salesman", "purchase.group_purchase_user"], "buyer")
+
+
+def _vendor(admin, product_id, name="Vendor", company_id=False):
+    """A vendor of ``product_id`` (of ``company_id`` only, when given)."""
+    vendor = admin.call("res.partner", "create", {"name": f"RPC {name} {os.getpid()}"})
+    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    admin.call(
+        "product.supplierinfo",
+        "create",
+        {
+            "partner_id": vendor,
+            "product_tmpl_id": row["product_tmpl_id"][0],
+            "price": 1.0,
+            "company_id": company_id,
+        },
+    )
+    return vendor
+
+
+def test_shortfall_of_a_confirmed_order(admin, buyer, partner):
+    """Stock 4, an order of 10 confirmed: 6 are ordered, as for the quotation
+    (its own delivery was counted against it, and nothing was ordered)."""
+    product = _product(admin, 4, "Short")
+    vendor = _vendor(admin, product)
+    order = _order(buyer, partner, [(product, 10)])
+    buyer.call("sale.order", "action_confirm", [order])
+    action = buyer.call("sale.order", "action_create_supplier_orders", [order], mode="shortfall")
+    [purchase] = admin.call("purchase.order", "read", [action["res_id"]], ["partner_id"])
+    assert purchase["partner_id"][0] == vendor
+    lines = admin.call(
+        "purchase.order.line",
+        "search_read",
+        [("order_id", "=", action["res_id"]), ("product_id", "=", product)],
+        ["product_qty"],
+    )
+    assert [line["product_qty"] for line in lines] == [6.0]
+
+
+def test_expiry_date_kept_while_reserved(admin, salesman, partner, expect_fault):
+    """Clearing Reservation Expires On of a reserved quotation is refused: its
+    reservations would have no date, and the expiry cron would never release
+    them."""
+    product = _product(admin, 10, "Term")
+    order = _order(salesman, partner, [(product, 2)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    [before] = admin.call("sale.order", "read", [order], ["reservation_expiry_date"])
+    try:
+        fault = expect_fault(
+            salesman.call, "sale.order", "write", [order], {"reservation_expiry_date": False}
+        )
+        assert "Reservation Expires On" in fault.faultString
+        assert admin.call("sale.order", "read", [order], ["reservation_expiry_date"]) == [before]
+        rows = admin.call(
+            "sale.stock.reservation", "search_read", [("order_id", "=", order)], ["date_expiry"]
+        )
+        assert [row["date_expiry"] for row in rows] == [before["reservation_expiry_date"]]
+    finally:
+        _cleanup(admin, order)
+
+
+def test_vendor_of_another_company_is_no_vendor(admin, buyer, partner, company, expect_fault):
+    """A product whose only vendor belongs to another company has no vendor for
+    this company's order, for a user working in both: the clear error names it
+    (a purchase order was created without a vendor, a fault on its Vendor)."""
+    other = admin.call("res.company", "create", {"name": f"RPC Vendor Co {os.getpid()}"})
+    admin.call("res.users", "write", [buyer.uid], {"company_ids": [(4, other)]})
+    product = _product(admin, 0, "Foreign")
+    _vendor(admin, product, "Foreign Vendor", company_id=other)
+    order = _order(buyer, partner, [(product, 2)])
+    fault = expect_fault(
+        buyer.call,
+        "sale.order",
+        "action_create_supplier_orders",
+        [order],
+        mode="all",
+        context={"allowed_company_ids": [company, other]},
+    )
+    assert "no vendor: RPC Foreign" in fault.faultString
+    [row] = admin.call("sale.order", "read", [order], ["crm_purchase_order_ids"])
+    assert row["crm_purchase_order_ids"] == []
+
+
+def test_client_file_counts_active_reservations(admin, salesman):
+    """The client file's Reservations counts what its button opens (the
+    reservations still reserved), not the released ones too."""
+    client = admin.call("res.partner", "create", {"name": f"RPC Counted {os.getpid()}"})
+    product = _product(admin, 10, "Counted")
+    kept, released = (_order(salesman, client, [(product, 1)]) for _i in range(2))
+    salesman.call("sale.order", "action_reserve_stock", [kept, released])
+    salesman.call("sale.order", "action_release_stock", [released])
+    try:
+        [row] = salesman.call("res.partner", "read", [client], ["crm_reservation_count"])
+        assert row["crm_reservation_count"] == 1
+        action = salesman.call("res.partner", "action_view_crm_reservations", [client])
+        shown = salesman.call(
+            "sale.stock.reservation", "search", [*action["domain"], ("state", "=", "reserved")]
+        )
+        assert len(shown) == row["crm_reservation_count"]
+    finally:
+        _cleanup(admin, kept)
+
+
+def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, company):
+    """The onchange warning of a confirmed order's line, as the web client
+    calls it: 10 on hand, 5 confirmed, raised to 6 is covered (it warned "6
+    wanted, 5 free to sell"); raised to 11 takes 6 more than the 5 free."""
+    product = _product(admin, 10, "Onchange")
+    order = _order(salesman, partner, [(product, 5)])
+    salesman.call("sale.order", "action_confirm", [order])
+    [line] = _lines(admin, order)
+    spec = {"product_id": {}, "product_uom": {}, "product_uom_qty": {}, "order_id": {}}
+    admin.call("res.company", "write", [company], {"reserved_stock_policy": "warn"})
+    try:
+        result = salesman.call(
+            "sale.order.line",
+            "onchange",
+            [line["id"]],
+            {"product_uom_qty": 6},
+            ["product_uom_qty"],
+            spec,
+        )
+        assert "warning" not in result, result["warning"]
+        result = salesman.call(
+            "sale.order.line",
+            "onchange",
+            [line["id"]],
+            {"product_uom_qty": 11},
+            ["product_uom_qty"],
+            spec,
+        )
+        assert "6 more wanted, 5 free to sell" in result["warning"]["message"]
+    finally:
+        admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
+
+
+def test_partial_delivery_is_checked_on_what_it_delivers(
+    admin, salesman, stock_user, partner, company, expect_fault
+):
+    """10 on hand, 10 confirmed, then 7 held by a proforma (allowed then): under
+    "block", a delivery of 4 is refused and one of 3 (the delivery's own free
+    units) passes. It was refused with "10 wanted, 3 free to sell" whatever the
+    quantity delivered."""
+    product = _product(admin, 10, "Partial")
+    order = _order(salesman, partner, [(product, 10)])
+    admin.call("sale.order", "action_confirm", [order])
+    holder = _order(salesman, partner, [(product, 7)])
+    salesman.call("sale.order", "action_reserve_stock", [holder])
+    [row] = admin.call("sale.order", "read", [order], ["picking_ids"])
+    [picking] = row["picking_ids"]
+    moves = admin.call("stock.move", "search", [("picking_id", "=", picking)])
+    ctx = {"skip_sms": True}
+    admin.call("res.company", "write", [company], {"reserved_stock_policy": "block"})
+    try:
+        stock_user.call("stock.move", "write", moves, {"quantity": 4})
+        fault = expect_fault(
+            stock_user.call, "stock.picking", "button_validate", [picking], context=ctx
+        )
+        assert "4 wanted, 3 free to sell" in fault.faultString
+        stock_user.call("stock.move", "write", moves, {"quantity": 3})
+        action = stock_user.call("stock.picking", "button_validate", [picking], context=ctx)
+        assert action["res_model"] == "stock.backorder.confirmation"
+        wizard_ctx = {**action["context"], **ctx}
+        wizard = stock_user.call(
+            "stock.backorder.confirmation",
+            "create",
+            {"pick_ids": [(4, picking)]},
+            context=wizard_ctx,
+        )
+        stock_user.call("stock.backorder.confirmation", "process", [wizard], context=wizard_ctx)
+        [row] = admin.call("stock.picking", "read", [picking], ["state"])
+        assert row["state"] == "done"
+    finally:
+        admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
+        _cleanup(admin, holder)

@@ -3,15 +3,17 @@ the client file: one grouped query, as the user (record rules decide what is
 counted)."""
 
 
-def count_by_client(partners, model_name, field="partner_id"):
+def count_by_client(partners, model_name, field="partner_id", domain=()):
     """``{commercial partner id: number of records of model_name}`` whose
-    ``field`` is one of those clients or their contacts."""
+    ``field`` is one of those clients or their contacts, among the records
+    matching ``domain`` (all of them when empty): count what the smart button
+    shows."""
     clients = partners.commercial_partner_id.filtered("id")
     if not clients:
         return {}
     counts = {}
     for partner, count in partners.env[model_name]._read_group(
-        [(field, "child_of", clients.ids)], [field], ["__count"]
+        [(field, "child_of", clients.ids), *domain], [field], ["__count"]
     ):
         client = partner.commercial_partner_id.id
         counts[client] = counts.get(client, 0) + count

@@ -17,7 +17,10 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_crm_reservation_count(self):
-        counts = count_by_client(self, "sale.stock.reservation")
+        # what the button shows: the reservations still reserved
+        counts = count_by_client(
+            self, "sale.stock.reservation", domain=[("state", "=", "reserved")]
+        )
         for partner in self:
             partner.crm_reservation_count = counts.get(partner.commercial_partner_id.id, 0)
 

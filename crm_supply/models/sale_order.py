@@ -24,7 +24,9 @@ class SaleOrder(models.Model):
         "reservation_ids": owned(
             _lt("use Reserve Stock or Release Stock (action_reserve_stock / action_release_stock).")
         ),
-        # the quotation's own term; a confirmed order has its delivery instead
+        # the quotation's own term; a confirmed order has its delivery instead.
+        # The reservations' expiry date is this field (a stored related): it is
+        # not cleared while they are active (write(), _check_reservation_term)
         "reservation_expiry_date": writable(states=("draft", "sent")),
         "crm_purchase_order_ids": owned(
             _lt("use Create Supplier Orders (action_create_supplier_orders).")
@@ -67,6 +69,7 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._check_order_line_values(vals)
+        self._check_reservation_term(vals)
         # a reserved quotation's goods follow its warehouse, written or recomputed
         # by Odoo (from the company or the salesperson): under a savepoint, so
         # that a refusal of the policy leaves the order unchanged
@@ -85,6 +88,34 @@ class SaleOrder(models.Model):
                         )
                     )
         return res
+
+    def _check_reservation_term(self, vals):
+        """Refuse to clear *Reservation Expires On* of quotations holding active
+        reservations: it is their expiry date (``sale.stock.reservation.
+        date_expiry`` is a stored related of it), and the expiry cron never
+        releases a reservation without one."""
+        if (
+            not isinstance(vals, dict)
+            or "reservation_expiry_date" not in vals
+            or vals["reservation_expiry_date"]
+        ):
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("state", "=", "reserved")])
+            .order_id
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "Reservation Expires On cannot be cleared on %(orders)s: it holds "
+                    "reserved stock, which would then never expire. Set another date, or "
+                    "Release Stock first.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
 
     def _warehouses_of_reserved_quotations(self, vals):
         """{quotation: its warehouse} of these quotations holding active
@@ -395,7 +426,11 @@ class SaleOrder(models.Model):
                 needs[order.company_id, line.product_id] += qty
                 origins[order.company_id, line.product_id] |= order
         no_vendor = sorted(
-            {product.display_name for (_c, product) in needs if not product.seller_ids}
+            {
+                product.display_name
+                for (company, product) in needs
+                if not self._company_sellers(product, company)
+            }
         )
         if no_vendor:
             raise UserError(
@@ -415,11 +450,11 @@ class SaleOrder(models.Model):
                 purchases |= drafts  # ordered already: the action shows them
                 continue
             qty -= already
+            # the vendor's price for the quantity, or its main vendor (whose
+            # minimum the line is raised to), as Odoo's procurement falls back
             seller = (
                 product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
-                or product.seller_ids.filtered(
-                    lambda s, c=company: not s.company_id or s.company_id == c
-                )[:1]
+                or self._company_sellers(product, company)[:1]
             )
             purchase = self._supplier_order_for(company, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
@@ -452,6 +487,18 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    @api.model
+    def _company_sellers(self, product, company):
+        """The vendor lines (``product.supplierinfo``) of ``product`` a purchase
+        order of ``company`` may use, in their order, as Odoo's ``_select_seller``
+        filters them: of no company or of this one, of an active vendor, of
+        the template or of this variant."""
+        return (
+            product.with_company(company)
+            ._prepare_sellers()
+            .filtered(lambda s: not s.company_id or s.company_id == company)
+        )
 
     def _ordered_by_own_drafts(self):
         """{(company, product): (quantity in the product's unit, purchase orders)}
@@ -493,13 +540,17 @@ class SaleOrder(models.Model):
         figures = products.with_context(warehouse_id=self.warehouse_id.id)._free_to_sell_figures(
             exclude_orders=self
         )
-        free = {pid: max(fig[1], 0.0) for pid, fig in figures.items()}
+        free = {pid: fig[1] for pid, fig in figures.items()}
+        if self.state == "sale":
+            # a confirmed order's own delivery is already counted as outgoing:
+            # its quantities are added back to the signed figure, before the
+            # clamp (stock 4 and an order of 10 confirmed: -6 free, 4 for it)
+            for line, qty in lines.items():
+                free[line.product_id.id] = free.get(line.product_id.id, 0.0) + qty
+        free = {pid: max(qty, 0.0) for pid, qty in free.items()}
         result = {}
         for line, qty in lines.items():
             available = free.get(line.product_id.id, 0.0)
-            if self.state == "sale":
-                # a confirmed order's own delivery is already counted as outgoing
-                available += qty
             short = qty - min(qty, available)
             free[line.product_id.id] = max(available - qty, 0.0)
             if short > 0:

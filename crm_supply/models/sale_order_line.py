@@ -88,7 +88,9 @@ class SaleOrderLine(models.Model):
     def _onchange_reserved_stock_warning(self):
         """Warn on the form when the line takes stock that proformas reserve
         (policies warn and block; block refuses later, at reservation or
-        confirmation)."""
+        confirmation). A saved line of a confirmed order takes only what it
+        asks more than it did (free to sell counts its delivery as outgoing
+        already), as the server checks it (``_needs_after``)."""
         product = self.product_id
         company = self.order_id.company_id or self.env.company
         if (
@@ -97,25 +99,42 @@ class SaleOrderLine(models.Model):
             or not math.isfinite(self.product_uom_qty)
         ):
             return None
-        qty = self.product_uom._compute_quantity(self.product_uom_qty, product.uom_id)
+        saved = self._origin
+        more = bool(saved) and saved.order_id.state == "sale"
+        if more:
+            changes = {
+                "product_id": product,
+                "product_uom": self.product_uom,
+                "product_uom_qty": self.product_uom_qty,
+            }
+            qty = saved._needs_after(changes).get(saved.order_id, {}).get(product, 0.0)
+        else:
+            qty = self.product_uom._compute_quantity(self.product_uom_qty, product.uom_id)
+        rounding = product.uom_id.rounding
         if (
-            float_compare(qty, self.qty_free_to_sell, precision_rounding=product.uom_id.rounding)
-            <= 0
+            float_compare(qty, 0.0, precision_rounding=rounding) <= 0
+            or float_compare(qty, self.qty_free_to_sell, precision_rounding=rounding) <= 0
         ):
             return None
-        return {
-            "warning": {
-                "title": self.env._("Stock reserved by proformas"),
-                "message": self.env._(
-                    "%(product)s: %(qty)s wanted, %(free)s free to sell; %(held)s are "
-                    "reserved by other proformas.",
-                    product=product.display_name,
-                    qty=format(qty, "g"),
-                    free=format(max(self.qty_free_to_sell, 0), "g"),
-                    held=format(self.qty_reserved_proforma, "g"),
-                ),
-            }
+        values = {
+            "product": product.display_name,
+            "qty": format(qty, "g"),
+            "free": format(max(self.qty_free_to_sell, 0), "g"),
+            "held": format(self.qty_reserved_proforma, "g"),
         }
+        if more:
+            message = self.env._(
+                "%(product)s: %(qty)s more wanted, %(free)s free to sell; %(held)s are "
+                "reserved by other proformas.",
+                **values,
+            )
+        else:
+            message = self.env._(
+                "%(product)s: %(qty)s wanted, %(free)s free to sell; %(held)s are "
+                "reserved by other proformas.",
+                **values,
+            )
+        return {"warning": {"title": self.env._("Stock reserved by proformas"), "message": message}}
 
     # ------------------------------------------------------------------
     # What a line takes from stock

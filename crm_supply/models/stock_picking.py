@@ -21,19 +21,39 @@ class StockPicking(models.Model):
 
     def _check_delivery_reserved_stock(self):
         """{picking: warning} for these pickings' deliveries under the company's
-        reserved-stock policy (a UserError under "block")."""
+        reserved-stock policy (a UserError under "block"): what the delivery
+        takes now (a partial delivery its quantity, not its whole demand),
+        against free to sell with the delivery's own demand added back (free to
+        sell counts it as outgoing already, and a backorder keeps the rest)."""
         warnings = {}
         for picking in self.filtered(lambda p: p.picking_type_code == "outgoing"):
-            needs = defaultdict(float)
-            for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-                needs[move.product_id] += move.product_qty
+            open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            counted = defaultdict(float)
+            for move in open_moves:
+                counted[move.product_id] += move.product_qty
             warning = picking.company_id._check_reserved_stock(
                 picking.picking_type_id.warehouse_id,
-                needs,
+                picking._delivered_quantities(open_moves),
                 picking.sale_id,
                 self.env._("Validating %(picking)s", picking=picking.name),
-                counted=needs,
+                counted=counted,
             )
             if warning:
                 warnings[picking] = warning
         return warnings
+
+    def _delivered_quantities(self, moves):
+        """{product: quantity in its unit} that validating this picking takes out
+        of ``moves``: the quantity of those Odoo's validation does (the picked
+        ones when some are, as ``_pre_action_done_hook`` and
+        ``stock.move._action_done`` decide; else every move with a quantity)."""
+        self.ensure_one()
+        moves = moves.filtered(lambda m: not m.scrapped)
+        if any(move.picked for move in moves):
+            moves = moves.filtered("picked")
+        delivered = defaultdict(float)
+        for move in moves:
+            delivered[move.product_id] += move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
+            )
+        return delivered

@@ -129,3 +129,82 @@ class TestPolicyHooks(SupplyCase):
         notes = picking.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn(holder.name, notes.body)
+
+    def test_partial_delivery_is_checked_on_what_it_delivers(self):
+        """Validating part of a delivery takes what its moves carry, not their
+        whole demand: 10 on hand, 10 confirmed, then 7 held by a proforma
+        (allowed then): 3 of the delivery's own units are free, 4 are not. It
+        was refused with "10 wanted, 3 free to sell" whatever it delivered."""
+        order = self._order(10)
+        order.action_confirm()
+        holder = self._order(7)
+        holder.action_reserve_stock()
+        self._policy("block")
+        picking = order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
+        picking.move_ids.quantity = 4
+        with self.assertRefused("Supply Widget: 4 wanted, 3 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        picking.move_ids.quantity = 3
+        action = picking.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        wizard = (
+            self.env["stock.backorder.confirmation"]
+            .with_user(self.stock_user)
+            .with_context(action["context"], skip_sms=True)
+            .create({"pick_ids": [Command.link(picking.id)]})
+        )
+        wizard.process()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.move_ids.quantity, 3.0)
+        # under "warn", the note names what the backorder delivers
+        self._policy("warn")
+        backorder = order.picking_ids.filtered(lambda p: p.state != "done").with_user(
+            self.stock_user
+        )
+        backorder.move_ids.quantity = 5
+        backorder.with_context(skip_sms=True, skip_backorder=True).button_validate()
+        self.assertEqual(backorder.state, "done")
+        note = backorder.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
+        self.assertIn("Supply Widget: 5 wanted, 0 free to sell", note.body)
+
+    def test_delivered_quantity_in_the_products_unit(self):
+        """A delivery in Dozens is checked on its quantity in the product's
+        unit: 24 on hand, a delivery of 2 Dozens, then 12 held by a proforma:
+        1 Dozen is free, 1.5 Dozens (18 units) are not."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 14.0)
+        out = self.warehouse.out_type_id
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": out.id,
+                "partner_id": self.customer.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": self.product.name,
+                            "product_id": self.product.id,
+                            "product_uom": dozen.id,
+                            "product_uom_qty": 2,
+                            "location_id": self.stock.id,
+                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        self._order(12).action_reserve_stock()
+        self._policy("block")
+        picking = picking.with_user(self.stock_user).with_context(
+            skip_sms=True, skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        )
+        picking.move_ids.quantity = 1.5
+        with self.assertRefused("Supply Widget: 18 wanted, 12 free to sell"):
+            picking.button_validate()
+        picking.move_ids.quantity = 1
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")

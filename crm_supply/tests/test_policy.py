@@ -4,7 +4,7 @@ their lines, and clean refusals of bad arguments."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SupplyCase
 
@@ -96,6 +96,30 @@ class TestGrossNeed(SupplyCase):
         with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
             order.order_line.write({"product_id": self.product.id, "product_uom_qty": 2})
         self.assertEqual(order.order_line.product_id, self.other)
+
+    def test_form_warns_on_what_a_confirmed_line_takes_more(self):
+        """On a confirmed order, the line's warning compares what the line takes
+        more than its saved quantity with free to sell, which counts the order's
+        own delivery as outgoing already (as the server check does): 10 on
+        hand, 5 confirmed, raised to 6 is covered (it warned "6 wanted, 5
+        free"), raised to 11 is not."""
+        order = self._order(5, user=self.salesman)
+        order.with_user(self.salesman).action_confirm()
+        self._policy("warn")
+        form = Form(order.with_user(self.salesman))
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 6
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 11
+        self.assertIn("Supply Widget: 6 more wanted, 5 free to sell", logs.output[0])
+        # a new line of the product takes all of its quantity
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with form.order_line.new() as line:
+                line.product_id = self.product
+                line.product_uom_qty = 7
+        self.assertIn("Supply Widget: 7 wanted, 5 free to sell", logs.output[-1])
 
     def test_warn_is_noted_in_the_chatter(self):
         order = self._order(2)
@@ -284,6 +308,30 @@ class TestSupplyPolicy(SupplyCase):
         order.sudo().action_confirm()
         with self.assertRaisesRegex(UserError, "cannot be changed in this state"):
             order.reservation_expiry_date = self._today(40)
+
+    def test_expiry_date_kept_while_reserved(self):
+        """Clearing Reservation Expires On of a quotation holding reservations
+        is refused: they would have no date, and the expiry cron would never
+        release them. Released, the quotation may go without one (it then
+        reserves nothing until it has one again)."""
+        order = self._order(2, user=self.salesman).with_user(self.salesman)
+        order.action_reserve_stock()
+        term = order.reservation_expiry_date
+        self.assertTrue(term)
+        for value in (False, None):
+            with self.assertRaisesRegex(UserError, "Reservation Expires On", msg=value):
+                order.write({"reservation_expiry_date": value})
+        with self.assertRaisesRegex(UserError, "Reservation Expires On"):
+            order.write({"order_line": [], "reservation_expiry_date": False})
+        self.assertEqual(order.reservation_expiry_date, term)
+        self.assertEqual(order.reservation_ids.date_expiry, term)
+        order.reservation_expiry_date = self._today(3)  # a later term is fine
+        self.assertEqual(order.reservation_ids.date_expiry, self._today(3))
+        order.action_release_stock()
+        order.reservation_expiry_date = False
+        self.assertFalse(order.reservation_expiry_date)
+        with self.assertRaisesRegex(UserError, "expire in the past"):
+            order.action_reserve_stock()
 
     def test_reservation_days_bounds(self):
         company = self.env.company

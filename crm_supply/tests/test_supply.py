@@ -57,6 +57,36 @@ class TestProformaReservations(SupplyCase):
         self.assertEqual(order.reservation_ids.state, "expired")
         self.assertEqual(self._figures(), (0.0, 10.0))
 
+    def test_client_file_counts_active_reservations(self):
+        """The client file's Reservations counts what its button opens: the
+        reservations still reserved, not the released, expired or confirmed
+        ones (it counted every row)."""
+        contact = self.env["res.partner"].create(
+            {"name": "Supply Contact", "parent_id": self.customer.id}
+        )
+        orders = [self._order(1, user=self.salesman, partner_id=contact.id) for _i in range(4)]
+        for order in orders:
+            order.with_user(self.salesman).action_reserve_stock()
+        active, released, expired, confirmed = orders
+        released.with_user(self.salesman).action_release_stock()
+        expired.reservation_expiry_date = self._today(-1)
+        self.env["sale.stock.reservation"]._cron_expire()
+        confirmed.with_user(self.salesman).action_confirm()
+        self.assertEqual(
+            [o.reservation_ids.state for o in orders],
+            ["reserved", "released", "expired", "released"],
+        )
+        client = self.customer.with_user(self.salesman)
+        self.assertEqual(client.crm_reservation_count, 1)
+        action = client.action_view_crm_reservations()
+        self.assertEqual(action["context"], {"search_default_reserved": 1})
+        shown = (
+            self.env["sale.stock.reservation"]
+            .with_user(self.salesman)
+            .search([*action["domain"], ("state", "=", "reserved")])
+        )
+        self.assertEqual(shown, active.reservation_ids)
+
     def test_bad_input(self):
         with self.assertRaisesRegex(UserError, "no storable product"):
             self._order(1, product=self.service).action_reserve_stock()
@@ -255,6 +285,28 @@ class TestSupplierOrders(SupplyCase):
         third.action_create_supplier_orders(mode="all")
         self.assertEqual(purchase.order_line.product_qty, 28.0)
 
+    def test_shortfall_of_a_confirmed_order(self):
+        """Stock 4, an order of 10: 6 short, as a quotation and once confirmed.
+        Free to sell counts the confirmed order's own delivery as outgoing (-6):
+        its quantity is added back before the figure is clamped at 0, once per
+        product however many lines it has."""
+        product = self.env["product.product"].create(
+            {
+                "name": "Short Widget",
+                "is_storable": True,
+                "seller_ids": [Command.create({"partner_id": self.vendor.id, "price": 1.0})],
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(product, self.stock, 4.0)
+        quotation = self._order(10, product=product, user=self.buyer).with_user(self.buyer)
+        self.assertEqual(quotation._supply_needs("shortfall"), {quotation.order_line: 6.0})
+        order = self._order(5, product=product, user=self.buyer).with_user(self.buyer)
+        order.order_line = [Command.create({"product_id": product.id, "product_uom_qty": 5})]
+        order.action_confirm()
+        self.assertEqual(sum(order._supply_needs("shortfall").values()), 6.0)
+        order.action_create_supplier_orders()
+        self.assertEqual(order.crm_purchase_order_ids.order_line.product_qty, 6.0)
+
     def test_all_after_shortfall_orders_the_rest(self):
         order = self._order(12)
         order.action_create_supplier_orders()
@@ -288,6 +340,44 @@ class TestSupplierOrders(SupplyCase):
         self.assertEqual(purchase.partner_id, retail)
         line = purchase.order_line
         self.assertEqual((line.product_qty, line.product_uom), (1.0, dozen))
+
+    def test_vendor_of_another_company_is_no_vendor(self):
+        """A product whose only vendor belongs to another company has no vendor
+        for this company's order, even for a user working in both companies:
+        it is named in the error, and no purchase order is made (one was
+        created without a vendor, a NOT NULL violation)."""
+        company, company_b = (
+            self.env.company,
+            self.env["res.company"].create({"name": "Supply Vendor Company"}),
+        )
+        foreign = self.env["product.product"].create(
+            {
+                "name": "Foreign Part",
+                "is_storable": True,
+                "seller_ids": [
+                    Command.create(
+                        {"partner_id": self.vendor.id, "price": 1.0, "company_id": company_b.id}
+                    )
+                ],
+            }
+        )
+        user = new_test_user(
+            self.env,
+            login="supply_buyer_two_companies",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+            company_id=company.id,
+            company_ids=[Command.set((company | company_b).ids)],
+        )
+        order = self._order(3, user=user)
+        order.order_line = [Command.create({"product_id": foreign.id, "product_uom_qty": 2})]
+        order = order.with_user(user).with_context(allowed_company_ids=(company | company_b).ids)
+        self.assertTrue(foreign.with_env(order.env).seller_ids, "the user sees the vendor")
+        with self.assertRefused("no vendor: Foreign Part"):
+            order.action_create_supplier_orders(mode="all")
+        self.assertFalse(order.crm_purchase_order_ids)
+        self.assertFalse(
+            self.env["purchase.order"].search([("order_line.product_id", "=", self.product.id)])
+        )
 
     def test_nothing_short_or_no_vendor(self):
         with self.assertRaisesRegex(UserError, "Nothing to order"):
