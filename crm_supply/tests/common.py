@@ -64,6 +64,8 @@ class SupplyCase(TransactionCase):
     def _policy(self, policy):
         self.env.company.reserved_stock_policy = policy
 
-    @staticmethod
-    def _today(days=0):
-        return fields.Date.add(fields.Date.today(), days=days)
+    def _today(self, days=0):
+        """Today in the user's time zone, as the orders' dates are computed
+        (``context_today``), plus ``days``: UTC's today differs from it for an
+        hour or more a day (the tests failed between 23:00 and 24:00 UTC)."""
+        return fields.Date.add(fields.Date.context_today(self.env["sale.order"]), days=days)
