@@ -1,8 +1,10 @@
+import logging
+
 import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, html2plaintext
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_date,
@@ -12,6 +14,8 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 _lt = LazyTranslate(__name__)
+
+_logger = logging.getLogger(__name__)
 
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
@@ -304,6 +308,40 @@ class CrmContract(models.Model):
 
     @api.model
     def _cron_create_invoices(self):
+        """Invoice the rows due today, contract by contract: each in its own
+        savepoint, so that one contract's refusal (no rate of its currency, ...)
+        is logged and noted on its chatter (once a day) and the others are
+        invoiced all the same."""
         for contract in self.search([("state", "=", "active")]):
-            contract.action_create_invoices()
+            try:
+                with self.env.cr.savepoint():
+                    contract.action_create_invoices()
+            except UserError as exc:
+                _logger.warning(
+                    "contract %s (id %s) not invoiced: %s", contract.name, contract.id, exc
+                )
+                contract._crm_note_invoicing_error(str(exc))
         return True
+
+    def _crm_note_invoicing_error(self, error):
+        """A note on the contract's chatter that the daily run could not invoice
+        it, with the error; at most one with the same error a (UTC) day."""
+        self.ensure_one()
+        body = self.env._("The daily run could not invoice this contract: %(error)s", error=error)
+        # the day in UTC, as the messages' dates
+        today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        # sudo: the contract's own chatter, whoever runs the cron
+        notes = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("date", ">=", today),
+                ]
+            )
+        )
+        if any(html2plaintext(note.body or "").strip() == body for note in notes):
+            return
+        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")

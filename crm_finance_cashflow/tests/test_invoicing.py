@@ -336,3 +336,30 @@ class TestDoubleInvoicingRace(ContractCase):
             ).invoice_line_ids.crm_contract_schedule_id,
             other_row,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingCron(ContractCase):
+    LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract_schedule"
+
+    def test_one_contract_refused_the_others_invoiced(self):
+        """The daily run: a contract that cannot be invoiced (no rate of its
+        currency) is logged and noted on its chatter, once a day; the other
+        contracts are invoiced all the same."""
+        no_rate = self.env["res.currency"].create({"name": "XNC", "symbol": "N", "rounding": 0.01})
+        refused = self._contract(currency_id=no_rate.id)
+        invoiced = self._contract()
+        (refused | invoiced).action_activate()
+        today = fields.Date.context_today(refused)
+        due = invoiced.schedule_ids.filtered(lambda r: r.date <= today)
+        self.assertTrue(due)
+        for _run in range(2):
+            with self.assertLogs(self.LOGGER, "WARNING") as logs:
+                self.env["crm.contract"]._cron_create_invoices()
+            self.assertIn(refused.name, "\n".join(logs.output))
+            self.assertIn("XNC", "\n".join(logs.output))
+        self.assertEqual(set(due.mapped("state")), {"invoiced"})
+        self.assertFalse(refused.schedule_ids.invoice_id)
+        notes = refused.message_ids.filtered(lambda m: "could not invoice" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "one note a day")
+        self.assertIn("XNC on or before", notes.body)
