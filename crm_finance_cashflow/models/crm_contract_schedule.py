@@ -223,15 +223,16 @@ class CrmContract(models.Model):
             ) from exc
         rows.invalidate_recordset(["state"])
         rows = rows.filtered(lambda r: r.state == "planned")
-        # each contract converts with its own company's rates: every (company,
-        # currency) pair needs a rate, else Odoo would fall back to 1.0
+        # each contract converts with its own company's rates (a branch's are its
+        # root company's, as Odoo reads them): every (company, currency) pair
+        # needs a rate, else Odoo would fall back to 1.0
         pairs = {(r.company_id, r.currency_id) for r in rows}
         for company, currency in sorted(pairs, key=lambda p: (p[0].id, p[1].id)):
             if currency != company.currency_id and not self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", currency.id),
                     ("name", "<=", date),
-                    ("company_id", "in", [False, company.id]),
+                    ("company_id", "in", [False, company.root_id.id]),
                 ],
                 limit=1,
             ):
@@ -241,7 +242,7 @@ class CrmContract(models.Model):
                         "%(company)s: update the rates before invoicing.",
                         currency=currency.name,
                         date=date,
-                        company=company.name,
+                        company=company.root_id.name,
                     )
                 )
         moves = self.env["account.move"]

@@ -187,6 +187,32 @@ class TestContractInvoicing(ContractCase):
         self.assertAlmostEqual(signed[self.company], 50.0)
         self.assertAlmostEqual(signed[other], 20.0)
 
+    def test_branch_converts_with_its_root_rates(self):
+        """A branch's contract in a foreign currency: Odoo converts it with the
+        root company's rates (a branch has none of its own), so the missing-rate
+        check reads them there too."""
+        branch = self.env["res.company"].create(
+            {"name": "Invoicing Branch", "parent_id": self.company.id}
+        )
+        self.billing.write({"company_ids": [Command.link(branch.id)]})
+        both = (self.company | branch).ids
+        billing = self.billing.with_context(allowed_company_ids=both)
+        contract = self._contract(currency_id=self.foreign.id, company_id=branch.id, user=billing)
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2026-01-20")
+        self.assertEqual(move.company_id, branch)
+        # the root's rate of January: 2 XCT for 1
+        self.assertAlmostEqual(move.amount_untaxed_signed, 50.0)
+        # a currency without a rate at the root: refused, naming the root
+        no_rate = self.env["res.currency"].create({"name": "XBR", "symbol": "B", "rounding": 0.01})
+        other = self._contract(currency_id=no_rate.id, company_id=branch.id, user=billing)
+        other.action_activate()
+        with self.assertRaises(UserError) as refused:
+            other.action_create_invoices(date="2026-01-20")
+        self.assertIn(
+            f"XBR on or before 2026-01-20 in {self.company.name}:", str(refused.exception)
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDoubleInvoicingRace(ContractCase):
