@@ -113,16 +113,25 @@ class CrmContractSchedule(models.Model):
             row.date_due = last_due_date(row.payment_term_id, row.date)
 
     def init(self):
-        # what the cash-flow forecast groups: the planned rows of active contracts
-        # (the invoiced history grows, they do not), with the grouped columns, so
-        # that PostgreSQL can read the index alone
+        # what the cash-flow forecast groups: the planned rows of active and
+        # expired contracts (the invoiced history grows, they do not), with the
+        # grouped columns, so that PostgreSQL can read the index alone; the
+        # index of before (active contracts only) is replaced
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'crm_contract_schedule' "
+            "AND indexname = %s",
+            [FORECAST_INDEX],
+        )
+        [indexdef] = self.env.cr.fetchone() or [None]
+        if indexdef and "expired" not in indexdef:
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(FORECAST_INDEX)))
         self.env.cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS %s
                     ON crm_contract_schedule (company_id, date_due)
                INCLUDE (direction, currency_id, amount_total)
-                 WHERE state = 'planned' AND contract_state = 'active'
+                 WHERE state = 'planned' AND contract_state IN ('active', 'expired')
                 """,
                 SQL.identifier(FORECAST_INDEX),
             )
@@ -143,6 +152,17 @@ class CrmContractSchedule(models.Model):
 
     def _set_state(self, state):
         privileged(self).write({"state": state})
+
+    def _crm_invoiceable(self):
+        """A row still to be invoiced when planned: its contract is active, or
+        expired and the row dated on or before its end (due while it ran)."""
+        self.ensure_one()
+        contract = self.contract_id
+        return contract.state == "active" or (
+            contract.state == "expired"
+            and bool(contract.date_end)
+            and self.date <= contract.date_end
+        )
 
 
 class AccountMoveLine(models.Model):
@@ -194,7 +214,8 @@ class CrmContract(models.Model):
     @api.returns("account.move", lambda moves: moves.ids)
     def action_create_invoices(self, date=None):
         """Invoice (customer contracts) or bill (supplier contracts) the planned
-        schedule rows due by ``date`` (default today), one document per contract in
+        schedule rows due by ``date`` (default today) of active contracts, and of
+        expired ones those dated on or before their end, one document per contract in
         its currency; the amounts in company currency use the rate of the invoice
         date (Odoo's own conversion). A missing rate for that date is a UserError and
         nothing is created. Returns the invoices created (ids over XML-RPC)."""
@@ -204,8 +225,8 @@ class CrmContract(models.Model):
             if date is not None and date is not False
             else fields.Date.context_today(self)
         )
-        contracts = self.filtered(lambda c: c.state == "active")
-        rows = contracts.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
+        rows = self.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
+        rows = rows.filtered(lambda r: r._crm_invoiceable())
         if not rows:
             return self.env["account.move"]
         # serialize with any other worker invoicing the same rows
@@ -313,7 +334,15 @@ class CrmContract(models.Model):
         savepoint, so that one contract's refusal (no rate of its currency, ...)
         is logged and noted on its chatter (once a day) and the others are
         invoiced all the same."""
-        for contract in self.search([("state", "=", "active")]):
+        # the expired contracts whose rows due while they ran are still planned
+        domain = [
+            "|",
+            ("state", "=", "active"),
+            "&",
+            ("state", "=", "expired"),
+            ("schedule_ids", "any", [("state", "=", "planned")]),
+        ]
+        for contract in self.search(domain):
             try:
                 with self.env.cr.savepoint():
                     contract.action_create_invoices()

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_contract import ContractCase
 
@@ -389,3 +390,59 @@ class TestInvoicingCron(ContractCase):
         notes = refused.message_ids.filtered(lambda m: "could not invoice" in (m.body or ""))
         self.assertEqual(len(notes), 1, "one note a day")
         self.assertIn("XNC on or before", notes.body)
+
+
+@tagged("post_install", "-at_install")
+class TestExpiredContractRows(ContractCase):
+    """Rows due while a contract ran, still planned when it expired (no run
+    invoiced them in time): still invoiced and expected, never lost."""
+
+    def _expired(self, **vals):
+        contract = self._contract(
+            date_start="2025-01-01",
+            date_end="2025-12-31",
+            lines=[{"date_start": "2025-01-01"}],
+            **vals,
+        )
+        contract.action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.state, "expired")
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"planned"})
+        return contract
+
+    def test_expired_rows_invoiced_and_expected(self):
+        contract = self._expired()
+        Forecast = self.env["crm.contract"].with_user(self.billing)
+        [overdue] = Forecast.get_cashflow_forecast("2026-01-01", "2026-01-31")[:1]
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        rows = report.search([("contract_id", "=", contract.id)])
+        self.assertEqual(rows.schedule_id, contract.schedule_ids)
+        self.assertEqual(sum(rows.mapped("amount_incoming")), 1200.0)
+        # Create Invoices takes them (as a billing user)
+        move = contract.with_user(self.billing).action_create_invoices(date="2026-01-15")
+        self.assertEqual(move.amount_untaxed, 1200.0)
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
+        # still expected once, through the draft invoice's rows
+        self.assertEqual(Forecast.get_cashflow_forecast("2026-01-01", "2026-01-31")[0], overdue)
+        # the invoice cancelled: its rows are planned again, invoiced by the next run
+        move.with_user(self.billing).button_cancel()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"planned"})
+        # (other contracts of the database it cannot invoice are logged)
+        with mute_logger(TestInvoicingCron.LOGGER):
+            self.env["crm.contract"]._cron_create_invoices()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
+        self.assertEqual(contract.schedule_ids.invoice_id.amount_untaxed, 1200.0)
+
+    def test_terminated_rows_stay_cancelled(self):
+        contract = self._contract(
+            date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
+        )
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2025-06-01")
+        contract.action_terminate()
+        self.assertFalse(contract.action_create_invoices(date="2026-01-15"))
+        move.button_cancel()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(
+            self.env["crm.cashflow.forecast.report"].search([("contract_id", "=", contract.id)])
+        )
