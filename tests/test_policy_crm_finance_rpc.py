@@ -500,3 +500,18 @@ def test_branch_rates_stored_on_its_root(admin, nbr_feed):
     finally:
         # the daily cron would read the real feed for it
         admin.call("res.company", "write", [branch_id], {"crm_rate_provider": "none"})
+
+
+def test_moving_an_invoiced_line_refused(admin, billing, partner_id, expect_fault):
+    """Moving a line's first date off a row already invoiced is refused (fault
+    code 2), and nothing changes: the period would be invoiced twice."""
+    contract_id = billing.call("crm.contract", "create", _vals(partner_id))
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-01-31")
+    [line_id] = billing.call("crm.contract.line", "search", [("contract_id", "=", contract_id)])
+    before = _snapshot(admin, contract_id)
+    fault = expect_fault(
+        billing.call, "crm.contract.line", "write", [line_id], {"date_start": "2026-01-15"}
+    )
+    assert "2026-01-01" in fault.faultString
+    assert _snapshot(admin, contract_id) == before
