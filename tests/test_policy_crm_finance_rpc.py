@@ -515,3 +515,37 @@ def test_moving_an_invoiced_line_refused(admin, billing, partner_id, expect_faul
     )
     assert "2026-01-01" in fault.faultString
     assert _snapshot(admin, contract_id) == before
+
+
+def test_row_of_a_deleted_line_cancelled_with_its_invoice(admin, billing, partner_id):
+    """A line deleted while its row is on a draft invoice: cancelling the
+    invoice cancels the row, which the next run no longer invoices (as a
+    line of nothing)."""
+    vals = _vals(partner_id)
+    vals["line_ids"].append(
+        (0, 0, {"name": "Support", "price_unit": 50, "date_start": "2026-01-01"})
+    )
+    contract_id = billing.call("crm.contract", "create", vals)
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-01-31"
+    )
+    [support_id] = billing.call(
+        "crm.contract.line",
+        "search",
+        [("contract_id", "=", contract_id), ("name", "=", "Support")],
+    )
+    billing.call("crm.contract.line", "unlink", [support_id])
+    billing.call("account.move", "write", [invoice_id], {"state": "cancel"})
+    rows = admin.call(
+        "crm.contract.schedule",
+        "search_read",
+        [("contract_id", "=", contract_id), ("contract_line_id", "=", False)],
+        ["state"],
+    )
+    assert [row["state"] for row in rows] == ["cancelled"]
+    [again] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-01-31"
+    )
+    [move] = _read(admin, "account.move", [again], ["amount_untaxed"])
+    assert move["amount_untaxed"] == 100.0

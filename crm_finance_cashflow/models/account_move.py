@@ -95,7 +95,8 @@ class CrmContractSchedule(models.Model):
         """Rows whose invoice is gone or cancelled: unlinked from the invoice's lines
         (so that the one-invoice index lets them be invoiced again) and planned
         while they can be invoiced (``_crm_invoiceable``: an active contract, or
-        an expired one and the row dated on or before its end), else cancelled."""
+        an expired one and the row dated on or before its end) and their line
+        still exists, else cancelled."""
         if not self:
             return
         lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)

@@ -154,10 +154,13 @@ class CrmContractSchedule(models.Model):
         privileged(self).write({"state": state})
 
     def _crm_invoiceable(self):
-        """A row still to be invoiced when planned: its contract is active, or
+        """A row still to be invoiced when planned: its line exists (a row whose
+        line was deleted has nothing to invoice) and its contract is active, or
         expired and the row dated on or before its end (due while it ran)."""
         self.ensure_one()
         contract = self.contract_id
+        if not self.contract_line_id:
+            return False
         return contract.state == "active" or (
             contract.state == "expired"
             and bool(contract.date_end)

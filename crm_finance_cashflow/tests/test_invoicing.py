@@ -446,3 +446,31 @@ class TestExpiredContractRows(ContractCase):
         self.assertFalse(
             self.env["crm.cashflow.forecast.report"].search([("contract_id", "=", contract.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRowsOfDeletedLines(ContractCase):
+    def test_released_row_of_a_deleted_line_cancelled(self):
+        """A line deleted while its row sits on a draft invoice: when the
+        invoice is cancelled, the row is cancelled (it was planned again and
+        invoiced as a line of nothing, while the forecast counted it)."""
+        contract = self._contract(lines=[{}, {"name": "Support", "price_unit": 50.0}])
+        contract.action_activate()
+        invoice = contract.with_user(self.billing).action_create_invoices(date="2026-01-31")
+        support = contract.line_ids.filtered(lambda line: line.name == "Support")
+        orphan = contract.schedule_ids.filtered(
+            lambda r: r.contract_line_id == support and r.state == "invoiced"
+        )
+        self.assertEqual(len(orphan), 1)
+        support.with_user(self.billing).unlink()
+        self.assertFalse(orphan.contract_line_id)
+        invoice.with_user(self.billing).button_cancel()
+        self.assertEqual(orphan.state, "cancelled")
+        kept = contract.schedule_ids.filtered(lambda r: r.invoice_id == invoice)
+        self.assertFalse(kept)
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-01-31")
+        self.assertEqual(again.invoice_line_ids.mapped("name"), ["Maintenance"])
+        self.assertEqual(again.amount_untaxed, 100.0)
+        self.assertFalse(
+            self.env["crm.cashflow.forecast.report"].search([("schedule_id", "=", orphan.id)])
+        )
