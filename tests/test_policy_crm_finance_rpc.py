@@ -5,7 +5,10 @@ planned payment of an invoice pays that invoice; absurd values get a clean
 error, never a traceback."""
 
 import datetime
+import http.server
 import math
+import pathlib
+import threading
 
 import pytest
 
@@ -379,3 +382,170 @@ def test_terminated_contract_draft_invoice_still_expected(admin, billing, partne
     )
     assert {row["source"] for row in rows} == {"schedule"}
     assert sum(row["amount_incoming"] for row in rows) == 1200.0
+
+
+def _currency_with_root_rate(admin, name, root_id, day, rate):
+    """The id of currency ``name`` (created once) with ``rate`` on ``day`` in
+    the root company ``root_id``."""
+    found = admin.call(
+        "res.currency", "search", [("name", "=", name)], context={"active_test": False}
+    )
+    currency_id = (
+        found[0] if found else admin.call("res.currency", "create", {"name": name, "symbol": name})
+    )
+    admin.call("res.currency", "write", [currency_id], {"active": True})
+    if not admin.call(
+        "res.currency.rate",
+        "search",
+        [("currency_id", "=", currency_id), ("company_id", "=", root_id), ("name", "=", day)],
+    ):
+        admin.call(
+            "res.currency.rate",
+            "create",
+            {"currency_id": currency_id, "name": day, "rate": rate, "company_id": root_id},
+        )
+    return currency_id
+
+
+def test_branch_contract_invoiced_at_its_root_rate(admin, billing, partner_id):
+    """A branch's contract in a foreign currency is invoiced at its root
+    company's rate (Odoo keeps a branch's rates on its root): it was refused
+    for want of a rate of the branch's own."""
+    [me] = _read(admin, "res.users", [admin.uid], ["company_id"])
+    root_id = me["company_id"][0]
+    branch_id = admin.call(
+        "res.company",
+        "create",
+        {"name": f"RPC Branch {datetime.datetime.now()}", "parent_id": root_id},
+    )
+    [billing_user] = _read(admin, "res.users", [billing.uid], ["company_id"])
+    admin.call(
+        "res.users",
+        "write",
+        [billing.uid],
+        {"company_ids": [(4, branch_id), (4, billing_user["company_id"][0])]},
+    )
+    currency_id = _currency_with_root_rate(admin, "XRB", root_id, "2026-01-01", 2.0)
+    context = {"allowed_company_ids": [branch_id, billing_user["company_id"][0]]}
+    contract_id = billing.call(
+        "crm.contract",
+        "create",
+        _vals(partner_id, currency_id=currency_id, company_id=branch_id),
+        context=context,
+    )
+    assert billing.call("crm.contract", "action_activate", [contract_id], context=context)
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-01-20", context=context
+    )
+    [invoice] = _read(admin, "account.move", [invoice_id], ["company_id", "amount_untaxed_signed"])
+    assert invoice["company_id"][0] == branch_id
+    assert invoice["amount_untaxed_signed"] == 50.0
+
+
+@pytest.fixture
+def nbr_feed(admin):
+    """The NBR's feed served from the tests' sample, as the provider's address
+    (restored after the test)."""
+    body = (
+        pathlib.Path(__file__).parent.parent / "crm_finance_cashflow/tests/feeds/nbrfxrates.xml"
+    ).read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's API
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    key = "crm_finance_cashflow.nbr_url"
+    before = admin.call("ir.config_parameter", "get_param", key)
+    admin.call(
+        "ir.config_parameter", "set_param", key, f"http://127.0.0.1:{server.server_address[1]}/"
+    )
+    try:
+        yield
+    finally:
+        admin.call("ir.config_parameter", "set_param", key, before or False)
+        server.shutdown()
+
+
+def test_branch_rates_stored_on_its_root(admin, nbr_feed):
+    """Update rates now on a branch stores the rates on its root company (Odoo
+    refuses a rate on a branch): it failed with Odoo's ValidationError."""
+    ron = admin.call(
+        "res.currency", "search", [("name", "=", "RON")], context={"active_test": False}
+    )
+    admin.call("res.currency", "write", ron, {"active": True})
+    stamp = datetime.datetime.now().isoformat()
+    root_id = admin.call(
+        "res.company", "create", {"name": f"RPC Rates Root {stamp}", "currency_id": ron[0]}
+    )
+    branch_id = admin.call(
+        "res.company",
+        "create",
+        {"name": f"RPC Rates Branch {stamp}", "parent_id": root_id, "crm_rate_provider": "nbr"},
+    )
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, root_id), (4, branch_id)]})
+    try:
+        assert admin.call("res.company", "action_update_currency_rates", [branch_id]) is True
+        assert admin.call("res.currency.rate", "search_count", [("company_id", "=", root_id)])
+        assert not admin.call("res.currency.rate", "search_count", [("company_id", "=", branch_id)])
+        [branch] = _read(admin, "res.company", [branch_id], ["crm_rate_last_error"])
+        assert not branch["crm_rate_last_error"]
+    finally:
+        # the daily cron would read the real feed for it
+        admin.call("res.company", "write", [branch_id], {"crm_rate_provider": "none"})
+
+
+def test_moving_an_invoiced_line_refused(admin, billing, partner_id, expect_fault):
+    """Moving a line's first date off a row already invoiced is refused (fault
+    code 2), and nothing changes: the period would be invoiced twice."""
+    contract_id = billing.call("crm.contract", "create", _vals(partner_id))
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-01-31")
+    [line_id] = billing.call("crm.contract.line", "search", [("contract_id", "=", contract_id)])
+    before = _snapshot(admin, contract_id)
+    fault = expect_fault(
+        billing.call, "crm.contract.line", "write", [line_id], {"date_start": "2026-01-15"}
+    )
+    assert "2026-01-01" in fault.faultString
+    assert _snapshot(admin, contract_id) == before
+
+
+def test_row_of_a_deleted_line_cancelled_with_its_invoice(admin, billing, partner_id):
+    """A line deleted while its row is on a draft invoice: cancelling the
+    invoice cancels the row, which the next run no longer invoices (as a
+    line of nothing)."""
+    vals = _vals(partner_id)
+    vals["line_ids"].append(
+        (0, 0, {"name": "Support", "price_unit": 50, "date_start": "2026-01-01"})
+    )
+    contract_id = billing.call("crm.contract", "create", vals)
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-01-31"
+    )
+    [support_id] = billing.call(
+        "crm.contract.line",
+        "search",
+        [("contract_id", "=", contract_id), ("name", "=", "Support")],
+    )
+    billing.call("crm.contract.line", "unlink", [support_id])
+    billing.call("account.move", "write", [invoice_id], {"state": "cancel"})
+    rows = admin.call(
+        "crm.contract.schedule",
+        "search_read",
+        [("contract_id", "=", contract_id), ("contract_line_id", "=", False)],
+        ["state"],
+    )
+    assert [row["state"] for row in rows] == ["cancelled"]
+    [again] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-01-31"
+    )
+    [move] = _read(admin, "account.move", [again], ["amount_untaxed"])
+    assert move["amount_untaxed"] == 100.0

@@ -71,7 +71,8 @@ class AccountMove(models.Model):
 
     def _crm_give_schedule_rows_back(self):
         """The schedule rows of these invoices, once cancelled: planned again
-        (invoiced by the next run) while the contract is active, else cancelled.
+        (invoiced by the next run) while the contract is active or expired (a row
+        dated on or before its end), else cancelled.
         Such an invoice stays cancelled."""
         cancelled = self.filtered(lambda move: move.state == "cancel")
         if cancelled:
@@ -92,8 +93,10 @@ class CrmContractSchedule(models.Model):
 
     def _crm_release_rows(self, moves):
         """Rows whose invoice is gone or cancelled: unlinked from the invoice's lines
-        (so that the one-invoice index lets them be invoiced again) and planned, or
-        cancelled when their contract is no longer active."""
+        (so that the one-invoice index lets them be invoiced again) and planned
+        while they can be invoiced (``_crm_invoiceable``: an active contract, or
+        an expired one and the row dated on or before its end) and their line
+        still exists, else cancelled."""
         if not self:
             return
         lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)
@@ -102,9 +105,7 @@ class CrmContractSchedule(models.Model):
             # cannot write
             lines.sudo().write({"crm_contract_schedule_id": False})
             lines.move_id.sudo().write({"crm_contract_rows_released": True})
-        for state, rows in (
-            ("planned", self.filtered(lambda row: row.contract_id.state == "active")),
-            ("cancelled", self.filtered(lambda row: row.contract_id.state != "active")),
-        ):
+        planned = self.filtered(lambda row: row._crm_invoiceable())
+        for state, rows in (("planned", planned), ("cancelled", self - planned)):
             if rows:
                 privileged(rows).write({"state": state, "invoice_id": False})

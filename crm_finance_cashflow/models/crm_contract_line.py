@@ -3,7 +3,7 @@ import math
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
@@ -156,8 +156,42 @@ class CrmContractLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if {"date_start", "date_end", "recurrence"} & set(vals):
+            self._check_invoiced_rows_kept()
         self.contract_id.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
+
+    def _check_invoiced_rows_kept(self):
+        """A line's invoiced rows stay on its schedule: a row off its new dates
+        (outside its period, or off its new first date or recurrence) would be
+        kept as invoiced while the schedule plans the same period again, and the
+        period would be billed twice. Such an amendment is refused, as the
+        contract refuses a period that leaves out an invoiced row."""
+        for line in self:
+            invoiced = line.contract_id.schedule_ids.filtered(
+                lambda r, ln=line: r.contract_line_id == ln and r.state == "invoiced"
+            )
+            if not invoiced:
+                continue
+            dates = set(line._schedule_dates())
+            off = invoiced.filtered(lambda r, d=dates: r.date not in d)
+            if off:
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of contract %(contract)s is invoiced for %(dates)s: "
+                        "its new dates (from %(start)s, until %(end)s, %(recurrence)s) no "
+                        "longer include them, and the same period would be invoiced again. "
+                        "Keep its dates, or end it and add a line from the next period.",
+                        line=line.name,
+                        contract=line.contract_id.name,
+                        dates=", ".join(str(d) for d in sorted(set(off.mapped("date")))),
+                        start=line.date_start,
+                        end=line.date_end or line.contract_id.date_end or self.env._("no end"),
+                        recurrence=dict(
+                            line._fields["recurrence"]._description_selection(self.env)
+                        )[line.recurrence],
+                    )
+                )
 
     def _crm_check_policy(self, vals, creating):
         res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)

@@ -1,8 +1,10 @@
+import logging
+
 import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, html2plaintext
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_date,
@@ -12,6 +14,8 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 _lt = LazyTranslate(__name__)
+
+_logger = logging.getLogger(__name__)
 
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
@@ -109,16 +113,25 @@ class CrmContractSchedule(models.Model):
             row.date_due = last_due_date(row.payment_term_id, row.date)
 
     def init(self):
-        # what the cash-flow forecast groups: the planned rows of active contracts
-        # (the invoiced history grows, they do not), with the grouped columns, so
-        # that PostgreSQL can read the index alone
+        # what the cash-flow forecast groups: the planned rows of active and
+        # expired contracts (the invoiced history grows, they do not), with the
+        # grouped columns, so that PostgreSQL can read the index alone; the
+        # index of before (active contracts only) is replaced
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'crm_contract_schedule' "
+            "AND indexname = %s",
+            [FORECAST_INDEX],
+        )
+        [indexdef] = self.env.cr.fetchone() or [None]
+        if indexdef and "expired" not in indexdef:
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(FORECAST_INDEX)))
         self.env.cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS %s
                     ON crm_contract_schedule (company_id, date_due)
                INCLUDE (direction, currency_id, amount_total)
-                 WHERE state = 'planned' AND contract_state = 'active'
+                 WHERE state = 'planned' AND contract_state IN ('active', 'expired')
                 """,
                 SQL.identifier(FORECAST_INDEX),
             )
@@ -139,6 +152,20 @@ class CrmContractSchedule(models.Model):
 
     def _set_state(self, state):
         privileged(self).write({"state": state})
+
+    def _crm_invoiceable(self):
+        """A row still to be invoiced when planned: its line exists (a row whose
+        line was deleted has nothing to invoice) and its contract is active, or
+        expired and the row dated on or before its end (due while it ran)."""
+        self.ensure_one()
+        contract = self.contract_id
+        if not self.contract_line_id:
+            return False
+        return contract.state == "active" or (
+            contract.state == "expired"
+            and bool(contract.date_end)
+            and self.date <= contract.date_end
+        )
 
 
 class AccountMoveLine(models.Model):
@@ -190,7 +217,8 @@ class CrmContract(models.Model):
     @api.returns("account.move", lambda moves: moves.ids)
     def action_create_invoices(self, date=None):
         """Invoice (customer contracts) or bill (supplier contracts) the planned
-        schedule rows due by ``date`` (default today), one document per contract in
+        schedule rows due by ``date`` (default today) of active contracts, and of
+        expired ones those dated on or before their end, one document per contract in
         its currency; the amounts in company currency use the rate of the invoice
         date (Odoo's own conversion). A missing rate for that date is a UserError and
         nothing is created. Returns the invoices created (ids over XML-RPC)."""
@@ -200,8 +228,8 @@ class CrmContract(models.Model):
             if date is not None and date is not False
             else fields.Date.context_today(self)
         )
-        contracts = self.filtered(lambda c: c.state == "active")
-        rows = contracts.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
+        rows = self.schedule_ids.filtered(lambda r: r.state == "planned" and r.date <= date)
+        rows = rows.filtered(lambda r: r._crm_invoiceable())
         if not rows:
             return self.env["account.move"]
         # serialize with any other worker invoicing the same rows
@@ -219,15 +247,16 @@ class CrmContract(models.Model):
             ) from exc
         rows.invalidate_recordset(["state"])
         rows = rows.filtered(lambda r: r.state == "planned")
-        # each contract converts with its own company's rates: every (company,
-        # currency) pair needs a rate, else Odoo would fall back to 1.0
+        # each contract converts with its own company's rates (a branch's are its
+        # root company's, as Odoo reads them): every (company, currency) pair
+        # needs a rate, else Odoo would fall back to 1.0
         pairs = {(r.company_id, r.currency_id) for r in rows}
         for company, currency in sorted(pairs, key=lambda p: (p[0].id, p[1].id)):
             if currency != company.currency_id and not self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", currency.id),
                     ("name", "<=", date),
-                    ("company_id", "in", [False, company.id]),
+                    ("company_id", "in", [False, company.root_id.id]),
                 ],
                 limit=1,
             ):
@@ -237,7 +266,7 @@ class CrmContract(models.Model):
                         "%(company)s: update the rates before invoicing.",
                         currency=currency.name,
                         date=date,
-                        company=company.name,
+                        company=company.root_id.name,
                     )
                 )
         moves = self.env["account.move"]
@@ -304,6 +333,48 @@ class CrmContract(models.Model):
 
     @api.model
     def _cron_create_invoices(self):
-        for contract in self.search([("state", "=", "active")]):
-            contract.action_create_invoices()
+        """Invoice the rows due today, contract by contract: each in its own
+        savepoint, so that one contract's refusal (no rate of its currency, ...)
+        is logged and noted on its chatter (once a day) and the others are
+        invoiced all the same."""
+        # the expired contracts whose rows due while they ran are still planned
+        domain = [
+            "|",
+            ("state", "=", "active"),
+            "&",
+            ("state", "=", "expired"),
+            ("schedule_ids", "any", [("state", "=", "planned")]),
+        ]
+        for contract in self.search(domain):
+            try:
+                with self.env.cr.savepoint():
+                    contract.action_create_invoices()
+            except UserError as exc:
+                _logger.warning(
+                    "contract %s (id %s) not invoiced: %s", contract.name, contract.id, exc
+                )
+                contract._crm_note_invoicing_error(str(exc))
         return True
+
+    def _crm_note_invoicing_error(self, error):
+        """A note on the contract's chatter that the daily run could not invoice
+        it, with the error; at most one with the same error a (UTC) day."""
+        self.ensure_one()
+        body = self.env._("The daily run could not invoice this contract: %(error)s", error=error)
+        # the day in UTC, as the messages' dates
+        today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        # sudo: the contract's own chatter, whoever runs the cron
+        notes = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("date", ">=", today),
+                ]
+            )
+        )
+        if any(html2plaintext(note.body or "").strip() == body for note in notes):
+            return
+        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -185,40 +185,61 @@ class ResCompany(models.Model):
         return True
 
     def _crm_update_rates(self):
+        """Update the rates of these companies (those with a provider); returns
+        the errors. A branch's rates are its root company's: Odoo reads them
+        there and refuses a rate on a branch. So the companies of one root are
+        updated once, on the root, with the root's provider, else with its first
+        branch's. Each update is all or nothing (a savepoint): a feed that cannot
+        be used, or a rate Odoo refuses, is kept on the companies it concerns
+        (``crm_rate_last_error``) and the others are updated."""
         if self._crm_rates_by_oca():
             _logger.info("exchange rates: left to %s's providers", OCA_RATE_MODULE)
             return []
         errors = []
-        for company in self.filtered(lambda c: c.crm_rate_provider != "none"):
-            provider = company.crm_rate_provider
+        by_root = {}
+        for company in self.filtered(lambda c: c.crm_rate_provider != "none").sorted("id"):
+            by_root[company.root_id] = by_root.get(company.root_id, self.browse()) | company
+        for root, companies in by_root.items():
+            provider = (
+                root.crm_rate_provider
+                if root.crm_rate_provider != "none"
+                else companies[0].crm_rate_provider
+            )
             try:
-                try:
-                    timeout = float(
-                        self.env["ir.config_parameter"]
-                        .sudo()
-                        .get_param("crm_finance_cashflow.rate_timeout", TIMEOUT)
+                date, base, rates = root._crm_fetch_rates(provider)
+                with self.env.cr.savepoint():
+                    root._crm_store_rates(date, base, rates)
+            except (RateFeedError, UserError) as exc:
+                for company in companies:
+                    message = self.env._(
+                        "%(company)s: exchange rates from %(provider)s not updated (%(error)s).",
+                        company=company.name,
+                        provider=dict(self._fields["crm_rate_provider"].selection)[provider],
+                        error=str(exc),
                     )
-                    response = requests.get(company._crm_rate_url(provider), timeout=timeout)
-                    response.raise_for_status()
-                except requests.exceptions.RequestException as exc:
-                    raise RateFeedError(f"network error: {exc}") from exc
-                date, base, rates = PARSERS[provider](response.content)
-                company._crm_store_rates(date, base, rates)
-            except RateFeedError as exc:
-                message = self.env._(
-                    "%(company)s: exchange rates from %(provider)s not updated (%(error)s).",
-                    company=company.name,
-                    provider=dict(self._fields["crm_rate_provider"].selection)[provider],
-                    error=str(exc),
-                )
-                _logger.warning(message)
-                company.sudo().crm_rate_last_error = message
-                errors.append(message)
+                    _logger.warning(message)
+                    company.sudo().crm_rate_last_error = message
+                    errors.append(message)
             else:
-                company.sudo().write(
+                (companies | root.filtered(lambda r: r.crm_rate_provider != "none")).sudo().write(
                     {"crm_rate_last_update": fields.Datetime.now(), "crm_rate_last_error": False}
                 )
         return errors
+
+    def _crm_fetch_rates(self, provider):
+        """(date, base currency name, {currency name: base units per unit}) of
+        ``provider``'s feed today, else a RateFeedError."""
+        try:
+            timeout = float(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("crm_finance_cashflow.rate_timeout", TIMEOUT)
+            )
+            response = requests.get(self._crm_rate_url(provider), timeout=timeout)
+            response.raise_for_status()
+        except requests.exceptions.RequestException as exc:
+            raise RateFeedError(f"network error: {exc}") from exc
+        return PARSERS[provider](response.content)
 
     def _crm_store_rates(self, date, base, rates):
         """``rates``: base-currency units per one unit of each currency. Odoo's

@@ -310,14 +310,16 @@ class CrmCashflowForecastReport(models.Model):
                 "schedule": None,
                 "planned_payment": "id",
             },
-            # the active contracts' rows not invoiced yet (the partial index
+            # the rows not invoiced yet of active contracts, and of expired ones
+            # (rows due while they ran: a contract's rows never pass its end),
+            # which Create Invoices still invoices (the partial index
             # crm_contract_schedule_forecast covers them)
             dict(
                 schedule,
                 domain=[
                     ("company_id", "in", companies),
                     ("state", "=", "planned"),
-                    ("contract_state", "=", "active"),
+                    ("contract_state", "in", ("active", "expired")),
                 ],
             ),
             # invoiced as a draft only: still expected through the row, whatever

@@ -208,3 +208,32 @@ class TestContract(ContractCase):
         with self.assertRaises(UserError) as refused:
             contract.with_user(self.billing).write({"date_end": "2027-05-31"})
         self.assertIn("Late", str(refused.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestLineAmendments(ContractCase):
+    def test_invoiced_rows_stay_on_the_line_dates(self):
+        """Moving a line's first date (or its end, or its recurrence) off a row
+        already invoiced is refused: the period would be invoiced twice. A move
+        that keeps its invoiced rows is applied."""
+        contract = self._contract()
+        contract.action_activate()
+        contract.action_create_invoices(date="2026-02-01")
+        line = contract.line_ids.with_user(self.billing)
+        before = contract.schedule_ids.read(["date", "state"])
+        for vals, dates in (
+            ({"date_start": "2026-01-15"}, "2026-01-01, 2026-02-01"),
+            ({"date_end": "2026-01-31"}, "2026-02-01"),
+            ({"recurrence": "quarterly"}, "2026-02-01"),
+        ):
+            with self.assertRaises(UserError) as refused:
+                line.write(vals)
+            message = str(refused.exception)
+            self.assertIn(f"is invoiced for {dates}", message)
+            self.assertIn(contract.name, message)
+            self.assertEqual(contract.schedule_ids.read(["date", "state"]), before)
+        # its invoiced rows kept: applied, the schedule follows
+        line.write({"date_end": "2026-06-30"})
+        self.assertEqual(max(contract.schedule_ids.mapped("date")), date(2026, 6, 1))
+        invoiced = contract.schedule_ids.filtered(lambda r: r.state == "invoiced")
+        self.assertEqual(invoiced.mapped("date"), [date(2026, 1, 1), date(2026, 2, 1)])

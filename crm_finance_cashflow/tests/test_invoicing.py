@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_contract import ContractCase
 
@@ -187,6 +188,32 @@ class TestContractInvoicing(ContractCase):
         self.assertAlmostEqual(signed[self.company], 50.0)
         self.assertAlmostEqual(signed[other], 20.0)
 
+    def test_branch_converts_with_its_root_rates(self):
+        """A branch's contract in a foreign currency: Odoo converts it with the
+        root company's rates (a branch has none of its own), so the missing-rate
+        check reads them there too."""
+        branch = self.env["res.company"].create(
+            {"name": "Invoicing Branch", "parent_id": self.company.id}
+        )
+        self.billing.write({"company_ids": [Command.link(branch.id)]})
+        both = (self.company | branch).ids
+        billing = self.billing.with_context(allowed_company_ids=both)
+        contract = self._contract(currency_id=self.foreign.id, company_id=branch.id, user=billing)
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2026-01-20")
+        self.assertEqual(move.company_id, branch)
+        # the root's rate of January: 2 XCT for 1
+        self.assertAlmostEqual(move.amount_untaxed_signed, 50.0)
+        # a currency without a rate at the root: refused, naming the root
+        no_rate = self.env["res.currency"].create({"name": "XBR", "symbol": "B", "rounding": 0.01})
+        other = self._contract(currency_id=no_rate.id, company_id=branch.id, user=billing)
+        other.action_activate()
+        with self.assertRaises(UserError) as refused:
+            other.action_create_invoices(date="2026-01-20")
+        self.assertIn(
+            f"XBR on or before 2026-01-20 in {self.company.name}:", str(refused.exception)
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDoubleInvoicingRace(ContractCase):
@@ -335,4 +362,115 @@ class TestDoubleInvoicingRace(ContractCase):
                 date="2026-02-01"
             ).invoice_line_ids.crm_contract_schedule_id,
             other_row,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingCron(ContractCase):
+    LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract_schedule"
+
+    def test_one_contract_refused_the_others_invoiced(self):
+        """The daily run: a contract that cannot be invoiced (no rate of its
+        currency) is logged and noted on its chatter, once a day; the other
+        contracts are invoiced all the same."""
+        no_rate = self.env["res.currency"].create({"name": "XNC", "symbol": "N", "rounding": 0.01})
+        refused = self._contract(currency_id=no_rate.id)
+        invoiced = self._contract()
+        (refused | invoiced).action_activate()
+        today = fields.Date.context_today(refused)
+        due = invoiced.schedule_ids.filtered(lambda r: r.date <= today)
+        self.assertTrue(due)
+        for _run in range(2):
+            with self.assertLogs(self.LOGGER, "WARNING") as logs:
+                self.env["crm.contract"]._cron_create_invoices()
+            self.assertIn(refused.name, "\n".join(logs.output))
+            self.assertIn("XNC", "\n".join(logs.output))
+        self.assertEqual(set(due.mapped("state")), {"invoiced"})
+        self.assertFalse(refused.schedule_ids.invoice_id)
+        notes = refused.message_ids.filtered(lambda m: "could not invoice" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "one note a day")
+        self.assertIn("XNC on or before", notes.body)
+
+
+@tagged("post_install", "-at_install")
+class TestExpiredContractRows(ContractCase):
+    """Rows due while a contract ran, still planned when it expired (no run
+    invoiced them in time): still invoiced and expected, never lost."""
+
+    def _expired(self, **vals):
+        contract = self._contract(
+            date_start="2025-01-01",
+            date_end="2025-12-31",
+            lines=[{"date_start": "2025-01-01"}],
+            **vals,
+        )
+        contract.action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.state, "expired")
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"planned"})
+        return contract
+
+    def test_expired_rows_invoiced_and_expected(self):
+        contract = self._expired()
+        Forecast = self.env["crm.contract"].with_user(self.billing)
+        [overdue] = Forecast.get_cashflow_forecast("2026-01-01", "2026-01-31")[:1]
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        rows = report.search([("contract_id", "=", contract.id)])
+        self.assertEqual(rows.schedule_id, contract.schedule_ids)
+        self.assertEqual(sum(rows.mapped("amount_incoming")), 1200.0)
+        # Create Invoices takes them (as a billing user)
+        move = contract.with_user(self.billing).action_create_invoices(date="2026-01-15")
+        self.assertEqual(move.amount_untaxed, 1200.0)
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
+        # still expected once, through the draft invoice's rows
+        self.assertEqual(Forecast.get_cashflow_forecast("2026-01-01", "2026-01-31")[0], overdue)
+        # the invoice cancelled: its rows are planned again, invoiced by the next run
+        move.with_user(self.billing).button_cancel()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"planned"})
+        # (other contracts of the database it cannot invoice are logged)
+        with mute_logger(TestInvoicingCron.LOGGER):
+            self.env["crm.contract"]._cron_create_invoices()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
+        self.assertEqual(contract.schedule_ids.invoice_id.amount_untaxed, 1200.0)
+
+    def test_terminated_rows_stay_cancelled(self):
+        contract = self._contract(
+            date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
+        )
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2025-06-01")
+        contract.action_terminate()
+        self.assertFalse(contract.action_create_invoices(date="2026-01-15"))
+        move.button_cancel()
+        self.assertEqual(set(contract.schedule_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(
+            self.env["crm.cashflow.forecast.report"].search([("contract_id", "=", contract.id)])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRowsOfDeletedLines(ContractCase):
+    def test_released_row_of_a_deleted_line_cancelled(self):
+        """A line deleted while its row sits on a draft invoice: when the
+        invoice is cancelled, the row is cancelled (it was planned again and
+        invoiced as a line of nothing, while the forecast counted it)."""
+        contract = self._contract(lines=[{}, {"name": "Support", "price_unit": 50.0}])
+        contract.action_activate()
+        invoice = contract.with_user(self.billing).action_create_invoices(date="2026-01-31")
+        support = contract.line_ids.filtered(lambda line: line.name == "Support")
+        orphan = contract.schedule_ids.filtered(
+            lambda r: r.contract_line_id == support and r.state == "invoiced"
+        )
+        self.assertEqual(len(orphan), 1)
+        support.with_user(self.billing).unlink()
+        self.assertFalse(orphan.contract_line_id)
+        invoice.with_user(self.billing).button_cancel()
+        self.assertEqual(orphan.state, "cancelled")
+        kept = contract.schedule_ids.filtered(lambda r: r.invoice_id == invoice)
+        self.assertFalse(kept)
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-01-31")
+        self.assertEqual(again.invoice_line_ids.mapped("name"), ["Maintenance"])
+        self.assertEqual(again.amount_untaxed, 100.0)
+        self.assertFalse(
+            self.env["crm.cashflow.forecast.report"].search([("schedule_id", "=", orphan.id)])
         )

@@ -3,8 +3,9 @@ import threading
 import time
 from pathlib import Path
 from unittest import SkipTest
+from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -179,3 +180,68 @@ class TestRateFeeds(TransactionCase):
         # the cron (superuser) updates every company
         self.env["res.company"]._cron_update_currency_rates()
         self.assertAlmostEqual(self._rate(self.eur).rate, 1 / 5.08)
+
+    def test_branch_rates_on_its_root(self):
+        """A branch's rates are its root company's (Odoo reads them there and
+        refuses them on a branch): the branch's update stores them on the root,
+        the button and the cron alike; a root with a provider of its own
+        updates them with it, once for the root and its branches."""
+        branch = self.env["res.company"].create(
+            {"name": "Rates Branch", "parent_id": self.company.id}
+        )
+        self.Param.set_param("crm_finance_cashflow.nbr_url", self.base + "/nbr")
+        branch.crm_rate_provider = "nbr"
+        self.assertTrue(branch.action_update_currency_rates())
+        self.assertAlmostEqual(self._rate(self.eur, "2026-11-25").rate, 1 / 5.08)
+        self.assertTrue(branch.crm_rate_last_update)
+        self.assertFalse(branch.crm_rate_last_error)
+        self.assertFalse(
+            self.env["res.currency.rate"].search_count([("company_id", "=", branch.id)])
+        )
+        # what the branch's invoice of the 25th converts at: the root's rate
+        self.assertAlmostEqual(
+            self.eur._convert(100.0, self.ron, branch, "2026-11-25", round=False), 508.0
+        )
+        # the root with its own provider (the ECB): the cron updates the root
+        # and its branch once, with the root's
+        self._feed("ecb", "/ecb")
+        other = self.env["res.company"].create(
+            {"name": "Rates Other Co", "currency_id": self.ron.id}
+        )
+        other.crm_rate_provider = "ecb"
+        self.env["res.company"]._cron_update_currency_rates()
+        self.assertAlmostEqual(self._rate(self.usd).rate, 1.15 / 5.08)
+        self.assertFalse((self.company | branch | other).filtered("crm_rate_last_error"))
+        self.assertTrue(self.env["res.currency.rate"].search_count([("company_id", "=", other.id)]))
+
+    def test_one_company_refused_the_others_updated(self):
+        """A rate Odoo refuses (a ValidationError, not a feed error) for one
+        company is kept on it; the other companies are updated, and none of the
+        refused company's rates is stored."""
+        self._feed("ecb", "/ecb")
+        other = self.env["res.company"].create(
+            {"name": "Rates Other Co", "currency_id": self.ron.id}
+        )
+        other.crm_rate_provider = "ecb"
+        Company = type(self.env["res.company"])
+        original = Company._crm_store_rates
+
+        def refuse_other(company, date, base, rates):
+            count = original(company, date, base, rates)
+            if company == other:
+                raise ValidationError(company.env._("Refused rate"))
+            return count
+
+        with (
+            patch.object(Company, "_crm_store_rates", refuse_other),
+            mute_logger("odoo.addons.crm_finance_cashflow.models.res_company_rates"),
+        ):
+            self.env["res.company"]._cron_update_currency_rates()
+            result = (self.company | other).action_update_currency_rates()
+        self.assertIn("Refused rate", result["params"]["message"])
+        self.assertIn("Refused rate", other.crm_rate_last_error)
+        self.assertFalse(
+            self.env["res.currency.rate"].search_count([("company_id", "=", other.id)])
+        )
+        self.assertAlmostEqual(self._rate(self.usd).rate, 1.15 / 5.08)
+        self.assertFalse(self.company.crm_rate_last_error)
