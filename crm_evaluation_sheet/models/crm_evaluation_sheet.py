@@ -310,8 +310,10 @@ class CrmEvaluationSheet(models.Model):
     def action_generate_quotation(self):
         """Create the quotation of the finalized sheet: one section per item,
         holding the item's recipe components (or the item itself). When the
-        sheet already has an open quotation, the new one is its next revision
-        and the previous one is cancelled. Returns an action on the order."""
+        sheet already has an open quotation, the new one is its next revision,
+        takes over what the previous one holds (``_crm_hand_over_to``:
+        crm_supply's stock reservations), and the previous one is cancelled.
+        Returns an action on the order."""
         check_one(self)
         self = safe_tz(self)  # noqa: PLW0642 - the same sheet, in a usable context
         # one generation per sheet at a time (two would both make an original)
@@ -350,6 +352,9 @@ class CrmEvaluationSheet(models.Model):
         # created through the guarded path, then used as the user's record
         order = self.env["sale.order"].browse(privileged(self.env["sale.order"]).create(vals).id)
         if previous:
+            # what the previous quotation holds (crm_supply's reservations)
+            # goes to the new one before the cancellation releases it
+            previous._crm_hand_over_to(order)
             previous._action_cancel()
             previous.message_post(
                 body=self.env._(

@@ -34,7 +34,7 @@ def lock_rows(records, message):
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "crm.write.policy.mixin"]
+    _inherit = ["sale.order", "crm.write.policy.mixin", "crm.sale.revision.mixin"]
     _crm_write_policy = {
         "evaluation_sheet_id": owned(_REVISION_HINT, create=(False,)),
         "revision_of_id": owned(_REVISION_HINT, create=(False,)),
@@ -133,8 +133,9 @@ class SaleOrder(models.Model):
 
     def action_revise(self):
         """Make the next revision of the quotation: a copy named after the
-        original with a ``-R<n>`` suffix; this one is cancelled. Returns an
-        action on the new revision."""
+        original with a ``-R<n>`` suffix, which takes over what this one holds
+        (``_crm_hand_over_to``: crm_supply's stock reservations); this one is
+        cancelled. Returns an action on the new revision."""
         self = safe_tz(self)  # noqa: PLW0642 - the same records, in a usable context
         revisions = self.browse()
         self._lock_for_revision()
@@ -149,6 +150,9 @@ class SaleOrder(models.Model):
             if order.locked:
                 raise UserError(self.env._("%(name)s is locked.", name=order.name))
             revision = order.browse(privileged(order).copy(order._prepare_revision_vals()).id)
+            # what the quotation holds (crm_supply's reservations) goes to the
+            # revision before the cancellation releases it
+            order._crm_hand_over_to(revision)
             order._action_cancel()
             order.message_post(
                 body=self.env._("Revised: replaced by %(order)s.", order=revision._get_html_link())

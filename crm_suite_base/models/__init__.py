@@ -1,2 +1,3 @@
 from . import write_policy_mixin
 from . import write_policy
+from . import sale_revision_mixin

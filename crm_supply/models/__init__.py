@@ -5,6 +5,7 @@ from . import product_product
 from . import product_template
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_revision
 from . import stock_picking
 from . import purchase_order
 from . import account_move_line

@@ -7,4 +7,5 @@ from . import test_tour
 from . import test_policy
 from . import test_i18n
 from . import test_hooks
+from . import test_revision
 from . import test_free_to_sell

@@ -1,0 +1,113 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestRevisionHandOver(SupplyCase):
+    """A revised proforma hands its reservations over to the quotation that
+    replaces it (``sale.order._crm_hand_over_to``, called by the code making
+    the revision before it cancels the old quotation)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bolt = cls.env["product.product"].create(
+            {"name": "Supply Bolt", "is_storable": True, "list_price": 1.0}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.bolt, cls.stock, 10.0)
+
+    def _reserved(self, lines, user=None):
+        """A reserved quotation of ``lines`` [(product, qty)], expiring in 5 days."""
+        order = self._order(
+            lines[0][1],
+            product=lines[0][0],
+            user=user or self.salesman,
+            reservation_expiry_date=self._today(5),
+        )
+        order.write(
+            {
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    for product, qty in lines[1:]
+                ]
+            }
+        )
+        order.action_reserve_stock()
+        return order
+
+    @staticmethod
+    def _held(order):
+        return [
+            (r.order_line_id, r.product_id, r.quantity, r.date_expiry, r.location_id)
+            for r in order.reservation_ids.filtered(lambda r: r.state == "reserved")
+        ]
+
+    def test_reservations_follow_the_revision(self):
+        order = self._reserved([(self.product, 4), (self.bolt, 3), (self.product, 2)])
+        revision = order.copy()
+        self.assertFalse(revision.reservation_ids, "reservations are not copied")
+        first, bolt_line, second = revision.order_line
+        # the revision takes less of the first line: the excess is released
+        first.product_uom_qty = 3
+        order._crm_hand_over_to(revision)
+        self.assertFalse(self._held(order))
+        day = self._today(5)
+        self.assertEqual(
+            self._held(revision),
+            [
+                (first, self.product, 3.0, day, self.stock),
+                (bolt_line, self.bolt, 3.0, day, self.stock),
+                (second, self.product, 2.0, day, self.stock),
+            ],
+        )
+        self.assertEqual(revision.reservation_expiry_date, day)
+        self.assertEqual(self._figures(), (5.0, 5.0))
+        self.assertEqual(self._figures(self.bolt), (3.0, 7.0))
+        # cancelling the old quotation releases nothing the revision holds
+        order._action_cancel()
+        self.assertEqual(len(self._held(revision)), 3)
+        self.assertEqual(self._figures(), (5.0, 5.0))
+        # and the revision's reservations follow its lines as any others
+        second.product_uom_qty = 1
+        self.assertEqual(self._figures(), (4.0, 6.0))
+
+    def test_a_line_holds_one_reservation(self):
+        # two lines of the product, one left on the revision: it takes the first
+        # reservation; the other is released, as one without a line is
+        order = self._reserved([(self.product, 4), (self.product, 2), (self.bolt, 3)])
+        revision = order.copy()
+        revision.order_line[1:].unlink()
+        revision.order_line.product_uom_qty = 6
+        order._crm_hand_over_to(revision)
+        self.assertEqual(
+            self._held(revision),
+            [(revision.order_line, self.product, 4.0, self._today(5), self.stock)],
+        )
+        self.assertEqual(
+            order.reservation_ids.sorted("quantity").mapped("state"), ["released", "released"]
+        )
+        self.assertEqual(self._figures(), (4.0, 6.0))
+        self.assertEqual(self._figures(self.bolt), (0.0, 10.0))
+
+    def test_another_warehouse_releases(self):
+        order = self._reserved([(self.product, 4)])
+        revision = order.copy()
+        second = self.env["stock.warehouse"].create({"name": "Revision Second", "code": "REV2"})
+        revision.warehouse_id = second
+        order._crm_hand_over_to(revision)
+        self.assertFalse(revision.reservation_ids)
+        self.assertEqual(order.reservation_ids.state, "released")
+        self.assertEqual(self._figures(), (0.0, 10.0))
+
+    def test_nothing_is_checked_again(self):
+        # under "block", the revision keeps what its quotation held even though
+        # another proforma holds the rest of the stock
+        order = self._reserved([(self.product, 4)])
+        self._order(6, user=self.salesman_b).action_reserve_stock()
+        self._policy("block")
+        revision = order.copy()
+        order._crm_hand_over_to(revision)
+        self.assertEqual(revision.reservation_ids.quantity, 4.0)
+        self.assertEqual(self._figures(), (10.0, 0.0))
