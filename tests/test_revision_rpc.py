@@ -119,3 +119,69 @@ def test_regenerated_quotation_keeps_the_reservations(salesman, goods):
     assert [(line, qty) for line, qty, _day in _held(salesman, new_id)] == [(line_id, 2.0)]
     assert _free(salesman, goods) == (2.0, 3.0)
     call("sale.order", "action_release_stock", [new_id])
+
+
+@pytest.mark.addon("crm_evaluation_sheet")
+def test_quotation_of_a_finalized_sheet_keeps_its_prices(admin, salesman):
+    """The reviewer's case: a service at 100, 2 units, finalized, the list
+    price then raised to 150: the quotation is 200, the sheet's estimate; and
+    an item priced from its components keeps their prices too."""
+    tag = os.getpid()
+    service_id = admin.call(
+        "product.product",
+        "create",
+        {
+            "name": f"RPC Priced Service {tag}",
+            "type": "service",
+            "list_price": 100.0,
+            "taxes_id": [(6, 0, [])],
+        },
+    )
+    part_id = admin.call(
+        "product.product",
+        "create",
+        {"name": f"RPC Priced Part {tag}", "list_price": 4.0, "taxes_id": [(6, 0, [])]},
+    )
+    kit_tmpl_id = admin.call(
+        "product.template",
+        "create",
+        {
+            "name": f"RPC Priced Kit {tag}",
+            "type": "service",
+            "taxes_id": [(6, 0, [])],
+            "recipe_line_ids": [(0, 0, {"product_id": part_id, "quantity": 3})],
+        },
+    )
+    [kit_id] = admin.call("product.product", "search", [("product_tmpl_id", "=", kit_tmpl_id)])
+    partner_id = admin.call("res.partner", "create", {"name": f"RPC Priced Customer {tag}"})
+    call = salesman.call
+    sheet_id = call(
+        "crm.evaluation.sheet",
+        "create",
+        {
+            "partner_id": partner_id,
+            "line_ids": [
+                (0, 0, {"product_id": service_id, "product_uom_qty": 2}),
+                (0, 0, {"product_id": kit_id, "product_uom_qty": 1}),
+            ],
+        },
+    )
+    call("crm.evaluation.sheet", "action_finalize", [sheet_id])
+    [sheet] = call("crm.evaluation.sheet", "read", [sheet_id], ["amount_total"])
+    assert sheet["amount_total"] == 2 * 100.0 + 3 * 4.0
+    admin.call("product.product", "write", [service_id], {"list_price": 150.0})
+    admin.call("product.product", "write", [part_id], {"list_price": 5.0})
+    order_id = call("crm.evaluation.sheet", "action_generate_quotation", [sheet_id])["res_id"]
+    [order] = call("sale.order", "read", [order_id], ["amount_untaxed"])
+    assert order["amount_untaxed"] == sheet["amount_total"]
+    lines = call(
+        "sale.order.line",
+        "search_read",
+        [("order_id", "=", order_id), ("display_type", "=", False)],
+        ["product_id", "price_unit"],
+        order="sequence",
+    )
+    assert [(line["product_id"][0], line["price_unit"]) for line in lines] == [
+        (service_id, 100.0),
+        (part_id, 4.0),
+    ]

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_is_zero
+from odoo.tools import LazyTranslate, float_compare, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -346,11 +346,13 @@ class CrmEvaluationSheet(models.Model):
                 )
             )
         previous._lock_for_revision()
-        vals = self._prepare_quotation_vals()
+        lines = self._quotation_lines()
+        vals = self._prepare_quotation_vals(lines)
         if previous:
             vals.update(previous._prepare_revision_vals())
         # created through the guarded path, then used as the user's record
         order = self.env["sale.order"].browse(privileged(self.env["sale.order"]).create(vals).id)
+        self._apply_sheet_prices(order, lines)
         if previous:
             # what the previous quotation holds (crm_supply's reservations)
             # goes to the new one before the cancellation releases it
@@ -376,15 +378,19 @@ class CrmEvaluationSheet(models.Model):
         orders = self.sale_order_ids.filtered(lambda o: o.state != "cancel")
         return orders.sorted(lambda o: (o.revision_number, o.id))[-1:]
 
-    def _prepare_quotation_vals(self):
+    def _prepare_quotation_vals(self, lines=None):
+        """Values of the sheet's quotation; ``lines``: ``_quotation_lines()``,
+        when the caller already has them."""
         self.ensure_one()
+        if lines is None:
+            lines = self._quotation_lines()
         vals = {
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "user_id": self.user_id.id,
             "origin": self.name,
             "evaluation_sheet_id": self.id,
-            "order_line": [Command.create(v) for v in self._prepare_quotation_line_vals()],
+            "order_line": [Command.create(line_vals) for line_vals, _price in lines],
         }
         if self.pricelist_id:
             vals["pricelist_id"] = self.pricelist_id.id
@@ -397,6 +403,14 @@ class CrmEvaluationSheet(models.Model):
     def _prepare_quotation_line_vals(self):
         """Values of every quotation line, in sheet order, without a query per
         line: products, templates, recipes and units are read in batch."""
+        return [line_vals for line_vals, _price in self._quotation_lines()]
+
+    def _quotation_lines(self):
+        """``[(values, unit price)]`` of every quotation line, in sheet order:
+        the unit price (in the line's unit) the sheet gives the product line,
+        None for sections and notes, and for a component whose price the item
+        did not keep (priced before the sheet kept them, or no longer in the
+        recipe). See ``_prepare_quotation_line_vals``."""
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
         # batch-read everything the loop touches
@@ -421,11 +435,14 @@ class CrmEvaluationSheet(models.Model):
         for line in lines:
             sequence += 1
             vals_list.append(
-                {
-                    "display_type": "line_section",
-                    "name": line._get_section_name(),
-                    "sequence": sequence,
-                }
+                (
+                    {
+                        "display_type": "line_section",
+                        "name": line._get_section_name(),
+                        "sequence": sequence,
+                    },
+                    None,
+                )
             )
             template = line.product_id.product_tmpl_id
             if template.recipe_line_ids and template.recipe_pricing == "recipe":
@@ -433,12 +450,15 @@ class CrmEvaluationSheet(models.Model):
                 # as a breakdown, so the customer sees what the price covers
                 sequence += 1
                 vals_list.append(
-                    {
-                        "product_id": line.product_id.id,
-                        "product_uom_qty": line.product_uom_qty,
-                        "product_uom": line.product_uom_id.id,
-                        "sequence": sequence,
-                    }
+                    (
+                        {
+                            "product_id": line.product_id.id,
+                            "product_uom_qty": line.product_uom_qty,
+                            "product_uom": line.product_uom_id.id,
+                            "sequence": sequence,
+                        },
+                        line.price_unit,
+                    )
                 )
                 parent_qty = line.product_uom_id._compute_quantity(
                     line.product_uom_qty, template.uom_id, round=False
@@ -447,44 +467,82 @@ class CrmEvaluationSheet(models.Model):
                     sequence += 1
                     qty = recipe_line._component_qty(parent_qty)
                     vals_list.append(
-                        {
-                            "display_type": "line_note",
-                            "name": self.env._(
-                                "Includes %(qty)s %(uom)s %(component)s",
-                                qty=_format_qty(qty, recipe_line.product_id.uom_id),
-                                uom=recipe_line.product_id.uom_id.name,
-                                component=recipe_line.product_id.display_name,
-                            ),
-                            "sequence": sequence,
-                        }
+                        (
+                            {
+                                "display_type": "line_note",
+                                "name": self.env._(
+                                    "Includes %(qty)s %(uom)s %(component)s",
+                                    qty=_format_qty(qty, recipe_line.product_id.uom_id),
+                                    uom=recipe_line.product_id.uom_id.name,
+                                    component=recipe_line.product_id.display_name,
+                                ),
+                                "sequence": sequence,
+                            },
+                            None,
+                        )
                     )
             elif template.recipe_line_ids:
                 parent_qty = line.product_uom_id._compute_quantity(
                     line.product_uom_qty, template.uom_id, round=False
                 )
+                kept = line.component_prices or {}
                 for recipe_line in template.recipe_line_ids:
                     sequence += 1
                     vals_list.append(
-                        {
-                            "product_id": recipe_line.product_id.id,
-                            "product_uom_qty": line._check_component_qty(
-                                recipe_line, recipe_line._component_qty(parent_qty)
-                            ),
-                            "product_uom": recipe_line.product_id.uom_id.id,
-                            "sequence": sequence,
-                        }
+                        (
+                            {
+                                "product_id": recipe_line.product_id.id,
+                                "product_uom_qty": line._check_component_qty(
+                                    recipe_line, recipe_line._component_qty(parent_qty)
+                                ),
+                                "product_uom": recipe_line.product_id.uom_id.id,
+                                "sequence": sequence,
+                            },
+                            kept.get(str(recipe_line.id)),
+                        )
                     )
             else:
                 sequence += 1
                 vals_list.append(
-                    {
-                        "product_id": line.product_id.id,
-                        "product_uom_qty": line.product_uom_qty,
-                        "product_uom": line.product_uom_id.id,
-                        "sequence": sequence,
-                    }
+                    (
+                        {
+                            "product_id": line.product_id.id,
+                            "product_uom_qty": line.product_uom_qty,
+                            "product_uom": line.product_uom_id.id,
+                            "sequence": sequence,
+                        },
+                        line.price_unit,
+                    )
                 )
         return vals_list
+
+    def _apply_sheet_prices(self, order, lines):
+        """Give the product lines of ``order``, just generated from ``lines``
+        (``_quotation_lines()``), the sheet's unit prices where the order priced
+        them otherwise (the catalogue changed since the sheet was priced), so
+        that its untaxed total is the sheet's estimate. Such a line's price is
+        kept as a price set by hand (Odoo's ``technical_price_unit`` keeps the
+        catalogue's): a change of its quantity keeps it, the quotation's Update
+        Prices re-prices it from the catalogue. A line priced as on the sheet
+        (its discount included) is left as Odoo made it."""
+        self.ensure_one()
+        if self.state != "finalized" or order.currency_id != self.currency_id:
+            return
+        prices = {line_vals["sequence"]: price for line_vals, price in lines if price is not None}
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        updates = []
+        for line in order.order_line:
+            price = prices.get(line.sequence)
+            if price is None or line.display_type:
+                continue
+            net = line.price_unit * (1 - (line.discount or 0.0) / 100)
+            if float_compare(net, price, precision_digits=digits):
+                values = {"price_unit": price}
+                if line.discount:
+                    values["discount"] = 0.0
+                updates.append(Command.update(line.id, values))
+        if updates:
+            order.write({"order_line": updates})
 
     def action_view_quotations(self):
         """Every quotation generated from the sheet, revisions included."""

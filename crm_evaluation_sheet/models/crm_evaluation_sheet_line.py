@@ -11,6 +11,7 @@ _lt = LazyTranslate(__name__)
 #: Largest quantity of an item or of a recipe component.
 MAX_QUANTITY = 1e9
 _OPEN = ("draft", "in_progress")
+_PRICED = _lt("priced from the sheet's pricelist (Update Prices).")
 
 
 class CrmEvaluationSheetLine(models.Model):
@@ -31,7 +32,8 @@ class CrmEvaluationSheetLine(models.Model):
         "product_uom_qty": writable(states=_OPEN, bounds=(0, MAX_QUANTITY)),
         "product_uom_id": writable(states=_OPEN),
         "company_id": owned(_lt("the sheet's company.")),
-        "price_unit": owned(_lt("priced from the sheet's pricelist (Update Prices).")),
+        "price_unit": owned(_PRICED),
+        "component_prices": owned(_PRICED),
         "price_subtotal": owned(_lt("the unit price times the quantity.")),
     }
 
@@ -75,6 +77,9 @@ class CrmEvaluationSheetLine(models.Model):
         precompute=True,
         help="Price of the sheet's pricelist for this quantity, as on a quotation.",
     )
+    # an item priced from its recipe's components: {recipe line id: unit price
+    # of its component}, what the quotation of the finalized sheet sells it at
+    component_prices = fields.Json(compute="_compute_price_unit", store=True, precompute=True)
     price_subtotal = fields.Monetary(
         string="Subtotal",
         compute="_compute_price_subtotal",
@@ -116,17 +121,21 @@ class CrmEvaluationSheetLine(models.Model):
                 continue
             if not line.product_id or not line.product_uom_id:
                 line.price_unit = 0.0
+                line.component_prices = False
                 continue
             components = line._priced_components()
             if components is None:
                 line.price_unit = line._catalogue_price(
                     line.product_id, line.product_uom_qty or 1.0, line.product_uom_id
                 )
+                line.component_prices = False
             else:
                 # the quotation sells the components: the item's unit price is
                 # what they add up to, per unit of the item
                 subtotal = sum(line._round(price * qty) for _rl, qty, price in components)
                 line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
+                # kept with it, for the quotation of the finalized sheet
+                line.component_prices = {str(rl.id): price for rl, _qty, price in components}
 
     def _keeps_prices(self):
         """Whether the item keeps its stored prices: a finalized or cancelled

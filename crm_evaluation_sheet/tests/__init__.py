@@ -2,6 +2,7 @@ from . import test_security
 from . import test_recipe
 from . import test_sheet
 from . import test_quotation
+from . import test_quotation_prices
 from . import test_access
 from . import test_tour
 from . import test_gate
