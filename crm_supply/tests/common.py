@@ -9,6 +9,10 @@ class SupplyCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # one time zone for every user of the tests (the context's wins over the
+        # user's), so that the orders' dates (context_today) and _today() agree
+        # whoever creates the order, at any hour
+        cls.env = cls.env(context=dict(cls.env.context, tz=cls.env.user.tz or "UTC"))
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )
@@ -65,7 +69,7 @@ class SupplyCase(TransactionCase):
         self.env.company.reserved_stock_policy = policy
 
     def _today(self, days=0):
-        """Today in the user's time zone, as the orders' dates are computed
+        """Today in the tests' time zone, as the orders' dates are computed
         (``context_today``), plus ``days``: UTC's today differs from it for an
         hour or more a day (the tests failed between 23:00 and 24:00 UTC)."""
         return fields.Date.add(fields.Date.context_today(self.env["sale.order"]), days=days)
