@@ -156,6 +156,26 @@ def expect_fault():
     return _expect_fault
 
 
+def stocked_product(admin, name, qty=5.0):
+    """A storable product ``name`` at 10.00 with ``qty`` units in the main
+    warehouse (Odoo's *Update Quantity* wizard); returns its id."""
+    product_id = admin.call(
+        "product.product", "create", {"name": name, "is_storable": True, "list_price": 10.0}
+    )
+    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    wizard_id = admin.call(
+        "stock.change.product.qty",
+        "create",
+        {
+            "product_id": product_id,
+            "product_tmpl_id": row["product_tmpl_id"][0],
+            "new_quantity": qty,
+        },
+    )
+    admin.call("stock.change.product.qty", "change_product_qty", [wizard_id])
+    return product_id
+
+
 @pytest.fixture(scope="session")
 def make_turnover_client(admin):
     """Create a client company, a tax-free product at 100.00 and one posted

@@ -7,7 +7,7 @@ import threading
 import xmlrpc.client
 
 import pytest
-from conftest import OdooClient
+from conftest import OdooClient, stocked_product
 
 pytestmark = pytest.mark.addon("crm_supply")
 
@@ -21,20 +21,7 @@ def _xmlid(client, xmlid):
 def stock(admin):
     """A storable product with 5 units in the main warehouse."""
     warehouse = admin.call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)[0]
-    product_id = admin.call(
-        "product.product",
-        "create",
-        {"name": f"RPC Supply Widget {os.getpid()}", "is_storable": True, "list_price": 10.0},
-    )
-    template_id = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])[0][
-        "product_tmpl_id"
-    ][0]
-    wizard_id = admin.call(
-        "stock.change.product.qty",
-        "create",
-        {"product_id": product_id, "product_tmpl_id": template_id, "new_quantity": 5.0},
-    )
-    admin.call("stock.change.product.qty", "change_product_qty", [wizard_id])
+    product_id = stocked_product(admin, f"RPC Supply Widget {os.getpid()}", 5.0)
     partner_id = admin.call("res.partner", "create", {"name": "RPC Supply Customer"})
     return {"product": product_id, "partner": partner_id, "warehouse": warehouse["id"]}
 

@@ -8,6 +8,7 @@ import datetime
 import os
 
 import pytest
+from conftest import stocked_product
 
 pytestmark = pytest.mark.addon("crm_supply")
 
@@ -42,23 +43,7 @@ def block(admin, company):
 
 def _product(admin, qty, name="Policy Widget"):
     """A storable product with ``qty`` units in the main warehouse."""
-    product_id = admin.call(
-        "product.product",
-        "create",
-        {"name": f"RPC {name} {os.getpid()}", "is_storable": True, "list_price": 10.0},
-    )
-    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
-    wizard_id = admin.call(
-        "stock.change.product.qty",
-        "create",
-        {
-            "product_id": product_id,
-            "product_tmpl_id": row["product_tmpl_id"][0],
-            "new_quantity": qty,
-        },
-    )
-    admin.call("stock.change.product.qty", "change_product_qty", [wizard_id])
-    return product_id
+    return stocked_product(admin, f"RPC {name} {os.getpid()}", qty)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import datetime
 import os
 
 import pytest
+from conftest import stocked_product
 
 _BOTH = pytest.mark.addon("crm_evaluation_sheet", "crm_supply")
 
@@ -15,22 +16,7 @@ def goods(admin):
     """A storable product with 5 units in the main warehouse, a customer."""
     tag = os.getpid()
     warehouse = admin.call("stock.warehouse", "search_read", [], ["id"], limit=1)[0]
-    product_id = admin.call(
-        "product.product",
-        "create",
-        {"name": f"RPC Revision Rack {tag}", "is_storable": True, "list_price": 10.0},
-    )
-    [product] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
-    wizard_id = admin.call(
-        "stock.change.product.qty",
-        "create",
-        {
-            "product_id": product_id,
-            "product_tmpl_id": product["product_tmpl_id"][0],
-            "new_quantity": 5.0,
-        },
-    )
-    admin.call("stock.change.product.qty", "change_product_qty", [wizard_id])
+    product_id = stocked_product(admin, f"RPC Revision Rack {tag}", 5.0)
     partner_id = admin.call("res.partner", "create", {"name": f"RPC Revision Customer {tag}"})
     return {"product": product_id, "partner": partner_id, "warehouse": warehouse["id"]}
 
