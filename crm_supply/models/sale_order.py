@@ -70,23 +70,32 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._check_order_line_values(vals)
         self._check_reservation_term(vals)
+        terms = (
+            {order: order.reservation_expiry_date for order in self}
+            if isinstance(vals, dict) and "reservation_expiry_date" in vals
+            else {}
+        )
         # a reserved quotation's goods follow its warehouse, written or recomputed
         # by Odoo (from the company or the salesperson): under a savepoint, so
         # that a refusal of the policy leaves the order unchanged
         moved = self._warehouses_of_reserved_quotations(vals)
         if not moved:
-            return super().write(vals)
-        with self.env.cr.savepoint():
             res = super().write(vals)
-            for order, warehouse in moved.items():
-                if order.warehouse_id != warehouse:
-                    order._realign_reservations(
-                        self.env._(
-                            "Moving the reservations of %(order)s to %(warehouse)s",
-                            order=order.name,
-                            warehouse=order.warehouse_id.name or "-",
+        else:
+            with self.env.cr.savepoint():
+                res = super().write(vals)
+                for order, warehouse in moved.items():
+                    if order.warehouse_id != warehouse:
+                        order._realign_reservations(
+                            self.env._(
+                                "Moving the reservations of %(order)s to %(warehouse)s",
+                                order=order.name,
+                                warehouse=order.warehouse_id.name or "-",
+                            )
                         )
-                    )
+        self.browse(
+            [order.id for order, term in terms.items() if order.reservation_expiry_date != term]
+        )._rearm_expiry_warning()
         return res
 
     def _check_reservation_term(self, vals):
@@ -116,6 +125,25 @@ class SaleOrder(models.Model):
                     orders=", ".join(held.mapped("name")),
                 )
             )
+
+    def _rearm_expiry_warning(self):
+        """After *Reservation Expires On* of these quotations moved: the expiry
+        cron warns about the new date too (it warns a reservation once)."""
+        # sudo: the cron's flag, whoever moved the date (an invoicing user may
+        # write the quotation, not its reservations)
+        warned = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "in", self.ids),
+                    ("state", "=", "reserved"),
+                    ("expiry_warned", "=", True),
+                ]
+            )
+        )
+        if warned:
+            privileged(warned).write({"expiry_warned": False})
 
     def _warehouses_of_reserved_quotations(self, vals):
         """{quotation: its warehouse} of these quotations holding active

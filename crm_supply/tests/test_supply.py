@@ -57,6 +57,38 @@ class TestProformaReservations(SupplyCase):
         self.assertEqual(order.reservation_ids.state, "expired")
         self.assertEqual(self._figures(), (0.0, 10.0))
 
+    def test_moved_expiry_is_warned_again(self):
+        """Moving Reservation Expires On re-arms the cron's warning: the new
+        date is warned about two days before it too (the reservations stayed
+        warned, and the extended term expired without a word). Whoever may
+        write the quotation moves it: an invoicing user, who may not write
+        the reservations, too."""
+        order = self._order(3, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        Reservation = self.env["sale.stock.reservation"]
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        self.assertTrue(order.reservation_ids.expiry_warned)
+        self.assertEqual(len(order.activity_ids), 1)
+        # the salesperson extends it: not warned yet, ten days are left
+        order.with_user(self.salesman).reservation_expiry_date = self._today(10)
+        self.assertFalse(order.reservation_ids.expiry_warned)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        # two days before the new date, warned again, about the new date
+        order.with_user(self.salesman).reservation_expiry_date = self._today(2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 2)
+        self.assertEqual(max(order.activity_ids.mapped("date_deadline")), self._today(2))
+        # a write of the same date re-arms nothing
+        order.with_user(self.salesman).reservation_expiry_date = self._today(2)
+        self.assertTrue(order.reservation_ids.expiry_warned)
+        billing = new_test_user(
+            self.env, login="supply_billing", groups="account.group_account_invoice"
+        )
+        order.with_user(billing).reservation_expiry_date = self._today(20)
+        self.assertFalse(order.reservation_ids.expiry_warned)
+
     def test_client_file_counts_active_reservations(self):
         """The client file's Reservations counts what its button opens: the
         reservations still reserved, not the released, expired or confirmed
