@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare
+from odoo.tools import SQL, LazyTranslate, float_compare
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_one,
@@ -447,6 +447,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
+        self._lock_for_supplier_orders()
         needs = defaultdict(float)  # (company, product) -> qty
         origins = defaultdict(lambda: self.browse())
         for order in self:
@@ -515,6 +516,26 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _lock_for_supplier_orders(self):
+        """Lock these documents' rows in id order (never a deadlock between two
+        requests) and touch them, before computing what is still to order: a
+        concurrent Create Supplier Orders for one of them waits here until this
+        one commits, then fails to lock with a serialization error and is
+        retried by Odoo with fresh data, so that it sees what this one ordered
+        (its own snapshot, taken before, would not)."""
+        ids = sorted(set(self.ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE sale_order SET write_date = write_date WHERE id = ANY(%s)", ids)
+        )
 
     @api.model
     def _company_sellers(self, product, company):
