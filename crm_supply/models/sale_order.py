@@ -182,12 +182,16 @@ class SaleOrder(models.Model):
     def _compute_reservation_expiry_date(self):
         for order in self:
             if not order.reservation_expiry_date:
-                days = (order.company_id or self.env.company).reservation_days
-                # a value stored before the settings had bounds never breaks a create
-                days = min(max(days or 0, RESERVATION_DAYS_BOUNDS[0]), RESERVATION_DAYS_BOUNDS[1])
-                order.reservation_expiry_date = fields.Date.add(
-                    fields.Date.context_today(order), days=days
-                )
+                order.reservation_expiry_date = order._default_reservation_expiry_date()
+
+    def _default_reservation_expiry_date(self):
+        """Today (in the context's time zone) plus the company's Proforma
+        Reservation Days."""
+        self.ensure_one()
+        days = (self.company_id or self.env.company).reservation_days
+        # a value stored before the settings had bounds never breaks a create
+        days = min(max(days or 0, RESERVATION_DAYS_BOUNDS[0]), RESERVATION_DAYS_BOUNDS[1])
+        return fields.Date.add(fields.Date.context_today(self), days=days)
 
     @api.depends("crm_purchase_order_ids")
     def _compute_crm_purchase_order_count(self):
