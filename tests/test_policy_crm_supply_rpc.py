@@ -476,6 +476,29 @@ def test_expiry_date_kept_while_reserved(admin, salesman, partner, expect_fault)
         _cleanup(admin, order)
 
 
+def test_reserved_line_stays_on_its_quotation(admin, salesman, partner, expect_fault):
+    """A line holding a reservation is not moved to another order by a write of
+    its order: a clean fault, nothing moved. Its reservation stayed on the first
+    quotation, and Reserve Stock on the second failed with a traceback (the
+    one-reservation-per-line index)."""
+    product = _product(admin, 10, "Staying")
+    order = _order(salesman, partner, [(product, 3)])
+    other = _order(salesman, partner, [(product, 1)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    [line] = _lines(admin, order)
+    try:
+        fault = expect_fault(
+            salesman.call, "sale.order.line", "write", [line["id"]], {"order_id": other}
+        )
+        assert "cannot be moved to another order" in fault.faultString
+        assert [row["id"] for row in _lines(admin, order)] == [line["id"]]
+        assert salesman.call("sale.order", "action_reserve_stock", [other]) is True
+        assert _active(admin, order) == [(product, 3.0)]
+        assert _active(admin, other) == [(product, 1.0)]
+    finally:
+        _cleanup(admin, order, other)
+
+
 def test_vendor_of_another_company_is_no_vendor(admin, buyer, partner, company, expect_fault):
     """A product whose only vendor belongs to another company has no vendor for
     this company's order, for a user working in both: the clear error names it

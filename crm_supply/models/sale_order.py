@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare
+from odoo.tools import SQL, LazyTranslate, float_compare
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_one,
@@ -70,23 +70,32 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._check_order_line_values(vals)
         self._check_reservation_term(vals)
+        terms = (
+            {order: order.reservation_expiry_date for order in self}
+            if isinstance(vals, dict) and "reservation_expiry_date" in vals
+            else {}
+        )
         # a reserved quotation's goods follow its warehouse, written or recomputed
         # by Odoo (from the company or the salesperson): under a savepoint, so
         # that a refusal of the policy leaves the order unchanged
         moved = self._warehouses_of_reserved_quotations(vals)
         if not moved:
-            return super().write(vals)
-        with self.env.cr.savepoint():
             res = super().write(vals)
-            for order, warehouse in moved.items():
-                if order.warehouse_id != warehouse:
-                    order._realign_reservations(
-                        self.env._(
-                            "Moving the reservations of %(order)s to %(warehouse)s",
-                            order=order.name,
-                            warehouse=order.warehouse_id.name or "-",
+        else:
+            with self.env.cr.savepoint():
+                res = super().write(vals)
+                for order, warehouse in moved.items():
+                    if order.warehouse_id != warehouse:
+                        order._realign_reservations(
+                            self.env._(
+                                "Moving the reservations of %(order)s to %(warehouse)s",
+                                order=order.name,
+                                warehouse=order.warehouse_id.name or "-",
+                            )
                         )
-                    )
+        self.browse(
+            [order.id for order, term in terms.items() if order.reservation_expiry_date != term]
+        )._rearm_expiry_warning()
         return res
 
     def _check_reservation_term(self, vals):
@@ -116,6 +125,25 @@ class SaleOrder(models.Model):
                     orders=", ".join(held.mapped("name")),
                 )
             )
+
+    def _rearm_expiry_warning(self):
+        """After *Reservation Expires On* of these quotations moved: the expiry
+        cron warns about the new date too (it warns a reservation once)."""
+        # sudo: the cron's flag, whoever moved the date (an invoicing user may
+        # write the quotation, not its reservations)
+        warned = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "in", self.ids),
+                    ("state", "=", "reserved"),
+                    ("expiry_warned", "=", True),
+                ]
+            )
+        )
+        if warned:
+            privileged(warned).write({"expiry_warned": False})
 
     def _warehouses_of_reserved_quotations(self, vals):
         """{quotation: its warehouse} of these quotations holding active
@@ -154,12 +182,16 @@ class SaleOrder(models.Model):
     def _compute_reservation_expiry_date(self):
         for order in self:
             if not order.reservation_expiry_date:
-                days = (order.company_id or self.env.company).reservation_days
-                # a value stored before the settings had bounds never breaks a create
-                days = min(max(days or 0, RESERVATION_DAYS_BOUNDS[0]), RESERVATION_DAYS_BOUNDS[1])
-                order.reservation_expiry_date = fields.Date.add(
-                    fields.Date.context_today(order), days=days
-                )
+                order.reservation_expiry_date = order._default_reservation_expiry_date()
+
+    def _default_reservation_expiry_date(self):
+        """Today (in the context's time zone) plus the company's Proforma
+        Reservation Days."""
+        self.ensure_one()
+        days = (self.company_id or self.env.company).reservation_days
+        # a value stored before the settings had bounds never breaks a create
+        days = min(max(days or 0, RESERVATION_DAYS_BOUNDS[0]), RESERVATION_DAYS_BOUNDS[1])
+        return fields.Date.add(fields.Date.context_today(self), days=days)
 
     @api.depends("crm_purchase_order_ids")
     def _compute_crm_purchase_order_count(self):
@@ -419,6 +451,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
+        self._lock_for_supplier_orders()
         needs = defaultdict(float)  # (company, product) -> qty
         origins = defaultdict(lambda: self.browse())
         for order in self:
@@ -487,6 +520,26 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _lock_for_supplier_orders(self):
+        """Lock these documents' rows in id order (never a deadlock between two
+        requests) and touch them, before computing what is still to order: a
+        concurrent Create Supplier Orders for one of them waits here until this
+        one commits, then fails to lock with a serialization error and is
+        retried by Odoo with fresh data, so that it sees what this one ordered
+        (its own snapshot, taken before, would not)."""
+        ids = sorted(set(self.ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE sale_order SET write_date = write_date WHERE id = ANY(%s)", ids)
+        )
 
     @api.model
     def _company_sellers(self, product, company):

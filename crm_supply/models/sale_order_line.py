@@ -285,6 +285,8 @@ class SaleOrderLine(models.Model):
     def write(self, vals):
         if not isinstance(vals, dict):
             return super().write(vals)
+        if "order_id" in vals:
+            self._check_reserved_lines_stay(vals["order_id"])
         need_fields = any(name in vals for name in NEED_FIELDS)
         if need_fields:
             self._check_stock_need_change(vals)
@@ -306,6 +308,30 @@ class SaleOrderLine(models.Model):
             for order in changed.order_id:
                 order._realign_reservations()
         return res
+
+    def _check_reserved_lines_stay(self, order):
+        """Refuse to move to another order (``order``: the written ``order_id``)
+        the lines that hold an active reservation: the reservation names its
+        quotation and its line, and would stay on the first quotation."""
+        order_id = order.id if hasattr(order, "_name") else order
+        moving = self.filtered(lambda line: line.order_id.id != order_id)
+        if not moving:
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search([("order_line_id", "in", moving.ids), ("state", "=", "reserved")])
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "A line holding reserved stock cannot be moved to another order "
+                    "(%(products)s on %(orders)s): Release Stock first.",
+                    orders=", ".join(held.order_id.mapped("name")),
+                    products=", ".join(held.product_id.mapped("display_name")),
+                )
+            )
 
     def _held_needs(self):
         """{line: (product, quantity it takes)} of these lines that hold an

@@ -238,6 +238,32 @@ class TestReservationsFollowTheLines(SupplyCase):
             order.warehouse_id = False
         self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
 
+    def test_reserved_line_stays_on_its_quotation(self):
+        """A line holding a reservation is not moved to another order by a
+        write of its order: its reservation would stay on the first quotation
+        (counted there, released with it), and reserving the second one then
+        broke on the one-reservation-per-line index. Released, it moves."""
+        order = self._order(3, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        other = self._order(1, product=self.other, user=self.salesman)
+        line = order.order_line.with_user(self.salesman)
+        refusal = "holding reserved stock cannot be moved"
+        for target in (other.id, other, False):
+            with self.assertRaisesRegex(UserError, refusal), self.env.cr.savepoint():
+                line.write({"order_id": target})
+        # nor through the other order's lines
+        with self.assertRaisesRegex(UserError, refusal):
+            other.with_user(self.salesman).write({"order_line": [Command.link(line.id)]})
+        self.assertEqual(line.order_id, order)
+        self.assertEqual(self._active(order).order_line_id, line)
+        line.write({"order_id": order.id, "name": "Same order"})  # not a move
+        order.with_user(self.salesman).action_release_stock()
+        line.write({"order_id": other.id})
+        self.assertEqual(line.order_id, other)
+        other.with_user(self.salesman).action_reserve_stock()
+        self.assertEqual(self._active(other).order_line_id, other.order_line)
+        self.assertEqual(self._figures(), (3.0, 7.0))
+
     def test_negative_quantity_releases_instead_of_failing(self):
         order = self._order(4)
         order.action_reserve_stock()

@@ -1,4 +1,4 @@
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
@@ -83,3 +83,96 @@ class TestReservationRace(TransactionCase):
                 envc.company.reserved_stock_policy = old_policy
                 envc["stock.quant"].search([("product_id", "=", product.id)]).sudo().unlink()
                 envc["product.product"].browse(product.id).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierOrderRace(TransactionCase):
+    """Two users create the supplier orders of the same quotation at the same
+    moment: the first locks the quotation's row (and touches it) before
+    computing what is still to order; the second waits for it, then fails to
+    lock with a serialization error, is retried by Odoo with fresh data and
+    sees what the first ordered. It computed from its old snapshot and
+    created a second supplier order first (only the flush of its link to the
+    quotation then failed)."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")
+        return cr
+
+    def _setup_committed(self):
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            vendor = env0["res.partner"].create({"name": "Race Vendor"})
+            product = env0["product.product"].create(
+                {
+                    "name": "Race Part",
+                    "is_storable": True,
+                    "seller_ids": [Command.create({"partner_id": vendor.id, "price": 2.0})],
+                }
+            )
+            partner = env0["res.partner"].create({"name": "Race Buyer"})
+            order = env0["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 5})
+                    ],
+                }
+            )
+            return vendor.id, product.id, partner.id, order.id
+
+    def _cleanup(self, vendor_id, product_id, partner_id, order_id):
+        with self._cursor() as crc:
+            envc = api.Environment(crc, SUPERUSER_ID, {})
+            purchases = envc["purchase.order"].search([("partner_id", "=", vendor_id)])
+            purchases.button_cancel()
+            purchases.unlink()
+            envc["sale.order"].browse(order_id).unlink()
+            envc["product.product"].browse(product_id).unlink()
+            envc["res.partner"].browse([partner_id, vendor_id]).unlink()
+
+    def test_same_quotation_twice(self):
+        vendor_id, product_id, partner_id, order_id = self._setup_committed()
+        admin = self.env.ref("base.user_admin").id
+        try:
+            cr1, cr2 = self._cursor(), self._cursor()
+            try:
+                env1 = api.Environment(cr1, admin, {})
+                env2 = api.Environment(cr2, admin, {})
+                order1 = env1["sale.order"].browse(order_id)
+                order2 = env2["sale.order"].browse(order_id)
+                # the second request has begun: its snapshot sees no supplier order
+                self.assertFalse(order2.crm_purchase_order_ids)
+                action = order1.action_create_supplier_orders(mode="all")
+                # while the first is not committed, the quotation is locked
+                with mute_logger("odoo.sql_db"), self.assertRaises(LockNotAvailable):
+                    cr2.execute(
+                        "SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", [order_id]
+                    )
+                cr2.rollback()
+                # a new snapshot, taken before the first commits
+                env2.invalidate_all()
+                self.assertFalse(order2.crm_purchase_order_ids)
+                cr1.commit()
+                # the second one waited; its old snapshot is refused at the lock,
+                # before it orders anything
+                with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                    order2.action_create_supplier_orders(mode="all")
+                cr2.rollback()
+                # Odoo retries the request: it sees the first one's order
+                env2.invalidate_all()
+                again = order2.action_create_supplier_orders(mode="all")
+                self.assertEqual(again["res_id"], action["res_id"])
+                cr2.commit()
+            finally:
+                cr1.close()
+                cr2.close()
+            with self._cursor() as cr3:
+                cr3.execute(
+                    "SELECT order_id, product_qty FROM purchase_order_line WHERE product_id = %s",
+                    [product_id],
+                )
+                self.assertEqual(cr3.fetchall(), [(action["res_id"], 5.0)])
+        finally:
+            self._cleanup(vendor_id, product_id, partner_id, order_id)

@@ -1,8 +1,20 @@
+import importlib.util
+from pathlib import Path
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SupplyCase
+
+MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.8" / "post-migrate.py"
+
+
+def _load_migration():
+    spec = importlib.util.spec_from_file_location("crm_supply_migration_18_0_1_2_8", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -56,6 +68,68 @@ class TestProformaReservations(SupplyCase):
         Reservation._cron_expire()
         self.assertEqual(order.reservation_ids.state, "expired")
         self.assertEqual(self._figures(), (0.0, 10.0))
+
+    def test_moved_expiry_is_warned_again(self):
+        """Moving Reservation Expires On re-arms the cron's warning: the new
+        date is warned about two days before it too (the reservations stayed
+        warned, and the extended term expired without a word). Whoever may
+        write the quotation moves it: an invoicing user, who may not write
+        the reservations, too."""
+        order = self._order(3, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        Reservation = self.env["sale.stock.reservation"]
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        self.assertTrue(order.reservation_ids.expiry_warned)
+        self.assertEqual(len(order.activity_ids), 1)
+        # the salesperson extends it: not warned yet, ten days are left
+        order.with_user(self.salesman).reservation_expiry_date = self._today(10)
+        self.assertFalse(order.reservation_ids.expiry_warned)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        # two days before the new date, warned again, about the new date
+        order.with_user(self.salesman).reservation_expiry_date = self._today(2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 2)
+        self.assertEqual(max(order.activity_ids.mapped("date_deadline")), self._today(2))
+        # a write of the same date re-arms nothing
+        order.with_user(self.salesman).reservation_expiry_date = self._today(2)
+        self.assertTrue(order.reservation_ids.expiry_warned)
+        billing = new_test_user(
+            self.env, login="supply_billing", groups="account.group_account_invoice"
+        )
+        order.with_user(billing).reservation_expiry_date = self._today(20)
+        self.assertFalse(order.reservation_ids.expiry_warned)
+
+    def test_migration_dates_reservations_without_expiry(self):
+        """Quotations whose Reservation Expires On was cleared while reserved
+        (before it was refused) get their company's default term from today,
+        and their reservations expire again; a quotation without reservations
+        keeps no date."""
+        cleared, released, kept = self._order(2), self._order(1), self._order(1)
+        for order in cleared | released | kept:
+            order.action_reserve_stock()
+        released.action_release_stock()
+        self.env.company.reservation_days = 5
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET reservation_expiry_date = NULL WHERE id = ANY(%s)",
+            [(cleared | released).ids],
+        )
+        self.env.cr.execute(
+            "UPDATE sale_stock_reservation SET date_expiry = NULL WHERE order_id = ANY(%s)",
+            [(cleared | released).ids],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(cleared.reservation_ids.date_expiry)
+        _load_migration().migrate(self.env.cr, "18.0.1.2.7")
+        self.assertEqual(cleared.reservation_expiry_date, self._today(5))
+        self.assertEqual(cleared.reservation_ids.date_expiry, self._today(5))
+        self.assertFalse(released.reservation_expiry_date)
+        self.assertEqual(kept.reservation_expiry_date, self._today(14))
+        cleared.reservation_expiry_date = self._today(-1)
+        self.env["sale.stock.reservation"]._cron_expire()
+        self.assertEqual(cleared.reservation_ids.state, "expired")
 
     def test_client_file_counts_active_reservations(self):
         """The client file's Reservations counts what its button opens: the
