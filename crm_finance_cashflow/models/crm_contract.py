@@ -394,10 +394,12 @@ class CrmContract(models.Model):
         return True
 
     def action_terminate(self):
-        """Active -> terminated: the schedule rows not invoiced are cancelled. Returns True."""
+        """Active or expired -> terminated: the schedule rows not invoiced are
+        cancelled (an expired contract's rows dated on or before its end would
+        otherwise still be invoiced). Returns True."""
         self._check_finance_user()
-        if any(c.state != "active" for c in self):
-            raise UserError(self.env._("Only an active contract can be terminated."))
+        if any(c.state not in ("active", "expired") for c in self):
+            raise UserError(self.env._("Only an active or expired contract can be terminated."))
         privileged(self).write({"state": "terminated"})
         self.schedule_ids.filtered(lambda r: r.state == "planned")._set_state("cancelled")
         return True

@@ -433,6 +433,31 @@ class TestExpiredContractRows(ContractCase):
         self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
         self.assertEqual(contract.schedule_ids.invoice_id.amount_untaxed, 1200.0)
 
+    def test_expired_contract_terminated(self):
+        """Terminate takes an expired contract too: its planned rows, which
+        Create Invoices and the daily run still invoice, are cancelled (they
+        could be invoiced, never cancelled); its invoiced rows stay."""
+        contract = self._contract(
+            date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
+        )
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2025-06-30")
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.state, "expired")
+        invoiced = contract.schedule_ids.filtered(lambda r: r.state == "invoiced")
+        self.assertEqual(len(invoiced), 6)
+        self.assertTrue(contract.with_user(self.billing).action_terminate())
+        self.assertEqual(contract.state, "terminated")
+        self.assertEqual(set((contract.schedule_ids - invoiced).mapped("state")), {"cancelled"})
+        self.assertEqual(invoiced.invoice_id, invoice)
+        self.assertEqual(set(invoiced.mapped("state")), {"invoiced"})
+        self.assertFalse(contract.with_user(self.billing).action_create_invoices(date="2026-01-15"))
+        # terminated (or draft): refused
+        for refused in (contract, self._contract()):
+            with self.assertRaisesRegex(UserError, "Only an active or expired contract"):
+                refused.with_user(self.billing).action_terminate()
+        self.assertEqual(contract.state, "terminated")
+
     def test_terminated_rows_stay_cancelled(self):
         contract = self._contract(
             date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
