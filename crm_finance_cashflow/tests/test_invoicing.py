@@ -458,6 +458,27 @@ class TestExpiredContractRows(ContractCase):
                 refused.with_user(self.billing).action_terminate()
         self.assertEqual(contract.state, "terminated")
 
+    def test_expired_supplier_rows_alerted(self):
+        """The bills still expected of an expired supplier contract (its rows
+        due while it ran) get their reminder, as the invoicing takes them: they
+        got none."""
+        contract = self._expired(contract_type="supplier")
+        self.env["crm.contract"]._cron_alerts()
+        self.env["crm.contract"]._cron_alerts()
+        bills = contract.activity_ids.filtered(
+            lambda a: (a.summary or "").startswith("Supplier invoice expected")
+        )
+        self.assertEqual(len(bills), 12, "once per row")
+        self.assertEqual(
+            sorted(bills.mapped("date_deadline")), sorted(contract.schedule_ids.mapped("date"))
+        )
+        self.assertTrue(all(contract.schedule_ids.mapped("alert_sent")))
+        # terminated: its rows are cancelled, and reminded of no more
+        other = self._expired(contract_type="supplier")
+        other.with_user(self.billing).action_terminate()
+        self.env["crm.contract"]._cron_alerts()
+        self.assertFalse(other.activity_ids)
+
     def test_terminated_rows_stay_cancelled(self):
         contract = self._contract(
             date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
