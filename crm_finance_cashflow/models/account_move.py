@@ -11,7 +11,9 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "crm.write.policy.mixin"]
     _crm_write_policy = {
-        "crm_contract_rows_released": owned(_lt("it is set when a contract invoice is cancelled.")),
+        "crm_contract_rows_released": owned(
+            _lt("it is set when a contract invoice is cancelled or fully reversed.")
+        ),
         "crm_planned_payment_ids": owned(
             _lt("planned payments are recorded from the Planned Payments menu.")
         ),
@@ -21,8 +23,9 @@ class AccountMove(models.Model):
         string="Contract Rows Given Back",
         readonly=True,
         copy=False,
-        help="A cancelled contract invoice whose schedule rows were given back to the "
-        "contract: it cannot be reset to draft (the rows would be invoiced twice).",
+        help="A cancelled or fully reversed contract invoice whose schedule rows were "
+        "given back to the contract: it cannot be reset to draft, nor its reversal "
+        "undone (the rows would be invoiced twice).",
     )
     crm_planned_payment_ids = fields.One2many(
         "crm.planned.payment", "invoice_id", string="Planned Payments", readonly=True
@@ -48,16 +51,79 @@ class AccountMove(models.Model):
 
     def _check_draftable(self):
         # button_draft's check: refused before the invoice's reconciliation and
-        # analytic lines are undone
+        # analytic lines are undone (a reversed contract invoice's, or its credit
+        # note's: either would undo the reversal)
         res = super()._check_draftable()
         self._crm_check_rows_not_given_back()
+        self._crm_check_reversal_kept()
         return res
+
+    def _post(self, soft=True):
+        """A posted reversal (Odoo's Credit Note wizard, its "Reverse and create
+        a new draft", an automatic reversal at its date) that fully reverses a
+        contract invoice (its ``payment_state`` is then ``reversed``: Odoo has
+        reconciled them in ``_post``) gives the invoice's schedule rows back, as
+        cancelling it does: a credited invoice no longer invoices its period,
+        as a sale order's credited quantities are invoiced again."""
+        posted = super()._post(soft=soft)
+        posted._crm_give_reversed_rows_back()
+        return posted
+
+    def _crm_give_reversed_rows_back(self):
+        """The schedule rows of the contract invoices these reversals (credit
+        notes, ``reversed_entry_id``) fully reverse: planned again, or cancelled,
+        under the rules of a cancelled invoice (``_crm_release_rows``)."""
+        reversed_moves = self.reversed_entry_id.filtered(
+            lambda move: move.state == "posted" and move.payment_state == "reversed"
+        )
+        if reversed_moves:
+            reversed_moves._crm_invoiced_schedule_rows()._crm_release_rows(reversed_moves)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_crm_give_schedule_rows_back(self):
         """A deleted (draft) contract invoice gives its schedule rows back too
         (Odoo deletes its lines first)."""
         self._crm_invoiced_schedule_rows()._crm_release_rows(self.env["account.move"])
+
+    def _crm_hand_rows_over(self, draft, rows_by_line):
+        """``draft``, the corrected copy of this contract invoice ("Reverse and
+        create a new draft"), takes over the schedule rows the invoice's reversal
+        gave back: ``rows_by_line``, the invoice's rows (or nothing) by its
+        product lines in order, as the draft copied them. Nothing is taken over
+        while the invoice is not fully reversed (a reversal posted at a later
+        date), or when the copy has other lines than the invoice."""
+        self.ensure_one()
+        if not (
+            any(rows_by_line)
+            and self.crm_contract_rows_released
+            and self.state == "posted"
+            and self.payment_state == "reversed"
+        ):
+            return
+        lines = draft.line_ids.filtered(lambda line: line.display_type == "product").sorted("id")
+        if len(lines) != len(rows_by_line):
+            return
+        # sudo: the rows and the link are the contract's, whoever corrects the invoice
+        pairs = [
+            (line.sudo(), row.sudo())
+            for line, row in zip(lines, rows_by_line, strict=True)
+            if row and row.sudo().state != "invoiced"
+        ]
+        for line, row in pairs:
+            line.write({"crm_contract_schedule_id": row.id})
+        rows = self.env["crm.contract.schedule"].sudo().browse([row.id for _line, row in pairs])
+        if not rows:
+            return
+        privileged(rows).write({"state": "invoiced", "invoice_id": draft.id})
+        for contract in rows.contract_id:
+            contract.message_post(
+                body=self.env._(
+                    "Invoice %(move)s replaces the reversed %(origin)s.",
+                    move=draft._get_html_link(),
+                    origin=self._get_html_link(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _crm_check_rows_not_given_back(self):
         if any(move.crm_contract_rows_released and move.state == "cancel" for move in self):
@@ -69,8 +135,28 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _crm_check_reversal_kept(self):
+        """A fully reversed contract invoice gave its rows back (they may be
+        invoiced again already): neither it nor its credit notes are reset to
+        draft, nor are they unreconciled, which would make it due again."""
+        invoices = (self | self.reversed_entry_id).filtered(
+            lambda move: move.crm_contract_rows_released and move.state == "posted"
+        )
+        if invoices:
+            raise UserError(
+                self.env._(
+                    "Contract invoice %(invoices)s was fully reversed and gave its schedule "
+                    "rows back to the contract: its reversal stays (neither it nor its "
+                    "credit note is reset to draft or unreconciled), else the rows would "
+                    "be invoiced twice. Invoice them again from the contract (Create "
+                    "Invoices).",
+                    invoices=", ".join(invoices.mapped("name")),
+                )
+            )
+
     def _crm_give_schedule_rows_back(self):
-        """The schedule rows of these invoices, once cancelled: planned again
+        """The schedule rows of these invoices, once cancelled (or, through
+        ``_crm_give_reversed_rows_back``, fully reversed): planned again
         (invoiced by the next run) while the contract is active or expired (a row
         dated on or before its end), else cancelled.
         Such an invoice stays cancelled."""
@@ -86,6 +172,16 @@ class AccountMove(models.Model):
             .sudo()
             .search([("invoice_id", "in", self.ids), ("state", "=", "invoiced")])
         )
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_crm_reversed_contract_invoice(self):
+        """A fully reversed contract invoice stays reconciled with its credit
+        note (the payment widget's Unreconcile, a reset to draft)."""
+        (self.debit_move_id.move_id | self.credit_move_id.move_id)._crm_check_reversal_kept()
 
 
 class CrmContractSchedule(models.Model):

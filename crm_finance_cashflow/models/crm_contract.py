@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 import pytz
@@ -16,6 +17,7 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 _lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "Draft"),
@@ -29,6 +31,9 @@ ALERT_DAYS_MAX = 3650
 #: the terms finance may still amend on an active contract (the schedule follows);
 #: the contract's users write them, and the others, in draft only
 AMENDABLE_TERMS = ("date_start", "date_end", "payment_term_id", "renewal")
+#: the daily renewal's terms at once for one contract: a guard, never reached by a
+#: contract of dates a business uses (each term is at least as long as the one before)
+MAX_RENEWAL_TERMS = 1000
 _DRAFT_TERM = writable(states=("draft",))
 _AMENDABLE_TERM = writable(states=("draft", "active"))
 
@@ -394,10 +399,12 @@ class CrmContract(models.Model):
         return True
 
     def action_terminate(self):
-        """Active -> terminated: the schedule rows not invoiced are cancelled. Returns True."""
+        """Active or expired -> terminated: the schedule rows not invoiced are
+        cancelled (an expired contract's rows dated on or before its end would
+        otherwise still be invoiced). Returns True."""
         self._check_finance_user()
-        if any(c.state != "active" for c in self):
-            raise UserError(self.env._("Only an active contract can be terminated."))
+        if any(c.state not in ("active", "expired") for c in self):
+            raise UserError(self.env._("Only an active or expired contract can be terminated."))
         privileged(self).write({"state": "terminated"})
         self.schedule_ids.filtered(lambda r: r.state == "planned")._set_state("cancelled")
         return True
@@ -410,7 +417,10 @@ class CrmContract(models.Model):
         self._check_finance_user()
         return self._renew()
 
-    def _renew(self):
+    def _renew(self, until=None):
+        """Renew each contract by one term, or, with ``until`` (a date), by as many
+        terms as its end takes to reach it (each term as one more renewal would
+        make it), at most ``MAX_RENEWAL_TERMS`` at once."""
         for contract in self:
             if contract.state not in ("active", "expired") or not contract.date_end:
                 raise UserError(
@@ -421,6 +431,19 @@ class CrmContract(models.Model):
                     )
                 )
             new_end = contract._renewed_end()
+            terms = 1
+            while until and new_end < until and terms < MAX_RENEWAL_TERMS:
+                new_end = contract._renewed_end(new_end)
+                terms += 1
+            if until and new_end < until:
+                _logger.warning(
+                    "contract %s (id %s) renewed by %s terms until %s, still before %s",
+                    contract.name,
+                    contract.id,
+                    terms,
+                    new_end,
+                    until,
+                )
             privileged(contract).write(
                 {"state": "active", "date_end": new_end, "end_alert_sent": False}
             )
@@ -436,25 +459,29 @@ class CrmContract(models.Model):
         self._sync_schedule()
         return True
 
-    def _renewed_end(self):
-        """The end of the next term: it starts the day after the current end and
-        lasts as many whole months as the current term when that is whole months
+    def _renewed_end(self, end=None):
+        """The end of the next term: it starts the day after the current end
+        (``end``, default the contract's) and lasts as many whole months as the
+        contract from its start to that end when that is whole months
         (2026-12-01..2027-05-31 -> 2027-11-30), else as many days."""
         self.ensure_one()
-        start, after = self.date_start, self.date_end + timedelta(days=1)
+        end = end or self.date_end
+        start, after = self.date_start, end + timedelta(days=1)
         delta = relativedelta(after, start)
         months = delta.years * 12 + delta.months
         if months and start + relativedelta(months=months) == after:
             return after + relativedelta(months=months) - timedelta(days=1)
-        return self.date_end + (after - start)
+        return end + (after - start)
 
     @api.model
     def _cron_expire_and_renew(self):
-        """Contracts past their end: renewed when automatic, else expired."""
+        """Contracts past their end: renewed when automatic (by as many terms as
+        bring their end to today or later: a contract that ended several terms
+        ago catches up in one run), else expired."""
         today = fields.Date.context_today(self)
         ended = self.search([("state", "=", "active"), ("date_end", "<", today)])
         # the cron renews as the company's contracts' keeper, not as a user
-        ended.filtered(lambda c: c.renewal == "automatic")._renew()
+        ended.filtered(lambda c: c.renewal == "automatic")._renew(until=today)
         expired = ended.filtered(lambda c: c.renewal != "automatic")
         privileged(expired).write({"state": "expired"})
         return True

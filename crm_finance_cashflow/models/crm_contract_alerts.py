@@ -19,7 +19,10 @@ class CrmContract(models.Model):
     @api.model
     def _cron_alerts(self):
         """Activities for the responsible: contracts ending within their alert days
-        (once per term) and supplier invoices expected within theirs (once per row)."""
+        (once per term) and supplier invoices expected within theirs (once per row):
+        the planned rows still to be invoiced (``_crm_invoiceable``: of an active
+        contract, or of an expired one and dated on or before its end), as
+        Create Invoices and the daily run take them."""
         today = fields.Date.context_today(self)
         for contract in self.search(
             [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
@@ -37,10 +40,11 @@ class CrmContract(models.Model):
                 ("state", "=", "planned"),
                 ("contract_type", "=", "supplier"),
                 ("alert_sent", "=", False),
-                ("contract_id.state", "=", "active"),
             ]
         )
-        for row in rows:
+        # which rows are still to be invoiced: the rows' own condition, as the
+        # invoicing's (planned rows belong to active or expired contracts only)
+        for row in rows.filtered(lambda r: r._crm_invoiceable()):
             if row.date - _alert_window(row.contract_id.alert_days_invoice) <= today:
                 row.contract_id.activity_schedule(
                     "mail.mail_activity_data_todo",

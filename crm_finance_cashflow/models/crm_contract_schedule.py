@@ -175,8 +175,8 @@ class AccountMoveLine(models.Model):
         # the link is what the one-invoice index counts
         "crm_contract_schedule_id": owned(
             _lt(
-                "contract invoices are created by Create Invoices; cancelling or deleting "
-                "the invoice gives the row back."
+                "contract invoices are created by Create Invoices; cancelling, deleting "
+                "or fully reversing the invoice gives the row back."
             )
         ),
     }

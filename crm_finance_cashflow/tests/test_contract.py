@@ -1,6 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -108,6 +108,31 @@ class TestContract(ContractCase):
         contract.action_renew()
         self.assertEqual(contract.date_end, date(2027, 12, 31))
         self.assertEqual(len(contract.schedule_ids), 24)
+
+    def test_automatic_renewal_catches_up_in_one_run(self):
+        """A contract renewed automatically that ended several terms ago is
+        renewed until its end is today or later in one run (it moved one term
+        a day, invoiced and alerted meanwhile with a wrong end), each term as
+        one more renewal would make it, with one note of its new end."""
+        today = fields.Date.context_today(self.env.user)
+        contract = self._contract(
+            renewal="automatic",
+            date_start=today - timedelta(days=30),
+            date_end=today - timedelta(days=21),
+            lines=[{"recurrence": "one_off", "date_start": today - timedelta(days=30)}],
+        )
+        contract.action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.state, "active")
+        # renewed from today - 21 by 10 days (the contract's length) to today - 11,
+        # then by 20 (its length then) to today + 9: the first end not before today
+        self.assertEqual(contract.date_end, today + timedelta(days=9))
+        notes = contract.message_ids.filtered(lambda m: "Renewed until" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn(str(today + timedelta(days=9)), notes.body)
+        # the next run: nothing to renew
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.date_end, today + timedelta(days=9))
 
     def test_schedule_follows_lines_never_invoiced_rows(self):
         contract = self._contract(currency_id=self.env.company.currency_id.id)

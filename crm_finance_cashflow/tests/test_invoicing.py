@@ -433,6 +433,52 @@ class TestExpiredContractRows(ContractCase):
         self.assertEqual(set(contract.schedule_ids.mapped("state")), {"invoiced"})
         self.assertEqual(contract.schedule_ids.invoice_id.amount_untaxed, 1200.0)
 
+    def test_expired_contract_terminated(self):
+        """Terminate takes an expired contract too: its planned rows, which
+        Create Invoices and the daily run still invoice, are cancelled (they
+        could be invoiced, never cancelled); its invoiced rows stay."""
+        contract = self._contract(
+            date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
+        )
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2025-06-30")
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(contract.state, "expired")
+        invoiced = contract.schedule_ids.filtered(lambda r: r.state == "invoiced")
+        self.assertEqual(len(invoiced), 6)
+        self.assertTrue(contract.with_user(self.billing).action_terminate())
+        self.assertEqual(contract.state, "terminated")
+        self.assertEqual(set((contract.schedule_ids - invoiced).mapped("state")), {"cancelled"})
+        self.assertEqual(invoiced.invoice_id, invoice)
+        self.assertEqual(set(invoiced.mapped("state")), {"invoiced"})
+        self.assertFalse(contract.with_user(self.billing).action_create_invoices(date="2026-01-15"))
+        # terminated (or draft): refused
+        for refused in (contract, self._contract()):
+            with self.assertRaisesRegex(UserError, "Only an active or expired contract"):
+                refused.with_user(self.billing).action_terminate()
+        self.assertEqual(contract.state, "terminated")
+
+    def test_expired_supplier_rows_alerted(self):
+        """The bills still expected of an expired supplier contract (its rows
+        due while it ran) get their reminder, as the invoicing takes them: they
+        got none."""
+        contract = self._expired(contract_type="supplier")
+        self.env["crm.contract"]._cron_alerts()
+        self.env["crm.contract"]._cron_alerts()
+        bills = contract.activity_ids.filtered(
+            lambda a: (a.summary or "").startswith("Supplier invoice expected")
+        )
+        self.assertEqual(len(bills), 12, "once per row")
+        self.assertEqual(
+            sorted(bills.mapped("date_deadline")), sorted(contract.schedule_ids.mapped("date"))
+        )
+        self.assertTrue(all(contract.schedule_ids.mapped("alert_sent")))
+        # terminated: its rows are cancelled, and reminded of no more
+        other = self._expired(contract_type="supplier")
+        other.with_user(self.billing).action_terminate()
+        self.env["crm.contract"]._cron_alerts()
+        self.assertFalse(other.activity_ids)
+
     def test_terminated_rows_stay_cancelled(self):
         contract = self._contract(
             date_start="2025-01-01", date_end="2025-12-31", lines=[{"date_start": "2025-01-01"}]
@@ -473,4 +519,151 @@ class TestRowsOfDeletedLines(ContractCase):
         self.assertEqual(again.amount_untaxed, 100.0)
         self.assertFalse(
             self.env["crm.cashflow.forecast.report"].search([("schedule_id", "=", orphan.id)])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReversedContractInvoice(ContractCase):
+    """A contract invoice fully reversed by a credit note (Odoo's Credit Note
+    wizard) gives its schedule rows back, as a cancelled one does: they stayed
+    invoiced, so the period could never be invoiced again and left the
+    forecast."""
+
+    def _posted_invoice(self, **vals):
+        contract = self._contract(**vals)
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2026-02-01")
+        invoice.with_user(self.billing).action_post()
+        rows = contract.schedule_ids.filtered(lambda r: r.invoice_id == invoice)
+        self.assertEqual(len(rows), 2 * len(contract.line_ids))
+        return contract, invoice, rows
+
+    def _reverse(self, invoice, modify=False):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Wrong price"})
+        )
+        if modify:
+            wizard.modify_moves()
+        else:
+            wizard.refund_moves()
+        return wizard.new_move_ids
+
+    def _forecast_rows(self, contract):
+        return self.env["crm.cashflow.forecast.report"].search(
+            [("contract_id", "=", contract.id), ("source", "=", "schedule")]
+        )
+
+    def test_credit_note_gives_rows_back(self):
+        contract, invoice, rows = self._posted_invoice()
+        credit = self._reverse(invoice)
+        self.assertEqual(credit.state, "draft")
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"}, "a draft reverses nothing")
+        credit.with_user(self.billing).action_post()
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(rows.invoice_id)
+        self.assertFalse((invoice | credit).line_ids.crm_contract_schedule_id)
+        self.assertTrue(invoice.crm_contract_rows_released)
+        # expected again, and invoiced again by the next run
+        self.assertEqual(self._forecast_rows(contract).schedule_id & rows, rows)
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        self.assertEqual(rows.invoice_id, again)
+        self.assertEqual(again.amount_untaxed, 200.0)
+        # the reversal stays: neither the invoice nor its credit note is reset to
+        # draft, nor are they unreconciled
+        for move in (invoice, credit):
+            with self.assertRaisesRegex(UserError, "was fully reversed"):
+                move.with_user(self.billing).button_draft()
+        partials = invoice.line_ids.matched_credit_ids
+        self.assertTrue(partials)
+        with self.assertRaisesRegex(UserError, "was fully reversed"):
+            partials.with_user(self.billing).unlink()
+        self.assertEqual((invoice | credit).mapped("state"), ["posted", "posted"])
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(rows.invoice_id, again)
+
+    def test_partial_credit_note_keeps_rows(self):
+        """A credit note of part of the invoice: the period stays invoiced."""
+        _contract, invoice, rows = self._posted_invoice()
+        credit = self._reverse(invoice)
+        credit.invoice_line_ids[:1].with_user(self.billing).write({"price_unit": 10.0})
+        credit.with_user(self.billing).action_post()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(rows.invoice_id, invoice)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        # reset to draft as Odoo allows: nothing was given back
+        credit.with_user(self.billing).button_draft()
+        self.assertEqual(credit.state, "draft")
+
+    def test_terminated_contract_bill_reversed(self):
+        """A vendor bill of a terminated contract reversed: its rows are
+        cancelled, as when it is cancelled (nothing is left to invoice)."""
+        contract, bill, rows = self._posted_invoice(contract_type="supplier")
+        self.assertEqual(bill.move_type, "in_invoice")
+        contract.with_user(self.billing).action_terminate()
+        credit = self._reverse(bill)
+        credit.with_user(self.billing).action_post()
+        self.assertEqual(bill.payment_state, "reversed")
+        self.assertEqual(set(rows.mapped("state")), {"cancelled"})
+        self.assertFalse(rows.invoice_id)
+        self.assertFalse(self._forecast_rows(contract))
+
+    def test_reverse_and_new_draft_takes_the_rows_over(self):
+        """ "Reverse and create a new draft": the reversal is posted at once and
+        the new draft, the corrected invoice, takes the rows over line by line;
+        each row stays invoiced once (the link is not copied: the one-invoice
+        index would refuse it)."""
+        self.assertFalse(self.env["account.move.line"]._fields["crm_contract_schedule_id"].copy)
+        contract, invoice, rows = self._posted_invoice(
+            lines=[{}, {"name": "Support", "price_unit": 50.0}]
+        )
+        self.assertEqual(len(rows), 4)
+        draft = self._reverse(invoice, modify=True)
+        self.assertEqual(len(draft), 1)
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(rows.invoice_id, draft)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        self.assertFalse(invoice.line_ids.crm_contract_schedule_id)
+        credit = invoice.reversal_move_ids
+        self.assertEqual(credit.state, "posted")
+        self.assertFalse(credit.line_ids.crm_contract_schedule_id)
+        for line in draft.invoice_line_ids:
+            row = line.crm_contract_schedule_id
+            self.assertEqual(line.name, row.contract_line_id.name)
+            self.assertEqual(line.price_unit, row.contract_line_id.price_unit)
+        self.assertEqual(draft.invoice_line_ids.crm_contract_schedule_id, rows)
+        self.assertFalse(
+            contract.with_user(self.billing).action_create_invoices(date="2026-02-01"),
+            "each row invoiced once",
+        )
+        self.assertIn("replaces the reversed", "".join(contract.message_ids.mapped("body")))
+        # the corrected draft cancelled: the rows come back, as any contract invoice's
+        draft.with_user(self.billing).button_cancel()
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        self.assertEqual(rows.invoice_id, again)
+
+    def test_two_invoices_reversed_with_new_drafts(self):
+        """Two contract invoices reversed together with new drafts: each draft
+        takes its own invoice's rows."""
+        first, first_invoice, first_rows = self._posted_invoice()
+        second, second_invoice, second_rows = self._posted_invoice(
+            lines=[{"name": "Hosting", "price_unit": 70.0}]
+        )
+        drafts = self._reverse(first_invoice | second_invoice, modify=True)
+        self.assertEqual(len(drafts), 2)
+        for invoice, rows in ((first_invoice, first_rows), (second_invoice, second_rows)):
+            self.assertEqual(invoice.payment_state, "reversed")
+            draft = rows.invoice_id
+            self.assertIn(draft, drafts)
+            self.assertEqual(draft.invoice_line_ids.crm_contract_schedule_id, rows)
+            self.assertEqual(draft.amount_untaxed, invoice.amount_untaxed)
+        self.assertEqual(first_rows.invoice_id.invoice_line_ids.mapped("name"), ["Maintenance"] * 2)
+        self.assertEqual(second_rows.invoice_id.invoice_line_ids.mapped("name"), ["Hosting"] * 2)
+        self.assertFalse(
+            (first | second).with_user(self.billing).action_create_invoices("2026-02-01")
         )

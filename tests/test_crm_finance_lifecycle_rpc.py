@@ -1,0 +1,133 @@
+"""crm_finance_cashflow over XML-RPC, the ends of a contract's life: an
+expired contract terminated (its planned rows cancelled), and a contract
+invoice reversed through Odoo's Credit Note wizard (its rows given back, or
+taken over by the new draft)."""
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_finance_cashflow")
+
+
+@pytest.fixture(scope="module")
+def billing(make_user):
+    return make_user(["account.group_account_invoice"], "fin_lifecycle_billing")
+
+
+@pytest.fixture(scope="module")
+def partner_id(admin):
+    return admin.call("res.partner", "create", {"name": "RPC Lifecycle Client"})
+
+
+def _contract(billing, partner_id, start, end):
+    contract_id = billing.call(
+        "crm.contract",
+        "create",
+        {
+            "contract_type": "customer",
+            "partner_id": partner_id,
+            "date_start": start,
+            "date_end": end,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Maintenance",
+                        "quantity": 1,
+                        "price_unit": 100,
+                        "recurrence": "monthly",
+                        "date_start": start,
+                    },
+                )
+            ],
+        },
+    )
+    assert billing.call("crm.contract", "action_activate", [contract_id]) is True
+    return contract_id
+
+
+def _rows(client, contract_id):
+    return client.call(
+        "crm.contract.schedule",
+        "search_read",
+        [("contract_id", "=", contract_id)],
+        ["date", "state", "invoice_id"],
+        order="date",
+    )
+
+
+def test_expired_contract_terminated(admin, billing, partner_id, expect_fault):
+    contract_id = _contract(billing, partner_id, "2025-01-01", "2025-12-31")
+    # the daily run expires it (ended, no automatic renewal)
+    [cron_id] = admin.call(
+        "ir.model.data",
+        "check_object_reference",
+        "crm_finance_cashflow",
+        "ir_cron_crm_contract_alerts",
+    )[1:]
+    admin.call("ir.cron", "method_direct_trigger", [cron_id])
+    [contract] = billing.call("crm.contract", "read", [contract_id], ["state"])
+    assert contract["state"] == "expired"
+    assert {row["state"] for row in _rows(billing, contract_id)} == {"planned"}
+    assert billing.call("crm.contract", "action_terminate", [contract_id]) is True
+    [contract] = billing.call("crm.contract", "read", [contract_id], ["state"])
+    assert contract["state"] == "terminated"
+    assert {row["state"] for row in _rows(billing, contract_id)} == {"cancelled"}
+    assert (
+        billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-01-15")
+        == []
+    )
+    expect_fault(billing.call, "crm.contract", "action_terminate", [contract_id])
+
+
+def _reverse(billing, invoice_id, method):
+    [invoice] = billing.call("account.move", "read", [invoice_id], ["journal_id"])
+    wizard_id = billing.call(
+        "account.move.reversal",
+        "create",
+        {"journal_id": invoice["journal_id"][0], "reason": "Wrong price"},
+        context={"active_model": "account.move", "active_ids": [invoice_id]},
+    )
+    billing.call("account.move.reversal", method, [wizard_id])
+    [wizard] = billing.call("account.move.reversal", "read", [wizard_id], ["new_move_ids"])
+    return wizard["new_move_ids"]
+
+
+def test_credit_note_gives_rows_back(admin, billing, partner_id, expect_fault):
+    contract_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31")
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    billing.call("account.move", "action_post", [invoice_id])
+    [credit_id] = _reverse(billing, invoice_id, "refund_moves")
+    billing.call("account.move", "action_post", [credit_id])
+    [invoice] = billing.call("account.move", "read", [invoice_id], ["payment_state"])
+    assert invoice["payment_state"] == "reversed"
+    rows = _rows(billing, contract_id)
+    assert [row["state"] for row in rows[:2]] == ["planned", "planned"]
+    assert not any(row["invoice_id"] for row in rows)
+    # the reversal stays
+    for move_id in (invoice_id, credit_id):
+        expect_fault(billing.call, "account.move", "button_draft", [move_id])
+    # invoiced again, once
+    [again_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    assert [row["invoice_id"][0] for row in _rows(billing, contract_id)[:2]] == [again_id] * 2
+
+
+def test_reverse_and_new_draft_takes_the_rows_over(billing, partner_id):
+    contract_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31")
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    billing.call("account.move", "action_post", [invoice_id])
+    [draft_id] = _reverse(billing, invoice_id, "modify_moves")
+    rows = _rows(billing, contract_id)
+    assert [(row["state"], row["invoice_id"][0]) for row in rows[:2]] == [
+        ("invoiced", draft_id)
+    ] * 2
+    assert (
+        billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-02-01")
+        == []
+    )
