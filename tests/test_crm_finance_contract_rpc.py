@@ -235,3 +235,15 @@ def test_forecast_report(admin, billing, salesman, expect_fault):
     expect_fault(
         salesman.call, "crm.cashflow.forecast.report", "search_read", [], ["amount"], codes=(4,)
     )
+
+
+def test_rate_update_refusals(admin, billing, expect_fault):
+    """Updating the rates is the accountants': a billing user is refused for
+    their rights (fault 4); the settings' button without a record answers a
+    clean fault 2, not a traceback."""
+    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    fault = expect_fault(
+        billing.call, "res.company", "action_update_currency_rates", [company_id], codes=(4,)
+    )
+    assert "accountants" in fault.faultString
+    expect_fault(admin.call, "res.config.settings", "action_crm_update_currency_rates", [])

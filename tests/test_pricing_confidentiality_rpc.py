@@ -151,3 +151,86 @@ def test_order_priced_and_delivered_by_the_warehouse(setup, salesman, stock_user
     assert line["price_subtotal"] == pytest.approx(180.0)
     assert line["qty_delivered"] == pytest.approx(2.0)
     assert line["pricing_explanation"].startswith("Gold tier: turnover ")
+
+
+def test_kept_explanation_gives_figures_to_who_may_see_them(
+    admin, make_turnover_client, salesman, salesman_b, sales_manager
+):
+    """A line priced by a sales manager keeps an explanation with the client's
+    turnover; the order's salesperson, who may not see that client's turnover
+    (the client is another salesperson's), reads the rule's label only."""
+    partner_id, product_id = make_turnover_client("Kept Explanation Client", 3, 500.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman_b.uid})
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Kept explanations"})
+    admin.call(
+        MODEL,
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "partner_id": partner_id,
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "user_id": salesman.uid,
+            "pricelist_id": pricelist_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+        },
+    )
+    sales_manager.call("sale.order", "action_update_prices", [order_id])
+    domain = [("order_id", "=", order_id)]
+    [line] = sales_manager.call("sale.order.line", "search_read", domain, ["pricing_explanation"])
+    assert line["pricing_explanation"].startswith("Gold tier: turnover"), line
+    assert "1,500.00" in line["pricing_explanation"]
+    [line] = salesman.call(
+        "sale.order.line",
+        "search_read",
+        domain,
+        ["pricing_explanation", "crm_pricing_explanation_label", "price_subtotal"],
+    )
+    assert line["pricing_explanation"] == "Gold tier", line
+    assert "1,500" not in str(line)
+    assert line["price_subtotal"] == pytest.approx(90.0)
+    with pytest.raises(Exception, match="AccessError|not allowed|rights"):
+        salesman.call("sale.order.line", "search_read", domain, ["crm_pricing_explanation_full"])
+
+
+def test_product_managers_create_and_duplicate_plain_pricelists(make_user, admin):
+    """Odoo lets product managers create and duplicate pricelists: the suite's
+    fields with their defaults do not stop them; a client's rule does."""
+    manager = make_user(["base.group_user", "product.group_product_manager"], "conf_product")
+    pricelist_id = manager.call(
+        "product.pricelist",
+        "create",
+        {
+            "name": "Retail plain",
+            "stacking_policy": "best",
+            "item_ids": [
+                (0, 0, {"compute_price": "percentage", "percent_price": 5, "sequence": 10})
+            ],
+        },
+    )
+    copy_id = manager.call("product.pricelist", "copy", [pricelist_id])
+    assert copy_id
+    partner_id = admin.call("res.partner", "create", {"name": "Conditional Copy Client"})
+    admin.call(
+        MODEL,
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "partner_id": partner_id,
+            "percent_price": 7,
+            "compute_price": "percentage",
+        },
+    )
+    with pytest.raises(Exception, match="AccessError|only sales managers"):
+        manager.call("product.pricelist", "copy", [pricelist_id])

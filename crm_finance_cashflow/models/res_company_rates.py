@@ -150,7 +150,7 @@ class ResCompany(models.Model):
         used, a notification naming the error (also kept on the company, in
         ``crm_rate_last_error``, and logged)."""
         if not self.env.user.has_group("account.group_account_manager") and not self.env.su:
-            raise UserError(self.env._("Only accountants update the exchange rates."))
+            raise AccessError(self.env._("Only accountants update the exchange rates."))
         # the update writes as superuser: only the user's own companies
         foreign = self - self.env.user.company_ids
         if foreign and not self.env.su:

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -13,5 +15,5 @@ class ResConfigSettings(models.TransientModel):
         self.crm_rates_by_oca = self.env["res.company"]._crm_rates_by_oca()
 
     def action_crm_update_currency_rates(self):
-        self.ensure_one()
+        check_one(self)
         return self.company_id.action_update_currency_rates()

@@ -101,8 +101,12 @@ class TestRateFeeds(TransactionCase):
                 "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
             }
         )
-        with self.assertRaises(UserError):
+        # a refusal of the user's rights (fault 4 over XML-RPC), as the others
+        with self.assertRaises(AccessError):
             self.company.with_user(user).action_update_currency_rates()
+        # the settings' button answers a clean error without a record
+        with self.assertRaises(UserError):
+            self.env["res.config.settings"].action_crm_update_currency_rates()
 
     def test_ecb_for_a_ron_company(self):
         self._feed("ecb", "/ecb")

@@ -189,13 +189,17 @@ class ProductPricelist(models.Model):
         company=None,
         cache=None,
     ):
-        """{product_id: None | {applied, price, base_price, rule_id, rule_ids, explanation}}
+        """{product_id: None | {applied, price, base_price, rule_id, rule_ids, explanation,
+        explanation_label}}
 
         ``None``: no conditional rule met, Odoo's standard price stands.
         ``applied`` False: a rule was met but the standard price is lower.
         ``price``: unit price in ``currency`` and ``uom``; ``base_price``: the price
         before discounts, as Odoo's ``_compute_price_before_discount`` does, so that
         sale order lines show list price + discount for discount rules.
+        ``explanation`` gives the client's turnover figures when the user may
+        see them (``_pricing_show_figures``); ``explanation_label`` names
+        turnover rules by their label only, whoever prices.
         """
         self.ensure_one()
         cache = {} if cache is None else cache
@@ -245,9 +249,14 @@ class ProductPricelist(models.Model):
                     )
                 ok, reasons = evaluated[rule.id]
                 if ok:
-                    text_key = (rule.id, qty if rule.min_quantity else None, figures)
+                    # both texts: with the figures (kept for who may see them)
+                    # and with the label of turnover rules only (for the others)
+                    text_key = (rule.id, qty if rule.min_quantity else None)
                     if text_key not in explained:
-                        explained[text_key] = rule._pricing_explain(reasons, qty, figures=figures)
+                        explained[text_key] = (
+                            rule._pricing_explain(reasons, qty, figures=True),
+                            rule._pricing_explain(reasons, qty, figures=False),
+                        )
                     met.append((rule, explained[text_key]))
             if not met:
                 continue
@@ -273,6 +282,9 @@ class ProductPricelist(models.Model):
                 detail = self._pricing_stack(met, std_price, std_rule, price_kw)
             else:
                 detail = self._pricing_best(met, std_price, price_kw)
+            full, label = detail.pop("explanations")
+            detail["explanation"] = full if figures else label
+            detail["explanation_label"] = label
             result[product.id] = detail
         return result
 
@@ -316,14 +328,17 @@ class ProductPricelist(models.Model):
 
     def _pricing_best(self, met, std_price, price_kw):
         candidates = sorted(
-            ((rule._compute_price(**price_kw), rule.sequence, rule.id, rule, text))
-            for rule, text in met
+            ((rule._compute_price(**price_kw), rule.sequence, rule.id, rule, texts))
+            for rule, texts in met
         )
-        price, _seq, _id, rule, text = candidates[0]
+        price, _seq, _id, rule, texts = candidates[0]
         if price > std_price + 1e-9:
             return {
                 "applied": False,
-                "explanation": self.env._("%(rule)s (standard price kept, it is lower)", rule=text),
+                "explanations": tuple(
+                    self.env._("%(rule)s (standard price kept, it is lower)", rule=text)
+                    for text in texts
+                ),
             }
         base_price = price
         if rule.compute_price == "percentage":
@@ -334,7 +349,7 @@ class ProductPricelist(models.Model):
             "base_price": base_price,
             "rule_id": rule.id,
             "rule_ids": [rule.id],
-            "explanation": text,
+            "explanations": texts,
         }
 
     def _pricing_stack(self, met, std_price, std_rule, price_kw):
@@ -349,8 +364,9 @@ class ProductPricelist(models.Model):
         if not discounts and not texts:
             return {
                 "applied": False,
-                "explanation": self.env._(
-                    "%(rule)s (standard price kept, it is lower)", rule=met[0][1]
+                "explanations": tuple(
+                    self.env._("%(rule)s (standard price kept, it is lower)", rule=text)
+                    for text in met[0][1]
                 ),
             }
         price = base_price
@@ -373,5 +389,5 @@ class ProductPricelist(models.Model):
             "base_price": before,
             "rule_id": primary.id,
             "rule_ids": rules.ids,
-            "explanation": " + ".join(texts),
+            "explanations": tuple(" + ".join(parts) for parts in zip(*texts, strict=True)),
         }

@@ -218,6 +218,21 @@ class ProductPricelistItem(models.Model):
         self._check_rule_writer("unlink")
         return super().unlink()
 
+    def copy_data(self, default=None):
+        """Odoo lets product and stock managers duplicate pricelists, and its
+        copy reads every field: the conditions are RULE_READERS' fields. Such a
+        user copies plain rules (their conditions are empty, left out of the
+        read) and is refused a conditional rule, as when changing one."""
+        if self.env.su or self.env.user.has_groups(RULE_READERS):
+            return super().copy_data(default)
+        self._check_rule_writer("read")
+        default = dict(default or {})
+        for name, field in self._fields.items():
+            if field.groups == RULE_READERS and field.copy and name not in default:
+                value = field.default(self.browse()) if field.default else False
+                default[name] = field.convert_to_write(field.convert_to_cache(value, self), self)
+        return super().copy_data(default)
+
     @api.constrains(
         "partner_id",
         "partner_category_id",

@@ -23,6 +23,8 @@ class SaleOrderLine(models.Model):
     # what the conditional rules made of the line's price: computed, never sent
     _crm_write_policy = {
         "pricing_details": owned(_lt("computed from the order's client and pricelist.")),
+        "crm_pricing_explanation_full": owned(_lt("computed with the price (Update Prices).")),
+        "crm_pricing_explanation_label": owned(_lt("computed with the price (Update Prices).")),
         "pricing_explanation": owned(_lt("computed with the price (Update Prices).")),
     }
 
@@ -31,15 +33,35 @@ class SaleOrderLine(models.Model):
         groups="sales_team.group_sale_salesman",
         help="Technical: result of the conditional pricelist rules for this line.",
     )
-    # internal: rule names and thresholds; customers see them on printed offers
-    # only when the company says so (res.company.crm_pricing_explanation_on_offers)
-    pricing_explanation = fields.Text(
-        compute="_compute_pricing_explanation",
+    # Why the price is what it is, kept with the price (a manual price keeps the
+    # explanation of the price it replaced). Two texts are kept: the pricer's,
+    # with the client's turnover figures when the pricer may see them (read only
+    # through pricing_explanation, by who may see that client's turnover), and
+    # one naming turnover rules by their label only. Customers see them on
+    # printed offers only when the company says so
+    # (res.company.crm_pricing_explanation_on_offers).
+    crm_pricing_explanation_full = fields.Text(
+        string="Pricing Explanation (figures)",
+        compute="_compute_crm_pricing_explanations",
+        groups="base.group_system",
+        store=True,
+        precompute=True,
+        readonly=True,
+    )
+    crm_pricing_explanation_label = fields.Text(
+        string="Pricing Explanation (labels)",
+        compute="_compute_crm_pricing_explanations",
         groups="sales_team.group_sale_salesman",
         store=True,
         precompute=True,
         readonly=True,
-        help="Which conditional pricelist rule set the price, and why.",
+    )
+    pricing_explanation = fields.Text(
+        compute="_compute_pricing_explanation",
+        groups="sales_team.group_sale_salesman",
+        readonly=True,
+        help="Which conditional pricelist rule set the price, and why. A client's "
+        "turnover figures are given to who may see that client's turnover.",
     )
 
     @api.depends(
@@ -126,38 +148,85 @@ class SaleOrderLine(models.Model):
         return details if details and details.get("applied") else False
 
     def _pricing_new_explanation(self):
-        """``(keep, explanation)``: keep is True when the line keeps its
-        explanation (the rule of Odoo's ``_compute_price_unit``: a manual price
-        is kept, and so is the explanation of the price it replaced; an invoiced
-        line's too), else ``explanation`` is that of the computed price."""
+        """``(keep, full, label)``: keep is True when the line keeps its
+        explanations (the rule of Odoo's ``_compute_price_unit``: a manual price
+        is kept, and so are the explanations of the price it replaced; an
+        invoiced line's too), else ``full`` and ``label`` are those of the
+        computed price (with the client's turnover figures when the user who
+        prices may see them, and without)."""
         self.ensure_one()
         if (
             self.technical_price_unit != self.price_unit
             and not self.env.context.get("force_price_recomputation")
         ) or self.qty_invoiced > 0:
-            return True, None
-        details = self.sudo().pricing_details
-        return False, (details and details.get("explanation")) or False
+            return True, None, None
+        details = self.sudo().pricing_details or {}
+        return (
+            False,
+            details.get("explanation") or False,
+            details.get("explanation_label") or False,
+        )
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
-    def _compute_pricing_explanation(self):
+    def _compute_crm_pricing_explanations(self):
         for line in self:
-            keep, explanation = line._pricing_new_explanation()
+            keep, full, label = line._pricing_new_explanation()
             if not keep:
-                line.pricing_explanation = explanation
+                line.crm_pricing_explanation_full = full
+                line.crm_pricing_explanation_label = label
+
+    @api.depends("crm_pricing_explanation_full", "crm_pricing_explanation_label")
+    @api.depends_context("uid")
+    def _compute_pricing_explanation(self):
+        """The kept explanation with the client's turnover figures for who may
+        see that client's turnover (``_pricing_show_figures``: the client's
+        salesperson, sales managers, accounting, the system), with turnover
+        rules named by their label for everyone else."""
+        cache = {}
+        Pricelist = self.env["product.pricelist"]
+        for line in self:
+            # sudo: both texts are read here and only the one the user may see
+            # is given (the label one is readable by salespeople anyway)
+            kept = line.sudo()
+            figures = kept.crm_pricing_explanation_full and Pricelist._pricing_show_figures(
+                line.order_id.partner_id, cache
+            )
+            line.pricing_explanation = (
+                kept.crm_pricing_explanation_full if figures else kept.crm_pricing_explanation_label
+            )
+
+    def _crm_printed_pricing_explanation(self):
+        """The explanation printed on the offer (QWeb): the reader's; a customer
+        the portal renders the offer for (as superuser, after its access check,
+        and only when the company prints explanations on offers) gets their own
+        client's figures."""
+        self.ensure_one()
+        if self.env.su and self.env.user.share:
+            return self.sudo().crm_pricing_explanation_full
+        return self.sudo(False).pricing_explanation if self.env.su else self.pricing_explanation
 
     def _pricing_write_explanations(self):
         """Store the explanations of recomputed prices ("Update prices"): one
-        write per distinct explanation, none for lines whose explanation stays."""
+        write per distinct pair of explanations, none for lines whose
+        explanations stay."""
         changed = {}
         for line in self:
-            keep, explanation = line._pricing_new_explanation()
+            keep, full, label = line._pricing_new_explanation()
             # sudo: compared only; the write below is the caller's, as before
-            if not keep and explanation != line.sudo().pricing_explanation:
-                changed.setdefault(explanation, []).append(line.id)
-        for explanation, line_ids in changed.items():
-            # the explanation is owned by its computation: written by it
-            privileged(self.browse(line_ids)).write({"pricing_explanation": explanation})
+            kept = line.sudo()
+            if not keep and (full, label) != (
+                kept.crm_pricing_explanation_full,
+                kept.crm_pricing_explanation_label,
+            ):
+                changed.setdefault((full, label), []).append(line.id)
+        for (full, label), line_ids in changed.items():
+            lines = self.browse(line_ids)
+            # the explanations are owned by their computation: written by it, as
+            # the caller (its access to the lines is checked here) ...
+            privileged(lines).write({"crm_pricing_explanation_label": label})
+            # ... sudo: the text with figures is hidden from salespeople (read
+            # through pricing_explanation); it is the engine's, not the caller's
+            lines.sudo().write({"crm_pricing_explanation_full": full})
 
     def _compute_pricelist_item_id(self):
         applied = self.filtered(lambda line: line._pricing_applied_details())

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import PricingCommon
 
@@ -20,7 +20,7 @@ ADDED_FIELDS = {
         "payment_max_days",
         "is_conditional",
     ),
-    "sale.order.line": ("pricing_explanation",),
+    "sale.order.line": ("crm_pricing_explanation_full", "crm_pricing_explanation_label"),
     "res.company": ("crm_pricing_explanation_on_offers",),
 }
 
@@ -86,6 +86,61 @@ class TestPricingWritePolicy(PricingCommon):
         rule.with_user(self.sales_manager).write({"percent_price": 12, "pricing_label": "Gold"})
         self.assertEqual(rule.percent_price, 12)
 
+    def test_product_managers_keep_odoo_pricelist_forms(self):
+        """Odoo lets product and inventory managers create and duplicate
+        pricelists and add plain rules: the forms send the defaults of the
+        suite's fields (stacking policy, rule sequence), which set nothing."""
+        users = [
+            new_test_user(
+                self.env,
+                login="pol_product_manager",
+                groups="base.group_user,product.group_product_manager",
+            )
+        ]
+        if self.env.ref("stock.group_stock_manager", raise_if_not_found=False):
+            users.append(
+                new_test_user(
+                    self.env, login="pol_inventory_admin", groups="stock.group_stock_manager"
+                )
+            )
+        for user in users:
+            with Form(self.env["product.pricelist"].with_user(user)) as form:
+                form.name = f"Retail {user.login}"
+                with form.item_ids.new() as item:
+                    item.compute_price = "percentage"
+                    item.percent_price = 5
+            pricelist = form.record
+            self.assertEqual(pricelist.stacking_policy, "best")
+            self.assertEqual(pricelist.item_ids.sequence, 10)
+            self.assertTrue(pricelist.with_user(user).copy().item_ids)
+            self.env["product.pricelist.item"].with_user(user).create(
+                {
+                    "pricelist_id": self.pricelist.id,
+                    "compute_price": "percentage",
+                    "percent_price": 5,
+                    "sequence": 10,
+                }
+            )
+            # a pricelist with a client's rule is not theirs to duplicate
+            conditional = pricelist.with_env(self.env).copy()
+            conditional.item_ids.write({"partner_id": self.client.id})
+            with self.assertRaises(AccessError):
+                conditional.with_user(user).copy()
+            # a value other than the default is still the sales managers'
+            with self.assertRaises(AccessError):
+                self.env["product.pricelist"].with_user(user).create(
+                    {"name": "Stacked", "stacking_policy": "cumulative"}
+                )
+            with self.assertRaises(AccessError):
+                self.env["product.pricelist.item"].with_user(user).create(
+                    {
+                        "pricelist_id": self.pricelist.id,
+                        "compute_price": "percentage",
+                        "percent_price": 5,
+                        "sequence": 1,
+                    }
+                )
+
     def test_rule_values_in_range(self):
         Item = self.env["product.pricelist.item"].with_user(self.sales_manager)
         base = {
@@ -122,7 +177,12 @@ class TestPricingWritePolicy(PricingCommon):
         )
         line = order.order_line
         self.assertIn("Gold", line.pricing_explanation)
-        for vals in ({"pricing_explanation": "Platinum"}, {"pricing_details": {"applied": True}}):
+        for vals in (
+            {"pricing_explanation": "Platinum"},
+            {"crm_pricing_explanation_label": "Platinum"},
+            {"crm_pricing_explanation_full": "Platinum"},
+            {"pricing_details": {"applied": True}},
+        ):
             with self.assertRaises(UserError, msg=vals):
                 line.write(vals)
         order.action_update_prices()

@@ -308,6 +308,28 @@ class TestRuleConfidentiality(PricingCommon):
         theirs.with_user(manager).action_update_prices()
         self.assertEqual(line.with_user(manager).pricing_explanation, self.explanation)
         self.assertEqual(line.with_user(manager).pricing_details["explanation"], self.explanation)
+        # ... and the other salesperson still does not: the kept explanation is
+        # given with figures to who may see them, whoever priced the line
+        self.env.invalidate_all()
+        self.assertEqual(line.pricing_explanation, "Gold tier")
+        row = line.read(["pricing_explanation", "crm_pricing_explanation_label"])[0]
+        self.assertNotIn("52,300", str(row))
+        with self.assertRaises(AccessError):
+            line.read(["crm_pricing_explanation_full"])
+        Report = self.env["ir.actions.report"]
+        html = (
+            Report.with_user(other)
+            ._render_qweb_html("crm_pricing.report_saleorder_salesperson", theirs.ids)[0]
+            .decode()
+        )
+        self.assertIn("Gold tier", html)
+        self.assertNotIn("52,300", html)
+        html = (
+            Report.with_user(manager)
+            ._render_qweb_html("crm_pricing.report_saleorder_salesperson", theirs.ids)[0]
+            .decode()
+        )
+        self.assertIn("52,300", html)
         # and the other salesperson's own update writes the label only again
         theirs.with_user(other).action_update_prices()
         self.assertEqual(line.pricing_explanation, "Gold tier")

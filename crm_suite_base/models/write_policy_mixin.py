@@ -109,9 +109,11 @@ class CrmWritePolicyMixin(models.AbstractModel):
                 )
             if (
                 rule.groups
-                # a form sends the empty defaults of every field it shows when
-                # it creates a record: an empty value sets nothing
-                and not (creating and not value)
+                # a form sends the defaults of every field it shows when it
+                # creates a record (and copy() the copied values): an empty value
+                # or the field's default sets nothing the user could not have
+                # had by leaving the field out
+                and not (creating and (not value or self._crm_is_default(field, value)))
                 and not any(self.env.user.has_group(g) for g in rule.groups)
             ):
                 raise AccessError(
@@ -136,6 +138,16 @@ class CrmWritePolicyMixin(models.AbstractModel):
                                 ).get(record[state_field], record[state_field]),
                             )
                         )
+
+    def _crm_is_default(self, field, value):
+        """Whether ``value`` is the field's own default (the one Odoo gives a
+        new record without a ``default_`` context key)."""
+        if not field.default:
+            return False
+        default = field.default(self.browse())
+        if field.type == "many2one" and isinstance(default, models.BaseModel):
+            default = default.id
+        return default == value
 
     def _crm_creation_allows(self, rule, value):
         return rule.create is True or (isinstance(rule.create, tuple) and value in rule.create)
