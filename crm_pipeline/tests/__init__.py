@@ -33,3 +33,4 @@ from . import test_offer_import
 from . import test_offer_tour
 from . import test_offer_portal
 from . import test_step_handover
+from . import test_responsibility_overdue
