@@ -36,7 +36,6 @@ class CrmResponsibilityReport(models.Model):
     deadline = fields.Datetime(readonly=True)
     is_open = fields.Boolean(string="Open", readonly=True)
     is_overdue = fields.Boolean(
-        string="Overdue",
         readonly=True,
         help="Open, and its deadline's day is before today, both in the responsible's "
         "time zone (UTC when they have none): as their to-do activity shows it.",
