@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import FREE
+from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX
 
 
 class CrmClientRecordMixin(models.AbstractModel):
@@ -18,7 +18,7 @@ class CrmClientRecordMixin(models.AbstractModel):
     _name = "crm.client.record.mixin"
     _description = "CRM Client Record"
     _check_company_auto = True
-    # record rules and the lead's read access (``_check_lead_readable``) guard
+    # record rules and the lead's write access (``_check_leads_writable``) guard
     # them: any user with access to the record files it
     _crm_write_policy = {
         "partner_id": FREE,
@@ -116,12 +116,24 @@ class CrmClientRecordMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _check_lead_readable(self, lead_id):
-        """A record filed on a lead takes the lead's client and company in stored
-        computes: check first that the user may read the lead, so that nobody
-        learns another salesperson's lead through an interaction or a task."""
-        if lead_id and isinstance(lead_id, int) and not isinstance(lead_id, bool):
-            self.env["crm.lead"].browse(lead_id).check_access("read")
+    def _check_leads_writable(self, lead_ids):
+        """Filing a record on a lead, or taking it off one, changes that lead:
+        its log, its tasks (their count, its timeline, the open ones that keep
+        it from being deleted). The user must be allowed to write each lead
+        (``AccessError``), as for competitor links; reading it is not enough.
+        Checked before anything is written: a record filed on a lead takes the
+        lead's client and company in stored computes, and nobody learns
+        another salesperson's lead that way. Values that are not ids are the
+        write policy's to refuse."""
+        ids = {
+            lead_id
+            for lead_id in lead_ids
+            if isinstance(lead_id, int)
+            and not isinstance(lead_id, bool)
+            and 0 < lead_id <= INTEGER_MAX
+        }
+        if ids:
+            self.env["crm.lead"].browse(sorted(ids)).check_access("write")
 
     @api.model
     def _normalize_client(self, vals):
@@ -144,7 +156,13 @@ class CrmClientRecordMixin(models.AbstractModel):
         lead_id = vals.get("lead_id")
         if create and not lead_id:
             lead_id = self.env.context.get("default_lead_id")
-        self._check_lead_readable(lead_id)
+        if create:
+            self._check_leads_writable([lead_id])
+        elif "lead_id" in vals:
+            # moved to another lead, or taken off its lead: both leads change
+            moving = self.filtered(lambda record: record.lead_id.id != (lead_id or False))
+            if moving:
+                self._check_leads_writable([lead_id, *moving.lead_id.ids])
         if create and "partner_id" not in vals and self.env.context.get("default_partner_id"):
             vals = dict(vals, partner_id=self.env.context["default_partner_id"])
         return self._normalize_client(vals)

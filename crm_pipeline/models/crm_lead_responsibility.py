@@ -2,10 +2,11 @@ from contextlib import contextmanager
 from datetime import time, timedelta
 
 import psycopg2
+import pytz
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -92,6 +93,13 @@ class CrmLeadResponsibility(models.Model):
         copy=False,
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Open, and its deadline's day is before today, both in the responsible's "
+        "time zone (UTC when they have none): as their to-do activity shows it.",
+    )
     summary = fields.Text(tracking=True, copy=False)
     # contacts made for this step are interactions (the lead's log and timeline)
     interaction_ids = fields.One2many("crm.interaction", "responsibility_id", string="Contacts")
@@ -121,6 +129,64 @@ class CrmLeadResponsibility(models.Model):
             raise UserError(self.env._("Unsupported search on 'Open'."))
         positive = (operator == "=") == bool(value)
         return [("state", "in" if positive else "not in", list(OPEN_STATES))]
+
+    # overdue: one meaning for the list's filter, the field and the report ----
+
+    def _responsible_tz(self):
+        """The responsible's time zone (UTC when they have none), as Odoo's
+        activities compute their state."""
+        self.ensure_one()
+        tz = self.user_id.sudo().tz
+        return pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
+
+    @api.depends("state", "deadline", "user_id.tz")
+    def _compute_is_overdue(self):
+        now = pytz.utc.localize(fields.Datetime.now())
+        for rec in self:
+            if not (rec.is_open and rec.deadline):
+                rec.is_overdue = False
+                continue
+            tz = rec._responsible_tz()
+            deadline_day = pytz.utc.localize(rec.deadline).astimezone(tz).date()
+            rec.is_overdue = deadline_day < now.astimezone(tz).date()
+
+    @api.model
+    def _overdue_sql(self, alias):
+        """SQL condition on the responsibility table aliased ``alias``: open,
+        and the deadline's day is before today, both in the responsible's time
+        zone (UTC when they have none). Odoo's activities are overdue the same
+        way (``mail.activity``: the date before today in the user's time zone),
+        and the responsible's to-do carries the deadline's day in that zone.
+        Shared by the search of ``is_overdue`` and the responsibilities report."""
+        alias = SQL.identifier(alias)
+        tz = SQL(
+            """COALESCE((
+                SELECT NULLIF(tz_partner.tz, '')
+                  FROM res_users tz_user
+                  JOIN res_partner tz_partner ON tz_partner.id = tz_user.partner_id
+                 WHERE tz_user.id = %(alias)s.user_id
+            ), 'UTC')""",
+            alias=alias,
+        )
+        return SQL(
+            """(%(alias)s.state IN %(open)s
+               AND (%(alias)s.deadline AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                   < (now() AT TIME ZONE %(tz)s)::date)""",
+            alias=alias,
+            open=OPEN_STATES,
+            tz=tz,
+        )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on 'Overdue'."))
+        self.flush_model(["state", "deadline", "user_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        overdue = SQL(
+            "(SELECT r.id FROM crm_lead_responsibility r WHERE %s)", self._overdue_sql("r")
+        )
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", overdue)]
 
     @api.depends("type_id.next_type_id")
     def _compute_is_last(self):
@@ -252,10 +318,11 @@ class CrmLeadResponsibility(models.Model):
     # ------------------------------------------------------------------
 
     def _activity_deadline(self):
-        """The deadline as a date in the responsible's time zone."""
+        """The deadline as a date in the responsible's time zone (UTC when they
+        have none: Odoo then computes the activity's state in UTC too, and
+        ``is_overdue`` agrees with it)."""
         self.ensure_one()
-        tz_rec = self.with_context(tz=self.user_id.tz or self.env.user.tz or "UTC")
-        return fields.Datetime.context_timestamp(tz_rec, self.deadline).date()
+        return pytz.utc.localize(self.deadline).astimezone(self._responsible_tz()).date()
 
     def _activity_values(self):
         self.ensure_one()

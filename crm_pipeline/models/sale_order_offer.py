@@ -58,7 +58,7 @@ class SaleOrder(models.Model):
         index=True,
         help="Whether a sales manager must approve the quotation before it is sent, "
         "printed, reserved or confirmed (the company's Offer Approval limits). A "
-        "change of the lines after approval asks for approval again.",
+        "change of the client or of the lines after approval asks for approval again.",
     )
     offer_approval_reason = fields.Text(
         string="Why Approval",
@@ -66,7 +66,7 @@ class SaleOrder(models.Model):
         copy=False,
         help="Which limit of the company the quotation goes beyond.",
     )
-    # what was approved or rejected: the lines, prices and amount at that moment
+    # what was approved or rejected: the client, lines, prices and amount at that moment
     offer_approval_signature = fields.Char(readonly=True, copy=False)
 
     # ------------------------------------------------------------------
@@ -113,10 +113,21 @@ class SaleOrder(models.Model):
         return reasons
 
     def _offer_approval_signature(self):
-        """What an approval covers: the currency, the amount and each line's
-        product, quantity, unit, price and discount."""
+        """What an approval covers: the client (the customer's commercial
+        partner: another contact of the same company is the same client), the
+        currency, the amount and each line's product, quantity, unit, price and
+        discount.
+
+        A change of this format makes every stored signature differ: the
+        migration of the version that changes it stores the new signature of
+        the quotations whose approval still matched (see
+        ``migrations/18.0.1.5.15``)."""
         self.ensure_one()
-        parts = [str(self.currency_id.id), tools.float_repr(self.amount_untaxed, 6)]
+        parts = [
+            f"client:{self.partner_id.commercial_partner_id.id}",
+            str(self.currency_id.id),
+            tools.float_repr(self.amount_untaxed, 6),
+        ]
         for line in self.order_line.sorted("id"):
             if line.display_type:
                 continue

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CrmResponsibilityReport(models.Model):
@@ -34,7 +35,11 @@ class CrmResponsibilityReport(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     deadline = fields.Datetime(readonly=True)
     is_open = fields.Boolean(string="Open", readonly=True)
-    is_overdue = fields.Boolean(readonly=True)
+    is_overdue = fields.Boolean(
+        readonly=True,
+        help="Open, and its deadline's day is before today, both in the responsible's "
+        "time zone (UTC when they have none): as their to-do activity shows it.",
+    )
     moved_on = fields.Integer(
         readonly=True,
         help="1 when the responsibility was completed and the lead moved to the next step "
@@ -47,9 +52,27 @@ class CrmResponsibilityReport(models.Model):
         help="Days from opening to closing, or to now while it is open.",
     )
 
+    _depends = {
+        "crm.lead.responsibility": [
+            "lead_id",
+            "type_id",
+            "user_id",
+            "state",
+            "date_closed",
+            "deadline",
+            "create_date",
+        ],
+        "crm.lead": ["user_id", "team_id", "company_id"],
+        "res.users": ["partner_id"],
+        "res.partner": ["tz"],
+    }
+
     @property
     def _table_query(self):
-        return """
+        # is_overdue: the responsibilities' own definition (their Overdue filter)
+        overdue = self.env["crm.lead.responsibility"]._overdue_sql("r")
+        return SQL(
+            """
             SELECT r.id AS id,
                    r.id AS responsibility_id,
                    r.lead_id,
@@ -63,8 +86,7 @@ class CrmResponsibilityReport(models.Model):
                    r.date_closed,
                    r.deadline,
                    r.state IN ('assigned', 'in_progress') AS is_open,
-                   r.state IN ('assigned', 'in_progress')
-                       AND r.deadline < (now() AT TIME ZONE 'UTC') AS is_overdue,
+                   %(overdue)s AS is_overdue,
                    CASE WHEN r.state = 'done' AND NOT EXISTS (
                             SELECT 1
                               FROM crm_lead_responsibility d
@@ -78,7 +100,9 @@ class CrmResponsibilityReport(models.Model):
                    )) / 86400.0 AS days_open
               FROM crm_lead_responsibility r
               JOIN crm_lead l ON l.id = r.lead_id
-        """
+            """,
+            overdue=overdue,
+        )
 
     @api.model
     def get_funnel(self, date_from=None, date_to=None, team_id=None, user_id=None):

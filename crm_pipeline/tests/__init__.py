@@ -33,3 +33,5 @@ from . import test_offer_import
 from . import test_offer_tour
 from . import test_offer_portal
 from . import test_step_handover
+from . import test_responsibility_overdue
+from . import test_task_lead_move

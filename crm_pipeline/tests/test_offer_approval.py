@@ -1,7 +1,20 @@
+import importlib.util
+from pathlib import Path
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common_offer import OfferCase
+
+MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.5.15" / "post-migrate.py"
+
+
+def _load_migration():
+    spec = importlib.util.spec_from_file_location("crm_pipeline_migration_18_0_1_5_15", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -119,6 +132,90 @@ class TestOfferApproval(OfferCase):
         order.order_line.with_user(self.salesman).write({"discount": 5.0})
         self.assertEqual(order.offer_approval_state, "not_needed")
         order.with_user(self.salesman).action_quotation_sent()
+
+    def test_change_of_client_after_approval_asks_again(self):
+        """A price approved for one client is not approved for another: a plain
+        write of the customer (as over XML-RPC) asks again; another contact of
+        the same company is the same client."""
+        self._limits(discount=10.0)
+        order = self._order(discount=20.0)
+        order.with_user(self.manager).action_approve_offer()
+        as_sales = order.with_user(self.salesman)
+        person = self.env["res.partner"].create(
+            {"name": "Offer Contact", "parent_id": self.customer.id, "type": "contact"}
+        )
+        as_sales.write({"partner_id": person.id})
+        self.assertEqual(order.offer_approval_state, "approved")
+        other = self.env["res.partner"].create({"name": "Other Client SRL", "is_company": True})
+        as_sales.write({"partner_id": other.id})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        self.assertIn("Offer Shelf", order.offer_approval_reason)
+        with self.assertRaises(UserError):
+            as_sales.action_quotation_sent()
+        # approved for that client, then back to the first one: asks again
+        order.with_user(self.manager).action_approve_offer()
+        as_sales.write({"partner_id": self.customer.id})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        # a rejected offer sent to another client asks again too
+        order.with_user(self.manager).action_reject_offer("Not for this client")
+        as_sales.write({"partner_id": other.id})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        # under the limits for the new client: nothing to approve
+        self._limits(discount=25.0)
+        as_sales.write({"partner_id": self.customer.id})
+        self.assertEqual(order.offer_approval_state, "not_needed")
+
+    def test_change_of_client_in_the_form_asks_again(self):
+        self._limits(discount=10.0)
+        order = self._order(discount=20.0)
+        order.with_user(self.manager).action_approve_offer()
+        other = self.env["res.partner"].create({"name": "Form Client SRL", "is_company": True})
+        with Form(order.with_user(self.salesman)) as form:
+            form.partner_id = other
+        self.assertEqual(order.partner_id, other)
+        self.assertEqual(order.offer_approval_state, "to_approve")
+
+    def test_upgrade_keeps_decisions_on_unchanged_offers(self):
+        """The signature now covers the client: the migration re-signs the
+        approved and rejected quotations that did not change since the
+        decision, instead of sending them all back to approval."""
+        self._limits(discount=10.0)
+        approved = self._order(discount=20.0)
+        rejected = self._order(discount=30.0)
+        changed = self._order(discount=20.0)
+        (approved | changed).with_user(self.manager).action_approve_offer()
+        rejected.with_user(self.manager).action_reject_offer("Too cheap")
+        migration = _load_migration()
+        # the signatures as 18.0.1.5.14 stored them; "changed" was approved on
+        # other lines than it has now
+        old = {order: migration._signature_18_0_1_5_14(order) for order in approved | rejected}
+        old[changed] = "0" * 64
+        for order, signature in old.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sale_order SET offer_approval_signature = %s WHERE id = %s",
+                    signature,
+                    order.id,
+                )
+            )
+        self.env.invalidate_all()
+        for order in approved | rejected:
+            # without the migration, each would ask for approval again
+            self.assertNotEqual(order.offer_approval_signature, order._offer_approval_signature())
+        migration.migrate(self.env.cr, "18.0.1.5.14")
+        for order in approved | rejected:
+            self.assertEqual(order.offer_approval_signature, order._offer_approval_signature())
+        self.assertEqual(changed.offer_approval_signature, "0" * 64)
+        # a second run re-signs nothing
+        self.assertEqual(migration.resign_decided_offers(self.env)[0], 0)
+        (approved | rejected | changed)._offer_approval_refresh()
+        self.assertEqual(approved.offer_approval_state, "approved")
+        self.assertEqual(rejected.offer_approval_state, "rejected")
+        self.assertEqual(changed.offer_approval_state, "to_approve")
+        # and the re-signed approval covers the client
+        other = self.env["res.partner"].create({"name": "Upgrade Client SRL", "is_company": True})
+        approved.with_user(self.salesman).write({"partner_id": other.id})
+        self.assertEqual(approved.offer_approval_state, "to_approve")
 
     def test_new_line_after_approval_asks_again(self):
         self._limits(amount=150.0)
