@@ -16,6 +16,11 @@ from .res_company import RESERVATION_DAYS_BOUNDS
 
 _lt = LazyTranslate(__name__)
 
+# ids of the quotations Odoo's action_confirm is confirming (marked by
+# _prepare_confirmation_values, before its write of the state), in the
+# transaction's cache: not the context, which a caller could send
+_CONFIRMING = "crm_supply.confirming_order_ids"
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -70,6 +75,7 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._check_order_line_values(vals)
         self._check_reservation_term(vals)
+        self._check_state_of_reserved_quotations(vals)
         terms = (
             {order: order.reservation_expiry_date for order in self}
             if isinstance(vals, dict) and "reservation_expiry_date" in vals
@@ -122,6 +128,40 @@ class SaleOrder(models.Model):
                     "Reservation Expires On cannot be cleared on %(orders)s: it holds "
                     "reserved stock, which would then never expire. Set another date, or "
                     "Release Stock first.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
+
+    def _check_state_of_reserved_quotations(self, vals):
+        """Refuse a plain write of the state that takes quotations holding active
+        reservations out of draft/sent (an XML-RPC client may send one): their
+        reservations would stay held, and confirming would skip the
+        reserved-stock policy and the delivery. Confirm and Cancel release them.
+        Odoo's action_confirm writes the state before _action_confirm releases:
+        the orders marked by _prepare_confirmation_values are let through (once);
+        _action_cancel releases before its write."""
+        if not isinstance(vals, dict) or "state" not in vals or vals["state"] in ("draft", "sent"):
+            return
+        orders = self
+        confirming = self.env.cr.cache.get(_CONFIRMING)
+        if confirming and vals["state"] == "sale":
+            orders = self.filtered(lambda order: order.id not in confirming)
+            confirming.difference_update(self.ids)
+        if not orders.ids:
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search([("order_id", "in", orders.ids), ("state", "=", "reserved")])
+            .order_id
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "The status of %(orders)s cannot be written directly: it holds reserved "
+                    "stock. Use Confirm or Cancel (action_confirm / action_cancel), which "
+                    "release it, or Release Stock first.",
                     orders=", ".join(held.mapped("name")),
                 )
             )
@@ -400,11 +440,19 @@ class SaleOrder(models.Model):
     # Odoo's flows
     # ------------------------------------------------------------------
 
+    def _prepare_confirmation_values(self):
+        # Odoo's action_confirm writes these values (the state) before
+        # _action_confirm, which checks the reserved-stock policy and releases:
+        # its write of these orders' state is let through
+        self.env.cr.cache.setdefault(_CONFIRMING, set()).update(self.ids)
+        return super()._prepare_confirmation_values()
+
     def _action_confirm(self):
         """Confirming takes the goods: before Odoo's procurement (``sale_stock``),
         stock that other proformas hold is refused or, under "warn", noted in the
         chatter; the order's own reservations then give way to Odoo's delivery
         reservation."""
+        self.env.cr.cache.get(_CONFIRMING, set()).difference_update(self.ids)
         warnings = {}
         for order in self:
             needs = order._needs_by_product(order._reservation_needs())
@@ -424,9 +472,10 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
-        res = super()._action_cancel()
+        # released before Odoo's write of the state (refused on a quotation
+        # that holds reservations: _check_state_of_reserved_quotations)
         self._release_reservations()
-        return res
+        return super()._action_cancel()
 
     def action_view_reservations(self):
         check_one(self)
