@@ -642,3 +642,21 @@ def test_plain_state_write_of_a_reserved_quotation_is_refused(
         assert _active(admin, other) == []
     finally:
         _cleanup(admin, order, other)
+
+
+def test_invoicing_and_accounting_users_open_a_reserved_order(admin, salesman, make_user, partner):
+    """An invoicing user (and an accounting read-only one) may read sales orders
+    (the invoice's Sale Orders button opens them): crm_supply's fields of the
+    order form no longer fail with an access error on the reservations."""
+    product = _product(admin, 10, "Invoicing Reader")
+    order = _order(salesman, partner, [(product, 2)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    try:
+        for groups in (["account.group_account_invoice"], ["account.group_account_readonly"]):
+            reader = make_user(groups, "invoicing")
+            [row] = reader.call(
+                "sale.order", "read", [order], ["reservation_count", "has_reservation"]
+            )
+            assert (row["reservation_count"], row["has_reservation"]) == (1, True)
+    finally:
+        _cleanup(admin, order)

@@ -213,8 +213,12 @@ class SaleOrder(models.Model):
 
     @api.depends("reservation_ids.state")
     def _compute_reservation_count(self):
-        for order in self:
-            active = order.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the order's own active reservations, counted alike for whoever may
+        # read the order (checked when the field is read): Odoo lets invoicing and
+        # accounting users open it (from an invoice), who may not read
+        # reservations; a count discloses nothing else
+        for order, order_sudo in zip(self, self.sudo(), strict=True):
+            active = order_sudo.reservation_ids.filtered(lambda r: r.state == "reserved")
             order.reservation_count = len(active)
             order.has_reservation = bool(active)
 
