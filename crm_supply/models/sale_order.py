@@ -397,7 +397,10 @@ class SaleOrder(models.Model):
             reservation._set_state("released")
 
     def _release_reservations(self):
-        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the reservations follow their quotation, whoever Odoo lets confirm
+        # or cancel it (invoicing and inventory users may, without the right to
+        # move reservations); action_release_stock checks the user's rights first
+        active = self.sudo().reservation_ids.filtered(lambda r: r.state == "reserved")
         if active:
             active._set_state("released")
 

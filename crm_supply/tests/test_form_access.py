@@ -81,3 +81,20 @@ class TestOtherUsersOpenTheOrders(SupplyCase):
         arch, _shown = self._form(reserved, "sale.view_order_form", self.stock_user)
         self.assertIn("action_view_reservations", arch)
         self.assertNotIn("action_release_stock", arch)
+
+    def test_they_confirm_and_cancel_a_reserved_quotation(self):
+        """Odoo lets them confirm or cancel an order (write access): its
+        reservations are released as before. It failed with an access error on
+        the reservations."""
+        for user, action in (
+            (self.stock_user, "action_confirm"),
+            (self.stock_user, "action_cancel"),
+            (self.invoicing, "action_cancel"),
+        ):
+            with self.subTest(user=user.login, action=action):
+                order = self._order(2, user=self.salesman)
+                order.with_user(self.salesman).action_reserve_stock()
+                getattr(order.with_user(user), action)()
+                self.assertEqual(order.state, "sale" if action == "action_confirm" else "cancel")
+                self.assertEqual(order.reservation_ids.state, "released")
+                self.assertEqual(self._figures()[0], 0.0)
