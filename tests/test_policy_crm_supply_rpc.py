@@ -613,3 +613,50 @@ def test_partial_delivery_is_checked_on_what_it_delivers(
     finally:
         admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
         _cleanup(admin, holder)
+
+
+def test_plain_state_write_of_a_reserved_quotation_is_refused(
+    admin, salesman, partner, expect_fault
+):
+    """A plain write of the state of a reserved quotation is a clean fault,
+    nothing written: it returned True, and the order was "confirmed" (or
+    cancelled) with its reservations still held and no delivery. Confirm and
+    Cancel release them, as before."""
+    product = _product(admin, 10, "Plain State")
+    order = _order(salesman, partner, [(product, 2)])
+    other = _order(salesman, partner, [(product, 3)])
+    salesman.call("sale.order", "action_reserve_stock", [order, other])
+    try:
+        for state in ("sale", "cancel"):
+            fault = expect_fault(salesman.call, "sale.order", "write", [order], {"state": state})
+            assert "Confirm or Cancel" in fault.faultString
+        [row] = admin.call("sale.order", "read", [order], ["state", "picking_ids"])
+        assert (row["state"], row["picking_ids"]) == ("draft", [])
+        assert _active(admin, order) == [(product, 2.0)]
+        assert salesman.call("sale.order", "action_confirm", [order]) is True
+        [row] = admin.call("sale.order", "read", [order], ["state", "picking_ids"])
+        assert row["state"] == "sale" and row["picking_ids"]
+        assert _active(admin, order) == []
+        salesman.call("sale.order", "action_cancel", [other])
+        assert admin.call("sale.order", "read", [other], ["state"])[0]["state"] == "cancel"
+        assert _active(admin, other) == []
+    finally:
+        _cleanup(admin, order, other)
+
+
+def test_invoicing_and_accounting_users_open_a_reserved_order(admin, salesman, make_user, partner):
+    """An invoicing user (and an accounting read-only one) may read sales orders
+    (the invoice's Sale Orders button opens them): crm_supply's fields of the
+    order form no longer fail with an access error on the reservations."""
+    product = _product(admin, 10, "Invoicing Reader")
+    order = _order(salesman, partner, [(product, 2)])
+    salesman.call("sale.order", "action_reserve_stock", [order])
+    try:
+        for groups in (["account.group_account_invoice"], ["account.group_account_readonly"]):
+            reader = make_user(groups, "invoicing")
+            [row] = reader.call(
+                "sale.order", "read", [order], ["reservation_count", "has_reservation"]
+            )
+            assert (row["reservation_count"], row["has_reservation"]) == (1, True)
+    finally:
+        _cleanup(admin, order)

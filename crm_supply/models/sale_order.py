@@ -16,6 +16,11 @@ from .res_company import RESERVATION_DAYS_BOUNDS
 
 _lt = LazyTranslate(__name__)
 
+# ids of the quotations Odoo's action_confirm is confirming (marked by
+# _prepare_confirmation_values, before its write of the state), in the
+# transaction's cache: not the context, which a caller could send
+_CONFIRMING = "crm_supply.confirming_order_ids"
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -70,6 +75,7 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._check_order_line_values(vals)
         self._check_reservation_term(vals)
+        self._check_state_of_reserved_quotations(vals)
         terms = (
             {order: order.reservation_expiry_date for order in self}
             if isinstance(vals, dict) and "reservation_expiry_date" in vals
@@ -126,6 +132,40 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _check_state_of_reserved_quotations(self, vals):
+        """Refuse a plain write of the state that takes quotations holding active
+        reservations out of draft/sent (an XML-RPC client may send one): their
+        reservations would stay held, and confirming would skip the
+        reserved-stock policy and the delivery. Confirm and Cancel release them.
+        Odoo's action_confirm writes the state before _action_confirm releases:
+        the orders marked by _prepare_confirmation_values are let through (once);
+        _action_cancel releases before its write."""
+        if not isinstance(vals, dict) or "state" not in vals or vals["state"] in ("draft", "sent"):
+            return
+        orders = self
+        confirming = self.env.cr.cache.get(_CONFIRMING)
+        if confirming and vals["state"] == "sale":
+            orders = self.filtered(lambda order: order.id not in confirming)
+            confirming.difference_update(self.ids)
+        if not orders.ids:
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search([("order_id", "in", orders.ids), ("state", "=", "reserved")])
+            .order_id
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "The status of %(orders)s cannot be written directly: it holds reserved "
+                    "stock. Use Confirm or Cancel (action_confirm / action_cancel), which "
+                    "release it, or Release Stock first.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
+
     def _rearm_expiry_warning(self):
         """After *Reservation Expires On* of these quotations moved: the expiry
         cron warns about the new date too (it warns a reservation once)."""
@@ -173,8 +213,12 @@ class SaleOrder(models.Model):
 
     @api.depends("reservation_ids.state")
     def _compute_reservation_count(self):
-        for order in self:
-            active = order.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the order's own active reservations, counted alike for whoever may
+        # read the order (checked when the field is read): Odoo lets invoicing and
+        # accounting users open it (from an invoice), who may not read
+        # reservations; a count discloses nothing else
+        for order, order_sudo in zip(self, self.sudo(), strict=True):
+            active = order_sudo.reservation_ids.filtered(lambda r: r.state == "reserved")
             order.reservation_count = len(active)
             order.has_reservation = bool(active)
 
@@ -353,7 +397,10 @@ class SaleOrder(models.Model):
             reservation._set_state("released")
 
     def _release_reservations(self):
-        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the reservations follow their quotation, whoever Odoo lets confirm
+        # or cancel it (invoicing and inventory users may, without the right to
+        # move reservations); action_release_stock checks the user's rights first
+        active = self.sudo().reservation_ids.filtered(lambda r: r.state == "reserved")
         if active:
             active._set_state("released")
 
@@ -400,11 +447,19 @@ class SaleOrder(models.Model):
     # Odoo's flows
     # ------------------------------------------------------------------
 
+    def _prepare_confirmation_values(self):
+        # Odoo's action_confirm writes these values (the state) before
+        # _action_confirm, which checks the reserved-stock policy and releases:
+        # its write of these orders' state is let through
+        self.env.cr.cache.setdefault(_CONFIRMING, set()).update(self.ids)
+        return super()._prepare_confirmation_values()
+
     def _action_confirm(self):
         """Confirming takes the goods: before Odoo's procurement (``sale_stock``),
         stock that other proformas hold is refused or, under "warn", noted in the
         chatter; the order's own reservations then give way to Odoo's delivery
         reservation."""
+        self.env.cr.cache.get(_CONFIRMING, set()).difference_update(self.ids)
         warnings = {}
         for order in self:
             needs = order._needs_by_product(order._reservation_needs())
@@ -424,9 +479,10 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
-        res = super()._action_cancel()
+        # released before Odoo's write of the state (refused on a quotation
+        # that holds reservations: _check_state_of_reserved_quotations)
         self._release_reservations()
-        return res
+        return super()._action_cancel()
 
     def action_view_reservations(self):
         check_one(self)

@@ -9,3 +9,4 @@ from . import test_i18n
 from . import test_hooks
 from . import test_revision
 from . import test_free_to_sell
+from . import test_form_access

@@ -55,6 +55,64 @@ class TestProformaReservations(SupplyCase):
         self.assertEqual(order.reservation_ids.state, "released")
         self.assertEqual(self._figures(), (0.0, 10.0))
 
+    def test_plain_state_write_of_a_reserved_quotation_is_refused(self):
+        """A plain write of the state (as an XML-RPC client may send it) neither
+        confirms nor cancels a reserved quotation: it did, and the reservations
+        stayed held (a confirmed order without a delivery, the reserved-stock
+        policy never checked). Confirm and Cancel, which write the state too,
+        still release them."""
+        self._policy("block")
+        order = self._order(4, user=self.salesman)
+        as_salesman = order.with_user(self.salesman)
+        as_salesman.action_reserve_stock()
+        for user in (self.salesman, self.env.user):
+            for state in ("sale", "cancel", "done"):
+                with self.assertRefused("cannot be written directly.*Confirm or Cancel"):
+                    order.with_user(user).write({"state": state})
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.reservation_ids.state, "reserved")
+        self.assertEqual(self._figures(), (4.0, 6.0))
+        # the quotation's own states stay free
+        as_salesman.write({"state": "sent"})
+        as_salesman.action_draft()
+        self.assertEqual(order.state, "draft")
+        # Confirm: Odoo writes the state before crm_supply releases
+        self.assertTrue(as_salesman.action_confirm())
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.reservation_ids.state, "released")
+        self.assertEqual(order.picking_ids.move_ids.product_uom_qty, 4.0)
+        self.assertFalse(self.env.cr.cache.get("crm_supply.confirming_order_ids"))
+        # Cancel
+        other = self._order(3, user=self.salesman).with_user(self.salesman)
+        other.action_reserve_stock()
+        other.action_cancel()
+        self.assertEqual(other.state, "cancel")
+        self.assertEqual(other.reservation_ids.state, "released")
+        # released by hand, the quotation is Odoo's again
+        third = self._order(1, user=self.salesman).with_user(self.salesman)
+        third.action_reserve_stock()
+        third.action_release_stock()
+        third.write({"state": "cancel"})
+        self.assertEqual(third.state, "cancel")
+
+    def test_confirm_marks_only_its_own_write(self):
+        """The quotations Odoo's Confirm marks for its write of the state are
+        let through once, by that write; a context key marks nothing."""
+        order = self._order(2)
+        order.action_reserve_stock()
+        order._prepare_confirmation_values()  # as action_confirm does before its write
+        order.write({"state": "sale"})  # Odoo's write: through, once
+        self.assertEqual(order.reservation_ids.state, "reserved")
+        with self.assertRefused("cannot be written directly"):
+            order.write({"state": "cancel"})
+        # the context cannot mark them
+        other = self._order(2)
+        other.action_reserve_stock()
+        with self.assertRefused("cannot be written directly"):
+            other.with_context(**{"crm_supply.confirming_order_ids": other.ids}).write(
+                {"state": "sale"}
+            )
+
     def test_expiry_warns_once_then_expires(self):
         order = self._order(3)
         order.action_reserve_stock()

@@ -1,0 +1,100 @@
+"""Users Odoo lets open a sales order without any right on the reservations:
+invoicing and accounting read-only users (the invoice's Sale Orders button).
+crm_supply's fields on the forms they open, and on those an inventory user opens
+(the delivery's Sales Order button), read without an access error."""
+
+from odoo.tests import new_test_user, tagged
+
+from .common import SupplyCase
+
+#: the records of each model a form shows: {model: method of the main record}
+_SHOWN = {
+    "sale.order": lambda record: record,
+    "sale.order.line": lambda record: record.order_line,
+    "account.move": lambda record: record,
+    "account.move.line": lambda record: record.line_ids,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestOtherUsersOpenTheOrders(SupplyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoicing = new_test_user(
+            cls.env, login="supply_invoicing", groups="account.group_account_invoice"
+        )
+        cls.accounting_ro = new_test_user(
+            cls.env, login="supply_accounting_ro", groups="account.group_account_readonly"
+        )
+
+    def _form(self, record, view_xmlid, user):
+        """The form ``user`` gets for ``record``: its arch and {model: names of
+        the crm_supply fields it shows} (its lines' too)."""
+        views = record.with_user(user).get_views([(self.env.ref(view_xmlid).id, "form")])
+        shown = {}
+        for model, spec in views["models"].items():
+            fields = self.env[model]._fields
+            names = [
+                name
+                for name in spec["fields"]
+                if name in fields and getattr(fields[name], "_module", None) == "crm_supply"
+            ]
+            if names:
+                self.assertIn(model, _SHOWN)
+                shown[model] = names
+        return views["views"]["form"]["arch"], shown
+
+    def test_crm_supply_fields_of_the_forms_read(self):
+        """They failed for invoicing and accounting users: Reserved
+        (reservation_count) and has_reservation read the reservations as them."""
+        reserved = self._order(2, user=self.salesman)
+        reserved.with_user(self.salesman).action_reserve_stock()
+        confirmed = self._order(1, user=self.salesman)
+        confirmed.action_confirm()
+        invoice = confirmed._create_invoices()
+        documents = (
+            (reserved, "sale.view_order_form"),
+            (confirmed, "sale.view_order_form"),
+            (invoice, "account.view_move_form"),
+        )
+        for user in (self.invoicing, self.accounting_ro, self.stock_user):
+            for record, view in documents:
+                if not record.with_user(user).has_access("read"):
+                    continue  # the inventory user and the invoice: Odoo's rule
+                with self.subTest(user=user.login, record=record.display_name):
+                    _arch, shown = self._form(record, view, user)
+                    self.assertTrue(shown)
+                    for model, names in shown.items():
+                        self.env.invalidate_all()
+                        _SHOWN[model](record).with_user(user).read(names)
+        for user in (self.invoicing, self.accounting_ro):
+            self.env.invalidate_all()
+            self.assertEqual(
+                reserved.with_user(user).read(["reservation_count", "has_reservation"]),
+                [{"id": reserved.id, "reservation_count": 1, "has_reservation": True}],
+            )
+            # the buttons that would fail for them are not shown
+            arch, _shown = self._form(reserved, "sale.view_order_form", user)
+            for button in ("action_view_reservations", "action_reserve_stock"):
+                self.assertNotIn(button, arch)
+        arch, _shown = self._form(reserved, "sale.view_order_form", self.stock_user)
+        self.assertIn("action_view_reservations", arch)
+        self.assertNotIn("action_release_stock", arch)
+
+    def test_they_confirm_and_cancel_a_reserved_quotation(self):
+        """Odoo lets them confirm or cancel an order (write access): its
+        reservations are released as before. It failed with an access error on
+        the reservations."""
+        for user, action in (
+            (self.stock_user, "action_confirm"),
+            (self.stock_user, "action_cancel"),
+            (self.invoicing, "action_cancel"),
+        ):
+            with self.subTest(user=user.login, action=action):
+                order = self._order(2, user=self.salesman)
+                order.with_user(self.salesman).action_reserve_stock()
+                getattr(order.with_user(user), action)()
+                self.assertEqual(order.state, "sale" if action == "action_confirm" else "cancel")
+                self.assertEqual(order.reservation_ids.state, "released")
+                self.assertEqual(self._figures()[0], 0.0)
