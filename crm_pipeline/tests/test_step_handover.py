@@ -75,3 +75,31 @@ class TestStepHandover(PipelineCase):
             other.with_user(self.salesman_b).read(["name"])
         with self.assertRaises(AccessError):
             lead.with_user(self.salesman_b).unlink()
+
+    def test_holder_does_not_take_the_lead_over(self):
+        """The holder works the lead; its salesperson, team and company stay
+        its owner's, or the holder would keep it after the step closes."""
+        lead, step = self._hand_over()
+        team = self.env["crm.team"].create({"name": "Holder's team"})
+        lead_b = lead.with_user(self.salesman_b)
+        for vals in (
+            {"user_id": self.salesman_b.id},
+            {"user_id": False},
+            {"team_id": team.id},
+            {"company_id": False},
+            {"user_id": self.salesman_b.id, "description": "Mine now"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                lead_b.write(vals)
+        self.assertEqual(lead.user_id, self.salesman)
+        self.assertNotEqual(lead.team_id, team)
+        self.assertFalse(lead.description)
+        # the same values (a form sending them back) and the lead's own fields
+        lead_b.write({"user_id": self.salesman.id, "description": "Worked by B"})
+        self.assertEqual(lead.description, "<p>Worked by B</p>")
+        # the salesperson and a manager reassign it
+        lead.with_user(self.salesman).write({"team_id": team.id})
+        self.assertEqual(lead.team_id, team)
+        lead.with_user(self.manager).write({"user_id": self.salesman_b.id})
+        self.assertEqual(lead.user_id, self.salesman_b)
+
