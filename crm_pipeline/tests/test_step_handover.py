@@ -103,3 +103,47 @@ class TestStepHandover(PipelineCase):
         lead.with_user(self.manager).write({"user_id": self.salesman_b.id})
         self.assertEqual(lead.user_id, self.salesman_b)
 
+    def test_holder_does_not_take_the_owners_records(self):
+        """The holder works the interactions and tasks of the lead, but does not
+        reassign them, nor move them to another lead: either would make them
+        theirs to delete (their own records' rule) or take them from the lead."""
+        lead, step = self._hand_over()
+        theirs = self._lead("B's own", user_id=self.salesman_b.id)
+        task = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "Send the brochure", "lead_id": lead.id})
+        )
+        interaction = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman)
+            .create({"lead_id": lead.id, "interaction_type": "call"})
+        )
+        for record in (task, interaction):
+            as_b = record.with_user(self.salesman_b)
+            for vals in (
+                {"user_id": self.salesman_b.id},
+                {"lead_id": theirs.id},
+                {"lead_id": False},
+            ):
+                with self.subTest(model=record._name, vals=vals), self.assertRaises(AccessError):
+                    as_b.write(vals)
+            with self.assertRaises(AccessError):
+                as_b.unlink()
+            self.assertEqual((record.user_id, record.lead_id), (self.salesman, lead))
+            # the record's own fields, and the same values sent back
+            as_b.write({"user_id": self.salesman.id, "lead_id": lead.id})
+        task.with_user(self.salesman_b).write({"description": "Brochure sent"})
+        interaction.with_user(self.salesman_b).write({"notes": "Called back"})
+        # what the holder logs is theirs
+        mine = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"responsibility_id": step.id, "interaction_type": "visit"})
+        )
+        mine.write({"user_id": self.salesman.id})
+        self.assertEqual(mine.user_id, self.salesman)
+        # the lead's salesperson reassigns them
+        task.with_user(self.salesman).write({"user_id": self.salesman_b.id})
+        self.assertEqual(task.user_id, self.salesman_b)
+
