@@ -147,3 +147,15 @@ class TestStepHandover(PipelineCase):
         task.with_user(self.salesman).write({"user_id": self.salesman_b.id})
         self.assertEqual(task.user_id, self.salesman_b)
 
+    def test_holder_hands_the_step_on(self):
+        """The deadline and the responsible of an open step are plain writes,
+        for its holder too: the responsible's to-do follows."""
+        lead, step = self._hand_over()
+        step.write({"deadline": self._in(5)})
+        step.write({"user_id": self.salesman.id})
+        self.assertEqual(step.user_id, self.salesman)
+        self.assertEqual(step.sudo().activity_id.user_id, self.salesman)
+        self.assertEqual(step.sudo().activity_id.res_id, lead.id)
+        # handed on: B no longer reaches the lead
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).read(["name"])
