@@ -225,6 +225,20 @@ class CrmLead(models.Model):
         privileged(responsibilities).write({"lead_id": self.id})
         return res
 
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """The surviving lead's stage follows the open step it keeps or takes
+        over (``_merge_dependences``): Odoo writes the merged values, the
+        survivor's stage among them, after moving the dependences."""
+        head = super()._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+        )
+        # sudo: the open step may be another user's, and the merge may have
+        # given the lead to another salesperson; the merging user wrote the
+        # lead's stage with the merged values just before, this only moves it
+        # to the stage of its open step
+        head.sudo().open_responsibility_id._sync_lead_stage()
+        return head
+
     @api.depends("responsibility_ids.state")
     def _compute_open_responsibility_id(self):
         for lead in self:
