@@ -1,7 +1,10 @@
 """Review fixes of crm_pipeline over XML-RPC: an offer's approval covers its
 client; one meaning of an overdue responsibility for its filter, its field, the
 board's report and the responsible's activity; moving a task off a lead needs
-write access on that lead.
+write access on that lead; the holder of a lead's open step works the lead, its
+interactions and tasks without taking them over, and hands the step on; a
+quotation cancelled while it waits for approval is not confirmed by writing its
+state; a merged lead's stage follows the open step it takes over.
 
 The offer tests run in a company of their own, so that its approval limits
 never touch the quotations of the other tests running on the same database.
@@ -210,3 +213,148 @@ def test_an_assignee_does_not_move_a_task_off_the_lead(admin, make_user, expect_
         owner.call("crm.task", "read", [task_id], ["lead_id"])[0]["lead_id"][0]
         == (leads["owner 2"])
     )
+
+
+def _later(days):
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)).strftime(
+        "%Y-%m-%d %H:%M:%S"
+    )
+
+
+@pytest.fixture
+def handed_over(admin, make_user):
+    """A's lead, activated, its first step done by A and the next one handed to B."""
+    owner = make_user(["sales_team.group_sale_salesman"], "review_step_owner")
+    holder = make_user(["sales_team.group_sale_salesman"], "review_step_holder")
+    lead_id = admin.call(
+        "crm.lead",
+        "create",
+        {"name": f"RPC handed over {os.getpid()}", "user_id": owner.uid, "type": "opportunity"},
+    )
+    owner.call("crm.lead", "activate", [lead_id], owner.uid, _later(1))
+    [first] = owner.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])
+    step_id = owner.call(
+        "crm.lead.responsibility",
+        "complete",
+        [first["open_responsibility_id"][0]],
+        "next",
+        "Called them",
+        next_user_id=holder.uid,
+        next_deadline=_later(2),
+    )
+    return {"owner": owner, "holder": holder, "lead_id": lead_id, "step_id": step_id}
+
+
+def test_a_step_holder_does_not_take_the_lead_over(admin, handed_over, expect_fault):
+    holder, owner, lead_id = handed_over["holder"], handed_over["owner"], handed_over["lead_id"]
+    team_id = admin.call("crm.team", "create", {"name": f"RPC holder team {os.getpid()}"})
+    for vals in ({"user_id": holder.uid}, {"user_id": False}, {"team_id": team_id}):
+        expect_fault(holder.call, "crm.lead", "write", [lead_id], vals, codes=(4,))
+    [lead] = admin.call("crm.lead", "read", [lead_id], ["user_id", "team_id"])
+    assert lead["user_id"][0] == owner.uid
+    assert not lead["team_id"] or lead["team_id"][0] != team_id
+    # the holder works the lead
+    holder.call("crm.lead", "write", [lead_id], {"description": "Worked by the holder"})
+
+
+def test_a_step_holder_does_not_take_the_owners_records(admin, handed_over, expect_fault):
+    holder, owner, lead_id = handed_over["holder"], handed_over["owner"], handed_over["lead_id"]
+    theirs = admin.call(
+        "crm.lead", "create", {"name": f"RPC holder's own {os.getpid()}", "user_id": holder.uid}
+    )
+    client_id = admin.call(
+        "res.partner", "create", {"name": f"RPC holder client {os.getpid()}", "is_company": True}
+    )
+    admin.call("crm.lead", "write", [lead_id], {"partner_id": client_id})
+    records = {
+        "crm.task": owner.call("crm.task", "create", {"name": "Brochure", "lead_id": lead_id}),
+        "crm.interaction": owner.call(
+            "crm.interaction", "create", {"lead_id": lead_id, "interaction_type": "call"}
+        ),
+    }
+    for model, record_id in records.items():
+        for vals in ({"user_id": holder.uid}, {"lead_id": theirs}, {"lead_id": False}):
+            expect_fault(holder.call, model, "write", [record_id], vals, codes=(4,))
+        expect_fault(holder.call, model, "unlink", [record_id], codes=(4,))
+        [row] = admin.call(model, "read", [record_id], ["user_id", "lead_id"])
+        assert (row["user_id"][0], row["lead_id"][0]) == (owner.uid, lead_id), model
+    holder.call("crm.task", "write", [records["crm.task"]], {"description": "Sent"})
+
+
+def test_a_step_holder_hands_the_step_on(admin, make_user, handed_over, expect_fault):
+    holder, lead_id, step_id = handed_over["holder"], handed_over["lead_id"], handed_over["step_id"]
+    colleague = make_user(["sales_team.group_sale_salesman"], "review_step_next")
+    holder.call("crm.lead.responsibility", "write", [step_id], {"deadline": _later(3)})
+    holder.call("crm.lead.responsibility", "write", [step_id], {"user_id": colleague.uid})
+    [step] = admin.call("crm.lead.responsibility", "read", [step_id], ["user_id", "activity_id"])
+    assert step["user_id"][0] == colleague.uid
+    [activity] = admin.call("mail.activity", "read", [step["activity_id"][0]], ["user_id"])
+    assert activity["user_id"][0] == colleague.uid
+    # handed on: the lead is out of the former holder's reach, the new one's to work
+    expect_fault(holder.call, "crm.lead", "read", [lead_id], ["name"], codes=(4,))
+    colleague.call("crm.lead", "write", [lead_id], {"description": "Taken on"})
+
+
+def test_a_cancelled_quotation_waiting_for_approval_is_not_confirmed(offer_company, expect_fault):
+    sales, manager = offer_company["salesman"], offer_company["manager"]
+    order_id = sales.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": offer_company["client_id"],
+            "company_id": offer_company["company_id"],
+            "team_id": offer_company["team_id"],
+            "order_line": [(0, 0, {"product_id": offer_company["product_id"], "discount": 20.0})],
+        },
+    )
+    assert _approval(sales, order_id) == "to_approve"
+    sales.call("sale.order", "action_cancel", [order_id])
+    for state in ("sale", "sent"):
+        fault = expect_fault(sales.call, "sale.order", "write", [order_id], {"state": state})
+        assert "approval" in fault.faultString, fault.faultString
+    [order] = sales.call("sale.order", "read", [order_id], ["state"])
+    assert order["state"] == "cancel"
+    # Odoo's way back (Set to Quotation): a quotation waiting for approval
+    # (sending and confirming it once approved: crm_pipeline's own tests)
+    sales.call("sale.order", "action_draft", [order_id])
+    expect_fault(sales.call, "sale.order", "action_quotation_sent", [order_id])
+    assert manager.call("sale.order", "action_approve_offer", [order_id]) is True
+    [order] = sales.call("sale.order", "read", [order_id], ["state"])
+    assert (order["state"], _approval(sales, order_id)) == ("draft", "approved")
+
+
+def test_a_merged_lead_follows_the_step_it_takes_over(admin, sales_manager):
+    stage = admin.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "crm"), ("name", "=", "stage_lead3")],
+        fields=["res_id"],
+    )[0]["res_id"]
+    head = admin.call(
+        "crm.lead",
+        "create",
+        {
+            "name": f"RPC merge head {os.getpid()}",
+            "type": "opportunity",
+            "probability": 90,
+            "stage_id": stage,
+        },
+    )
+    tail = admin.call(
+        "crm.lead",
+        "create",
+        {"name": f"RPC merge tail {os.getpid()}", "type": "opportunity", "probability": 40},
+    )
+    admin.call("crm.lead", "activate", [tail], sales_manager.uid, _later(1))
+    [row] = admin.call("crm.lead", "read", [tail], ["open_responsibility_id"])
+    step_id = row["open_responsibility_id"][0]
+    [step] = admin.call("crm.lead.responsibility", "read", [step_id], ["type_id"])
+    [rtype] = admin.call("crm.responsibility.type", "read", [step["type_id"][0]], ["stage_id"])
+    assert rtype["stage_id"] and rtype["stage_id"][0] != stage
+    wizard = sales_manager.call(
+        "crm.merge.opportunity", "create", {"opportunity_ids": [(6, 0, [head, tail])]}
+    )
+    sales_manager.call("crm.merge.opportunity", "action_merge", [wizard])
+    [lead] = admin.call("crm.lead", "read", [head], ["open_responsibility_id", "stage_id"])
+    assert lead["open_responsibility_id"][0] == step_id
+    assert lead["stage_id"][0] == rtype["stage_id"][0]

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX
+from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX, field_label
+
+# whose record it is and on which lead: not for the holder of the lead's open step
+_OWNER_FIELDS = ("user_id", "lead_id")
 
 
 class CrmClientRecordMixin(models.AbstractModel):
@@ -135,6 +138,43 @@ class CrmClientRecordMixin(models.AbstractModel):
         if ids:
             self.env["crm.lead"].browse(sorted(ids)).check_access("write")
 
+    def _reached_through_step_only(self):
+        """The records of these that the user reaches only by holding the open
+        step of their lead (the ``*_rule_open_step`` record rules): neither
+        theirs nor created by them, not on one of their leads, and the user
+        does not see all leads."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return self.browse()
+        uid = self.env.uid
+        # sudo: who the records and their leads belong to, to tell which rule
+        # gives the user access; nothing is returned but these records
+        reached = self.sudo().filtered(
+            lambda r: uid not in (r.user_id.id, r.create_uid.id, r.lead_id.user_id.id)
+        )
+        return self.browse(reached.ids)
+
+    def _check_owner_fields(self, vals):
+        """The holder of a lead's open step works its interactions and tasks,
+        but does not reassign them nor move them off the lead (``AccessError``):
+        either would make them the holder's to delete, or take them from the
+        lead's salesperson. Checked before anything is written."""
+        fnames = [fname for fname in _OWNER_FIELDS if fname in vals]
+        if not fnames:
+            return
+        for record in self._reached_through_step_only():
+            changed = [fname for fname in fnames if record[fname].id != (vals[fname] or False)]
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "You work on %(record)s through the responsibility you hold on "
+                        "lead %(lead)s: only the lead's salesperson or a sales manager "
+                        "can change its %(fields)s.",
+                        record=record.display_name,
+                        lead=record.lead_id.display_name,
+                        fields=", ".join(field_label(self.env, self._fields[f]) for f in changed),
+                    )
+                )
+
     @api.model
     def _normalize_client(self, vals):
         """File the record on the commercial partner of the given client; a
@@ -158,7 +198,9 @@ class CrmClientRecordMixin(models.AbstractModel):
             lead_id = self.env.context.get("default_lead_id")
         if create:
             self._check_leads_writable([lead_id])
-        elif "lead_id" in vals:
+        else:
+            self._check_owner_fields(vals)
+        if not create and "lead_id" in vals:
             # moved to another lead, or taken off its lead: both leads change
             moving = self.filtered(lambda record: record.lead_id.id != (lead_id or False))
             if moving:

@@ -5,7 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm.models import crm_stage
-from odoo.addons.crm_suite_base.models.policy import FREE, check_one, owned, privileged
+from odoo.addons.crm_suite_base.models.policy import (
+    FREE,
+    check_one,
+    field_label,
+    owned,
+    privileged,
+)
 
 from .crm_lead_responsibility import COMPLETING
 from .input_checks import to_datetime, to_id
@@ -15,6 +21,9 @@ _lt = LazyTranslate(__name__)
 # ids of the lost leads that Odoo's action_set_won is winning, in the
 # transaction's cache (not the context: a caller cannot send it)
 _WINNING_LOST = "crm_pipeline.winning_lost_lead_ids"
+
+# who owns the lead and where it lives: not for the holder of its open step
+_OWNER_FIELDS = ("user_id", "team_id", "company_id")
 
 INTEREST_STATUSES = [
     ("shown", "Shown interest"),
@@ -78,7 +87,40 @@ class CrmLead(models.Model):
             vals["activation_state"] = "inactive"
         return super().create(vals_list)
 
+    def _reached_through_step_only(self):
+        """The leads of these that the user reaches only by holding their open
+        step (``crm_lead_rule_open_step``): assigned to another salesperson,
+        and the user does not see all leads (crm's own rules give a salesperson
+        their own and the unassigned leads, "all leads" users and managers
+        every lead)."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return self.browse()
+        user = self.env.user
+        return self.filtered(lambda lead: lead.user_id and lead.user_id != user)
+
+    def _check_owner_fields(self, vals):
+        """The holder of a lead's open step works the lead; its salesperson,
+        sales team and company stay its owner's to change (``AccessError``),
+        or the holder would keep the lead after the step closes. Checked
+        before anything is written."""
+        fnames = [fname for fname in _OWNER_FIELDS if fname in vals]
+        if not fnames:
+            return
+        for lead in self._reached_through_step_only():
+            changed = [fname for fname in fnames if lead[fname].id != (vals[fname] or False)]
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "You work on lead %(lead)s through the responsibility you hold on "
+                        "it: only its salesperson or a sales manager can change its "
+                        "%(fields)s.",
+                        lead=lead.display_name,
+                        fields=", ".join(field_label(self.env, self._fields[f]) for f in changed),
+                    )
+                )
+
     def write(self, vals):
+        self._check_owner_fields(vals)
         restored = (
             self.filtered(lambda lead: not lead.active and lead.activation_state == "active")
             if vals.get("active") is True
@@ -182,6 +224,20 @@ class CrmLead(models.Model):
             privileged(self).write({"activation_state": "active"})
         privileged(responsibilities).write({"lead_id": self.id})
         return res
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """The surviving lead's stage follows the open step it keeps or takes
+        over (``_merge_dependences``): Odoo writes the merged values, the
+        survivor's stage among them, after moving the dependences."""
+        head = super()._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+        )
+        # sudo: the open step may be another user's, and the merge may have
+        # given the lead to another salesperson; the merging user wrote the
+        # lead's stage with the merged values just before, this only moves it
+        # to the stage of its open step
+        head.sudo().open_responsibility_id._sync_lead_stage()
+        return head
 
     @api.depends("responsibility_ids.state")
     def _compute_open_responsibility_id(self):

@@ -303,9 +303,15 @@ class CrmLeadResponsibility(models.Model):
         if "type_id" in vals:
             self.filtered("is_open")._sync_lead_stage()
         if any(f in vals for f in ("user_id", "deadline")):
-            for rec in self.filtered(lambda r: r.is_open and r.activity_id):
+            # sudo: the chain keeps the responsible's to-do and meeting in line
+            # with the step, whose own write passed its checks just above. The
+            # holder who hands the step on no longer reaches the step nor its
+            # lead (Odoo's activity write subscribes the new responsible to the
+            # lead); only this step's responsible and deadline go into them.
+            steps = self.sudo().filtered("is_open")
+            for rec in steps.filtered("activity_id"):
                 rec.activity_id.write(rec._activity_values())
-            self.filtered("is_open")._sync_calendar_event()
+            steps._sync_calendar_event()
         return res
 
     def unlink(self):

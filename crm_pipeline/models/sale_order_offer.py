@@ -143,12 +143,14 @@ class SaleOrder(models.Model):
             )
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
-    def _offer_approval_refresh(self):
+    def _offer_approval_refresh(self, states=QUOTATION_STATES):
         """Bring the approval state of these quotations in line with their lines
         and the company's limits: to approve when a limit is exceeded and what
-        was approved (or rejected) has changed, not needed when no limit is."""
+        was approved (or rejected) has changed, not needed when no limit is.
+        ``states``: the states of the orders refreshed (None: any state, for
+        orders about to become quotations or orders again)."""
         for order in self.exists():
-            if order.state not in QUOTATION_STATES:
+            if states is not None and order.state not in states:
                 continue
             current = order.offer_approval_state
             company = order.company_id or self.env.company
@@ -249,12 +251,23 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if vals.get("state") in ("sent", "sale"):
             # a plain write of the state (as an XML-RPC client may send it) waits
-            # for the approval as Send and Confirm do
-            self._check_offer_approved(
+            # for the approval as Send and Confirm do, whatever the order's
+            # state: a quotation cancelled while it waits is a quotation again
+            # when written back to sent or sale (Odoo's way back is Set to
+            # Quotation, after which Send and Confirm wait for it)
+            action = (
                 self.env._("be marked as sent")
                 if vals["state"] == "sent"
                 else self.env._("be confirmed")
             )
+            self._check_offer_approved(action)
+            others = self.filtered(
+                lambda o: o.state not in QUOTATION_STATES and o.state != vals["state"]
+            )
+            others._offer_approval_refresh(states=None)
+            for order in others:
+                if order.offer_approval_state in PENDING:
+                    raise UserError(order._offer_approval_message(action))
         res = super().write(vals)
         if {"order_line", "pricelist_id", "currency_id", "company_id", "partner_id"} & set(vals):
             self._offer_approval_refresh()

@@ -96,6 +96,48 @@ class TestOfferApproval(OfferCase):
         as_sales.action_quotation_sent()
         self.assertEqual(order.state, "sent")
 
+    def test_cancelled_quotation_is_not_confirmed_past_its_approval(self):
+        """A plain write of the state waits for the approval whatever the
+        order's state: a quotation cancelled while it waits is not confirmed
+        nor marked as sent by writing its state."""
+        self._limits(discount=10.0)
+        order = self._order(discount=15.0)
+        as_sales = order.with_user(self.salesman)
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        as_sales.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        for state in ("sent", "sale"):
+            with self.subTest(state=state), self.assertRaises(UserError):
+                as_sales.write({"state": state})
+        self.assertEqual(order.state, "cancel")
+        # rejected: the same
+        as_sales.action_draft()
+        self.assertEqual((order.state, order.offer_approval_state), ("draft", "to_approve"))
+        order.with_user(self.manager).action_reject_offer("Too cheap")
+        as_sales.action_cancel()
+        with self.assertRaises(UserError):
+            as_sales.write({"state": "sale"})
+        # Odoo's way back: Set to Quotation, then approved, sent and confirmed
+        as_sales.action_draft()
+        with self.assertRaises(UserError):
+            as_sales.action_confirm()
+        as_sales.order_line.write({"discount": 12.0})
+        self.assertEqual(order.offer_approval_state, "to_approve")
+        order.with_user(self.manager).action_approve_offer()
+        as_sales.action_quotation_sent()
+        as_sales.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_cancelled_quotation_within_the_limits_is_written_back(self):
+        """Cancelled while waiting, then within the limits again: nothing waits."""
+        self._limits(discount=10.0)
+        order = self._order(discount=15.0)
+        as_sales = order.with_user(self.salesman)
+        as_sales.action_cancel()
+        self._limits(discount=20.0)
+        as_sales.write({"state": "sent"})
+        self.assertEqual((order.state, order.offer_approval_state), ("sent", "not_needed"))
+
     def test_html_report_waits_for_approval_too(self):
         """The quotation's HTML (the /report/html/ route, the portal's
         report_type=html) is the client's copy as much as its PDF."""

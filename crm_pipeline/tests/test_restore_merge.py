@@ -103,6 +103,20 @@ class TestRestoreAndMerge(PipelineCase):
         step.complete("next", "Met them", next_deadline=step.deadline)
         self.assertEqual(head.open_responsibility_id.type_id, self.t_meeting)
 
+    def test_merged_lead_takes_the_stage_of_the_step_it_takes_over(self):
+        """The lead's stage follows its open step: a survivor taking over a
+        merged lead's step moves to that step's stage."""
+        proposition = self.env.ref("crm.stage_lead3")
+        head = self._lead("Merge staged head", probability=90, stage_id=proposition.id)
+        tail = self._lead("Merge prospected tail", probability=40)
+        step = self._activate(tail)
+        self.assertTrue(step.type_id.stage_id)
+        self.assertNotEqual(step.type_id.stage_id, proposition)
+        merged = (head | tail).with_user(self.manager).merge_opportunity()
+        self.assertEqual(merged, head)
+        self.assertEqual(head.open_responsibility_id, step)
+        self.assertEqual(head.stage_id, step.type_id.stage_id)
+
     def test_salesperson_merges_into_an_inactive_lead(self):
         head = self._lead("Merge mine inactive", probability=90, user_id=self.salesman.id)
         tail = self._lead("Merge mine active", probability=40, user_id=self.salesman.id)

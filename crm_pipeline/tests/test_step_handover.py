@@ -75,3 +75,87 @@ class TestStepHandover(PipelineCase):
             other.with_user(self.salesman_b).read(["name"])
         with self.assertRaises(AccessError):
             lead.with_user(self.salesman_b).unlink()
+
+    def test_holder_does_not_take_the_lead_over(self):
+        """The holder works the lead; its salesperson, team and company stay
+        its owner's, or the holder would keep it after the step closes."""
+        lead, step = self._hand_over()
+        team = self.env["crm.team"].create({"name": "Holder's team"})
+        lead_b = lead.with_user(self.salesman_b)
+        for vals in (
+            {"user_id": self.salesman_b.id},
+            {"user_id": False},
+            {"team_id": team.id},
+            {"company_id": False},
+            {"user_id": self.salesman_b.id, "description": "Mine now"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                lead_b.write(vals)
+        self.assertEqual(lead.user_id, self.salesman)
+        self.assertNotEqual(lead.team_id, team)
+        self.assertFalse(lead.description)
+        # the same values (a form sending them back) and the lead's own fields
+        lead_b.write({"user_id": self.salesman.id, "description": "Worked by B"})
+        self.assertEqual(lead.description, "<p>Worked by B</p>")
+        # the salesperson and a manager reassign it
+        lead.with_user(self.salesman).write({"team_id": team.id})
+        self.assertEqual(lead.team_id, team)
+        lead.with_user(self.manager).write({"user_id": self.salesman_b.id})
+        self.assertEqual(lead.user_id, self.salesman_b)
+
+    def test_holder_does_not_take_the_owners_records(self):
+        """The holder works the interactions and tasks of the lead, but does not
+        reassign them, nor move them to another lead: either would make them
+        theirs to delete (their own records' rule) or take them from the lead."""
+        lead, step = self._hand_over()
+        theirs = self._lead("B's own", user_id=self.salesman_b.id)
+        task = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "Send the brochure", "lead_id": lead.id})
+        )
+        interaction = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman)
+            .create({"lead_id": lead.id, "interaction_type": "call"})
+        )
+        for record in (task, interaction):
+            as_b = record.with_user(self.salesman_b)
+            for vals in (
+                {"user_id": self.salesman_b.id},
+                {"lead_id": theirs.id},
+                {"lead_id": False},
+            ):
+                with self.subTest(model=record._name, vals=vals), self.assertRaises(AccessError):
+                    as_b.write(vals)
+            with self.assertRaises(AccessError):
+                as_b.unlink()
+            self.assertEqual((record.user_id, record.lead_id), (self.salesman, lead))
+            # the record's own fields, and the same values sent back
+            as_b.write({"user_id": self.salesman.id, "lead_id": lead.id})
+        task.with_user(self.salesman_b).write({"description": "Brochure sent"})
+        interaction.with_user(self.salesman_b).write({"notes": "Called back"})
+        # what the holder logs is theirs
+        mine = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"responsibility_id": step.id, "interaction_type": "visit"})
+        )
+        mine.write({"user_id": self.salesman.id})
+        self.assertEqual(mine.user_id, self.salesman)
+        # the lead's salesperson reassigns them
+        task.with_user(self.salesman).write({"user_id": self.salesman_b.id})
+        self.assertEqual(task.user_id, self.salesman_b)
+
+    def test_holder_hands_the_step_on(self):
+        """The deadline and the responsible of an open step are plain writes,
+        for its holder too: the responsible's to-do follows."""
+        lead, step = self._hand_over()
+        step.write({"deadline": self._in(5)})
+        step.write({"user_id": self.salesman.id})
+        self.assertEqual(step.user_id, self.salesman)
+        self.assertEqual(step.sudo().activity_id.user_id, self.salesman)
+        self.assertEqual(step.sudo().activity_id.res_id, lead.id)
+        # handed on: B no longer reaches the lead
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman_b).read(["name"])
