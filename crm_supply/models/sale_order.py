@@ -259,6 +259,9 @@ class SaleOrder(models.Model):
             self._check_offer_approved(self.env._("be reserved as a proforma"))
         for order in self:
             order._check_can_reserve()
+        # two Reserve Stock of one quotation at once (any policy): the second
+        # waits, then is retried by Odoo and sees the first one's reservations
+        self._lock_documents()
         for order in self:
             needs = order._reservation_needs()
             warning = order.company_id._check_reserved_stock(
@@ -507,7 +510,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
-        self._lock_for_supplier_orders()
+        self._lock_documents()
         needs = defaultdict(float)  # (company, product) -> qty
         origins = defaultdict(lambda: self.browse())
         for order in self:
@@ -577,13 +580,14 @@ class SaleOrder(models.Model):
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
 
-    def _lock_for_supplier_orders(self):
+    def _lock_documents(self):
         """Lock these documents' rows in id order (never a deadlock between two
-        requests) and touch them, before computing what is still to order: a
-        concurrent Create Supplier Orders for one of them waits here until this
-        one commits, then fails to lock with a serialization error and is
-        retried by Odoo with fresh data, so that it sees what this one ordered
-        (its own snapshot, taken before, would not)."""
+        requests) and touch them, before computing what is still to order or to
+        reserve: a concurrent Create Supplier Orders or Reserve Stock for one of
+        them waits here until this one commits, then fails to lock with a
+        serialization error and is retried by Odoo with fresh data, so that it
+        sees what this one ordered or reserved (its own snapshot, taken before,
+        would not)."""
         ids = sorted(set(self.ids))
         if not ids:
             return

@@ -86,6 +86,77 @@ class TestReservationRace(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
+class TestSameQuotationReservedTwice(TransactionCase):
+    """Two requests reserve the same quotation at the same moment under the
+    default policy (allow, no product lock): the quotation's row is locked and
+    touched, so the second one waits, fails to lock and is retried by Odoo,
+    which then finds the first one's reservation and keeps it (one row per
+    line, never a duplicate-key error)."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")
+        return cr
+
+    def test_same_quotation_twice(self):
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            company = env0.company
+            old_policy = company.reserved_stock_policy
+            company.reserved_stock_policy = "allow"
+            warehouse = env0["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+            product = env0["product.product"].create({"name": "Twice Widget", "is_storable": True})
+            env0["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 5.0)
+            partner = env0["res.partner"].create({"name": "Twice Customer"})
+            order = env0["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "warehouse_id": warehouse.id,
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+                }
+            )
+            order_id = order.id
+        try:
+            cr1, cr2 = self._cursor(), self._cursor()
+            try:
+                env1 = api.Environment(cr1, SUPERUSER_ID, {})
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                # both start from a quotation without reservations
+                for env in (env1, env2):
+                    self.assertFalse(env["sale.order"].browse(order_id).reservation_ids)
+                env1["sale.order"].browse(order_id).action_reserve_stock()
+                cr1.commit()
+                with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                    env2["sale.order"].browse(order_id).action_reserve_stock()
+                cr2.rollback()
+                # Odoo retries the request: it finds the reservation and keeps it
+                env2.invalidate_all()
+                env2["sale.order"].browse(order_id).action_reserve_stock()
+                cr2.commit()
+            finally:
+                cr1.close()
+                cr2.close()
+            with self._cursor() as cr3:
+                cr3.execute(
+                    "SELECT quantity FROM sale_stock_reservation "
+                    "WHERE order_id = %s AND state = 'reserved'",
+                    [order_id],
+                )
+                self.assertEqual(cr3.fetchall(), [(2.0,)])
+        finally:
+            with self._cursor() as crc:
+                envc = api.Environment(crc, SUPERUSER_ID, {})
+                orders = envc["sale.order"].browse(order_id)
+                orders.reservation_ids.sudo()._set_state("released")
+                orders._action_cancel()
+                orders.unlink()
+                envc.company.reserved_stock_policy = old_policy
+                envc["stock.quant"].search([("product_id", "=", product.id)]).sudo().unlink()
+                envc["product.product"].browse(product.id).unlink()
+                envc["res.partner"].browse(partner.id).unlink()
+
+
+@tagged("post_install", "-at_install")
 class TestSupplierOrderRace(TransactionCase):
     """Two users create the supplier orders of the same quotation at the same
     moment: the first locks the quotation's row (and touches it) before
