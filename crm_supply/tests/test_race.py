@@ -112,7 +112,9 @@ class TestSameQuotationReservedTwice(TransactionCase):
                 {
                     "partner_id": partner.id,
                     "warehouse_id": warehouse.id,
-                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 2})
+                    ],
                 }
             )
             order_id = order.id
