@@ -1,7 +1,8 @@
 """crm_finance_cashflow over XML-RPC, the ends of a contract's life: an
-expired contract terminated (its planned rows cancelled), and a contract
-invoice reversed through Odoo's Credit Note wizard (its rows given back, or
-taken over by the new draft)."""
+expired contract terminated (its planned rows cancelled), a contract invoice
+reversed through Odoo's Credit Note wizard (its rows given back, or taken over
+by the new draft), and renewals by the contract's renewal term (not by the span
+from its start to its end, which doubled at each renewal)."""
 
 import pytest
 
@@ -18,11 +19,12 @@ def partner_id(admin):
     return admin.call("res.partner", "create", {"name": "RPC Lifecycle Client"})
 
 
-def _contract(billing, partner_id, start, end):
+def _contract(billing, partner_id, start, end, **vals):
     contract_id = billing.call(
         "crm.contract",
         "create",
         {
+            **vals,
             "contract_type": "customer",
             "partner_id": partner_id,
             "date_start": start,
@@ -131,3 +133,60 @@ def test_reverse_and_new_draft_takes_the_rows_over(billing, partner_id):
         billing.call("crm.contract", "action_create_invoices", [contract_id], date="2026-02-01")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "term", "ends"),
+    [
+        # not 2029-12-31: the second renewal is one year too, not the two from the start
+        ("2026-01-01", "2026-12-31", [12, "month"], ["2027-12-31", "2028-12-31"]),
+        ("2026-01-01", "2026-03-31", [3, "month"], ["2026-06-30", "2026-09-30"]),
+        ("2026-01-10", "2026-02-20", [42, "day"], ["2026-04-03", "2026-05-15"]),
+    ],
+)
+def test_renewed_twice_by_its_term(billing, partner_id, start, end, term, ends):
+    contract_id = _contract(billing, partner_id, start, end)
+    fields = ["date_end", "renewal_term", "renewal_term_unit", "renewed"]
+    [contract] = billing.call("crm.contract", "read", [contract_id], fields)
+    assert [contract["renewal_term"], contract["renewal_term_unit"]] == term
+    assert contract["renewed"] is False
+    for expected in ends:
+        assert billing.call("crm.contract", "action_renew", [contract_id]) is True
+        [contract] = billing.call("crm.contract", "read", [contract_id], fields)
+        assert contract["date_end"] == expected
+    assert [contract["renewal_term"], contract["renewal_term_unit"]] == term
+    assert contract["renewed"] is True
+
+
+def test_renewal_term_kept_and_amended(billing, salesman, partner_id, expect_fault):
+    """A term given at creation is kept (a shorter first period renewed by
+    years); finance changes it on an active contract, its salesperson does not,
+    nobody sets ``renewed``, and a value out of bounds is refused."""
+    contract_id = _contract(
+        billing,
+        partner_id,
+        "2026-03-15",
+        "2026-12-31",
+        user_id=salesman.uid,
+        renewal_term=12,
+        renewal_term_unit="month",
+    )
+    expect_fault(
+        salesman.call, "crm.contract", "write", [contract_id], {"renewal_term": 1}, codes=(4,)
+    )
+    for vals in ({"renewal_term": -1}, {"renewal_term_unit": "week"}, {"renewed": True}):
+        expect_fault(billing.call, "crm.contract", "write", [contract_id], vals)
+    assert billing.call("crm.contract", "action_renew", [contract_id]) is True
+    assert billing.call("crm.contract", "action_renew", [contract_id]) is True
+    [contract] = billing.call("crm.contract", "read", [contract_id], ["date_end"])
+    assert contract["date_end"] == "2028-12-31"
+    # amending the end of a renewed contract leaves the term; finance changes it
+    billing.call("crm.contract", "write", [contract_id], {"date_end": "2028-06-30"})
+    billing.call(
+        "crm.contract", "write", [contract_id], {"renewal_term": 6, "renewal_term_unit": "month"}
+    )
+    assert billing.call("crm.contract", "action_renew", [contract_id]) is True
+    [contract] = billing.call(
+        "crm.contract", "read", [contract_id], ["date_end", "renewal_term", "renewal_term_unit"]
+    )
+    assert (contract["date_end"], contract["renewal_term"]) == ("2028-12-31", 6)

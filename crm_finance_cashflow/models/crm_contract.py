@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
+    DATE_MAX,
+    DATE_MIN,
     FREE,
     is_privileged,
     owned,
@@ -30,12 +32,37 @@ STATES = [
 ALERT_DAYS_MAX = 3650
 #: the terms finance may still amend on an active contract (the schedule follows);
 #: the contract's users write them, and the others, in draft only
-AMENDABLE_TERMS = ("date_start", "date_end", "payment_term_id", "renewal")
-#: the daily renewal's terms at once for one contract: a guard, never reached by a
-#: contract of dates a business uses (each term is at least as long as the one before)
+AMENDABLE_TERMS = (
+    "date_start",
+    "date_end",
+    "payment_term_id",
+    "renewal",
+    "renewal_term",
+    "renewal_term_unit",
+)
+#: the daily renewal's terms at once for one contract: a guard (a contract of
+#: one-day terms that ended years ago catches up over several days)
 MAX_RENEWAL_TERMS = 1000
+#: the longest renewal term a user gives (in days, or months): the span of the
+#: dates a business uses
+RENEWAL_TERM_MAX = (DATE_MAX - DATE_MIN).days + 1
 _DRAFT_TERM = writable(states=("draft",))
 _AMENDABLE_TERM = writable(states=("draft", "active"))
+
+
+def term_between(start, end):
+    """The term from ``start`` to ``end`` (both included): ``(months, "month")``
+    when it is whole months (2026-12-01..2027-05-31: 6 months), else
+    ``(days, "day")``."""
+    after = end + timedelta(days=1)
+    delta = relativedelta(after, start)
+    months = delta.years * 12 + delta.months
+    # a month ends earlier than the start's day (2026-01-31 + 1 month is
+    # 2026-02-28): the difference then counts one month less
+    for count in (months, months + 1):
+        if count and start + relativedelta(months=count) == after:
+            return count, "month"
+    return (after - start).days, "day"
 
 
 def blank_dates_to_false(records, vals):
@@ -105,6 +132,14 @@ class CrmContract(models.Model):
         "date_end": _AMENDABLE_TERM,
         "payment_term_id": _AMENDABLE_TERM,
         "renewal": _AMENDABLE_TERM,
+        "renewal_term": writable(states=("draft", "active"), bounds=(0, RENEWAL_TERM_MAX)),
+        "renewal_term_unit": _AMENDABLE_TERM,
+        "renewed": owned(
+            _lt(
+                "set by the first renewal (Renew or the automatic renewal): from then on "
+                "the renewal term no longer follows the dates."
+            )
+        ),
         "amount": owned(_lt("the total of the schedule: change the contract's lines.")),
         "state": owned(_lt("use Activate, Renew or Terminate."), create=("draft",)),
         "notes": FREE,
@@ -162,6 +197,29 @@ class CrmContract(models.Model):
         required=True,
         tracking=True,
     )
+    renewal_term = fields.Integer(
+        compute="_compute_renewal_term",
+        store=True,
+        readonly=False,
+        copy=True,
+        tracking=True,
+        help="Each renewal extends the contract by this term from the day after its end. "
+        "It follows the first term (start to end) until the contract is first renewed; "
+        "change it for renewals of another length (a year after a shorter first term).",
+    )
+    renewal_term_unit = fields.Selection(
+        [("month", "Months"), ("day", "Days")],
+        compute="_compute_renewal_term",
+        store=True,
+        readonly=False,
+        copy=True,
+        tracking=True,
+    )
+    renewed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Renewed at least once: the renewal term no longer follows the dates.",
+    )
     amount = fields.Monetary(
         string="Contract Value",
         compute="_compute_amount",
@@ -204,6 +262,16 @@ class CrmContract(models.Model):
                 )
             )
 
+    @api.depends("date_start", "date_end")
+    def _compute_renewal_term(self):
+        """The first term (start to end) while the contract was never renewed; a
+        renewed contract keeps its term (its dates span several terms)."""
+        for contract in self:
+            start, end = contract.date_start, contract.date_end
+            if contract.renewed or not (start and end) or end < start:
+                continue
+            contract.renewal_term, contract.renewal_term_unit = term_between(start, end)
+
     def _compute_invoice_count(self):
         for contract in self:
             contract.invoice_count = len(contract.schedule_ids.invoice_id)
@@ -218,6 +286,17 @@ class CrmContract(models.Model):
             ):
                 raise ValidationError(
                     self.env._("Contract %(name)s ends before it starts.", name=contract.name)
+                )
+
+    @api.constrains("renewal_term", "renewal_term_unit")
+    def _check_renewal_term(self):
+        for contract in self:
+            if contract.renewal_term and not contract.renewal_term_unit:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(name)s: give the renewal term's unit (months or days).",
+                        name=contract.name,
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -395,6 +474,10 @@ class CrmContract(models.Model):
                     )
                 )
         privileged(self).write({"state": "active"})
+        # a term set to none meanwhile (or never computed) is the first term again
+        for contract in self.filtered(lambda c: c.date_end and not c.renewal_term):
+            term, unit = term_between(contract.date_start, contract.date_end)
+            privileged(contract).write({"renewal_term": term, "renewal_term_unit": unit})
         self._sync_schedule()
         return True
 
@@ -410,17 +493,16 @@ class CrmContract(models.Model):
         return True
 
     def action_renew(self):
-        """Extend an active or expired contract by a term of the same length, from
-        the day after its end: as many whole months when the term is whole months,
-        else as many days (the end date moves on); the schedule follows.
-        Billing users, accountants and sales managers. Returns True."""
+        """Extend an active or expired contract by its renewal term
+        (``renewal_term`` months or days, its first term unless changed) from the
+        day after its end; the schedule follows. Billing users, accountants and
+        sales managers. Returns True."""
         self._check_finance_user()
         return self._renew()
 
     def _renew(self, until=None):
         """Renew each contract by one term, or, with ``until`` (a date), by as many
-        terms as its end takes to reach it (each term as one more renewal would
-        make it), at most ``MAX_RENEWAL_TERMS`` at once."""
+        terms as its end takes to reach it, at most ``MAX_RENEWAL_TERMS`` at once."""
         for contract in self:
             if contract.state not in ("active", "expired") or not contract.date_end:
                 raise UserError(
@@ -430,22 +512,28 @@ class CrmContract(models.Model):
                         name=contract.name,
                     )
                 )
-            new_end = contract._renewed_end()
-            terms = 1
-            while until and new_end < until and terms < MAX_RENEWAL_TERMS:
-                new_end = contract._renewed_end(new_end)
-                terms += 1
+            term, unit = contract._renewal_term()
+            new_end = contract._next_end(until)
             if until and new_end < until:
                 _logger.warning(
                     "contract %s (id %s) renewed by %s terms until %s, still before %s",
                     contract.name,
                     contract.id,
-                    terms,
+                    MAX_RENEWAL_TERMS,
                     new_end,
                     until,
                 )
+            # the term is written with the end: it stays what it was (the first
+            # term when it was not set), and no longer follows the dates
             privileged(contract).write(
-                {"state": "active", "date_end": new_end, "end_alert_sent": False}
+                {
+                    "state": "active",
+                    "date_end": new_end,
+                    "end_alert_sent": False,
+                    "renewal_term": term,
+                    "renewal_term_unit": unit,
+                    "renewed": True,
+                }
             )
             privileged(
                 contract.line_ids.filtered(
@@ -459,31 +547,83 @@ class CrmContract(models.Model):
         self._sync_schedule()
         return True
 
+    def _renewal_term(self):
+        """``(length, unit)`` of the contract's renewal term ("month" or "day"):
+        its ``renewal_term``; without one, the first term (start to end) of a
+        contract never renewed."""
+        self.ensure_one()
+        if self.renewal_term and self.renewal_term_unit:
+            return self.renewal_term, self.renewal_term_unit
+        if not self.renewed and self.date_start and self.date_end:
+            return term_between(self.date_start, self.date_end)
+        raise UserError(
+            self.env._(
+                "Contract %(name)s has no renewal term: set its Renewal Term first.",
+                name=self.name,
+            )
+        )
+
     def _renewed_end(self, end=None):
         """The end of the next term: it starts the day after the current end
-        (``end``, default the contract's) and lasts as many whole months as the
-        contract from its start to that end when that is whole months
-        (2026-12-01..2027-05-31 -> 2027-11-30), else as many days."""
+        (``end``, default the contract's) and lasts the renewal term, as many
+        months (2026-12-01..2027-05-31, 6 months: 2027-11-30) or days. None past
+        the dates Python holds."""
         self.ensure_one()
         end = end or self.date_end
-        start, after = self.date_start, end + timedelta(days=1)
-        delta = relativedelta(after, start)
-        months = delta.years * 12 + delta.months
-        if months and start + relativedelta(months=months) == after:
-            return after + relativedelta(months=months) - timedelta(days=1)
-        return end + (after - start)
+        term, unit = self._renewal_term()
+        try:
+            if unit == "month":
+                after = end + timedelta(days=1)
+                return after + relativedelta(months=term) - timedelta(days=1)
+            return end + timedelta(days=term)
+        except (OverflowError, ValueError):
+            return None
+
+    def _next_end(self, until=None):
+        """The contract's end after one renewal term, or, with ``until``, after as
+        many terms as bring it to ``until`` or later (at most
+        ``MAX_RENEWAL_TERMS``). A ``UserError`` when it would pass the last date
+        the suite accepts."""
+        self.ensure_one()
+        new_end = self._renewed_end()
+        terms = 1
+        while until and new_end and new_end < until and terms < MAX_RENEWAL_TERMS:
+            new_end = self._renewed_end(new_end)
+            terms += 1
+        if not new_end or new_end > DATE_MAX:
+            raise UserError(
+                self.env._(
+                    "Contract %(name)s cannot be renewed: its renewal term would end it "
+                    "after %(max)s.",
+                    name=self.name,
+                    max=DATE_MAX.isoformat(),
+                )
+            )
+        return new_end
 
     @api.model
     def _cron_expire_and_renew(self):
         """Contracts past their end: renewed when automatic (by as many terms as
         bring their end to today or later: a contract that ended several terms
-        ago catches up in one run), else expired."""
+        ago catches up in one run), else expired. An automatic contract that
+        cannot be renewed (no renewal term, or one that would end it after the
+        last date the suite accepts) expires, with a note of why."""
         today = fields.Date.context_today(self)
         ended = self.search([("state", "=", "active"), ("date_end", "<", today)])
+        automatic = ended.filtered(lambda c: c.renewal == "automatic")
+        stuck = self.browse()
+        for contract in automatic:
+            try:
+                contract._next_end(today)
+            except UserError as error:
+                _logger.warning(
+                    "contract %s (id %s) not renewed: %s", contract.name, contract.id, error
+                )
+                contract.message_post(body=error.args[0], subtype_xmlid="mail.mt_note")
+                stuck |= contract
         # the cron renews as the company's contracts' keeper, not as a user
-        ended.filtered(lambda c: c.renewal == "automatic")._renew(until=today)
-        expired = ended.filtered(lambda c: c.renewal != "automatic")
-        privileged(expired).write({"state": "expired"})
+        (automatic - stuck)._renew(until=today)
+        privileged((ended - automatic) | stuck).write({"state": "expired"})
         return True
 
     # ------------------------------------------------------------------

@@ -11,3 +11,4 @@ from . import test_policy
 from . import test_demo
 from . import test_client_file
 from . import test_forecast_pipeline
+from . import test_renewal

@@ -124,8 +124,8 @@ class TestContract(ContractCase):
         contract.action_activate()
         self.env["crm.contract"]._cron_expire_and_renew()
         self.assertEqual(contract.state, "active")
-        # renewed from today - 21 by 10 days (the contract's length) to today - 11,
-        # then by 20 (its length then) to today + 9: the first end not before today
+        # renewed from today - 21 by its term of 10 days (its first term) to
+        # today - 11, today - 1, then today + 9: the first end not before today
         self.assertEqual(contract.date_end, today + timedelta(days=9))
         notes = contract.message_ids.filtered(lambda m: "Renewed until" in (m.body or ""))
         self.assertEqual(len(notes), 1)
