@@ -20,6 +20,15 @@ _logger = logging.getLogger(__name__)
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
 FORECAST_INDEX = "crm_contract_schedule_forecast"
+#: what invoicing a contract raises when another worker has just invoiced it
+#: (committed after this transaction started: SerializationFailure) or is
+#: invoicing it (its rows locked: LockNotAvailable; a second invoice line of a
+#: row: UniqueViolation)
+INVOICED_ELSEWHERE = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.UniqueViolation,
+)
 
 
 def last_due_date(term, day):
@@ -336,7 +345,9 @@ class CrmContract(models.Model):
         """Invoice the rows due today, contract by contract: each in its own
         savepoint, so that one contract's refusal (no rate of its currency, ...)
         is logged and noted on its chatter (once a day) and the others are
-        invoiced all the same."""
+        invoiced all the same. A contract another worker has just invoiced (a
+        user's Create Invoices committed after the run started) or is invoicing
+        is logged and skipped: that worker's invoice stands."""
         # the expired contracts whose rows due while they ran are still planned
         domain = [
             "|",
@@ -349,12 +360,29 @@ class CrmContract(models.Model):
             try:
                 with self.env.cr.savepoint():
                     contract.action_create_invoices()
+            except INVOICED_ELSEWHERE as exc:
+                contract._crm_log_invoiced_elsewhere(exc)
             except UserError as exc:
+                if isinstance(exc.__cause__, INVOICED_ELSEWHERE):
+                    # Create Invoices' own message of a concurrent worker
+                    contract._crm_log_invoiced_elsewhere(exc)
+                    continue
                 _logger.warning(
                     "contract %s (id %s) not invoiced: %s", contract.name, contract.id, exc
                 )
                 contract._crm_note_invoicing_error(str(exc))
         return True
+
+    def _crm_log_invoiced_elsewhere(self, error):
+        """The daily run leaves a contract another worker has just invoiced, or
+        is invoicing: that worker's invoice stands, nothing is noted on the
+        contract."""
+        _logger.info(
+            "contract %s (id %s) skipped: another worker is invoicing it (%s)",
+            self.name,
+            self.id,
+            str(error).strip(),
+        )
 
     def _crm_note_invoicing_error(self, error):
         """A note on the contract's chatter that the daily run could not invoice

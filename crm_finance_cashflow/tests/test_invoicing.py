@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -390,6 +391,117 @@ class TestInvoicingCron(ContractCase):
         notes = refused.message_ids.filtered(lambda m: "could not invoice" in (m.body or ""))
         self.assertEqual(len(notes), 1, "one note a day")
         self.assertIn("XNC on or before", notes.body)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingCronRace(ContractCase):
+    """A user invoices a contract while the daily run is under way: the run
+    skips that contract (the user's invoice stands, nothing is noted on it) and
+    invoices the others all the same, whether the user committed after the
+    run's transaction started or is still invoicing."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")
+        return cr
+
+    def _race(self, user_commits):
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today - timedelta(days=40))
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Cron Race Client"})
+            contracts = env0["crm.contract"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "title": title,
+                        "date_start": start,
+                        "date_end": fields.Date.to_string(today + timedelta(days=300)),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Race line",
+                                    "price_unit": 10.0,
+                                    "recurrence": "monthly",
+                                    "date_start": start,
+                                }
+                            )
+                        ],
+                    }
+                    for title in ("invoiced by a user", "left to the run")
+                ]
+            )
+            contracts.action_activate()
+            by_user_id, by_cron_id = contracts.ids
+            partner_id = partner.id
+        try:
+            cr_user, cr_cron = self._cursor(), self._cursor()
+            try:
+                env_user = api.Environment(cr_user, SUPERUSER_ID, {})
+                env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+                # the run's transaction has started (its snapshot is taken)
+                rows = env_cron["crm.contract.schedule"].search(
+                    [("contract_id", "in", [by_user_id, by_cron_id]), ("date", "<=", today)]
+                )
+                self.assertEqual(set(rows.mapped("state")), {"planned"})
+                # a user invoices the first contract (and commits, or not yet)
+                user_move = env_user["crm.contract"].browse(by_user_id).action_create_invoices()
+                self.assertTrue(user_move)
+                if user_commits:
+                    cr_user.commit()
+                # the run: the first contract is skipped, the second invoiced
+                with (
+                    mute_logger("odoo.sql_db"),
+                    # (Odoo names its level 25 "INFO": logging.INFO is 20)
+                    self.assertLogs(TestInvoicingCron.LOGGER, logging.INFO) as logs,
+                ):
+                    env_cron["crm.contract"]._cron_create_invoices()
+                by_user = env_cron["crm.contract"].browse(by_user_id)
+                by_cron = env_cron["crm.contract"].browse(by_cron_id)
+                self.assertIn(
+                    f"contract {by_user.name} (id {by_user_id}) skipped: another worker",
+                    "\n".join(logs.output),
+                )
+                self.assertNotIn(f"{by_user.name} (id {by_user_id}) not invoiced", logs.output)
+                self.assertFalse(
+                    by_user.message_ids.filtered(lambda m: "could not invoice" in (m.body or "")),
+                    "another worker's invoice: no note",
+                )
+                self.assertFalse(by_user.schedule_ids.invoice_id)
+                due = by_cron.schedule_ids.filtered(lambda r: r.date <= today)
+                self.assertTrue(due)
+                self.assertEqual(set(due.mapped("state")), {"invoiced"})
+                self.assertEqual(len(due.invoice_id), 1)
+                # neither is committed now: only a committed user's invoice stays
+                cr_cron.rollback()
+                cr_user.rollback()
+            finally:
+                cr_user.close()
+                cr_cron.close()
+            with self._cursor() as cr3:
+                env3 = api.Environment(cr3, SUPERUSER_ID, {})
+                contracts = env3["crm.contract"].browse([by_user_id, by_cron_id])
+                self.assertEqual(
+                    contracts.schedule_ids.invoice_id.ids, user_move.ids if user_commits else []
+                )
+        finally:
+            with self._cursor() as crc:
+                envc = api.Environment(crc, SUPERUSER_ID, {})
+                contracts = envc["crm.contract"].browse([by_user_id, by_cron_id])
+                contracts.schedule_ids.invoice_id.unlink()  # drafts
+                contracts.unlink()
+                envc["res.partner"].browse(partner_id).unlink()
+
+    def test_contract_invoiced_by_a_user_meanwhile(self):
+        """The user's invoice committed after the run's transaction started
+        (the run's lock raises SerializationFailure)."""
+        self._race(user_commits=True)
+
+    def test_contract_being_invoiced_by_a_user(self):
+        """The user's invoicing still under way (the rows locked: the run's
+        lock raises LockNotAvailable, Create Invoices' "try again")."""
+        self._race(user_commits=False)
 
 
 @tagged("post_install", "-at_install")
