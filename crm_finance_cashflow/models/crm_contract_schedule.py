@@ -310,9 +310,18 @@ class CrmContract(models.Model):
         per row (``_prepare_invoice_line_values``). An addon adds an analytic
         distribution, a fiscal position rule or a narration here; the lines'
         link to their row (``crm_contract_schedule_id``) is what keeps a row from
-        being invoiced twice and must stay."""
+        being invoiced twice and must stay.
+
+        A customer invoice's salesperson is the contract's responsible and its
+        sales team the lead's (``_crm_invoice_team``), as a sale order's invoice
+        carries the order's, whoever invoices (a billing user, the daily run):
+        its commissions, the responsible's access to it (Odoo's *Personal
+        Invoices*) and the lead's figures follow. A contract without a
+        responsible gives an invoice without a salesperson, as an order without
+        one does (Odoo would otherwise name the user who invoices, or OdooBot).
+        Vendor bills have no salesperson (Odoo clears it)."""
         self.ensure_one()
-        return {
+        vals = {
             "move_type": "out_invoice" if self.contract_type == "customer" else "in_invoice",
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
@@ -326,6 +335,32 @@ class CrmContract(models.Model):
                 Command.create(self._prepare_invoice_line_values(row)) for row in rows
             ],
         }
+        if self.contract_type == "customer":
+            vals["invoice_user_id"] = self.user_id.id
+            vals["team_id"] = self._crm_invoice_team().id
+        return vals
+
+    def _crm_invoice_team(self):
+        """The sales team of the contract's customer invoices: its lead's (of
+        the contract's company or of none), else its responsible's, as Odoo
+        gives an invoice its salesperson's team (``account.move._compute_team_id``),
+        else none."""
+        self.ensure_one()
+        # sudo: the lead's team and the responsible's teams, whoever invoices
+        contract = self.sudo()
+        company = contract.company_id
+        team = contract.lead_id.team_id
+        if team and (not team.company_id or team.company_id in company.parent_ids):
+            return team
+        Team = self.env["crm.team"]
+        user = contract.user_id
+        if not user.sale_team_id:
+            return Team
+        return (
+            Team.sudo()
+            .with_company(company)
+            ._get_default_team_id(user_id=user.id, domain=[("company_id", "=", company.id)])
+        )
 
     def _prepare_invoice_line_values(self, row):
         """Hook: the values of the invoice line of schedule ``row``."""

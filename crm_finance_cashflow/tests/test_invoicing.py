@@ -394,6 +394,94 @@ class TestInvoicingCron(ContractCase):
 
 
 @tagged("post_install", "-at_install")
+class TestContractInvoiceSalesperson(ContractCase):
+    """A contract invoice's salesperson is the contract's responsible and its
+    team the lead's, whoever invoices (a billing user, the daily run): not the
+    user who clicks, nor OdooBot."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_team = cls.env["crm.team"].create(
+            {"name": "Contract Sales Team", "member_ids": [Command.link(cls.salesman.id)]}
+        )
+        cls.lead_team = cls.env["crm.team"].create({"name": "Lead Team"})
+        cls.billing_team = cls.env["crm.team"].create(
+            {"name": "Billing Team", "member_ids": [Command.link(cls.billing.id)]}
+        )
+        cls.partner.write({"is_company": True, "user_id": cls.salesman.id})
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Contract salesperson lead",
+                "type": "opportunity",
+                "partner_id": cls.partner.id,
+                "user_id": cls.salesman.id,
+                "team_id": cls.lead_team.id,
+            }
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "Racking maintenance", "type": "service"}
+        )
+
+    def test_create_invoices_button(self):
+        # the salesperson's contract of their lead, invoiced by a billing user
+        contract = self._contract(
+            lead_id=self.lead.id, user=self.salesman, lines=[{"product_id": self.service.id}]
+        )
+        self.assertEqual(contract.user_id, self.salesman)
+        contract.with_user(self.billing).action_activate()
+        move = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.lead_team)
+        move.with_user(self.billing).action_post()
+        # the responsible reads it (Odoo's Personal Invoices) and the lead's figures
+        self.assertEqual(move.with_user(self.salesman).read(["name"])[0]["id"], move.id)
+        lead = self.lead.with_user(self.salesman)
+        self.assertEqual(lead.crm_invoice_ids, move)
+        self.assertAlmostEqual(lead.crm_amount_invoiced, move.amount_total_signed)
+        # the commission is the responsible's
+        commission = self.env["crm.commission.report"].search([("move_id", "=", move.id)])
+        self.assertTrue(commission)
+        self.assertEqual(commission.user_id, self.salesman)
+        # no lead: the responsible's own team
+        other = self._contract(user_id=self.salesman.id)
+        other.action_activate()
+        move = other.action_create_invoices(date="2026-02-01")
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.sales_team)
+        # no responsible: no salesperson nor team (not the billing user's)
+        unassigned = self._contract(user_id=False)
+        unassigned.action_activate()
+        move = unassigned.action_create_invoices(date="2026-02-01")
+        self.assertFalse(move.invoice_user_id)
+        self.assertFalse(move.team_id)
+        # a vendor bill has none, as Odoo's
+        supplier = self._contract(contract_type="supplier", user_id=self.salesman.id)
+        supplier.action_activate()
+        self.assertFalse(supplier.action_create_invoices(date="2026-02-01").invoice_user_id)
+
+    def test_daily_run(self):
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today - timedelta(days=10))
+        contract = self._contract(
+            lead_id=self.lead.id,
+            user=self.salesman,
+            date_start=start,
+            date_end=fields.Date.to_string(today + timedelta(days=100)),
+            lines=[{"date_start": start}],
+        )
+        contract.with_user(self.billing).action_activate()
+        # (other contracts of the database it cannot invoice are logged)
+        with mute_logger(TestInvoicingCron.LOGGER):
+            self.env["crm.contract"].with_user(SUPERUSER_ID)._cron_create_invoices()
+        # read as the responsible: theirs to read
+        move = contract.schedule_ids.invoice_id
+        self.assertEqual(len(move), 1)
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.lead_team)
+
+
+@tagged("post_install", "-at_install")
 class TestInvoicingCronRace(ContractCase):
     """A user invoices a contract while the daily run is under way: the run
     skips that contract (the user's invoice stands, nothing is noted on it) and
