@@ -339,22 +339,98 @@ class TestPlannedPaymentReconciles(ContractCase):
         ).action_post()
         self.assertEqual(second.payment_state, "partial")
         self.assertEqual(second.amount_residual, 300.0)
-        # the wrong way, or a paid invoice: refused, nothing posted
-        for vals in (
-            {"direction": "outgoing", "invoice_id": second.id},
-            {"direction": "incoming", "invoice_id": invoice.id},
+        # an invoice paid (or reversed) after it was linked: Post refuses it,
+        # nothing posted
+        late = Payment.create(
+            {
+                "name": "Late",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 1.0,
+                "date": "2026-03-10",
+                "invoice_id": second.id,
+            }
+        )
+        Payment.create(
+            {
+                "name": "The rest",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 300.0,
+                "date": "2026-03-10",
+                "invoice_id": second.id,
+            }
+        ).action_post()
+        self.assertIn(second.payment_state, ("paid", "in_payment"))
+        with self.assertRaisesRegex(UserError, "is not open"):
+            late.action_post()
+        self.assertEqual(late.state, "planned")
+        self.assertFalse(late.payment_id)
+
+    def test_invoice_it_cannot_pay_refused_when_linked(self):
+        """A planned payment of an invoice it cannot pay (not open, the other
+        way, another partner) is refused when created or written: the link
+        would take the invoice out of the forecast until Post refused it."""
+        invoice = self._invoice(500.0)
+        bill = self._invoice(300.0, move_type="in_invoice")
+        other = self.env["res.partner"].create({"name": "Another client"})
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_line_ids": [Command.create({"name": "Work", "price_unit": 10.0})],
+            }
+        )
+        paid = self._invoice(100.0)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({})._create_payments()
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        base = {
+            "name": "Customer pays",
+            "direction": "incoming",
+            "partner_id": self.partner.id,
+            "amount": 100.0,
+            "date": "2026-03-10",
+        }
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        for vals, error in (
+            ({"invoice_id": invoice.id, "direction": "outgoing"}, "goes the other way"),
+            ({"invoice_id": bill.id}, "goes the other way"),
+            ({"invoice_id": invoice.id, "partner_id": other.id}, "not of the same partner"),
+            ({"invoice_id": invoice.id, "partner_id": False}, "not of the same partner"),
+            ({"invoice_id": draft.id}, "is not open"),
+            ({"invoice_id": paid.id}, "is not open"),
         ):
-            wrong = Payment.create(
-                dict(
-                    {
-                        "name": "Wrong",
-                        "partner_id": self.partner.id,
-                        "amount": 1.0,
-                        "date": "2026-03-10",
-                    },
-                    **vals,
-                )
-            )
-            with self.assertRaises(UserError, msg=vals):
-                wrong.action_post()
-            self.assertEqual(wrong.state, "planned")
+            # (Odoo's assertRaises rolls back what the refused call wrote)
+            with self.assertRaises(ValidationError, msg=vals) as refused:
+                Payment.create(dict(base, **vals))
+            self.assertIn(error, str(refused.exception))
+        self.assertFalse(Payment.search([("name", "=", "Customer pays")]))
+        # a valid one is linked, and replaces the invoice in the forecast
+        planned = Payment.create(dict(base, invoice_id=invoice.id))
+        self.assertFalse(
+            report.search([("invoice_id", "=", invoice.id), ("source", "=", "invoice")])
+        )
+        # written: the same refusals, nothing written
+        for vals, error in (
+            ({"direction": "outgoing"}, "goes the other way"),
+            ({"invoice_id": bill.id}, "goes the other way"),
+            ({"partner_id": other.id}, "not of the same partner"),
+            ({"invoice_id": paid.id}, "is not open"),
+        ):
+            with self.assertRaises(ValidationError, msg=vals) as refused:
+                planned.write(vals)
+            self.assertIn(error, str(refused.exception))
+        self.assertEqual(planned.invoice_id, invoice)
+        self.assertEqual((planned.direction, planned.partner_id), ("incoming", self.partner))
+        # a contact of the invoice's partner, and a vendor bill paid outgoing: fine
+        contact = self.env["res.partner"].create(
+            {"name": "Client's accountant", "parent_id": self.partner.id}
+        )
+        planned.write({"partner_id": contact.id})
+        Payment.create(dict(base, direction="outgoing", invoice_id=bill.id))
+        planned.action_post()
+        self.assertEqual(planned.state, "posted")
+        self.assertEqual(invoice.amount_residual, 400.0)
