@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import tagged
@@ -257,6 +257,38 @@ class TestWritePolicy(ContractCase):
             with self.assertRaises(ValidationError, msg=amount):
                 payment.create({"name": "Bad", "amount": amount, "date": "2026-01-01"})
         self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "invoiced"))
+
+    def test_one_record_buttons(self):
+        """The buttons of one record called with none or several (XML-RPC can):
+        a UserError naming the model, not Odoo's ensure_one traceback."""
+        first, second = self._contract(), self._contract()
+        (first | second).action_activate()
+        first.action_create_invoices(date="2026-02-01")
+        leads = self.env["crm.lead"].create(
+            [{"name": f"Lead {i}", "type": "opportunity"} for i in range(2)]
+        )
+        deadline = fields.Datetime.now().replace(microsecond=0) + timedelta(days=1)
+        for lead in leads:
+            lead.activate(self.salesman.id, fields.Datetime.to_string(deadline))
+        steps = leads.open_responsibility_id
+        self.assertEqual(len(steps), 2)
+        rows = self.env["crm.cashflow.forecast.report"].search(
+            [("contract_id", "in", (first | second).ids)], limit=2
+        )
+        self.assertEqual(len(rows), 2)
+        for records, method in (
+            (first | second, "action_view_invoices"),
+            (leads, "action_view_crm_contracts"),
+            (steps, "action_new_contract"),
+            (rows, "action_open_source"),
+        ):
+            for wrong in (records.browse(), records):
+                with self.assertRaisesRegex(UserError, "one .* at a time", msg=method):
+                    getattr(wrong.with_user(self.billing), method)()
+        self.assertEqual(
+            rows[:1].with_user(self.billing).action_open_source()["type"], "ir.actions.act_window"
+        )
+        self.assertTrue(first.with_user(self.billing).action_view_invoices())
 
     def test_unknown_time_zone(self):
         contract = (
