@@ -798,6 +798,25 @@ class TestReversedContractInvoice(ContractCase):
         credit.with_user(self.billing).button_draft()
         self.assertEqual(credit.state, "draft")
 
+    def test_partly_paid_then_credited_keeps_rows(self):
+        """An invoice partly paid, then credited in full: Odoo reconciles the
+        credit note with what is left only and marks the invoice paid, not
+        reversed (a payment is reconciled with it): its rows stay invoiced, the
+        client's payment counted; the credit note's rest is the client's credit."""
+        _contract, invoice, rows = self._posted_invoice()
+        self.env["account.payment.register"].with_user(self.billing).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 50.0, "payment_difference_handling": "open"})._create_payments()
+        self.assertEqual(invoice.payment_state, "partial")
+        credit = self._reverse(invoice)
+        self.assertEqual(credit.amount_total, invoice.amount_total)
+        credit.with_user(self.billing).action_post()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(credit.amount_residual, 50.0)
+        self.assertFalse(invoice.crm_contract_rows_released)
+        self.assertEqual(rows.invoice_id, invoice)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+
     def test_terminated_contract_bill_reversed(self):
         """A vendor bill of a terminated contract reversed: its rows are
         cancelled, as when it is cancelled (nothing is left to invoice)."""
