@@ -190,3 +190,73 @@ def test_renewal_term_kept_and_amended(billing, salesman, partner_id, expect_fau
         "crm.contract", "read", [contract_id], ["date_end", "renewal_term", "renewal_term_unit"]
     )
     assert (contract["date_end"], contract["renewal_term"]) == ("2028-12-31", 6)
+
+
+def test_contract_invoice_carries_the_responsible(billing, salesman, partner_id):
+    """The invoice's salesperson is the contract's responsible, not the billing
+    user who invoices it: the responsible reads it (Odoo's Personal Invoices)."""
+    contract_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31", user_id=salesman.uid)
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    [invoice] = billing.call("account.move", "read", [invoice_id], ["invoice_user_id"])
+    assert invoice["invoice_user_id"][0] == salesman.uid
+    assert salesman.call("account.move", "search", [("id", "=", invoice_id)]) == [invoice_id]
+    # no responsible: no salesperson (not the billing user)
+    unassigned_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31", user_id=False)
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [unassigned_id], date="2026-02-01"
+    )
+    [invoice] = billing.call("account.move", "read", [invoice_id], ["invoice_user_id"])
+    assert invoice["invoice_user_id"] is False
+
+
+def test_planned_payment_of_an_invoice_it_cannot_pay(admin, billing, partner_id, expect_fault):
+    """A planned payment of an invoice it cannot pay (not open, the other way,
+    another partner) is refused when created or written, not at Post."""
+    contract_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31")
+    [invoice_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date="2026-02-01"
+    )
+    other_id = admin.call("res.partner", "create", {"name": "RPC Lifecycle Other Client"})
+    vals = {
+        "name": "RPC client pays",
+        "direction": "incoming",
+        "partner_id": partner_id,
+        "amount": 50.0,
+        "date": "2026-03-01",
+        "invoice_id": invoice_id,
+    }
+    # a draft invoice is not open
+    expect_fault(billing.call, "crm.planned.payment", "create", vals)
+    billing.call("account.move", "action_post", [invoice_id])
+    for wrong in ({"direction": "outgoing"}, {"partner_id": other_id}):
+        expect_fault(billing.call, "crm.planned.payment", "create", dict(vals, **wrong))
+    assert not billing.call("crm.planned.payment", "search", [("invoice_id", "=", invoice_id)])
+    planned_id = billing.call("crm.planned.payment", "create", vals)
+    for wrong in ({"direction": "outgoing"}, {"partner_id": other_id}):
+        expect_fault(billing.call, "crm.planned.payment", "write", [planned_id], wrong)
+    [planned] = billing.call(
+        "crm.planned.payment", "read", [planned_id], ["direction", "partner_id", "invoice_id"]
+    )
+    assert (planned["direction"], planned["partner_id"][0], planned["invoice_id"][0]) == (
+        "incoming",
+        partner_id,
+        invoice_id,
+    )
+    assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
+
+
+def test_one_record_buttons_refuse_none_or_several(billing, partner_id, expect_fault):
+    """The buttons of one record answer none or several ids with a clean
+    refusal (fault 2), never a traceback (fault 1)."""
+    contract_id = _contract(billing, partner_id, "2026-01-01", "2026-12-31")
+    row_ids = billing.call(
+        "crm.cashflow.forecast.report", "search", [("contract_id", "=", contract_id)], limit=2
+    )
+    assert len(row_ids) == 2
+    for ids in ([], row_ids):
+        expect_fault(billing.call, "crm.cashflow.forecast.report", "action_open_source", ids)
+    action = billing.call("crm.cashflow.forecast.report", "action_open_source", row_ids[:1])
+    assert action["res_model"] == "crm.contract.schedule"
+    expect_fault(billing.call, "crm.contract", "action_view_invoices", [])

@@ -12,6 +12,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     DATE_MAX,
     DATE_MIN,
     FREE,
+    check_one,
     is_privileged,
     owned,
     privileged,
@@ -658,5 +659,5 @@ class CrmContract(models.Model):
             Schedule.create(vals_list)
 
     def action_view_invoices(self):
-        self.ensure_one()
+        check_one(self)
         return self.schedule_ids.invoice_id._get_records_action(name=self.env._("Invoices"))

@@ -20,6 +20,15 @@ _logger = logging.getLogger(__name__)
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
 FORECAST_INDEX = "crm_contract_schedule_forecast"
+#: what invoicing a contract raises when another worker has just invoiced it
+#: (committed after this transaction started: SerializationFailure) or is
+#: invoicing it (its rows locked: LockNotAvailable; a second invoice line of a
+#: row: UniqueViolation)
+INVOICED_ELSEWHERE = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.UniqueViolation,
+)
 
 
 def last_due_date(term, day):
@@ -301,9 +310,18 @@ class CrmContract(models.Model):
         per row (``_prepare_invoice_line_values``). An addon adds an analytic
         distribution, a fiscal position rule or a narration here; the lines'
         link to their row (``crm_contract_schedule_id``) is what keeps a row from
-        being invoiced twice and must stay."""
+        being invoiced twice and must stay.
+
+        A customer invoice's salesperson is the contract's responsible and its
+        sales team the lead's (``_crm_invoice_team``), as a sale order's invoice
+        carries the order's, whoever invoices (a billing user, the daily run):
+        its commissions, the responsible's access to it (Odoo's *Personal
+        Invoices*) and the lead's figures follow. A contract without a
+        responsible gives an invoice without a salesperson, as an order without
+        one does (Odoo would otherwise name the user who invoices, or OdooBot).
+        Vendor bills have no salesperson (Odoo clears it)."""
         self.ensure_one()
-        return {
+        vals = {
             "move_type": "out_invoice" if self.contract_type == "customer" else "in_invoice",
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
@@ -317,6 +335,32 @@ class CrmContract(models.Model):
                 Command.create(self._prepare_invoice_line_values(row)) for row in rows
             ],
         }
+        if self.contract_type == "customer":
+            vals["invoice_user_id"] = self.user_id.id
+            vals["team_id"] = self._crm_invoice_team().id
+        return vals
+
+    def _crm_invoice_team(self):
+        """The sales team of the contract's customer invoices: its lead's (of
+        the contract's company or of none), else its responsible's, as Odoo
+        gives an invoice its salesperson's team (``account.move._compute_team_id``),
+        else none."""
+        self.ensure_one()
+        # sudo: the lead's team and the responsible's teams, whoever invoices
+        contract = self.sudo()
+        company = contract.company_id
+        team = contract.lead_id.team_id
+        if team and (not team.company_id or team.company_id in company.parent_ids):
+            return team
+        Team = self.env["crm.team"]
+        user = contract.user_id
+        if not user.sale_team_id:
+            return Team
+        return (
+            Team.sudo()
+            .with_company(company)
+            ._get_default_team_id(user_id=user.id, domain=[("company_id", "=", company.id)])
+        )
 
     def _prepare_invoice_line_values(self, row):
         """Hook: the values of the invoice line of schedule ``row``."""
@@ -336,7 +380,9 @@ class CrmContract(models.Model):
         """Invoice the rows due today, contract by contract: each in its own
         savepoint, so that one contract's refusal (no rate of its currency, ...)
         is logged and noted on its chatter (once a day) and the others are
-        invoiced all the same."""
+        invoiced all the same. A contract another worker has just invoiced (a
+        user's Create Invoices committed after the run started) or is invoicing
+        is logged and skipped: that worker's invoice stands."""
         # the expired contracts whose rows due while they ran are still planned
         domain = [
             "|",
@@ -349,12 +395,29 @@ class CrmContract(models.Model):
             try:
                 with self.env.cr.savepoint():
                     contract.action_create_invoices()
+            except INVOICED_ELSEWHERE as exc:
+                contract._crm_log_invoiced_elsewhere(exc)
             except UserError as exc:
+                if isinstance(exc.__cause__, INVOICED_ELSEWHERE):
+                    # Create Invoices' own message of a concurrent worker
+                    contract._crm_log_invoiced_elsewhere(exc)
+                    continue
                 _logger.warning(
                     "contract %s (id %s) not invoiced: %s", contract.name, contract.id, exc
                 )
                 contract._crm_note_invoicing_error(str(exc))
         return True
+
+    def _crm_log_invoiced_elsewhere(self, error):
+        """The daily run leaves a contract another worker has just invoiced, or
+        is invoicing: that worker's invoice stands, nothing is noted on the
+        contract."""
+        _logger.info(
+            "contract %s (id %s) skipped: another worker is invoicing it (%s)",
+            self.name,
+            self.id,
+            str(error).strip(),
+        )
 
     def _crm_note_invoicing_error(self, error):
         """A note on the contract's chatter that the daily run could not invoice

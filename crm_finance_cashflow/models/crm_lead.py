@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate, float_round
 
-from odoo.addons.crm_suite_base.models.policy import owned, writable
+from odoo.addons.crm_suite_base.models.policy import check_one, owned, writable
 
 _lt = LazyTranslate(__name__)
 
@@ -150,7 +150,7 @@ class CrmLead(models.Model):
             lead.crm_payment_ids = counterparts.move_id.origin_payment_id
 
     def action_view_crm_contracts(self):
-        self.ensure_one()
+        check_one(self)
         return self.crm_contract_ids._get_records_action(
             name=self.env._("Contracts"), context={"default_lead_id": self.id}
         )
@@ -200,7 +200,7 @@ class CrmLeadResponsibility(models.Model):
     def action_new_contract(self):
         """A new customer contract pre-filled from the lead and its accepted
         quotation (lines from the order's lines)."""
-        self.ensure_one()
+        check_one(self)
         lead = self.lead_id
         order = (
             lead.order_ids.filtered(lambda o: o.state == "sale")[:1]

@@ -53,6 +53,9 @@ class CrmPlannedPayment(models.Model):
         "account.move",
         check_company=True,
         index="btree_not_null",
+        # the open invoices, bills and credit notes (_check_invoice_payable)
+        domain="[('move_type', '!=', 'entry'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
         help="A planned payment of an invoice replaces the invoice's open amount in the "
         "forecast, it does not add to it.",
     )
@@ -91,6 +94,46 @@ class CrmPlannedPayment(models.Model):
         for payment in self:
             if payment.amount <= 0:
                 raise ValidationError(self.env._("A planned payment's amount must be positive."))
+
+    @api.constrains("invoice_id", "direction", "partner_id")
+    def _check_invoice_payable(self):
+        """A planned payment of an invoice is one Post can register: the link
+        takes the invoice's open amount out of the forecast, so one it cannot
+        pay is refused when it is made, not at Post."""
+        for planned in self:
+            if planned.invoice_id and planned.state == "planned":
+                planned._crm_check_invoice_payable()
+
+    def _crm_check_invoice_payable(self):
+        """A ``ValidationError`` unless the invoice is open (posted, not or
+        partly paid), goes the planned payment's way and is of its partner."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        if invoice.state != "posted" or invoice.payment_state not in ("not_paid", "partial"):
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoice)s of %(name)s is not open: it cannot be paid again.",
+                    invoice=invoice.display_name,
+                    name=self.name,
+                )
+            )
+        incoming = invoice.move_type in ("out_invoice", "in_refund")
+        if incoming != (self.direction == "incoming"):
+            raise ValidationError(
+                self.env._(
+                    "%(name)s goes the other way than invoice %(invoice)s: set its direction.",
+                    name=self.name,
+                    invoice=invoice.display_name,
+                )
+            )
+        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+            raise ValidationError(
+                self.env._(
+                    "%(name)s and invoice %(invoice)s are not of the same partner.",
+                    name=self.name,
+                    invoice=invoice.display_name,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -150,32 +193,9 @@ class CrmPlannedPayment(models.Model):
         registration (created, posted and reconciled with the invoice's
         receivable or payable lines)."""
         self.ensure_one()
+        # checked when linked; the invoice may have been paid or reversed since
+        self._crm_check_invoice_payable()
         invoice = self.invoice_id
-        if invoice.state != "posted" or invoice.payment_state not in ("not_paid", "partial"):
-            raise UserError(
-                self.env._(
-                    "Invoice %(invoice)s of %(name)s is not open: it cannot be paid again.",
-                    invoice=invoice.display_name,
-                    name=self.name,
-                )
-            )
-        incoming = invoice.move_type in ("out_invoice", "in_refund")
-        if incoming != (self.direction == "incoming"):
-            raise UserError(
-                self.env._(
-                    "%(name)s goes the other way than invoice %(invoice)s: set its direction.",
-                    name=self.name,
-                    invoice=invoice.display_name,
-                )
-            )
-        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
-            raise UserError(
-                self.env._(
-                    "%(name)s and invoice %(invoice)s are not of the same partner.",
-                    name=self.name,
-                    invoice=invoice.display_name,
-                )
-            )
         wizard = (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)

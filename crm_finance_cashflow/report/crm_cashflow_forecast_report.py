@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, LazyTranslate
 
-from odoo.addons.crm_suite_base.models.policy import owned
+from odoo.addons.crm_suite_base.models.policy import check_one, owned
 
 from ..models.crm_contract_schedule import last_due_date
 
@@ -686,7 +686,7 @@ class CrmCashflowForecastReport(models.Model):
     def action_open_source(self):
         """Open what the row stands for: the invoice, the planned payment, the
         contract schedule row or the opportunity."""
-        self.ensure_one()
+        check_one(self)
         record = {
             "invoice": self.invoice_id,
             "planned_payment": self.planned_payment_id,

@@ -122,7 +122,7 @@ class TestLeadMoney(ContractCase):
             date="2026-02-01"
         )
         self.assertEqual(len(contract_invoices), 1, "January and February on one invoice")
-        contract_invoices.invoice_user_id = self.salesman
+        self.assertEqual(contract_invoices.invoice_user_id, self.salesman, "the responsible")
         contract_invoices.action_post()
         order_invoice = self._order_invoice(500.0)
         # pay the order's invoice

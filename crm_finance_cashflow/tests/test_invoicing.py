@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -393,6 +394,205 @@ class TestInvoicingCron(ContractCase):
 
 
 @tagged("post_install", "-at_install")
+class TestContractInvoiceSalesperson(ContractCase):
+    """A contract invoice's salesperson is the contract's responsible and its
+    team the lead's, whoever invoices (a billing user, the daily run): not the
+    user who clicks, nor OdooBot."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_team = cls.env["crm.team"].create(
+            {"name": "Contract Sales Team", "member_ids": [Command.link(cls.salesman.id)]}
+        )
+        cls.lead_team = cls.env["crm.team"].create({"name": "Lead Team"})
+        cls.billing_team = cls.env["crm.team"].create(
+            {"name": "Billing Team", "member_ids": [Command.link(cls.billing.id)]}
+        )
+        cls.partner.write({"is_company": True, "user_id": cls.salesman.id})
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Contract salesperson lead",
+                "type": "opportunity",
+                "partner_id": cls.partner.id,
+                "user_id": cls.salesman.id,
+                "team_id": cls.lead_team.id,
+            }
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "Racking maintenance", "type": "service"}
+        )
+
+    def test_create_invoices_button(self):
+        # the salesperson's contract of their lead, invoiced by a billing user
+        contract = self._contract(
+            lead_id=self.lead.id, user=self.salesman, lines=[{"product_id": self.service.id}]
+        )
+        self.assertEqual(contract.user_id, self.salesman)
+        contract.with_user(self.billing).action_activate()
+        move = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.lead_team)
+        move.with_user(self.billing).action_post()
+        # the responsible reads it (Odoo's Personal Invoices) and the lead's figures
+        self.assertEqual(move.with_user(self.salesman).read(["name"])[0]["id"], move.id)
+        lead = self.lead.with_user(self.salesman)
+        self.assertEqual(lead.crm_invoice_ids, move)
+        self.assertAlmostEqual(lead.crm_amount_invoiced, move.amount_total_signed)
+        # the commission is the responsible's
+        commission = self.env["crm.commission.report"].search([("move_id", "=", move.id)])
+        self.assertTrue(commission)
+        self.assertEqual(commission.user_id, self.salesman)
+        # no lead: the responsible's own team
+        other = self._contract(user_id=self.salesman.id)
+        other.action_activate()
+        move = other.action_create_invoices(date="2026-02-01")
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.sales_team)
+        # no responsible: no salesperson nor team (not the billing user's)
+        unassigned = self._contract(user_id=False)
+        unassigned.action_activate()
+        move = unassigned.action_create_invoices(date="2026-02-01")
+        self.assertFalse(move.invoice_user_id)
+        self.assertFalse(move.team_id)
+        # a vendor bill has none, as Odoo's
+        supplier = self._contract(contract_type="supplier", user_id=self.salesman.id)
+        supplier.action_activate()
+        self.assertFalse(supplier.action_create_invoices(date="2026-02-01").invoice_user_id)
+
+    def test_daily_run(self):
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today - timedelta(days=10))
+        contract = self._contract(
+            lead_id=self.lead.id,
+            user=self.salesman,
+            date_start=start,
+            date_end=fields.Date.to_string(today + timedelta(days=100)),
+            lines=[{"date_start": start}],
+        )
+        contract.with_user(self.billing).action_activate()
+        # (other contracts of the database it cannot invoice are logged)
+        with mute_logger(TestInvoicingCron.LOGGER):
+            self.env["crm.contract"].with_user(SUPERUSER_ID)._cron_create_invoices()
+        # read as the responsible: theirs to read
+        move = contract.schedule_ids.invoice_id
+        self.assertEqual(len(move), 1)
+        self.assertEqual(move.invoice_user_id, self.salesman)
+        self.assertEqual(move.team_id, self.lead_team)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingCronRace(ContractCase):
+    """A user invoices a contract while the daily run is under way: the run
+    skips that contract (the user's invoice stands, nothing is noted on it) and
+    invoices the others all the same, whether the user committed after the
+    run's transaction started or is still invoicing."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")
+        return cr
+
+    def _race(self, user_commits):
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today - timedelta(days=40))
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Cron Race Client"})
+            contracts = env0["crm.contract"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "title": title,
+                        "date_start": start,
+                        "date_end": fields.Date.to_string(today + timedelta(days=300)),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Race line",
+                                    "price_unit": 10.0,
+                                    "recurrence": "monthly",
+                                    "date_start": start,
+                                }
+                            )
+                        ],
+                    }
+                    for title in ("invoiced by a user", "left to the run")
+                ]
+            )
+            contracts.action_activate()
+            by_user_id, by_cron_id = contracts.ids
+            partner_id = partner.id
+        try:
+            cr_user, cr_cron = self._cursor(), self._cursor()
+            try:
+                env_user = api.Environment(cr_user, SUPERUSER_ID, {})
+                env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+                # the run's transaction has started (its snapshot is taken)
+                rows = env_cron["crm.contract.schedule"].search(
+                    [("contract_id", "in", [by_user_id, by_cron_id]), ("date", "<=", today)]
+                )
+                self.assertEqual(set(rows.mapped("state")), {"planned"})
+                # a user invoices the first contract (and commits, or not yet)
+                user_move = env_user["crm.contract"].browse(by_user_id).action_create_invoices()
+                self.assertTrue(user_move)
+                if user_commits:
+                    cr_user.commit()
+                # the run: the first contract is skipped, the second invoiced
+                with (
+                    mute_logger("odoo.sql_db"),
+                    # (Odoo names its level 25 "INFO": logging.INFO is 20)
+                    self.assertLogs(TestInvoicingCron.LOGGER, logging.INFO) as logs,
+                ):
+                    env_cron["crm.contract"]._cron_create_invoices()
+                by_user = env_cron["crm.contract"].browse(by_user_id)
+                by_cron = env_cron["crm.contract"].browse(by_cron_id)
+                self.assertIn(
+                    f"contract {by_user.name} (id {by_user_id}) skipped: another worker",
+                    "\n".join(logs.output),
+                )
+                self.assertNotIn(f"{by_user.name} (id {by_user_id}) not invoiced", logs.output)
+                self.assertFalse(
+                    by_user.message_ids.filtered(lambda m: "could not invoice" in (m.body or "")),
+                    "another worker's invoice: no note",
+                )
+                self.assertFalse(by_user.schedule_ids.invoice_id)
+                due = by_cron.schedule_ids.filtered(lambda r: r.date <= today)
+                self.assertTrue(due)
+                self.assertEqual(set(due.mapped("state")), {"invoiced"})
+                self.assertEqual(len(due.invoice_id), 1)
+                # neither is committed now: only a committed user's invoice stays
+                cr_cron.rollback()
+                cr_user.rollback()
+            finally:
+                cr_user.close()
+                cr_cron.close()
+            with self._cursor() as cr3:
+                env3 = api.Environment(cr3, SUPERUSER_ID, {})
+                contracts = env3["crm.contract"].browse([by_user_id, by_cron_id])
+                self.assertEqual(
+                    contracts.schedule_ids.invoice_id.ids, user_move.ids if user_commits else []
+                )
+        finally:
+            with self._cursor() as crc:
+                envc = api.Environment(crc, SUPERUSER_ID, {})
+                contracts = envc["crm.contract"].browse([by_user_id, by_cron_id])
+                contracts.schedule_ids.invoice_id.unlink()  # drafts
+                contracts.unlink()
+                envc["res.partner"].browse(partner_id).unlink()
+
+    def test_contract_invoiced_by_a_user_meanwhile(self):
+        """The user's invoice committed after the run's transaction started
+        (the run's lock raises SerializationFailure)."""
+        self._race(user_commits=True)
+
+    def test_contract_being_invoiced_by_a_user(self):
+        """The user's invoicing still under way (the rows locked: the run's
+        lock raises LockNotAvailable, Create Invoices' "try again")."""
+        self._race(user_commits=False)
+
+
+@tagged("post_install", "-at_install")
 class TestExpiredContractRows(ContractCase):
     """Rows due while a contract ran, still planned when it expired (no run
     invoiced them in time): still invoiced and expected, never lost."""
@@ -597,6 +797,25 @@ class TestReversedContractInvoice(ContractCase):
         # reset to draft as Odoo allows: nothing was given back
         credit.with_user(self.billing).button_draft()
         self.assertEqual(credit.state, "draft")
+
+    def test_partly_paid_then_credited_keeps_rows(self):
+        """An invoice partly paid, then credited in full: Odoo reconciles the
+        credit note with what is left only and marks the invoice paid, not
+        reversed (a payment is reconciled with it): its rows stay invoiced, the
+        client's payment counted; the credit note's rest is the client's credit."""
+        _contract, invoice, rows = self._posted_invoice()
+        self.env["account.payment.register"].with_user(self.billing).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 50.0, "payment_difference_handling": "open"})._create_payments()
+        self.assertEqual(invoice.payment_state, "partial")
+        credit = self._reverse(invoice)
+        self.assertEqual(credit.amount_total, invoice.amount_total)
+        credit.with_user(self.billing).action_post()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(credit.amount_residual, 50.0)
+        self.assertFalse(invoice.crm_contract_rows_released)
+        self.assertEqual(rows.invoice_id, invoice)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
 
     def test_terminated_contract_bill_reversed(self):
         """A vendor bill of a terminated contract reversed: its rows are

@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import tagged
@@ -258,6 +258,38 @@ class TestWritePolicy(ContractCase):
                 payment.create({"name": "Bad", "amount": amount, "date": "2026-01-01"})
         self.assertFalse(contract.schedule_ids.filtered(lambda r: r.state == "invoiced"))
 
+    def test_one_record_buttons(self):
+        """The buttons of one record called with none or several (XML-RPC can):
+        a UserError naming the model, not Odoo's ensure_one traceback."""
+        first, second = self._contract(), self._contract()
+        (first | second).action_activate()
+        first.action_create_invoices(date="2026-02-01")
+        leads = self.env["crm.lead"].create(
+            [{"name": f"Lead {i}", "type": "opportunity"} for i in range(2)]
+        )
+        deadline = fields.Datetime.now().replace(microsecond=0) + timedelta(days=1)
+        for lead in leads:
+            lead.activate(self.salesman.id, fields.Datetime.to_string(deadline))
+        steps = leads.open_responsibility_id
+        self.assertEqual(len(steps), 2)
+        rows = self.env["crm.cashflow.forecast.report"].search(
+            [("contract_id", "in", (first | second).ids)], limit=2
+        )
+        self.assertEqual(len(rows), 2)
+        for records, method in (
+            (first | second, "action_view_invoices"),
+            (leads, "action_view_crm_contracts"),
+            (steps, "action_new_contract"),
+            (rows, "action_open_source"),
+        ):
+            for wrong in (records.browse(), records):
+                with self.assertRaisesRegex(UserError, "one .* at a time", msg=method):
+                    getattr(wrong.with_user(self.billing), method)()
+        self.assertEqual(
+            rows[:1].with_user(self.billing).action_open_source()["type"], "ir.actions.act_window"
+        )
+        self.assertTrue(first.with_user(self.billing).action_view_invoices())
+
     def test_unknown_time_zone(self):
         contract = (
             self.env["crm.contract"]
@@ -339,22 +371,98 @@ class TestPlannedPaymentReconciles(ContractCase):
         ).action_post()
         self.assertEqual(second.payment_state, "partial")
         self.assertEqual(second.amount_residual, 300.0)
-        # the wrong way, or a paid invoice: refused, nothing posted
-        for vals in (
-            {"direction": "outgoing", "invoice_id": second.id},
-            {"direction": "incoming", "invoice_id": invoice.id},
+        # an invoice paid (or reversed) after it was linked: Post refuses it,
+        # nothing posted
+        late = Payment.create(
+            {
+                "name": "Late",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 1.0,
+                "date": "2026-03-10",
+                "invoice_id": second.id,
+            }
+        )
+        Payment.create(
+            {
+                "name": "The rest",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 300.0,
+                "date": "2026-03-10",
+                "invoice_id": second.id,
+            }
+        ).action_post()
+        self.assertIn(second.payment_state, ("paid", "in_payment"))
+        with self.assertRaisesRegex(UserError, "is not open"):
+            late.action_post()
+        self.assertEqual(late.state, "planned")
+        self.assertFalse(late.payment_id)
+
+    def test_invoice_it_cannot_pay_refused_when_linked(self):
+        """A planned payment of an invoice it cannot pay (not open, the other
+        way, another partner) is refused when created or written: the link
+        would take the invoice out of the forecast until Post refused it."""
+        invoice = self._invoice(500.0)
+        bill = self._invoice(300.0, move_type="in_invoice")
+        other = self.env["res.partner"].create({"name": "Another client"})
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_line_ids": [Command.create({"name": "Work", "price_unit": 10.0})],
+            }
+        )
+        paid = self._invoice(100.0)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({})._create_payments()
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        base = {
+            "name": "Customer pays",
+            "direction": "incoming",
+            "partner_id": self.partner.id,
+            "amount": 100.0,
+            "date": "2026-03-10",
+        }
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        for vals, error in (
+            ({"invoice_id": invoice.id, "direction": "outgoing"}, "goes the other way"),
+            ({"invoice_id": bill.id}, "goes the other way"),
+            ({"invoice_id": invoice.id, "partner_id": other.id}, "not of the same partner"),
+            ({"invoice_id": invoice.id, "partner_id": False}, "not of the same partner"),
+            ({"invoice_id": draft.id}, "is not open"),
+            ({"invoice_id": paid.id}, "is not open"),
         ):
-            wrong = Payment.create(
-                dict(
-                    {
-                        "name": "Wrong",
-                        "partner_id": self.partner.id,
-                        "amount": 1.0,
-                        "date": "2026-03-10",
-                    },
-                    **vals,
-                )
-            )
-            with self.assertRaises(UserError, msg=vals):
-                wrong.action_post()
-            self.assertEqual(wrong.state, "planned")
+            # (Odoo's assertRaises rolls back what the refused call wrote)
+            with self.assertRaises(ValidationError, msg=vals) as refused:
+                Payment.create(dict(base, **vals))
+            self.assertIn(error, str(refused.exception))
+        self.assertFalse(Payment.search([("name", "=", "Customer pays")]))
+        # a valid one is linked, and replaces the invoice in the forecast
+        planned = Payment.create(dict(base, invoice_id=invoice.id))
+        self.assertFalse(
+            report.search([("invoice_id", "=", invoice.id), ("source", "=", "invoice")])
+        )
+        # written: the same refusals, nothing written
+        for vals, error in (
+            ({"direction": "outgoing"}, "goes the other way"),
+            ({"invoice_id": bill.id}, "goes the other way"),
+            ({"partner_id": other.id}, "not of the same partner"),
+            ({"invoice_id": paid.id}, "is not open"),
+        ):
+            with self.assertRaises(ValidationError, msg=vals) as refused:
+                planned.write(vals)
+            self.assertIn(error, str(refused.exception))
+        self.assertEqual(planned.invoice_id, invoice)
+        self.assertEqual((planned.direction, planned.partner_id), ("incoming", self.partner))
+        # a contact of the invoice's partner, and a vendor bill paid outgoing: fine
+        contact = self.env["res.partner"].create(
+            {"name": "Client's accountant", "parent_id": self.partner.id}
+        )
+        planned.write({"partner_id": contact.id})
+        Payment.create(dict(base, direction="outgoing", invoice_id=bill.id))
+        planned.action_post()
+        self.assertEqual(planned.state, "posted")
+        self.assertEqual(invoice.amount_residual, 400.0)
