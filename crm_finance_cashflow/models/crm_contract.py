@@ -273,9 +273,12 @@ class CrmContract(models.Model):
                 continue
             contract.renewal_term, contract.renewal_term_unit = term_between(start, end)
 
+    @api.depends_context("uid")
     def _compute_invoice_count(self):
+        # the invoices the user may read (Odoo's "Personal Invoices" rule, as a
+        # sale order's count): the button opens what it counts
         for contract in self:
-            contract.invoice_count = len(contract.schedule_ids.invoice_id)
+            contract.invoice_count = len(contract.schedule_ids.invoice_id._filtered_access("read"))
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -660,4 +663,5 @@ class CrmContract(models.Model):
 
     def action_view_invoices(self):
         check_one(self)
-        return self.schedule_ids.invoice_id._get_records_action(name=self.env._("Invoices"))
+        invoices = self.schedule_ids.invoice_id._filtered_access("read")
+        return invoices._get_records_action(name=self.env._("Invoices"))

@@ -460,6 +460,25 @@ class TestContractInvoiceSalesperson(ContractCase):
         supplier.action_activate()
         self.assertFalse(supplier.action_create_invoices(date="2026-02-01").invoice_user_id)
 
+    def test_invoices_button_opens_what_it_counts(self):
+        """The contract's Invoices button counts the invoices the user reads:
+        a salesperson given a contract whose invoice names another salesperson
+        (Odoo's Personal Invoices rule) sees none, as on a sale order."""
+        contract = self._contract(user=self.salesman, lines=[{"product_id": self.service.id}])
+        contract = contract.with_env(self.env)
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2026-02-01")
+        self.assertEqual(contract.with_user(self.salesman).invoice_count, 1)
+        # the accountant gives the invoice to another salesperson
+        move.invoice_user_id = self.other_salesman
+        contract.invalidate_recordset(["invoice_count"])
+        mine = contract.with_user(self.salesman)
+        self.assertEqual(mine.invoice_count, 0)
+        action = mine.action_view_invoices()
+        self.assertNotEqual(action.get("res_id"), move.id)
+        self.assertNotIn(str(move.id), str(action.get("domain") or ""))
+        self.assertEqual(contract.with_user(self.billing).invoice_count, 1)
+
     def test_daily_run(self):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today - timedelta(days=10))

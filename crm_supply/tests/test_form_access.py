@@ -98,3 +98,22 @@ class TestOtherUsersOpenTheOrders(SupplyCase):
                 self.assertEqual(order.state, "sale" if action == "action_confirm" else "cancel")
                 self.assertEqual(order.reservation_ids.state, "released")
                 self.assertEqual(self._figures()[0], 0.0)
+
+    def test_purchase_user_gets_no_customer_documents_button(self):
+        """The purchase order's Customer Documents button opens sales orders:
+        shown to salespeople only, as sale_purchase's own Sale button (a
+        purchase user clicking it got an AccessError)."""
+        purchaser = new_test_user(
+            self.env, login="supply_purchaser", groups="purchase.group_purchase_user"
+        )
+        both = new_test_user(
+            self.env,
+            login="supply_purchasing_salesman",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+        )
+        view = self.env.ref("purchase.purchase_order_form")
+        Purchase = self.env["purchase.order"]
+        arch = Purchase.with_user(purchaser).get_views([(view.id, "form")])
+        self.assertNotIn("action_view_crm_sale_orders", arch["views"]["form"]["arch"])
+        arch = Purchase.with_user(both).get_views([(view.id, "form")])
+        self.assertIn("action_view_crm_sale_orders", arch["views"]["form"]["arch"])
