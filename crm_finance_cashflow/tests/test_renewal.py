@@ -13,6 +13,8 @@ from odoo.addons.crm_suite_base.models.policy import privileged
 from ..models.crm_contract import RENEWAL_TERM_MAX
 from .test_contract import ContractCase
 
+CONTRACT_LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract"
+
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.0" / "post-migrate.py"
 
 
@@ -237,7 +239,9 @@ class TestRenewalTerm(ContractCase):
             str(today - timedelta(days=60)), str(today - timedelta(days=31)), renewal="automatic"
         )
         privileged(stuck).write({"renewed": True, "renewal_term": 0})
-        self.env["crm.contract"]._cron_expire_and_renew()
+        with self.assertLogs(CONTRACT_LOGGER, "WARNING") as logs:
+            self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertIn("no renewal term", "\n".join(logs.output))
         self.assertEqual(stuck.state, "expired")
         self.assertTrue(stuck.message_ids.filtered(lambda m: "no renewal term" in (m.body or "")))
 
@@ -256,7 +260,9 @@ class TestRenewalTerm(ContractCase):
             str(today - timedelta(days=60)), str(today - timedelta(days=31)), renewal="automatic"
         )
         huge.write({"renewal_term": RENEWAL_TERM_MAX, "renewal_term_unit": "month"})
-        self.env["crm.contract"]._cron_expire_and_renew()
+        with self.assertLogs(CONTRACT_LOGGER, "WARNING") as logs:
+            self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertIn("cannot be renewed", "\n".join(logs.output))
         self.assertEqual(huge.state, "expired")
         self.assertEqual(huge.date_end, today - timedelta(days=31))
 
