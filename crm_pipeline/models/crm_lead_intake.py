@@ -118,7 +118,7 @@ OPTION_KEYS = {"mode", "duplicate_action", "encoding", "mapping"}
 BATCH_SIZE = 1000
 DEFAULT_MAX_ROWS = 100000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = intake_reader.CONTROL
 _ALIAS_JUNK = re.compile(r"[^\w]+")
 
 
