@@ -3,9 +3,12 @@ lookup: control characters in cells, broken or slow lookup answers, tax IDs
 twice in one file, far-away empty .xlsx rows, identical rows in one file and
 sections on rows of their own."""
 
+import time
+
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common_intake import IntakeCase, b64, csv_bytes, xls_bytes
+from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
 from .common_offer import OfferCase
 
 
@@ -31,6 +34,32 @@ class TestIntakeControlCharacters(IntakeCase):
         lead = self.Lead.browse(summary["lead_ids"])
         self.assertEqual(lead.name, "Xls SRL")
         self.assertIn("onetwo", lead.description)
+
+
+@tagged("post_install", "-at_install")
+class TestLookupBrokenAnswers(LookupServerCase):
+    def _assert_refused(self, vat, message):
+        lead = self.Lead.with_user(self.salesman).create(
+            {"name": "Lookup lead", "vat": vat, "user_id": self.salesman.id}
+        )
+        start = time.monotonic()
+        with self.assertRaisesRegex(UserError, message):
+            lead.fetch_company_data()
+        self.assertFalse(lead.partner_name)
+        return time.monotonic() - start
+
+    def test_broken_gzip(self):
+        self._assert_refused("RO6100009", "ANAF sent an answer that cannot be read")
+
+    def test_answer_stopping_halfway(self):
+        elapsed = self._assert_refused("RO6200008", "did not answer within 5 seconds")
+        self.assertLess(elapsed, 6.5)
+
+    def test_answer_trickling_in(self):
+        # each byte comes well within the 5 seconds of a read: only the
+        # deadline of the whole exchange stops it
+        elapsed = self._assert_refused("RO6000000", "did not answer within 5 seconds")
+        self.assertLess(elapsed, 6.5)
 
 
 @tagged("post_install", "-at_install")
