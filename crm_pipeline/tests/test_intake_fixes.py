@@ -3,10 +3,14 @@ lookup: control characters in cells, broken or slow lookup answers, tax IDs
 twice in one file, far-away empty .xlsx rows, identical rows in one file and
 sections on rows of their own."""
 
+import base64
+import io
 import time
 
+import openpyxl
+
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
 from .common_offer import OfferCase
@@ -34,6 +38,116 @@ class TestIntakeControlCharacters(IntakeCase):
         lead = self.Lead.browse(summary["lead_ids"])
         self.assertEqual(lead.name, "Xls SRL")
         self.assertIn("onetwo", lead.description)
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeDuplicatesInFile(IntakeCase):
+    def _import(self, rows, user=None, **options):
+        Lead = self.Lead.with_user(user or self.salesman)
+        return Lead.import_leads(b64(csv_bytes(rows)), "leads.csv", options)
+
+    def test_same_tax_id_twice_with_update_and_one_lead_per_tax_id(self):
+        self.env.company.crm_block_duplicate_vat = True
+        rows = [
+            ["Company", "CUI", "City"],
+            ["Twin A SRL", "RO66554433", "Cluj"],
+            ["Twin B SRL", "66554433", "Iasi"],
+            ["Single SRL", "RO11223344", ""],
+        ]
+        before = self._count()
+        summary = self._import(rows, duplicate_action="update", mode="all")
+        self.assertTrue(summary["aborted"])
+        self.assertEqual(summary["errors"][0]["row"], 3)
+        self.assertIn("also on row 2 of the file", summary["errors"][0]["reason"])
+        self.assertTrue(summary["rejected_file"])
+        self.assertEqual(self._count(), before)
+        summary = self._import(rows, duplicate_action="update", mode="skip_invalid")
+        self.assertEqual((summary["created"], summary["rejected"]), (2, 1))
+        self.assertEqual(
+            sorted(self.Lead.browse(summary["lead_ids"]).mapped("name")),
+            ["Single SRL", "Twin A SRL"],
+        )
+
+    def test_one_lead_per_tax_id_of_the_leads_company(self):
+        """The setting of the company the new lead belongs to decides, not the
+        importing user's current company."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Intake Company B"})
+        seller_b = new_test_user(
+            self.env,
+            login="intake_seller_b",
+            name="Seller In B",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+        )
+        manager = new_test_user(
+            self.env,
+            login="intake_manager_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company_a.id,
+            company_ids=[company_a.id, company_b.id],
+        )
+        company_b.crm_block_duplicate_vat = True
+        self.Lead.create({"name": "Lead in B", "vat": "RO77001122", "company_id": company_b.id})
+        rows = [
+            ["Company", "CUI", "Salesperson"],
+            ["For B SRL", "RO77001122", "intake_seller_b"],
+            ["For A SRL", "RO77001122", ""],
+        ]
+        Lead = self.Lead.with_user(manager)
+        self.assertEqual(Lead.new({"user_id": seller_b.id}).company_id, company_b)
+        summary = self._import(rows, user=manager, duplicate_action="create", mode="skip_invalid")
+        self.assertEqual((summary["created"], summary["rejected"]), (1, 1))
+        self.assertEqual(summary["errors"][0]["row"], 2)
+        self.assertIn("already exists", summary["errors"][0]["reason"])
+        self.assertEqual(self.Lead.browse(summary["lead_ids"]).company_id, company_a)
+        # company A does not block, B does: the other way round
+        company_a.crm_block_duplicate_vat = True
+        company_b.crm_block_duplicate_vat = False
+        summary = self._import(
+            [["Company", "CUI", "Salesperson"], ["For B again", "RO77001122", "intake_seller_b"]],
+            user=manager,
+            duplicate_action="create",
+        )
+        self.assertEqual((summary["created"], summary["rejected"]), (1, 0))
+
+    def _twins(self):
+        return [
+            ["Company", "E-mail", "Phone"],
+            ["Same SRL", "office@same.example", ""],
+            ["Same SRL again", "OFFICE@same.example", ""],
+            ["Phone SRL", "", "0721 000 999"],
+            ["Phone SRL again", "", "+40721000999"],
+            ["Other SRL", "", ""],
+        ]
+
+    def test_identical_rows_skipped(self):
+        for action in ("skip", "update"):
+            with self.subTest(action=action):
+                self.Lead.search([("name", "ilike", " SRL")]).unlink()
+                summary = self._import(self._twins(), duplicate_action=action)
+                self.assertEqual(
+                    (summary["created"], summary["skipped"], summary["updated"]), (3, 2, 0)
+                )
+                self.assertEqual(summary["duplicates"], 2)
+                names = self.Lead.browse(summary["lead_ids"]).mapped("name")
+                self.assertEqual(sorted(names), ["Other SRL", "Phone SRL", "Same SRL"])
+                book = openpyxl.load_workbook(
+                    io.BytesIO(base64.b64decode(summary["rejected_file"]))
+                )
+                reasons = [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)]
+                self.assertEqual(
+                    reasons,
+                    [
+                        "Skipped: duplicate of row 2 of the file",
+                        "Skipped: duplicate of row 4 of the file",
+                    ],
+                )
+
+    def test_identical_rows_created_anyway(self):
+        summary = self._import(self._twins(), duplicate_action="create")
+        self.assertEqual((summary["created"], summary["skipped"]), (5, 0))
 
 
 @tagged("post_install", "-at_install")
