@@ -95,10 +95,16 @@ def _read_xlsx(env, content, max_rows=None):
         if sheet is None:
             return []
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [cell_text(v) for v in row]
+            if not any(cells):
+                # a row formatted only: not counted, but not read without end
+                if number > intake_xlsx.EXCEL_MAX_ROWS:
+                    raise _too_many_rows(env, max_rows or intake_xlsx.EXCEL_MAX_ROWS)
+                continue
             if max_rows is not None and len(rows) >= max_rows:
                 raise _too_many_rows(env, max_rows)
-            rows.append([cell_text(v) for v in row])
+            rows.append(cells)
         return rows
     except (*unreadable, OverflowError) as exc:
         raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc

@@ -8,10 +8,12 @@ import io
 import time
 
 import openpyxl
+from openpyxl.styles import Font
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
+from . import test_intake_xlsx
 from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
 from .common_offer import OfferCase
 
@@ -38,6 +40,46 @@ class TestIntakeControlCharacters(IntakeCase):
         lead = self.Lead.browse(summary["lead_ids"])
         self.assertEqual(lead.name, "Xls SRL")
         self.assertIn("onetwo", lead.description)
+
+
+handmade_xlsx = test_intake_xlsx.TestIntakeXlsxReader._handmade
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeXlsxEmptyRows(IntakeCase):
+    def _import(self, content):
+        return self.Lead.with_user(self.salesman).import_leads(b64(content), "leads.xlsx", {})
+
+    def test_formatted_empty_row_far_down(self):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in (["Company", "City"], ["Far A SRL", "Cluj"], ["Far B SRL", "Iasi"]):
+            sheet.append(row)
+        sheet["A900000"].font = Font(bold=True)  # formatted, no value
+        sheet["B900001"] = ""
+        stream = io.BytesIO()
+        book.save(stream)
+        summary = self._import(stream.getvalue())
+        self.assertEqual((summary["created"], summary["rejected"]), (2, 0))
+
+    def test_rows_with_values_still_counted(self):
+        self.env["ir.config_parameter"].set_param("crm_pipeline.import_max_rows", "2")
+        rows = "".join(
+            f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Row {n} SRL</t></is></c></row>'
+            for n in (1, 2, 3, 4)
+        )
+        content = handmade_xlsx(rows.replace("Row 1 SRL", "Company"), "")
+        with self.assertRaisesRegex(UserError, "more than 2 rows"):
+            self._import(content)
+        # beyond Excel's last row: refused whatever the row holds
+        content = handmade_xlsx(
+            '<row r="1"><c t="inlineStr"><is><t>Company</t></is></c></row>'
+            '<row r="2"><c t="inlineStr"><is><t>A SRL</t></is></c></row>'
+            '<row r="1048577"><c s="1"/></row>',
+            "",
+        )
+        with self.assertRaisesRegex(UserError, "more than"):
+            self._import(content)
 
 
 @tagged("post_install", "-at_install")
