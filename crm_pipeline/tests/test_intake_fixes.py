@@ -230,3 +230,22 @@ class TestOfferImportFixes(OfferCase):
                 result = order.with_user(self.salesman).action_import_lines(b64(content), name)
                 line = self.env["sale.order.line"].browse(result["line_ids"][-1])
                 self.assertEqual((line.product_id, line.product_uom_qty), (self.product, 2.0))
+
+    def test_section_on_a_row_of_its_own(self):
+        order = self._order()
+        csv = (
+            "Section,Product,Quantity\n"
+            "Warehouse,,\n"
+            ",OFR-SHELF,2\n"
+            ",OFR-BRK,1\n"
+            "Office,,\n"
+            ",OFR-BRK,3\n"
+            "Office,OFR-SHELF,1\n"
+        )
+        result = order.with_user(self.salesman).action_import_lines(b64(csv.encode()), "offer.csv")
+        self.assertEqual((result["created"], result["sections"]), (4, 2))
+        new = self.env["sale.order.line"].browse(result["line_ids"])
+        self.assertEqual(
+            [line.name if line.display_type else line.product_id.default_code for line in new],
+            ["Warehouse", "OFR-SHELF", "OFR-BRK", "Office", "OFR-BRK", "OFR-SHELF"],
+        )
