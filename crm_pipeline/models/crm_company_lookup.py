@@ -185,7 +185,7 @@ class CrmCompanyLookup(models.AbstractModel):
                     self.env._("%(value)r is not a two-letter country code.", value=country_code)
                 )
         country = (intake_keys.vat_country(vat) or country_code or "RO").upper()
-        key = intake_keys.vat_key(vat)
+        key = intake_keys.vat_number(vat)
         if country == "RO":
             if not intake_keys.ro_cui_is_valid(key):
                 raise UserError(

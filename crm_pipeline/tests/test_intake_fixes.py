@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models import intake_keys
 from . import test_intake_xlsx
 from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
 from .common_offer import OfferCase
@@ -190,6 +191,31 @@ class TestIntakeDuplicatesInFile(IntakeCase):
     def test_identical_rows_created_anyway(self):
         summary = self._import(self._twins(), duplicate_action="create")
         self.assertEqual((summary["created"], summary["skipped"]), (5, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestVatKeyCountry(IntakeCase):
+    def test_key_keeps_a_foreign_prefix(self):
+        self.assertEqual(intake_keys.vat_key("DE 136 695 976"), "DE136695976")
+        for romanian in ("RO 136695976", "ro136-695-976", "136695976"):
+            self.assertEqual(intake_keys.vat_key(romanian), "136695976", romanian)
+        self.assertEqual(intake_keys.vat_number("DE136695976"), "136695976")
+
+    def test_german_vat_is_no_duplicate_of_the_romanian_cui(self):
+        self.env.company.crm_block_duplicate_vat = True
+        german = self.Lead.create(
+            {"name": "Beispiel", "vat": "DE999000111", "user_id": self.salesman.id}
+        )
+        romanian = self.Lead.with_user(self.salesman_b).create(
+            {"name": "Exemplu", "vat": "999000111", "user_id": self.salesman_b.id}
+        )
+        self.assertFalse(romanian.duplicate_warning)
+        self.assertNotEqual(german.intake_vat_key, romanian.intake_vat_key)
+        summary = self.Lead.with_user(self.salesman).import_leads(
+            b64(csv_bytes([["Company", "CUI"], ["Again DE", "de 999000111"]])), "l.csv", {}
+        )
+        self.assertEqual((summary["skipped"], summary["rejected"]), (0, 1))
+        self.assertIn("one lead per tax ID", summary["errors"][0]["reason"])
 
 
 @tagged("post_install", "-at_install")
