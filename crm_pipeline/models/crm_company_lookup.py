@@ -1,8 +1,14 @@
 """Company data from a tax ID: ANAF (Romania) or VIES (other EU countries)."""
 
+import contextlib
+import http.client
 import json
+import socket
+import threading
+import time
 
 import requests
+import urllib3
 from stdnum.eu import vat as eu_vat
 
 from odoo import api, fields, models
@@ -10,7 +16,10 @@ from odoo.exceptions import UserError
 
 from . import intake_keys
 
+#: Seconds a lookup may take, the answer read whole (not only between two reads).
 TIMEOUT = 5
+#: Bytes read at a time from an answer.
+CHUNK_BYTES = 64 * 1024
 #: An answer larger than this is no company record: refused unread.
 MAX_ANSWER_BYTES = 1024 * 1024
 #: Longest text kept from an answer (a name, a street).
@@ -29,7 +38,11 @@ class CrmCompanyLookup(models.AbstractModel):
 
     @api.model
     def _post_json(self, url, payload, service):
-        """POST ``payload`` as JSON; every failure is a UserError naming ``service``."""
+        """POST ``payload`` as JSON; every failure is a UserError naming ``service``.
+        The whole exchange, the answer read to its end, takes at most ``TIMEOUT``
+        seconds: a service sending its answer a few bytes at a time does not hold
+        the worker longer."""
+        deadline = time.monotonic() + TIMEOUT
         try:
             response = requests.post(
                 url,
@@ -39,22 +52,37 @@ class CrmCompanyLookup(models.AbstractModel):
                 stream=True,
             )
         except requests.Timeout as exc:
-            raise UserError(
-                self.env._(
-                    "%(service)s did not answer within %(seconds)s seconds: try again later.",
-                    service=service,
-                    seconds=TIMEOUT,
-                )
-            ) from exc
+            raise self._timeout_error(service) from exc
         except requests.RequestException as exc:
             raise UserError(
                 self.env._("%(service)s cannot be reached: try again later.", service=service)
             ) from exc
         with response:
-            return self._read_answer(response, service)
+            return self._read_answer(response, service, deadline)
 
     @api.model
-    def _read_answer(self, response, service):
+    def _timeout_error(self, service):
+        return UserError(
+            self.env._(
+                "%(service)s did not answer within %(seconds)s seconds: try again later.",
+                service=service,
+                seconds=TIMEOUT,
+            )
+        )
+
+    @api.model
+    def _answer_socket(self, response):
+        """The socket an answer is read from, or None."""
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+        if sock is None:
+            # a connection that closes after the answer handed its socket to the
+            # answer: http.client's response reads a file made from it
+            stream = getattr(getattr(response.raw, "_fp", None), "fp", None)
+            sock = getattr(getattr(stream, "raw", None), "_sock", None)
+        return sock if isinstance(sock, socket.socket) else None
+
+    @api.model
+    def _read_answer(self, response, service, deadline=None):
         if response.status_code != 200:
             raise UserError(
                 self.env._(
@@ -66,11 +94,46 @@ class CrmCompanyLookup(models.AbstractModel):
         unreadable = UserError(
             self.env._("%(service)s sent an answer that cannot be read.", service=service)
         )
+        if deadline is None:
+            deadline = time.monotonic() + TIMEOUT
+        # The socket's timeout bounds each read, not the answer: at the deadline
+        # the connection is shut, which ends the read under way.
+        sock = self._answer_socket(response)
+        expired = threading.Event()
+
+        def cut():
+            expired.set()
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    # the plain socket's shutdown, also under TLS (the TLS layer's
+                    # own is not for another thread)
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), cut)
+        timer.daemon = True
+        timer.start()
+        chunks, size = [], 0
         try:
-            body = response.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
-        except (requests.RequestException, OSError, ValueError) as exc:
+            for chunk in response.raw.stream(CHUNK_BYTES, decode_content=True):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES or expired.is_set():
+                    break
+        except (
+            requests.RequestException,
+            urllib3.exceptions.HTTPError,
+            http.client.HTTPException,
+            OSError,
+            ValueError,
+        ) as exc:
+            if expired.is_set():
+                raise self._timeout_error(service) from exc
             raise unreadable from exc
-        if len(body) > MAX_ANSWER_BYTES:
+        finally:
+            timer.cancel()
+        if expired.is_set():
+            raise self._timeout_error(service)
+        if size > MAX_ANSWER_BYTES:
             raise UserError(
                 self.env._(
                     "%(service)s sent an answer too large to be a company record.",
@@ -78,7 +141,7 @@ class CrmCompanyLookup(models.AbstractModel):
                 )
             )
         try:
-            return json.loads(body)
+            return json.loads(b"".join(chunks))
         except (ValueError, RecursionError) as exc:
             raise unreadable from exc
 
@@ -122,7 +185,7 @@ class CrmCompanyLookup(models.AbstractModel):
                     self.env._("%(value)r is not a two-letter country code.", value=country_code)
                 )
         country = (intake_keys.vat_country(vat) or country_code or "RO").upper()
-        key = intake_keys.vat_key(vat)
+        key = intake_keys.vat_number(vat)
         if country == "RO":
             if not intake_keys.ro_cui_is_valid(key):
                 raise UserError(

@@ -118,7 +118,7 @@ OPTION_KEYS = {"mode", "duplicate_action", "encoding", "mapping"}
 BATCH_SIZE = 1000
 DEFAULT_MAX_ROWS = 100000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = intake_reader.CONTROL
 _ALIAS_JUNK = re.compile(r"[^\w]+")
 
 
@@ -577,8 +577,127 @@ class CrmLead(models.Model):
         owner = record.user_id.name or self.env._("no salesperson")
         return f"{kind} {record.name} ({owner})"
 
-    def _intake_block_vat(self):
-        return self.env.company.crm_block_duplicate_vat
+    @api.model
+    def _intake_target_company(self, row, cache):
+        """The company of the lead a row creates: crm's own computation (from the
+        salesperson and their team) on a new record, once per salesperson."""
+        if "defaults" not in cache:
+            cache["defaults"] = self.default_get(["type", "user_id"])
+        defaults = cache["defaults"]
+        user_id = row["vals"].get("user_id") or defaults.get("user_id") or False
+        if user_id not in cache:
+            new_lead = self.new({"type": defaults.get("type"), "user_id": user_id})
+            cache[user_id] = new_lead.company_id
+        return cache[user_id]
+
+    @api.model
+    def _intake_vat_scope(self, company, blocking):
+        """Whether a lead of ``company`` (a company or none) may have no other
+        lead with its tax ID, and the test of the leads it may not share it with,
+        as ``_check_duplicate_vat`` decides after the write."""
+        if company:
+            if company not in blocking:
+                return False, None
+            return True, lambda lead: not lead.company_id or lead.company_id == company
+        no_company = self.env.user.company_id in blocking
+        if not blocking:
+            return False, None
+        return True, lambda lead: (lead.company_id in blocking if lead.company_id else no_company)
+
+    @api.model
+    def _intake_decide(self, rows, duplicate_action):
+        """Each valid row's action (create, update, skip) or its errors: the
+        matches of existing records, the rows of the same file that come before
+        it (the same tax ID, e-mail or phone) and the setting "One Lead per Tax
+        ID" of the company the lead would belong to."""
+        blocking = self._duplicate_vat_blocking_companies()
+        companies = {}
+        created_vats = defaultdict(list)  # tax ID key -> [(company, row number)]
+        in_file = {}  # match key -> number of the first accepted row with it
+        for row in rows:
+            if row["errors"]:
+                continue
+            lead_matches = [m for m in row["matches"] if m._name == "crm.lead"]
+            updates = duplicate_action == "update" and bool(lead_matches)
+            vat = row["keys"]["vat"]
+            company = False
+            if vat and blocking:
+                company = (
+                    lead_matches[0].company_id
+                    if updates
+                    else self._intake_target_company(row, companies)
+                )
+                blocked, clashes = self._intake_vat_scope(company, blocking)
+                if blocked and not updates:
+                    if any(m.intake_vat_key == vat and clashes(m) for m in lead_matches):
+                        row["errors"].append(
+                            self.env._(
+                                "A lead with tax ID %(vat)s already exists and the company "
+                                "allows one lead per tax ID.",
+                                vat=row["vals"].get("vat"),
+                            )
+                        )
+                        continue
+                    twin = next(
+                        (
+                            number
+                            for other, number in created_vats[vat]
+                            if not other or not company or other == company
+                        ),
+                        None,
+                    )
+                    if twin:
+                        row["errors"].append(
+                            self.env._(
+                                "Tax ID %(vat)s is also on row %(row)s of the file and the "
+                                "company allows one lead per tax ID.",
+                                vat=row["vals"].get("vat"),
+                                row=twin,
+                            )
+                        )
+                        continue
+            keys = [
+                ("vat", vat),
+                ("email", row["keys"]["email"]),
+                *(("phone", p) for p in sorted(row["keys"]["phones"])),
+            ]
+            earlier = min((in_file[k] for k in keys if k[1] and k in in_file), default=None)
+            labels = [self._intake_match_label(m) for m in row["matches"]]
+            if earlier:
+                row["in_file"] = earlier
+                labels.append(self.env._("row %(row)s of the file", row=earlier))
+            if labels:
+                row["duplicate"] = ", ".join(labels)
+            if not labels:
+                row["action"] = "create"
+            elif duplicate_action == "skip":
+                row["action"] = "skip"
+            elif updates:
+                target = self.browse(lead_matches[0].id)
+                if not target.has_access("write"):
+                    row["errors"].append(
+                        self.env._(
+                            "It matches %(match)s, which you may not update.",
+                            match=self._intake_match_label(lead_matches[0]),
+                        )
+                    )
+                    continue
+                row["action"] = "update"
+                row["target"] = target
+            elif duplicate_action == "update" and earlier:
+                # the lead of the earlier row does not exist yet: not merged
+                row["action"] = "skip"
+            else:
+                row["action"] = "create"
+            if row["action"] == "skip":
+                continue
+            for key in keys:
+                if key[1]:
+                    in_file.setdefault(key, row["number"])
+            if vat and row["action"] == "create":
+                if blocking and not company:
+                    company = self._intake_target_company(row, companies)
+                created_vats[vat].append((company, row["number"]))
 
     @api.model
     def _intake_run(self, content, file_name, options, mapping_overrides=None, dry_run=False):
@@ -597,45 +716,7 @@ class CrmLead(models.Model):
             )
         for start in range(0, len(rows), BATCH_SIZE):
             self._intake_find_matches(rows[start : start + BATCH_SIZE])
-        block_vat = self._intake_block_vat()
-        seen_vats = set()
-        for row in rows:
-            if row["errors"]:
-                continue
-            lead_matches = [m for m in row["matches"] if m._name == "crm.lead"]
-            vat = row["keys"]["vat"]
-            if block_vat and vat and opts["duplicate_action"] != "update":
-                if any(m.intake_vat_key == vat for m in lead_matches) or vat in seen_vats:
-                    row["errors"].append(
-                        self.env._(
-                            "A lead with tax ID %(vat)s already exists and the company "
-                            "allows one lead per tax ID.",
-                            vat=row["vals"].get("vat"),
-                        )
-                    )
-                    continue
-            if vat:
-                seen_vats.add(vat)
-            if row["matches"]:
-                row["duplicate"] = ", ".join(self._intake_match_label(m) for m in row["matches"])
-                if opts["duplicate_action"] == "skip":
-                    row["action"] = "skip"
-                elif opts["duplicate_action"] == "update" and lead_matches:
-                    target = self.browse(lead_matches[0].id)
-                    if not target.has_access("write"):
-                        row["errors"].append(
-                            self.env._(
-                                "It matches %(match)s, which you may not update.",
-                                match=self._intake_match_label(lead_matches[0]),
-                            )
-                        )
-                        continue
-                    row["action"] = "update"
-                    row["target"] = target
-                else:
-                    row["action"] = "create"
-            else:
-                row["action"] = "create"
+        self._intake_decide(rows, opts["duplicate_action"])
         invalid = [row for row in rows if row["errors"]]
         summary = {
             "total": len(rows),
@@ -643,7 +724,7 @@ class CrmLead(models.Model):
             "updated": 0,
             "skipped": 0,
             "rejected": len(invalid),
-            "duplicates": sum(1 for row in rows if row["matches"]),
+            "duplicates": sum(1 for row in rows if row["matches"] or row.get("in_file")),
             "lead_ids": [],
             "aborted": bool(invalid and opts["mode"] == "all"),
             "errors": [

@@ -1,9 +1,11 @@
 """Normalised keys used to spot the same company or person twice.
 
-Tax ID: upper case, spaces and punctuation removed, a leading two-letter country
-prefix dropped ("RO 123-456" -> "123456"). E-mail: Odoo's ``email_normalized``.
-Phone: digits only, the last 9 digits (enough to ignore the country code and a
-leading trunk zero); fewer than 7 digits is no key.
+Tax ID: upper case, spaces and punctuation removed, the country prefix kept
+except Romania's ("RO 123-456" and "123456" -> "123456", "DE 136 695 976" ->
+"DE136695976": a German VAT number is not the Romanian CUI of the same
+digits). E-mail: Odoo's ``email_normalized``. Phone: digits only, the last 9
+digits (enough to ignore the country code and a leading trunk zero); fewer
+than 7 digits is no key.
 """
 
 import re
@@ -13,15 +15,28 @@ from odoo import tools
 _VAT_JUNK = re.compile(r"[^0-9A-Z]")
 _NON_DIGITS = re.compile(r"\D")
 PHONE_KEY_DIGITS = 9
+#: The country whose tax IDs are keyed without their prefix (a CUI is often
+#: written without "RO").
+HOME_COUNTRY = "RO"
 
 
-def vat_key(value):
+def vat_number(value):
+    """The tax ID without its two-letter country prefix ("RO 123-456" -> "123456")."""
     if not value:
         return False
     key = _VAT_JUNK.sub("", str(value).upper())
     if len(key) > 2 and key[:2].isalpha():
         key = key[2:]
     return key or False
+
+
+def vat_key(value):
+    """The key of a tax ID: its number, after its country prefix unless Romanian."""
+    number = vat_number(value)
+    country = vat_country(value)
+    if number and country and country != HOME_COUNTRY:
+        return country + number
+    return number
 
 
 def vat_country(value):
@@ -48,7 +63,7 @@ def ro_cui_is_valid(value):
     753217532, are multiplied and summed; sum * 10 mod 11 is the control digit
     (10 gives 0).
     """
-    digits = vat_key(value)
+    digits = vat_number(value)
     if not digits or not (digits.isascii() and digits.isdigit()) or not 2 <= len(digits) <= 10:
         return False
     body, control = digits[:-1], int(digits[-1])

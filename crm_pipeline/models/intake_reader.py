@@ -24,6 +24,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCODINGS = ("utf-8", "cp1250", "cp1251")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+#: Control characters no cell keeps (tab, line feed and carriage return stay):
+#: PostgreSQL refuses text holding a NUL, and none has a meaning in a cell.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def cell_text(value):
@@ -92,10 +95,16 @@ def _read_xlsx(env, content, max_rows=None):
         if sheet is None:
             return []
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [cell_text(v) for v in row]
+            if not any(cells):
+                # a row formatted only: not counted, but not read without end
+                if number > intake_xlsx.EXCEL_MAX_ROWS:
+                    raise _too_many_rows(env, max_rows or intake_xlsx.EXCEL_MAX_ROWS)
+                continue
             if max_rows is not None and len(rows) >= max_rows:
                 raise _too_many_rows(env, max_rows)
-            rows.append([cell_text(v) for v in row])
+            rows.append(cells)
         return rows
     except (*unreadable, OverflowError) as exc:
         raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc
@@ -186,10 +195,20 @@ def _read_csv(env, content, encoding):
         raise UserError(env._("The .csv file is malformed: %(error)s", error=exc)) from exc
 
 
+def _without_control(rows):
+    """The rows with the control characters of their cells removed (one search
+    per row: most rows have none)."""
+    return [
+        [CONTROL.sub("", cell) for cell in row] if CONTROL.search("".join(row)) else row
+        for row in rows
+    ]
+
+
 def read_rows(env, content, file_name, encoding="auto", max_rows=None):
-    """The non-empty rows of the first sheet, as lists of text cells. An .xlsx
-    sheet whose rows are numbered beyond ``max_rows`` is refused while it is
-    read (the number of rows of the other formats is bounded by their size)."""
+    """The non-empty rows of the first sheet, as lists of text cells without
+    control characters (a NUL, an escape...: whatever the format). An .xlsx
+    sheet with more than ``max_rows`` rows holding a value is refused while it
+    is read (the number of rows of the other formats is bounded by their size)."""
     if not content:
         raise UserError(env._("The file is empty."))
     name = (file_name or "").lower()
@@ -204,7 +223,7 @@ def read_rows(env, content, file_name, encoding="auto", max_rows=None):
         rows = _read_csv(env, content, encoding)
     else:
         raise UserError(env._("The file is not a spreadsheet (.xls, .xlsx or .csv)."))
-    rows = [row for row in rows if any(cell for cell in row)]
+    rows = [row for row in _without_control(rows) if any(cell for cell in row)]
     if not rows:
         raise UserError(env._("The file is empty."))
     return rows

@@ -108,9 +108,10 @@ def _date(number, epoch):
 
 
 def read_first_sheet(content, max_rows=None):
-    """The rows of the first sheet as lists of Python values (None when empty).
-    A row numbered beyond ``max_rows`` (at most Excel's 1,048,576) raises
-    ``TooManyRows`` before anything is allocated for it or the rows before it."""
+    """The rows of the first sheet holding a value, as lists of Python values
+    (None when empty); rows without any value (formatted only) are left out.
+    More than ``max_rows`` rows with a value, or a row numbered beyond Excel's
+    1,048,576, raise ``TooManyRows`` as soon as the reader meets them."""
     if max_rows is None or max_rows > EXCEL_MAX_ROWS:
         max_rows = EXCEL_MAX_ROWS
     book = zipfile.ZipFile(io.BytesIO(content))
@@ -120,7 +121,7 @@ def read_first_sheet(content, max_rows=None):
     strings = _shared_strings(book)
     date_styles = _date_styles(book)
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-    rows, count = [], 0
+    rows, count = [], 0  # count: the number of the last row read
     with book.open(sheet_name) as stream:
         for _event, row in etree.iterparse(
             stream, tag=_ROW, resolve_entities=False, no_network=True, huge_tree=True
@@ -165,11 +166,13 @@ def read_first_sheet(content, max_rows=None):
             number = int(declared) if declared and declared.isdigit() else count + 1
             if number <= count:
                 raise UnsupportedXlsx("rows out of order")
-            if number > max_rows:
+            if number > EXCEL_MAX_ROWS:
                 raise TooManyRows(number)
             count = number
-            rows.extend([] for _gap in range(number - 1 - len(rows)))
-            rows.append(values)
+            if any(value is not None and value != "" for value in values):
+                if len(rows) >= max_rows:
+                    raise TooManyRows(number)
+                rows.append(values)
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]

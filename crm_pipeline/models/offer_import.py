@@ -164,7 +164,9 @@ class _ProductFinder:
 def read_offer_rows(env, file_base64, file_name, company):
     """The rows of the file as ``[{"row": n, "product": product.product,
     "quantity": float, "price": float or None, "section": text or None}]``,
-    or a ``UserError`` listing every row in error (nothing is written)."""
+    or a ``UserError`` listing every row in error (nothing is written). A row's
+    section is the last one the file named, on that row or on an earlier one
+    (a section title on a row of its own heads the rows after it)."""
     content = env["crm.lead"]._intake_decode(file_base64)
     if not isinstance(file_name, str) or not file_name:
         raise UserError(env._("Give the file name (ending .xls, .xlsx or .csv)."))
@@ -183,15 +185,18 @@ def read_offer_rows(env, file_base64, file_name, company):
         )
     finder = _ProductFinder(env, company)
     result, errors = [], []
+    section = None  # the section of the rows that name none: the last one named
     for number, cells in enumerate(data, start=2):
         values = {key: "" for key in COLUMNS}
         for index, key in mapping.items():
             if index < len(cells):
                 values[key] = (cells[index] or "").strip()
+        if values["section"]:
+            section = values["section"][:200]
         if not (values["code"] or values["barcode"] or values["product"]):
             if values["quantity"] or values["price"]:
                 errors.append((number, env._("no product.")))
-            continue  # a row with a section alone, or empty cells
+            continue  # a section title on a row of its own, or empty cells
         product, error = finder.find(values["code"], values["barcode"], values["product"])
         if error:
             errors.append((number, error))
@@ -225,7 +230,7 @@ def read_offer_rows(env, file_base64, file_name, company):
                 "product": product,
                 "quantity": quantity,
                 "price": price,
-                "section": values["section"][:200] or None,
+                "section": section,
             }
         )
     if errors:

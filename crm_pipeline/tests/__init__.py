@@ -35,3 +35,4 @@ from . import test_offer_portal
 from . import test_step_handover
 from . import test_responsibility_overdue
 from . import test_task_lead_move
+from . import test_intake_fixes

@@ -139,7 +139,8 @@ class LookupHandler(BaseHTTPRequestHandler):
             "adresa_sediu_social": {},
         },
     }
-    # 10000008: not found; 20000005: malformed; 50000007: slow; 14399840: refused
+    # 10000008: not found; 20000005: malformed; 50000007: slow; 14399840: refused;
+    # 6100009, 6200008, 6000000: broken answers (see _send_broken)
 
     def log_message(self, *args):
         pass
@@ -156,6 +157,37 @@ class LookupHandler(BaseHTTPRequestHandler):
             # The client gave up (timeout test): nobody reads the answer.
             return
 
+    def _send_broken(self, cui):
+        """6100009: a body announced as gzip that is not; 6200008: a body that
+        stops halfway for 8 seconds; 6000000: a body sent a byte every half
+        second (20 seconds in all), over a connection kept alive (HTTP/1.1)."""
+        if cui == 6000000:
+            self.protocol_version = "HTTP/1.1"
+        body = json.dumps({"cod": 200, "found": [], "notFound": [cui], "pad": "x" * 20}).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if cui == 6100009:
+                body = b"\x1f\x8b\x08\x00 this is no gzip stream at all"
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if cui == 6100009:
+                self.wfile.write(body)
+            elif cui == 6200008:
+                self.wfile.write(body[:10])
+                self.wfile.flush()
+                time.sleep(8)
+                self.wfile.write(body[10:])
+            else:
+                for byte in body[:40]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.5)
+                self.wfile.write(body[40:])
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         payload = json.loads(self.rfile.read(length) or b"null")
@@ -167,6 +199,8 @@ class LookupHandler(BaseHTTPRequestHandler):
                 return self._send(200, b"<html>Service temporarily unavailable</html>")
             if cui == 14399840:
                 return self._send(503, {"message": "refused"})
+            if cui in (6100009, 6200008, 6000000):
+                return self._send_broken(cui)
             if cui == int(DEMO_ANSWER_VAT[2:]):
                 return self._send(200, demo_answer().encode())
             answer = {"cod": 200, "message": "SUCCESS", "found": [], "notFound": []}

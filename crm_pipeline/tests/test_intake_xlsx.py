@@ -101,7 +101,7 @@ class TestIntakeXlsxReader(TransactionCase):
         )
         rows = intake_xlsx.read_first_sheet(content)
         self.assertEqual(
-            rows, [["Company", "Founded"], [], ["Rich Text SRL", None, datetime(2024, 5, 17)]]
+            rows, [["Company", "Founded"], ["Rich Text SRL", None, datetime(2024, 5, 17)]]
         )
         self.assertEqual(
             intake_reader.read_rows(self.env, content, "leads.xlsx"),
