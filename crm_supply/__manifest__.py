@@ -2,7 +2,7 @@
     "name": "CRM Supply: Proforma Reservations",
     "summary": "Proformas that reserve stock, free-to-sell quantities, a policy "
     "for selling reserved stock, supplier orders from customer documents",
-    "version": "18.0.1.2.10",
+    "version": "18.0.1.2.11",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -12,6 +12,7 @@
         "security/crm_supply_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/sale_stock_reservation_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",

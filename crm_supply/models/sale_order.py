@@ -13,6 +13,7 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 from .res_company import RESERVATION_DAYS_BOUNDS
+from .sale_stock_reservation import EXPIRY_ACTIVITY
 
 _lt = LazyTranslate(__name__)
 
@@ -184,6 +185,15 @@ class SaleOrder(models.Model):
         )
         if warned:
             privileged(warned).write({"expiry_warned": False})
+            # the warning about the old date is moot: the new one is warned about
+            warned.order_id._crm_drop_expiry_warning()
+
+    def _crm_drop_expiry_warning(self):
+        """Remove the expiry cron's to-do from these quotations: what it warned
+        about changed (released, expired, confirmed, cancelled, date moved)."""
+        # sudo: the suite's own reminder on quotations the caller has just
+        # changed (an invoicing user may move the date, not others' activities)
+        self.sudo().activity_unlink([EXPIRY_ACTIVITY])
 
     def _warehouses_of_reserved_quotations(self, vals):
         """{quotation: its warehouse} of these quotations holding active
@@ -406,6 +416,7 @@ class SaleOrder(models.Model):
         active = self.sudo().reservation_ids.filtered(lambda r: r.state == "reserved")
         if active:
             active._set_state("released")
+            active.order_id._crm_drop_expiry_warning()
 
     def _realign_reservations(self, label=None):
         """After a write of its lines or its warehouse: bring this quotation's

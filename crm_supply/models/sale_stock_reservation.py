@@ -16,6 +16,9 @@ _BY_THE_QUOTATION = owned(
     )
 )
 
+#: the expiry cron's to-do on a quotation (crm_supply/data/mail_activity_type_data.xml)
+EXPIRY_ACTIVITY = "crm_supply.mail_activity_type_reservation_expiry"
+
 
 class SaleStockReservation(models.Model):
     """Quantity of a product that a proforma (a quotation not yet confirmed)
@@ -165,6 +168,7 @@ class SaleStockReservation(models.Model):
         expired = self.search([("state", "=", "reserved"), ("date_expiry", "<", today)])
         for order, reservations in expired.grouped("order_id").items():
             reservations._set_state("expired")
+            order._crm_drop_expiry_warning()
             order.message_post(
                 body=self.env._("Stock reservation expired and released."),
                 subtype_xmlid="mail.mt_note",
@@ -178,7 +182,7 @@ class SaleStockReservation(models.Model):
         )
         for order, reservations in soon.grouped("order_id").items():
             order.activity_schedule(
-                "mail.mail_activity_data_todo",
+                EXPIRY_ACTIVITY,
                 date_deadline=min(reservations.mapped("date_expiry")),
                 summary=self.env._("Stock reservation expires soon"),
                 note=self.env._(

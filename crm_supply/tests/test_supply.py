@@ -5,6 +5,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.crm_suite_base.models.policy import privileged
+
 from .common import SupplyCase
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.8" / "post-migrate.py"
@@ -139,17 +141,20 @@ class TestProformaReservations(SupplyCase):
         order.reservation_expiry_date = self._today(1)
         Reservation._cron_expire()
         self.assertTrue(order.reservation_ids.expiry_warned)
-        self.assertEqual(len(order.activity_ids), 1)
-        # the salesperson extends it: not warned yet, ten days are left
+        expiry_type = self.env.ref("crm_supply.mail_activity_type_reservation_expiry")
+        self.assertEqual(order.activity_ids.activity_type_id, expiry_type)
+        # the salesperson extends it: not warned yet, ten days are left; the
+        # warning about the old date goes
         order.with_user(self.salesman).reservation_expiry_date = self._today(10)
         self.assertFalse(order.reservation_ids.expiry_warned)
+        self.assertFalse(order.activity_ids)
         Reservation._cron_expire()
-        self.assertEqual(len(order.activity_ids), 1)
+        self.assertFalse(order.activity_ids)
         # two days before the new date, warned again, about the new date
         order.with_user(self.salesman).reservation_expiry_date = self._today(2)
         Reservation._cron_expire()
-        self.assertEqual(len(order.activity_ids), 2)
-        self.assertEqual(max(order.activity_ids.mapped("date_deadline")), self._today(2))
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertEqual(order.activity_ids.date_deadline, self._today(2))
         # a write of the same date re-arms nothing
         order.with_user(self.salesman).reservation_expiry_date = self._today(2)
         self.assertTrue(order.reservation_ids.expiry_warned)
@@ -158,6 +163,29 @@ class TestProformaReservations(SupplyCase):
         )
         order.with_user(billing).reservation_expiry_date = self._today(20)
         self.assertFalse(order.reservation_ids.expiry_warned)
+        self.assertFalse(order.activity_ids)
+
+    def test_expiry_warning_goes_with_the_reservation(self):
+        """The expiry cron's to-do goes when what it warns about does: the
+        stock released, the quotation confirmed, the reservation expired. The
+        salesperson's other activities stay."""
+        Reservation = self.env["sale.stock.reservation"]
+        released, confirmed, expired = (self._order(1, user=self.salesman) for _i in range(3))
+        for order in released | confirmed | expired:
+            order.with_user(self.salesman).action_reserve_stock()
+            order.reservation_expiry_date = self._today(1)
+            order.activity_schedule("mail.mail_activity_data_todo", summary="Call the client")
+        Reservation._cron_expire()
+        for order in released | confirmed | expired:
+            self.assertEqual(len(order.activity_ids), 2)
+        released.with_user(self.salesman).action_release_stock()
+        confirmed.with_user(self.salesman).action_confirm()
+        # (as if the day had passed: the reservation's date only)
+        privileged(expired.reservation_ids).write({"date_expiry": self._today(-1)})
+        Reservation._cron_expire()
+        self.assertEqual(expired.reservation_ids.state, "expired")
+        for order in released | confirmed | expired:
+            self.assertEqual(order.activity_ids.summary, "Call the client")
 
     def test_migration_dates_reservations_without_expiry(self):
         """Quotations whose Reservation Expires On was cleared while reserved
