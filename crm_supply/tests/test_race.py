@@ -6,17 +6,36 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 
-@tagged("post_install", "-at_install")
-class TestReservationRace(TransactionCase):
-    """Two users reserve the last units at the same moment under "block": the
-    product rows are locked and touched, so the one that read the stock before
-    the other committed fails to lock and is retried by Odoo with fresh figures,
-    and then refused."""
+class RaceCase(TransactionCase):
+    """Two real cursors racing; what they commit is removed at the end."""
 
     def _cursor(self):
         cr = self.registry.cursor()
         cr.execute("SET lock_timeout = '20s'")
         return cr
+
+    def _cleanup_orders(self, order_ids, product_id, policy, partner_id=None):
+        """Release, cancel and delete the committed quotations, put the
+        company's policy back, and delete the product (and the customer)."""
+        with self._cursor() as crc:
+            envc = api.Environment(crc, SUPERUSER_ID, {})
+            orders = envc["sale.order"].browse(order_ids)
+            orders.reservation_ids.sudo()._set_state("released")
+            orders._action_cancel()
+            orders.unlink()
+            envc.company.reserved_stock_policy = policy
+            envc["stock.quant"].search([("product_id", "=", product_id)]).sudo().unlink()
+            envc["product.product"].browse(product_id).unlink()
+            if partner_id:
+                envc["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestReservationRace(RaceCase):
+    """Two users reserve the last units at the same moment under "block": the
+    product rows are locked and touched, so the one that read the stock before
+    the other committed fails to lock and is retried by Odoo with fresh figures,
+    and then refused."""
 
     def test_last_units(self):
         with self._cursor() as cr0:
@@ -75,28 +94,16 @@ class TestReservationRace(TransactionCase):
                 )
                 self.assertEqual(cr3.fetchall(), [(ids[0], 4.0)])
         finally:
-            with self._cursor() as crc:
-                envc = api.Environment(crc, SUPERUSER_ID, {})
-                envc["sale.order"].browse(ids).reservation_ids.sudo()._set_state("released")
-                envc["sale.order"].browse(ids)._action_cancel()
-                envc["sale.order"].browse(ids).unlink()
-                envc.company.reserved_stock_policy = old_policy
-                envc["stock.quant"].search([("product_id", "=", product.id)]).sudo().unlink()
-                envc["product.product"].browse(product.id).unlink()
+            self._cleanup_orders(ids, product.id, old_policy)
 
 
 @tagged("post_install", "-at_install")
-class TestSameQuotationReservedTwice(TransactionCase):
+class TestSameQuotationReservedTwice(RaceCase):
     """Two requests reserve the same quotation at the same moment under the
     default policy (allow, no product lock): the quotation's row is locked and
     touched, so the second one waits, fails to lock and is retried by Odoo,
     which then finds the first one's reservation and keeps it (one row per
     line, never a duplicate-key error)."""
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        cr.execute("SET lock_timeout = '20s'")
-        return cr
 
     def test_same_quotation_twice(self):
         with self._cursor() as cr0:
@@ -146,20 +153,11 @@ class TestSameQuotationReservedTwice(TransactionCase):
                 )
                 self.assertEqual(cr3.fetchall(), [(2.0,)])
         finally:
-            with self._cursor() as crc:
-                envc = api.Environment(crc, SUPERUSER_ID, {})
-                orders = envc["sale.order"].browse(order_id)
-                orders.reservation_ids.sudo()._set_state("released")
-                orders._action_cancel()
-                orders.unlink()
-                envc.company.reserved_stock_policy = old_policy
-                envc["stock.quant"].search([("product_id", "=", product.id)]).sudo().unlink()
-                envc["product.product"].browse(product.id).unlink()
-                envc["res.partner"].browse(partner.id).unlink()
+            self._cleanup_orders([order_id], product.id, old_policy, partner.id)
 
 
 @tagged("post_install", "-at_install")
-class TestSupplierOrderRace(TransactionCase):
+class TestSupplierOrderRace(RaceCase):
     """Two users create the supplier orders of the same quotation at the same
     moment: the first locks the quotation's row (and touches it) before
     computing what is still to order; the second waits for it, then fails to
@@ -167,11 +165,6 @@ class TestSupplierOrderRace(TransactionCase):
     sees what the first ordered. It computed from its old snapshot and
     created a second supplier order first (only the flush of its link to the
     quotation then failed)."""
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        cr.execute("SET lock_timeout = '20s'")
-        return cr
 
     def _setup_committed(self):
         with self._cursor() as cr0:
