@@ -119,6 +119,19 @@ class TestCashflowForecast(ContractCase):
         self.assertEqual(payment.payment_id.state, "in_process")
         self.assertFalse(payment.is_overdue)
 
+    def test_planned_payment_menus_reach_billing_users(self):
+        """Planned payments sit beside Odoo's Payments, under Customers and
+        Vendors: Invoicing > Accounting is shown only with the Accounting
+        Features group, which a billing user (and Community's admin) lacks."""
+        menus = self.env["ir.ui.menu"].with_user(self.billing).load_menus(False)
+        for xmlid, direction in (
+            ("crm_finance_cashflow.crm_planned_payment_menu", "incoming"),
+            ("crm_finance_cashflow.crm_planned_payment_menu_outgoing", "outgoing"),
+        ):
+            menu = self.env.ref(xmlid)
+            self.assertIn(menu.id, menus, xmlid)
+            self.assertIn(f"'default_direction': '{direction}'", menu.action.context)
+
     def test_posting_a_planned_payment_keeps_the_cash(self):
         """A planned payment posted: the money leaves the forecast's expected
         items and is counted as posted (Odoo puts it on the bank journal's
