@@ -45,6 +45,20 @@ class TestInteractionDemo(TransactionCase):
         self.assertEqual(step("demo_lead_meeting"), "meeting_evaluation")
         self.assertEqual(step("demo_lead_offer"), "offer_negotiation")
         self.assertEqual(step("demo_lead_contracting"), "contracting")
+        # their probabilities are the salesperson's, kept through the moves
+        # (Odoo's automated one is a few percent on a database with no history)
+        self.assertEqual(
+            [
+                self.env.ref(f"crm_pipeline.{xmlid}").probability
+                for xmlid in (
+                    "demo_lead_contact",
+                    "demo_lead_meeting",
+                    "demo_lead_offer",
+                    "demo_lead_contracting",
+                )
+            ],
+            [10.0, 25.0, 50.0, 75.0],
+        )
         # the story's lead moves on with the evaluation sheet's demo
         expected = (
             "contracting" if self._installed("crm_evaluation_sheet") else "meeting_evaluation"
