@@ -32,6 +32,21 @@ class SaleOrder(models.Model):
             if has_conditions:
                 self.show_update_pricelist = True
 
+    def copy(self, default=None):
+        """A copy (Odoo's Duplicate, a revision) keeps its lines' prices: it
+        keeps their explanations too (``_pricing_copy_explanations``)."""
+        copies = super().copy(default)
+        if default and "order_line" in default:
+            return copies
+        for order, copy in zip(self, copies, strict=True):
+            originals = order._get_copiable_order_lines()
+            # the copied lines were created in their originals' order; lines
+            # another addon added or removed on the copy leave the copy as it is
+            lines = copy.order_line.sorted("id")
+            if len(lines) == len(originals):
+                originals._pricing_copy_explanations(lines)
+        return copies
+
     def action_update_prices(self):
         # Odoo's method returns None, which XML-RPC cannot send: True for its callers
         res = super().action_update_prices()

@@ -219,6 +219,11 @@ class SaleOrderLine(models.Model):
                 kept.crm_pricing_explanation_label,
             ):
                 changed.setdefault((full, label), []).append(line.id)
+        self._pricing_store_explanations(changed)
+
+    def _pricing_store_explanations(self, changed):
+        """Write the explanations ``{(full, label): line ids}``: one write per
+        distinct pair."""
         for (full, label), line_ids in changed.items():
             lines = self.browse(line_ids)
             # the explanations are owned by their computation: written by it, as
@@ -227,6 +232,33 @@ class SaleOrderLine(models.Model):
             # ... sudo: the text with figures is hidden from salespeople (read
             # through pricing_explanation); it is the engine's, not the caller's
             lines.sudo().write({"crm_pricing_explanation_full": full})
+
+    def _pricing_copy_explanations(self, copies):
+        """Give ``copies``, the lines just copied from these (in the same
+        order), the explanations of the prices they keep: a copied line
+        keeps its original's price (Odoo copies ``price_unit`` and
+        ``technical_price_unit``), a price set by hand included, while its
+        explanations, owned, are computed again for the copy (nothing, for a
+        price set by hand). A copy whose price, product, unit or quantity is
+        not its original's keeps what was computed for it."""
+        changed = {}
+        # sudo: the texts are read to be written to the copies below, as
+        # _pricing_write_explanations writes them
+        for line, copy in zip(self.sudo(), copies.sudo(), strict=True):
+            if (
+                line.display_type
+                or copy.display_type
+                or line.product_id != copy.product_id
+                or line.product_uom != copy.product_uom
+                or line.product_uom_qty != copy.product_uom_qty
+                or line.price_unit != copy.price_unit
+                or line.technical_price_unit != copy.technical_price_unit
+            ):
+                continue
+            kept = (line.crm_pricing_explanation_full, line.crm_pricing_explanation_label)
+            if kept != (copy.crm_pricing_explanation_full, copy.crm_pricing_explanation_label):
+                changed.setdefault(kept, []).append(copy.id)
+        copies._pricing_store_explanations(changed)
 
     def _compute_pricelist_item_id(self):
         applied = self.filtered(lambda line: line._pricing_applied_details())

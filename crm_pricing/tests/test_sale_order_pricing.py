@@ -151,6 +151,65 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertAlmostEqual(line.price_unit, 100.0)
         self.assertFalse(line.pricing_explanation)
 
+    def test_copy_keeps_explanations_of_kept_prices(self):
+        """A copy of a quotation (Duplicate, a revision) keeps its lines'
+        prices, a price set by hand included: it keeps the explanations that
+        go with them, though the salesperson who copies cannot write them, and
+        on a date when the rule no longer applies; a price recomputed on the
+        copy gets its own explanation."""
+        order = self._order(lines=[(self.widget, 1), (self.gadget, 1)], user_id=self.salesman.id)
+        manual, auto = order.order_line
+        manual.price_unit = 77.0
+        self.assertEqual(manual.pricing_explanation, self.explanation)
+        # a quarter without turnover: the rule does not apply on the copy's date
+        copy = order.with_user(self.salesman).copy({"date_order": "2027-01-15 10:00:00"})
+        copied_manual, copied_auto = copy.order_line
+        self.assertAlmostEqual(copied_manual.price_unit, 77.0)
+        self.assertAlmostEqual(copied_auto.price_unit, 180.0)
+        for line, original in ((copied_manual, manual), (copied_auto, auto)):
+            self.assertEqual(line.pricing_explanation, self.explanation)
+            self.assertEqual(
+                line.crm_pricing_explanation_full, original.crm_pricing_explanation_full
+            )
+            self.assertEqual(
+                line.crm_pricing_explanation_label, original.crm_pricing_explanation_label
+            )
+        self.assertEqual(
+            copy.with_user(self.salesman).order_line.mapped("pricing_explanation"),
+            [self.explanation, self.explanation],
+        )
+        # the computed price is recomputed with its quantity, and so is its explanation
+        copied_auto.with_user(self.salesman).product_uom_qty = 2
+        self.assertAlmostEqual(copied_auto.price_unit, 200.0)
+        self.assertFalse(copied_auto.crm_pricing_explanation_full)
+        self.assertFalse(copied_auto.pricing_explanation)
+        # the price set by hand stays with its explanation until Update Prices
+        copied_manual.with_user(self.salesman).product_uom_qty = 2
+        self.assertAlmostEqual(copied_manual.price_unit, 77.0)
+        self.assertEqual(copied_manual.pricing_explanation, self.explanation)
+        copy.with_user(self.salesman).action_update_prices()
+        self.assertAlmostEqual(copied_manual.price_unit, 100.0)
+        self.assertFalse(copied_manual.pricing_explanation)
+        # the original is untouched
+        self.assertEqual(order.order_line.mapped("pricing_explanation"), [self.explanation] * 2)
+
+    def test_copy_with_recomputed_lines_keeps_their_explanations(self):
+        """A copy on the same conditions: the computed lines' explanations
+        are the same fresh ones; a copy given its own lines keeps what was
+        computed for them."""
+        order = self._order(lines=[(self.widget, 1)], user_id=self.salesman.id)
+        copy = order.with_user(self.salesman).copy({"date_order": "2026-07-20 10:00:00"})
+        self.assertEqual(copy.order_line.pricing_explanation, self.explanation)
+        order.order_line.price_unit = 77.0
+        fresh = order.with_user(self.salesman).copy(
+            {
+                "date_order": "2027-01-15 10:00:00",
+                "order_line": [Command.create({"product_id": self.widget.id})],
+            }
+        )
+        self.assertAlmostEqual(fresh.order_line.price_unit, 100.0)
+        self.assertFalse(fresh.order_line.pricing_explanation)
+
     def test_one_turnover_query_per_order(self):
         products = self._twenty_products()
         with self._spy_queries() as queries:

@@ -9,11 +9,14 @@ from odoo.addons.crm_suite_base.models.policy import privileged
 
 from .common import SupplyCase
 
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.8" / "post-migrate.py"
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
-def _load_migration():
-    spec = importlib.util.spec_from_file_location("crm_supply_migration_18_0_1_2_8", MIGRATION)
+def _load_migration(version="18.0.1.2.8"):
+    spec = importlib.util.spec_from_file_location(
+        f"crm_supply_migration_{version.replace('.', '_')}",
+        MIGRATIONS / version / "post-migrate.py",
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -216,6 +219,92 @@ class TestProformaReservations(SupplyCase):
         cleared.reservation_expiry_date = self._today(-1)
         self.env["sale.stock.reservation"]._cron_expire()
         self.assertEqual(cleared.reservation_ids.state, "expired")
+
+    def _old_expiry_warning(self, order, date=None):
+        """The expiry cron's warning as crm_supply made it before 18.0.1.2.11:
+        a plain To-Do, its reservations marked warned."""
+        reservations = order.reservation_ids.filtered(lambda r: r.state == "reserved")
+        date = date or min(reservations.mapped("date_expiry"))
+        activity = order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=date,
+            summary=self.env._("Stock reservation expires soon"),
+            note=self.env._(
+                "The goods reserved for %(order)s are released on %(date)s: confirm "
+                "the order or extend the reservation.",
+                order=order.name,
+                date=date,
+            ),
+            user_id=order.user_id.id or self.env.uid,
+        )
+        if reservations:
+            privileged(reservations).write({"expiry_warned": True})
+        return activity
+
+    def test_migration_retypes_old_expiry_warnings(self):
+        """The expiry cron's plain to-dos of before 18.0.1.2.11 become
+        Reservation Expiry to-dos, which go with their reservation; those
+        already moot (the stock released, the quotation confirmed, the date
+        moved) are removed; the users' own to-dos stay, even with the
+        warning's summary or text."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        expiry_type = self.env.ref("crm_supply.mail_activity_type_reservation_expiry")
+        current, moved, released, confirmed, other = (
+            self._order(1, user=self.salesman) for _i in range(5)
+        )
+        for order in current | moved | released | confirmed | other:
+            order.with_user(self.salesman).action_reserve_stock()
+            order.reservation_expiry_date = self._today(1)
+        old_current = self._old_expiry_warning(current)
+        old_moved = self._old_expiry_warning(moved)
+        old_released = self._old_expiry_warning(released)
+        old_confirmed = self._old_expiry_warning(confirmed)
+        # before 18.0.1.2.11: released, confirmed, and moved (the new date
+        # warned about again), their old warnings stayed
+        released.with_user(self.salesman).action_release_stock()
+        confirmed.with_user(self.salesman).action_confirm()
+        moved.with_user(self.salesman).reservation_expiry_date = self._today(2)
+        old_moved_again = self._old_expiry_warning(moved)
+        self.assertEqual(len(moved.activity_ids), 2)
+        # the users' own to-dos: on a reserved quotation, one with the warning's
+        # summary and a note of their own, one with the warning's text naming
+        # another quotation, the warning's text on a quotation never reserved
+        own = current.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Call the client", user_id=self.salesman.id
+        )
+        own |= other.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Stock reservation expires soon",
+            note="Ask the client for an extension.",
+            user_id=self.salesman.id,
+        )
+        own |= other.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Stock reservation expires soon",
+            note=f"The goods reserved for {current.name} are released on "
+            f"{self._today(1)}: confirm the order or extend the reservation.",
+            user_id=self.salesman.id,
+        )
+        own |= self._old_expiry_warning(self._order(1, user=self.salesman), self._today(1))
+        retyped, removed = _load_migration("18.0.1.2.12").retype_expiry_warnings(self.env)
+        self.assertEqual(retyped, old_current | old_moved_again)
+        self.assertEqual(retyped.activity_type_id, expiry_type)
+        self.assertEqual(removed, old_moved | old_released | old_confirmed)
+        self.assertFalse(removed.exists())
+        self.assertEqual(own.exists(), own)
+        self.assertEqual(own.activity_type_id, todo)
+        self.assertEqual(moved.activity_ids, old_moved_again)
+        # the hooks remove them now, and only them
+        current.with_user(self.salesman).action_release_stock()
+        moved.with_user(self.salesman).reservation_expiry_date = self._today(10)
+        self.assertEqual(current.activity_ids, own[0])
+        self.assertFalse(moved.activity_ids)
+        self.assertEqual(own.exists(), own)
+        # a second run finds nothing
+        self.assertEqual(
+            _load_migration("18.0.1.2.12").retype_expiry_warnings(self.env),
+            (self.env["mail.activity"], self.env["mail.activity"]),
+        )
 
     def test_client_file_counts_active_reservations(self):
         """The client file's Reservations counts what its button opens: the
