@@ -2,9 +2,9 @@
 client; one meaning of an overdue responsibility for its filter, its field, the
 board's report and the responsible's activity; moving a task off a lead needs
 write access on that lead; the holder of a lead's open step works the lead, its
-interactions and tasks without taking them over, and hands the step on; a
-quotation cancelled while it waits for approval is not confirmed by writing its
-state; a merged lead's stage follows the open step it takes over.
+interactions and tasks without taking them over or merging the lead, and hands
+the step on; a quotation cancelled while it waits for approval is not confirmed
+by writing its state; a merged lead's stage follows the open step it takes over.
 
 The offer tests run in a company of their own, so that its approval limits
 never touch the quotations of the other tests running on the same database.
@@ -293,6 +293,49 @@ def test_a_step_holder_hands_the_step_on(admin, make_user, handed_over, expect_f
     # handed on: the lead is out of the former holder's reach, the new one's to work
     expect_fault(holder.call, "crm.lead", "read", [lead_id], ["name"], codes=(4,))
     colleague.call("crm.lead", "write", [lead_id], {"description": "Taken on"})
+
+
+def test_a_step_holder_does_not_merge_the_lead(admin, handed_over, expect_fault):
+    """Odoo's merge keeps the most confident lead and deletes the others as
+    superuser: the holder merging the lead with one of their own at a later
+    stage would take it over. Refused (code 4, not the traceback of the
+    recordset merge_opportunity returns) and nothing written."""
+    holder, owner, lead_id = handed_over["holder"], handed_over["owner"], handed_over["lead_id"]
+    admin.call("crm.lead", "write", [lead_id], {"expected_revenue": 5000})
+    stage = admin.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "crm"), ("name", "=", "stage_lead3")],
+        fields=["res_id"],
+    )[0]["res_id"]
+    mine = holder.call(
+        "crm.lead",
+        "create",
+        {
+            "name": f"RPC holder's later lead {os.getpid()}",
+            "user_id": holder.uid,
+            "type": "opportunity",
+            "stage_id": stage,
+        },
+    )
+    wizard = holder.call(
+        "crm.merge.opportunity",
+        "create",
+        {"opportunity_ids": [(6, 0, [lead_id, mine])], "user_id": holder.uid},
+    )
+    expect_fault(holder.call, "crm.merge.opportunity", "action_merge", [wizard], codes=(4,))
+    for ids in ([lead_id, mine], [mine, lead_id]):
+        expect_fault(holder.call, "crm.lead", "merge_opportunity", ids, codes=(4,))
+    fields = ["user_id", "expected_revenue", "responsibility_ids", "open_responsibility_id"]
+    [lead] = admin.call("crm.lead", "read", [lead_id], fields)
+    assert lead["user_id"][0] == owner.uid
+    assert lead["expected_revenue"] == 5000
+    assert len(lead["responsibility_ids"]) == 2
+    assert lead["open_responsibility_id"][0] == handed_over["step_id"]
+    [theirs] = admin.call("crm.lead", "read", [mine], ["responsibility_ids", "expected_revenue"])
+    assert (theirs["responsibility_ids"], theirs["expected_revenue"]) == ([], 0)
+    # the holder still works the lead
+    holder.call("crm.lead", "write", [lead_id], {"description": "Worked by the holder"})
 
 
 def test_a_cancelled_quotation_waiting_for_approval_is_not_confirmed(offer_company, expect_fault):

@@ -230,10 +230,16 @@ def test_one_record_methods_refuse_several_or_none(salesman, expect_fault):
         salesman.call("crm.lead", "create", {"name": f"RPC one {os.getpid()} {n}"})
         for n in range(2)
     ]
+    wizards = [
+        salesman.call("crm.lead.lost", "create", {"lead_ids": [(6, 0, [lead])]}) for lead in leads
+    ]
     for ids in (leads, []):
         expect_fault(salesman.call, "crm.lead", "get_contracting_warnings", ids)
         expect_fault(salesman.call, "crm.lead", "action_open_complete_wizard", ids)
         expect_fault(salesman.call, "crm.lead.responsibility", "get_contracting_warnings", ids)
+    for ids in (wizards, []):
+        expect_fault(salesman.call, "crm.lead.lost", "action_lost_reason_apply", ids)
+    assert all(row["active"] for row in salesman.call("crm.lead", "read", leads, ["active"]))
     assert isinstance(salesman.call("crm.lead", "get_contracting_warnings", leads[:1]), list)
 
 

@@ -327,3 +327,32 @@ def test_configurator_route_ignores_pricing_parameters(admin, salesman, make_tur
         {"payment_term": 1},
     ):
         assert price(**extra) == pytest.approx(100.0), extra
+
+
+def test_update_prices_refuses_several_or_none(
+    salesman, pricelist, make_turnover_client, expect_fault
+):
+    """Update Prices works on one quotation: several ids, or none, get a clean
+    refusal (code 2), not Odoo's "Expected singleton" traceback, and no price
+    is touched."""
+    partner_id, product_id = make_turnover_client("Policy update prices client", 1, 100.0)
+    orders = [
+        salesman.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "pricelist_id": pricelist,
+                "user_id": salesman.uid,
+                "order_line": [(0, 0, {"product_id": product_id, "price_unit": 1234.0})],
+            },
+        )
+        for _n in range(2)
+    ]
+    for ids in (orders, []):
+        expect_fault(salesman.call, "sale.order", "action_update_prices", ids)
+    lines = salesman.call(
+        "sale.order.line", "search_read", [("order_id", "in", orders)], ["price_unit"]
+    )
+    assert [line["price_unit"] for line in lines] == [1234.0, 1234.0]
+    assert salesman.call("sale.order", "action_update_prices", orders[:1]) is True

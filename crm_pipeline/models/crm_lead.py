@@ -228,7 +228,23 @@ class CrmLead(models.Model):
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         """The surviving lead's stage follows the open step it keeps or takes
         over (``_merge_dependences``): Odoo writes the merged values, the
-        survivor's stage among them, after moving the dependences."""
+        survivor's stage among them, after moving the dependences.
+
+        A lead the user reaches only through the step they hold on it is not
+        theirs to merge (``AccessError``, before anything is written): Odoo
+        deletes the other leads as superuser and moves their revenue, history
+        and steps to the surviving one, so the holder would take the lead over
+        (or delete it) by merging it with one of their own. The wizard, the
+        conversion's merge and ``merge_opportunity`` all come through here."""
+        reached = self._reached_through_step_only()
+        if reached:
+            raise AccessError(
+                self.env._(
+                    "You work on lead %(lead)s through the responsibility you hold on it: "
+                    "only its salesperson or a sales manager can merge it.",
+                    lead=reached[0].display_name,
+                )
+            )
         head = super()._merge_opportunity(
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
         )

@@ -103,6 +103,42 @@ class TestStepHandover(PipelineCase):
         lead.with_user(self.manager).write({"user_id": self.salesman_b.id})
         self.assertEqual(lead.user_id, self.salesman_b)
 
+    def test_holder_does_not_merge_the_lead(self):
+        """Merging deletes the other leads as superuser and moves their revenue,
+        history and steps to the surviving one: the holder merging the lead
+        with one of their own at a later stage would take it over. Refused
+        (wizard and method), nothing written; its salesperson merges it."""
+        lead, step = self._hand_over()
+        lead.expected_revenue = 5000
+        proposition = self.env.ref("crm.stage_lead3")
+        mine = self._lead("B's own", user_id=self.salesman_b.id, stage_id=proposition.id)
+        both = (lead | mine).with_user(self.salesman_b)
+        wizard = (
+            self.env["crm.merge.opportunity"]
+            .with_user(self.salesman_b)
+            .create({"opportunity_ids": [(6, 0, both.ids)], "user_id": self.salesman_b.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_merge()
+        for ordered in (both, (mine | lead).with_user(self.salesman_b)):
+            with self.subTest(ids=ordered.ids), self.assertRaises(AccessError):
+                ordered.merge_opportunity()
+        with self.assertRaises(AccessError):
+            both.merge_opportunity(user_id=self.salesman.id)
+        self.assertTrue(lead.exists())
+        self.assertTrue(mine.exists())
+        self.assertEqual((lead.user_id, lead.expected_revenue), (self.salesman, 5000))
+        self.assertEqual(lead.open_responsibility_id, step)
+        self.assertEqual(len(lead.responsibility_ids), 2)
+        self.assertFalse(mine.responsibility_ids)
+        # the holder merges their own leads; a manager merges the lead
+        other = self._lead("B's other", user_id=self.salesman_b.id)
+        self.assertEqual((mine | other).with_user(self.salesman_b).merge_opportunity(), mine)
+        merged = (lead | mine).with_user(self.manager).merge_opportunity()
+        self.assertEqual(merged, mine)
+        self.assertFalse(lead.exists())
+        self.assertEqual(mine.open_responsibility_id, step)
+
     def test_holder_does_not_take_the_owners_records(self):
         """The holder works the interactions and tasks of the lead, but does not
         reassign them, nor move them to another lead: either would make them

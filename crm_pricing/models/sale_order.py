@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from odoo.addons.crm_suite_base.models.policy import check_one
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -48,7 +50,10 @@ class SaleOrder(models.Model):
         return copies
 
     def action_update_prices(self):
-        # Odoo's method returns None, which XML-RPC cannot send: True for its callers
+        # one quotation, or a clean refusal (Odoo's ensure_one answers a
+        # traceback); Odoo's method returns None, which XML-RPC cannot send:
+        # True for its callers
+        check_one(self)
         res = super().action_update_prices()
         return True if res is None else res
 
