@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -16,11 +16,12 @@ from .test_contract import ContractCase
 CONTRACT_LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract"
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.0" / "post-migrate.py"
+MIGRATION_GIVEN = Path(__file__).parents[1] / "migrations" / "18.0.1.8.3" / "post-migrate.py"
 
 
-def _load_migration():
+def _load_migration(path=MIGRATION):
     spec = importlib.util.spec_from_file_location(
-        "crm_finance_cashflow_migration_18_0_1_8_0", MIGRATION
+        "crm_finance_cashflow_migration_" + path.parent.name.replace(".", "_"), path
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -164,6 +165,118 @@ class TestRenewalTerm(ContractCase):
         copy = contract.copy()
         self.assertEqual(self._term(copy), (12, "month"))
         self.assertFalse(copy.renewed)
+
+    def test_given_term_kept_when_the_dates_are_amended(self):
+        """A term given (at creation, or later) is not replaced when the dates of
+        a contract never renewed are amended; it follows them again once it is
+        the first term again."""
+        Contract = self.env["crm.contract"].with_user(self.billing)
+        contract = Contract.create(
+            {
+                "partner_id": self.partner.id,
+                "date_start": "2026-03-15",
+                "date_end": "2026-12-31",
+                "renewal_term": 12,
+                "renewal_term_unit": "month",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Support",
+                            "price_unit": 100.0,
+                            "recurrence": "monthly",
+                            "date_start": "2026-03-15",
+                        }
+                    )
+                ],
+            }
+        )
+        self.assertTrue(contract.renewal_term_given)
+        contract.action_activate()
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.write({"date_start": "2026-03-01"})
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.action_renew()
+        self.assertEqual(contract.date_end, date(2027, 12, 31))
+        # given later, by a write (XML-RPC's way)
+        draft = self._contract(user_id=self.salesman.id).with_user(self.salesman)
+        self.assertEqual(self._term(draft), (12, "month"))
+        self.assertFalse(draft.renewal_term_given)
+        draft.write({"renewal_term": 1})
+        self.assertTrue(draft.renewal_term_given)
+        draft.write({"date_end": "2026-06-30"})
+        self.assertEqual(self._term(draft), (1, "month"))
+        # given with new dates: the term is compared with the new dates
+        draft.write({"date_end": "2026-03-31", "renewal_term": 12})
+        self.assertEqual(self._term(draft), (12, "month"))
+        self.assertTrue(draft.renewal_term_given)
+        # the first term again: the term follows the dates again
+        draft.write({"renewal_term": 3})
+        self.assertFalse(draft.renewal_term_given)
+        draft.write({"date_end": "2026-12-31"})
+        self.assertEqual(self._term(draft), (12, "month"))
+        # a term given to a contract without an end is kept when the end is set
+        no_end = self._contract(date_end=False, renewal_term=6, renewal_term_unit="month")
+        self.assertTrue(no_end.renewal_term_given)
+        no_end.write({"date_end": "2026-12-31"})
+        self.assertEqual(self._term(no_end), (6, "month"))
+
+    def test_form_keeps_the_given_term(self):
+        """The form's onchange keeps a term given (saved, or typed in the form)
+        when the dates are typed next, and fills the first term otherwise."""
+        contract = self._active(
+            "2026-03-15", "2026-12-31", renewal_term=12, renewal_term_unit="month"
+        )
+        with Form(contract.with_user(self.billing)) as form:
+            form.date_start = date(2026, 3, 1)
+            self.assertEqual((form.renewal_term, form.renewal_term_unit), (12, "month"))
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.with_user(self.billing).action_renew()
+        self.assertEqual(contract.date_end, date(2027, 12, 31))
+        # typed in the form, then the dates
+        form = Form(self.env["crm.contract"].with_user(self.salesman))
+        form.partner_id = self.partner
+        form.date_start = date(2026, 3, 15)
+        form.date_end = date(2026, 12, 31)
+        self.assertEqual((form.renewal_term, form.renewal_term_unit), (292, "day"))
+        form.renewal_term = 12
+        form.renewal_term_unit = "month"
+        form.date_start = date(2026, 3, 1)
+        self.assertEqual((form.renewal_term, form.renewal_term_unit), (12, "month"))
+        typed = form.save()
+        self.assertEqual(self._term(typed), (12, "month"))
+        self.assertTrue(typed.renewal_term_given)
+        # not given: the term follows the dates typed in the form
+        with Form(typed.with_user(self.salesman)) as form:
+            form.renewal_term = 10
+            self.assertFalse(form.renewal_term_given)
+            form.date_end = date(2026, 6, 30)
+            self.assertEqual((form.renewal_term, form.renewal_term_unit), (4, "month"))
+        self.assertEqual(self._term(typed), (4, "month"))
+        self.assertFalse(typed.renewal_term_given)
+
+    def test_migration_marks_given_terms(self):
+        """Contracts of before 18.0.1.8.3 whose term is not their first term are
+        marked as given; the others (and renewed ones) are not."""
+        given = self._contract(
+            date_start="2026-03-15",
+            renewal_term=12,
+            renewal_term_unit="month",
+            lines=[{"date_start": "2026-03-15"}],
+        )
+        first = self._contract()
+        no_end = self._contract(date_end=False, renewal_term=6, renewal_term_unit="month")
+        renewed = self._active("2026-01-01", "2026-03-31")
+        renewed.action_renew()
+        contracts = given | first | no_end | renewed
+        self.env.cr.execute(
+            "UPDATE crm_contract SET renewal_term_given = NULL WHERE id = ANY(%s)",
+            [contracts.ids],
+        )
+        self.env.invalidate_all()
+        _load_migration(MIGRATION_GIVEN).migrate(self.env.cr, "18.0.1.8.2")
+        self.assertEqual(contracts.mapped("renewal_term_given"), [True, False, True, False])
+        given.write({"date_start": "2026-03-01"})
+        self.assertEqual(self._term(given), (12, "month"))
 
     def test_form(self):
         """The form fills the term from the dates (and creates a contract without
