@@ -52,18 +52,27 @@ _DRAFT_TERM = writable(states=("draft",))
 _AMENDABLE_TERM = writable(states=("draft", "active"))
 
 
-def term_between(start, end):
-    """The term from ``start`` to ``end`` (both included): ``(months, "month")``
-    when it is whole months (2026-12-01..2027-05-31: 6 months), else
-    ``(days, "day")``."""
-    after = end + timedelta(days=1)
+def whole_months(start, after):
+    """The months from ``start`` to ``after`` when ``start`` plus that many
+    months is ``after`` (2026-01-31 to 2026-02-28: 1), else None."""
     delta = relativedelta(after, start)
     months = delta.years * 12 + delta.months
     # a month ends earlier than the start's day (2026-01-31 + 1 month is
     # 2026-02-28): the difference then counts one month less
     for count in (months, months + 1):
         if count and start + relativedelta(months=count) == after:
-            return count, "month"
+            return count
+    return None
+
+
+def term_between(start, end):
+    """The term from ``start`` to ``end`` (both included): ``(months, "month")``
+    when it is whole months (2026-12-01..2027-05-31: 6 months), else
+    ``(days, "day")``."""
+    after = end + timedelta(days=1)
+    months = whole_months(start, after)
+    if months:
+        return months, "month"
     return (after - start).days, "day"
 
 
@@ -623,14 +632,24 @@ class CrmContract(models.Model):
         """The end of the next term: it starts the day after the current end
         (``end``, default the contract's) and lasts the renewal term, as many
         months (2026-12-01..2027-05-31, 6 months: 2027-11-30) or days. None past
-        the dates Python holds."""
+        the dates Python holds.
+
+        Months are counted from the contract's start when the term starts whole
+        months after it: a contract from the 29th to the 31st keeps its day
+        where the months have it (from 2026-01-31, one month: 2026-02-27, then
+        2026-03-30, 2026-04-29), instead of drifting to the day a shorter month
+        ended on (2026-03-27, 2026-04-27, ...)."""
         self.ensure_one()
         end = end or self.date_end
         term, unit = self._renewal_term()
         try:
             if unit == "month":
                 after = end + timedelta(days=1)
-                return after + relativedelta(months=term) - timedelta(days=1)
+                start, months = after, term
+                elapsed = self.date_start and whole_months(self.date_start, after)
+                if elapsed:
+                    start, months = self.date_start, elapsed + term
+                return start + relativedelta(months=months) - timedelta(days=1)
             return end + timedelta(days=term)
         except (OverflowError, ValueError):
             return None

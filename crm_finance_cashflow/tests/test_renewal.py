@@ -1,4 +1,5 @@
 import importlib.util
+from calendar import monthrange
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,6 +69,68 @@ class TestRenewalTerm(ContractCase):
                 self.assertEqual(contract.date_end, expected, start)
             months = 6 if start == "2026-12-01" else 3
             self.assertEqual(self._term(contract), (months, "month"), start)
+
+    def test_month_terms_keep_their_day(self):
+        """Month terms are counted from the contract's start: a contract that
+        ends on a month's end stays on months' ends, and one from the 29th to
+        the 31st keeps its day where the months have it, renewed one term at a
+        time as by the daily catch-up (it drifted to the 28th after February)."""
+        for start, end, ends in (
+            # the start's day is the 1st: the term's last day is a month's end
+            (
+                "2024-09-01",
+                "2024-11-30",
+                ("2025-02-28", "2025-05-31", "2025-08-31", "2025-11-30", "2026-02-28"),
+            ),
+            (
+                "2026-01-31",
+                "2026-02-27",
+                ("2026-03-30", "2026-04-29", "2026-05-30", "2026-06-29", "2026-07-30"),
+            ),
+            (
+                "2023-11-30",
+                "2024-02-28",
+                ("2024-05-29", "2024-08-29", "2024-11-29", "2025-02-27", "2025-05-29"),
+            ),
+            # a term given, longer than the first: counted from the start as well
+            (
+                "2026-01-31",
+                "2026-03-30",
+                ("2026-06-29", "2026-09-29", "2026-12-30", "2027-03-30"),
+            ),
+        ):
+            contract = self._active(start, end)
+            if start == "2026-01-31" and end == "2026-03-30":
+                contract.write({"renewal_term": 3})
+            for expected in ends:
+                contract.action_renew()
+                self.assertEqual(contract.date_end, fields.Date.to_date(expected), start)
+                # the next term starts on the start's day, or the month's last day
+                after = contract.date_end + timedelta(days=1)
+                self.assertEqual(
+                    after.day,
+                    min(fields.Date.to_date(start).day, monthrange(after.year, after.month)[1]),
+                )
+
+    def test_cron_catch_up_as_one_term_at_a_time(self):
+        """The daily catch-up of several month terms ends a contract from the
+        31st where renewing it one term at a time does."""
+        today = fields.Date.context_today(self.env.user)
+        start = today.replace(day=1) - relativedelta(months=14, days=1)
+        while start.day != 31:
+            start = start.replace(day=1) - timedelta(days=1)
+        end = start + relativedelta(months=1, days=-1)
+        automatic = self._active(str(start), str(end), renewal="automatic")
+        manual = self._active(str(start), str(end))
+        self.env["crm.contract"]._cron_expire_and_renew()
+        ends = []
+        while manual.date_end < today:
+            manual.action_renew()
+            ends.append(manual.date_end)
+        self.assertEqual(automatic.date_end, manual.date_end)
+        self.assertEqual(
+            ends, [start + relativedelta(months=n + 2, days=-1) for n in range(len(ends))]
+        )
 
     def test_days_term(self):
         """A first term of no whole months renews by as many days, each time."""
