@@ -252,6 +252,31 @@ def test_planned_payment_pays_the_invoice(admin, billing, partner_id):
     )
 
 
+def test_posted_planned_payment_not_deleted(admin, billing, partner_id, expect_fault):
+    """A posted planned payment is not deleted (the payment it made would stay
+    with nothing pointing back), nor a cancelled one; a planned one is."""
+    vals = {
+        "name": "RPC cash in",
+        "direction": "incoming",
+        "partner_id": partner_id,
+        "amount": 80,
+        "date": datetime.date.today().isoformat(),
+    }
+    posted_id = billing.call("crm.planned.payment", "create", vals)
+    assert billing.call("crm.planned.payment", "action_post", [posted_id]) is True
+    cancelled_id = billing.call("crm.planned.payment", "create", vals)
+    assert billing.call("crm.planned.payment", "action_cancel", [cancelled_id]) is True
+    planned_id = billing.call("crm.planned.payment", "create", vals)
+    for ids in ([posted_id], [cancelled_id], [planned_id, posted_id]):
+        expect_fault(billing.call, "crm.planned.payment", "unlink", ids)
+    rows = _read(admin, "crm.planned.payment", [posted_id, cancelled_id, planned_id], ["state"])
+    assert [row["state"] for row in rows] == ["posted", "cancelled", "planned"]
+    [posted] = _read(admin, "crm.planned.payment", [posted_id], ["payment_id"])
+    assert posted["payment_id"]
+    assert billing.call("crm.planned.payment", "unlink", [planned_id]) is True
+    assert not admin.call("crm.planned.payment", "search", [("id", "=", planned_id)])
+
+
 def test_limits(admin, billing, partner_id, expect_fault):
     count = admin.call("crm.contract", "search_count", [("partner_id", "=", partner_id)])
     bad_contracts = [

@@ -40,6 +40,7 @@ AMENDABLE_TERMS = (
     "renewal",
     "renewal_term",
     "renewal_term_unit",
+    "renewal_term_given",
 )
 #: the daily renewal's terms at once for one contract: a guard (a contract of
 #: one-day terms that ended years ago catches up over several days)
@@ -51,18 +52,27 @@ _DRAFT_TERM = writable(states=("draft",))
 _AMENDABLE_TERM = writable(states=("draft", "active"))
 
 
-def term_between(start, end):
-    """The term from ``start`` to ``end`` (both included): ``(months, "month")``
-    when it is whole months (2026-12-01..2027-05-31: 6 months), else
-    ``(days, "day")``."""
-    after = end + timedelta(days=1)
+def whole_months(start, after):
+    """The months from ``start`` to ``after`` when ``start`` plus that many
+    months is ``after`` (2026-01-31 to 2026-02-28: 1), else None."""
     delta = relativedelta(after, start)
     months = delta.years * 12 + delta.months
     # a month ends earlier than the start's day (2026-01-31 + 1 month is
     # 2026-02-28): the difference then counts one month less
     for count in (months, months + 1):
         if count and start + relativedelta(months=count) == after:
-            return count, "month"
+            return count
+    return None
+
+
+def term_between(start, end):
+    """The term from ``start`` to ``end`` (both included): ``(months, "month")``
+    when it is whole months (2026-12-01..2027-05-31: 6 months), else
+    ``(days, "day")``."""
+    after = end + timedelta(days=1)
+    months = whole_months(start, after)
+    if months:
+        return months, "month"
     return (after - start).days, "day"
 
 
@@ -135,6 +145,9 @@ class CrmContract(models.Model):
         "renewal": _AMENDABLE_TERM,
         "renewal_term": writable(states=("draft", "active"), bounds=(0, RENEWAL_TERM_MAX)),
         "renewal_term_unit": _AMENDABLE_TERM,
+        # set with the term (written, or the form's onchange): the term follows the
+        # dates while it is not given
+        "renewal_term_given": _AMENDABLE_TERM,
         "renewed": owned(
             _lt(
                 "set by the first renewal (Renew or the automatic renewal): from then on "
@@ -205,8 +218,9 @@ class CrmContract(models.Model):
         copy=True,
         tracking=True,
         help="Each renewal extends the contract by this term from the day after its end. "
-        "It follows the first term (start to end) until the contract is first renewed; "
-        "change it for renewals of another length (a year after a shorter first term).",
+        "It follows the first term (start to end) until the contract is first renewed, "
+        "or until another term is given for renewals of another length (a year after a "
+        "shorter first term).",
     )
     renewal_term_unit = fields.Selection(
         [("month", "Months"), ("day", "Days")],
@@ -215,6 +229,11 @@ class CrmContract(models.Model):
         readonly=False,
         copy=True,
         tracking=True,
+    )
+    renewal_term_given = fields.Boolean(
+        help="The renewal term was given, other than the first term (start to end): it no "
+        "longer follows the dates. Set when the term is written, cleared when it is the "
+        "first term again.",
     )
     renewed = fields.Boolean(
         readonly=True,
@@ -265,13 +284,45 @@ class CrmContract(models.Model):
 
     @api.depends("date_start", "date_end")
     def _compute_renewal_term(self):
-        """The first term (start to end) while the contract was never renewed; a
-        renewed contract keeps its term (its dates span several terms)."""
+        """The first term (start to end) while the contract was never renewed and
+        its term was not given; a renewed contract keeps its term (its dates span
+        several terms), as does one whose term was given."""
         for contract in self:
             start, end = contract.date_start, contract.date_end
-            if contract.renewed or not (start and end) or end < start:
+            if (
+                contract.renewed
+                or contract.renewal_term_given
+                or not (start and end)
+                or end < start
+            ):
                 continue
             contract.renewal_term, contract.renewal_term_unit = term_between(start, end)
+
+    @api.onchange("renewal_term", "renewal_term_unit")
+    def _onchange_renewal_term(self):
+        """The form's counterpart of create and write: a term typed other than
+        the first term is given, and no longer follows the dates typed next."""
+        for contract in self.filtered(lambda c: not c.renewed):
+            contract.renewal_term_given = contract._is_renewal_term_given()
+
+    def _is_renewal_term_given(self):
+        """Whether the contract's term is one given: a term other than its first
+        term (start to end), or any term of a contract without one (no end)."""
+        self.ensure_one()
+        start, end = self.date_start, self.date_end
+        if not self.renewal_term:
+            return False
+        if not (start and end) or end < start:
+            return True
+        return (self.renewal_term, self.renewal_term_unit) != term_between(start, end)
+
+    def _mark_renewal_terms_given(self):
+        """``renewal_term_given`` of the contracts never renewed, from their term
+        as written."""
+        for contract in self.filtered(lambda c: not c.renewed):
+            given = contract._is_renewal_term_given()
+            if contract.renewal_term_given != given:
+                privileged(contract).write({"renewal_term_given": given})
 
     @api.depends_context("uid")
     def _compute_invoice_count(self):
@@ -312,6 +363,14 @@ class CrmContract(models.Model):
         model = take_context_defaults(self, vals_list)
         self._check_lead_readable(vals_list)
         contracts = super(CrmContract, model).create(vals_list)
+        contracts.browse(
+            [
+                contract.id
+                for contract, vals in zip(contracts, vals_list, strict=True)
+                if {"renewal_term", "renewal_term_unit"} & set(vals)
+                and "renewal_term_given" not in vals
+            ]
+        )._mark_renewal_terms_given()
         # the sequence's prefix reads the context's time zone, which must exist
         tz = self.env.context.get("tz")
         if not (isinstance(tz, str) and tz in pytz.all_timezones_set):
@@ -335,6 +394,8 @@ class CrmContract(models.Model):
             {contract.id: contract.date_end for contract in self} if "date_end" in vals else {}
         )
         res = super().write(vals)
+        if {"renewal_term", "renewal_term_unit"} & set(vals) and "renewal_term_given" not in vals:
+            self._mark_renewal_terms_given()
         if {"date_start", "date_end"} & set(vals):
             self._fit_lines_to_period(old_ends)
         if {"date_start", "date_end", "currency_id", "payment_term_id"} & set(vals):
@@ -571,14 +632,24 @@ class CrmContract(models.Model):
         """The end of the next term: it starts the day after the current end
         (``end``, default the contract's) and lasts the renewal term, as many
         months (2026-12-01..2027-05-31, 6 months: 2027-11-30) or days. None past
-        the dates Python holds."""
+        the dates Python holds.
+
+        Months are counted from the contract's start when the term starts whole
+        months after it: a contract from the 29th to the 31st keeps its day
+        where the months have it (from 2026-01-31, one month: 2026-02-27, then
+        2026-03-30, 2026-04-29), instead of drifting to the day a shorter month
+        ended on (2026-03-27, 2026-04-27, ...)."""
         self.ensure_one()
         end = end or self.date_end
         term, unit = self._renewal_term()
         try:
             if unit == "month":
                 after = end + timedelta(days=1)
-                return after + relativedelta(months=term) - timedelta(days=1)
+                start, months = after, term
+                elapsed = self.date_start and whole_months(self.date_start, after)
+                if elapsed:
+                    start, months = self.date_start, elapsed + term
+                return start + relativedelta(months=months) - timedelta(days=1)
             return end + timedelta(days=term)
         except (OverflowError, ValueError):
             return None

@@ -135,6 +135,21 @@ class CrmPlannedPayment(models.Model):
                 )
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted_or_cancelled(self):
+        """A posted planned payment is the record of the payment it made (and the
+        forecast's of its invoice), a cancelled one of what was not paid: only a
+        planned one is deleted."""
+        for planned in self:
+            if planned.state != "planned":
+                raise UserError(
+                    self.env._(
+                        "Only a planned payment can be deleted (%(name)s is posted or "
+                        "cancelled).",
+                        name=planned.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         return super(CrmPlannedPayment, take_context_defaults(self, vals_list)).create(vals_list)

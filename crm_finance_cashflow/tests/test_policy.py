@@ -399,6 +399,34 @@ class TestPlannedPaymentReconciles(ContractCase):
         self.assertEqual(late.state, "planned")
         self.assertFalse(late.payment_id)
 
+    def test_only_planned_deleted(self):
+        """A posted planned payment is not deleted (its payment would stay with
+        nothing pointing back to it), nor a cancelled one; a planned one is."""
+        invoice = self._invoice()
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        vals = {
+            "name": "Customer pays",
+            "direction": "incoming",
+            "partner_id": self.partner.id,
+            "amount": 400.0,
+            "date": "2026-03-10",
+        }
+        posted = Payment.create(dict(vals, invoice_id=invoice.id))
+        posted.action_post()
+        unlinked = Payment.create(dict(vals, name="Cash"))
+        unlinked.action_post()
+        cancelled = Payment.create(dict(vals, name="Not paid"))
+        cancelled.action_cancel()
+        for planned in (posted, unlinked, cancelled, posted | Payment.create(vals)):
+            with self.assertRaisesRegex(UserError, "Only a planned payment can be deleted"):
+                planned.unlink()
+            self.assertTrue(planned.exists())
+        self.assertIn(posted.payment_id.state, ("in_process", "paid"))
+        self.assertEqual(invoice.amount_residual, 600.0)
+        planned = Payment.create(vals)
+        planned.unlink()
+        self.assertFalse(planned.exists())
+
     def test_invoice_it_cannot_pay_refused_when_linked(self):
         """A planned payment of an invoice it cannot pay (not open, the other
         way, another partner) is refused when created or written: the link

@@ -1,10 +1,11 @@
 import importlib.util
+from calendar import monthrange
 from datetime import date, timedelta
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -16,11 +17,12 @@ from .test_contract import ContractCase
 CONTRACT_LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract"
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.0" / "post-migrate.py"
+MIGRATION_GIVEN = Path(__file__).parents[1] / "migrations" / "18.0.1.8.3" / "post-migrate.py"
 
 
-def _load_migration():
+def _load_migration(path=MIGRATION):
     spec = importlib.util.spec_from_file_location(
-        "crm_finance_cashflow_migration_18_0_1_8_0", MIGRATION
+        "crm_finance_cashflow_migration_" + path.parent.name.replace(".", "_"), path
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -67,6 +69,68 @@ class TestRenewalTerm(ContractCase):
                 self.assertEqual(contract.date_end, expected, start)
             months = 6 if start == "2026-12-01" else 3
             self.assertEqual(self._term(contract), (months, "month"), start)
+
+    def test_month_terms_keep_their_day(self):
+        """Month terms are counted from the contract's start: a contract that
+        ends on a month's end stays on months' ends, and one from the 29th to
+        the 31st keeps its day where the months have it, renewed one term at a
+        time as by the daily catch-up (it drifted to the 28th after February)."""
+        for start, end, ends in (
+            # the start's day is the 1st: the term's last day is a month's end
+            (
+                "2024-09-01",
+                "2024-11-30",
+                ("2025-02-28", "2025-05-31", "2025-08-31", "2025-11-30", "2026-02-28"),
+            ),
+            (
+                "2026-01-31",
+                "2026-02-27",
+                ("2026-03-30", "2026-04-29", "2026-05-30", "2026-06-29", "2026-07-30"),
+            ),
+            (
+                "2023-11-30",
+                "2024-02-28",
+                ("2024-05-29", "2024-08-29", "2024-11-29", "2025-02-27", "2025-05-29"),
+            ),
+            # a term given, longer than the first: counted from the start as well
+            (
+                "2026-01-31",
+                "2026-03-30",
+                ("2026-06-29", "2026-09-29", "2026-12-30", "2027-03-30"),
+            ),
+        ):
+            contract = self._active(start, end)
+            if start == "2026-01-31" and end == "2026-03-30":
+                contract.write({"renewal_term": 3})
+            for expected in ends:
+                contract.action_renew()
+                self.assertEqual(contract.date_end, fields.Date.to_date(expected), start)
+                # the next term starts on the start's day, or the month's last day
+                after = contract.date_end + timedelta(days=1)
+                self.assertEqual(
+                    after.day,
+                    min(fields.Date.to_date(start).day, monthrange(after.year, after.month)[1]),
+                )
+
+    def test_cron_catch_up_as_one_term_at_a_time(self):
+        """The daily catch-up of several month terms ends a contract from the
+        31st where renewing it one term at a time does."""
+        today = fields.Date.context_today(self.env.user)
+        start = today.replace(day=1) - relativedelta(months=14, days=1)
+        while start.day != 31:
+            start = start.replace(day=1) - timedelta(days=1)
+        end = start + relativedelta(months=1, days=-1)
+        automatic = self._active(str(start), str(end), renewal="automatic")
+        manual = self._active(str(start), str(end))
+        self.env["crm.contract"]._cron_expire_and_renew()
+        ends = []
+        while manual.date_end < today:
+            manual.action_renew()
+            ends.append(manual.date_end)
+        self.assertEqual(automatic.date_end, manual.date_end)
+        self.assertEqual(
+            ends, [start + relativedelta(months=n + 2, days=-1) for n in range(len(ends))]
+        )
 
     def test_days_term(self):
         """A first term of no whole months renews by as many days, each time."""
@@ -164,6 +228,118 @@ class TestRenewalTerm(ContractCase):
         copy = contract.copy()
         self.assertEqual(self._term(copy), (12, "month"))
         self.assertFalse(copy.renewed)
+
+    def test_given_term_kept_when_the_dates_are_amended(self):
+        """A term given (at creation, or later) is not replaced when the dates of
+        a contract never renewed are amended; it follows them again once it is
+        the first term again."""
+        Contract = self.env["crm.contract"].with_user(self.billing)
+        contract = Contract.create(
+            {
+                "partner_id": self.partner.id,
+                "date_start": "2026-03-15",
+                "date_end": "2026-12-31",
+                "renewal_term": 12,
+                "renewal_term_unit": "month",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Support",
+                            "price_unit": 100.0,
+                            "recurrence": "monthly",
+                            "date_start": "2026-03-15",
+                        }
+                    )
+                ],
+            }
+        )
+        self.assertTrue(contract.renewal_term_given)
+        contract.action_activate()
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.write({"date_start": "2026-03-01"})
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.action_renew()
+        self.assertEqual(contract.date_end, date(2027, 12, 31))
+        # given later, by a write (XML-RPC's way)
+        draft = self._contract(user_id=self.salesman.id).with_user(self.salesman)
+        self.assertEqual(self._term(draft), (12, "month"))
+        self.assertFalse(draft.renewal_term_given)
+        draft.write({"renewal_term": 1})
+        self.assertTrue(draft.renewal_term_given)
+        draft.write({"date_end": "2026-06-30"})
+        self.assertEqual(self._term(draft), (1, "month"))
+        # given with new dates: the term is compared with the new dates
+        draft.write({"date_end": "2026-03-31", "renewal_term": 12})
+        self.assertEqual(self._term(draft), (12, "month"))
+        self.assertTrue(draft.renewal_term_given)
+        # the first term again: the term follows the dates again
+        draft.write({"renewal_term": 3})
+        self.assertFalse(draft.renewal_term_given)
+        draft.write({"date_end": "2026-12-31"})
+        self.assertEqual(self._term(draft), (12, "month"))
+        # a term given to a contract without an end is kept when the end is set
+        no_end = self._contract(date_end=False, renewal_term=6, renewal_term_unit="month")
+        self.assertTrue(no_end.renewal_term_given)
+        no_end.write({"date_end": "2026-12-31"})
+        self.assertEqual(self._term(no_end), (6, "month"))
+
+    def test_form_keeps_the_given_term(self):
+        """The form's onchange keeps a term given (saved, or typed in the form)
+        when the dates are typed next, and fills the first term otherwise."""
+        contract = self._active(
+            "2026-03-15", "2026-12-31", renewal_term=12, renewal_term_unit="month"
+        )
+        with Form(contract.with_user(self.billing)) as form:
+            form.date_start = date(2026, 3, 1)
+            self.assertEqual((form.renewal_term, form.renewal_term_unit), (12, "month"))
+        self.assertEqual(self._term(contract), (12, "month"))
+        contract.with_user(self.billing).action_renew()
+        self.assertEqual(contract.date_end, date(2027, 12, 31))
+        # typed in the form, then the dates
+        form = Form(self.env["crm.contract"].with_user(self.salesman))
+        form.partner_id = self.partner
+        form.date_start = date(2026, 3, 15)
+        form.date_end = date(2026, 12, 31)
+        self.assertEqual((form.renewal_term, form.renewal_term_unit), (292, "day"))
+        form.renewal_term = 12
+        form.renewal_term_unit = "month"
+        form.date_start = date(2026, 3, 1)
+        self.assertEqual((form.renewal_term, form.renewal_term_unit), (12, "month"))
+        typed = form.save()
+        self.assertEqual(self._term(typed), (12, "month"))
+        self.assertTrue(typed.renewal_term_given)
+        # not given: the term follows the dates typed in the form
+        with Form(typed.with_user(self.salesman)) as form:
+            form.renewal_term = 10
+            self.assertFalse(form.renewal_term_given)
+            form.date_end = date(2026, 6, 30)
+            self.assertEqual((form.renewal_term, form.renewal_term_unit), (4, "month"))
+        self.assertEqual(self._term(typed), (4, "month"))
+        self.assertFalse(typed.renewal_term_given)
+
+    def test_migration_marks_given_terms(self):
+        """Contracts of before 18.0.1.8.3 whose term is not their first term are
+        marked as given; the others (and renewed ones) are not."""
+        given = self._contract(
+            date_start="2026-03-15",
+            renewal_term=12,
+            renewal_term_unit="month",
+            lines=[{"date_start": "2026-03-15"}],
+        )
+        first = self._contract()
+        no_end = self._contract(date_end=False, renewal_term=6, renewal_term_unit="month")
+        renewed = self._active("2026-01-01", "2026-03-31")
+        renewed.action_renew()
+        contracts = given | first | no_end | renewed
+        self.env.cr.execute(
+            "UPDATE crm_contract SET renewal_term_given = NULL WHERE id = ANY(%s)",
+            [contracts.ids],
+        )
+        self.env.invalidate_all()
+        _load_migration(MIGRATION_GIVEN).migrate(self.env.cr, "18.0.1.8.2")
+        self.assertEqual(contracts.mapped("renewal_term_given"), [True, False, True, False])
+        given.write({"date_start": "2026-03-01"})
+        self.assertEqual(self._term(given), (12, "month"))
 
     def test_form(self):
         """The form fills the term from the dates (and creates a contract without
