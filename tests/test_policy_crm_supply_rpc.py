@@ -543,11 +543,14 @@ def test_client_file_counts_active_reservations(admin, salesman):
 
 def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, company):
     """The onchange warning of a confirmed order's line, as the web client
-    calls it: 10 on hand, 5 confirmed, raised to 6 is covered (it warned "6
-    wanted, 5 free to sell"); raised to 11 takes 6 more than the 5 free."""
+    calls it: 10 on hand, 5 confirmed, 2 held by a proforma, raised to 8 is
+    covered (it warned "8 wanted, 3 free to sell"); raised to 11 takes 6 more
+    than the 3 free. (No warning when no proforma holds the product.)"""
     product = _product(admin, 10, "Onchange")
     order = _order(salesman, partner, [(product, 5)])
     salesman.call("sale.order", "action_confirm", [order])
+    holder = _order(salesman, partner, [(product, 2)])
+    salesman.call("sale.order", "action_reserve_stock", [holder])
     [line] = _lines(admin, order)
     spec = {"product_id": {}, "product_uom": {}, "product_uom_qty": {}, "order_id": {}}
     admin.call("res.company", "write", [company], {"reserved_stock_policy": "warn"})
@@ -556,7 +559,7 @@ def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, c
             "sale.order.line",
             "onchange",
             [line["id"]],
-            {"product_uom_qty": 6},
+            {"product_uom_qty": 8},
             ["product_uom_qty"],
             spec,
         )
@@ -569,9 +572,10 @@ def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, c
             ["product_uom_qty"],
             spec,
         )
-        assert "6 more wanted, 5 free to sell" in result["warning"]["message"]
+        assert "6 more wanted, 3 free to sell" in result["warning"]["message"]
     finally:
         admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
+        _cleanup(admin, holder)
 
 
 def test_partial_delivery_is_checked_on_what_it_delivers(
