@@ -55,7 +55,8 @@ class ResCompany(models.Model):
         whose reservations do not count (the document's own order); ``counted``:
         the part of ``needs`` free-to-sell already counts as outgoing (a delivery's
         own moves). Under the policy: ``allow`` returns ""; ``warn`` returns the
-        warning text ("" when everything is free); ``block`` raises a UserError
+        warning text ("" when nothing is taken from what proformas hold);
+        ``block`` raises a UserError
         with the same text. The products are locked first."""
         self.ensure_one()
         policy = self._reserved_stock_policy_for(warehouse)
