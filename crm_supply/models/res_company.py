@@ -1,6 +1,8 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 
 from odoo.addons.crm_suite_base.models.policy import writable
 
@@ -53,7 +55,8 @@ class ResCompany(models.Model):
         whose reservations do not count (the document's own order); ``counted``:
         the part of ``needs`` free-to-sell already counts as outgoing (a delivery's
         own moves). Under the policy: ``allow`` returns ""; ``warn`` returns the
-        warning text ("" when everything is free); ``block`` raises a UserError
+        warning text ("" when nothing is taken from what proformas hold);
+        ``block`` raises a UserError
         with the same text. The products are locked first."""
         self.ensure_one()
         policy = self._reserved_stock_policy_for(warehouse)
@@ -72,10 +75,69 @@ class ResCompany(models.Model):
             raise UserError(text)
         return text
 
+    @api.model
+    def _check_reserved_stock_together(self, demands, label):
+        """The policy on what one call takes for several documents at once
+        (orders confirmed together, lines created or raised on several orders,
+        pickings validated together): none of them has taken its goods yet, so
+        each is checked beside the others, not alone. ``demands``: a list of
+        ``(document, company, warehouse, needs, exclude_orders, counted)``, as
+        for ``_check_reserved_stock``; the documents of a company and a
+        warehouse are checked in one call of it, their needs (and ``counted``)
+        added up per product and their ``exclude_orders`` together, under
+        ``label(documents)``. The products of every group the policy checks are
+        locked first, all at once in id order. Returns {document: warning} (the
+        warning of its group; a UserError under "block")."""
+        groups = {}
+        for document, company, warehouse, needs, exclude_orders, counted in demands:
+            group = groups.setdefault(
+                (company, warehouse),
+                {
+                    "documents": [],
+                    "needs": defaultdict(float),
+                    "exclude": exclude_orders.browse(),
+                    "counted": defaultdict(float),
+                },
+            )
+            group["documents"].append(document)
+            group["exclude"] |= exclude_orders
+            for product, qty in needs.items():
+                group["needs"][product] += qty
+            for product, qty in (counted or {}).items():
+                group["counted"][product] += qty
+        # one lock of every product checked, in id order: never a deadlock
+        # between two calls locking their groups in another order
+        checked = [
+            product
+            for (company, warehouse), group in groups.items()
+            if company._reserved_stock_policy_for(warehouse) != "allow"
+            for product, qty in group["needs"].items()
+            if product.is_storable and qty > 0
+        ]
+        if checked:
+            self.env["product.product"].union(*checked)._lock_for_stock_check()
+        warnings = {}
+        for (company, warehouse), group in groups.items():
+            documents = group["documents"][0].union(*group["documents"])
+            warning = company._check_reserved_stock(
+                warehouse,
+                group["needs"],
+                group["exclude"],
+                label(documents),
+                counted=group["counted"],
+            )
+            if warning:
+                warnings.update(dict.fromkeys(documents, warning))
+        return warnings
+
     def _reserved_stock_shortages(self, warehouse, needs, exclude_orders, counted=None):
         """One line of text per product of ``needs`` (storable, positive) that
-        takes more than is free to sell in ``warehouse``, read after locking the
-        products (``product.product._lock_for_stock_check``)."""
+        would take units proformas hold in ``warehouse``: more than is free to
+        sell while proformas hold some (a product no proforma holds is sold as
+        in Odoo, on backorder if need be), read after locking the products
+        (``product.product._lock_for_stock_check``). The units taken from the
+        proformas are what is wanted beyond what is free, at most what they
+        hold."""
         products = self.env["product.product"].union(*needs)
         products._lock_for_stock_check()
         ctx_products = products.with_context(warehouse_id=warehouse.id) if warehouse else products
@@ -86,8 +148,13 @@ class ResCompany(models.Model):
         for product, qty in needs.items():
             held, free = figures[product.id]
             free += (counted or {}).get(product, 0.0)
-            if float_compare(qty, free, precision_rounding=product.uom_id.rounding) > 0:
-                short[product] = (qty, held, free)
+            rounding = product.uom_id.rounding
+            if (
+                float_compare(qty, free, precision_rounding=rounding) > 0
+                and float_compare(held, 0.0, precision_rounding=rounding) > 0
+            ):
+                taken = min(qty - max(free, 0.0), held)
+                short[product] = (qty, held, free, taken)
         if not short:
             return []
         # the proformas counted in the figures: in the same locations, of this
@@ -107,17 +174,19 @@ class ResCompany(models.Model):
             .grouped("product_id")
         )
         lines = []
-        for product, (qty, held, free) in short.items():
+        for product, (qty, held, free, taken) in short.items():
             orders = holders.get(product, self.env["sale.stock.reservation"]).order_id
+            rounding = product.uom_id.rounding
             lines.append(
                 self.env._(
                     "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
-                    "by proformas %(orders)s)",
+                    "by proformas %(orders)s): %(taken)s taken from the proformas",
                     product=product.display_name,
                     qty=format(qty, "g"),
                     free=format(max(free, 0), "g"),
                     held=format(held, "g"),
                     orders=", ".join(orders.mapped("name")) or "-",
+                    taken=format(float_round(taken, precision_rounding=rounding), "g"),
                 )
             )
         return lines

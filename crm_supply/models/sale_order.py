@@ -472,19 +472,26 @@ class SaleOrder(models.Model):
         """Confirming takes the goods: before Odoo's procurement (``sale_stock``),
         stock that other proformas hold is refused or, under "warn", noted in the
         chatter; the order's own reservations then give way to Odoo's delivery
-        reservation."""
+        reservation. The orders confirmed together are checked together (per
+        company and warehouse): none has its delivery yet, so each one alone
+        would not see what the others take."""
         self.env.cr.cache.get(_CONFIRMING, set()).difference_update(self.ids)
-        warnings = {}
-        for order in self:
-            needs = order._needs_by_product(order._reservation_needs())
-            warning = order.company_id._check_reserved_stock(
-                order.warehouse_id,
-                needs,
-                order,
-                self.env._("Confirming %(order)s", order=order.name),
-            )
-            if warning:
-                warnings[order] = warning
+        warnings = self.env["res.company"]._check_reserved_stock_together(
+            [
+                (
+                    order,
+                    order.company_id,
+                    order.warehouse_id,
+                    order._needs_by_product(order._reservation_needs()),
+                    order,
+                    None,
+                )
+                for order in self
+            ],
+            lambda orders: self.env._(
+                "Confirming %(order)s", order=", ".join(orders.mapped("name"))
+            ),
+        )
         res = super()._action_confirm()
         self._release_reservations()
         self.order_line.product_id._check_low_stock()

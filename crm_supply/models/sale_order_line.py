@@ -114,6 +114,8 @@ class SaleOrderLine(models.Model):
         if (
             float_compare(qty, 0.0, precision_rounding=rounding) <= 0
             or float_compare(qty, self.qty_free_to_sell, precision_rounding=rounding) <= 0
+            # no proforma holds it: an ordinary backorder, as the policy sees it
+            or float_compare(self.qty_reserved_proforma, 0.0, precision_rounding=rounding) <= 0
         ):
             return None
         values = {
@@ -213,15 +215,19 @@ class SaleOrderLine(models.Model):
         return increases
 
     def _check_raised_needs(self, increases, label):
-        for order, needs in increases.items():
-            warning = order.company_id._check_reserved_stock(
-                order.warehouse_id,
-                needs,
-                order,
-                label(order),
-            )
-            if warning:
-                order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+        """The policy on ``increases`` ({order: {product: quantity}}, what
+        confirmed orders would take more), the orders of one call checked
+        together per company and warehouse (``label(orders)`` names the action);
+        under "warn", the warning is noted on each of them."""
+        warnings = self.env["res.company"]._check_reserved_stock_together(
+            [
+                (order, order.company_id, order.warehouse_id, needs, order, None)
+                for order, needs in increases.items()
+            ],
+            label,
+        )
+        for order, warning in warnings.items():
+            order.message_post(body=warning, subtype_xmlid="mail.mt_note")
 
     def _new_line_needs(self, vals_list):
         """{order: {product: quantity in its unit}} that the lines of
@@ -255,7 +261,9 @@ class SaleOrderLine(models.Model):
         self._check_need_values(vals)
         self._check_raised_needs(
             self._needs_after(vals),
-            lambda order: self.env._("Raising the quantities of %(order)s", order=order.name),
+            lambda orders: self.env._(
+                "Raising the quantities of %(order)s", order=", ".join(orders.mapped("name"))
+            ),
         )
 
     def _sale_batch_quantities(self):
@@ -275,7 +283,9 @@ class SaleOrderLine(models.Model):
             self._check_need_values(vals)
         self._check_raised_needs(
             self._new_line_needs(vals_list),
-            lambda order: self.env._("Adding lines to %(order)s", order=order.name),
+            lambda orders: self.env._(
+                "Adding lines to %(order)s", order=", ".join(orders.mapped("name"))
+            ),
         )
         lines = super().create(vals_list)
         for line, qty in lines._sale_batch_quantities().items():

@@ -20,11 +20,14 @@ class SaleOrder(models.Model):
         quotation's). Nothing more is held than before, so the reserved-stock
         policy is not consulted. A revision in another warehouse (or that is
         no quotation) takes none, and a reservation without a matching line
-        stays here: both are released."""
+        stays here: both are released. The expiry cron warns about the moved
+        ones again, on the revision: this quotation's expiry to-do goes."""
         res = super()._crm_hand_over_to(revision)
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
         if not active:
             return res
+        # the to-do warned about reservations this quotation no longer holds
+        self._crm_drop_expiry_warning()
         if revision.state not in ("draft", "sent") or revision.warehouse_id != self.warehouse_id:
             active._set_state("released")
             return res
@@ -42,7 +45,8 @@ class SaleOrder(models.Model):
             if not candidates[reservation.product_id]:
                 continue
             line, need = candidates[reservation.product_id].pop(0)
-            vals = {"order_id": revision.id, "order_line_id": line.id}
+            # not warned on the revision yet: the cron schedules its to-do there
+            vals = {"order_id": revision.id, "order_line_id": line.id, "expiry_warned": False}
             rounding = reservation.product_id.uom_id.rounding
             if float_compare(reservation.quantity, need, precision_rounding=rounding) > 0:
                 vals["quantity"] = need

@@ -21,26 +21,45 @@ class StockPicking(models.Model):
 
     def _check_delivery_reserved_stock(self):
         """{picking: warning} for these pickings' deliveries under the company's
-        reserved-stock policy (a UserError under "block"): what the delivery
-        takes now (a partial delivery its quantity, not its whole demand),
-        against free to sell with the delivery's own demand added back (free to
-        sell counts it as outgoing already, and a backorder keeps the rest)."""
-        warnings = {}
+        reserved-stock policy (a UserError under "block"): what the deliveries
+        take now (a partial delivery its quantity, not its whole demand),
+        against free to sell with what the deliveries themselves hold added
+        back (``_own_quantities``: free to sell counts them already, and a
+        backorder keeps the rest). The deliveries validated together are
+        checked together, per company and warehouse: none is done yet, so
+        each one alone would not see what the others take."""
+        demands = []
         for picking in self.filtered(lambda p: p.picking_type_code == "outgoing"):
             open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            counted = defaultdict(float)
-            for move in open_moves:
-                counted[move.product_id] += move.product_qty
-            warning = picking.company_id._check_reserved_stock(
-                picking.picking_type_id.warehouse_id,
-                picking._delivered_quantities(open_moves),
-                picking.sale_id,
-                self.env._("Validating %(picking)s", picking=picking.name),
-                counted=counted,
+            demands.append(
+                (
+                    picking,
+                    picking.company_id,
+                    picking.picking_type_id.warehouse_id,
+                    picking._delivered_quantities(open_moves),
+                    picking.sale_id,
+                    picking._own_quantities(open_moves),
+                )
             )
-            if warning:
-                warnings[picking] = warning
-        return warnings
+        return self.env["res.company"]._check_reserved_stock_together(
+            demands,
+            lambda pickings: self.env._(
+                "Validating %(picking)s", picking=", ".join(pickings.mapped("name"))
+            ),
+        )
+
+    def _own_quantities(self, moves):
+        """{product: quantity in its unit} that free to sell already counts as
+        taken by ``moves``, these open moves of the delivery: per move, its
+        demand (counted as outgoing) or, when it carries more, its quantity
+        (its move lines reserve all of it, lowering Odoo's free quantity)."""
+        own = defaultdict(float)
+        for move in moves:
+            quantity = move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
+            )
+            own[move.product_id] += max(move.product_qty, quantity)
+        return own
 
     def _delivered_quantities(self, moves):
         """{product: quantity in its unit} that validating this picking takes out

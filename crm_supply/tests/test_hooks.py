@@ -208,3 +208,53 @@ class TestPolicyHooks(SupplyCase):
         picking.move_ids.quantity = 1
         picking.button_validate()
         self.assertEqual(picking.state, "done")
+
+    def test_delivery_of_more_than_its_demand(self):
+        """A delivery carrying more than its demand: its move lines reserve all
+        of it (Odoo's free quantity drops), so all of it is its own. 10 on
+        hand, 4 held, an order of 3: 5 delivered leave 5 for the 4 held. It
+        was refused with "5 wanted, 4 free to sell"; 7 do take one held unit."""
+        self._order(4).action_reserve_stock()
+        order = self._order(3)
+        order.action_confirm()
+        self.assertEqual(self._figures(), (4.0, 3.0))
+        self._policy("block")
+        picking = order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
+        picking.move_ids.write({"quantity": 7, "picked": True})
+        with self.assertRefused(
+            r"Supply Widget: 7 wanted, 6 free to sell \(4 reserved by proformas .*\): "
+            r"1 taken from the proformas"
+        ):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        picking.move_ids.write({"quantity": 5, "picked": True})
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.move_ids.quantity, 5.0)
+        self.assertEqual(self._figures(), (4.0, 1.0))
+
+    def test_deliveries_validated_together(self):
+        """The deliveries validated in one call are checked together: 10 on
+        hand, orders of 5 and 5, then 4 held by a proforma (allowed then)."""
+        a, b = self._order(5), self._order(5)
+        (a | b).action_confirm()
+        holder = self._order(4)
+        holder.action_reserve_stock()
+        self._policy("block")
+        pickings = (a.picking_ids | b.picking_ids).with_user(self.stock_user)
+        pickings = pickings.with_context(skip_sms=True)
+        pickings.move_ids.write({"quantity": 5, "picked": True})
+        names = ", ".join(pickings.mapped("name"))
+        with self.assertRefused(
+            rf"(?s)Validating {names} takes .*Supply Widget: 10 wanted, 6 free to sell "
+            rf"\(4 reserved by proformas {holder.name}\): 4 taken from the proformas"
+        ):
+            pickings.button_validate()
+        self.assertEqual(pickings.mapped("state"), ["assigned", "assigned"])
+        self._policy("warn")
+        pickings.button_validate()
+        self.assertEqual(pickings.mapped("state"), ["done", "done"])
+        for picking in pickings:
+            note = picking.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
+            self.assertEqual(len(note), 1)
+            self.assertIn(f"Validating {names}", note.body)

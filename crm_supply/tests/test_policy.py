@@ -101,25 +101,26 @@ class TestGrossNeed(SupplyCase):
         """On a confirmed order, the line's warning compares what the line takes
         more than its saved quantity with free to sell, which counts the order's
         own delivery as outgoing already (as the server check does): 10 on
-        hand, 5 confirmed, raised to 6 is covered (it warned "6 wanted, 5
-        free"), raised to 11 is not."""
+        hand, 5 confirmed, 2 held by a proforma: raised to 8 is covered (it
+        warned "8 wanted, 3 free"), raised to 11 is not."""
         order = self._order(5, user=self.salesman)
         order.with_user(self.salesman).action_confirm()
+        self._hold(2)
         self._policy("warn")
         form = Form(order.with_user(self.salesman))
         with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
             with form.order_line.edit(0) as line:
-                line.product_uom_qty = 6
+                line.product_uom_qty = 8
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             with form.order_line.edit(0) as line:
                 line.product_uom_qty = 11
-        self.assertIn("Supply Widget: 6 more wanted, 5 free to sell", logs.output[0])
+        self.assertIn("Supply Widget: 6 more wanted, 3 free to sell", logs.output[0])
         # a new line of the product takes all of its quantity
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             with form.order_line.new() as line:
                 line.product_id = self.product
                 line.product_uom_qty = 7
-        self.assertIn("Supply Widget: 7 wanted, 5 free to sell", logs.output[-1])
+        self.assertIn("Supply Widget: 7 wanted, 3 free to sell", logs.output[-1])
 
     def test_warn_is_noted_in_the_chatter(self):
         order = self._order(2)
@@ -558,3 +559,138 @@ class TestPolicyMessageNamesTheHolders(SupplyCase):
         self.assertIn(f"5 wanted, 2 free to sell (8 reserved by proformas {holder.name})", message)
         self.assertNotIn(foreign.name, message)
         self.assertNotIn(elsewhere.name, message)
+
+
+@tagged("post_install", "-at_install")
+class TestOneCallIsCheckedTogether(SupplyCase):
+    """What one call takes for several orders is checked together: none of
+    them has its delivery yet, so each one alone does not see what the others
+    take. Stock 10; a proforma holds 5."""
+
+    def setUp(self):
+        super().setUp()
+        self.holder = self._order(5)
+        self.holder.action_reserve_stock()
+
+    def test_orders_confirmed_together(self):
+        """Two quotations of 5 beside 5 free to sell: confirmed in one call,
+        both were confirmed (free to sell -5); one at a time, the second is
+        refused."""
+        a, b = self._order(5), self._order(5)
+        self._policy("block")
+        with self.assertRefused(
+            rf"(?s)Confirming {a.name}, {b.name} takes .*Supply Widget: 10 wanted, 5 free to sell "
+            rf"\(5 reserved by proformas {self.holder.name}\): 5 taken from the proformas"
+        ):
+            (a | b).action_confirm()
+        self.assertEqual((a.state, b.state), ("draft", "draft"))
+        self.assertEqual(self._figures(), (5.0, 5.0))
+        a.action_confirm()
+        with self.assertRefused(f"Confirming {b.name} takes"):
+            b.action_confirm()
+        self.assertEqual(b.state, "draft")
+
+    def test_orders_confirmed_together_are_warned_together(self):
+        a, b, c = self._order(3), self._order(3), self._order(1, product=self.service)
+        self._policy("warn")
+        (a | b | c).action_confirm()
+        self.assertEqual((a | b | c).mapped("state"), ["sale"] * 3)
+        for order in a | b | c:
+            note = order.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
+            self.assertEqual(len(note), 1, order.name)
+            self.assertIn(f"Confirming {a.name}, {b.name}, {c.name}", note.body)
+            self.assertIn("Supply Widget: 6 wanted, 5 free to sell", note.body)
+
+    def test_lines_added_to_several_orders_together(self):
+        a, b = self._order(1), self._order(1)
+        (a | b).action_confirm()  # 10 on hand, 2 going out, 5 held: 3 free
+        self._policy("block")
+        Line = self.env["sale.order.line"]
+        vals = [
+            {"order_id": order.id, "product_id": self.product.id, "product_uom_qty": 2}
+            for order in (a, b)
+        ]
+        with self.assertRefused(
+            rf"(?s)Adding lines to {a.name}, {b.name} takes .*4 wanted, 3 free to sell"
+        ):
+            Line.create(vals)
+        self.assertEqual((len(a.order_line), len(b.order_line)), (1, 1))
+        # one at a time, the second is refused
+        Line.create(vals[0])
+        with self.assertRefused(rf"(?s)Adding lines to {b.name} takes .*2 wanted, 1 free"):
+            Line.create(vals[1])
+        self.assertEqual(len(b.order_line), 1)
+
+    def test_lines_raised_on_several_orders_together(self):
+        a, b = self._order(1), self._order(1)
+        (a | b).action_confirm()  # 3 free
+        self._policy("block")
+        lines = a.order_line | b.order_line
+        with self.assertRefused(
+            rf"(?s)Raising the quantities of {a.name}, {b.name} takes .*4 wanted, 3 free"
+        ):
+            lines.write({"product_uom_qty": 3})
+        self.assertEqual(lines.mapped("product_uom_qty"), [1.0, 1.0])
+        self._policy("warn")
+        lines.write({"product_uom_qty": 3})
+        for order in a | b:
+            note = order.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
+            self.assertIn(f"Raising the quantities of {a.name}, {b.name}", note.body)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlyProformaUnitsAreRefused(SupplyCase):
+    """The policy is about stock proformas hold: a document that takes more
+    than is free to sell of a product no proforma holds is an ordinary
+    backorder, as in plain Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.empty = cls.env["product.product"].create({"name": "Empty Widget", "is_storable": True})
+
+    def test_out_of_stock_product_nobody_reserves_is_sold(self):
+        self._policy("block")
+        other = self._order(2, product=self.empty, user=self.salesman)
+        other.with_user(self.salesman).action_confirm()  # was "0 reserved by proformas -"
+        self.assertEqual(other.state, "sale")
+        order = self._order(5, product=self.empty, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        self.assertEqual(order.reservation_ids.quantity, 5.0)
+        # a third takes units the first one holds (none in stock): refused
+        third = self._order(3, product=self.empty, user=self.salesman).with_user(self.salesman)
+        with self.assertRefused(
+            rf"Empty Widget: 3 wanted, 0 free to sell \(5 reserved by proformas "
+            rf"{order.name}\): 3 taken from the proformas"
+        ):
+            third.action_confirm()
+        self.assertEqual(third.state, "draft")
+        # released, nothing is held: an ordinary backorder
+        order.with_user(self.salesman).action_release_stock()
+        third.action_confirm()
+        self.assertEqual(third.state, "sale")
+
+    def test_taken_from_proformas_is_what_free_does_not_cover(self):
+        holder = self._order(8)
+        holder.action_reserve_stock()  # 2 free
+        self._policy("block")
+        with self.assertRefused(
+            rf"Supply Widget: 5 wanted, 2 free to sell \(8 reserved by proformas "
+            rf"{holder.name}\): 3 taken from the proformas"
+        ):
+            self._order(5).action_confirm()
+        self._order(2).action_confirm()
+
+    def test_form_warns_only_when_proformas_hold_it(self):
+        self._policy("warn")
+        order = self._order(1, product=self.empty, user=self.salesman)
+        form = Form(order.with_user(self.salesman))
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 4
+        self._order(2, product=self.empty).action_reserve_stock()
+        form = Form(order.with_user(self.salesman))
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 3
+        self.assertIn("Empty Widget: 3 wanted, 0 free to sell; 2 are reserved", logs.output[0])

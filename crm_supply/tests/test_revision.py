@@ -111,3 +111,24 @@ class TestRevisionHandOver(SupplyCase):
         order._crm_hand_over_to(revision)
         self.assertEqual(revision.reservation_ids.quantity, 4.0)
         self.assertEqual(self._figures(), (10.0, 0.0))
+
+    def test_the_revision_is_warned_before_expiry(self):
+        """The moved reservations are warned about again, on the revision: they
+        kept expiry_warned, the old quotation's to-do stayed on the cancelled
+        quotation, and the cron never warned on the revision."""
+        Reservation = self.env["sale.stock.reservation"]
+        expiry_type = self.env.ref("crm_supply.mail_activity_type_reservation_expiry")
+        order = self._reserved([(self.product, 4)])
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        self.assertEqual(order.activity_ids.activity_type_id, expiry_type)
+        revision = order.copy()
+        order._crm_hand_over_to(revision)
+        order._action_cancel()
+        self.assertFalse(order.activity_ids, "the old quotation's to-do goes")
+        self.assertFalse(revision.reservation_ids.expiry_warned)
+        Reservation._cron_expire()
+        self.assertEqual(revision.activity_ids.activity_type_id, expiry_type)
+        self.assertEqual(revision.activity_ids.date_deadline, self._today(1))
+        self.assertFalse(order.activity_ids)
+        self.assertTrue(revision.reservation_ids.expiry_warned)
