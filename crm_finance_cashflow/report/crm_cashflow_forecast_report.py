@@ -504,10 +504,44 @@ class CrmCashflowForecastReport(models.Model):
         more) is left out: never below zero. The planned payments are summed
         per invoice in one grouped subquery joined to the invoices, not per
         row (grouped by invoice only, so that PostgreSQL knows it unique and
-        hashes it, not the invoices)."""
-        today = fields.Date.context_today(self)
-        factors = {f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today).items()}
-        alias = query.make_alias(query.table, "crm_planned")
+        hashes it, not the invoices); the rates are read for the currencies of
+        planned payments in another currency than their invoice's only."""
+        # what the planned payments' queries read is flushed before they run
+        flush = [
+            self.env[model]._fields[fname]
+            for model, fnames in (
+                ("crm.planned.payment", ("amount", "currency_id", "invoice_id", "state")),
+                ("account.move", ("company_id", "currency_id")),
+                ("res.currency", ("decimal_places",)),
+            )
+            for fname in fnames
+        ]
+
+        def flushed(sql):
+            for field in flush:
+                sql = SQL("%s", sql, to_flush=field)
+            return sql
+
+        foreign = self.env.execute_query(
+            flushed(
+                SQL(
+                    """
+                    SELECT DISTINCT payment.currency_id, move.currency_id
+                      FROM crm_planned_payment payment
+                      JOIN account_move move ON move.id = payment.invoice_id
+                     WHERE payment.state = 'planned'
+                       AND payment.currency_id != move.currency_id
+                    """
+                )
+            )
+        )
+        factors = {}
+        if foreign:
+            currencies = self.env["res.currency"].browse({cur for pair in foreign for cur in pair})
+            today = fields.Date.context_today(self)
+            factors = {
+                f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today, currencies).items()
+            }
         planned_sums = SQL(
             """
             (SELECT payment.invoice_id,
@@ -527,18 +561,11 @@ class CrmCashflowForecastReport(models.Model):
             """,
             factors=json.dumps(factors),
         )
-        # what the subquery reads is flushed before it runs
-        for model, fnames in (
-            ("crm.planned.payment", ("amount", "currency_id", "invoice_id", "state")),
-            ("account.move", ("company_id", "currency_id")),
-            ("res.currency", ("decimal_places",)),
-        ):
-            for fname in fnames:
-                planned_sums = SQL("%s", planned_sums, to_flush=self.env[model]._fields[fname])
+        alias = query.make_alias(query.table, "crm_planned")
         query.add_join(
             "LEFT JOIN",
             alias,
-            planned_sums,
+            flushed(planned_sums),
             SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
         )
         residual = SQL.identifier(query.table, "amount_residual")
