@@ -81,7 +81,8 @@ class AccountMove(models.Model):
             return False
         if self.payment_state == "reversed":
             return True
-        credits = self.reversal_move_ids.filtered(
+        # sudo: every credit note of the invoice counts, whoever posts the last one
+        credits = self.sudo().reversal_move_ids.filtered(
             lambda move: move.state == "posted" and move.currency_id == self.currency_id
         )
         return bool(credits) and (
