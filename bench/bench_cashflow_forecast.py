@@ -7,7 +7,7 @@ supplier contracts, a fifth in a foreign currency) with one monthly line over
 ``--months`` months (default 36), so one planned schedule row per contract and
 month, ``--invoices`` posted open customer invoices and vendor bills (default
 50,000) and ``--payments`` planned payments (default 5,000, a fifth of them for
-an open invoice, which they replace in the forecast), spread over the same
+an open invoice, whose open amount they reduce in the forecast), spread over the same
 months, all inserted with plain SQL. Then, alternately (the machine may be
 shared), each timed as the minimum of ``--runs`` runs:
 
@@ -176,8 +176,8 @@ class Bench:
         )
         invoice_ids = [row[0] for row in cr.fetchall()]
         self.counts["invoices"] += len(invoice_ids)
-        # a fifth of the payments stand for an open invoice (the forecast counts
-        # them instead of the invoice), the others for money expected otherwise
+        # a fifth of the payments are of an open invoice (the forecast takes
+        # them off its open amount), the others for money expected otherwise
         cr.execute(
             """
             INSERT INTO crm_planned_payment (name, direction, partner_id, company_id,

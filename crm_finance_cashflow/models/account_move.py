@@ -61,21 +61,41 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         """A posted reversal (Odoo's Credit Note wizard, its "Reverse and create
         a new draft", an automatic reversal at its date) that fully reverses a
-        contract invoice (its ``payment_state`` is then ``reversed``: Odoo has
-        reconciled them in ``_post``) gives the invoice's schedule rows back, as
+        contract invoice, alone or with the invoice's other credit notes
+        (``_crm_fully_credited``), gives the invoice's schedule rows back, as
         cancelling it does: a credited invoice no longer invoices its period,
         as a sale order's credited quantities are invoiced again."""
         posted = super()._post(soft=soft)
         posted._crm_give_reversed_rows_back()
         return posted
 
+    def _crm_fully_credited(self):
+        """True when this posted invoice is credited in full: Odoo marks it
+        ``reversed`` (its credit note reconciled with all of it), or its posted
+        credit notes (``reversed_entry_id``) in its currency total its whole
+        amount. The second takes an invoice partly (or wholly) paid before
+        its full credit note, which Odoo marks ``paid``: the credit note is
+        reconciled with what was left, its rest is the client's credit."""
+        self.ensure_one()
+        if self.state != "posted":
+            return False
+        if self.payment_state == "reversed":
+            return True
+        # sudo: every credit note of the invoice counts, whoever posts the last one
+        credits = self.sudo().reversal_move_ids.filtered(
+            lambda move: move.state == "posted" and move.currency_id == self.currency_id
+        )
+        return bool(credits) and (
+            self.currency_id.compare_amounts(sum(credits.mapped("amount_total")), self.amount_total)
+            >= 0
+        )
+
     def _crm_give_reversed_rows_back(self):
         """The schedule rows of the contract invoices these reversals (credit
-        notes, ``reversed_entry_id``) fully reverse: planned again, or cancelled,
-        under the rules of a cancelled invoice (``_crm_release_rows``)."""
-        reversed_moves = self.reversed_entry_id.filtered(
-            lambda move: move.state == "posted" and move.payment_state == "reversed"
-        )
+        notes, ``reversed_entry_id``) credit in full (``_crm_fully_credited``):
+        planned again, or cancelled, under the rules of a cancelled invoice
+        (``_crm_release_rows``)."""
+        reversed_moves = self.reversed_entry_id.filtered(lambda move: move._crm_fully_credited())
         if reversed_moves:
             reversed_moves._crm_invoiced_schedule_rows()._crm_release_rows(reversed_moves)
 
@@ -90,14 +110,11 @@ class AccountMove(models.Model):
         create a new draft"), takes over the schedule rows the invoice's reversal
         gave back: ``rows_by_line``, the invoice's rows (or nothing) by its
         product lines in order, as the draft copied them. Nothing is taken over
-        while the invoice is not fully reversed (a reversal posted at a later
+        while the invoice is not credited in full (a reversal posted at a later
         date), or when the copy has other lines than the invoice."""
         self.ensure_one()
         if not (
-            any(rows_by_line)
-            and self.crm_contract_rows_released
-            and self.state == "posted"
-            and self.payment_state == "reversed"
+            any(rows_by_line) and self.crm_contract_rows_released and self._crm_fully_credited()
         ):
             return
         lines = draft.line_ids.filtered(lambda line: line.display_type == "product").sorted("id")

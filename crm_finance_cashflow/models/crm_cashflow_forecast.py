@@ -27,9 +27,11 @@ class CrmContract(models.Model):
         """Expected incoming and outgoing money per period, in the company currency.
 
         Sources: open customer invoices and vendor bills by due date (their open
-        amount), planned payments by date (a planned payment of an invoice replaces
-        that invoice's open amount), and contract schedule rows not invoiced yet
-        (expected payment date: the row's date plus the contract's payment term);
+        amount, less their planned payments: never below zero), planned payments by
+        date (a planned payment of an invoice counts at its date, the rest of the
+        invoice's open amount at the invoice's due date), and contract schedule
+        rows not invoiced yet (expected payment date: the row's date plus the
+        contract's payment term);
         an invoiced row counts once, through its invoice. Foreign amounts convert at
         today's rate. ``opening`` is the balance of the bank and cash journals the
         day before ``date_from``, their outstanding receipts and payments accounts

@@ -205,7 +205,7 @@ class CrmContract(models.Model):
         [
             ("none", "No Renewal"),
             ("manual", "Manual"),
-            ("automatic", "Automatic (same duration)"),
+            ("automatic", "Automatic (renewal term)"),
         ],
         default="none",
         required=True,

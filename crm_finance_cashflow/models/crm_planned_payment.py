@@ -56,8 +56,9 @@ class CrmPlannedPayment(models.Model):
         # the open invoices, bills and credit notes (_check_invoice_payable)
         domain="[('move_type', '!=', 'entry'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
-        help="A planned payment of an invoice replaces the invoice's open amount in the "
-        "forecast, it does not add to it.",
+        help="In the forecast, a planned payment of an invoice counts at its date and "
+        "the rest of the invoice's open amount at the invoice's due date: it never "
+        "adds to the invoice.",
     )
     state = fields.Selection(
         [("planned", "Planned"), ("posted", "Posted"), ("cancelled", "Cancelled")],
@@ -98,8 +99,8 @@ class CrmPlannedPayment(models.Model):
     @api.constrains("invoice_id", "direction", "partner_id")
     def _check_invoice_payable(self):
         """A planned payment of an invoice is one Post can register: the link
-        takes the invoice's open amount out of the forecast, so one it cannot
-        pay is refused when it is made, not at Post."""
+        takes its amount off the invoice's open amount in the forecast, so one
+        it cannot pay is refused when it is made, not at Post."""
         for planned in self:
             if planned.invoice_id and planned.state == "planned":
                 planned._crm_check_invoice_payable()

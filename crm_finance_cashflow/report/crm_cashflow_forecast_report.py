@@ -39,7 +39,8 @@ class CrmCashflowForecastReport(models.Model):
 
     An invoiced schedule row counts once, through its invoice once that is posted
     (through the row while the invoice is a draft); a planned payment of
-    an invoice replaces the invoice's open amount. Amounts are converted at
+    an invoice counts at its own date, the rest of the invoice's open amount
+    at its due date. Amounts are converted at
     today's rate into the currency of the current company, as Odoo's invoice
     analysis does, so that totals over several companies add like amounts."""
 
@@ -132,6 +133,7 @@ class CrmCashflowForecastReport(models.Model):
         ],
         "res.company": ["currency_id"],
         "res.partner": ["commercial_partner_id", "property_payment_term_id"],
+        "res.currency": ["decimal_places"],
         "res.currency.rate": ["company_id", "currency_id", "name", "rate"],
         "sale.order": ["opportunity_id", "state"],
     }
@@ -272,8 +274,8 @@ class CrmCashflowForecastReport(models.Model):
             "planned_payment": None,
         }
         return [
-            # open customer invoices and vendor bills, unless a planned payment
-            # stands for them
+            # open customer invoices and vendor bills: what their planned
+            # payments leave of their open amount
             {
                 "source": "invoice",
                 "model": "account.move",
@@ -282,10 +284,9 @@ class CrmCashflowForecastReport(models.Model):
                     ("state", "=", "posted"),
                     ("move_type", "in", tuple(INVOICE_DIRECTIONS)),
                     ("payment_state", "in", ("not_paid", "partial")),
-                    ("crm_planned_payment_ids", "not any", [("state", "=", "planned")]),
                 ],
                 "date": "invoice_date_due",
-                "amount": "amount_residual",
+                "amount": self._forecast_invoice_rest,
                 "currency": "currency_id",
                 "direction": ("move_type", INVOICE_DIRECTIONS),
                 "partner": "commercial_partner_id",
@@ -494,6 +495,85 @@ class CrmCashflowForecastReport(models.Model):
         return SQL.identifier(alias, "contract_id")
 
     @api.model
+    def _forecast_invoice_rest(self, query):
+        """What an open invoice still brings at its due date: its open amount
+        less its planned payments (each counts at its own date), these
+        converted into the invoice's currency at today's rate, as the forecast
+        converts (``_forecast_factors``, the invoice company's rates), rounded
+        to that currency. An invoice its planned payments cover entirely (or
+        more) is left out: never below zero. The planned payments are summed
+        per invoice in one grouped subquery joined to the invoices, not per
+        row (grouped by invoice only, so that PostgreSQL knows it unique and
+        hashes it, not the invoices); the rates are read for the currencies of
+        planned payments in another currency than their invoice's only."""
+        # what the planned payments' queries read is flushed before they run
+        flush = [
+            self.env[model]._fields[fname]
+            for model, fnames in (
+                ("crm.planned.payment", ("amount", "currency_id", "invoice_id", "state")),
+                ("account.move", ("company_id", "currency_id")),
+                ("res.currency", ("decimal_places",)),
+            )
+            for fname in fnames
+        ]
+
+        def flushed(sql):
+            for field in flush:
+                sql = SQL("%s", sql, to_flush=field)
+            return sql
+
+        foreign = self.env.execute_query(
+            flushed(
+                SQL(
+                    """
+                    SELECT DISTINCT payment.currency_id, move.currency_id
+                      FROM crm_planned_payment payment
+                      JOIN account_move move ON move.id = payment.invoice_id
+                     WHERE payment.state = 'planned'
+                       AND payment.currency_id != move.currency_id
+                    """
+                )
+            )
+        )
+        factors = {}
+        if foreign:
+            currencies = self.env["res.currency"].browse({cur for pair in foreign for cur in pair})
+            today = fields.Date.context_today(self)
+            factors = {
+                f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today, currencies).items()
+            }
+        planned_sums = SQL(
+            """
+            (SELECT payment.invoice_id,
+                    ROUND(SUM(CASE WHEN payment.currency_id = move.currency_id
+                                   THEN payment.amount
+                                   ELSE payment.amount
+                                        * COALESCE((%(factors)s::jsonb ->> (move.company_id
+                                               || '-' || payment.currency_id))::numeric, 1.0)
+                                        / COALESCE((%(factors)s::jsonb ->> (move.company_id
+                                               || '-' || move.currency_id))::numeric, 1.0)
+                              END), MIN(currency.decimal_places)) AS amount
+               FROM crm_planned_payment payment
+               JOIN account_move move ON move.id = payment.invoice_id
+               JOIN res_currency currency ON currency.id = move.currency_id
+              WHERE payment.state = 'planned'
+           GROUP BY payment.invoice_id)
+            """,
+            factors=json.dumps(factors),
+        )
+        alias = query.make_alias(query.table, "crm_planned")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            flushed(planned_sums),
+            SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
+        )
+        residual = SQL.identifier(query.table, "amount_residual")
+        planned = SQL.identifier(alias, "amount")
+        query.add_where(SQL("(%s IS NULL OR %s < %s)", planned, planned, residual))
+        return SQL("%s - COALESCE(%s, 0)", residual, planned)
+
+    @api.model
     def _forecast_source_queries(self):
         """One SELECT per source of ``_forecast_sources`` the user may read, each
         row one expected payment with the report's columns (amounts in their own
@@ -649,13 +729,14 @@ class CrmCashflowForecastReport(models.Model):
     @api.model
     def _forecast_source_totals(self, source, model, date_to, granularity):
         """[(day, direction, currency id, amount)] of one source up to
-        ``date_to``: its model's ``_read_group`` when its date, currency,
+        ``date_to``: its model's ``_read_group`` when its date, amount, currency,
         direction and company are fields, else its report query grouped in
         SQL. ``model``: as ``_forecast_source_model`` gives it (the sources read
         as superuser keep to the allowed companies by their domains)."""
         field, values = self._forecast_direction(source)
         date, currency = source["date"], source["currency"]
-        if not all(isinstance(spec, str) for spec in (date, currency, field)) or (
+        specs = (date, currency, field, source["amount"])
+        if not all(isinstance(spec, str) for spec in specs) or (
             source.get("company", "company_id") != "company_id"
         ):
             return self.env.execute_query(

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -46,7 +46,7 @@ class TestCashflowForecast(ContractCase):
         self.assertEqual(invoice.invoice_date_due.isoformat(), "2026-01-01")
         self.assertEqual(self._delta(base, after, "2026-01", "incoming"), 100.0)
         self.assertEqual(self._incoming_total(after) - self._incoming_total(base), 1200.0)
-        # a planned payment of the invoice replaces its open amount, never adds to it
+        # a planned payment of the whole invoice takes its open amount, never adds to it
         self.env["crm.planned.payment"].with_user(self.billing).create(
             {
                 "name": "Customer promised",
@@ -63,6 +63,72 @@ class TestCashflowForecast(ContractCase):
         feb = self._period(planned, "2026-02")
         self.assertEqual(feb["net"], round(feb["incoming"] - feb["outgoing"], 2))
         self.assertEqual(feb["cumulative"], round(feb["opening"] + feb["net"], 2))
+
+    def test_planned_payments_of_part_of_an_invoice(self):
+        """Planned payments of part of an open invoice count at their dates
+        (a foreign one converted into the invoice's currency at today's rate),
+        the rest of the invoice's open amount at its due date; planned payments
+        over the open amount leave nothing of it (never below zero), and a
+        cancelled one gives its part back."""
+        window = {"date_from": "2026-01-01", "date_to": "2026-06-30"}
+        Payment = self.env["crm.planned.payment"].with_user(self.billing)
+        Report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        foreign = self.env["res.currency"].create({"name": "XPP", "symbol": "P", "rounding": 0.01})
+        self.env["res.currency.rate"].create(
+            {"currency_id": foreign.id, "name": "2020-01-01", "rate": 4.0}
+        )
+        base = self._forecast(**window)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_date": "2026-01-15",
+                "invoice_date_due": "2026-01-15",
+                "currency_id": self.env.company.currency_id.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Work", "price_unit": 1000.0, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.amount_residual, 1000.0)
+
+        def check(expected, rest):
+            result = self._forecast(**window)
+            for label, amount in expected.items():
+                self.assertEqual(self._delta(base, result, label, "incoming"), amount, label)
+            added = self._incoming_total(result) - self._incoming_total(base)
+            self.assertEqual(round(added, 2), sum(expected.values()))
+            Report.invalidate_model()  # a view: its cached rows do not follow the sources
+            rows = Report.search([("invoice_id", "=", invoice.id), ("source", "=", "invoice")])
+            self.assertEqual(rows.mapped("amount_currency"), [rest] if rest else [])
+
+        check({"2026-01": 1000.0}, 1000.0)
+        base_vals = {"direction": "incoming", "partner_id": self.partner.id}
+        Payment.create(
+            dict(
+                base_vals, name="First part", amount=300.0, date="2026-03-10", invoice_id=invoice.id
+            )
+        )
+        check({"2026-01": 700.0, "2026-03": 300.0}, 700.0)
+        # 200 XPP at today's rate (4 XPP a unit of the company's currency): 50
+        Payment.create(
+            dict(
+                base_vals,
+                name="Second part",
+                amount=200.0,
+                currency_id=foreign.id,
+                date="2026-04-05",
+                invoice_id=invoice.id,
+            )
+        )
+        check({"2026-01": 650.0, "2026-03": 300.0, "2026-04": 50.0}, 650.0)
+        too_much = Payment.create(
+            dict(base_vals, name="Too much", amount=900.0, date="2026-05-02", invoice_id=invoice.id)
+        )
+        check({"2026-01": 0.0, "2026-03": 300.0, "2026-04": 50.0, "2026-05": 900.0}, 0.0)
+        too_much.action_cancel()
+        check({"2026-01": 650.0, "2026-03": 300.0, "2026-04": 50.0}, 650.0)
 
     def test_overdue_bucket_and_supplier_outgoing(self):
         base = self._forecast(date_from="2026-03-01", date_to="2026-04-30")

@@ -85,7 +85,7 @@ class TestCashflowForecastReport(ContractCase):
         self.assertEqual(len(rows), 12)
         self.assertEqual(rows.filtered(lambda r: r.source == "invoice").invoice_id, invoice)
         self.assertNotIn(january.schedule_id, rows.schedule_id)
-        # a planned payment of the invoice replaces it
+        # a planned payment of the whole invoice stands for it
         payment = (
             self.env["crm.planned.payment"]
             .with_user(self.billing)

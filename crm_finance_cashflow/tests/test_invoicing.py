@@ -817,24 +817,81 @@ class TestReversedContractInvoice(ContractCase):
         credit.with_user(self.billing).button_draft()
         self.assertEqual(credit.state, "draft")
 
-    def test_partly_paid_then_credited_keeps_rows(self):
-        """An invoice partly paid, then credited in full: Odoo reconciles the
-        credit note with what is left only and marks the invoice paid, not
-        reversed (a payment is reconciled with it): its rows stay invoiced, the
-        client's payment counted; the credit note's rest is the client's credit."""
-        _contract, invoice, rows = self._posted_invoice()
+    def _pay(self, invoice, amount):
         self.env["account.payment.register"].with_user(self.billing).with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": 50.0, "payment_difference_handling": "open"})._create_payments()
+        ).create({"amount": amount, "payment_difference_handling": "open"})._create_payments()
+
+    def test_partly_paid_then_credited_gives_rows_back(self):
+        """An invoice partly paid, then credited in full: Odoo reconciles the
+        credit note with what is left only and marks the invoice paid, not
+        reversed; its credit notes total its whole amount, so its rows come
+        back as a reversed invoice's (the period is invoiced again; the credit
+        note's rest is the client's credit). Its reconciliations stay."""
+        contract, invoice, rows = self._posted_invoice()
+        self._pay(invoice, 50.0)
         self.assertEqual(invoice.payment_state, "partial")
         credit = self._reverse(invoice)
         self.assertEqual(credit.amount_total, invoice.amount_total)
         credit.with_user(self.billing).action_post()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(credit.amount_residual, 50.0)
+        self.assertTrue(invoice.crm_contract_rows_released)
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(rows.invoice_id)
+        self.assertFalse((invoice | credit).line_ids.crm_contract_schedule_id)
+        self.assertEqual(self._forecast_rows(contract).schedule_id & rows, rows)
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        self.assertEqual(rows.invoice_id, again)
+        # neither the credit note's nor the payment's reconciliation is undone:
+        # the invoice would be due again with its period invoiced again
+        with self.assertRaisesRegex(UserError, "was fully reversed"):
+            credit.with_user(self.billing).button_draft()
+        partials = invoice.line_ids.matched_credit_ids
+        self.assertEqual(len(partials), 2)
+        for partial in partials:
+            with self.assertRaisesRegex(UserError, "was fully reversed"):
+                partial.with_user(self.billing).unlink()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_partly_paid_then_partly_credited_keeps_rows(self):
+        """A partly paid invoice with a credit note of part of it: the period
+        stays invoiced, until further credit notes total the whole invoice."""
+        _contract, invoice, rows = self._posted_invoice()
+        self._pay(invoice, 50.0)
+        credit = self._reverse(invoice)
+        credit.invoice_line_ids[:1].with_user(self.billing).write({"price_unit": 10.0})
+        credit.with_user(self.billing).action_post()
+        self.assertLess(credit.amount_total, invoice.amount_total)
+        self.assertEqual(invoice.payment_state, "partial")
         self.assertFalse(invoice.crm_contract_rows_released)
         self.assertEqual(rows.invoice_id, invoice)
         self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        # a second credit note of the rest of the invoice's amount: in full now
+        second = self._reverse(invoice)
+        rest = invoice.amount_total - credit.amount_total
+        second.invoice_line_ids[1:].with_user(self.billing).unlink()
+        second.invoice_line_ids.with_user(self.billing).write(
+            {"price_unit": rest, "tax_ids": [Command.clear()]}
+        )
+        self.assertEqual(second.amount_total, rest)
+        second.with_user(self.billing).action_post()
+        self.assertTrue(invoice.crm_contract_rows_released)
+        self.assertEqual(set(rows.mapped("state")), {"planned"})
+        self.assertFalse(rows.invoice_id)
+
+    def test_partly_paid_reversed_with_new_draft(self):
+        """ "Reverse and create a new draft" of a partly paid invoice: Odoo
+        unreconciles the payment (the client's credit) and reverses the invoice
+        in full: the new draft takes the rows over."""
+        contract, invoice, rows = self._posted_invoice()
+        self._pay(invoice, 50.0)
+        draft = self._reverse(invoice, modify=True)
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(rows.invoice_id, draft)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        self.assertFalse(contract.with_user(self.billing).action_create_invoices(date="2026-02-01"))
 
     def test_terminated_contract_bill_reversed(self):
         """A vendor bill of a terminated contract reversed: its rows are

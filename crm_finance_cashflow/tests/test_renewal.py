@@ -56,6 +56,16 @@ class TestRenewalTerm(ContractCase):
         self.assertTrue(contract.renewed)
         self.assertEqual(len(contract.schedule_ids), 36)
 
+    def test_automatic_renewal_named_by_its_term(self):
+        """The automatic renewal's option says what it renews by: the renewal
+        term, not the contract's duration (the key stays)."""
+        labels = dict(
+            self.env["crm.contract"]
+            .with_user(self.billing)
+            .fields_get(["renewal"])["renewal"]["selection"]
+        )
+        self.assertEqual(labels["automatic"], "Automatic (renewal term)")
+
     def test_quarter_renewed_twice(self):
         for start, end, ends in (
             ("2026-01-01", "2026-03-31", (date(2026, 6, 30), date(2026, 9, 30))),
