@@ -1,0 +1,80 @@
+"""Leftovers of crm_pipeline over XML-RPC: the holder of a lead's open step does
+not file the lead's interactions and tasks on another client; an offer import
+keeps a section title with no item after it."""
+
+import datetime
+import os
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pipeline")
+
+
+def _later(days):
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)).strftime(
+        "%Y-%m-%d %H:%M:%S"
+    )
+
+
+def _company(admin, name):
+    return admin.call(
+        "res.partner", "create", {"name": f"{name} {os.getpid()}", "is_company": True}
+    )
+
+
+def test_a_step_holder_does_not_refile_the_owners_records(admin, make_user, expect_fault):
+    owner = make_user(["sales_team.group_sale_salesman"], "leftover_step_owner")
+    holder = make_user(["sales_team.group_sale_salesman"], "leftover_step_holder")
+    client_id = _company(admin, "RPC leftover client")
+    other_id = _company(admin, "RPC leftover other client")
+    person_id = admin.call(
+        "res.partner", "create", {"name": "Ana Pop", "parent_id": client_id, "type": "contact"}
+    )
+    lead_id = admin.call(
+        "crm.lead",
+        "create",
+        {
+            "name": f"RPC leftover handed over {os.getpid()}",
+            "user_id": owner.uid,
+            "partner_id": client_id,
+            "type": "opportunity",
+        },
+    )
+    owner.call("crm.lead", "activate", [lead_id], owner.uid, _later(1))
+    [first] = owner.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])
+    owner.call(
+        "crm.lead.responsibility",
+        "complete",
+        [first["open_responsibility_id"][0]],
+        "next",
+        "Called them",
+        next_user_id=holder.uid,
+        next_deadline=_later(2),
+    )
+    records = {
+        "crm.task": owner.call("crm.task", "create", {"name": "Brochure", "lead_id": lead_id}),
+        "crm.interaction": owner.call(
+            "crm.interaction", "create", {"lead_id": lead_id, "interaction_type": "call"}
+        ),
+    }
+    for model, record_id in records.items():
+        expect_fault(holder.call, model, "write", [record_id], {"partner_id": other_id}, codes=(4,))
+        expect_fault(
+            holder.call,
+            model,
+            "write",
+            [record_id],
+            {"partner_id": other_id, "contact_id": False, "name": "Moved"},
+            codes=(4,),
+        )
+        [row] = admin.call(model, "read", [record_id], ["partner_id", "name"])
+        assert row["partner_id"][0] == client_id, model
+        assert row["name"] != "Moved", model
+        # a contact person of the same client keeps the client
+        holder.call(model, "write", [record_id], {"partner_id": person_id})
+        [row] = admin.call(model, "read", [record_id], ["partner_id", "contact_id"])
+        assert (row["partner_id"][0], row["contact_id"][0]) == (client_id, person_id), model
+        # the lead's salesperson refiles it
+        owner.call(model, "write", [record_id], {"partner_id": other_id, "contact_id": False})
+        [row] = admin.call(model, "read", [record_id], ["partner_id"])
+        assert row["partner_id"][0] == other_id, model
