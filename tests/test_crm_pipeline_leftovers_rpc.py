@@ -2,6 +2,7 @@
 not file the lead's interactions and tasks on another client; an offer import
 keeps a section title with no item after it."""
 
+import base64
 import datetime
 import os
 
@@ -78,3 +79,41 @@ def test_a_step_holder_does_not_refile_the_owners_records(admin, make_user, expe
         owner.call(model, "write", [record_id], {"partner_id": other_id, "contact_id": False})
         [row] = admin.call(model, "read", [record_id], ["partner_id"])
         assert row["partner_id"][0] == other_id, model
+
+
+def test_an_offer_import_keeps_empty_sections(admin, salesman):
+    tag = f"{os.getpid()}"
+    partner_id = admin.call("res.partner", "create", {"name": f"RPC leftover offer {tag}"})
+    code = f"RPC-LEFT-{tag}"
+    admin.call(
+        "product.product",
+        "create",
+        {"name": f"RPC leftover shelf {tag}", "default_code": code, "sale_ok": True},
+    )
+    order_id = salesman.call(
+        "sale.order", "create", {"partner_id": partner_id, "user_id": salesman.uid}
+    )
+    lines = (
+        f"Section,Product,Quantity\nWarehouse,,\n,{code},2\nOptions,,\nOffice,,\n,{code},3\n"
+        "Notes,,\n"
+    )
+    result = salesman.call(
+        "sale.order",
+        "action_import_lines",
+        [order_id],
+        base64.b64encode(lines.encode()).decode(),
+        "offer.csv",
+    )
+    assert (result["created"], result["sections"]) == (2, 4)
+    read = salesman.call(
+        "sale.order.line", "read", result["line_ids"], ["display_type", "name", "sequence"]
+    )
+    read.sort(key=lambda line: line["sequence"])
+    assert [line["name"] if line["display_type"] else code for line in read] == [
+        "Warehouse",
+        code,
+        "Options",
+        "Office",
+        code,
+        "Notes",
+    ]
