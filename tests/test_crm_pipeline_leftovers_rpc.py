@@ -1,10 +1,14 @@
 """Leftovers of crm_pipeline over XML-RPC: the holder of a lead's open step does
 not file the lead's interactions and tasks on another client; an offer import
-keeps a section title with no item after it."""
+keeps a section title with no item after it; the tax-ID lookup's deadline
+covers a service trickling its headers."""
 
 import base64
 import datetime
 import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -117,3 +121,48 @@ def test_an_offer_import_keeps_empty_sections(admin, salesman):
         code,
         "Notes",
     ]
+
+
+class _TricklingHeaders(BaseHTTPRequestHandler):
+    """The status line and headers a byte every half second (about 30 seconds),
+    then a body: each byte well within the timeout of one read."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"cod": 200, "found": [], "notFound": []}'
+        head = f"HTTP/1.0 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        self.close_connection = True
+        try:
+            for byte in head:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.5)
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+@pytest.fixture
+def trickling_anaf(admin):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TricklingHeaders)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Param = "ir.config_parameter"
+    old = admin.call(Param, "get_param", "crm_pipeline.anaf_url")
+    admin.call(
+        Param, "set_param", "crm_pipeline.anaf_url", f"http://127.0.0.1:{server.server_address[1]}/"
+    )
+    yield
+    admin.call(Param, "set_param", "crm_pipeline.anaf_url", old or False)
+    server.shutdown()
+    server.server_close()
+
+
+def test_lookup_headers_trickling_in(salesman, trickling_anaf, expect_fault):
+    start = time.monotonic()
+    fault = expect_fault(salesman.call, "crm.lead", "create_from_tax_id", "RO18547290")
+    assert "did not answer within 5 seconds" in fault.faultString
+    assert time.monotonic() - start < 7.5
