@@ -3,8 +3,9 @@ from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX, field_label
 
-# whose record it is and on which lead: not for the holder of the lead's open step
-_OWNER_FIELDS = ("user_id", "lead_id")
+# whose record it is, on which lead and which client: not for the holder of the
+# lead's open step
+_OWNER_FIELDS = ("user_id", "lead_id", "partner_id")
 
 
 class CrmClientRecordMixin(models.AbstractModel):
@@ -155,9 +156,11 @@ class CrmClientRecordMixin(models.AbstractModel):
 
     def _check_owner_fields(self, vals):
         """The holder of a lead's open step works its interactions and tasks,
-        but does not reassign them nor move them off the lead (``AccessError``):
-        either would make them the holder's to delete, or take them from the
-        lead's salesperson. Checked before anything is written."""
+        but does not reassign them, move them off the lead nor file them on
+        another client (``AccessError``): either would make them the holder's
+        to delete, or take them from the lead's salesperson and its client's
+        file. ``vals`` are normalised (a contact person of the same client
+        keeps the client). Checked before anything is written."""
         fnames = [fname for fname in _OWNER_FIELDS if fname in vals]
         if not fnames:
             return
@@ -199,6 +202,8 @@ class CrmClientRecordMixin(models.AbstractModel):
         if create:
             self._check_leads_writable([lead_id])
         else:
+            # the client compared as it will be filed (its commercial entity)
+            vals = self._normalize_client(vals)
             self._check_owner_fields(vals)
         if not create and "lead_id" in vals:
             # moved to another lead, or taken off its lead: both leads change

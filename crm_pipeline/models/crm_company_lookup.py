@@ -1,10 +1,7 @@
 """Company data from a tax ID: ANAF (Romania) or VIES (other EU countries)."""
 
-import contextlib
 import http.client
 import json
-import socket
-import threading
 import time
 
 import requests
@@ -14,7 +11,7 @@ from stdnum.eu import vat as eu_vat
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import intake_keys
+from . import deadline_http, intake_keys
 
 #: Seconds a lookup may take, the answer read whole (not only between two reads).
 TIMEOUT = 5
@@ -39,26 +36,28 @@ class CrmCompanyLookup(models.AbstractModel):
     @api.model
     def _post_json(self, url, payload, service):
         """POST ``payload`` as JSON; every failure is a UserError naming ``service``.
-        The whole exchange, the answer read to its end, takes at most ``TIMEOUT``
-        seconds: a service sending its answer a few bytes at a time does not hold
-        the worker longer."""
+        The whole exchange, from connecting (the TLS handshake included) to the
+        answer's last byte, takes at most ``TIMEOUT`` seconds: a service sending
+        its headers or its body a few bytes at a time does not hold the worker
+        longer. Each read of the socket is given what is left of the deadline;
+        no thread is started."""
         deadline = time.monotonic() + TIMEOUT
         try:
-            response = requests.post(
+            with deadline_http.post(
                 url,
+                deadline,
                 data=json.dumps(payload),
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
-                timeout=TIMEOUT,
-                stream=True,
-            )
+            ) as response:
+                return self._read_answer(response, service, deadline)
         except requests.Timeout as exc:
             raise self._timeout_error(service) from exc
         except requests.RequestException as exc:
+            if time.monotonic() >= deadline:
+                raise self._timeout_error(service) from exc
             raise UserError(
                 self.env._("%(service)s cannot be reached: try again later.", service=service)
             ) from exc
-        with response:
-            return self._read_answer(response, service, deadline)
 
     @api.model
     def _timeout_error(self, service):
@@ -71,18 +70,9 @@ class CrmCompanyLookup(models.AbstractModel):
         )
 
     @api.model
-    def _answer_socket(self, response):
-        """The socket an answer is read from, or None."""
-        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-        if sock is None:
-            # a connection that closes after the answer handed its socket to the
-            # answer: http.client's response reads a file made from it
-            stream = getattr(getattr(response.raw, "_fp", None), "fp", None)
-            sock = getattr(getattr(stream, "raw", None), "_sock", None)
-        return sock if isinstance(sock, socket.socket) else None
-
-    @api.model
-    def _read_answer(self, response, service, deadline=None):
+    def _read_answer(self, response, service, deadline):
+        """The JSON of an answer, read to its end by ``deadline`` (the answer's
+        reads are bounded by it: see ``deadline_http``)."""
         if response.status_code != 200:
             raise UserError(
                 self.env._(
@@ -94,30 +84,12 @@ class CrmCompanyLookup(models.AbstractModel):
         unreadable = UserError(
             self.env._("%(service)s sent an answer that cannot be read.", service=service)
         )
-        if deadline is None:
-            deadline = time.monotonic() + TIMEOUT
-        # The socket's timeout bounds each read, not the answer: at the deadline
-        # the connection is shut, which ends the read under way.
-        sock = self._answer_socket(response)
-        expired = threading.Event()
-
-        def cut():
-            expired.set()
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    # the plain socket's shutdown, also under TLS (the TLS layer's
-                    # own is not for another thread)
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), cut)
-        timer.daemon = True
-        timer.start()
         chunks, size = [], 0
         try:
             for chunk in response.raw.stream(CHUNK_BYTES, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
-                if size > MAX_ANSWER_BYTES or expired.is_set():
+                if size > MAX_ANSWER_BYTES:
                     break
         except (
             requests.RequestException,
@@ -126,13 +98,9 @@ class CrmCompanyLookup(models.AbstractModel):
             OSError,
             ValueError,
         ) as exc:
-            if expired.is_set():
+            if time.monotonic() >= deadline:
                 raise self._timeout_error(service) from exc
             raise unreadable from exc
-        finally:
-            timer.cancel()
-        if expired.is_set():
-            raise self._timeout_error(service)
         if size > MAX_ANSWER_BYTES:
             raise UserError(
                 self.env._(

@@ -161,12 +161,16 @@ class _ProductFinder:
         )
 
 
-def read_offer_rows(env, file_base64, file_name, company):
+def read_offer_rows(env, file_base64, file_name, company, sections=False):
     """The rows of the file as ``[{"row": n, "product": product.product,
     "quantity": float, "price": float or None, "section": text or None}]``,
     or a ``UserError`` listing every row in error (nothing is written). A row's
     section is the last one the file named, on that row or on an earlier one
-    (a section title on a row of its own heads the rows after it)."""
+    (a section title on a row of its own heads the rows after it).
+
+    With ``sections``, a section title on a row of its own is a row too, at
+    its place in the file, with no product (``"product": None``, ``"quantity":
+    None``): a section with no item after it is kept."""
     content = env["crm.lead"]._intake_decode(file_base64)
     if not isinstance(file_name, str) or not file_name:
         raise UserError(env._("Give the file name (ending .xls, .xlsx or .csv)."))
@@ -196,6 +200,16 @@ def read_offer_rows(env, file_base64, file_name, company):
         if not (values["code"] or values["barcode"] or values["product"]):
             if values["quantity"] or values["price"]:
                 errors.append((number, env._("no product.")))
+            elif sections and values["section"]:
+                result.append(
+                    {
+                        "row": number,
+                        "product": None,
+                        "quantity": None,
+                        "price": None,
+                        "section": section,
+                    }
+                )
             continue  # a section title on a row of its own, or empty cells
         product, error = finder.find(values["code"], values["barcode"], values["product"])
         if error:
@@ -241,6 +255,6 @@ def read_offer_rows(env, file_base64, file_name, company):
         if len(errors) > MAX_ERRORS:
             lines.append(env._("... and %(count)s more.", count=len(errors) - MAX_ERRORS))
         raise UserError(env._("Nothing was imported:\n%(errors)s", errors="\n".join(lines)))
-    if not result:
+    if not any(row["product"] for row in result):
         raise UserError(env._("The file has no row with a product."))
     return result

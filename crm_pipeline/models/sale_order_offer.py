@@ -409,7 +409,10 @@ class SaleOrder(models.Model):
         a header row, then one row per line with the product (internal
         reference, barcode or name), the quantity, and optionally the unit
         price and a section. Every row is checked first: unknown products and
-        bad quantities are refused row by row and nothing is written.
+        bad quantities are refused row by row and nothing is written. A
+        section line is added where a row names a section other than the
+        current one (a title on a row of its own, or in the Section column of
+        an item): a section with no item after it is kept, as an empty one.
 
         Returns ``{"created": n, "sections": n, "line_ids": [ids]}``."""
         check_one(self)
@@ -423,7 +426,7 @@ class SaleOrder(models.Model):
                 )
             )
         rows = offer_import.read_offer_rows(
-            self.env, file_base64, file_name, self.company_id or self.env.company
+            self.env, file_base64, file_name, self.company_id or self.env.company, sections=True
         )
         sequence = max(self.order_line.mapped("sequence"), default=0)
         commands, sections, section = [], 0, None
@@ -437,6 +440,8 @@ class SaleOrder(models.Model):
                         {"display_type": "line_section", "name": section, "sequence": sequence}
                     )
                 )
+            if not row["product"]:
+                continue  # a section title on a row of its own
             sequence += 1
             vals = {
                 "product_id": row["product"].id,

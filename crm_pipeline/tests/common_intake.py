@@ -140,7 +140,8 @@ class LookupHandler(BaseHTTPRequestHandler):
         },
     }
     # 10000008: not found; 20000005: malformed; 50000007: slow; 14399840: refused;
-    # 6100009, 6200008, 6000000: broken answers (see _send_broken)
+    # 6100009, 6200008, 6000000: broken answers (see _send_broken); 6300007:
+    # headers sent a byte every half second (see _send_trickling_headers)
 
     def log_message(self, *args):
         pass
@@ -188,6 +189,25 @@ class LookupHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
 
+    def _send_trickling_headers(self):
+        """The status line and headers a byte every half second (about 40
+        seconds in all), then the body: each byte well within the timeout of a
+        read."""
+        body = json.dumps({"cod": 200, "found": [], "notFound": [6300007]}).encode()
+        head = (
+            "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        self.close_connection = True
+        try:
+            for byte in head:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.5)
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         payload = json.loads(self.rfile.read(length) or b"null")
@@ -201,6 +221,8 @@ class LookupHandler(BaseHTTPRequestHandler):
                 return self._send(503, {"message": "refused"})
             if cui in (6100009, 6200008, 6000000):
                 return self._send_broken(cui)
+            if cui == 6300007:
+                return self._send_trickling_headers()
             if cui == int(DEMO_ANSWER_VAT[2:]):
                 return self._send(200, demo_answer().encode())
             answer = {"cod": 200, "message": "SUCCESS", "found": [], "notFound": []}

@@ -4,7 +4,10 @@ twice in one file, far-away empty .xlsx rows, identical rows in one file and
 sections on rows of their own."""
 
 import base64
+import contextlib
 import io
+import socket
+import threading
 import time
 
 import openpyxl
@@ -242,6 +245,57 @@ class TestLookupBrokenAnswers(LookupServerCase):
         # deadline of the whole exchange stops it
         elapsed = self._assert_refused("RO6000000", "did not answer within 5 seconds")
         self.assertLess(elapsed, 6.5)
+
+    def _assert_no_thread_left(self, before):
+        """No thread of the lookup outlives its call (the test servers' own
+        request threads may still be sending)."""
+        left = [
+            thread
+            for thread in threading.enumerate()
+            if thread not in before and "process_request_thread" not in thread.name
+        ]
+        self.assertEqual(left, [])
+
+    def test_headers_trickling_in(self):
+        # the status line and headers a byte every half second: the deadline
+        # covers them as the body
+        before = set(threading.enumerate())
+        elapsed = self._assert_refused("RO6300007", "did not answer within 5 seconds")
+        self.assertGreater(elapsed, 4.5)
+        self.assertLess(elapsed, 6.5)
+        self._assert_no_thread_left(before)
+
+    def test_tls_handshake_trickling_in(self):
+        # a "TLS server" announcing a 16 KB handshake record and sending it a
+        # byte every half second: the handshake is bounded by the same deadline
+        server = socket.create_server(("127.0.0.1", 0))
+        stop = threading.Event()
+
+        def trickle():
+            with contextlib.suppress(OSError):
+                conn, _address = server.accept()
+                with conn:
+                    conn.recv(4096)  # the client's hello
+                    for byte in b"\x16\x03\x03\x40\x00" + b"\x02" * 100:
+                        if stop.is_set():
+                            return
+                        conn.sendall(bytes([byte]))
+                        time.sleep(0.5)
+
+        thread = threading.Thread(target=trickle, daemon=True)
+        thread.start()
+        # (cleanups run last first: stop the server, then wait for it)
+        self.addCleanup(thread.join, 2)
+        self.addCleanup(server.close)
+        self.addCleanup(stop.set)
+        self.env["ir.config_parameter"].set_param(
+            "crm_pipeline.anaf_url", f"https://127.0.0.1:{server.getsockname()[1]}/anaf"
+        )
+        before = set(threading.enumerate())
+        elapsed = self._assert_refused("RO18547290", "did not answer within 5 seconds")
+        self.assertGreater(elapsed, 4.5)
+        self.assertLess(elapsed, 6.5)
+        self._assert_no_thread_left(before)
 
 
 @tagged("post_install", "-at_install")

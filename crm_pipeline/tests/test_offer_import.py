@@ -28,6 +28,39 @@ class TestOfferImport(OfferCase):
         self.assertEqual(new[0].name, "Depozit")
         self.assertTrue(all(line.sequence > order.order_line[0].sequence for line in new))
 
+    def test_empty_sections_are_kept_in_place(self):
+        """A section title with no item after it (before the next section, or
+        at the end of the file) is an empty section line at its place, as a
+        quotation may have; a file of section titles only has nothing to import."""
+        order = self._order()
+        csv = (
+            "Section,Product,Quantity\n"
+            "Warehouse,,\n"
+            ",OFR-SHELF,2\n"
+            "Options,,\n"
+            ",,\n"
+            "Office,,\n"
+            ",OFR-BRK,3\n"
+            "Office,OFR-SHELF,1\n"
+            "Notes,,\n"
+        )
+        result = order.with_user(self.salesman).action_import_lines(b64(csv), "offer.csv")
+        self.assertEqual((result["created"], result["sections"]), (3, 4))
+        new = self.env["sale.order.line"].browse(result["line_ids"])
+        self.assertEqual(
+            [line.name if line.display_type else line.product_id.default_code for line in new],
+            ["Warehouse", "OFR-SHELF", "Options", "Office", "OFR-BRK", "OFR-SHELF", "Notes"],
+        )
+        self.assertEqual(new.mapped("sequence"), sorted(new.mapped("sequence")))
+        self.assertEqual(len(set(new.mapped("sequence"))), len(new))
+        self.assertEqual(set(new.filtered("display_type").mapped("display_type")), {"line_section"})
+        before = order.order_line
+        with self.assertRaisesRegex(UserError, "no row with a product"):
+            order.with_user(self.salesman).action_import_lines(
+                b64("Section,Product,Quantity\nWarehouse,,\nOffice,,\n"), "offer.csv"
+            )
+        self.assertEqual(order.order_line, before)
+
     def test_xlsx_with_russian_and_ukrainian_headers(self):
         order = self._order()
         for header in (["Артикул", "Количество", "Цена"], ["Назва товару", "Кількість", "Ціна"]):

@@ -195,3 +195,55 @@ class TestStepHandover(PipelineCase):
         # handed on: B no longer reaches the lead
         with self.assertRaises(AccessError):
             lead.with_user(self.salesman_b).read(["name"])
+
+    def test_holder_does_not_refile_the_owners_records(self):
+        """Nor does the holder file the lead's interactions and tasks on another
+        client (taking them from the client's file); a contact person of the
+        same client keeps the client and passes. The lead's salesperson and a
+        manager refile them."""
+        lead, step = self._hand_over()
+        other = self.env["res.partner"].create({"name": "Another Client SRL", "is_company": True})
+        person = self.env["res.partner"].create(
+            {"name": "Ana Pop", "parent_id": self.customer.id, "type": "contact"}
+        )
+        task = (
+            self.env["crm.task"]
+            .with_user(self.salesman)
+            .create({"name": "Send the offer", "lead_id": lead.id})
+        )
+        interaction = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman)
+            .create({"lead_id": lead.id, "interaction_type": "call"})
+        )
+        for record in (task, interaction):
+            self.assertEqual(record.partner_id, self.customer)
+            as_b = record.with_user(self.salesman_b)
+            text = "description" if record._name == "crm.task" else "notes"
+            for vals in (
+                {"partner_id": other.id},
+                {"partner_id": other.id, "contact_id": False, text: "Moved"},
+                # a task of a lead may have no client of its own (an interaction
+                # must: ValidationError first)
+                *([{"partner_id": False}] if record._name == "crm.task" else []),
+            ):
+                with self.subTest(model=record._name, vals=vals), self.assertRaises(AccessError):
+                    as_b.write(vals)
+            self.assertEqual(record.partner_id, self.customer)
+            # the same client, or one of its contact persons: still its client
+            as_b.write({"partner_id": self.customer.id})
+            as_b.write({"partner_id": person.id})
+            self.assertEqual((record.partner_id, record.contact_id), (self.customer, person))
+        # what the holder logs is theirs to refile
+        mine = (
+            self.env["crm.interaction"]
+            .with_user(self.salesman_b)
+            .create({"responsibility_id": step.id, "interaction_type": "visit"})
+        )
+        mine.write({"partner_id": other.id})
+        self.assertEqual(mine.partner_id, other)
+        # the lead's salesperson and a manager refile them
+        task.with_user(self.salesman).write({"partner_id": other.id, "contact_id": False})
+        self.assertEqual(task.partner_id, other)
+        interaction.with_user(self.manager).write({"partner_id": other.id, "contact_id": False})
+        self.assertEqual(interaction.partner_id, other)
