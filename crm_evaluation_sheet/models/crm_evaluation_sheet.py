@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare, float_is_zero
+from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -406,11 +406,12 @@ class CrmEvaluationSheet(models.Model):
         return [line_vals for line_vals, _price in self._quotation_lines()]
 
     def _quotation_lines(self):
-        """``[(values, unit price)]`` of every quotation line, in sheet order:
-        the unit price (in the line's unit) the sheet gives the product line,
-        None for sections and notes, and for a component whose price the item
-        did not keep (priced before the sheet kept them, or no longer in the
-        recipe). See ``_prepare_quotation_line_vals``."""
+        """``[(values, price)]`` of every quotation line, in sheet order: the
+        price the sheet gives the product line, ``(sheet line, unit price in the
+        line's unit, discount)``; None for sections and notes, and for a
+        component whose price the item did not keep (priced before the sheet
+        kept them, or no longer in the recipe). See
+        ``_prepare_quotation_line_vals``."""
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
         # batch-read everything the loop touches
@@ -457,7 +458,7 @@ class CrmEvaluationSheet(models.Model):
                             "product_uom": line.product_uom_id.id,
                             "sequence": sequence,
                         },
-                        line.price_unit,
+                        (line, line.price_unit, line.discount),
                     )
                 )
                 parent_qty = line.product_uom_id._compute_quantity(
@@ -485,9 +486,10 @@ class CrmEvaluationSheet(models.Model):
                 parent_qty = line.product_uom_id._compute_quantity(
                     line.product_uom_qty, template.uom_id, round=False
                 )
-                kept = line.component_prices or {}
+                kept = line._kept_component_prices()
                 for recipe_line in template.recipe_line_ids:
                     sequence += 1
+                    price = kept.get(str(recipe_line.id))
                     vals_list.append(
                         (
                             {
@@ -498,7 +500,7 @@ class CrmEvaluationSheet(models.Model):
                                 "product_uom": recipe_line.product_id.uom_id.id,
                                 "sequence": sequence,
                             },
-                            kept.get(str(recipe_line.id)),
+                            (line, *price) if price else None,
                         )
                     )
             else:
@@ -511,36 +513,46 @@ class CrmEvaluationSheet(models.Model):
                             "product_uom": line.product_uom_id.id,
                             "sequence": sequence,
                         },
-                        line.price_unit,
+                        (line, line.price_unit, line.discount),
                     )
                 )
         return vals_list
 
     def _apply_sheet_prices(self, order, lines):
         """Give the product lines of ``order``, just generated from ``lines``
-        (``_quotation_lines()``), the sheet's unit prices where the order priced
-        them otherwise (the catalogue changed since the sheet was priced), so
-        that its untaxed total is the sheet's estimate. Such a line's price is
-        kept as a price set by hand (Odoo's ``technical_price_unit`` keeps the
-        catalogue's): a change of its quantity keeps it, the quotation's Update
-        Prices re-prices it from the catalogue. A line priced as on the sheet
-        (its discount included) is left as Odoo made it."""
+        (``_quotation_lines()``), the sheet's unit price and discount where
+        their subtotal is not the sheet's (the catalogue changed since the sheet
+        was priced), so that its untaxed total is the sheet's estimate. Such a
+        line's price is kept as a price set by hand (Odoo's
+        ``technical_price_unit`` keeps the catalogue's): a change of its
+        quantity keeps it, the quotation's Update Prices re-prices it from the
+        catalogue. A line whose subtotal is the sheet's is left as Odoo made
+        it."""
         self.ensure_one()
         if self.state != "finalized" or order.currency_id != self.currency_id:
             return
         prices = {line_vals["sequence"]: price for line_vals, price in lines if price is not None}
-        digits = self.env["decimal.precision"].precision_get("Product Price")
+        fiscal_positions = {}
         updates = []
         for line in order.order_line:
             price = prices.get(line.sequence)
             if price is None or line.display_type:
                 continue
-            net = line.price_unit * (1 - (line.discount or 0.0) / 100)
-            if float_compare(net, price, precision_digits=digits):
-                values = {"price_unit": price}
-                if line.discount:
-                    values["discount"] = 0.0
-                updates.append(Command.update(line.id, values))
+            sheet_line, price_unit, discount = price
+            # the subtotal the sheet counts for this line: its own computation
+            expected = sheet_line._line_subtotal(
+                line.product_id,
+                price_unit,
+                line.product_uom_qty,
+                discount,
+                sheet_line._sheet_fiscal_position(
+                    self.partner_id, sheet_line.company_id or self.company_id, fiscal_positions
+                ),
+            )
+            if order.currency_id.compare_amounts(line.price_subtotal, expected):
+                updates.append(
+                    Command.update(line.id, {"price_unit": price_unit, "discount": discount})
+                )
         if updates:
             order.write({"order_line": updates})
 
