@@ -53,6 +53,12 @@ class CrmEvaluationSheet(models.Model):
         "sale_order_ids": owned(
             _lt("generate the quotation from the sheet (action_generate_quotation).")
         ),
+        "quotation_current": owned(
+            _lt(
+                "set by action_generate_quotation, cleared when the sheet is reopened, "
+                "reset to draft or cancelled."
+            ),
+        ),
     }
 
     name = fields.Char(
@@ -116,6 +122,13 @@ class CrmEvaluationSheet(models.Model):
         help="Every quotation generated from this sheet, all revisions included.",
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    quotation_current = fields.Boolean(
+        string="Quotation Up to Date",
+        readonly=True,
+        copy=False,
+        help="The open quotation was generated from the sheet as it is: generating "
+        "again opens it. Reopening, resetting or cancelling the sheet clears it.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
@@ -215,8 +228,27 @@ class CrmEvaluationSheet(models.Model):
                 raise UserError(
                     self.env._("Evaluation sheet %(name)s is already in progress.", name=sheet.name)
                 )
-        privileged(self).write({"state": "in_progress"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "in_progress", "quotation_current": False})
         return True
+
+    def _check_no_confirmed_order(self):
+        """A sheet whose quotation is confirmed stays as it was confirmed: it is
+        neither reopened, reset nor cancelled (a confirmed order is not revised,
+        sheet and order would diverge), unless that order is cancelled."""
+        for sheet in self:
+            # sudo: whether an order of the sheet is confirmed, whoever's it is
+            confirmed = sheet.sudo().sale_order_ids.filtered(lambda o: o.state == "sale")
+            if confirmed:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s of evaluation sheet %(name)s is confirmed: the sheet "
+                        "stays as the order was confirmed (a confirmed order is not revised). "
+                        "Cancel the order first to change the sheet.",
+                        order=confirmed[0].name,
+                        name=sheet.name,
+                    )
+                )
 
     def action_reset_draft(self):
         """Back to draft, to change a finalized or cancelled sheet."""
@@ -225,7 +257,8 @@ class CrmEvaluationSheet(models.Model):
                 raise UserError(
                     self.env._("Evaluation sheet %(name)s is already a draft.", name=sheet.name)
                 )
-        privileged(self).write({"state": "draft"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "draft", "quotation_current": False})
         self._recompute_prices()
         return True
 
@@ -297,10 +330,12 @@ class CrmEvaluationSheet(models.Model):
         return True
 
     def action_cancel(self):
-        """Cancel the sheet (its quotations are left as they are)."""
+        """Cancel the sheet (its quotations are left as they are); refused while
+        an order of the sheet is confirmed."""
         if any(sheet.state == "cancelled" for sheet in self):
             raise UserError(self.env._("This evaluation sheet is already cancelled."))
-        privileged(self).write({"state": "cancelled"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "cancelled", "quotation_current": False})
         return True
 
     # ------------------------------------------------------------------
@@ -310,7 +345,9 @@ class CrmEvaluationSheet(models.Model):
     def action_generate_quotation(self):
         """Create the quotation of the finalized sheet: one section per item,
         holding the item's recipe components (or the item itself). When the
-        sheet already has an open quotation, the new one is its next revision,
+        sheet has not changed since its open quotation was generated (it was not
+        reopened, reset or cancelled since), that quotation is returned as it is.
+        When the sheet changed and already has an open quotation, the new one is its next revision,
         takes over what the previous one holds (``_crm_hand_over_to``:
         crm_supply's stock reservations), and the previous one is cancelled.
         Returns an action on the order."""
@@ -336,6 +373,10 @@ class CrmEvaluationSheet(models.Model):
                 self.env._("Evaluation sheet %(name)s has no customer.", name=self.name)
             )
         previous = self._get_open_quotation()
+        if previous and self.quotation_current:
+            # the sheet has not changed since its quotation was generated: that
+            # quotation (or its revision), with what was added to it, stays
+            return previous._get_records_action(name=self.env._("Quotation"))
         if previous and previous.state not in ("draft", "sent"):
             raise UserError(
                 self.env._(
@@ -353,6 +394,7 @@ class CrmEvaluationSheet(models.Model):
         # created through the guarded path, then used as the user's record
         order = self.env["sale.order"].browse(privileged(self.env["sale.order"]).create(vals).id)
         self._apply_sheet_prices(order, lines)
+        privileged(self).write({"quotation_current": True})
         if previous:
             # what the previous quotation holds (crm_supply's reservations)
             # goes to the new one before the cancellation releases it

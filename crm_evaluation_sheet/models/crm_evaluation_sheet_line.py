@@ -499,14 +499,22 @@ class CrmEvaluationSheetLine(models.Model):
             for vals in vals_list
             if isinstance(vals, dict) and _is_id(vals.get("sheet_id"))
         }
-        self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(sheet_ids))
+        self._check_target_sheets(self.env["crm.evaluation.sheet"].browse(sheet_ids))
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_sheet_editable(self.sheet_id)
         if isinstance(vals, dict) and _is_id(vals.get("sheet_id")):
-            self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
+            self._check_target_sheets(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
         return super().write(vals)
+
+    def _check_target_sheets(self, sheets):
+        """An item is added to, or moved into, a sheet the user may change: write
+        access to the sheet (``AccessError``, e.g. another salesperson's sheet),
+        and the sheet open (``_check_sheet_editable``)."""
+        sheets = sheets.exists()
+        sheets.check_access("write")
+        self._check_sheet_editable(sheets)
 
     def unlink(self):
         self._check_sheet_editable(self.sheet_id)
