@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare, float_is_zero
+from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
@@ -52,6 +52,12 @@ class CrmEvaluationSheet(models.Model):
         "amount_total": owned(_lt("the sum of the items.")),
         "sale_order_ids": owned(
             _lt("generate the quotation from the sheet (action_generate_quotation).")
+        ),
+        "quotation_current": owned(
+            _lt(
+                "set by action_generate_quotation, cleared when the sheet is reopened, "
+                "reset to draft or cancelled."
+            ),
         ),
     }
 
@@ -116,6 +122,13 @@ class CrmEvaluationSheet(models.Model):
         help="Every quotation generated from this sheet, all revisions included.",
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    quotation_current = fields.Boolean(
+        string="Quotation Up to Date",
+        readonly=True,
+        copy=False,
+        help="The open quotation was generated from the sheet as it is: generating "
+        "again opens it. Reopening, resetting or cancelling the sheet clears it.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
@@ -215,8 +228,27 @@ class CrmEvaluationSheet(models.Model):
                 raise UserError(
                     self.env._("Evaluation sheet %(name)s is already in progress.", name=sheet.name)
                 )
-        privileged(self).write({"state": "in_progress"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "in_progress", "quotation_current": False})
         return True
+
+    def _check_no_confirmed_order(self):
+        """A sheet whose quotation is confirmed stays as it was confirmed: it is
+        neither reopened, reset nor cancelled (a confirmed order is not revised,
+        sheet and order would diverge), unless that order is cancelled."""
+        for sheet in self:
+            # sudo: whether an order of the sheet is confirmed, whoever's it is
+            confirmed = sheet.sudo().sale_order_ids.filtered(lambda o: o.state == "sale")
+            if confirmed:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s of evaluation sheet %(name)s is confirmed: the sheet "
+                        "stays as the order was confirmed (a confirmed order is not revised). "
+                        "Cancel the order first to change the sheet.",
+                        order=confirmed[0].name,
+                        name=sheet.name,
+                    )
+                )
 
     def action_reset_draft(self):
         """Back to draft, to change a finalized or cancelled sheet."""
@@ -225,7 +257,8 @@ class CrmEvaluationSheet(models.Model):
                 raise UserError(
                     self.env._("Evaluation sheet %(name)s is already a draft.", name=sheet.name)
                 )
-        privileged(self).write({"state": "draft"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "draft", "quotation_current": False})
         self._recompute_prices()
         return True
 
@@ -297,10 +330,12 @@ class CrmEvaluationSheet(models.Model):
         return True
 
     def action_cancel(self):
-        """Cancel the sheet (its quotations are left as they are)."""
+        """Cancel the sheet (its quotations are left as they are); refused while
+        an order of the sheet is confirmed."""
         if any(sheet.state == "cancelled" for sheet in self):
             raise UserError(self.env._("This evaluation sheet is already cancelled."))
-        privileged(self).write({"state": "cancelled"})
+        self._check_no_confirmed_order()
+        privileged(self).write({"state": "cancelled", "quotation_current": False})
         return True
 
     # ------------------------------------------------------------------
@@ -310,7 +345,9 @@ class CrmEvaluationSheet(models.Model):
     def action_generate_quotation(self):
         """Create the quotation of the finalized sheet: one section per item,
         holding the item's recipe components (or the item itself). When the
-        sheet already has an open quotation, the new one is its next revision,
+        sheet has not changed since its open quotation was generated (it was not
+        reopened, reset or cancelled since), that quotation is returned as it is.
+        When the sheet changed and already has an open quotation, the new one is its next revision,
         takes over what the previous one holds (``_crm_hand_over_to``:
         crm_supply's stock reservations), and the previous one is cancelled.
         Returns an action on the order."""
@@ -336,6 +373,10 @@ class CrmEvaluationSheet(models.Model):
                 self.env._("Evaluation sheet %(name)s has no customer.", name=self.name)
             )
         previous = self._get_open_quotation()
+        if previous and self.quotation_current:
+            # the sheet has not changed since its quotation was generated: that
+            # quotation (or its revision), with what was added to it, stays
+            return previous._get_records_action(name=self.env._("Quotation"))
         if previous and previous.state not in ("draft", "sent"):
             raise UserError(
                 self.env._(
@@ -353,6 +394,7 @@ class CrmEvaluationSheet(models.Model):
         # created through the guarded path, then used as the user's record
         order = self.env["sale.order"].browse(privileged(self.env["sale.order"]).create(vals).id)
         self._apply_sheet_prices(order, lines)
+        privileged(self).write({"quotation_current": True})
         if previous:
             # what the previous quotation holds (crm_supply's reservations)
             # goes to the new one before the cancellation releases it
@@ -406,11 +448,12 @@ class CrmEvaluationSheet(models.Model):
         return [line_vals for line_vals, _price in self._quotation_lines()]
 
     def _quotation_lines(self):
-        """``[(values, unit price)]`` of every quotation line, in sheet order:
-        the unit price (in the line's unit) the sheet gives the product line,
-        None for sections and notes, and for a component whose price the item
-        did not keep (priced before the sheet kept them, or no longer in the
-        recipe). See ``_prepare_quotation_line_vals``."""
+        """``[(values, price)]`` of every quotation line, in sheet order: the
+        price the sheet gives the product line, ``(sheet line, unit price in the
+        line's unit, discount)``; None for sections and notes, and for a
+        component whose price the item did not keep (priced before the sheet
+        kept them, or no longer in the recipe). See
+        ``_prepare_quotation_line_vals``."""
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
         # batch-read everything the loop touches
@@ -457,7 +500,7 @@ class CrmEvaluationSheet(models.Model):
                             "product_uom": line.product_uom_id.id,
                             "sequence": sequence,
                         },
-                        line.price_unit,
+                        (line, line.price_unit, line.discount),
                     )
                 )
                 parent_qty = line.product_uom_id._compute_quantity(
@@ -485,9 +528,10 @@ class CrmEvaluationSheet(models.Model):
                 parent_qty = line.product_uom_id._compute_quantity(
                     line.product_uom_qty, template.uom_id, round=False
                 )
-                kept = line.component_prices or {}
+                kept = line._kept_component_prices()
                 for recipe_line in template.recipe_line_ids:
                     sequence += 1
+                    price = kept.get(str(recipe_line.id))
                     vals_list.append(
                         (
                             {
@@ -498,7 +542,7 @@ class CrmEvaluationSheet(models.Model):
                                 "product_uom": recipe_line.product_id.uom_id.id,
                                 "sequence": sequence,
                             },
-                            kept.get(str(recipe_line.id)),
+                            (line, *price) if price else None,
                         )
                     )
             else:
@@ -511,36 +555,46 @@ class CrmEvaluationSheet(models.Model):
                             "product_uom": line.product_uom_id.id,
                             "sequence": sequence,
                         },
-                        line.price_unit,
+                        (line, line.price_unit, line.discount),
                     )
                 )
         return vals_list
 
     def _apply_sheet_prices(self, order, lines):
         """Give the product lines of ``order``, just generated from ``lines``
-        (``_quotation_lines()``), the sheet's unit prices where the order priced
-        them otherwise (the catalogue changed since the sheet was priced), so
-        that its untaxed total is the sheet's estimate. Such a line's price is
-        kept as a price set by hand (Odoo's ``technical_price_unit`` keeps the
-        catalogue's): a change of its quantity keeps it, the quotation's Update
-        Prices re-prices it from the catalogue. A line priced as on the sheet
-        (its discount included) is left as Odoo made it."""
+        (``_quotation_lines()``), the sheet's unit price and discount where
+        their subtotal is not the sheet's (the catalogue changed since the sheet
+        was priced), so that its untaxed total is the sheet's estimate. Such a
+        line's price is kept as a price set by hand (Odoo's
+        ``technical_price_unit`` keeps the catalogue's): a change of its
+        quantity keeps it, the quotation's Update Prices re-prices it from the
+        catalogue. A line whose subtotal is the sheet's is left as Odoo made
+        it."""
         self.ensure_one()
         if self.state != "finalized" or order.currency_id != self.currency_id:
             return
         prices = {line_vals["sequence"]: price for line_vals, price in lines if price is not None}
-        digits = self.env["decimal.precision"].precision_get("Product Price")
+        fiscal_positions = {}
         updates = []
         for line in order.order_line:
             price = prices.get(line.sequence)
             if price is None or line.display_type:
                 continue
-            net = line.price_unit * (1 - (line.discount or 0.0) / 100)
-            if float_compare(net, price, precision_digits=digits):
-                values = {"price_unit": price}
-                if line.discount:
-                    values["discount"] = 0.0
-                updates.append(Command.update(line.id, values))
+            sheet_line, price_unit, discount = price
+            # the subtotal the sheet counts for this line: its own computation
+            expected = sheet_line._line_subtotal(
+                line.product_id,
+                price_unit,
+                line.product_uom_qty,
+                discount,
+                sheet_line._sheet_fiscal_position(
+                    self.partner_id, sheet_line.company_id or self.company_id, fiscal_positions
+                ),
+            )
+            if order.currency_id.compare_amounts(line.price_subtotal, expected):
+                updates.append(
+                    Command.update(line.id, {"price_unit": price_unit, "discount": discount})
+                )
         if updates:
             order.write({"order_line": updates})
 

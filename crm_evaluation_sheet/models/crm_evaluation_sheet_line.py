@@ -33,6 +33,7 @@ class CrmEvaluationSheetLine(models.Model):
         "product_uom_id": writable(states=_OPEN),
         "company_id": owned(_lt("the sheet's company.")),
         "price_unit": owned(_PRICED),
+        "discount": owned(_PRICED),
         "component_prices": owned(_PRICED),
         "price_subtotal": owned(_lt("the unit price times the quantity.")),
     }
@@ -77,6 +78,16 @@ class CrmEvaluationSheetLine(models.Model):
         precompute=True,
         help="Price of the sheet's pricelist for this quantity, as on a quotation.",
     )
+    discount = fields.Float(
+        string="Discount (%)",
+        digits="Discount",
+        compute="_compute_price_unit",
+        store=True,
+        precompute=True,
+        help="The discount a percentage rule of the pricelist shows on the quotation "
+        "line (with Discounts on sales order lines): the unit price is then the price "
+        "before it.",
+    )
     # an item priced from its recipe's components: {recipe line id: unit price
     # of its component}, what the quotation of the finalized sheet sells it at
     component_prices = fields.Json(compute="_compute_price_unit", store=True, precompute=True)
@@ -116,26 +127,45 @@ class CrmEvaluationSheetLine(models.Model):
         "sheet_id.partner_id",
     )
     def _compute_price_unit(self):
+        # every item and recipe component of the batch priced together
+        # (``_catalogue_prices``): the queries do not grow with the items
+        plans, requests = [], []
         for line in self:
             if line._keeps_prices():
                 continue
             if not line.product_id or not line.product_uom_id:
-                line.price_unit = 0.0
+                line.price_unit = line.discount = 0.0
                 line.component_prices = False
                 continue
-            components = line._priced_components()
+            components = line._recipe_components()
+            plans.append((line, components, len(requests)))
             if components is None:
-                line.price_unit = line._catalogue_price(
-                    line.product_id, line.product_uom_qty or 1.0, line.product_uom_id
-                )
-                line.component_prices = False
+                requests.append((line, line.product_id, line.product_uom_qty, line.product_uom_id))
             else:
-                # the quotation sells the components: the item's unit price is
-                # what they add up to, per unit of the item
-                subtotal = sum(line._round(price * qty) for _rl, qty, price in components)
-                line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
-                # kept with it, for the quotation of the finalized sheet
-                line.component_prices = {str(rl.id): price for rl, _qty, price in components}
+                requests += [
+                    (line, rl.product_id, qty, rl.product_id.uom_id) for rl, qty in components
+                ]
+        prices = self._catalogue_prices(requests)
+        for line, components, start in plans:
+            if components is None:
+                line.price_unit, line.discount = prices[start]
+                line.component_prices = False
+                continue
+            rows = prices[start : start + len(components)]
+            # the quotation sells the components: the item's unit price is what
+            # they add up to, per unit of the item
+            subtotal = sum(
+                line._round(price * qty * (1 - discount / 100))
+                for (_rl, qty), (price, discount) in zip(components, rows, strict=True)
+            )
+            line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
+            line.discount = 0.0
+            # kept with it, for the quotation of the finalized sheet: the unit
+            # price, or [unit price, discount] when the pricelist shows a discount
+            line.component_prices = {
+                str(rl.id): [price, discount] if discount else price
+                for (rl, _qty), (price, discount) in zip(components, rows, strict=True)
+            }
 
     def _keeps_prices(self):
         """Whether the item keeps its stored prices: a finalized or cancelled
@@ -150,9 +180,9 @@ class CrmEvaluationSheetLine(models.Model):
         template = self.product_id.product_tmpl_id
         return bool(template.recipe_line_ids) and template.recipe_pricing == "components"
 
-    def _priced_components(self):
-        """(recipe line, quantity, unit price) of each component this item becomes
-        on the quotation when it is priced from its components, else None."""
+    def _recipe_components(self):
+        """(recipe line, quantity) of each component this item becomes on the
+        quotation when it is priced from its components, else None."""
         self.ensure_one()
         if not self._uses_component_prices() or not self.product_uom_id:
             return None
@@ -160,61 +190,137 @@ class CrmEvaluationSheetLine(models.Model):
         parent_qty = self.product_uom_id._compute_quantity(
             self.product_uom_qty, template.uom_id, round=False
         )
-        result = []
-        for recipe_line in template.recipe_line_ids:
-            qty = recipe_line._component_qty(parent_qty)
-            product = recipe_line.product_id
-            result.append((recipe_line, qty, self._catalogue_price(product, qty, product.uom_id)))
-        return result
+        return [(rl, rl._component_qty(parent_qty)) for rl in template.recipe_line_ids]
 
-    def _catalogue_price(self, product, qty, uom):
-        """Unit price of ``product`` as a quotation line of this sheet gets it: the
-        same pricing a quotation line goes through (every rule of the pricelist:
-        quantity breaks, dates, formulas, categories), rounded like a line's price.
-        The customer, its payment term in the sheet's company (the quotation's)
-        and the company let crm_pricing's client rules apply; Odoo's pricelist
-        ignores keyword arguments it does not know (``_compute_price_rule``)."""
+    def _kept_component_prices(self):
+        """{recipe line id: (unit price, discount)} the item kept for its
+        components (``component_prices``)."""
         self.ensure_one()
-        sheet = self.sheet_id
-        company = self.company_id or self.env.company
-        product = product.with_company(company)
-        partner = sheet.partner_id.with_company(company)
-        price = sheet.pricelist_id.with_company(company)._get_product_price(
-            product,
-            qty or 1.0,
-            currency=sheet.currency_id or company.currency_id,
-            uom=uom,
-            date=sheet.date,
-            partner=sheet.partner_id,
-            payment_term=partner.property_payment_term_id,
-            company=company,
-        )
-        price = product._get_tax_included_unit_price_from_price(
-            price,
-            product_taxes=product.taxes_id._filter_taxes_by_company(company),
-            fiscal_position=self._fiscal_position(),
-        )
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        return float_round(price, precision_digits=digits)
+        kept = {}
+        for key, value in (self.component_prices or {}).items():
+            if isinstance(value, list | tuple) and len(value) == 2:
+                kept[key] = (value[0], value[1])
+            elif isinstance(value, int | float):
+                kept[key] = (value, 0.0)
+        return kept
 
-    def _fiscal_position(self):
-        """The fiscal position the quotation of the sheet's customer gets."""
-        self.ensure_one()
-        company = self.company_id or self.env.company
-        FiscalPosition = self.env["account.fiscal.position"].with_company(company)
-        partner = self.sheet_id.partner_id
-        return FiscalPosition._get_fiscal_position(partner) if partner else FiscalPosition
+    def _catalogue_prices(self, requests):
+        """``[(unit price, discount)]`` of ``requests``, ``[(line, product,
+        quantity, unit)]``: what a quotation line of the line's sheet selling
+        ``quantity`` ``product`` in ``unit`` gets, as ``sale.order.line`` computes
+        it (every rule of the pricelist: quantity breaks, dates, formulas,
+        categories; with Discounts, a percentage rule's base price and its
+        discount; the taxes included in the product's price mapped by the
+        customer's fiscal position), the price rounded like a line's.
 
-    def _line_subtotal(self, product, price_unit, qty):
+        Batched as a quotation's lines are: one price computation per sheet,
+        unit and quantity for all their products (Odoo's
+        ``_compute_price_rule``), the fiscal position once per customer and
+        company. The customer, its payment term in the sheet's company (the
+        quotation's) and the company let crm_pricing's client rules apply, with
+        one ``crm_pricing_cache`` for the whole batch (its rules searched and its
+        turnover queried once) and its shared search of the standard rules;
+        Odoo's pricelist ignores keyword arguments it does not know."""
+        Item = self.env["product.pricelist.item"]
+        show_discounts = Item._is_discount_feature_enabled()
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        discount_digits = self.env["decimal.precision"].precision_get("Discount")
+        groups = {}
+        for index, (line, product, qty, uom) in enumerate(requests):
+            sheet = line.sheet_id
+            company = line.company_id or sheet.company_id or self.env.company
+            context = (
+                sheet.pricelist_id,
+                sheet.partner_id,
+                company,
+                sheet.date,
+                sheet.currency_id or company.currency_id,
+            )
+            groups.setdefault(context, {}).setdefault((uom, qty or 1.0), []).append(
+                (index, product)
+            )
+        results = [None] * len(requests)
+        cache = {}  # crm_pricing's, shared by every price computation of the batch
+        fiscal_positions = {}
+        for (pricelist, partner, company, date, currency), by_quantity in groups.items():
+            pricelist = pricelist.with_company(company)
+            product_ids = list(
+                {product.id for entries in by_quantity.values() for _i, product in entries}
+            )
+            # crm_pricing (when installed): Odoo's search of the pricelist's
+            # standard rules runs once for all the products, as for a quotation
+            share_rules = getattr(pricelist, "_pricing_share_rules", None)
+            if share_rules:
+                share_rules(cache, company, date, product_ids)
+            shared_rules = getattr(pricelist, "_pricing_shared_rules", None)
+            partner_c = partner.with_company(company)
+            fiscal_position = self._sheet_fiscal_position(partner, company, fiscal_positions)
+            Product = self.env["product.product"].with_company(company)
+            for (uom, qty), entries in by_quantity.items():
+                products = Product.browse(list(dict.fromkeys(p.id for _i, p in entries)))
+                products = products.with_prefetch(product_ids)
+                res = pricelist._compute_price_rule(
+                    products,
+                    qty,
+                    currency=currency,
+                    uom=uom,
+                    date=date,
+                    partner=partner,
+                    payment_term=partner_c.property_payment_term_id,
+                    company=company,
+                    crm_pricing_cache=cache,
+                    **(shared_rules(products, date, cache) if shared_rules else {}),
+                )
+                by_id = {product.id: product for product in products}
+                for index, product in entries:
+                    product = by_id[product.id]
+                    price, rule_id = res[product.id]
+                    rule = Item.browse(rule_id)
+                    base, discount = price, 0.0
+                    if show_discounts and pricelist and rule._show_discount():
+                        # sale.order.line._get_display_price and _compute_discount
+                        before = rule._compute_price_before_discount(
+                            product=product, quantity=qty, uom=uom, date=date, currency=currency
+                        )
+                        base = max(before, price)
+                        if before:
+                            rate = (before - price) / before * 100
+                            if (rate > 0 and before > 0) or (rate < 0 and before < 0):
+                                discount = rate
+                    base = product._get_tax_included_unit_price_from_price(
+                        base,
+                        product_taxes=product.taxes_id._filter_taxes_by_company(company),
+                        fiscal_position=fiscal_position,
+                    )
+                    results[index] = (
+                        float_round(base, precision_digits=price_digits),
+                        float_round(discount, precision_digits=discount_digits),
+                    )
+        return results
+
+    def _sheet_fiscal_position(self, partner, company, cache):
+        """The fiscal position the quotation of ``partner`` in ``company`` gets,
+        looked up once per customer and company (``cache``)."""
+        key = (partner.id, company.id)
+        if key not in cache:
+            FiscalPosition = self.env["account.fiscal.position"].with_company(company)
+            cache[key] = FiscalPosition._get_fiscal_position(partner) if partner else FiscalPosition
+        return cache[key]
+
+    def _line_subtotal(self, product, price_unit, qty, discount=0.0, fiscal_position=None):
         """Untaxed subtotal of a quotation line selling ``qty`` ``product`` at
-        ``price_unit`` (``_catalogue_price``: taxes included when the product's
-        taxes include them), as ``sale.order.line._compute_amount`` computes it:
-        the product's taxes of the company mapped by the fiscal position."""
+        ``price_unit`` (``_catalogue_prices``: taxes included when the product's
+        taxes include them) with ``discount`` (%), as
+        ``sale.order.line._compute_amount`` computes it: the product's taxes of
+        the company mapped by the fiscal position (``fiscal_position``, else the
+        customer's)."""
         self.ensure_one()
         company = self.company_id or self.env.company
         taxes = product.taxes_id._filter_taxes_by_company(company)
         if taxes:
-            taxes = self._fiscal_position().map_tax(taxes)
+            if fiscal_position is None:
+                fiscal_position = self._sheet_fiscal_position(self.sheet_id.partner_id, company, {})
+            taxes = fiscal_position.map_tax(taxes)
         currency = self.currency_id or company.currency_id
         Tax = self.env["account.tax"]
         base_line = Tax._prepare_base_line_for_taxes_computation(
@@ -223,6 +329,7 @@ class CrmEvaluationSheetLine(models.Model):
             tax_ids=taxes,
             price_unit=price_unit,
             quantity=qty,
+            discount=discount or 0.0,
             currency_id=currency,
             partner_id=self.sheet_id.partner_id,
         )
@@ -232,23 +339,53 @@ class CrmEvaluationSheetLine(models.Model):
     def _round(self, amount):
         return self.currency_id.round(amount) if self.currency_id else amount
 
-    @api.depends("price_unit", "product_uom_qty", "currency_id")
+    @api.depends("price_unit", "discount", "product_uom_qty", "currency_id")
     def _compute_price_subtotal(self):
+        fiscal_positions = {}
+        missing = []  # components the item kept no price for (added to the recipe since)
+        rows_by_line = {}
         for line in self:
             if line._keeps_prices():
                 continue
-            components = line._priced_components() if line.product_id else None
+            components = line._recipe_components() if line.product_id else None
             if components is None:
+                rows_by_line[line] = None
+                continue
+            kept = line._kept_component_prices()
+            rows = []
+            for rl, qty in components:
+                if str(rl.id) in kept:
+                    rows.append((rl.product_id, qty, *kept[str(rl.id)]))
+                else:
+                    rows.append((rl.product_id, qty, len(missing)))
+                    missing.append((line, rl.product_id, qty, rl.product_id.uom_id))
+            rows_by_line[line] = rows
+        missing_prices = self._catalogue_prices(missing) if missing else []
+        for line, rows in rows_by_line.items():
+            company = line.company_id or self.env.company
+            fiscal_position = line._sheet_fiscal_position(
+                line.sheet_id.partner_id, company, fiscal_positions
+            )
+            if rows is None:
                 line.price_subtotal = (
-                    line._line_subtotal(line.product_id, line.price_unit, line.product_uom_qty)
+                    line._line_subtotal(
+                        line.product_id,
+                        line.price_unit,
+                        line.product_uom_qty,
+                        line.discount,
+                        fiscal_position,
+                    )
                     if line.product_id
                     else 0.0
                 )
-            else:
-                # exactly the quotation's: the sum of the component lines' subtotals
-                line.price_subtotal = sum(
-                    line._line_subtotal(rl.product_id, price, qty) for rl, qty, price in components
-                )
+                continue
+            # exactly the quotation's: the sum of the component lines' subtotals
+            subtotal = 0.0
+            for product, qty, *price in rows:
+                if len(price) == 1:
+                    price = missing_prices[price[0]]
+                subtotal += line._line_subtotal(product, price[0], qty, price[1], fiscal_position)
+            line.price_subtotal = subtotal
 
     @api.depends("product_id", "product_uom_qty", "product_uom_id")
     def _compute_components_preview(self):
@@ -362,14 +499,22 @@ class CrmEvaluationSheetLine(models.Model):
             for vals in vals_list
             if isinstance(vals, dict) and _is_id(vals.get("sheet_id"))
         }
-        self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(sheet_ids))
+        self._check_target_sheets(self.env["crm.evaluation.sheet"].browse(sheet_ids))
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_sheet_editable(self.sheet_id)
         if isinstance(vals, dict) and _is_id(vals.get("sheet_id")):
-            self._check_sheet_editable(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
+            self._check_target_sheets(self.env["crm.evaluation.sheet"].browse(vals["sheet_id"]))
         return super().write(vals)
+
+    def _check_target_sheets(self, sheets):
+        """An item is added to, or moved into, a sheet the user may change: write
+        access to the sheet (``AccessError``, e.g. another salesperson's sheet),
+        and the sheet open (``_check_sheet_editable``)."""
+        sheets = sheets.exists()
+        sheets.check_access("write")
+        self._check_sheet_editable(sheets)
 
     def unlink(self):
         self._check_sheet_editable(self.sheet_id)

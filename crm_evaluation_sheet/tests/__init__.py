@@ -13,3 +13,5 @@ from . import test_policy
 from . import test_i18n
 from . import test_demo
 from . import test_import
+from . import test_pricing_batch
+from . import test_sheet_quotation_link

@@ -249,9 +249,10 @@ class TestQuotationGeneration(EvaluationSheetCase):
             set(rev2.action_view_revisions()["domain"][0][2]), set((original | rev1 | rev2).ids)
         )
 
-        # once confirmed, the order is not replaced any more
-        rev2.action_confirm()
+        # once confirmed, the order is not replaced any more (the sheet was
+        # reopened before the order was confirmed)
         sheet.action_start()
+        rev2.action_confirm()
         sheet.action_finalize()
         with self.assertRaisesMsg(UserError, "already confirmed"):
             sheet.action_generate_quotation()

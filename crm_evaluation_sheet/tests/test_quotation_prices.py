@@ -96,8 +96,8 @@ class TestQuotationKeepsSheetPrices(EvaluationSheetCase):
         self.assertEqual(third.amount_untaxed, sheet.amount_total)
 
     def test_discount_shown_by_the_pricelist(self):
-        # with discounts on lines, a rule's discount stays shown when the price
-        # did not change; a changed price is the sheet's net price
+        # with discounts on lines, a rule's discount stays shown, also on a line
+        # whose price changed since (the sheet's price and discount)
         group = self.env.ref("sale.group_discount_per_so_line")
         self.env.ref("base.user_root").groups_id = [Command.link(group.id)]
         pricelist = self.env["product.pricelist"].create(
@@ -124,5 +124,5 @@ class TestQuotationKeepsSheetPrices(EvaluationSheetCase):
         survey = self._line(order, self.survey)
         self.assertEqual((survey.price_unit, survey.discount), (100.0, 10.0))
         labour = self._line(order, self.labour)
-        self.assertEqual((labour.price_unit, labour.discount), (27.0, 0.0))
+        self.assertEqual((labour.price_unit, labour.discount), (30.0, 10.0))
         self.assertEqual(order.amount_untaxed, sheet.amount_total)

@@ -1,0 +1,199 @@
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import EvaluationSheetCase
+
+
+@tagged("post_install", "-at_install")
+class TestSheetPricingBatch(EvaluationSheetCase):
+    """A sheet prices its items as a quotation prices its lines: in batches,
+    the same price and discount, the same subtotal."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.country = cls.env.ref("base.ro")
+        cls.partner.country_id = cls.country
+        cls.products = cls.env["product.product"].create(
+            [
+                {"name": f"Batch Product {i}", "list_price": 10.0 + i, "taxes_id": []}
+                for i in range(50)
+            ]
+        )
+        cls.recipes = cls.env["product.product"].create(
+            [
+                {
+                    "name": f"Batch Recipe {i}",
+                    "type": "service",
+                    "list_price": 1.0,
+                    "taxes_id": [Command.clear()],
+                    "recipe_line_ids": [
+                        Command.create({"product_id": product.id, "quantity": 1 + j})
+                        for j, product in enumerate(cls.products[i : i + 4])
+                    ],
+                }
+                for i in range(20)
+            ]
+        )
+        # a pricelist with quantity breaks and category rules, and with
+        # crm_pricing, a client condition on the turnover (queried once)
+        items = [
+            Command.create(
+                {
+                    "applied_on": "3_global",
+                    "compute_price": "percentage",
+                    "percent_price": 5.0,
+                    "min_quantity": 10,
+                }
+            ),
+            Command.create(
+                {
+                    "applied_on": "2_product_category",
+                    "categ_id": cls.products[0].categ_id.id,
+                    "compute_price": "formula",
+                    "price_discount": 2.0,
+                }
+            ),
+        ]
+        Item = cls.env["product.pricelist.item"]
+        if "turnover_period" in Item._fields:
+            items.append(
+                Command.create(
+                    {
+                        "pricing_label": "Loyal client",
+                        "applied_on": "3_global",
+                        "compute_price": "percentage",
+                        "percent_price": 3.0,
+                        "partner_id": cls.partner.id,
+                        "turnover_period": "year",
+                        "turnover_period_ref": "current",
+                        "min_turnover": 1.0,
+                    }
+                )
+            )
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "Batch pricelist", "item_ids": items}
+        )
+
+    def _count(self, method, *args, **kwargs):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = method(*args, **kwargs)
+        self.env.flush_all()
+        return self.cr.sql_log_count - before, result
+
+    def _items(self, count, recipes=False):
+        products = self.recipes if recipes else self.products
+        return [(products[i % len(products)], 1 + i) for i in range(count)]
+
+    def test_queries_do_not_grow_with_the_items(self):
+        def create(count, recipes=False):
+            return self._count(
+                self._create_sheet,
+                self._items(count, recipes),
+                self.salesman,
+                pricelist_id=self.pricelist.id,
+            )
+
+        # the first sheet warms the caches (pricelist, partner, groups)
+        create(1)
+        small, small_sheet = create(5)
+        big, big_sheet = create(50)
+        # the items are inserted together; the pricing is one batch (it was
+        # several queries per item and per component)
+        self.assertLess(big - small, 10, (small, big))
+        small_recipes, _sheet = create(5, recipes=True)
+        big_recipes, _sheet = create(20, recipes=True)
+        self.assertLess(big_recipes - small_recipes, 10, (small_recipes, big_recipes))
+        # Update Prices: the same (the updates of the prices are grouped by
+        # the fields that changed)
+        small_update = self._count(small_sheet.action_update_prices)[0]
+        big_update = self._count(big_sheet.action_update_prices)[0]
+        self.assertLess(big_update - small_update, 20, (small_update, big_update))
+
+    def test_batch_prices_are_the_quotation_prices(self):
+        # the quotation of a sheet priced in one batch: every line priced
+        # as the sheet priced it (no line re-priced by hand)
+        sheet = self._create_sheet(
+            self._items(12) + self._items(3, recipes=True),
+            self.salesman,
+            pricelist_id=self.pricelist.id,
+        )
+        sheet.action_finalize()
+        order = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        self.assertEqual(order.amount_untaxed, sheet.amount_total)
+        for line in order.order_line.filtered("product_id"):
+            self.assertEqual(line.price_unit, line.technical_price_unit, line.product_id.name)
+
+
+@tagged("post_install", "-at_install")
+class TestSheetDiscounts(EvaluationSheetCase):
+    """With Discounts on lines, a percentage rule's discount is kept on the
+    sheet as on the quotation: base price and discount, and the quotation's
+    subtotal (base × quantity × (1 − discount)), not a rounded net price."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        group = cls.env.ref("sale.group_discount_per_so_line")
+        cls.env.ref("base.user_root").groups_id = [Command.link(group.id)]
+        cls.env.ref("base.user_admin").groups_id = [Command.link(group.id)]
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {
+                "name": "Seven off",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "3_global",
+                            "compute_price": "percentage",
+                            "percent_price": 7.0,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.panel = cls.env["product.product"].create(
+            {"name": "Test Panel", "list_price": 146.69, "taxes_id": [Command.clear()]}
+        )
+
+    def test_subtotal_is_the_quotation_subtotal(self):
+        sheet = self._create_sheet(
+            [(self.panel, 100)], user=self.salesman, pricelist_id=self.pricelist.id
+        )
+        item = sheet.line_ids
+        self.assertEqual((item.price_unit, item.discount), (146.69, 7.0))
+        self.assertAlmostEqual(item.price_subtotal, 13642.17)
+        # Odoo's quotation of the same line, as the web client makes it
+        with Form(self.env["sale.order"]) as form:
+            form.partner_id = self.partner
+            form.pricelist_id = self.pricelist
+            with form.order_line.new() as line:
+                line.product_id = self.panel
+                line.product_uom_qty = 100
+        order = form.save()
+        self.assertEqual((order.order_line.price_unit, order.order_line.discount), (146.69, 7.0))
+        self.assertEqual(order.amount_untaxed, sheet.amount_total)
+        # the generated quotation: Odoo's own line, the sheet's estimate
+        sheet.action_finalize()
+        generated = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        self.assertEqual(generated.amount_untaxed, sheet.amount_total)
+        line = generated.order_line.filtered("product_id")
+        self.assertEqual(line.price_unit, line.technical_price_unit)
+
+    def test_catalogue_changed_keeps_price_and_discount(self):
+        sheet = self._create_sheet(
+            [(self.panel, 100), (self.floor, 3)],
+            user=self.salesman,
+            pricelist_id=self.pricelist.id,
+        )
+        estimate = sheet.amount_total
+        sheet.action_finalize()
+        self.panel.list_price = 150.0
+        self.tile.list_price = 1.99
+        order = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        panel = order.order_line.filtered(lambda line: line.product_id == self.panel)
+        self.assertEqual((panel.price_unit, panel.discount), (146.69, 7.0))
+        tile = order.order_line.filtered(lambda line: line.product_id == self.tile)
+        self.assertEqual((tile.price_unit, tile.discount), (1.5, 7.0))
+        self.assertEqual(order.amount_untaxed, estimate)
