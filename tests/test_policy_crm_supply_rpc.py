@@ -154,6 +154,29 @@ def test_line_added_to_a_confirmed_order_is_checked(admin, salesman, partner, bl
         _cleanup(admin, holder, order)
 
 
+def test_line_given_its_order_by_the_context_is_checked(
+    admin, salesman, partner, block, expect_fault
+):
+    """A new line whose order comes from the context (default_order_id) is
+    checked as one given its order in the values: no context key skips it."""
+    product = _product(admin, 10)
+    holder = _order(salesman, partner, [(product, 9)])
+    order = _order(salesman, partner, [(product, 1)])
+    admin.call("sale.order", "action_confirm", [order])
+    salesman.call("sale.order", "action_reserve_stock", [holder])
+    try:
+        expect_fault(
+            salesman.call,
+            "sale.order.line",
+            "create",
+            {"product_id": product, "product_uom_qty": 5},
+            context={"default_order_id": order},
+        )
+        assert len(_lines(admin, order)) == 1
+    finally:
+        _cleanup(admin, holder, order)
+
+
 def test_product_change_moves_the_reservation(admin, salesman, partner):
     old, new = _product(admin, 10, "Old"), _product(admin, 10, "New")
     order = _order(salesman, partner, [(old, 3)])

@@ -277,12 +277,26 @@ class SaleOrderLine(models.Model):
                 result[line] = wanted
         return result
 
+    def _with_need_defaults(self, vals_list):
+        """``vals_list`` with the defaults of the fields the policy reads (the
+        order, product, unit, quantity and line type), so that a line whose order
+        or product comes from the context (``default_order_id``, as the order
+        form's lines and any XML-RPC caller may send) is checked as one given in
+        its values."""
+        keys = ("order_id", "display_type", *NEED_FIELDS)
+        missing = [key for key in keys if any(key not in vals for vals in vals_list)]
+        defaults = self.default_get(missing) if missing else {}
+        return [{**defaults, **vals} for vals in vals_list]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_need_values(vals)
+        checked = self._with_need_defaults(vals_list)
+        for vals in checked:
+            self._check_need_values(vals)
         self._check_raised_needs(
-            self._new_line_needs(vals_list),
+            self._new_line_needs(checked),
             lambda orders: self.env._(
                 "Adding lines to %(order)s", order=", ".join(orders.mapped("name"))
             ),

@@ -88,6 +88,27 @@ class TestGrossNeed(SupplyCase):
         order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]
         self.assertEqual(len(order.order_line), 2)
 
+    def test_line_given_its_order_by_the_context_is_checked(self):
+        """The order (or product, quantity) of a new line taken from the
+        context's defaults, as any XML-RPC caller may send them, is checked as
+        one given in the values."""
+        order = self._order(1, user=self.salesman)
+        order.action_confirm()
+        self._hold(8)  # 10 on hand, 1 going out, 8 held: 1 free
+        self._policy("block")
+        Line = self.env["sale.order.line"].with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "Adding lines"):
+            Line.with_context(default_order_id=order.id).create(
+                {"product_id": self.product.id, "product_uom_qty": 2}
+            )
+        with self.assertRaisesRegex(UserError, "Adding lines"):
+            Line.with_context(
+                default_order_id=order.id,
+                default_product_id=self.product.id,
+                default_product_uom_qty=2,
+            ).create({})
+        self.assertEqual(len(order.order_line), 1)
+
     def test_confirmed_product_change_takes_the_new_product(self):
         order = self._order(2, product=self.other)
         order.action_confirm()
