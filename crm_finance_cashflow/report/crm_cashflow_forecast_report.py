@@ -299,7 +299,17 @@ class CrmCashflowForecastReport(models.Model):
             {
                 "source": "planned_payment",
                 "model": "crm.planned.payment",
-                "domain": [("company_id", "in", companies), ("state", "=", "planned")],
+                # a planned payment of an invoice paid otherwise (Odoo's Register
+                # Payment), reversed or cancelled no longer brings anything
+                "domain": [
+                    ("company_id", "in", companies),
+                    ("state", "=", "planned"),
+                    "|",
+                    ("invoice_id", "=", False),
+                    "&",
+                    ("invoice_id.state", "=", "posted"),
+                    ("invoice_id.payment_state", "in", ("not_paid", "partial")),
+                ],
                 "date": "date",
                 "amount": "amount",
                 "currency": "currency_id",

@@ -129,6 +129,13 @@ class TestCashflowForecast(ContractCase):
         check({"2026-01": 0.0, "2026-03": 300.0, "2026-04": 50.0, "2026-05": 900.0}, 0.0)
         too_much.action_cancel()
         check({"2026-01": 650.0, "2026-03": 300.0, "2026-04": 50.0}, 650.0)
+        # the invoice paid by Odoo's Register Payment: its planned payments,
+        # still planned, no longer count (the money came in)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        check({"2026-01": 0.0, "2026-03": 0.0, "2026-04": 0.0}, 0.0)
 
     def test_overdue_bucket_and_supplier_outgoing(self):
         base = self._forecast(date_from="2026-03-01", date_to="2026-04-30")
