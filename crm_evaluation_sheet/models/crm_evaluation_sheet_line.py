@@ -23,7 +23,8 @@ class CrmEvaluationSheetLine(models.Model):
     _inherit = ["crm.write.policy.mixin"]
     _order = "sheet_id, sequence, id"
     _check_company_auto = True
-    # ``state`` is the sheet's: a finalized or cancelled sheet's items are kept
+    # ``state`` is the sheet's: a finalized or cancelled sheet's items are kept,
+    # and so are those of a sheet an order of which is confirmed
     # (``_check_sheet_editable`` also holds for creating, moving and deleting them)
     _crm_write_policy = {
         "sheet_id": FREE,
@@ -486,6 +487,11 @@ class CrmEvaluationSheetLine(models.Model):
     # ------------------------------------------------------------------
 
     def _check_sheet_editable(self, sheets):
+        """The items of ``sheets`` may change: each sheet is draft or in
+        progress, and no order of it is confirmed (a sheet reopened before its
+        order was confirmed stays as the order was confirmed,
+        ``_check_no_confirmed_order``); a ``UserError`` otherwise."""
+        sheets._check_no_confirmed_order()
         locked = sheets.filtered(lambda s: s.state in ("finalized", "cancelled"))
         if locked:
             raise UserError(
