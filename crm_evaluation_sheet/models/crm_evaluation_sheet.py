@@ -573,8 +573,9 @@ class CrmEvaluationSheet(models.Model):
         line's price is kept as a price set by hand (Odoo's
         ``technical_price_unit`` keeps the catalogue's): a change of its
         quantity keeps it, the quotation's Update Prices re-prices it from the
-        catalogue. A line whose subtotal is the sheet's is left as Odoo made
-        it."""
+        catalogue; what was computed for the catalogue's price goes with it
+        (``sale.order.line._crm_sheet_price_applied``). A line whose subtotal
+        is the sheet's is left as Odoo made it."""
         self.ensure_one()
         if self.state != "finalized" or order.currency_id != self.currency_id:
             return
@@ -602,6 +603,9 @@ class CrmEvaluationSheet(models.Model):
                 )
         if updates:
             order.write({"order_line": updates})
+            # what was computed for the catalogue's price (crm_pricing's
+            # explanation) goes with it
+            order.order_line.browse([command[1] for command in updates])._crm_sheet_price_applied()
 
     def action_view_quotations(self):
         """Every quotation generated from the sheet, revisions included."""
