@@ -78,3 +78,41 @@ def test_unchanged_sheet_and_confirmed_order(admin, salesman, survey, expect_fau
         assert "is confirmed" in fault.faultString
     [sheet] = salesman.call("crm.evaluation.sheet", "read", [sheet_id], ["state"])
     assert sheet["state"] == "finalized"
+
+
+def test_sheet_reopened_before_confirmation_keeps_its_items(admin, salesman, survey, expect_fault):
+    # reopened while its order was a quotation: once the order is confirmed,
+    # the sheet's items are not changed, added or deleted and the sheet is not
+    # finalized again (UserError, fault code 2), nothing written
+    sheet_id = _sheet(salesman, survey, 5)
+    salesman.call("crm.evaluation.sheet", "action_finalize", [sheet_id])
+    order_id = salesman.call("crm.evaluation.sheet", "action_generate_quotation", [sheet_id])[
+        "res_id"
+    ]
+    salesman.call("crm.evaluation.sheet", "action_start", [sheet_id])
+    admin.call("sale.order", "action_confirm", [order_id])
+    [line] = _line(admin, sheet_id)
+    refused = [
+        ("crm.evaluation.sheet.line", "write", [[line], {"product_uom_qty": 50}]),
+        ("crm.evaluation.sheet.line", "unlink", [[line]]),
+        (
+            "crm.evaluation.sheet.line",
+            "create",
+            [{"sheet_id": sheet_id, "product_id": survey, "product_uom_qty": 7}],
+        ),
+        (
+            "crm.evaluation.sheet",
+            "write",
+            [[sheet_id], {"line_ids": [(0, 0, {"product_id": survey, "product_uom_qty": 7})]}],
+        ),
+        ("crm.evaluation.sheet", "action_update_prices", [[sheet_id]]),
+        ("crm.evaluation.sheet", "action_finalize", [[sheet_id]]),
+    ]
+    for model, method, args in refused:
+        fault = expect_fault(salesman.call, model, method, *args, codes=(2,))
+        assert "is confirmed" in fault.faultString, (model, method)
+    assert _line(admin, sheet_id) == [line]
+    [item] = admin.call("crm.evaluation.sheet.line", "read", [line], ["product_uom_qty"])
+    assert item["product_uom_qty"] == 5
+    [sheet] = admin.call("crm.evaluation.sheet", "read", [sheet_id], ["state"])
+    assert sheet["state"] == "in_progress"

@@ -138,6 +138,10 @@ def test_regenerated_quotation_explains_its_prices(salesman, tiers):
         [("order_id", "=", first["res_id"]), ("display_type", "=", False)],
     )
     salesman.call("sale.order.line", "write", [line_id], {"price_unit": 77.0})
+    # reopened and finalized again: the next quotation is generated (an
+    # unchanged sheet opens its quotation as it is)
+    salesman.call("crm.evaluation.sheet", "action_start", [sheet_id])
+    salesman.call("crm.evaluation.sheet", "action_finalize", [sheet_id])
     second = salesman.call("crm.evaluation.sheet", "action_generate_quotation", [sheet_id])
     assert second["res_id"] != first["res_id"]
     [(price, text)] = _lines(salesman, second["res_id"])

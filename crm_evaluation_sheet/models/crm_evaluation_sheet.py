@@ -234,8 +234,9 @@ class CrmEvaluationSheet(models.Model):
 
     def _check_no_confirmed_order(self):
         """A sheet whose quotation is confirmed stays as it was confirmed: it is
-        neither reopened, reset nor cancelled (a confirmed order is not revised,
-        sheet and order would diverge), unless that order is cancelled."""
+        neither reopened, reset, cancelled nor finalized again, and its items do
+        not change (a confirmed order is not revised, sheet and order would
+        diverge), unless that order is cancelled."""
         for sheet in self:
             # sudo: whether an order of the sheet is confirmed, whoever's it is
             confirmed = sheet.sudo().sale_order_ids.filtered(lambda o: o.state == "sale")
@@ -292,7 +293,8 @@ class CrmEvaluationSheet(models.Model):
         lines._compute_price_subtotal()
 
     def action_finalize(self):
-        """Finalize the sheet; it must have items, all with a quantity."""
+        """Finalize the sheet; it must have items, all with a quantity, and no
+        order of it confirmed (``_check_no_confirmed_order``)."""
         for sheet in self:
             if sheet.state not in ("draft", "in_progress"):
                 raise UserError(
@@ -326,6 +328,9 @@ class CrmEvaluationSheet(models.Model):
                         items=", ".join(zero.product_id.mapped("display_name")),
                     )
                 )
+        # a sheet reopened before its order was confirmed is not finalized again
+        # with other items: it stays as the order was confirmed
+        self._check_no_confirmed_order()
         privileged(self).write({"state": "finalized"})
         return True
 
@@ -568,8 +573,9 @@ class CrmEvaluationSheet(models.Model):
         line's price is kept as a price set by hand (Odoo's
         ``technical_price_unit`` keeps the catalogue's): a change of its
         quantity keeps it, the quotation's Update Prices re-prices it from the
-        catalogue. A line whose subtotal is the sheet's is left as Odoo made
-        it."""
+        catalogue; what was computed for the catalogue's price goes with it
+        (``sale.order.line._crm_sheet_price_applied``). A line whose subtotal
+        is the sheet's is left as Odoo made it."""
         self.ensure_one()
         if self.state != "finalized" or order.currency_id != self.currency_id:
             return
@@ -597,6 +603,9 @@ class CrmEvaluationSheet(models.Model):
                 )
         if updates:
             order.write({"order_line": updates})
+            # what was computed for the catalogue's price (crm_pricing's
+            # explanation) goes with it
+            order.order_line.browse([command[1] for command in updates])._crm_sheet_price_applied()
 
     def action_view_quotations(self):
         """Every quotation generated from the sheet, revisions included."""

@@ -23,7 +23,8 @@ class CrmEvaluationSheetLine(models.Model):
     _inherit = ["crm.write.policy.mixin"]
     _order = "sheet_id, sequence, id"
     _check_company_auto = True
-    # ``state`` is the sheet's: a finalized or cancelled sheet's items are kept
+    # ``state`` is the sheet's: a finalized or cancelled sheet's items are kept,
+    # and so are those of a sheet an order of which is confirmed
     # (``_check_sheet_editable`` also holds for creating, moving and deleting them)
     _crm_write_policy = {
         "sheet_id": FREE,
@@ -211,7 +212,9 @@ class CrmEvaluationSheetLine(models.Model):
         it (every rule of the pricelist: quantity breaks, dates, formulas,
         categories; with Discounts, a percentage rule's base price and its
         discount; the taxes included in the product's price mapped by the
-        customer's fiscal position), the price rounded like a line's.
+        customer's fiscal position; crm_pricing's stacked discounts on the base
+        its details give, ``_catalogue_base_prices``), the price rounded like a
+        line's.
 
         Batched as a quotation's lines are: one price computation per sheet,
         unit and quantity for all their products (Odoo's
@@ -254,6 +257,11 @@ class CrmEvaluationSheetLine(models.Model):
                 share_rules(cache, company, date, product_ids)
             shared_rules = getattr(pricelist, "_pricing_shared_rules", None)
             partner_c = partner.with_company(company)
+            client_kw = {
+                "partner": partner,
+                "payment_term": partner_c.property_payment_term_id,
+                "company": company,
+            }
             fiscal_position = self._sheet_fiscal_position(partner, company, fiscal_positions)
             Product = self.env["product.product"].with_company(company)
             for (uom, qty), entries in by_quantity.items():
@@ -265,13 +273,17 @@ class CrmEvaluationSheetLine(models.Model):
                     currency=currency,
                     uom=uom,
                     date=date,
-                    partner=partner,
-                    payment_term=partner_c.property_payment_term_id,
-                    company=company,
                     crm_pricing_cache=cache,
+                    **client_kw,
                     **(shared_rules(products, date, cache) if shared_rules else {}),
                 )
                 by_id = {product.id: product for product in products}
+                bases = {}
+                if show_discounts and pricelist:
+                    price_kw = {"quantity": qty, "currency": currency, "uom": uom, "date": date}
+                    bases = self._catalogue_base_prices(
+                        pricelist, products, res, price_kw, client_kw, cache
+                    )
                 for index, product in entries:
                     product = by_id[product.id]
                     price, rule_id = res[product.id]
@@ -279,9 +291,11 @@ class CrmEvaluationSheetLine(models.Model):
                     base, discount = price, 0.0
                     if show_discounts and pricelist and rule._show_discount():
                         # sale.order.line._get_display_price and _compute_discount
-                        before = rule._compute_price_before_discount(
-                            product=product, quantity=qty, uom=uom, date=date, currency=currency
-                        )
+                        before = bases.get(product.id)
+                        if before is None:
+                            before = rule._compute_price_before_discount(
+                                product=product, quantity=qty, uom=uom, date=date, currency=currency
+                            )
                         base = max(before, price)
                         if before:
                             rate = (before - price) / before * 100
@@ -297,6 +311,33 @@ class CrmEvaluationSheetLine(models.Model):
                         float_round(discount, precision_digits=discount_digits),
                     )
         return results
+
+    def _catalogue_base_prices(self, pricelist, products, res, price_kw, client_kw, cache):
+        """``{product id: price before discount}`` of the ``products`` whose
+        price (``res``: ``_compute_price_rule``'s for ``price_kw``, quantity,
+        currency, unit and date, and ``client_kw``, client, payment term and
+        company) a conditional rule of crm_pricing set, when it is installed:
+        the base price of its details (e.g. the client's fixed price a
+        cumulative pricelist stacks its discounts on), the one a quotation line
+        shows (``sale.order.line._get_pricelist_price_before_discount``).
+        Empty without crm_pricing: the price before discount of the rule that
+        set the price stands, as on the quotation line."""
+        details_of = getattr(pricelist, "_pricing_details", None)
+        if not details_of or not client_kw["partner"]:
+            return {}
+        Item = self.env["product.pricelist.item"]
+        conditional = products.filtered(
+            lambda p: Item.browse(res[p.id][1]).is_conditional
+            and Item.browse(res[p.id][1])._show_discount()
+        )
+        if not conditional:
+            return {}
+        details = details_of(conditional, **price_kw, **client_kw, cache=cache)
+        return {
+            product_id: detail["base_price"]
+            for product_id, detail in details.items()
+            if detail and detail.get("applied")
+        }
 
     def _sheet_fiscal_position(self, partner, company, cache):
         """The fiscal position the quotation of ``partner`` in ``company`` gets,
@@ -446,6 +487,11 @@ class CrmEvaluationSheetLine(models.Model):
     # ------------------------------------------------------------------
 
     def _check_sheet_editable(self, sheets):
+        """The items of ``sheets`` may change: each sheet is draft or in
+        progress, and no order of it is confirmed (a sheet reopened before its
+        order was confirmed stays as the order was confirmed,
+        ``_check_no_confirmed_order``); a ``UserError`` otherwise."""
+        sheets._check_no_confirmed_order()
         locked = sheets.filtered(lambda s: s.state in ("finalized", "cancelled"))
         if locked:
             raise UserError(

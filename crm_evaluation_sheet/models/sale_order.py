@@ -179,3 +179,18 @@ class SaleOrder(models.Model):
             name=self.env._("Revisions of %(name)s", name=(self.revision_root_id or self).name),
             context={"create": False},
         )
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _crm_sheet_price_applied(self):
+        """Hook called on the lines of a generated quotation that an evaluation
+        sheet gave its own price and discount (the catalogue changed since the
+        sheet was priced, ``crm.evaluation.sheet._apply_sheet_prices``), as the
+        user who generates, once written: what was computed with the
+        catalogue's price no longer describes the line (crm_pricing clears the
+        explanation of that price). This one does nothing; overrides, of addons
+        that may not depend on this one, call the parent's when there is one."""
+        parent = getattr(super(), "_crm_sheet_price_applied", None)
+        return parent() if parent else None

@@ -181,6 +181,67 @@ class TestSheetDiscounts(EvaluationSheetCase):
         line = generated.order_line.filtered("product_id")
         self.assertEqual(line.price_unit, line.technical_price_unit)
 
+    def test_cumulative_discount_on_a_fixed_client_price(self):
+        # crm_pricing's cumulative pricelist: the client's fixed price is the
+        # base, the client group's 7 % is stacked on it; the sheet shows that
+        # base and that discount, as the quotation line does (not the list
+        # price of the percentage rule with the whole reduction as discount)
+        if "stacking_policy" not in self.env["product.pricelist"]._fields:
+            self.skipTest("crm_pricing is not installed")
+        group = self.env["res.partner.category"].create({"name": "Test Stacked Group"})
+        self.partner.category_id = [Command.link(group.id)]
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Stacked",
+                "stacking_policy": "cumulative",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "pricing_label": "Client price",
+                            "applied_on": "1_product",
+                            "product_tmpl_id": self.panel.product_tmpl_id.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 21.11,
+                            "partner_id": self.partner.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "pricing_label": "Group discount",
+                            "applied_on": "3_global",
+                            "compute_price": "percentage",
+                            "percent_price": 7.0,
+                            "partner_category_id": group.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        sheet = self._create_sheet(
+            [(self.panel, 1000), (self.survey, 1)], user=self.salesman, pricelist_id=pricelist.id
+        )
+        panel = sheet.line_ids.filtered(lambda line: line.product_id == self.panel)
+        self.assertEqual((panel.price_unit, panel.discount), (21.11, 7.0))
+        self.assertAlmostEqual(panel.price_subtotal, 19632.30)
+        survey = sheet.line_ids.filtered(lambda line: line.product_id == self.survey)
+        self.assertEqual((survey.price_unit, survey.discount), (100.0, 7.0))
+        with Form(self.env["sale.order"]) as form:
+            form.partner_id = self.partner
+            form.pricelist_id = pricelist
+            with form.order_line.new() as line:
+                line.product_id = self.panel
+                line.product_uom_qty = 1000
+            with form.order_line.new() as line:
+                line.product_id = self.survey
+        order = form.save()
+        self.assertEqual(order.amount_untaxed, sheet.amount_total)
+        # the generated quotation keeps Odoo's own lines: nothing set by hand
+        sheet.action_finalize()
+        generated = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        self.assertEqual(generated.amount_untaxed, sheet.amount_total)
+        for line in generated.order_line.filtered("product_id"):
+            self.assertEqual(line.price_unit, line.technical_price_unit, line.product_id.name)
+
     def test_catalogue_changed_keeps_price_and_discount(self):
         sheet = self._create_sheet(
             [(self.panel, 100), (self.floor, 3)],

@@ -250,10 +250,10 @@ class TestQuotationGeneration(EvaluationSheetCase):
         )
 
         # once confirmed, the order is not replaced any more (the sheet was
-        # reopened before the order was confirmed)
+        # reopened and finalized again before the order was confirmed)
         sheet.action_start()
-        rev2.action_confirm()
         sheet.action_finalize()
+        rev2.action_confirm()
         with self.assertRaisesMsg(UserError, "already confirmed"):
             sheet.action_generate_quotation()
         with self.assertRaisesMsg(UserError, "Only a quotation can be revised"):

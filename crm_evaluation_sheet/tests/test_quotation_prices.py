@@ -126,3 +126,72 @@ class TestQuotationKeepsSheetPrices(EvaluationSheetCase):
         labour = self._line(order, self.labour)
         self.assertEqual((labour.price_unit, labour.discount), (30.0, 10.0))
         self.assertEqual(order.amount_untaxed, sheet.amount_total)
+
+    def test_sheet_price_drops_the_catalogue_explanation(self):
+        # crm_pricing (when installed): a line given the sheet's price does not
+        # keep the explanation of the catalogue price it replaced; a line the
+        # catalogue still prices as the sheet did keeps its own
+        if "crm_pricing_explanation_label" not in self.env["sale.order.line"]._fields:
+            self.skipTest("crm_pricing is not installed")
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Client prices",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "pricing_label": "Client survey",
+                            "applied_on": "1_product",
+                            "product_tmpl_id": self.survey.product_tmpl_id.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 90.0,
+                            "partner_id": self.partner.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "pricing_label": "Client labour",
+                            "applied_on": "1_product",
+                            "product_tmpl_id": self.labour.product_tmpl_id.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 25.0,
+                            "partner_id": self.partner.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        sheet = self._create_sheet(
+            [(self.survey, 1), (self.labour, 2), (self.tile, 4)],
+            user=self.salesman,
+            pricelist_id=pricelist.id,
+        )
+        sheet.action_finalize()
+        # the catalogue changed since: a new client rule, a new client price
+        pricelist.item_ids.filtered(lambda i: i.pricing_label == "Client survey").fixed_price = 95
+        self.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": pricelist.id,
+                "pricing_label": "Late tile",
+                "applied_on": "1_product",
+                "product_tmpl_id": self.tile.product_tmpl_id.id,
+                "compute_price": "fixed",
+                "fixed_price": 1.0,
+                "partner_id": self.partner.id,
+            }
+        )
+        order = self._generate(sheet).with_user(self.salesman)
+        survey, labour, tile = (
+            self._line(order, product) for product in (self.survey, self.labour, self.tile)
+        )
+        self.assertEqual((survey.price_unit, tile.price_unit), (90.0, 1.5))
+        self.assertFalse(survey.pricing_explanation)
+        self.assertFalse(tile.pricing_explanation)
+        self.assertFalse(survey.sudo().crm_pricing_explanation_full)
+        self.assertFalse(tile.sudo().crm_pricing_explanation_full)
+        self.assertIn("Client labour", labour.pricing_explanation)
+        self.assertEqual(order.amount_untaxed, sheet.amount_total)
+        # Update Prices prices and explains from the catalogue again
+        order.action_update_prices()
+        self.assertEqual((survey.price_unit, tile.price_unit), (95.0, 1.0))
+        self.assertIn("Client survey", survey.pricing_explanation)
+        self.assertIn("Late tile", tile.pricing_explanation)

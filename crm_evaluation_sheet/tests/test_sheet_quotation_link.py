@@ -59,6 +59,43 @@ class TestSheetQuotationLink(EvaluationSheetCase):
         sheet.action_cancel()
         self.assertEqual(sheet.state, "cancelled")
 
+    def test_sheet_reopened_before_the_order_was_confirmed_stays(self):
+        # reopened while its order was a quotation, the sheet stays as the
+        # order was confirmed: its items are not changed, added or deleted,
+        # their prices not updated, and it is not finalized again
+        sheet = self._create_sheet([(self.survey, 5)], user=self.salesman)
+        sheet.action_finalize()
+        order = self._generate(sheet)
+        sheet.action_start()
+        order.action_confirm()
+        message = f"Order {order.name} of evaluation sheet {sheet.name} is confirmed"
+        item = sheet.line_ids
+        with self.assertRaisesMsg(UserError, message):
+            item.product_uom_qty = 50
+        with self.assertRaisesMsg(UserError, message):
+            sheet.write(
+                {"line_ids": [Command.create({"product_id": self.tile.id, "product_uom_qty": 7})]}
+            )
+        with self.assertRaisesMsg(UserError, message):
+            self.env["crm.evaluation.sheet.line"].with_user(self.salesman).create(
+                {"sheet_id": sheet.id, "product_id": self.tile.id, "product_uom_qty": 7}
+            )
+        with self.assertRaisesMsg(UserError, message):
+            item.unlink()
+        with self.assertRaisesMsg(UserError, message):
+            sheet.action_update_prices()
+        with self.assertRaisesMsg(UserError, message):
+            sheet.action_finalize()
+        self.assertEqual(sheet.state, "in_progress")
+        self.assertEqual(sheet.line_ids, item)
+        self.assertEqual(item.product_uom_qty, 5)
+        self.assertEqual(sheet.amount_total, order.amount_untaxed)
+        # a cancelled order releases the sheet
+        order._action_cancel()
+        item.product_uom_qty = 6
+        sheet.action_finalize()
+        self.assertEqual(sheet.state, "finalized")
+
     def test_item_moves_only_into_a_writable_sheet(self):
         own = self._create_sheet([(self.survey, 1)], user=self.salesman)
         other = self._create_sheet([(self.tile, 1)], user=self.salesman_b)

@@ -260,6 +260,22 @@ class SaleOrderLine(models.Model):
                 changed.setdefault(kept, []).append(copy.id)
         copies._pricing_store_explanations(changed)
 
+    def _crm_sheet_price_applied(self):
+        """Lines of a quotation generated from an evaluation sheet that the
+        sheet gave its own price (crm_evaluation_sheet, when it is installed):
+        the explanation of the catalogue price the sheet's replaced does not
+        explain it, and the sheet keeps none of its own: cleared. Update Prices
+        explains the catalogue's price again."""
+        parent = getattr(super(), "_crm_sheet_price_applied", None)
+        res = parent() if parent else None
+        # sudo: whether there is an explanation to clear; cleared as the caller
+        explained = self.sudo().filtered(
+            lambda line: line.crm_pricing_explanation_full or line.crm_pricing_explanation_label
+        )
+        if explained:
+            self._pricing_store_explanations({(False, False): explained.ids})
+        return res
+
     def _compute_pricelist_item_id(self):
         applied = self.filtered(lambda line: line._pricing_applied_details())
         for line in applied:
