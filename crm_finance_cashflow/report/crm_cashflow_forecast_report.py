@@ -248,6 +248,10 @@ class CrmCashflowForecastReport(models.Model):
           likewise;
         - ``direction``: a field whose values are ``incoming`` and ``outgoing``,
           or ``(field, {value: direction})``;
+        - ``totals`` (optional): a function ``(source, model, date_to,
+          granularity) -> [(day, direction, currency id, amount)]`` giving the
+          source's grouped totals when the report's query grouped would be
+          slower (``_forecast_invoice_totals``);
         - ``partner``, ``name``, ``contract``, ``invoice``, ``schedule``,
           ``planned_payment``, ``lead`` (optional): the report's other columns,
           each a field name, a ``many2one.field`` path, ``None`` or a function
@@ -273,6 +277,25 @@ class CrmCashflowForecastReport(models.Model):
             "schedule": "id",
             "planned_payment": None,
         }
+        planned = {
+            "source": "planned_payment",
+            "model": "crm.planned.payment",
+            "domain": [
+                ("company_id", "in", companies),
+                ("state", "=", "planned"),
+                ("invoice_id", "=", False),
+            ],
+            "date": "date",
+            "amount": "amount",
+            "currency": "currency_id",
+            "direction": "direction",
+            "partner": "partner_id",
+            "name": "name",
+            "contract": "contract_id",
+            "invoice": "invoice_id",
+            "schedule": None,
+            "planned_payment": "id",
+        }
         return [
             # open customer invoices and vendor bills: what their planned
             # payments leave of their open amount
@@ -287,6 +310,7 @@ class CrmCashflowForecastReport(models.Model):
                 ],
                 "date": "invoice_date_due",
                 "amount": self._forecast_invoice_rest,
+                "totals": self._forecast_invoice_totals,
                 "currency": "currency_id",
                 "direction": ("move_type", INVOICE_DIRECTIONS),
                 "partner": "commercial_partner_id",
@@ -296,31 +320,21 @@ class CrmCashflowForecastReport(models.Model):
                 "schedule": None,
                 "planned_payment": None,
             },
-            {
-                "source": "planned_payment",
-                "model": "crm.planned.payment",
-                # a planned payment of an invoice paid otherwise (Odoo's Register
-                # Payment), reversed or cancelled no longer brings anything
-                "domain": [
+            # planned payments: of no invoice, and of an invoice still open (one
+            # paid otherwise, by Odoo's Register Payment, reversed or cancelled
+            # brings nothing more); two sources rather than an OR, so that
+            # PostgreSQL joins the few invoiced ones to their invoices by id
+            # instead of reading every open invoice's id
+            planned,
+            dict(
+                planned,
+                domain=[
                     ("company_id", "in", companies),
                     ("state", "=", "planned"),
-                    "|",
-                    ("invoice_id", "=", False),
-                    "&",
                     ("invoice_id.state", "=", "posted"),
                     ("invoice_id.payment_state", "in", ("not_paid", "partial")),
                 ],
-                "date": "date",
-                "amount": "amount",
-                "currency": "currency_id",
-                "direction": "direction",
-                "partner": "partner_id",
-                "name": "name",
-                "contract": "contract_id",
-                "invoice": "invoice_id",
-                "schedule": None,
-                "planned_payment": "id",
-            },
+            ),
             # the rows not invoiced yet of active contracts, and of expired ones
             # (rows due while they ran: a contract's rows never pass its end),
             # which Create Invoices still invoices (the partial index
@@ -505,17 +519,14 @@ class CrmCashflowForecastReport(models.Model):
         return SQL.identifier(alias, "contract_id")
 
     @api.model
-    def _forecast_invoice_rest(self, query):
-        """What an open invoice still brings at its due date: its open amount
-        less its planned payments (each counts at its own date), these
-        converted into the invoice's currency at today's rate, as the forecast
-        converts (``_forecast_factors``, the invoice company's rates), rounded
-        to that currency. An invoice its planned payments cover entirely (or
-        more) is left out: never below zero. The planned payments are summed
-        per invoice in one grouped subquery joined to the invoices, not per
-        row (grouped by invoice only, so that PostgreSQL knows it unique and
-        hashes it, not the invoices); the rates are read for the currencies of
-        planned payments in another currency than their invoice's only."""
+    def _forecast_planned_sums(self):
+        """SQL of the planned payments' sums per invoice (``invoice_id``,
+        ``amount``), converted into the invoice's currency at today's rate, as
+        the forecast converts (``_forecast_factors``, the invoice company's
+        rates), rounded to that currency. Grouped by invoice only, so that
+        PostgreSQL knows it unique and hashes it, not the invoices; the rates
+        are read for the currencies of planned payments in another currency
+        than their invoice's only."""
         # what the planned payments' queries read is flushed before they run
         flush = [
             self.env[model]._fields[fname]
@@ -552,8 +563,9 @@ class CrmCashflowForecastReport(models.Model):
             factors = {
                 f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today, currencies).items()
             }
-        planned_sums = SQL(
-            """
+        return flushed(
+            SQL(
+                """
             (SELECT payment.invoice_id,
                     ROUND(SUM(CASE WHEN payment.currency_id = move.currency_id
                                    THEN payment.amount
@@ -569,19 +581,75 @@ class CrmCashflowForecastReport(models.Model):
               WHERE payment.state = 'planned'
            GROUP BY payment.invoice_id)
             """,
-            factors=json.dumps(factors),
+                factors=json.dumps(factors),
+            )
         )
+
+    def _forecast_invoice_rest(self, query):
+        """What an open invoice still brings at its due date: its open amount
+        less its planned payments (each counts at its own date;
+        ``_forecast_planned_sums``). An invoice its planned payments cover
+        entirely (or more) is left out: never below zero. The planned payments
+        are summed per invoice in one grouped subquery joined to the invoices,
+        not per row."""
         alias = query.make_alias(query.table, "crm_planned")
         query.add_join(
             "LEFT JOIN",
             alias,
-            flushed(planned_sums),
+            self._forecast_planned_sums(),
             SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
         )
         residual = SQL.identifier(query.table, "amount_residual")
         planned = SQL.identifier(alias, "amount")
         query.add_where(SQL("(%s IS NULL OR %s < %s)", planned, planned, residual))
         return SQL("%s - COALESCE(%s, 0)", residual, planned)
+
+    @api.model
+    def _forecast_invoice_totals(self, source, model, date_to, granularity):
+        """The invoices' part of the forecast's totals: Odoo's grouped read of
+        their open amounts, less what their planned payments take off them
+        (at most their open amount), read for the invoices the planned
+        payments name only, joined by id: the same sums as the report's rows
+        (``_forecast_invoice_rest``) without joining every open invoice."""
+        field, values = self._forecast_direction(source)
+        date, currency = source["date"], source["currency"]
+        totals = self._forecast_source_totals(
+            dict(source, amount="amount_residual", totals=None), model, date_to, granularity
+        )
+        # each invoice a planned payment names, looked up by its id (a lateral
+        # join kept apart by OFFSET 0: PostgreSQL would otherwise flatten it
+        # and read every open invoice to hash-join the few it needs)
+        query = model._search(source["domain"] + [(date, "<=", date_to)])
+        table = query.table
+        query.add_where(SQL("%s = crm_planned.invoice_id", SQL.identifier(table, "id")))
+        taken = self.env.execute_query(
+            SQL(
+                """
+                SELECT invoice.day, invoice.direction, invoice.currency_id, -SUM(invoice.taken)
+                  FROM %(planned)s AS crm_planned
+                 CROSS JOIN LATERAL (%(invoice)s OFFSET 0) AS invoice
+              GROUP BY 1, 2, 3
+                """,
+                planned=self._forecast_planned_sums(),
+                invoice=query.select(
+                    SQL(
+                        "date_trunc(%s, %s)::date AS day",
+                        granularity,
+                        SQL.identifier(table, date),
+                    ),
+                    SQL("%s AS direction", SQL.identifier(table, field)),
+                    SQL("%s AS currency_id", SQL.identifier(table, currency)),
+                    SQL(
+                        "LEAST(crm_planned.amount, %s) AS taken",
+                        SQL.identifier(table, "amount_residual"),
+                    ),
+                ),
+            )
+        )
+        return totals + [
+            (day, values[direction] if values else direction, currency_id, amount)
+            for day, direction, currency_id, amount in taken
+        ]
 
     @api.model
     def _forecast_source_queries(self):
@@ -743,6 +811,8 @@ class CrmCashflowForecastReport(models.Model):
         direction and company are fields, else its report query grouped in
         SQL. ``model``: as ``_forecast_source_model`` gives it (the sources read
         as superuser keep to the allowed companies by their domains)."""
+        if source.get("totals"):
+            return source["totals"](source, model, date_to, granularity)
         field, values = self._forecast_direction(source)
         date, currency = source["date"], source["currency"]
         specs = (date, currency, field, source["amount"])
