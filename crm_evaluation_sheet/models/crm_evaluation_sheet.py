@@ -20,6 +20,10 @@ _lt = LazyTranslate(__name__)
 OPEN_STATES = ("draft", "in_progress")
 
 
+# what a sheet's prices follow: not changed while an order of it is confirmed
+PRICED_FIELDS = ("company_id", "date", "lead_id", "line_ids", "partner_id", "pricelist_id")
+
+
 class CrmEvaluationSheet(models.Model):
     """Products and services a prospect needs, by quantity, at the
     "Meeting & evaluation" step. A finalized sheet generates a quotation with
@@ -183,6 +187,8 @@ class CrmEvaluationSheet(models.Model):
 
     def write(self, vals):
         if isinstance(vals, dict):
+            if any(name in vals for name in PRICED_FIELDS):
+                self._check_no_confirmed_order()
             self._check_line_commands(vals)
             self._check_lead_access(vals)
         return super().write(vals)

@@ -86,6 +86,9 @@ class TestSheetQuotationLink(EvaluationSheetCase):
             sheet.action_update_prices()
         with self.assertRaisesMsg(UserError, message):
             sheet.action_finalize()
+        # nor what its prices follow (client, pricelist, date)
+        with self.assertRaisesMsg(UserError, message):
+            sheet.write({"date": "2030-01-01"})
         self.assertEqual(sheet.state, "in_progress")
         self.assertEqual(sheet.line_ids, item)
         self.assertEqual(item.product_uom_qty, 5)
