@@ -55,7 +55,7 @@ class CrmEvaluationSheetLine(models.Model):
         required=True,
         index=True,
         check_company=True,
-        domain="[('sale_ok', '=', True)]",
+        domain="[('sale_ok', '=', True), ('type', '!=', 'combo')]",
     )
     product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
     product_uom_qty = fields.Float(
@@ -455,6 +455,21 @@ class CrmEvaluationSheetLine(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The quantity of %(product)s on an evaluation sheet cannot be negative.",
+                        product=line.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("product_id")
+    def _check_no_combo(self):
+        """A combo product is not an item: Odoo's quotation prices its line at
+        0 and adds the chosen items, which a sheet does not choose (the generated
+        quotation would sell the combo line alone at the sheet's price)."""
+        for line in self:
+            if line.product_id.type == "combo":
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s is a combo product: add the products it combines to "
+                        "the evaluation sheet instead.",
                         product=line.product_id.display_name,
                     )
                 )

@@ -143,6 +143,16 @@ class TestEvaluationSheet(EvaluationSheetCase):
         with self.assertRaisesMsg(ValidationError, "does not fit"):
             sheet.line_ids.product_uom_id = self.uom_kg
         self.assertEqual(sheet.line_ids.product_uom_qty, 2)
+        # a combo product's items are chosen on the quotation, not on a sheet
+        choice = self.env["product.combo"].create(
+            {"name": "Tiles", "combo_item_ids": [Command.create({"product_id": self.tile.id})]}
+        )
+        combo = self.env["product.product"].create(
+            {"name": "Test Combo", "type": "combo", "combo_ids": [Command.link(choice.id)]}
+        )
+        with self.assertRaisesMsg(ValidationError, "Test Combo is a combo product"):
+            sheet.line_ids.product_id = combo
+        self.assertEqual(sheet.line_ids.product_id, self.survey)
 
     def test_lead_sheets_and_finalized_flag(self):
         lead = self.env["crm.lead"].create({"name": "Kitchen", "partner_id": self.partner.id})
