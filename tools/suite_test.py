@@ -1,11 +1,16 @@
 """The suite's test runner (``make test``), run in the virtualenv.
 
-1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1;
+1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1, beside step 2;
 2. install the addons with their Odoo tests on a throwaway database;
    then check the translation catalogues against the code;
-3. install each addon alone (two at a time), unless CRM_SUITE_SKIP_ALONE=1;
+3. install each addon alone (two at a time, each on a database of its own),
+   unless CRM_SUITE_SKIP_ALONE=1, beside the translation check and step 4;
 4. serve that database with ``--workers=2`` and run the pytest suite in
    ``tests/`` against it over XML-RPC.
+
+The steps run beside others take the CPU the others leave idle: the Odoo tests
+and the XML-RPC suite each keep about one of the two cores busy (one test or
+request at a time).
 
 Any failed test, WARNING/ERROR logged while installing, skipped test or lint
 error is a failure. Prints ``N passed, N failed`` and exits 1 on any failure.
@@ -16,6 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 
 from suite_odoo import copy_db, drop_db, free_port, odoo_cmd, stop, wait_http
@@ -40,6 +46,12 @@ class Outcome:
         """One more failure that no test runner counted."""
         self.problems.append(text)
         self.failed += 1
+
+    def add(self, other):
+        """Count what a step run beside the others found."""
+        self.passed += other.passed
+        self.failed += other.failed
+        self.problems.extend(other.problems)
 
 
 # --------------------------------------------------------------------------
@@ -73,16 +85,32 @@ def scan_odoo_log(path, addons):
 # --------------------------------------------------------------------------
 
 
-def lint(outcome):
-    say("lint: pre-commit (ruff, pylint-odoo)")
+def start_lint():
+    """Start pre-commit (ruff, pylint-odoo) beside the Odoo tests; its output
+    goes to a file that ``finish_lint`` prints."""
+    say("lint: pre-commit (ruff, pylint-odoo), beside the Odoo tests")
     env = dict(os.environ, PATH=os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"])
-    res = subprocess.run(
+    out = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    proc = subprocess.Popen(
         [os.path.join(VENV, "bin", "pre-commit"), "run", "--all-files", "--show-diff-on-failure"],
         cwd=ROOT,
         env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
-    if res.returncode:
+    return proc, out
+
+
+def finish_lint(outcome, lint):
+    proc, out = lint
+    code = proc.wait()
+    out.seek(0)
+    print(out.read(), end="", flush=True)
+    out.close()
+    if code:
         outcome.problem("lint failed (pre-commit)")
+    else:
+        say("lint: passed")
 
 
 def i18n_check(outcome, odoo_src, db, addons):
@@ -248,6 +276,14 @@ def install_alone(outcome, odoo_src, addons, logdir):
         drop_db(db)
 
 
+def _install_alone_beside(outcome, odoo_src, addons, logdir):
+    """``install_alone`` in a thread of its own: an exception is a failure."""
+    try:
+        install_alone(outcome, odoo_src, addons, logdir)
+    except Exception as exc:  # noqa: BLE001 - reported as a failure, never lost
+        outcome.problem(f"installing each addon alone: {exc!r}")
+
+
 def pytest_counts(junit):
     """(passed, failed, skipped) from pytest's JUnit XML."""
     try:
@@ -352,20 +388,34 @@ def cmd_test(odoo_src):
     """Run every step; returns the exit code (1 on any failure)."""
     addons = [a for a in os.environ.get("CRM_SUITE_ADDONS", ",".join(ADDONS)).split(",") if a]
     outcome = Outcome()
+    lint = None
     if os.environ.get("CRM_SUITE_SKIP_LINT") != "1":
-        lint(outcome)
+        lint = start_lint()
     db = f"crm_suite_test_{os.getpid()}"
     logdir = tempfile.mkdtemp(prefix="crm-suite-test-")
+    alone, alone_outcome = None, Outcome()
     try:
         drop_db(db)
         odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
+        if lint:
+            finish_lint(outcome, lint)
+            lint = None
+        if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
+            # its own databases and counts: nothing shared with the steps below
+            alone = threading.Thread(
+                target=_install_alone_beside, args=(alone_outcome, odoo_src, addons, logdir)
+            )
+            alone.start()
         i18n_check(outcome, odoo_src, db, addons)
         if "crm_finance_cashflow" in addons:
             oca_rates_tests(outcome, odoo_src, db, logdir)
-        if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
-            install_alone(outcome, odoo_src, addons, logdir)
         xmlrpc_tests(outcome, odoo_src, db, addons, logdir)
     finally:
+        if lint:
+            finish_lint(outcome, lint)
+        if alone:
+            alone.join()
+            outcome.add(alone_outcome)
         drop_db(db)
     _report(outcome, logdir)
     return 1 if outcome.failed else 0
