@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tools import float_compare, float_round
 
 from odoo.addons.crm_suite_base.models.policy import writable
 
@@ -346,7 +347,7 @@ class ProductPricelist(models.Model):
         return {
             "applied": True,
             "price": price,
-            "base_price": base_price,
+            "base_price": self._pricing_shown_base(price, base_price, price_kw["currency"]),
             "rule_id": rule.id,
             "rule_ids": [rule.id],
             "explanations": texts,
@@ -386,8 +387,34 @@ class ProductPricelist(models.Model):
         return {
             "applied": True,
             "price": price,
-            "base_price": before,
+            "base_price": self._pricing_shown_base(price, before, price_kw["currency"]),
             "rule_id": primary.id,
             "rule_ids": rules.ids,
             "explanations": tuple(" + ".join(parts) for parts in zip(*texts, strict=True)),
         }
+
+    def _pricing_shown_base(self, price, base_price, currency):
+        """The price before discount of a line priced ``price`` by a conditional
+        rule: ``base_price`` when the line shows it with the discount Odoo's
+        ``sale.order.line._compute_discount`` derives from both, kept to the
+        Discount precision, and that discount gives back ``price`` (to the
+        Product Price precision and the currency's); else ``price``, which then
+        goes into the unit price without a discount. Stacked discounts (12.5 %
+        then 7.5 %: 19.0625 %, kept as 19.06 %) would otherwise make the line's
+        total differ from the price the engine, the client's price list and the
+        explanation give."""
+        if not base_price or base_price <= price or price < 0:
+            # no discount shown (Odoo's display price is the higher one)
+            return base_price
+        precision = self.env["decimal.precision"].precision_get
+        price_digits = precision("Product Price")
+        discount = float_round(
+            (base_price - price) / base_price * 100, precision_digits=precision("Discount")
+        )
+        shown = float_round(base_price, precision_digits=price_digits) * (1 - discount / 100)
+        if (
+            float_compare(shown, price, precision_digits=price_digits) == 0
+            and currency.compare_amounts(shown, price) == 0
+        ):
+            return base_price
+        return price

@@ -322,22 +322,34 @@ class ProductPricelistItem(models.Model):
         return self.purchase_categ_id or (self.applied_on == "2_product_category" and self.categ_id)
 
     @api.model
+    def _pricing_tz(self, company):
+        """The time zone a company's periods and days are counted in, the same
+        whoever prices (a salesperson, a manager, a cron): the company partner's,
+        else the first of its country's (``pytz.country_timezones``), else UTC."""
+        # sudo: the company's address is read for its time zone only
+        company = company.sudo()
+        tz = company.partner_id.tz
+        if tz and tz in pytz.all_timezones_set:
+            return pytz.timezone(tz)
+        zones = pytz.country_timezones.get(company.country_id.code or "", ())
+        return pytz.timezone(zones[0]) if zones else pytz.utc
+
+    @api.model
     def _pricing_local_date(self, date, company):
-        """The calendar day of ``date`` in the company's timezone (user's as fallback)."""
+        """The calendar day of ``date`` (now when empty) in the company's time
+        zone (``_pricing_tz``): a day given as such is kept."""
         if isinstance(date, str):
             date = (
                 fields.Datetime.to_datetime(date) if len(date) > 10 else fields.Date.to_date(date)
             )
+        if not date:
+            date = fields.Datetime.now()
         if not isinstance(date, datetime.datetime):
-            day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+            day = fields.Date.to_date(date)
         else:
-            try:
-                tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
-            except pytz.UnknownTimeZoneError:
-                tz = pytz.utc
             if date.tzinfo is None:
                 date = pytz.utc.localize(date)
-            day = date.astimezone(tz).date()
+            day = date.astimezone(self._pricing_tz(company)).date()
         # periods are counted back from this day: it stays within what a business uses
         return check_date(self.env, day, self.env._("The pricing date"))
 
