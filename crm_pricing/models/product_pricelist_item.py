@@ -307,13 +307,8 @@ class ProductPricelistItem(models.Model):
                 raise ValidationError(
                     _("Rule %(rule)s: a discount must be between 0 and 100 %%.", rule=item.name)
                 )
-            # a discount over 100 % makes a negative price, on any rule
-            if (item.compute_price == "percentage" and item.percent_price > 100) or (
-                item.compute_price == "formula" and item.price_discount > 100
-            ):
-                raise ValidationError(
-                    _("Rule %(rule)s: a discount cannot exceed 100 %%.", rule=item.name)
-                )
+            # Odoo's own rules stay Odoo's: a formula may take off more than
+            # the base and add a surcharge (list price - 150 % + 100)
 
     # --- evaluation ----------------------------------------------------------
 

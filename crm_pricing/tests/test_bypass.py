@@ -166,8 +166,9 @@ class TestPricingConfidentiality(PricingCommon):
 
     def test_bad_rules(self):
         for vals in (
-            {"percent_price": 150.0},
-            {"compute_price": "formula", "price_discount": 150.0},
+            {"percent_price": 150.0, "partner_id": self.client.id},
+            {"compute_price": "formula", "price_discount": 150.0, "partner_id": self.client.id},
+            {"percent_price": -5.0, "partner_id": self.client.id},
             {"percent_price": 10.0, "turnover_period": "year", "min_turnover": -5.0},
             {"percent_price": 10.0, "turnover_period": "year"},
             {"percent_price": 10.0, "min_turnover": 500.0},
@@ -175,6 +176,25 @@ class TestPricingConfidentiality(PricingCommon):
         ):
             with self.assertRaises(ValidationError, msg=vals):
                 self._rule(**vals)
+
+    def test_odoo_rules_stay_odoos(self):
+        """A rule of Odoo's own (no client, group, period nor payment
+        condition) is checked as Odoo checks it: a formula taking off more
+        than the base and adding a surcharge prices as in plain Odoo."""
+        product = self._create_product(name="Formula shelf", lst_price=50.0)
+        pricelist = self.env["product.pricelist"].create({"name": "Formula list"})
+        rule = self.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": pricelist.id,
+                "applied_on": "3_global",
+                "compute_price": "formula",
+                "base": "list_price",
+                "price_discount": 150.0,
+                "price_surcharge": 100.0,
+            }
+        )
+        self.assertFalse(rule.is_conditional)
+        self.assertAlmostEqual(pricelist._get_product_price(product, 1.0), 75.0)
 
     def test_price_list_export_neutralises_formulas(self):
         self.client.name = '=HYPERLINK("http://evil.example","x")'
