@@ -113,8 +113,9 @@ class CrmResponsibilityReport(models.Model):
         (dates, inclusive), of a sales team or a salesperson. Record rules apply:
         salespeople count their own leads, managers all. Returns one dict per
         step, in chain order: ``type_id``, ``name``, ``reached``, ``moved_on``,
-        ``conversion`` (percentage of the leads reaching this step that reached the
-        next one; False on the last step) and ``avg_days``.
+        ``conversion`` (percentage of the leads reaching this step that moved on
+        to the next one: ``moved_on`` / ``reached``; False on the last step) and
+        ``avg_days``.
         """
         domain = []
         for value, op in ((date_from, ">="), (date_to, "<=")):
@@ -157,16 +158,16 @@ class CrmResponsibilityReport(models.Model):
                     "avg_days": round(days or 0.0, 2),
                 }
             )
-        by_type = {row["type_id"]: row for row in result}
+        # of the leads reaching this step, those that moved on to the next: not
+        # the next step's own count, which also holds leads activated there
+        # (activation may start at any step) or that reached this step before
+        # the period
         for step, row in zip(steps, result, strict=True):
-            following = by_type.get(step.next_type_id.id)
-            if not step.next_type_id or following is None:
+            if not step.next_type_id:
                 row["conversion"] = False
             else:
                 row["conversion"] = (
-                    round(100.0 * following["reached"] / row["reached"], 2)
-                    if row["reached"]
-                    else 0.0
+                    round(100.0 * row["moved_on"] / row["reached"], 2) if row["reached"] else 0.0
                 )
         return result
 

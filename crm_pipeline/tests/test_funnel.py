@@ -57,6 +57,25 @@ class TestFunnel(PipelineCase):
         self.assertEqual(empty[self.t_contact.id]["reached"], 0)
         self.assertEqual(self._funnel(user_id=self.salesman_b.id)[self.t_contact.id]["reached"], 0)
 
+    def test_conversion_counts_the_leads_that_moved_on(self):
+        """Leads activated at a later step (or that reached this step before
+        the period) are in the next step's count, not in this step's
+        conversion: it never goes over 100 %."""
+        moving = [self._lead(f"Funnel move {i}", user_id=self.salesman.id) for i in range(2)]
+        first = [self._activate(lead, user=self.salesman) for lead in moving]
+        first[0].complete("next", "Met", next_deadline=self._in(3))
+        for i in range(3):
+            self._activate(
+                self._lead(f"Funnel at meeting {i}", user_id=self.salesman.id),
+                user=self.salesman,
+                responsibility_type_id=self.t_meeting.id,
+            )
+        funnel = self._funnel()
+        contact, meeting = funnel[self.t_contact.id], funnel[self.t_meeting.id]
+        self.assertEqual((contact["reached"], contact["moved_on"]), (2, 1))
+        self.assertEqual(meeting["reached"], 4)
+        self.assertEqual(contact["conversion"], 50.0)
+
     def test_salespeople_see_their_own_funnel(self):
         lead = self._lead("Funnel A", user_id=self.salesman.id)
         self._activate(lead, user=self.salesman)
