@@ -29,11 +29,9 @@ class CrmContract(models.Model):
     def _open_ended_lines_to_extend(self, horizon, limit):
         """[(line id, its last row's date or None, how many lines in all)] of
         the recurring lines of active contracts that have no end (neither the
-        line nor the contract) and whose next date falls on or before
-        ``horizon``: one grouped query. The next date is at least the last row's
-        date plus the line's step (PostgreSQL clips the day to the month's end
-        as relativedelta does), so the test takes every line that is missing a
-        row, and a line topped up is not taken again."""
+        line nor the contract) and whose next date after their last live row
+        falls on or before ``horizon``, at most ``limit``: one grouped query. A
+        line topped up is not taken again."""
         for model in ("crm.contract", "crm.contract.line", "crm.contract.schedule"):
             self.env[model].flush_model()
         step = SQL(
