@@ -1,5 +1,6 @@
 from . import crm_contract
 from . import crm_contract_line
+from . import crm_contract_horizon
 from . import crm_contract_schedule
 from . import crm_lead
 from . import crm_contract_alerts

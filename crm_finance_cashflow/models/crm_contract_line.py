@@ -20,7 +20,9 @@ RECURRENCES = [
     ("yearly", "Yearly"),
 ]
 STEP_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
-# a schedule never runs further than this without an end date
+# without an end date, a line is scheduled this far ahead of its first date or
+# of today, whichever is later: the daily cron (crm.contract's
+# _cron_extend_schedules) tops the rows up as the days pass
 OPEN_ENDED_MONTHS = 36
 
 
@@ -126,8 +128,17 @@ class CrmContractLine(models.Model):
                     )
                 )
 
-    def _schedule_dates(self):
-        """The dates an invoice is expected for this line."""
+    def _schedule_horizon(self, today=None):
+        """The last date an open-ended line (no end of its own nor of its
+        contract) is scheduled until: ``OPEN_ENDED_MONTHS`` after its first date
+        or after today, whichever is later."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        return max(self.date_start, today) + relativedelta(months=OPEN_ENDED_MONTHS)
+
+    def _schedule_dates(self, today=None):
+        """The dates an invoice is expected for this line (an open-ended one's
+        until its horizon, ``_schedule_horizon``)."""
         self.ensure_one()
         if self.recurrence == "one_off":
             return [self.date_start]
@@ -135,7 +146,7 @@ class CrmContractLine(models.Model):
         # never past the contract's end, whatever the line says
         end = min(filter(None, (self.date_end, self.contract_id.date_end)), default=None)
         if not end:
-            end = self.date_start + relativedelta(months=OPEN_ENDED_MONTHS)
+            end = self._schedule_horizon(today)
         dates, i = [], 0
         while True:
             date = self.date_start + step * i
@@ -143,6 +154,17 @@ class CrmContractLine(models.Model):
                 return dates
             dates.append(date)
             i += 1
+
+    def _prepare_schedule_row(self, date):
+        """The values of this line's schedule row of ``date``."""
+        self.ensure_one()
+        return {
+            "contract_id": self.contract_id.id,
+            "contract_line_id": self.id,
+            "date": date,
+            "amount_untaxed": self.price_subtotal,
+            "amount_total": self.price_total,
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

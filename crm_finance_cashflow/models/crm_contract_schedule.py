@@ -20,6 +20,7 @@ _logger = logging.getLogger(__name__)
 SCHEDULE_STATES = [("planned", "Planned"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")]
 ONE_INVOICE_INDEX = "crm_contract_schedule_one_invoice_line"
 FORECAST_INDEX = "crm_contract_schedule_forecast"
+ONE_ROW_INDEX = "crm_contract_schedule_one_row_line_date"
 #: what invoicing a contract raises when another worker has just invoiced it
 #: (committed after this transaction started: SerializationFailure) or is
 #: invoicing it (its rows locked: LockNotAvailable; a second invoice line of a
@@ -143,6 +144,46 @@ class CrmContractSchedule(models.Model):
                  WHERE state = 'planned' AND contract_state IN ('active', 'expired')
                 """,
                 SQL.identifier(FORECAST_INDEX),
+            )
+        )
+        self._init_one_row_index()
+
+    def _init_one_row_index(self):
+        """One live row (planned or invoiced) per line and date: a second would
+        be invoiced twice. The schedule's rebuild and the open-ended contracts'
+        daily top-up both keep to it; the index also reads a line's last row.
+        A database that has such twins already keeps them (and a warning) until
+        they are sorted out."""
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [ONE_ROW_INDEX])
+        if cr.fetchone():
+            return
+        cr.execute(
+            """
+            SELECT contract_line_id, date
+              FROM crm_contract_schedule
+             WHERE contract_line_id IS NOT NULL AND state != 'cancelled'
+          GROUP BY contract_line_id, date
+            HAVING COUNT(*) > 1
+             LIMIT 10
+            """
+        )
+        twins = cr.fetchall()
+        if twins:
+            _logger.warning(
+                "%s not created: schedule rows of the same line and date %s",
+                ONE_ROW_INDEX,
+                twins,
+            )
+            return
+        cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX %s
+                    ON crm_contract_schedule (contract_line_id, date)
+                 WHERE contract_line_id IS NOT NULL AND state != 'cancelled'
+                """,
+                SQL.identifier(ONE_ROW_INDEX),
             )
         )
 

@@ -67,6 +67,8 @@ def parse_ecb(content):
     if etree.QName(root).localname != "Envelope" or not cubes:
         raise RateFeedError("unknown namespace or no Cube")
     cube = cubes[0]
+    if not cube.get("time"):
+        raise RateFeedError("no Cube with a time")
     rates = {}
     for rate in cube.findall(f"{{{ECB_NS}}}Cube"):
         value = _number(rate.get("rate"))
@@ -94,9 +96,30 @@ def _number(text):
 
 def _date(text):
     try:
-        return fields.Date.to_date(text)
+        date = fields.Date.to_date(text)
     except (TypeError, ValueError) as exc:
         raise RateFeedError(f"not a date: {text!r}") from exc
+    if not date:
+        raise RateFeedError(f"not a date: {text!r}")
+    return date
+
+
+def _timeout(value):
+    """The feeds' timeout in seconds from ``crm_finance_cashflow.rate_timeout``:
+    a positive finite number, else the default (logged)."""
+    try:
+        timeout = float(value)
+    except (TypeError, ValueError):
+        timeout = None
+    if timeout is None or not 0 < timeout < float("inf"):
+        _logger.warning(
+            "crm_finance_cashflow.rate_timeout %r is not a positive number of seconds: "
+            "%s seconds instead",
+            value,
+            TIMEOUT,
+        )
+        return TIMEOUT
+    return timeout
 
 
 PARSERS = {"nbr": parse_nbr, "ecb": parse_ecb}
@@ -230,7 +253,7 @@ class ResCompany(models.Model):
         """(date, base currency name, {currency name: base units per unit}) of
         ``provider``'s feed today, else a RateFeedError."""
         try:
-            timeout = float(
+            timeout = _timeout(
                 self.env["ir.config_parameter"]
                 .sudo()
                 .get_param("crm_finance_cashflow.rate_timeout", TIMEOUT)

@@ -23,6 +23,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "/namespace": (FEEDS / "nbrfxrates.xml")
             .read_bytes()
             .replace(b"http://www.bnr.ro/xsd", b"http://example.com/other"),
+            # the ECB's day without its date: missing, empty, not a date
+            "/ecb-no-time": (FEEDS / "eurofxref-daily.xml")
+            .read_bytes()
+            .replace(b" time='2026-11-24'", b""),
+            "/ecb-empty-time": (FEEDS / "eurofxref-daily.xml")
+            .read_bytes()
+            .replace(b"time='2026-11-24'", b"time=''"),
+            "/ecb-bad-time": (FEEDS / "eurofxref-daily.xml")
+            .read_bytes()
+            .replace(b"time='2026-11-24'", b"time='2026-13-45'"),
         }
         if self.path == "/slow":
             time.sleep(2)
@@ -250,3 +260,48 @@ class TestRateFeeds(TransactionCase):
         )
         self.assertAlmostEqual(self._rate(self.usd).rate, 1.15 / 5.08)
         self.assertFalse(self.company.crm_rate_last_error)
+
+    def test_ecb_feed_without_date_reported_per_company(self):
+        """An ECB feed whose day has no date (missing, empty, not a date) is a
+        feed that cannot be used: nothing stored, the error kept on the company
+        and the other companies updated all the same (it was a NotNullViolation
+        on the rate's date that aborted the update of every company)."""
+        other = self.env["res.company"].create(
+            {"name": "Rates NBR Co", "currency_id": self.ron.id, "crm_rate_provider": "nbr"}
+        )
+        self.Param.set_param("crm_finance_cashflow.nbr_url", self.base + "/nbr")
+        for path in ("/ecb-no-time", "/ecb-empty-time", "/ecb-bad-time"):
+            self._feed("ecb", path)
+            with mute_logger("odoo.addons.crm_finance_cashflow.models.res_company_rates"):
+                result = (self.company | other).action_update_currency_rates()
+                self.env["res.company"]._cron_update_currency_rates()
+            self.assertIn(self.company.name, result["params"]["message"], path)
+            self.assertNotIn(other.name, result["params"]["message"], path)
+            self.assertIn("European Central Bank", self.company.crm_rate_last_error, path)
+            self.assertFalse(
+                self.env["res.currency.rate"].search_count([("company_id", "=", self.company.id)]),
+                path,
+            )
+            self.assertFalse(other.crm_rate_last_error, path)
+            self.assertTrue(other.crm_rate_last_update, path)
+        self.assertTrue(
+            self.env["res.currency.rate"].search_count(
+                [("company_id", "=", other.id), ("name", "=", "2026-11-25")]
+            )
+        )
+
+    def test_bad_timeout_setting_uses_the_default(self):
+        """A timeout setting that is not a positive number of seconds is logged
+        and the default used: the rates are updated (it raised a ValueError
+        that aborted the update of every company)."""
+        self._feed("ecb", "/ecb")
+        for value in ("abc", "0", "-3", "nan", "inf"):
+            self.Param.set_param("crm_finance_cashflow.rate_timeout", value)
+            with self.assertLogs(
+                "odoo.addons.crm_finance_cashflow.models.res_company_rates", "WARNING"
+            ) as logs:
+                self.assertTrue(self.company.action_update_currency_rates(), value)
+            self.assertIn("rate_timeout", logs.output[0])
+            self.assertFalse(self.company.crm_rate_last_error, value)
+            self.assertAlmostEqual(self._rate(self.usd).rate, 1.15 / 5.08)
+            self.env["res.company"]._cron_update_currency_rates()
