@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.8.4",
+    "version": "18.0.1.8.5",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/crm_contract_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",

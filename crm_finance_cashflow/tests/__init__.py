@@ -12,3 +12,4 @@ from . import test_demo
 from . import test_client_file
 from . import test_forecast_pipeline
 from . import test_renewal
+from . import test_alerts
