@@ -575,12 +575,18 @@ class CrmContract(models.Model):
     def action_terminate(self):
         """Active or expired -> terminated: the schedule rows not invoiced are
         cancelled (an expired contract's rows dated on or before its end would
-        otherwise still be invoiced). Returns True."""
+        otherwise still be invoiced), and its end alert is marked done. Returns
+        True."""
         self._check_finance_user()
         if any(c.state not in ("active", "expired") for c in self):
             raise UserError(self.env._("Only an active or expired contract can be terminated."))
         privileged(self).write({"state": "terminated"})
         self.schedule_ids.filtered(lambda r: r.state == "planned")._set_state("cancelled")
+        # the end alert asked to renew or close it: closed (sudo: the alerts
+        # cron's reminder, whoever it was given to)
+        self.sudo().activity_feedback(
+            [END_ACTIVITY], feedback=self.env._("The contract was terminated.")
+        )
         return True
 
     def action_renew(self):

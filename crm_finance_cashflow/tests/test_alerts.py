@@ -120,6 +120,13 @@ class TestContractAlerts(ContractCase):
         self.assertFalse(self._ends(contract))
         self._cron()
         self.assertFalse(self._ends(contract))
+        # terminated: the alert of its end is done
+        contract.with_user(self.billing).write({"date_end": self._day(15)})
+        self._cron()
+        alert = self._ends(contract)
+        self.assertTrue(alert)
+        contract.with_user(self.billing).action_terminate()
+        self.assertFalse(alert.exists().filtered("active"))
         self.assertIn(
             "The contract now ends on",
             "\n".join(contract.message_ids.mapped(lambda m: str(m.body))),
