@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/crm_contract_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",

@@ -209,7 +209,9 @@ class CrmContractSchedule(models.Model):
         (so that the one-invoice index lets them be invoiced again) and planned
         while they can be invoiced (``_crm_invoiceable``: an active contract, or
         an expired one and the row dated on or before its end) and their line
-        still exists, else cancelled."""
+        still exists, else cancelled. A row planned again takes its line's
+        amounts of now, as the other planned rows of the line (its price may have
+        changed since it was invoiced)."""
         if not self:
             return
         lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)
@@ -222,3 +224,4 @@ class CrmContractSchedule(models.Model):
         for state, rows in (("planned", planned), ("cancelled", self - planned)):
             if rows:
                 privileged(rows).write({"state": state, "invoice_id": False})
+        planned._crm_take_line_amounts()

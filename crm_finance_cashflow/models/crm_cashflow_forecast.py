@@ -98,7 +98,7 @@ class CrmContract(models.Model):
         # the money already moved from date_from on: in its period, as the
         # expected money it replaces (a posted planned payment, a paid invoice)
         items += forecast._forecast_posted(company, start, end, unit)
-        opening = self._forecast_opening(company, start)
+        opening = forecast._forecast_opening(company, start)
         overdue = {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0}
         sums = defaultdict(lambda: {"incoming": 0.0, "outgoing": 0.0, "pipeline": 0.0})
         starts = [p_start for _label, p_start, _p_end in periods]

@@ -42,6 +42,8 @@ AMENDABLE_TERMS = (
     "renewal_term_unit",
     "renewal_term_given",
 )
+#: the alerts cron's reminder that a contract ends
+END_ACTIVITY = "crm_finance_cashflow.mail_activity_type_contract_end"
 #: the daily renewal's terms at once for one contract: a guard (a contract of
 #: one-day terms that ended years ago catches up over several days)
 MAX_RENEWAL_TERMS = 1000
@@ -164,7 +166,9 @@ class CrmContract(models.Model):
         "schedule_ids": owned(_lt("the schedule is built from the contract's lines.")),
         "alert_days_end": writable(bounds=(0, ALERT_DAYS_MAX)),
         "alert_days_invoice": writable(bounds=(0, ALERT_DAYS_MAX)),
-        "end_alert_sent": owned(_lt("kept by the alerts cron; a renewal clears it.")),
+        "end_alert_sent": owned(
+            _lt("kept by the alerts cron; a renewal, or another end date, clears it.")
+        ),
     }
 
     name = fields.Char(
@@ -398,9 +402,31 @@ class CrmContract(models.Model):
             self._mark_renewal_terms_given()
         if {"date_start", "date_end"} & set(vals):
             self._fit_lines_to_period(old_ends)
+        if old_ends:
+            self.filtered(lambda c: c.date_end != old_ends[c.id])._crm_end_moved()
         if {"date_start", "date_end", "currency_id", "payment_term_id"} & set(vals):
             self.filtered(lambda c: c.state == "active")._sync_schedule()
         return res
+
+    def _crm_end_moved(self):
+        """The end of these contracts moved (a renewal, an amendment, cleared):
+        the alert of the end before is marked done, and the cron alerts again
+        before the new end (once per end)."""
+        if not self:
+            return
+        # sudo: the alerts cron's own reminder, whoever moved the end (its
+        # assignee may be another user)
+        for contract in self.sudo():
+            contract.activity_feedback(
+                [END_ACTIVITY],
+                feedback=self.env._(
+                    "The contract now ends on %(date)s.",
+                    date=contract.date_end or self.env._("no end"),
+                ),
+            )
+        alerted = self.filtered("end_alert_sent")
+        if alerted:
+            privileged(alerted).write({"end_alert_sent": False})
 
     def _fit_lines_to_period(self, old_ends=None):
         """The contract's period changed: its lines are clipped to it, so that no
@@ -549,12 +575,18 @@ class CrmContract(models.Model):
     def action_terminate(self):
         """Active or expired -> terminated: the schedule rows not invoiced are
         cancelled (an expired contract's rows dated on or before its end would
-        otherwise still be invoiced). Returns True."""
+        otherwise still be invoiced), and its end alert is marked done. Returns
+        True."""
         self._check_finance_user()
         if any(c.state not in ("active", "expired") for c in self):
             raise UserError(self.env._("Only an active or expired contract can be terminated."))
         privileged(self).write({"state": "terminated"})
         self.schedule_ids.filtered(lambda r: r.state == "planned")._set_state("cancelled")
+        # the end alert asked to renew or close it: closed (sudo: the alerts
+        # cron's reminder, whoever it was given to)
+        self.sudo().activity_feedback(
+            [END_ACTIVITY], feedback=self.env._("The contract was terminated.")
+        )
         return True
 
     def action_renew(self):
@@ -706,20 +738,31 @@ class CrmContract(models.Model):
     # ------------------------------------------------------------------
 
     def _sync_schedule(self):
-        """Planned rows rebuilt from the lines; invoiced rows are never touched."""
+        """The planned rows follow the lines; invoiced rows are never touched. A
+        planned row of a (line, date) still expected stays, with its alert sent
+        (once per row, whatever is amended), and takes its line's amounts; the
+        planned rows no longer expected are removed, the missing ones created."""
         Schedule = privileged(self.env["crm.contract.schedule"])
+        stale_ids, kept_ids, vals_list = [], [], []
         for contract in self:
-            planned = contract.schedule_ids.filtered(lambda r: r.state == "planned")
-            invoiced_keys = {
-                (r.contract_line_id.id, r.date)
-                for r in contract.schedule_ids
-                if r.state == "invoiced"
-            }
-            privileged(planned).unlink()
-            vals_list = []
+            planned, invoiced_keys = {}, set()
+            for row in contract.schedule_ids:
+                key = (row.contract_line_id.id, row.date)
+                if row.state == "invoiced":
+                    invoiced_keys.add(key)
+                elif row.state == "planned":
+                    if key in planned:
+                        stale_ids.append(row.id)
+                    else:
+                        planned[key] = row
             for line in contract.line_ids:
                 for date in line._schedule_dates():
-                    if (line.id, date) in invoiced_keys:
+                    key = (line.id, date)
+                    if key in invoiced_keys:
+                        continue
+                    row = planned.pop(key, None)
+                    if row is not None:
+                        kept_ids.append(row.id)
                         continue
                     vals_list.append(
                         {
@@ -730,6 +773,13 @@ class CrmContract(models.Model):
                             "amount_total": line.price_total,
                         }
                     )
+            # the rows of no line or date expected any more (a row of an invoiced
+            # (line, date) included)
+            stale_ids += [row.id for row in planned.values()]
+        if stale_ids:
+            Schedule.browse(stale_ids).unlink()
+        Schedule.browse(kept_ids)._crm_take_line_amounts()
+        if vals_list:
             Schedule.create(vals_list)
 
     def action_view_invoices(self):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 from odoo.addons.crm_suite_base.models.policy import privileged
 
-from .crm_contract import ALERT_DAYS_MAX
+from .crm_contract import ALERT_DAYS_MAX, END_ACTIVITY
 
 
 def _alert_window(days):
@@ -19,7 +19,9 @@ class CrmContract(models.Model):
     @api.model
     def _cron_alerts(self):
         """Activities for the responsible: contracts ending within their alert days
-        (once per term) and supplier invoices expected within theirs (once per row):
+        (once per end: a renewal, or another end date, marks the alert of the end
+        before done and clears ``end_alert_sent``) and supplier invoices expected
+        within theirs (once per row, kept when the schedule follows an amendment):
         the planned rows still to be invoiced (``_crm_invoiceable``: of an active
         contract, or of an expired one and dated on or before its end), as
         Create Invoices and the daily run take them."""
@@ -29,7 +31,7 @@ class CrmContract(models.Model):
         ):
             if contract.date_end - _alert_window(contract.alert_days_end) <= today:
                 contract.activity_schedule(
-                    "mail.mail_activity_data_todo",
+                    END_ACTIVITY,
                     date_deadline=contract.date_end,
                     summary=self.env._("Contract ends: renew or close"),
                     user_id=(contract.user_id or self.env.user).id,

@@ -203,6 +203,18 @@ class CrmContractSchedule(models.Model):
     def _set_state(self, state):
         privileged(self).write({"state": state})
 
+    def _crm_take_line_amounts(self):
+        """These rows' amounts are their line's (its price, quantity and taxes of
+        now), as the schedule plans them."""
+        for line, rows in self.filtered("contract_line_id").grouped("contract_line_id").items():
+            vals = {"amount_untaxed": line.price_subtotal, "amount_total": line.price_total}
+            rows = rows.filtered(
+                lambda r, v=vals: (r.amount_untaxed, r.amount_total)
+                != (v["amount_untaxed"], v["amount_total"])
+            )
+            if rows:
+                privileged(rows).write(vals)
+
     def _crm_invoiceable(self):
         """A row still to be invoiced when planned: its line exists (a row whose
         line was deleted has nothing to invoice) and its contract is active, or

@@ -13,3 +13,4 @@ from . import test_client_file
 from . import test_forecast_pipeline
 from . import test_renewal
 from . import test_schedule_horizon
+from . import test_alerts
