@@ -16,6 +16,16 @@ def _alert_window(days):
 class CrmContract(models.Model):
     _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
 
+    def _crm_alert_user(self):
+        """Who gets this contract's alerts: its responsible; without one, its
+        lead's salesperson, else whoever created it (an active internal user),
+        never the cron's own OdooBot when a person is there to read them."""
+        self.ensure_one()
+        for user in (self.user_id, self.lead_id.user_id, self.create_uid):
+            if user and user.active and not user.share and not user._is_superuser():
+                return user
+        return self.env.user
+
     @api.model
     def _cron_alerts(self):
         """Activities for the responsible: contracts ending within their alert days
@@ -34,7 +44,7 @@ class CrmContract(models.Model):
                     END_ACTIVITY,
                     date_deadline=contract.date_end,
                     summary=self.env._("Contract ends: renew or close"),
-                    user_id=(contract.user_id or self.env.user).id,
+                    user_id=contract._crm_alert_user().id,
                 )
                 privileged(contract).write({"end_alert_sent": True})
         rows = self.env["crm.contract.schedule"].search(
@@ -56,7 +66,7 @@ class CrmContract(models.Model):
                         amount=row.amount_total,
                         currency=row.currency_id.name,
                     ),
-                    user_id=(row.contract_id.user_id or self.env.user).id,
+                    user_id=row.contract_id._crm_alert_user().id,
                 )
                 privileged(row).write({"alert_sent": True})
         return True

@@ -180,3 +180,28 @@ class TestContractAlerts(ContractCase):
             *window, company_id=company.id
         )
         self.assertEqual(elsewhere, selected)
+
+    def test_alerts_of_a_contract_without_responsible_reach_a_person(self):
+        """Without a responsible, the alerts go to the lead's salesperson, else
+        to whoever created the contract: not to the cron's OdooBot."""
+        lead = self.env["crm.lead"].create({"name": "Alerts lead", "user_id": self.salesman.id})
+        with_lead = self._contract(
+            user=self.env.ref("base.user_admin"),
+            user_id=False,
+            lead_id=lead.id,
+            contract_type="supplier",
+            date_start=self._day(3),
+            date_end=self._day(20),
+            lines=[{"date_start": self._day(3)}],
+        )
+        alone = self._contract(
+            user_id=False,
+            date_start=self._day(-30),
+            date_end=self._day(10),
+            lines=[{"date_start": self._day(-30)}],
+        )
+        (with_lead | alone).action_activate()
+        self.env["crm.contract"].with_user(self.env.ref("base.user_root"))._cron_alerts()
+        self.assertEqual(self._bills(with_lead).user_id, self.salesman)
+        self.assertEqual(self._ends(with_lead).user_id, self.salesman)
+        self.assertEqual(self._ends(alone).user_id, self.billing)
