@@ -672,6 +672,11 @@ class CrmLead(models.Model):
                 row["action"] = "create"
             elif duplicate_action == "skip":
                 row["action"] = "skip"
+            elif duplicate_action == "update" and earlier:
+                # a duplicate of an earlier row of the file, skipped: that row
+                # creates its lead (nothing is merged into it) or updates the
+                # lead this row matches (this row would overwrite that update)
+                row["action"] = "skip"
             elif updates:
                 target = self.browse(lead_matches[0].id)
                 if not target.has_access("write"):
@@ -684,9 +689,6 @@ class CrmLead(models.Model):
                     continue
                 row["action"] = "update"
                 row["target"] = target
-            elif duplicate_action == "update" and earlier:
-                # the lead of the earlier row does not exist yet: not merged
-                row["action"] = "skip"
             else:
                 row["action"] = "create"
             if row["action"] == "skip":

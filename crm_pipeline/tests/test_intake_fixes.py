@@ -1,7 +1,8 @@
 """Regression tests of the review of the spreadsheet imports and the tax-ID
 lookup: control characters in cells, broken or slow lookup answers, tax IDs
-twice in one file, far-away empty .xlsx rows, identical rows in one file and
-sections on rows of their own."""
+twice in one file, far-away empty .xlsx rows, identical rows in one file,
+sections on rows of their own and a row repeating an earlier one in "update"
+mode."""
 
 import base64
 import contextlib
@@ -194,6 +195,34 @@ class TestIntakeDuplicatesInFile(IntakeCase):
     def test_identical_rows_created_anyway(self):
         summary = self._import(self._twins(), duplicate_action="create")
         self.assertEqual((summary["created"], summary["skipped"]), (5, 0))
+
+    def test_update_row_repeating_an_earlier_row_skipped(self):
+        """Two rows of one file with the same tax ID matching one lead: the first
+        updates it, the second is a duplicate of the first (skipped and reported),
+        not a second update overwriting the first."""
+        lead = self.Lead.create(
+            {"name": "Existing Twin", "vat": "RO18547290", "user_id": self.salesman.id}
+        )
+        rows = [
+            ["Company", "Tax ID", "E-mail", "City"],
+            ["First SRL", "RO18547290", "first@x.example.com", "Cluj"],
+            ["Second SRL", "18547290", "second@x.example.com", "Iasi"],
+        ]
+        summary = self._import(rows, duplicate_action="update")
+        self.assertEqual(
+            (summary["updated"], summary["skipped"], summary["created"], summary["rejected"]),
+            (1, 1, 0, 0),
+        )
+        self.assertEqual(
+            (lead.partner_name, lead.email_from, lead.city),
+            ("First SRL", "first@x.example.com", "Cluj"),
+        )
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(summary["rejected_file"])))
+        report = list(book.active.iter_rows(min_row=2, values_only=True))
+        self.assertEqual(len(report), 1)
+        self.assertEqual(report[0][0], 3)
+        self.assertIn("row 2 of the file", report[0][1])
+        self.assertEqual(report[0][2], "Second SRL")
 
 
 @tagged("post_install", "-at_install")
