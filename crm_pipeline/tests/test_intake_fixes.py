@@ -1,8 +1,8 @@
 """Regression tests of the review of the spreadsheet imports and the tax-ID
 lookup: control characters in cells, broken or slow lookup answers, tax IDs
 twice in one file, far-away empty .xlsx rows, identical rows in one file,
-sections on rows of their own and a row repeating an earlier one in "update"
-mode."""
+sections on rows of their own, a row repeating an earlier one in "update" mode
+and the numbers of the rows after an empty row."""
 
 import base64
 import contextlib
@@ -10,6 +10,7 @@ import io
 import socket
 import threading
 import time
+from unittest.mock import patch
 
 import openpyxl
 from openpyxl.styles import Font
@@ -17,9 +18,16 @@ from openpyxl.styles import Font
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models import intake_keys
+from ..models import intake_keys, intake_xlsx
 from . import test_intake_xlsx
-from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
+from .common_intake import (
+    IntakeCase,
+    LookupServerCase,
+    b64,
+    csv_bytes,
+    xls_bytes,
+    xlsx_bytes,
+)
 from .common_offer import OfferCase
 
 
@@ -226,6 +234,68 @@ class TestIntakeDuplicatesInFile(IntakeCase):
 
 
 @tagged("post_install", "-at_install")
+class TestIntakeRowNumbers(IntakeCase):
+    """Rows are named by their number in the file, the empty rows before them
+    counted (the readers leave the empty rows out)."""
+
+    def _import(self, content, name):
+        return self.Lead.with_user(self.salesman).import_leads(
+            b64(content), name, {"mode": "skip_invalid", "duplicate_action": "create"}
+        )
+
+    def _assert_bad_row(self, summary, number):
+        self.assertEqual((summary["created"], summary["rejected"]), (1, 1))
+        self.assertEqual(summary["errors"][0]["row"], number)
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(summary["rejected_file"])))
+        report = list(book.active.iter_rows(min_row=2, values_only=True))
+        self.assertEqual([(row[0], row[2]) for row in report], [(number, "Bad SRL")])
+
+    def test_csv_after_empty_rows(self):
+        content = b"Company,E-mail\nOk SRL,ok@x.example.com\n,\n,\nBad SRL,not-an-email\n"
+        self._assert_bad_row(self._import(content, "leads.csv"), 5)
+        # a blank line, and a cell spanning two lines: rows as a spreadsheet shows them
+        content = (
+            b'Company,E-mail,Notes\n\nOk SRL,ok@x.example.com,"two\nlines"\n'
+            b"Bad SRL,not-an-email,\n"
+        )
+        self._assert_bad_row(self._import(content, "leads.csv"), 4)
+
+    def test_xlsx_after_empty_rows(self):
+        content = xlsx_bytes(
+            [
+                ["Company", "E-mail"],
+                [],
+                ["Ok SRL", "ok@x.example.com"],
+                [None, ""],
+                [],
+                ["Bad SRL", "not-an-email"],
+            ]
+        )
+        self._assert_bad_row(self._import(content, "leads.xlsx"), 6)
+        # the same numbers from openpyxl, when the streaming reader gives up
+        with patch.object(
+            intake_xlsx,
+            "read_numbered_first_sheet",
+            side_effect=intake_xlsx.UnsupportedXlsx("x"),
+        ):
+            self._assert_bad_row(self._import(content, "leads.xlsx"), 6)
+
+    def test_xls_after_empty_rows(self):
+        content = xls_bytes(
+            [["Company", "E-mail"], ["Ok SRL", "ok@x.example.com"], [], ["", ""],
+             ["Bad SRL", "not-an-email"]]
+        )  # fmt: skip
+        self._assert_bad_row(self._import(content, "leads.xls"), 5)
+
+    def test_preview_rows(self):
+        content = b"Company,E-mail\n\n\nOk SRL,ok@x.example.com\n"
+        summary = self.Lead.with_user(self.salesman)._intake_run(
+            content, "leads.csv", {}, dry_run=True
+        )
+        self.assertEqual([row["number"] for row in summary["_rows"]], [4])
+
+
+@tagged("post_install", "-at_install")
 class TestVatKeyCountry(IntakeCase):
     def test_key_keeps_a_foreign_prefix(self):
         self.assertEqual(intake_keys.vat_key("DE 136 695 976"), "DE136695976")
@@ -339,6 +409,16 @@ class TestOfferImportFixes(OfferCase):
                 result = order.with_user(self.salesman).action_import_lines(b64(content), name)
                 line = self.env["sale.order.line"].browse(result["line_ids"][-1])
                 self.assertEqual((line.product_id, line.product_uom_qty), (self.product, 2.0))
+
+    def test_error_row_after_empty_rows(self):
+        """The offer lines' import names the rows as the file numbers them too."""
+        order = self._order()
+        csv = "Product,Quantity\nOFR-SHELF,2\n,\n\nOFR-SHELF,abc\n"
+        with self.assertRaisesRegex(UserError, r"Row 5: the quantity must be a number"):
+            order.with_user(self.salesman).action_import_lines(b64(csv.encode()), "offer.csv")
+        content = xlsx_bytes([["Product", "Quantity"], [], ["OFR-SHELF", "abc"]])
+        with self.assertRaisesRegex(UserError, r"Row 3: the quantity must be a number"):
+            order.with_user(self.salesman).action_import_lines(b64(content), "offer.xlsx")
 
     def test_section_on_a_row_of_its_own(self):
         order = self._order()
