@@ -255,15 +255,17 @@ class CrmLead(models.Model):
 
     @api.model
     def _intake_parse(self, content, file_name, encoding="auto"):
-        """Header and data rows of a file; every file-level problem raises."""
+        """Header and data rows of a file, each data row as ``(number, cells)``
+        (its number in the file, empty rows counted); every file-level problem
+        raises."""
         if not isinstance(file_name, str) or not file_name:
             raise UserError(self.env._("Give the file name (ending .xls, .xlsx or .csv)."))
         # the header row and the limit of data rows
         max_rows = self._intake_max_rows()
-        rows = intake_reader.read_rows(
+        rows = intake_reader.read_numbered_rows(
             self.env, content, file_name, encoding, max_rows=max_rows + 1
         )
-        header, data = rows[0], rows[1:]
+        header, data = rows[0][1], rows[1:]
         if not any(guess_field(cell) for cell in header) and any(
             "@" in cell or sum(ch.isdigit() for ch in cell) >= 5 for cell in header
         ):
@@ -672,6 +674,11 @@ class CrmLead(models.Model):
                 row["action"] = "create"
             elif duplicate_action == "skip":
                 row["action"] = "skip"
+            elif duplicate_action == "update" and earlier:
+                # a duplicate of an earlier row of the file, skipped: that row
+                # creates its lead (nothing is merged into it) or updates the
+                # lead this row matches (this row would overwrite that update)
+                row["action"] = "skip"
             elif updates:
                 target = self.browse(lead_matches[0].id)
                 if not target.has_access("write"):
@@ -684,9 +691,6 @@ class CrmLead(models.Model):
                     continue
                 row["action"] = "update"
                 row["target"] = target
-            elif duplicate_action == "update" and earlier:
-                # the lead of the earlier row does not exist yet: not merged
-                row["action"] = "skip"
             else:
                 row["action"] = "create"
             if row["action"] == "skip":
@@ -709,7 +713,7 @@ class CrmLead(models.Model):
         )
         lookups = self._intake_lookups()
         rows = []
-        for number, cells in enumerate(data, start=2):
+        for number, cells in data:
             vals, errors = self._intake_row_values(cells, mapping, lookups)
             rows.append(
                 {"number": number, "cells": cells, "vals": vals, "errors": errors, "matches": []}

@@ -69,7 +69,7 @@ def _too_many_rows(env, max_rows):
 
 def _read_xlsx(env, content, max_rows=None):
     try:
-        rows = intake_xlsx.read_first_sheet(content, max_rows=max_rows)
+        rows = intake_xlsx.read_numbered_first_sheet(content, max_rows=max_rows)
     except intake_xlsx.TooManyRows as exc:
         raise _too_many_rows(env, max_rows) from exc
     except (
@@ -84,7 +84,7 @@ def _read_xlsx(env, content, max_rows=None):
         # openpyxl reads what the streaming reader does not (and says what is wrong)
         rows = None
     if rows is not None:
-        return [[cell_text(v) for v in row] for row in rows]
+        return [(number, [cell_text(v) for v in row]) for number, row in rows]
     unreadable = (zipfile.BadZipFile, KeyError, IndexError, TypeError, ValueError, OSError)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -104,7 +104,7 @@ def _read_xlsx(env, content, max_rows=None):
                 continue
             if max_rows is not None and len(rows) >= max_rows:
                 raise _too_many_rows(env, max_rows)
-            rows.append(cells)
+            rows.append((number, cells))
         return rows
     except (*unreadable, OverflowError) as exc:
         raise UserError(env._("The file is not a readable .xlsx spreadsheet.")) from exc
@@ -140,7 +140,7 @@ def _read_xls(env, content):
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 value = bool(value)
             row.append(cell_text(value))
-        rows.append(row)
+        rows.append((r + 1, row))
     return rows
 
 
@@ -190,17 +190,19 @@ def _read_csv(env, content, encoding):
         delimiter = ","
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return [[cell_text(v) for v in row] for row in reader]
+        # numbered as a spreadsheet program shows the file: one row a record,
+        # a blank line included (a cell spanning lines stays one row)
+        return [(number, [cell_text(v) for v in row]) for number, row in enumerate(reader, 1)]
     except csv.Error as exc:
         raise UserError(env._("The .csv file is malformed: %(error)s", error=exc)) from exc
 
 
 def _without_control(rows):
-    """The rows with the control characters of their cells removed (one search
-    per row: most rows have none)."""
+    """The numbered rows with the control characters of their cells removed
+    (one search per row: most rows have none)."""
     return [
-        [CONTROL.sub("", cell) for cell in row] if CONTROL.search("".join(row)) else row
-        for row in rows
+        (number, [CONTROL.sub("", cell) for cell in row] if CONTROL.search("".join(row)) else row)
+        for number, row in rows
     ]
 
 
@@ -209,6 +211,15 @@ def read_rows(env, content, file_name, encoding="auto", max_rows=None):
     control characters (a NUL, an escape...: whatever the format). An .xlsx
     sheet with more than ``max_rows`` rows holding a value is refused while it
     is read (the number of rows of the other formats is bounded by their size)."""
+    return [
+        cells for _number, cells in read_numbered_rows(env, content, file_name, encoding, max_rows)
+    ]
+
+
+def read_numbered_rows(env, content, file_name, encoding="auto", max_rows=None):
+    """As ``read_rows``, each row as ``(number, cells)``: its number in the file
+    as a spreadsheet program shows it (1 for the first row), counting the empty
+    rows left out, so that a message naming a row names the one the user sees."""
     if not content:
         raise UserError(env._("The file is empty."))
     name = (file_name or "").lower()
@@ -223,7 +234,7 @@ def read_rows(env, content, file_name, encoding="auto", max_rows=None):
         rows = _read_csv(env, content, encoding)
     else:
         raise UserError(env._("The file is not a spreadsheet (.xls, .xlsx or .csv)."))
-    rows = [row for row in _without_control(rows) if any(cell for cell in row)]
+    rows = [(number, row) for number, row in _without_control(rows) if any(row)]
     if not rows:
         raise UserError(env._("The file is empty."))
     return rows

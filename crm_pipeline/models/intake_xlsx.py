@@ -112,6 +112,12 @@ def read_first_sheet(content, max_rows=None):
     (None when empty); rows without any value (formatted only) are left out.
     More than ``max_rows`` rows with a value, or a row numbered beyond Excel's
     1,048,576, raise ``TooManyRows`` as soon as the reader meets them."""
+    return [values for _number, values in read_numbered_first_sheet(content, max_rows)]
+
+
+def read_numbered_first_sheet(content, max_rows=None):
+    """As ``read_first_sheet``, each row as ``(number, values)``: its number in
+    the sheet (1 for the first row), as the spreadsheet shows it."""
     if max_rows is None or max_rows > EXCEL_MAX_ROWS:
         max_rows = EXCEL_MAX_ROWS
     book = zipfile.ZipFile(io.BytesIO(content))
@@ -172,7 +178,7 @@ def read_first_sheet(content, max_rows=None):
             if any(value is not None and value != "" for value in values):
                 if len(rows) >= max_rows:
                     raise TooManyRows(number)
-                rows.append(values)
+                rows.append((number, values))
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]

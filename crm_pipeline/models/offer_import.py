@@ -174,8 +174,8 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
     content = env["crm.lead"]._intake_decode(file_base64)
     if not isinstance(file_name, str) or not file_name:
         raise UserError(env._("Give the file name (ending .xls, .xlsx or .csv)."))
-    rows = intake_reader.read_rows(env, content, file_name, max_rows=MAX_ROWS + 1)
-    header, data = rows[0], rows[1:]
+    rows = intake_reader.read_numbered_rows(env, content, file_name, max_rows=MAX_ROWS + 1)
+    header, data = rows[0][1], rows[1:]
     mapping = read_header(env, header)
     if not data:
         raise UserError(env._("The file has a header row but no data rows."))
@@ -190,7 +190,7 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
     finder = _ProductFinder(env, company)
     result, errors = [], []
     section = None  # the section of the rows that name none: the last one named
-    for number, cells in enumerate(data, start=2):
+    for number, cells in data:  # numbered as in the file, empty rows counted
         values = {key: "" for key in COLUMNS}
         for index, key in mapping.items():
             if index < len(cells):

@@ -1,7 +1,8 @@
 """Regression tests of the review of the spreadsheet imports and the tax-ID
 lookup: control characters in cells, broken or slow lookup answers, tax IDs
-twice in one file, far-away empty .xlsx rows, identical rows in one file and
-sections on rows of their own."""
+twice in one file, far-away empty .xlsx rows, identical rows in one file,
+sections on rows of their own, a row repeating an earlier one in "update" mode
+and the numbers of the rows after an empty row."""
 
 import base64
 import contextlib
@@ -9,6 +10,7 @@ import io
 import socket
 import threading
 import time
+from unittest.mock import patch
 
 import openpyxl
 from openpyxl.styles import Font
@@ -16,9 +18,16 @@ from openpyxl.styles import Font
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models import intake_keys
+from ..models import intake_keys, intake_xlsx
 from . import test_intake_xlsx
-from .common_intake import IntakeCase, LookupServerCase, b64, csv_bytes, xls_bytes
+from .common_intake import (
+    IntakeCase,
+    LookupServerCase,
+    b64,
+    csv_bytes,
+    xls_bytes,
+    xlsx_bytes,
+)
 from .common_offer import OfferCase
 
 
@@ -195,6 +204,96 @@ class TestIntakeDuplicatesInFile(IntakeCase):
         summary = self._import(self._twins(), duplicate_action="create")
         self.assertEqual((summary["created"], summary["skipped"]), (5, 0))
 
+    def test_update_row_repeating_an_earlier_row_skipped(self):
+        """Two rows of one file with the same tax ID matching one lead: the first
+        updates it, the second is a duplicate of the first (skipped and reported),
+        not a second update overwriting the first."""
+        lead = self.Lead.create(
+            {"name": "Existing Twin", "vat": "RO18547290", "user_id": self.salesman.id}
+        )
+        rows = [
+            ["Company", "Tax ID", "E-mail", "City"],
+            ["First SRL", "RO18547290", "first@x.example.com", "Cluj"],
+            ["Second SRL", "18547290", "second@x.example.com", "Iasi"],
+        ]
+        summary = self._import(rows, duplicate_action="update")
+        self.assertEqual(
+            (summary["updated"], summary["skipped"], summary["created"], summary["rejected"]),
+            (1, 1, 0, 0),
+        )
+        self.assertEqual(
+            (lead.partner_name, lead.email_from, lead.city),
+            ("First SRL", "first@x.example.com", "Cluj"),
+        )
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(summary["rejected_file"])))
+        report = list(book.active.iter_rows(min_row=2, values_only=True))
+        self.assertEqual(len(report), 1)
+        self.assertEqual(report[0][0], 3)
+        self.assertIn("row 2 of the file", report[0][1])
+        self.assertEqual(report[0][2], "Second SRL")
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeRowNumbers(IntakeCase):
+    """Rows are named by their number in the file, the empty rows before them
+    counted (the readers leave the empty rows out)."""
+
+    def _import(self, content, name):
+        return self.Lead.with_user(self.salesman).import_leads(
+            b64(content), name, {"mode": "skip_invalid", "duplicate_action": "create"}
+        )
+
+    def _assert_bad_row(self, summary, number):
+        self.assertEqual((summary["created"], summary["rejected"]), (1, 1))
+        self.assertEqual(summary["errors"][0]["row"], number)
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(summary["rejected_file"])))
+        report = list(book.active.iter_rows(min_row=2, values_only=True))
+        self.assertEqual([(row[0], row[2]) for row in report], [(number, "Bad SRL")])
+
+    def test_csv_after_empty_rows(self):
+        content = b"Company,E-mail\nOk SRL,ok@x.example.com\n,\n,\nBad SRL,not-an-email\n"
+        self._assert_bad_row(self._import(content, "leads.csv"), 5)
+        # a blank line, and a cell spanning two lines: rows as a spreadsheet shows them
+        content = (
+            b'Company,E-mail,Notes\n\nOk SRL,ok@x.example.com,"two\nlines"\n'
+            b"Bad SRL,not-an-email,\n"
+        )
+        self._assert_bad_row(self._import(content, "leads.csv"), 4)
+
+    def test_xlsx_after_empty_rows(self):
+        content = xlsx_bytes(
+            [
+                ["Company", "E-mail"],
+                [],
+                ["Ok SRL", "ok@x.example.com"],
+                [None, ""],
+                [],
+                ["Bad SRL", "not-an-email"],
+            ]
+        )
+        self._assert_bad_row(self._import(content, "leads.xlsx"), 6)
+        # the same numbers from openpyxl, when the streaming reader gives up
+        with patch.object(
+            intake_xlsx,
+            "read_numbered_first_sheet",
+            side_effect=intake_xlsx.UnsupportedXlsx("x"),
+        ):
+            self._assert_bad_row(self._import(content, "leads.xlsx"), 6)
+
+    def test_xls_after_empty_rows(self):
+        content = xls_bytes(
+            [["Company", "E-mail"], ["Ok SRL", "ok@x.example.com"], [], ["", ""],
+             ["Bad SRL", "not-an-email"]]
+        )  # fmt: skip
+        self._assert_bad_row(self._import(content, "leads.xls"), 5)
+
+    def test_preview_rows(self):
+        content = b"Company,E-mail\n\n\nOk SRL,ok@x.example.com\n"
+        summary = self.Lead.with_user(self.salesman)._intake_run(
+            content, "leads.csv", {}, dry_run=True
+        )
+        self.assertEqual([row["number"] for row in summary["_rows"]], [4])
+
 
 @tagged("post_install", "-at_install")
 class TestVatKeyCountry(IntakeCase):
@@ -310,6 +409,16 @@ class TestOfferImportFixes(OfferCase):
                 result = order.with_user(self.salesman).action_import_lines(b64(content), name)
                 line = self.env["sale.order.line"].browse(result["line_ids"][-1])
                 self.assertEqual((line.product_id, line.product_uom_qty), (self.product, 2.0))
+
+    def test_error_row_after_empty_rows(self):
+        """The offer lines' import names the rows as the file numbers them too."""
+        order = self._order()
+        csv = "Product,Quantity\nOFR-SHELF,2\n,\n\nOFR-SHELF,abc\n"
+        with self.assertRaisesRegex(UserError, r"Row 5: the quantity must be a number"):
+            order.with_user(self.salesman).action_import_lines(b64(csv.encode()), "offer.csv")
+        content = xlsx_bytes([["Product", "Quantity"], [], ["OFR-SHELF", "abc"]])
+        with self.assertRaisesRegex(UserError, r"Row 3: the quantity must be a number"):
+            order.with_user(self.salesman).action_import_lines(b64(content), "offer.xlsx")
 
     def test_section_on_a_row_of_its_own(self):
         order = self._order()

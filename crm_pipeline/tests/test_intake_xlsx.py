@@ -124,7 +124,7 @@ class TestIntakeXlsxReader(TransactionCase):
     def test_unsupported_falls_back_to_openpyxl(self):
         content = self._book()
         with patch.object(
-            intake_xlsx, "read_first_sheet", side_effect=intake_xlsx.UnsupportedXlsx("x")
+            intake_xlsx, "read_numbered_first_sheet", side_effect=intake_xlsx.UnsupportedXlsx("x")
         ):
             rows = intake_reader.read_rows(self.env, content, "leads.xlsx")
         self.assertEqual(rows[0][:3], ["Company", "Founded", "Employees"])
