@@ -66,6 +66,12 @@ class SaleOrderLineImport(models.TransientModel):
         "crm.evaluation.sheet", string="Evaluation Sheet", ondelete="cascade"
     )
 
+    def _check_import_targets(self, vals=None):
+        res = super()._check_import_targets(vals)
+        if vals is None or "sheet_id" in vals:
+            self.sheet_id.check_access("write")
+        return res
+
     def _import_target(self):
         self.ensure_one()
         if self.sheet_id and not self.order_id:

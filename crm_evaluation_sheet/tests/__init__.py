@@ -15,3 +15,4 @@ from . import test_demo
 from . import test_import
 from . import test_pricing_batch
 from . import test_sheet_quotation_link
+from . import test_links_access

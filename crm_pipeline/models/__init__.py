@@ -19,4 +19,5 @@ from . import crm_lead_lookup
 from . import res_partner_client_file
 from . import res_company_offer
 from . import sale_order_offer
+from . import sale_order_lead
 from . import ir_actions_report

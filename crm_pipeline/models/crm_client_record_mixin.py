@@ -1,11 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX, field_label
+from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX, field_label, is_privileged
 
 # whose record it is, on which lead and which client: not for the holder of the
 # lead's open step
 _OWNER_FIELDS = ("user_id", "lead_id", "partner_id")
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX
 
 
 class CrmClientRecordMixin(models.AbstractModel):
@@ -212,7 +216,55 @@ class CrmClientRecordMixin(models.AbstractModel):
                 self._check_leads_writable([lead_id, *moving.lead_id.ids])
         if create and "partner_id" not in vals and self.env.context.get("default_partner_id"):
             vals = dict(vals, partner_id=self.env.context["default_partner_id"])
-        return self._normalize_client(vals)
+        vals = self._normalize_client(vals)
+        if create:
+            if not vals.get("partner_id") and "partner_id" in vals and lead_id:
+                # no client given with the lead: it follows from the lead
+                vals = {k: v for k, v in vals.items() if k != "partner_id"}
+            self._check_client_of_lead(vals, lead_id)
+        elif "partner_id" in vals:
+            # on the lead given with the client, or on each record's own (a
+            # record whose client and lead stay as they are is left alone)
+            lead_ids = {
+                vals["lead_id"] if "lead_id" in vals else record.lead_id.id
+                for record in self
+                if record.partner_id.id != (vals["partner_id"] or False)
+                or ("lead_id" in vals and record.lead_id.id != (vals["lead_id"] or False))
+            }
+            for lead_id in lead_ids:
+                self._check_client_of_lead(vals, lead_id)
+        return vals
+
+    @api.model
+    def _check_client_of_lead(self, vals, lead_id):
+        """A record filed on a lead that has a customer is filed on that
+        customer's client (its commercial entity): the lead's log and the
+        client's file show it. Another client given with the lead is refused
+        (``ValidationError``), before anything is written; a record without a
+        lead, or on a lead without a customer, takes any client. The suite's
+        own paths (a merge keeps each record's client) write through
+        ``privileged``."""
+        if "partner_id" not in vals or not _is_id(lead_id) or is_privileged(self):
+            return
+        partner_id = vals["partner_id"]
+        if partner_id and not _is_id(partner_id):
+            return  # not an id: the write policy refuses it cleanly
+        # sudo: only the lead's customer is compared (the caller may write the
+        # lead, checked before); nothing of it is written or returned but its
+        # name in the message
+        lead = self.env["crm.lead"].sudo().browse(lead_id).exists()
+        client = lead.partner_id.commercial_partner_id
+        if client and client.id != (partner_id or False):
+            raise ValidationError(
+                self.env._(
+                    "%(record)s is filed on lead %(lead)s: its client is the lead's "
+                    "customer, %(client)s. Choose that client (or one of its contacts), "
+                    "or file it without the lead.",
+                    record=self._description,
+                    lead=lead.display_name,
+                    client=client.display_name,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

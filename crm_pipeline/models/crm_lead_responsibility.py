@@ -14,6 +14,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     is_privileged,
     owned,
     privileged,
+    writable,
 )
 
 from .input_checks import to_datetime, to_id
@@ -48,8 +49,11 @@ class CrmLeadResponsibility(models.Model):
         "state": owned(_CHAIN_HINT),
         "summary": owned(_CHAIN_HINT),
         "date_closed": owned(_CHAIN_HINT),
-        "user_id": FREE,
-        "deadline": FREE,
+        # rescheduling and handing on an open step; a closed step's responsible
+        # and deadline are its history (funnel, boards, the responsibilities
+        # report's row rules)
+        "user_id": writable(states=OPEN_STATES),
+        "deadline": writable(states=OPEN_STATES),
         # the contacts check themselves (crm.interaction's policy)
         "interaction_ids": FREE,
         "activity_id": owned(_lt("kept by the chain: the responsible's to-do.")),

@@ -36,3 +36,4 @@ from . import test_step_handover
 from . import test_responsibility_overdue
 from . import test_task_lead_move
 from . import test_intake_fixes
+from . import test_links_access

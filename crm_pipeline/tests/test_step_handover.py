@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import PipelineCase
@@ -234,16 +234,25 @@ class TestStepHandover(PipelineCase):
             as_b.write({"partner_id": self.customer.id})
             as_b.write({"partner_id": person.id})
             self.assertEqual((record.partner_id, record.contact_id), (self.customer, person))
-        # what the holder logs is theirs to refile
+        # what the holder logs is theirs to refile, but a record on the lead
+        # stays on the lead's customer (ValidationError, for everyone)
         mine = (
             self.env["crm.interaction"]
             .with_user(self.salesman_b)
             .create({"responsibility_id": step.id, "interaction_type": "visit"})
         )
-        mine.write({"partner_id": other.id})
+        with self.assertRaises(ValidationError):
+            mine.write({"partner_id": other.id})
+        mine.write({"responsibility_id": False, "lead_id": False, "partner_id": other.id})
         self.assertEqual(mine.partner_id, other)
-        # the lead's salesperson and a manager refile them
-        task.with_user(self.salesman).write({"partner_id": other.id, "contact_id": False})
+        # the lead's salesperson and a manager refile them, off the lead
+        with self.assertRaises(ValidationError):
+            task.with_user(self.salesman).write({"partner_id": other.id, "contact_id": False})
+        task.with_user(self.salesman).write(
+            {"lead_id": False, "partner_id": other.id, "contact_id": False}
+        )
         self.assertEqual(task.partner_id, other)
-        interaction.with_user(self.manager).write({"partner_id": other.id, "contact_id": False})
+        interaction.with_user(self.manager).write(
+            {"lead_id": False, "partner_id": other.id, "contact_id": False}
+        )
         self.assertEqual(interaction.partner_id, other)

@@ -1,6 +1,6 @@
 import base64
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.crm_suite_base.models.policy import check_one
@@ -16,6 +16,28 @@ class SaleOrderLineImport(models.TransientModel):
     order_id = fields.Many2one("sale.order", string="Quotation", ondelete="cascade")
     file = fields.Binary(string="Spreadsheet", required=True)
     file_name = fields.Char()
+
+    # the links are read as superuser when the wizard is read (their names):
+    # the user must be allowed to import into them (write access, hence read),
+    # whether they come from the values or from a default of the context
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_import_targets()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._check_import_targets(vals)
+        return res
+
+    def _check_import_targets(self, vals=None):
+        """Hook: the records the wizards import into may be written by the user
+        (``AccessError``); ``vals``: only the links a write changes (all of
+        them at creation)."""
+        if vals is None or "order_id" in vals:
+            self.order_id.check_access("write")
 
     def _file_base64(self):
         self.ensure_one()

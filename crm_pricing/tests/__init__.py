@@ -10,3 +10,4 @@ from . import test_i18n
 from . import test_client_conditions
 from . import test_rule_confidentiality
 from . import test_pricing_figures
+from . import test_links_access

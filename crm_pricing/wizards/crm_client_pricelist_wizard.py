@@ -3,6 +3,7 @@ import io
 import re
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
@@ -37,6 +38,35 @@ class CrmClientPricelistWizard(models.TransientModel):
         check_company=True,
     )
     categ_id = fields.Many2one("product.category", string="Product Category")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_links()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"partner_id", "company_id", "pricelist_id"} & set(vals):
+            self._check_links()
+        return res
+
+    def _check_links(self):
+        """The client, company and price list are read as superuser when the
+        wizard is read (their names): the user must be allowed to read them,
+        in one of their companies (``AccessError``), whether they come from the
+        values, a default of the context or the client's price list."""
+        if self.env.su:
+            return
+        allowed = self.env.user.company_ids
+        for wizard in self:
+            if wizard.company_id not in allowed:
+                raise AccessError(
+                    self.env._("You are not allowed to work in this company's price lists.")
+                )
+            in_company = wizard.with_company(wizard.company_id)
+            in_company.partner_id.check_access("read")
+            in_company.pricelist_id.check_access("read")
 
     @api.model
     def default_get(self, fields_list):

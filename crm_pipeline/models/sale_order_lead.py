@@ -1,0 +1,48 @@
+from odoo import api, models
+
+from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, is_privileged
+
+
+class SaleOrder(models.Model):
+    # the quotation's lead kept apart from the offer's approval on purpose
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _check_opportunity_writable(self, lead_ids):
+        """A quotation linked to a lead changes that lead: its Offer &
+        negotiation gate counts the quotations sent or confirmed on it, and its
+        revenue follows them. Linking one needs write access on the lead
+        (``AccessError``), as filing an interaction, a task, a sheet or a
+        contract on it does: the lead's salesperson, the holder of its open
+        step, a sales manager. Checked before anything is written; taking a
+        quotation off its lead stays allowed. The suite's own flows (a
+        quotation generated from a sheet, a revision) link it through
+        ``privileged``. Values that are not ids are left to the ORM."""
+        if is_privileged(self):
+            return
+        ids = {
+            lead_id
+            for lead_id in lead_ids
+            if isinstance(lead_id, int)
+            and not isinstance(lead_id, bool)
+            and 0 < lead_id <= INTEGER_MAX
+        }
+        if ids:
+            self.env["crm.lead"].browse(sorted(ids)).check_access("write")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo's New Quotation on a lead gives the lead as a default of the
+        # context (sale_crm's _prepare_opportunity_quotation_context)
+        default = self.env.context.get("default_opportunity_id")
+        self._check_opportunity_writable(
+            [vals["opportunity_id"] if "opportunity_id" in vals else default for vals in vals_list]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("opportunity_id"):
+            lead_id = vals["opportunity_id"]
+            if any(order.opportunity_id.id != lead_id for order in self):
+                self._check_opportunity_writable([lead_id])
+        return super().write(vals)
