@@ -2,6 +2,10 @@ from odoo import api, models
 
 from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, is_privileged
 
+# marks a copy keeping its original's lead (an object: no caller can send it)
+_KEPT_KEY = "crm_pipeline_copy_keeps_lead"
+_KEPT = object()
+
 
 class SaleOrder(models.Model):
     # the quotation's lead kept apart from the offer's approval on purpose
@@ -18,7 +22,7 @@ class SaleOrder(models.Model):
         quotation off its lead stays allowed. The suite's own flows (a
         quotation generated from a sheet, a revision) link it through
         ``privileged``. Values that are not ids are left to the ORM."""
-        if is_privileged(self):
+        if is_privileged(self) or self.env.context.get(_KEPT_KEY) is _KEPT:
             return
         ids = {
             lead_id
@@ -39,6 +43,15 @@ class SaleOrder(models.Model):
             [vals["opportunity_id"] if "opportunity_id" in vals else default for vals in vals_list]
         )
         return super().create(vals_list)
+
+    def copy(self, default=None):
+        """Odoo's Duplicate keeps the quotation on its original's lead: that is
+        no new link (whoever may copy the quotation may already work on it),
+        so it needs no write access on a lead since given to another
+        salesperson. A lead given in ``default`` is a new link, checked."""
+        if default and "opportunity_id" in default:
+            return super().copy(default)
+        return super(SaleOrder, self.with_context(**{_KEPT_KEY: _KEPT})).copy(default)
 
     def write(self, vals):
         if vals.get("opportunity_id"):

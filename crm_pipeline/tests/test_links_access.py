@@ -76,6 +76,29 @@ class TestLinksAccess(OfferCase):
         with self.assertRaises(AccessError):
             self.lead_b.with_user(self.salesman).write({"order_ids": [(4, mine.id)]})
 
+    def test_duplicate_keeps_the_lead(self):
+        """Odoo's Duplicate keeps the quotation on its lead, even after the
+        lead went to another salesperson; a lead given to the copy is a new
+        link, checked."""
+        lead = self._lead("A's lead to hand over", user_id=self.salesman.id)
+        context = lead.with_user(self.salesman).action_new_quotation()["context"]
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(**context)
+            .create({"partner_id": self.customer.id})
+        )
+        lead.write({"user_id": self.salesman_b.id})
+        copy = order.with_user(self.salesman).copy()
+        self.assertEqual(copy.opportunity_id, lead)
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).copy({"opportunity_id": self.lead_b.id})
+        # the exemption covers the copy only, not a create in its context
+        with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(self.salesman).with_context(
+                crm_pipeline_copy_keeps_lead=True
+            ).create({"partner_id": self.client_a.id, "opportunity_id": self.lead_b.id})
+
     # ------------------------------------------------------------------
     # 2. a closed step's responsible and deadline
     # ------------------------------------------------------------------

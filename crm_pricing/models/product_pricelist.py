@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_round
 
 from odoo.addons.crm_suite_base.models.policy import writable
 
@@ -347,7 +347,7 @@ class ProductPricelist(models.Model):
         return {
             "applied": True,
             "price": price,
-            "base_price": self._pricing_shown_base(price, base_price, price_kw["currency"]),
+            "base_price": self._pricing_shown_base(price, base_price),
             "rule_id": rule.id,
             "rule_ids": [rule.id],
             "explanations": texts,
@@ -387,18 +387,18 @@ class ProductPricelist(models.Model):
         return {
             "applied": True,
             "price": price,
-            "base_price": self._pricing_shown_base(price, before, price_kw["currency"]),
+            "base_price": self._pricing_shown_base(price, before),
             "rule_id": primary.id,
             "rule_ids": rules.ids,
             "explanations": tuple(" + ".join(parts) for parts in zip(*texts, strict=True)),
         }
 
-    def _pricing_shown_base(self, price, base_price, currency):
+    def _pricing_shown_base(self, price, base_price):
         """The price before discount of a line priced ``price`` by a conditional
         rule: ``base_price`` when the line shows it with the discount Odoo's
         ``sale.order.line._compute_discount`` derives from both, kept to the
-        Discount precision, and that discount gives back ``price`` (to the
-        Product Price precision and the currency's); else ``price``, which then
+        Discount precision, and that discount gives back ``price`` exactly (a
+        difference per unit is multiplied by the quantity); else ``price``, which then
         goes into the unit price without a discount. Stacked discounts (12.5 %
         then 7.5 %: 19.0625 %, kept as 19.06 %) would otherwise make the line's
         total differ from the price the engine, the client's price list and the
@@ -407,14 +407,17 @@ class ProductPricelist(models.Model):
             # no discount shown (Odoo's display price is the higher one)
             return base_price
         precision = self.env["decimal.precision"].precision_get
-        price_digits = precision("Product Price")
         discount = float_round(
             (base_price - price) / base_price * 100, precision_digits=precision("Discount")
         )
-        shown = float_round(base_price, precision_digits=price_digits) * (1 - discount / 100)
-        if (
-            float_compare(shown, price, precision_digits=price_digits) == 0
-            and currency.compare_amounts(shown, price) == 0
-        ):
+        shown = base_price * (1 - discount / 100)
+        # exactly, not to the unit's precision: the line multiplies the unit's
+        # difference by its quantity (10.00 less 19.06 % is 8.094, the engine's
+        # 8.09375: 8,094.00 for 1,000 units against 8,093.75); and the price
+        # before discount as the line keeps it (a converted one is rounded)
+        kept = float_round(base_price, precision_digits=precision("Product Price"))
+        if abs(shown - price) <= 1e-9 * max(abs(price), 1.0) and abs(
+            kept - base_price
+        ) <= 1e-9 * max(abs(base_price), 1.0):
             return base_price
         return price

@@ -91,6 +91,18 @@ class TestPricingFigures(PricingCommon):
         self.assertAlmostEqual(line.discount, 14.5)
         self.assertAlmostEqual(line.price_subtotal, 85500.0)
 
+    def test_stacked_discounts_on_a_small_price(self):
+        # 10.00 less 12.5 % then 7.5 %: 8.09375; 19.06 % would make 8.094 a
+        # unit, which passes at the unit's precision but not times 1,000 units
+        # (8,094.00): the line takes the unit price the price list prints
+        self._two_discounts(12.5, 7.5)
+        small = self._create_product(name="Bracket", lst_price=10.0, categ_id=self.categ_o.id)
+        small.taxes_id = False
+        line = self._order(small, 1000).order_line
+        self.assertAlmostEqual(line.discount, 0.0)
+        self.assertAlmostEqual(line.price_unit, 8.09)
+        self.assertAlmostEqual(line.price_subtotal, 8090.0)
+
     def test_single_rule_discount_beyond_precision(self):
         # best single rule of 12.345 %: 876.55, which 12.35 % would make 876.50
         self._rule(pricing_label="A", percent_price=12.345, partner_id=self.client.id)
