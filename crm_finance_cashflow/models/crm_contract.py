@@ -44,6 +44,8 @@ AMENDABLE_TERMS = (
 )
 #: the alerts cron's reminder that a contract ends
 END_ACTIVITY = "crm_finance_cashflow.mail_activity_type_contract_end"
+#: its reminder that a supplier invoice is expected (one per schedule row)
+SUPPLIER_INVOICE_ACTIVITY = "crm_finance_cashflow.mail_activity_type_supplier_invoice"
 #: the daily renewal's terms at once for one contract: a guard (a contract of
 #: one-day terms that ended years ago catches up over several days)
 MAX_RENEWAL_TERMS = 1000

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 from odoo.addons.crm_suite_base.models.policy import privileged
 
-from .crm_contract import ALERT_DAYS_MAX, END_ACTIVITY
+from .crm_contract import ALERT_DAYS_MAX, END_ACTIVITY, SUPPLIER_INVOICE_ACTIVITY
 
 
 def _alert_window(days):
@@ -34,7 +34,9 @@ class CrmContract(models.Model):
         within theirs (once per row, kept when the schedule follows an amendment):
         the planned rows still to be invoiced (``_crm_invoiceable``: of an active
         contract, or of an expired one and dated on or before its end), as
-        Create Invoices and the daily run take them."""
+        Create Invoices and the daily run take them. The row keeps its alert
+        (``alert_activity_id``): done when the row is billed, removed when it is
+        cancelled or no longer expected (``_crm_close_alerts``)."""
         today = fields.Date.context_today(self)
         for contract in self.search(
             [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
@@ -58,8 +60,8 @@ class CrmContract(models.Model):
         # invoicing's (planned rows belong to active or expired contracts only)
         for row in rows.filtered(lambda r: r._crm_invoiceable()):
             if row.date - _alert_window(row.contract_id.alert_days_invoice) <= today:
-                row.contract_id.activity_schedule(
-                    "mail.mail_activity_data_todo",
+                activity = row.contract_id.activity_schedule(
+                    SUPPLIER_INVOICE_ACTIVITY,
                     date_deadline=row.date,
                     summary=self.env._(
                         "Supplier invoice expected: %(amount)s %(currency)s",
@@ -68,5 +70,5 @@ class CrmContract(models.Model):
                     ),
                     user_id=row.contract_id._crm_alert_user().id,
                 )
-                privileged(row).write({"alert_sent": True})
+                privileged(row).write({"alert_sent": True, "alert_activity_id": activity.id})
         return True

@@ -76,7 +76,7 @@ class CrmContractSchedule(models.Model):
                 "Create Invoices."
             )
         ),
-    ) | {"alert_sent": owned(_lt("kept by the alerts cron."))}
+    ) | dict.fromkeys(("alert_sent", "alert_activity_id"), owned(_lt("kept by the alerts cron.")))
 
     contract_id = fields.Many2one(
         "crm.contract", required=True, ondelete="cascade", index=True, copy=False
@@ -111,6 +111,16 @@ class CrmContractSchedule(models.Model):
     state = fields.Selection(SCHEDULE_STATES, default="planned", required=True, index=True)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     alert_sent = fields.Boolean(readonly=True, copy=False)
+    alert_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Supplier Invoice Alert",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The alerts cron's reminder that this row's supplier invoice is expected: "
+        "done when the row is billed, removed when it is cancelled or no longer expected.",
+    )
 
     @api.depends("contract_type")
     def _compute_direction(self):
@@ -198,7 +208,31 @@ class CrmContractSchedule(models.Model):
             raise UserError(self.env._("Schedule rows follow from the contract's lines."))
         if any(r.state == "invoiced" for r in self):
             raise UserError(self.env._("An invoiced schedule row is kept."))
+        # a row no longer expected (an amendment, its line removed): its alert is moot
+        self._crm_close_alerts()
         return super().unlink()
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") in ("invoiced", "cancelled"):
+            self._crm_close_alerts()
+        return res
+
+    def _crm_close_alerts(self):
+        """The open supplier-invoice alerts of these rows, answered or moot: an
+        invoiced row's is marked done (the bill is there, as a user would mark
+        it, and the chatter says so), a cancelled or removed row's is deleted
+        (nothing is expected any more, as Odoo removes a moot activity)."""
+        # sudo: the alerts cron's reminder, whoever bills or amends (its
+        # assignee may be another user)
+        rows = self.sudo().filtered(lambda r: r.alert_activity_id.active)
+        billed = rows.filtered(lambda r: r.state == "invoiced" and r.invoice_id)
+        moot = (rows - billed).alert_activity_id
+        for row in billed:
+            row.alert_activity_id.action_feedback(
+                feedback=self.env._("Bill %(bill)s created.", bill=row.invoice_id.display_name)
+            )
+        moot.unlink()
 
     def _set_state(self, state):
         privileged(self).write({"state": state})

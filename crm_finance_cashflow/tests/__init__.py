@@ -14,3 +14,4 @@ from . import test_forecast_pipeline
 from . import test_renewal
 from . import test_schedule_horizon
 from . import test_alerts
+from . import test_bill_alerts
