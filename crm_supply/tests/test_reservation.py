@@ -64,6 +64,15 @@ class TestReservation(TransactionCase):
     def test_menu_in_inventory(self):
         menu = self.env.ref("crm_supply.sale_stock_reservation_menu")
         self.assertTrue(menu_reachable(menu, self.warehouse_user))
+        # the Sales app's copy is for sales users: it would give a warehouse
+        # user a Sales app holding only this menu
+        in_sales = self.env.ref("crm_supply.sale_stock_reservation_menu_sale")
+        self.assertFalse(menu_reachable(in_sales, self.warehouse_user))
+        self.assertTrue(menu_reachable(in_sales, self.salesman))
+        self.assertNotIn(
+            self.env.ref("sale.sale_menu_root").id,
+            self.env["ir.ui.menu"].with_user(self.warehouse_user)._visible_menu_ids(),
+        )
 
     def test_other_company_is_invisible(self):
         reservation = self._reserve(2.0)
