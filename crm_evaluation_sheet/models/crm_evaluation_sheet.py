@@ -301,11 +301,7 @@ class CrmEvaluationSheet(models.Model):
 
     def action_finalize(self):
         """Finalize the sheet; it must have items, all with a quantity, and no
-        order of it confirmed (``_check_no_confirmed_order``). A sheet on a lead
-        is finalized by a user who may write the lead (``AccessError``
-        otherwise): it opens the lead's Meeting & evaluation step, e.g. a
-        salesperson's own sheet on a lead given to another since."""
-        self.lead_id.check_access("write")
+        order of it confirmed (``_check_no_confirmed_order``)."""
         for sheet in self:
             if sheet.state not in ("draft", "in_progress"):
                 raise UserError(
@@ -474,29 +470,21 @@ class CrmEvaluationSheet(models.Model):
         product's recipe of the day. See ``_prepare_quotation_line_vals``."""
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
-        recipes = {line: line._priced_recipe() for line in lines}
-        components = self.env["product.product"].with_context(active_test=False)
-        uoms = self.env["uom.uom"]
-        for _pricing, rows in recipes.values():
-            for _rl_id, product, _qty, uom in rows:
-                components |= product
-                uoms |= uom
+        recipes, components, uoms = lines._priced_recipes()
         # batch-read everything the loop touches
-        (lines.product_id | components.exists()).mapped("uom_id.rounding")
-        uoms.exists().mapped("rounding")
+        (lines.product_id | components).mapped("uom_id.rounding")
+        uoms.mapped("rounding")
         lines.mapped("product_uom_id.factor")
-        gone = (components - components.exists()) | (
-            # a component whose unit no longer exists
-            components.browse(
-                [
-                    product.id
-                    for _pricing, rows in recipes.values()
-                    for _rl_id, product, _qty, uom in rows
-                    if not uom.exists()
-                ]
-            )
+        # components (or their units) deleted since, archived since
+        gone = components.browse(
+            {
+                product.id
+                for _pricing, rows in recipes.values()
+                for _rl_id, product, _qty, uom in rows
+                if product not in components or uom not in uoms
+            }
         )
-        archived = (components.exists() - gone).filtered(lambda p: not p.active)
+        archived = (components - gone).filtered(lambda p: not p.active)
         if archived or gone:
             affected = lines.filtered(
                 lambda line: any(row[1] in archived | gone for row in recipes[line][1])

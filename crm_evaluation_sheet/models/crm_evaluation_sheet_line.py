@@ -216,20 +216,31 @@ class CrmEvaluationSheetLine(models.Model):
             ],
         }
 
-    def _priced_recipe(self):
-        """``(pricing, [(recipe line id, component, quantity, unit)])``: the
-        recipe the item was priced with (``recipe_snapshot``, else the recipe
-        as it is now); the components' products and units may no longer
-        exist (``exists()``)."""
-        self.ensure_one()
-        snapshot = self.recipe_snapshot or self._recipe_now() or {}
+    def _priced_recipes(self):
+        """``(recipes, products, units)``: ``{item: (pricing, [(recipe line id,
+        component, quantity, unit)])}``, the recipe each item was priced with
+        (``recipe_snapshot``, else the recipe as it is now), and the components
+        and units of them that still exist (a component or unit deleted since
+        is not in them). Read in batch: two queries whatever the items."""
+        snapshots = {line: line.recipe_snapshot or line._recipe_now() or {} for line in self}
+        rows = [row for snapshot in snapshots.values() for row in snapshot.get("components") or []]
         Product = self.env["product.product"].with_context(active_test=False)
         Uom = self.env["uom.uom"]
-        components = [
-            (rl_id, Product.browse(product_id), qty, Uom.browse(uom_id))
-            for rl_id, product_id, qty, uom_id in snapshot.get("components") or []
-        ]
-        return (snapshot.get("pricing") if components else False), components
+        all_products = Product.browse(list(dict.fromkeys(row[1] for row in rows)))
+        all_uoms = Uom.browse(list(dict.fromkeys(row[3] for row in rows)))
+        recipes = {}
+        for line, snapshot in snapshots.items():
+            components = [
+                (
+                    rl_id,
+                    Product.browse(product_id).with_prefetch(all_products._prefetch_ids),
+                    qty,
+                    Uom.browse(uom_id).with_prefetch(all_uoms._prefetch_ids),
+                )
+                for rl_id, product_id, qty, uom_id in snapshot.get("components") or []
+            ]
+            recipes[line] = (snapshot.get("pricing") if components else False, components)
+        return recipes, all_products.exists(), all_uoms.exists()
 
     def _keeps_prices(self):
         """Whether the item keeps its stored prices: a finalized or cancelled
@@ -494,11 +505,12 @@ class CrmEvaluationSheetLine(models.Model):
     @api.depends("product_id", "product_uom_qty", "product_uom_id", "recipe_snapshot")
     def _compute_components_preview(self):
         # the recipe the item was priced with: what its quotation holds
+        recipes, products, uoms = self._priced_recipes()
         for line in self:
-            _pricing, components = line._priced_recipe()
+            _pricing, components = recipes[line]
             rows = []
             for _rl_id, product, qty, uom in components:
-                if not (product.exists() and uom.exists()):
+                if product not in products or uom not in uoms:
                     continue
                 rows.append(
                     f"{_format_qty(qty, uom)} {uom.name} {product.display_name}"
