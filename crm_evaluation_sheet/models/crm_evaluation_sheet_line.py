@@ -36,7 +36,9 @@ class CrmEvaluationSheetLine(models.Model):
         "price_unit": owned(_PRICED),
         "discount": owned(_PRICED),
         "component_prices": owned(_PRICED),
-        "recipe_snapshot": owned(_PRICED),
+        "recipe_snapshot": owned(
+            _lt("the recipe the item was priced with, kept with its prices (Update Prices).")
+        ),
         "price_subtotal": owned(_lt("the unit price times the quantity.")),
     }
 
