@@ -9,3 +9,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import crm_evaluation_sheet_import
+from . import product_product

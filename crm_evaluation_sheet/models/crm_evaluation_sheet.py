@@ -296,6 +296,7 @@ class CrmEvaluationSheet(models.Model):
         # the prices are owned by their computation: assigned here, they are written
         lines = privileged(self.line_ids)
         lines._compute_price_unit()
+        lines._compute_recipe_snapshot()
         lines._compute_price_subtotal()
 
     def action_finalize(self):
@@ -444,9 +445,10 @@ class CrmEvaluationSheet(models.Model):
             "origin": self.name,
             "evaluation_sheet_id": self.id,
             "order_line": [Command.create(line_vals) for line_vals, _price in lines],
+            # the sheet's, even none (then the company's currency, as the
+            # sheet's): not the customer's, which may be in another currency
+            "pricelist_id": self.pricelist_id.id,
         }
-        if self.pricelist_id:
-            vals["pricelist_id"] = self.pricelist_id.id
         if self.lead_id:
             vals["opportunity_id"] = self.lead_id.id
             if self.lead_id.team_id:
@@ -463,25 +465,40 @@ class CrmEvaluationSheet(models.Model):
         price the sheet gives the product line, ``(sheet line, unit price in the
         line's unit, discount)``; None for sections and notes, and for a
         component whose price the item did not keep (priced before the sheet
-        kept them, or no longer in the recipe). See
-        ``_prepare_quotation_line_vals``."""
+        kept them). Each item becomes what it was priced with: the recipe and
+        the recipe pricing kept with its prices (``recipe_snapshot``), not the
+        product's recipe of the day. See ``_prepare_quotation_line_vals``."""
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
+        recipes, components, uoms = lines._priced_recipes()
         # batch-read everything the loop touches
-        templates = lines.product_id.product_tmpl_id
-        recipes = templates.recipe_line_ids
-        (lines.product_id | recipes.product_id).mapped("uom_id.rounding")
-        templates.mapped("uom_id.factor")
-        recipes.mapped("uom_id.factor")
+        (lines.product_id | components).mapped("uom_id.rounding")
+        uoms.mapped("rounding")
         lines.mapped("product_uom_id.factor")
-        archived = recipes.filtered(lambda r: not r.product_id.active)
-        if archived:
+        # components (or their units) deleted since, archived since
+        gone = components.browse(
+            {
+                product.id
+                for _pricing, rows in recipes.values()
+                for _rl_id, product, _qty, uom in rows
+                if product not in components or uom not in uoms
+            }
+        )
+        archived = (components - gone).filtered(lambda p: not p.active)
+        if archived or gone:
+            affected = lines.filtered(
+                lambda line: any(row[1] in archived | gone for row in recipes[line][1])
+            )
             raise UserError(
                 self.env._(
-                    "The recipes of %(items)s use archived components (%(components)s): "
-                    "review the recipes before generating the quotation.",
-                    items=", ".join(archived.product_tmpl_id.mapped("display_name")),
-                    components=", ".join(archived.product_id.mapped("display_name")),
+                    "Items %(items)s of evaluation sheet %(name)s were priced with components "
+                    "archived or deleted since (%(components)s): reopen the sheet, review the "
+                    "recipes and update its prices before generating the quotation.",
+                    items=", ".join(affected.product_id.mapped("display_name")),
+                    name=self.name,
+                    components=", ".join(
+                        archived.mapped("display_name") + [f"#{product.id}" for product in gone]
+                    ),
                 )
             )
         vals_list = []
@@ -498,8 +515,8 @@ class CrmEvaluationSheet(models.Model):
                     None,
                 )
             )
-            template = line.product_id.product_tmpl_id
-            if template.recipe_line_ids and template.recipe_pricing == "recipe":
+            pricing, rows = recipes[line]
+            if pricing == "recipe":
                 # sold at the recipe product's own price; its components below it
                 # as a breakdown, so the customer sees what the price covers
                 sequence += 1
@@ -514,43 +531,34 @@ class CrmEvaluationSheet(models.Model):
                         (line, line.price_unit, line.discount),
                     )
                 )
-                parent_qty = line.product_uom_id._compute_quantity(
-                    line.product_uom_qty, template.uom_id, round=False
-                )
-                for recipe_line in template.recipe_line_ids:
+                for _rl_id, product, qty, uom in rows:
                     sequence += 1
-                    qty = recipe_line._component_qty(parent_qty)
                     vals_list.append(
                         (
                             {
                                 "display_type": "line_note",
                                 "name": self.env._(
                                     "Includes %(qty)s %(uom)s %(component)s",
-                                    qty=_format_qty(qty, recipe_line.product_id.uom_id),
-                                    uom=recipe_line.product_id.uom_id.name,
-                                    component=recipe_line.product_id.display_name,
+                                    qty=_format_qty(qty, uom),
+                                    uom=uom.name,
+                                    component=product.display_name,
                                 ),
                                 "sequence": sequence,
                             },
                             None,
                         )
                     )
-            elif template.recipe_line_ids:
-                parent_qty = line.product_uom_id._compute_quantity(
-                    line.product_uom_qty, template.uom_id, round=False
-                )
+            elif rows:
                 kept = line._kept_component_prices()
-                for recipe_line in template.recipe_line_ids:
+                for rl_id, product, qty, uom in rows:
                     sequence += 1
-                    price = kept.get(str(recipe_line.id))
+                    price = kept.get(str(rl_id))
                     vals_list.append(
                         (
                             {
-                                "product_id": recipe_line.product_id.id,
-                                "product_uom_qty": line._check_component_qty(
-                                    recipe_line, recipe_line._component_qty(parent_qty)
-                                ),
-                                "product_uom": recipe_line.product_id.uom_id.id,
+                                "product_id": product.id,
+                                "product_uom_qty": line._check_component_qty(product, qty),
+                                "product_uom": uom.id,
                                 "sequence": sequence,
                             },
                             (line, *price) if price else None,

@@ -36,6 +36,9 @@ class CrmEvaluationSheetLine(models.Model):
         "price_unit": owned(_PRICED),
         "discount": owned(_PRICED),
         "component_prices": owned(_PRICED),
+        "recipe_snapshot": owned(
+            _lt("the recipe the item was priced with, kept with its prices (Update Prices).")
+        ),
         "price_subtotal": owned(_lt("the unit price times the quantity.")),
     }
 
@@ -92,6 +95,15 @@ class CrmEvaluationSheetLine(models.Model):
     # an item priced from its recipe's components: {recipe line id: unit price
     # of its component}, what the quotation of the finalized sheet sells it at
     component_prices = fields.Json(compute="_compute_price_unit", store=True, precompute=True)
+    # the recipe the item was priced with (``_recipe_now``), kept with its
+    # prices: the quotation of the finalized sheet is made of it, not of the
+    # recipe as it is when the quotation is generated
+    recipe_snapshot = fields.Json(
+        string="Recipe as Priced",
+        compute="_compute_recipe_snapshot",
+        store=True,
+        precompute=True,
+    )
     price_subtotal = fields.Monetary(
         string="Subtotal",
         compute="_compute_price_subtotal",
@@ -167,6 +179,70 @@ class CrmEvaluationSheetLine(models.Model):
                 str(rl.id): [price, discount] if discount else price
                 for (rl, _qty), (price, discount) in zip(components, rows, strict=True)
             }
+
+    @api.depends(
+        "product_id",
+        "product_uom_qty",
+        "product_uom_id",
+        "product_id.product_tmpl_id.recipe_pricing",
+    )
+    def _compute_recipe_snapshot(self):
+        # with the prices (the same triggers, and ``_recompute_prices``); an
+        # item of a finalized or cancelled sheet keeps it, or takes the recipe
+        # of the day when it had none (priced before the sheet kept it)
+        for line in self:
+            if line._keeps_prices() and line.recipe_snapshot:
+                continue
+            line.recipe_snapshot = line._recipe_now()
+
+    def _recipe_now(self):
+        """What the item becomes on a quotation with the product's recipe as it
+        is now: ``{"pricing": the product's recipe pricing (False without a
+        recipe), "components": [[recipe line id, component id, quantity for the
+        item's quantity, in the component's unit, that unit's id], ...]}``;
+        False without a product or a unit."""
+        self.ensure_one()
+        if not self.product_id or not self.product_uom_id:
+            return False
+        template = self.product_id.product_tmpl_id
+        if not template.recipe_line_ids:
+            return {"pricing": False, "components": []}
+        parent_qty = self.product_uom_id._compute_quantity(
+            self.product_uom_qty, template.uom_id, round=False
+        )
+        return {
+            "pricing": template.recipe_pricing,
+            "components": [
+                [rl.id, rl.product_id.id, rl._component_qty(parent_qty), rl.product_id.uom_id.id]
+                for rl in template.recipe_line_ids
+            ],
+        }
+
+    def _priced_recipes(self):
+        """``(recipes, products, units)``: ``{item: (pricing, [(recipe line id,
+        component, quantity, unit)])}``, the recipe each item was priced with
+        (``recipe_snapshot``, else the recipe as it is now), and the components
+        and units of them that still exist (a component or unit deleted since
+        is not in them). Read in batch: two queries whatever the items."""
+        snapshots = {line: line.recipe_snapshot or line._recipe_now() or {} for line in self}
+        rows = [row for snapshot in snapshots.values() for row in snapshot.get("components") or []]
+        Product = self.env["product.product"].with_context(active_test=False)
+        Uom = self.env["uom.uom"]
+        all_products = Product.browse(list(dict.fromkeys(row[1] for row in rows)))
+        all_uoms = Uom.browse(list(dict.fromkeys(row[3] for row in rows)))
+        recipes = {}
+        for line, snapshot in snapshots.items():
+            components = [
+                (
+                    rl_id,
+                    Product.browse(product_id).with_prefetch(all_products._prefetch_ids),
+                    qty,
+                    Uom.browse(uom_id).with_prefetch(all_uoms._prefetch_ids),
+                )
+                for rl_id, product_id, qty, uom_id in snapshot.get("components") or []
+            ]
+            recipes[line] = (snapshot.get("pricing") if components else False, components)
+        return recipes, all_products.exists(), all_uoms.exists()
 
     def _keeps_prices(self):
         """Whether the item keeps its stored prices: a finalized or cancelled
@@ -428,25 +504,21 @@ class CrmEvaluationSheetLine(models.Model):
                 subtotal += line._line_subtotal(product, price[0], qty, price[1], fiscal_position)
             line.price_subtotal = subtotal
 
-    @api.depends("product_id", "product_uom_qty", "product_uom_id")
+    @api.depends("product_id", "product_uom_qty", "product_uom_id", "recipe_snapshot")
     def _compute_components_preview(self):
+        # the recipe the item was priced with: what its quotation holds
+        recipes, products, uoms = self._priced_recipes()
         for line in self:
-            template = line.product_id.product_tmpl_id
-            if not template.recipe_line_ids or not line.product_uom_id:
-                line.components_preview = False
-                continue
-            parent_qty = line.product_uom_id._compute_quantity(
-                line.product_uom_qty, template.uom_id, round=False
-            )
+            _pricing, components = recipes[line]
             rows = []
-            for recipe_line in template.recipe_line_ids:
-                qty = recipe_line._component_qty(parent_qty)
+            for _rl_id, product, qty, uom in components:
+                if product not in products or uom not in uoms:
+                    continue
                 rows.append(
-                    f"{_format_qty(qty, recipe_line.product_id.uom_id)} "
-                    f"{recipe_line.product_id.uom_id.name} {recipe_line.product_id.display_name}"
-                    + ("" if recipe_line.product_id.active else " (archived)")
+                    f"{_format_qty(qty, uom)} {uom.name} {product.display_name}"
+                    + ("" if product.active else " (archived)")
                 )
-            line.components_preview = "\n".join(rows)
+            line.components_preview = "\n".join(rows) or False
 
     @api.constrains("product_uom_qty")
     def _check_product_uom_qty(self):
@@ -536,7 +608,7 @@ class CrmEvaluationSheetLine(models.Model):
                     )
                 )
 
-    def _check_component_qty(self, recipe_line, qty):
+    def _check_component_qty(self, component, qty):
         """``qty`` of a recipe component on the quotation, or a ``UserError``
         when the recipe makes it more than a quotation line holds."""
         self.ensure_one()
@@ -547,7 +619,7 @@ class CrmEvaluationSheetLine(models.Model):
                     "quantity of the item or of the recipe.",
                     item=self._get_section_name(),
                     qty=format(qty, ",.0f"),
-                    component=recipe_line.product_id.display_name,
+                    component=component.display_name,
                     max=format(MAX_QUANTITY, ",.0f"),
                 )
             )

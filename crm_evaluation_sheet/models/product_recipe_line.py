@@ -44,6 +44,7 @@ class ProductRecipeLine(models.Model):
         ondelete="restrict",
         # archived components stay visible on the recipe (flagged)
         context={"active_test": False},
+        domain="[('type', '!=', 'combo')]",
     )
     quantity = fields.Float(
         required=True,
@@ -94,6 +95,22 @@ class ProductRecipeLine(models.Model):
                         "must be positive.",
                         component=line.product_id.display_name,
                         product=line.product_tmpl_id.display_name,
+                    )
+                )
+
+    @api.constrains("product_id")
+    def _check_no_combo(self):
+        """A combo product is not a component: its items are chosen on the
+        quotation, which a recipe does not choose (the quotation would sell the
+        combo line alone)."""
+        for line in self:
+            if line.product_id.type == "combo":
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s is a combo product: put the products it combines in "
+                        "the recipe of %(parent)s instead.",
+                        product=line.product_id.display_name,
+                        parent=line.product_tmpl_id.display_name,
                     )
                 )
 

@@ -47,6 +47,35 @@ class ProductTemplate(models.Model):
         string="Recipe Has Archived Components",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_recipe_commands(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_recipe_commands(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_recipe_commands(self, vals):
+        """The recipe lines' policy applied to the lines created or updated
+        through the product (``recipe_line_ids`` of ``vals``) before the
+        product computes anything from them: an infinite or NaN quantity is a
+        ``ValidationError`` there, not a failure of a computation."""
+        commands = vals.get("recipe_line_ids") if isinstance(vals, dict) else None
+        if not isinstance(commands, list | tuple):
+            return
+        Line = self.env["product.recipe.line"]
+        for command in commands:
+            if (
+                isinstance(command, list | tuple)
+                and len(command) == 3
+                and command[0] in (0, 1)
+                and isinstance(command[2], dict)
+            ):
+                Line._crm_check_policy(command[2], creating=command[0] == 0)
+
     @api.depends("recipe_line_ids")
     def _compute_has_recipe(self):
         for template in self:

@@ -72,7 +72,7 @@ class TestProductRecipe(EvaluationSheetCase):
         sheet = self._create_sheet([(self.floor, 2)])
         self.assertIn("Test Labour (archived)", sheet.line_ids.components_preview)
         sheet.action_finalize()
-        with self.assertRaisesMsg(UserError, "archived components"):
+        with self.assertRaisesMsg(UserError, "archived or deleted since"):
             sheet.action_generate_quotation()
         self.assertFalse(sheet.sale_order_ids)
 
