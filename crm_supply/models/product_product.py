@@ -198,16 +198,43 @@ class ProductProduct(models.Model):
             SQL("UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)", ids)
         )
 
-    @api.depends_context("crm_supply_stock_label", "warehouse_id", "location")
+    @api.depends_context(
+        "crm_supply_stock_label",
+        "crm_supply_company_id",
+        "warehouse_id",
+        "location",
+        "allowed_company_ids",
+    )
     def _compute_display_name(self):
         super()._compute_display_name()
         if not self.env.context.get("crm_supply_stock_label"):
             return
         # the template's field: the variant's related copy costs a compute per record
         storable = self.filtered(lambda p: p.id and p.product_tmpl_id.is_storable)
-        if not storable:
+        scoped = self._free_to_sell_label_scope(storable)
+        if not scoped:
             return
-        self._free_to_sell_label(storable, storable._free_to_sell_figures())
+        self._free_to_sell_label(storable, scoped._free_to_sell_figures())
+
+    @api.model
+    def _free_to_sell_label_scope(self, records):
+        """The ``records`` (variants or templates) in the scope of the label's
+        figures: the context's warehouse or location, as for *On Hand*, within
+        the companies of the context; with ``crm_supply_company_id`` (an
+        invoice line's label: its company's figures, as its *Free to Sell*
+        column), within that company only. The key only narrows: a company
+        that is not one of the context's (``env.companies``, which Odoo checks
+        against the user's companies) gives no figures (an empty recordset)."""
+        company_id = self.env.context.get("crm_supply_company_id")
+        if not company_id:
+            return records
+        if (
+            not isinstance(company_id, int)
+            or isinstance(company_id, bool)
+            or company_id not in self.env.companies.ids
+        ):
+            return records.browse()
+        return records.with_context(allowed_company_ids=[company_id])
 
     @api.model
     def _free_to_sell_label(self, records, figures):

@@ -50,10 +50,17 @@ class ProductTemplate(models.Model):
             result[variant.product_tmpl_id.id] = (total[0] + held, total[1] + free)
         return result
 
-    @api.depends_context("crm_supply_stock_label", "warehouse_id", "location")
+    @api.depends_context(
+        "crm_supply_stock_label",
+        "crm_supply_company_id",
+        "warehouse_id",
+        "location",
+        "allowed_company_ids",
+    )
     def _compute_display_name(self):
         super()._compute_display_name()
         if not self.env.context.get("crm_supply_stock_label"):
             return
-        figures = self.filtered("id")._template_free_to_sell()
+        scoped = self.env["product.product"]._free_to_sell_label_scope(self.filtered("id"))
+        figures = scoped._template_free_to_sell() if scoped else {}
         self.env["product.product"]._free_to_sell_label(self, figures)

@@ -28,6 +28,12 @@ class PurchaseOrder(models.Model):
         help="The quotations, proformas and orders this supplier order was generated for.",
     )
     crm_sale_order_count = fields.Integer(compute="_compute_crm_sale_order_count")
+    # the warehouse the order receives into: the scope of the Free to Sell
+    # figures of its lines and of their products' labels (the form passes it
+    # to the lines' product field)
+    crm_supply_warehouse_id = fields.Many2one(
+        "stock.warehouse", related="picking_type_id.warehouse_id", string="Receipt Warehouse"
+    )
 
     @api.depends("crm_sale_order_ids")
     def _compute_crm_sale_order_count(self):

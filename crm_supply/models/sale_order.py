@@ -517,11 +517,13 @@ class SaleOrder(models.Model):
 
     def action_create_supplier_orders(self, mode="shortfall"):
         """Draft purchase orders for these customer documents, one per main vendor
-        (reusing an open draft of that vendor), at the vendor's price, currency and
-        minimum quantity. ``mode``: "all" (every product line) or "shortfall" (what
-        free-to-sell stock does not cover). What the drafts linked to these
-        documents only already order is not ordered again. Returns an action on
-        the purchase orders."""
+        and receiving warehouse (the document's: its receipt operation type),
+        reusing an open draft of that vendor receiving there, at the vendor's
+        price, currency and minimum quantity. ``mode``: "all" (every product
+        line) or "shortfall" (what free-to-sell stock of the document's warehouse
+        does not cover). What the supplier orders linked to these documents only
+        already order for that warehouse (``_ordered_for_documents``) is not
+        ordered again. Returns an action on the purchase orders."""
         if not isinstance(mode, str) or mode not in ("all", "shortfall"):
             raise UserError(self.env._("The mode is 'all' or 'shortfall', not %(m)r.", m=mode))
         check_records(self)
@@ -529,16 +531,20 @@ class SaleOrder(models.Model):
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
         self._lock_documents()
-        needs = defaultdict(float)  # (company, product) -> qty
+        # (company, receipt operation type, product) -> qty: the shortfall is
+        # the document's warehouse's, and so is the receipt
+        needs = defaultdict(float)
         origins = defaultdict(lambda: self.browse())
         for order in self:
+            picking_type = order._supplier_picking_type()
             for line, qty in order._supply_needs(mode).items():
-                needs[order.company_id, line.product_id] += qty
-                origins[order.company_id, line.product_id] |= order
+                key = order.company_id, picking_type, line.product_id
+                needs[key] += qty
+                origins[key] |= order
         no_vendor = sorted(
             {
                 product.display_name
-                for (company, product) in needs
+                for (company, __, product) in needs
                 if not self._company_sellers(product, company)
             }
         )
@@ -552,12 +558,13 @@ class SaleOrder(models.Model):
             )
         if not needs:
             raise UserError(self.env._("Nothing to order: the free-to-sell stock covers it."))
-        ordered = self._ordered_by_own_drafts()
+        ordered = self._ordered_for_documents(mode)
         purchases = self.env["purchase.order"]
-        for (company, product), qty in needs.items():
-            already, drafts = ordered.get((company, product), (0.0, purchases.browse()))
+        for key, qty in needs.items():
+            company, picking_type, product = key
+            already, linked = ordered.get(key, (0.0, purchases.browse()))
+            purchases |= linked  # what orders it already: the action shows them
             if float_compare(qty, already, precision_rounding=product.uom_id.rounding) <= 0:
-                purchases |= drafts  # ordered already: the action shows them
                 continue
             qty -= already
             # the vendor's price for the quantity, or its main vendor (whose
@@ -566,7 +573,7 @@ class SaleOrder(models.Model):
                 product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
                 or self._company_sellers(product, company)[:1]
             )
-            purchase = self._supplier_order_for(company, seller)
+            purchase = self._supplier_order_for(company, picking_type, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
             existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)[:1]
             if existing:
@@ -588,7 +595,7 @@ class SaleOrder(models.Model):
                     }
                 )
             privileged(purchase).write(
-                {"crm_sale_order_ids": [Command.link(o.id) for o in origins[company, product]]}
+                {"crm_sale_order_ids": [Command.link(o.id) for o in origins[key]]}
             )
             purchases |= purchase
         for order in self:
@@ -631,27 +638,48 @@ class SaleOrder(models.Model):
             .filtered(lambda s: not s.company_id or s.company_id == company)
         )
 
-    def _ordered_by_own_drafts(self):
-        """{(company, product): (quantity in the product's unit, purchase orders)}
-        that the draft supplier orders linked to these documents already order,
-        counted as ordered for them. Only the drafts linked to none but these
-        documents count: the links name the documents, not their quantities, so
-        the part of a line a draft shared with another document orders for
-        these ones is not known (and ordering again for them orders it again)."""
+    def _supplier_picking_type(self):
+        """The receipt operation type of the supplier orders of this document:
+        its warehouse's, as Odoo's buy rule of that warehouse uses (the
+        company's default receipt when the document has no warehouse)."""
+        self.ensure_one()
+        picking_type = self.warehouse_id.in_type_id
+        if not picking_type:
+            picking_type = self.env["purchase.order"]._get_picking_type(self.company_id.id)
+        return picking_type
+
+    def _ordered_for_documents(self, mode):
+        """{(company, receipt operation type, product): (quantity in the
+        product's unit, purchase orders)} that the supplier orders linked to
+        these documents already order for them: drafts, RFQs sent or to approve
+        and confirmed orders (not cancelled ones), in the warehouse they receive
+        into. In "shortfall" mode, a confirmed order counts only what it has not
+        received yet: what it received is in stock, and the shortfall is
+        computed from the free-to-sell stock that counts it already (counting it
+        twice would order too little); in "all" mode the whole quantity of the
+        line counts, received or not. Only the supplier orders linked to none
+        but these documents count: the links name the documents, not their
+        quantities, so the part of a line an order shared with another document
+        orders for these ones is not known (and ordering again for them orders
+        it again)."""
         result = {}
-        drafts = self.crm_purchase_order_ids.filtered(
-            lambda po: po.state == "draft"
+        purchases = self.crm_purchase_order_ids.filtered(
+            lambda po: po.state in ("draft", "sent", "to approve", "purchase", "done")
             # sudo: the documents the user may not read are linked too
             and set(po.sudo().crm_sale_order_ids.ids) <= set(self.ids)
         )
-        for line in drafts.order_line:
+        for line in purchases.order_line:
             product = line.product_id
             if line.display_type or not product:
                 continue
-            key = line.order_id.company_id, product
-            qty, purchases = result.get(key, (0.0, drafts.browse()))
-            qty += line.product_uom._compute_quantity(line.product_qty, product.uom_id, round=False)
-            result[key] = (qty, purchases | line.order_id)
+            qty = line.product_qty
+            if mode == "shortfall" and line.order_id.state in ("purchase", "done"):
+                qty = max(qty - line.qty_received, 0.0)
+            order = line.order_id
+            key = order.company_id, order.picking_type_id, product
+            total, orders = result.get(key, (0.0, purchases.browse()))
+            total += line.product_uom._compute_quantity(qty, product.uom_id, round=False)
+            result[key] = (total, orders | order)
         return result
 
     def _supply_needs(self, mode):
@@ -688,7 +716,11 @@ class SaleOrder(models.Model):
                 result[line] = short
         return result
 
-    def _supplier_order_for(self, company, seller):
+    def _supplier_order_for(self, company, picking_type, seller):
+        """An open draft purchase order of the ``seller``'s vendor, of
+        ``company`` in the vendor's currency, receiving through
+        ``picking_type`` (into its warehouse, not a dropship), or a new one (as
+        Odoo's buy rule looks for the draft to add a procurement to)."""
         Purchase = self.env["purchase.order"]
         partner = seller.partner_id
         currency = seller.currency_id or company.currency_id
@@ -697,6 +729,8 @@ class SaleOrder(models.Model):
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
                 ("currency_id", "=", currency.id),
+                ("picking_type_id", "=", picking_type.id),
+                ("dest_address_id", "=", False),
                 ("state", "=", "draft"),
             ],
             limit=1,
@@ -704,7 +738,12 @@ class SaleOrder(models.Model):
         if purchase:
             return purchase
         return Purchase.with_company(company).create(
-            {"partner_id": partner.id, "company_id": company.id, "currency_id": currency.id}
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "currency_id": currency.id,
+                "picking_type_id": picking_type.id,
+            }
         )
 
     def action_view_supplier_orders(self):

@@ -1,0 +1,279 @@
+"""crm_supply over XML-RPC: supplier orders receive into the customer
+document's warehouse (not the company's first one), ordering again after the
+RFQ is sent or the purchase order confirmed orders nothing twice, and the
+product labels of purchase and invoice lines show the figures of the Free to
+Sell column next to them (the receipt warehouse's, the invoice's company's)."""
+
+import os
+import xmlrpc.client
+
+import pytest
+from conftest import stocked_product
+
+pytestmark = pytest.mark.addon("crm_supply")
+
+
+def _label(name, free, held=0):
+    return f"{name} (free to sell: {free:g}, reserved: {held:g})"
+
+
+def _call_none(client, model, method, ids, **kwargs):
+    """Call a method that returns None, which XML-RPC cannot send back (the
+    call is done all the same: the fault comes after its commit)."""
+    try:
+        client.call(model, method, ids, **kwargs)
+    except xmlrpc.client.Fault as fault:
+        assert "cannot marshal None" in fault.faultString, fault.faultString
+
+
+def _set_stock(admin, product_id, location_id, qty, company_id=None):
+    """``qty`` units of the product in the location (Odoo's inventory mode)."""
+    context = {"inventory_mode": True}
+    if company_id:
+        context["allowed_company_ids"] = [company_id]
+    quant_id = admin.call(
+        "stock.quant",
+        "create",
+        {"product_id": product_id, "location_id": location_id, "inventory_quantity": qty},
+        context=context,
+    )
+    _call_none(admin, "stock.quant", "action_apply_inventory", [quant_id], context=context)
+    [quant] = admin.call("stock.quant", "read", [quant_id], ["quantity"], context=context)
+    assert quant["quantity"] == qty
+
+
+@pytest.fixture(scope="module")
+def buyer(make_user):
+    return make_user(
+        ["sales_team.group_sale_salesman", "purchase.group_purchase_user"], "supply_wh_buyer"
+    )
+
+
+@pytest.fixture(scope="module")
+def setup(admin):
+    """Two warehouses of the admin's company and a customer."""
+    [me] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+    company_id = me["company_id"][0]
+    wh1 = admin.call(
+        "stock.warehouse",
+        "search_read",
+        [("company_id", "=", company_id)],
+        ["lot_stock_id", "in_type_id"],
+        limit=1,
+    )[0]
+    pid = os.getpid()
+    wh2_id = admin.call(
+        "stock.warehouse",
+        "create",
+        {
+            "name": f"RPC Second Warehouse {pid}",
+            "code": f"T{pid % 10000}",
+            "company_id": company_id,
+        },
+    )
+    [wh2] = admin.call("stock.warehouse", "read", [wh2_id], ["lot_stock_id", "in_type_id"])
+    customer_id = admin.call("res.partner", "create", {"name": f"RPC Warehouse Customer {pid}"})
+    return {"company": company_id, "wh1": wh1, "wh2": wh2, "customer": customer_id}
+
+
+def _part(admin, setup, tag):
+    """A product of its own vendor (no draft of another test to share), with
+    10 units in the first warehouse and 2 in the second."""
+    pid = os.getpid()
+    vendor_id = admin.call("res.partner", "create", {"name": f"RPC {tag} Vendor {pid}"})
+    name = f"RPC {tag} Part {pid}"
+    product_id = stocked_product(admin, name, 10.0)
+    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    admin.call(
+        "product.supplierinfo",
+        "create",
+        {"partner_id": vendor_id, "product_tmpl_id": row["product_tmpl_id"][0], "price": 2.0},
+    )
+    _set_stock(admin, product_id, setup["wh2"]["lot_stock_id"][0], 2.0)
+    return {**setup, "product": product_id, "name": name, "vendor": vendor_id}
+
+
+def _order(client, setup, qty, warehouse):
+    return client.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": setup["customer"],
+            "user_id": client.uid,
+            "warehouse_id": warehouse["id"],
+            "order_line": [(0, 0, {"product_id": setup["product"], "product_uom_qty": qty})],
+        },
+    )
+
+
+def _supplier_orders(client, order_id):
+    [order] = client.call("sale.order", "read", [order_id], ["crm_purchase_order_ids"])
+    return order["crm_purchase_order_ids"]
+
+
+def _po(client, po_id):
+    [po] = client.call(
+        "purchase.order",
+        "read",
+        [po_id],
+        ["picking_type_id", "state", "order_line", "partner_id"],
+    )
+    lines = client.call(
+        "purchase.order.line",
+        "read",
+        po["order_line"],
+        ["product_id", "product_qty", "qty_free_to_sell"],
+    )
+    return po, lines
+
+
+def test_supplier_orders_receive_in_the_documents_warehouse(admin, buyer, setup):
+    """An order of 5 in WH2 (2 in stock there) orders 3 received in WH2, not
+    WH1; an order of 15 in WH1 (10 there) orders its 5 on a supplier order
+    receiving in WH1, not on the WH2 line."""
+    setup = _part(admin, setup, "Warehouse")
+    in_wh2 = _order(buyer, setup, 5, setup["wh2"])
+    buyer.call("sale.order", "action_create_supplier_orders", [in_wh2])
+    [po_wh2_id] = _supplier_orders(buyer, in_wh2)
+    po_wh2, lines = _po(buyer, po_wh2_id)
+    assert po_wh2["partner_id"][0] == setup["vendor"]
+    assert po_wh2["picking_type_id"][0] == setup["wh2"]["in_type_id"][0]
+    assert [line["product_qty"] for line in lines] == [3.0]
+
+    in_wh1 = _order(buyer, setup, 15, setup["wh1"])
+    buyer.call("sale.order", "action_create_supplier_orders", [in_wh1])
+    [po_wh1_id] = _supplier_orders(buyer, in_wh1)
+    assert po_wh1_id != po_wh2_id
+    po_wh1, lines = _po(buyer, po_wh1_id)
+    assert po_wh1["picking_type_id"][0] == setup["wh1"]["in_type_id"][0]
+    assert [line["product_qty"] for line in lines] == [5.0]
+    assert [line["product_qty"] for line in _po(buyer, po_wh2_id)[1]] == [3.0]
+
+
+def test_ordering_again_after_the_rfq_is_sent_or_confirmed(admin, buyer, setup):
+    """12 in WH1 (10 in stock): 2 short. Sent, then confirmed, the RFQ still
+    orders them: ordering again creates nothing (it created a new draft of 2
+    each time)."""
+    setup = _part(admin, setup, "Again")
+    order_id = _order(buyer, setup, 12, setup["wh1"])
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id])
+    [po_id] = _supplier_orders(buyer, order_id)
+    assert [line["product_qty"] for line in _po(buyer, po_id)[1]] == [2.0]
+    admin.call("purchase.order", "write", [po_id], {"state": "sent"})
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id])
+    assert _supplier_orders(buyer, order_id) == [po_id]
+    admin.call("purchase.order", "button_confirm", [po_id])
+    assert _po(buyer, po_id)[0]["state"] == "purchase"
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id])
+    assert _supplier_orders(buyer, order_id) == [po_id]
+    assert [line["product_qty"] for line in _po(buyer, po_id)[1]] == [2.0]
+    # "all": the whole line of the confirmed supplier order counts too
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id], mode="all")
+    po_ids = _supplier_orders(buyer, order_id)
+    [new_id] = set(po_ids) - {po_id}
+    new, lines = _po(buyer, new_id)
+    assert new["state"] == "draft"
+    assert [line["product_qty"] for line in lines] == [10.0]
+    # a cancelled supplier order no longer counts
+    _call_none(admin, "purchase.order", "button_cancel", [new_id])
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id], mode="all")
+    assert len(set(_supplier_orders(buyer, order_id)) - {po_id, new_id}) == 1
+
+
+def test_purchase_line_label_is_its_receipt_warehouses(admin, buyer, setup):
+    setup = _part(admin, setup, "PO Label")
+    order_id = _order(buyer, setup, 5, setup["wh2"])
+    buyer.call("sale.order", "action_create_supplier_orders", [order_id])
+    [po_id] = _supplier_orders(buyer, order_id)
+    po, [line] = _po(buyer, po_id)
+    # the form passes the receipt warehouse to the line's product field
+    views = buyer.call("purchase.order", "get_views", [[False, "form"]])
+    arch = views["views"]["form"]["arch"]
+    assert "'warehouse_id': parent.crm_supply_warehouse_id" in arch
+    assert line["qty_free_to_sell"] == 2.0
+    [po] = buyer.call("purchase.order", "read", [po_id], ["crm_supply_warehouse_id"])
+    assert po["crm_supply_warehouse_id"][0] == setup["wh2"]["id"]
+    [product] = buyer.call(
+        "product.product",
+        "read",
+        [setup["product"]],
+        ["display_name"],
+        context={
+            "crm_supply_stock_label": True,
+            "warehouse_id": po["crm_supply_warehouse_id"][0],
+        },
+    )
+    assert product["display_name"] == _label(setup["name"], line["qty_free_to_sell"])
+
+
+def test_invoice_line_label_is_its_companys(admin, make_user, setup):
+    """A user of two companies, both selected: the invoice line's label shows
+    the invoice's company's figures, as its column; a company the user is
+    not in, or not selected, gives a label without figures, never a fault."""
+    setup = _part(admin, setup, "Invoice Label")
+    pid = os.getpid()
+    company_b = admin.call("res.company", "create", {"name": f"RPC Label Company {pid}"})
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_b)]})
+    # (Odoo makes a new company's warehouse at once only in its own tests)
+    wh_b_id = admin.call(
+        "stock.warehouse",
+        "create",
+        {"name": f"RPC Label Warehouse {pid}", "code": f"L{pid % 10000}", "company_id": company_b},
+        context={"allowed_company_ids": [company_b]},
+    )
+    [wh_b] = admin.call(
+        "stock.warehouse",
+        "read",
+        [wh_b_id],
+        ["lot_stock_id"],
+        context={"allowed_company_ids": [company_b]},
+    )
+    _set_stock(admin, setup["product"], wh_b["lot_stock_id"][0], 100.0, company_b)
+    foreign = admin.call("res.company", "create", {"name": f"RPC Foreign Company {pid}"})
+    user = make_user(
+        ["account.group_account_invoice", "sales_team.group_sale_salesman"], "label_user"
+    )
+    admin.call(
+        "res.users",
+        "write",
+        [user.uid],
+        {"company_ids": [(6, 0, [setup["company"], company_b])], "company_id": setup["company"]},
+    )
+    move_id = admin.call(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": setup["customer"],
+            "invoice_line_ids": [(0, 0, {"product_id": setup["product"], "quantity": 1})],
+        },
+        context={"allowed_company_ids": [setup["company"]]},
+    )
+    both = {"allowed_company_ids": [setup["company"], company_b]}
+    [move] = user.call("account.move", "read", [move_id], ["invoice_line_ids"], context=both)
+    [line] = user.call(
+        "account.move.line", "read", move["invoice_line_ids"], ["qty_free_to_sell"], context=both
+    )
+    views = user.call("account.move", "get_views", [[False, "form"]], context=both)
+    assert "'crm_supply_company_id': parent.company_id" in views["views"]["form"]["arch"]
+
+    def label(company_id, context=both):
+        [product] = user.call(
+            "product.product",
+            "read",
+            [setup["product"]],
+            ["display_name"],
+            context={
+                **context,
+                "crm_supply_stock_label": True,
+                "crm_supply_company_id": company_id,
+            },
+        )
+        return product["display_name"]
+
+    assert label(setup["company"]) == _label(setup["name"], line["qty_free_to_sell"])
+    assert label(company_b).startswith(f"{setup['name']} (free to sell: ")
+    assert label(company_b) != label(setup["company"])
+    assert label(foreign) == setup["name"]
+    assert label(company_b, {"allowed_company_ids": [setup["company"]]}) == setup["name"]
+    assert label("1") == setup["name"]
