@@ -38,15 +38,14 @@ class CrmLead(models.Model):
     def _unlink_except_open_tasks(self):
         """A lead with open tasks or commitments is not deleted: they would be
         left with neither lead nor (often) client. Close or move them first;
-        closed ones stay on their client."""
+        closed ones stay on their client, so a lead whose closed ones have no
+        client is not deleted either (they could no longer be saved: a task
+        needs a client or a lead)."""
         # sudo: tasks of other assignees count too; only their number per lead
-        # is shown, no task data.
-        groups = (
-            self.env["crm.task"]
-            .sudo()
-            ._read_group(
-                [("lead_id", "in", self.ids), ("is_closed", "=", False)], ["lead_id"], ["__count"]
-            )
+        # (and, for closed ones without client, their names) is shown.
+        Task = self.env["crm.task"].sudo()
+        groups = Task._read_group(
+            [("lead_id", "in", self.ids), ("is_closed", "=", False)], ["lead_id"], ["__count"]
         )
         if groups:
             raise UserError(
@@ -55,6 +54,20 @@ class CrmLead(models.Model):
                     "move them to another lead before deleting: %(leads)s",
                     leads=", ".join(
                         f"{lead.sudo().display_name} ({count})" for lead, count in groups
+                    ),
+                )
+            )
+        # interactions need neither: one without lead and client stays valid
+        orphans = Task.search(
+            [("lead_id", "in", self.ids), ("is_closed", "=", True), ("partner_id", "=", False)]
+        )
+        if orphans:
+            raise UserError(
+                self.env._(
+                    "These closed tasks or commitments would be left with neither lead nor "
+                    "client; file them on a client before deleting their leads: %(tasks)s",
+                    tasks=", ".join(
+                        f"{task.name} ({task.lead_id.display_name})" for task in orphans
                     ),
                 )
             )

@@ -62,11 +62,17 @@ class UtmCampaign(models.Model):
     target_audience = fields.Text()
     audience_size = fields.Integer()
     product_id = fields.Many2one("product.product", string="Promoted Product")
-    budget = fields.Monetary(currency_field="currency_id")
-    actual_cost = fields.Monetary(currency_field="currency_id")
+    figures_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_figures_currency_id",
+        help="The currency of the budget, cost and revenues: the campaign company's, or "
+        "the current company's for a campaign without company.",
+    )
+    budget = fields.Monetary(currency_field="figures_currency_id")
+    actual_cost = fields.Monetary(currency_field="figures_currency_id")
     expected_response_count = fields.Integer(string="Expected Responses")
     expected_sale_count = fields.Integer(string="Planned Sales")
-    expected_revenue = fields.Monetary(currency_field="currency_id")
+    expected_revenue = fields.Monetary(currency_field="figures_currency_id")
     response_count = fields.Integer(
         string="Responses",
         compute="_compute_campaign_results",
@@ -80,12 +86,13 @@ class UtmCampaign(models.Model):
         help="Confirmed orders of the campaign, plus won opportunities without one.",
     )
     revenue = fields.Monetary(
-        currency_field="currency_id",
+        currency_field="figures_currency_id",
         compute="_compute_campaign_results",
         groups="sales_team.group_sale_salesman",
         help="Untaxed amount of the confirmed orders (at each order's rate) plus the "
         "expected revenue of won opportunities without a confirmed order, in the "
-        "campaign's company currency.",
+        "campaign's company currency (the current company's for a campaign without "
+        "company).",
     )
     expected_roi = fields.Float(
         string="Expected ROI (%)",
@@ -143,6 +150,19 @@ class UtmCampaign(models.Model):
                     )
                 )
 
+    @api.depends("currency_id")
+    @api.depends_context("company")
+    def _compute_figures_currency_id(self):
+        for campaign in self:
+            campaign.figures_currency_id = campaign._figures_currency()
+
+    def _figures_currency(self):
+        """The currency the campaign's figures are in and its results are converted
+        to: Odoo's ``currency_id`` is its company's, empty without company; the
+        current company's then, as for the conversion's company."""
+        self.ensure_one()
+        return self.currency_id or (self.company_id or self.env.company).currency_id
+
     def _order_results(self):
         """{campaign id: (count, amount in campaign currency)} of confirmed orders
         the user may read (record rules apply through ``_search``)."""
@@ -168,7 +188,7 @@ class UtmCampaign(models.Model):
                 .browse(currency_id)
                 ._convert(
                     amount or 0.0,
-                    campaign.currency_id,
+                    campaign._figures_currency(),
                     campaign.company_id or self.env.company,
                     today,
                 )
@@ -204,7 +224,7 @@ class UtmCampaign(models.Model):
             currency = company.currency_id or self.env.company.currency_id
             converted = currency._convert(
                 amount or 0.0,
-                campaign.currency_id,
+                campaign._figures_currency(),
                 campaign.company_id or self.env.company,
                 today,
             )

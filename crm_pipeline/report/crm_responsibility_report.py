@@ -43,8 +43,9 @@ class CrmResponsibilityReport(models.Model):
     moved_on = fields.Integer(
         readonly=True,
         help="1 when the responsibility was completed and the lead moved to the next step "
-        "(or was won on the last one); a lead counts once per step, even when it has "
-        "several completed responsibilities of that step (merged leads).",
+        "(it has a responsibility of the next step), or it is the last step; a lead won "
+        "at an earlier step did not move on. A lead counts once per step, even when it "
+        "has several completed responsibilities of that step (merged leads).",
     )
     days_open = fields.Float(
         readonly=True,
@@ -63,6 +64,7 @@ class CrmResponsibilityReport(models.Model):
             "create_date",
         ],
         "crm.lead": ["user_id", "team_id", "company_id"],
+        "crm.responsibility.type": ["next_type_id"],
         "res.users": ["partner_id"],
         "res.partner": ["tz"],
     }
@@ -94,12 +96,18 @@ class CrmResponsibilityReport(models.Model):
                                AND d.type_id = r.type_id
                                AND d.state = 'done'
                                AND d.id < r.id
-                        ) THEN 1 ELSE 0 END AS moved_on,
+                        ) AND (t.next_type_id IS NULL OR EXISTS (
+                            SELECT 1
+                              FROM crm_lead_responsibility n
+                             WHERE n.lead_id = r.lead_id
+                               AND n.type_id = t.next_type_id
+                        )) THEN 1 ELSE 0 END AS moved_on,
                    EXTRACT(EPOCH FROM (
                        COALESCE(r.date_closed, now() AT TIME ZONE 'UTC') - r.create_date
                    )) / 86400.0 AS days_open
               FROM crm_lead_responsibility r
               JOIN crm_lead l ON l.id = r.lead_id
+              JOIN crm_responsibility_type t ON t.id = r.type_id
             """,
             overdue=overdue,
         )
@@ -136,7 +144,7 @@ class CrmResponsibilityReport(models.Model):
         # steps of the leads merged into it, and counts once per step
         moved_leads = dict(
             self._read_group(
-                domain + [("state", "=", "done")], ["type_id"], ["lead_id:count_distinct"]
+                domain + [("moved_on", "=", 1)], ["type_id"], ["lead_id:count_distinct"]
             )
         )
         groups = {

@@ -132,6 +132,44 @@ class TestCampaignResults(TransactionCase):
         self.assertAlmostEqual(campaign.revenue, 5000.0)
         self.assertAlmostEqual(campaign.roi, 150.0)
 
+    def test_campaign_without_company_converts_to_current_company_currency(self):
+        """Odoo's campaign company is optional, its currency then empty: the
+        results are still converted, to the current company's currency, and the
+        figures say so (not 1,000.00 + 500.00 CPX added as 1,500.00 of nothing)."""
+        campaign = self.env["utm.campaign"].create(
+            {"title": "No company campaign", "company_id": False, "actual_cost": 500.0}
+        )
+        self.assertFalse(campaign.currency_id)
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Won, no company campaign",
+                "type": "opportunity",
+                "campaign_id": campaign.id,
+                "user_id": self.salesman.id,
+                "expected_revenue": 1000.0,
+            }
+        )
+        lead.write({"stage_id": won_stage.id})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "pricelist_id": self.foreign_pricelist.id,
+                "campaign_id": campaign.id,
+                "user_id": self.salesman.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 10})],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual((order.currency_id, order.amount_untaxed), (self.foreign, 500.0))
+        campaign = campaign.with_user(self.manager)
+        self.assertEqual(campaign.figures_currency_id, self.company.currency_id)
+        self.assertEqual(campaign.sale_count, 2)
+        # 1,000.00 won + 500.00 CPX at 0.5 (1,000.00)
+        self.assertAlmostEqual(campaign.revenue, 2000.0)
+        self.assertAlmostEqual(campaign.roi, 300.0)
+        self.assertEqual(self.campaign.figures_currency_id, self.company.currency_id)
+
     def test_salesperson_sees_own_figures(self):
         mine = self.campaign.with_user(self.salesman)
         self.assertEqual((mine.response_count, mine.sale_count, mine.revenue), (4, 2, 3000.0))

@@ -76,6 +76,41 @@ class TestFunnel(PipelineCase):
         self.assertEqual(meeting["reached"], 4)
         self.assertEqual(contact["conversion"], 50.0)
 
+    def test_lead_won_at_an_early_step_did_not_move_on(self):
+        """Odoo's Won button closes the open step as done: the lead reached what
+        the chain leads to, but it did not move to the step's next one."""
+        won = self._lead("Funnel won early", user_id=self.salesman.id)
+        moving = self._lead("Funnel moving", user_id=self.salesman.id)
+        won_step = self._activate(won, user=self.salesman)
+        self._activate(moving, user=self.salesman).complete(
+            "next", "Met", next_deadline=self._in(3)
+        )
+        won.with_user(self.salesman).action_set_won()
+        self.assertEqual(won_step.state, "done")
+        funnel = self._funnel()
+        contact = funnel[self.t_contact.id]
+        self.assertEqual((contact["reached"], contact["moved_on"]), (2, 1))
+        self.assertEqual(contact["conversion"], 50.0)
+        rows = {
+            row.lead_id: row.moved_on
+            for row in self.env["crm.responsibility.report"].search(
+                [("lead_id", "in", (won | moving).ids), ("type_id", "=", self.t_contact.id)]
+            )
+        }
+        self.assertEqual(rows, {won: 0, moving: 1})
+        # won on the last step: it counts as moved on (there is no next step)
+        last = self._lead("Funnel won last", user_id=self.salesman.id)
+        last_step = self._activate(
+            last, user=self.salesman, responsibility_type_id=self.t_contracting.id
+        )
+        self.assertFalse(self.t_contracting.next_type_id)
+        last.with_user(self.salesman).action_set_won()
+        self.assertEqual(last_step.state, "done")
+        row = self.env["crm.responsibility.report"].search(
+            [("responsibility_id", "=", last_step.id)]
+        )
+        self.assertEqual(row.moved_on, 1)
+
     def test_salespeople_see_their_own_funnel(self):
         lead = self._lead("Funnel A", user_id=self.salesman.id)
         self._activate(lead, user=self.salesman)

@@ -242,6 +242,27 @@ class TestLeadDeletion(PipelineCase):
         self.assertFalse(lead.exists())
         self.assertEqual(task.partner_id, self.customer, "a closed task stays on the client")
 
+    def test_closed_tasks_without_client_keep_the_lead(self):
+        """A closed task of a lead without customer would be left with neither
+        lead nor client (and could no longer be saved): the lead is not deleted
+        until the task is filed on a client."""
+        lead = self._lead(partner_id=False)
+        self.assertFalse(lead.partner_id)
+        task = self.env["crm.task"].create(
+            {"name": "Orphan sample", "lead_id": lead.id, "user_id": self.salesman_b.id}
+        )
+        self.assertFalse(task.partner_id)
+        task.action_confirm_done()
+        with self.assertRaisesRegex(UserError, "Orphan sample"):
+            lead.with_user(self.manager).unlink()
+        self.assertTrue(lead.exists())
+        self.assertEqual(task.lead_id, lead)
+        task.write({"partner_id": self.customer.id})
+        lead.with_user(self.manager).unlink()
+        self.assertFalse(lead.exists())
+        self.assertEqual(task.partner_id, self.customer)
+        task.write({"description": "still editable"})
+
 
 @tagged("post_install", "-at_install")
 class TestInstallOnExistingLeads(PipelineCase):

@@ -345,30 +345,42 @@ class TestPipelineReports(PipelineCase):
                 )
             )
 
+        next_month = this_month + relativedelta(months=1)
         activities = (
             activity(self.l1, self.salesman, today)
             | activity(self.l2, self.salesman, last_month)
             # older than last month: out
             | activity(self.l3, self.salesman, last_month - relativedelta(days=1))
+            # from next month on: out
+            | activity(self.l1, self.salesman, next_month)
             # another salesperson's lead: hidden from the salesperson
             | activity(self.l5, self.salesman_b, today)
             # not on a lead: out
             | activity(self.a1, self.salesman, today)
         )
-        done = activity(self.l1, self.salesman, today, activity_type_id=keep_done.id)
-        done.action_feedback(feedback="Called")
-        self.assertFalse(done.active)
-        activities |= done
         self.assertEqual(lead_model, activities[0].res_model_id.id)
+        # done: an archived one (its type keeps done ones) and a to-do, which
+        # Odoo deletes; both are in the done report, by completion date
+        kept = activity(self.l1, self.salesman, today, activity_type_id=keep_done.id)
+        todo = activity(
+            self.l2,
+            self.salesman,
+            last_month,
+            activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
+        )
+        (kept | todo).with_user(self.salesman).action_feedback(feedback="Called")
+        self.assertFalse(kept.active)
+        self.assertFalse(todo.exists())
+        activities |= kept
         __, groups, __ = self._open(
             "crm_pipeline.crm_report_activities_two_months_action",
             self.salesman,
             [("id", "in", activities.ids)],
         )
-        # done activities count (the action reads archived ones)
+        # planned ones only: the done one is in the done report
         self.assertEqual(
             groups,
-            {(this_month, self.salesman): 2, (last_month, self.salesman): 1},
+            {(this_month, self.salesman): 1, (last_month, self.salesman): 1},
         )
         __, groups, __ = self._open(
             "crm_pipeline.crm_report_activities_two_months_action",
@@ -376,6 +388,20 @@ class TestPipelineReports(PipelineCase):
             [("id", "in", activities.ids)],
         )
         self.assertEqual(groups[(this_month, self.salesman_b)], 1)
+        leads = (self.l1 | self.l2 | self.l3 | self.l5).ids
+        __, groups, __ = self._open(
+            "crm_pipeline.crm_report_done_activities_two_months_action",
+            self.salesman,
+            [("lead_id", "in", leads)],
+        )
+        # both done this month (today), by the salesperson who marked them done
+        done_month = fields.Datetime.to_datetime(this_month)
+        self.assertEqual(groups, {(done_month, self.salesman.partner_id): 2})
+        # the Activities board's panels read the same
+        board = (
+            self.env["crm.activity.report"].with_user(self.salesman).with_context(active_test=False)
+        )
+        self.assertEqual(board.search_count([("lead_id", "in", leads)]), 2)
 
     # ------------------------------------------------------------------
     # Products by quantity (sale.report's qty_sold and qty_quoted)
