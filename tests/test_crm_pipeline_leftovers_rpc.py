@@ -79,10 +79,24 @@ def test_a_step_holder_does_not_refile_the_owners_records(admin, make_user, expe
         holder.call(model, "write", [record_id], {"partner_id": person_id})
         [row] = admin.call(model, "read", [record_id], ["partner_id", "contact_id"])
         assert (row["partner_id"][0], row["contact_id"][0]) == (client_id, person_id), model
-        # the lead's salesperson refiles it
-        owner.call(model, "write", [record_id], {"partner_id": other_id, "contact_id": False})
-        [row] = admin.call(model, "read", [record_id], ["partner_id"])
-        assert row["partner_id"][0] == other_id, model
+        # filed on the lead, it stays on the lead's customer, whoever writes
+        expect_fault(
+            owner.call,
+            model,
+            "write",
+            [record_id],
+            {"partner_id": other_id, "contact_id": False},
+            codes=(2,),
+        )
+        # the lead's salesperson refiles it on another client, off the lead
+        owner.call(
+            model,
+            "write",
+            [record_id],
+            {"lead_id": False, "partner_id": other_id, "contact_id": False},
+        )
+        [row] = admin.call(model, "read", [record_id], ["partner_id", "lead_id"])
+        assert (row["partner_id"][0], row["lead_id"]) == (other_id, False), model
 
 
 def test_an_offer_import_keeps_empty_sections(admin, salesman):

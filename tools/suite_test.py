@@ -1,21 +1,24 @@
 """The suite's test runner (``make test``), run in the virtualenv.
 
-1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1, beside step 2;
+1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1;
 2. install the addons with their Odoo tests on a throwaway database;
    then check the translation catalogues against the code;
-3. install each addon alone (two at a time, each on a database of its own),
-   unless CRM_SUITE_SKIP_ALONE=1, beside the translation check and step 4;
-4. serve that database with ``--workers=2`` and run the pytest suite in
-   ``tests/`` against it over XML-RPC.
+3. install each addon alone (one at a time, each on a database of its own),
+   unless CRM_SUITE_SKIP_ALONE=1;
+4. serve that database and a copy of it, each with ``--workers=2``, and run the
+   pytest suite in ``tests/`` against them over XML-RPC, its files in two
+   shards side by side (one per database: they share no data).
 
-The steps run beside others take the CPU the others leave idle: the Odoo tests
-and the XML-RPC suite each keep about one of the two cores busy (one test or
-request at a time).
+Steps 1 and 3 run beside step 2: the Odoo tests keep about one of the two
+cores busy (one test at a time), lint and the one-addon installs the other.
+The XML-RPC suite is one request at a time per shard: two shards keep both
+cores busy.
 
 Any failed test, WARNING/ERROR logged while installing, skipped test or lint
 error is a failure. Prints ``N passed, N failed`` and exits 1 on any failure.
 """
 
+import json
 import os
 import re
 import shutil
@@ -257,13 +260,13 @@ def _start_alone(odoo_src, addon, logdir):
     return addon, db, log, subprocess.Popen(cmd)
 
 
-def install_alone(outcome, odoo_src, addons, logdir):
-    """Install each addon on its own database, two at a time (2 cores): an
+def install_alone(outcome, odoo_src, addons, logdir, parallel=1):
+    """Install each addon on its own database, ``parallel`` at a time: an
     addon that only installs next to the others (a missing dependency) fails."""
     pending = list(addons)
     running = []
     while pending or running:
-        while pending and len(running) < 2:
+        while pending and len(running) < parallel:
             running.append(_start_alone(odoo_src, pending.pop(0), logdir))
         addon, db, log, proc = running.pop(0)
         code = proc.wait()
@@ -321,7 +324,40 @@ def _start_server(odoo_src, db, port, log):
     )
 
 
-def _run_pytest(outcome, url, db, addons, junit):
+#: the XML-RPC suite's shards, each on a database of its own
+SHARDS = 2
+
+
+#: seconds a test file unknown to tests/durations.json counts for
+DEFAULT_SECONDS = 10.0
+
+
+def _shards(count):
+    """The test files in ``count`` groups taking about the same time (the
+    longest files first, each to the lightest group), after the seconds
+    ``tests/durations.json`` records for them (tools/record_test_durations.py):
+    a file's tests share its module-scoped fixtures, so a file stays in one
+    shard."""
+    folder = os.path.join(ROOT, "tests")
+    try:
+        with open(os.path.join(folder, "durations.json"), encoding="utf-8") as fh:
+            seconds = json.load(fh)
+    except (OSError, ValueError):
+        seconds = {}
+    files = sorted(
+        (seconds.get(name, DEFAULT_SECONDS), name)
+        for name in os.listdir(folder)
+        if name.startswith("test_") and name.endswith(".py")
+    )
+    groups = [[0.0, []] for _ in range(count)]
+    for weight, name in reversed(files):
+        group = min(groups, key=lambda g: g[0])
+        group[0] += weight
+        group[1].append(os.path.join(folder, name))
+    return [sorted(names) for _weight, names in groups if names]
+
+
+def _start_pytest(url, db, addons, junit, files):
     env = dict(
         os.environ,
         ODOO_URL=url,
@@ -330,7 +366,7 @@ def _run_pytest(outcome, url, db, addons, junit):
         ODOO_ADMIN_PASSWORD="admin",
         CRM_SUITE_ADDONS=",".join(addons),
     )
-    subprocess.run(
+    return subprocess.Popen(
         [
             venv_python(),
             "-m",
@@ -339,34 +375,56 @@ def _run_pytest(outcome, url, db, addons, junit):
             "-p",
             "no:cacheprovider",
             f"--junitxml={junit}",
-            os.path.join(ROOT, "tests"),
+            # the conftest and rootdir of the whole folder, whatever the shard
+            "--rootdir",
+            ROOT,
+            *files,
         ],
         cwd=ROOT,
         env=env,
     )
-    passed, failed, skipped = pytest_counts(junit)
-    say(f"XML-RPC tests: {passed} passed, {failed} failed, {skipped} skipped")
-    outcome.passed += passed
-    outcome.failed += failed
-    if skipped:
-        outcome.problem(f"{skipped} XML-RPC test(s) skipped")
 
 
 def xmlrpc_tests(outcome, odoo_src, db, addons, logdir):
-    """The pytest suite against a multi-worker server on ``db``."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = os.path.join(logdir, "odoo-server.log")
-    say(f"starting Odoo with --workers=2 on {url} for the XML-RPC suite")
-    srv = _start_server(odoo_src, db, port, log)
+    """The pytest suite against multi-worker servers: its files in shards,
+    each against its own copy of ``db`` (the first shard on ``db`` itself)."""
+    shards = _shards(SHARDS)
+    dbs = [db] + [f"{db}_rpc{i}" for i in range(1, len(shards))]
+    for copy in dbs[1:]:
+        drop_db(copy)
+        copy_db(db, copy)
+    servers = []
     try:
-        if not wait_http(url + "/web/login", srv):
-            outcome.problem("Odoo server did not come up for the XML-RPC suite")
-            subprocess.run(["tail", "-n", "40", log])
-            return
-        _run_pytest(outcome, url, db, addons, os.path.join(logdir, "pytest.xml"))
+        for i, shard_db in enumerate(dbs):
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            log = os.path.join(logdir, f"odoo-server-{i}.log")
+            say(f"starting Odoo with --workers=2 on {url} ({shard_db}) for XML-RPC shard {i + 1}")
+            servers.append((url, log, _start_server(odoo_src, shard_db, port, log)))
+        for url, log, srv in servers:
+            if not wait_http(url + "/web/login", srv):
+                outcome.problem("Odoo server did not come up for the XML-RPC suite")
+                subprocess.run(["tail", "-n", "40", log])
+                return
+        runs = []
+        for i, (files, shard_db, (url, _log, _srv)) in enumerate(
+            zip(shards, dbs, servers, strict=True)
+        ):
+            junit = os.path.join(logdir, f"pytest-{i}.xml")
+            runs.append((junit, _start_pytest(url, shard_db, addons, junit, files)))
+        for junit, proc in runs:
+            proc.wait()
+            passed, failed, skipped = pytest_counts(junit)
+            say(f"XML-RPC tests ({os.path.basename(junit)}): {passed} passed, {failed} failed")
+            outcome.passed += passed
+            outcome.failed += failed
+            if skipped:
+                outcome.problem(f"{skipped} XML-RPC test(s) skipped")
     finally:
-        stop(srv)
+        for _url, _log, srv in servers:
+            stop(srv)
+        for copy in dbs[1:]:
+            drop_db(copy)
 
 
 # --------------------------------------------------------------------------
@@ -395,20 +453,25 @@ def cmd_test(odoo_src):
     logdir = tempfile.mkdtemp(prefix="crm-suite-test-")
     alone, alone_outcome = None, Outcome()
     try:
-        drop_db(db)
-        odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
-        if lint:
-            finish_lint(outcome, lint)
-            lint = None
         if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
             # its own databases and counts: nothing shared with the steps below
             alone = threading.Thread(
                 target=_install_alone_beside, args=(alone_outcome, odoo_src, addons, logdir)
             )
             alone.start()
+        drop_db(db)
+        odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
+        if lint:
+            finish_lint(outcome, lint)
+            lint = None
         i18n_check(outcome, odoo_src, db, addons)
         if "crm_finance_cashflow" in addons:
             oca_rates_tests(outcome, odoo_src, db, logdir)
+        if alone:
+            # the XML-RPC shards take both cores
+            alone.join()
+            outcome.add(alone_outcome)
+            alone = None
         xmlrpc_tests(outcome, odoo_src, db, addons, logdir)
     finally:
         if lint:
