@@ -155,15 +155,18 @@ class CrmLeadResponsibility(models.Model):
             rec.is_overdue = deadline_day < now.astimezone(tz).date()
 
     @api.model
-    def _overdue_sql(self, alias):
+    def _overdue_sql(self, alias, tz=None):
         """SQL condition on the responsibility table aliased ``alias``: open,
         and the deadline's day is before today, both in the responsible's time
         zone (UTC when they have none). Odoo's activities are overdue the same
         way (``mail.activity``: the date before today in the user's time zone),
         and the responsible's to-do carries the deadline's day in that zone.
-        Shared by the search of ``is_overdue`` and the responsibilities report."""
+        Shared by the search of ``is_overdue`` and the responsibilities report;
+        ``tz``: the responsible's time zone as the caller's query has it (both
+        join the responsible's partner once: a lookup per row took a second on
+        300,000 responsibilities), else looked up per row."""
         alias = SQL.identifier(alias)
-        tz = SQL(
+        tz = tz or SQL(
             """COALESCE((
                 SELECT NULLIF(tz_partner.tz, '')
                   FROM res_users tz_user
@@ -187,7 +190,12 @@ class CrmLeadResponsibility(models.Model):
         self.flush_model(["state", "deadline", "user_id"])
         self.env["res.partner"].flush_model(["tz"])
         overdue = SQL(
-            "(SELECT r.id FROM crm_lead_responsibility r WHERE %s)", self._overdue_sql("r")
+            """(SELECT r.id
+                  FROM crm_lead_responsibility r
+             LEFT JOIN res_users tz_user ON tz_user.id = r.user_id
+             LEFT JOIN res_partner tz_partner ON tz_partner.id = tz_user.partner_id
+                 WHERE %s)""",
+            self._overdue_sql("r", tz=SQL("COALESCE(NULLIF(tz_partner.tz, ''), 'UTC')")),
         )
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", overdue)]

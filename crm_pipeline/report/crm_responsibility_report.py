@@ -71,8 +71,12 @@ class CrmResponsibilityReport(models.Model):
 
     @property
     def _table_query(self):
-        # is_overdue: the responsibilities' own definition (their Overdue filter)
-        overdue = self.env["crm.lead.responsibility"]._overdue_sql("r")
+        # is_overdue: the responsibilities' own definition (their Overdue
+        # filter), the responsible's time zone joined once (a lookup per row
+        # took a second on 300,000 responsibilities)
+        overdue = self.env["crm.lead.responsibility"]._overdue_sql(
+            "r", tz=SQL("COALESCE(NULLIF(tz_partner.tz, ''), 'UTC')")
+        )
         return SQL(
             """
             SELECT r.id AS id,
@@ -108,6 +112,8 @@ class CrmResponsibilityReport(models.Model):
               FROM crm_lead_responsibility r
               JOIN crm_lead l ON l.id = r.lead_id
               JOIN crm_responsibility_type t ON t.id = r.type_id
+         LEFT JOIN res_users tz_user ON tz_user.id = r.user_id
+         LEFT JOIN res_partner tz_partner ON tz_partner.id = tz_user.partner_id
             """,
             overdue=overdue,
         )
