@@ -133,15 +133,7 @@ class CrmClientRecordMixin(models.AbstractModel):
         lead's client and company in stored computes, and nobody learns
         another salesperson's lead that way. Values that are not ids are the
         write policy's to refuse."""
-        ids = {
-            lead_id
-            for lead_id in lead_ids
-            if isinstance(lead_id, int)
-            and not isinstance(lead_id, bool)
-            and 0 < lead_id <= INTEGER_MAX
-        }
-        if ids:
-            self.env["crm.lead"].browse(sorted(ids)).check_access("write")
+        self.env["crm.lead"]._crm_check_writable(lead_ids)
 
     def _reached_through_step_only(self):
         """The records of these that the user reaches only by holding the open

@@ -7,6 +7,7 @@ from odoo.tools import LazyTranslate
 from odoo.addons.crm.models import crm_stage
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
+    INTEGER_MAX,
     check_one,
     field_label,
     owned,
@@ -224,6 +225,22 @@ class CrmLead(models.Model):
             privileged(self).write({"activation_state": "active"})
         privileged(responsibilities).write({"lead_id": self.id})
         return res
+
+    @api.model
+    def _crm_check_writable(self, lead_ids):
+        """``AccessError`` unless the user may write each lead of ``lead_ids``:
+        a link a lead's log, tasks or gates read (an interaction, a task, a
+        quotation) changes that lead. Values that are not ids are left to the
+        caller's checks (the write policy, the ORM)."""
+        ids = {
+            lead_id
+            for lead_id in lead_ids
+            if isinstance(lead_id, int)
+            and not isinstance(lead_id, bool)
+            and 0 < lead_id <= INTEGER_MAX
+        }
+        if ids:
+            self.browse(sorted(ids)).check_access("write")
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         """The surviving lead's stage follows the open step it keeps or takes

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, is_privileged
+from odoo.addons.crm_suite_base.models.policy import is_privileged
 
 # marks a copy keeping its original's lead (an object: no caller can send it)
 _KEPT_KEY = "crm_pipeline_copy_keeps_lead"
@@ -24,15 +24,7 @@ class SaleOrder(models.Model):
         ``privileged``. Values that are not ids are left to the ORM."""
         if is_privileged(self) or self.env.context.get(_KEPT_KEY) is _KEPT:
             return
-        ids = {
-            lead_id
-            for lead_id in lead_ids
-            if isinstance(lead_id, int)
-            and not isinstance(lead_id, bool)
-            and 0 < lead_id <= INTEGER_MAX
-        }
-        if ids:
-            self.env["crm.lead"].browse(sorted(ids)).check_access("write")
+        self.env["crm.lead"]._crm_check_writable(lead_ids)
 
     @api.model_create_multi
     def create(self, vals_list):
