@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
     DATE_MAX,
@@ -745,6 +745,7 @@ class CrmContract(models.Model):
         (once per row, whatever is amended), and takes its line's amounts; the
         planned rows no longer expected are removed, the missing ones created."""
         Schedule = privileged(self.env["crm.contract.schedule"])
+        self._crm_lock_schedules()
         stale_ids, kept_ids, vals_list = [], [], []
         for contract in self:
             planned, invoiced_keys = {}, set()
@@ -783,6 +784,31 @@ class CrmContract(models.Model):
         Schedule.browse(kept_ids)._crm_take_line_amounts()
         if vals_list:
             Schedule.create(vals_list)
+
+    def _crm_lock_schedules(self, skip_locked=False):
+        """Lock these contracts' rows in id order and touch them before their
+        schedules are rebuilt or topped up: a worker that read the schedule
+        before another one committed new rows gets a serialization failure on
+        its own lock (retried by Odoo with fresh rows) instead of a duplicate
+        (line, date) refused by the unique index. ``skip_locked``: the ids of
+        the contracts being changed right now are left out (the daily top-up
+        leaves them to the next run). Returns the ids locked."""
+        ids = sorted({contract_id for contract_id in self._ids if isinstance(contract_id, int)})
+        if not ids:
+            return []
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_contract WHERE id = ANY(%s) ORDER BY id FOR UPDATE%s",
+                ids,
+                SQL(" SKIP LOCKED") if skip_locked else SQL(),
+            )
+        )
+        locked = [row[0] for row in self.env.cr.fetchall()]
+        if locked:
+            self.env.cr.execute(
+                SQL("UPDATE crm_contract SET write_date = write_date WHERE id = ANY(%s)", locked)
+            )
+        return locked
 
     def action_view_invoices(self):
         check_one(self)

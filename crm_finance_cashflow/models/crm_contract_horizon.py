@@ -92,6 +92,14 @@ class CrmContract(models.Model):
             return True
         last_dates = {line_id: last for line_id, last, __ in found}
         lines = self.env["crm.contract.line"].browse(list(last_dates))
+        # the contracts a user is amending right now are left to the next run
+        # (their amendment schedules them itself); one amended after this
+        # run's snapshot was taken raises a serialization failure here
+        locked = set(lines.contract_id._crm_lock_schedules(skip_locked=True))
+        lines = lines.filtered(lambda line: line.contract_id.id in locked)
+        if not lines:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return True
         vals_list = []
         for line in lines:
             last = last_dates[line.id]

@@ -4,8 +4,8 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
@@ -177,3 +177,116 @@ class TestOpenEndedHorizon(ContractCase):
             privileged(self.env["crm.contract.schedule"]).create(
                 contract.line_ids._prepare_schedule_row(row.date)
             )
+
+
+@tagged("post_install", "-at_install")
+class TestOpenEndedHorizonRace(TransactionCase):
+    """A user amends an open-ended contract while the daily top-up runs: no
+    database error the user would see (a serialization failure is retried by
+    Odoo), and one row per line and date whoever commits first."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '5s'")
+        return cr
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.context_today(self.env.user)
+        start = (today - relativedelta(years=4)).replace(day=1)
+        with self._cursor() as cr0, freeze_time(start):
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Horizon Race Client"})
+            contract = env0["crm.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_start": start,
+                    "date_end": False,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": "Race line",
+                                "price_unit": 10.0,
+                                "recurrence": "monthly",
+                                "date_start": start,
+                            }
+                        )
+                    ],
+                }
+            )
+            contract.action_activate()
+            self.contract_id, self.partner_id = contract.id, partner.id
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self._cursor() as crc:
+            envc = api.Environment(crc, SUPERUSER_ID, {})
+            envc["crm.contract"].browse(self.contract_id).unlink()
+            envc["res.partner"].browse(self.partner_id).unlink()
+
+    def _rows(self, env):
+        rows = env["crm.contract"].browse(self.contract_id).schedule_ids
+        return [(row.contract_line_id.id, row.date) for row in rows]
+
+    def test_amended_after_the_top_up_committed(self):
+        """The user's request read the schedule before the run committed: its
+        lock raises a serialization failure (Odoo runs the request again), not
+        the unique index's violation."""
+        cr_user, cr_cron = self._cursor(), self._cursor()
+        try:
+            env_user = api.Environment(cr_user, SUPERUSER_ID, {})
+            env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+            before = len(self._rows(env_user))  # the request's snapshot is taken
+            env_cron["crm.contract"]._cron_extend_schedules()
+            cr_cron.commit()
+            self.assertGreater(len(self._rows(env_cron)), before)
+            line = env_user["crm.contract"].browse(self.contract_id).line_ids
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+            ):
+                line.write({"price_unit": 12.0})
+                env_user.flush_all()
+            cr_user.rollback()
+        finally:
+            cr_user.close()
+            cr_cron.close()
+        # Odoo's retry: the same request again, with the run's rows
+        with self._cursor() as cr2:
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            env2["crm.contract"].browse(self.contract_id).line_ids.write({"price_unit": 12.0})
+            env2.flush_all()
+            rows = self._rows(env2)
+            self.assertEqual(len(rows), len(set(rows)))
+            amounts = (
+                env2["crm.contract"].browse(self.contract_id).schedule_ids.mapped("amount_untaxed")
+            )
+            self.assertEqual(set(amounts), {12.0})
+
+    def test_top_up_while_a_user_amends(self):
+        """The run meets a contract a user is amending (not committed yet): it
+        leaves it to the user's amendment, which schedules it itself."""
+        cr_user, cr_cron = self._cursor(), self._cursor()
+        try:
+            env_user = api.Environment(cr_user, SUPERUSER_ID, {})
+            env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+            before = len(self._rows(env_cron))  # the run's snapshot is taken
+            line = env_user["crm.contract"].browse(self.contract_id).line_ids
+            line.write({"price_unit": 12.0})
+            env_user.flush_all()
+            self.assertTrue(env_cron["crm.contract"]._cron_extend_schedules())
+            env_cron.flush_all()
+            self.assertEqual(len(self._rows(env_cron)), before)
+            cr_cron.commit()
+            cr_user.commit()
+        finally:
+            cr_user.close()
+            cr_cron.close()
+        with self._cursor() as cr2:
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            rows = self._rows(env2)
+            self.assertEqual(len(rows), len(set(rows)))
+            self.assertGreater(len(rows), before)
+            # the next run has nothing left to add
+            env2["crm.contract"]._cron_extend_schedules()
+            self.assertEqual(self._rows(env2), rows)
