@@ -93,6 +93,12 @@ def test_manager_creates_rule_salesman_gets_price_and_explanation(setup, sales_m
     lines = salesman.call("crm.client.pricelist.wizard", "get_lines", [wizard_id])
     widget = next(row for row in lines if row["product_id"] == product_id)
     assert (widget["list_price"], widget["price"], widget["rule"]) == (100.0, 90.0, "Gold tier")
+    # the PDF's report action, as USAGE documents it (Odoo's holds None values,
+    # which XML-RPC cannot carry: they are left out)
+    action = salesman.call("crm.client.pricelist.wizard", "action_print_pdf", [wizard_id])
+    assert action["type"] == "ir.actions.report"
+    assert action["report_name"] == "crm_pricing.report_client_pricelist"
+    assert None not in action.values()
 
 
 def test_read_client_turnover(setup, salesman):

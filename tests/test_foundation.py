@@ -46,6 +46,13 @@ def test_salesman_reads_a_model_of_the_addon(admin, salesman, addon):
         assert isinstance(policy, dict)
         assert all({"state_field", "fields"} <= set(entry) for entry in policy.values())
         assert policy == admin.call(model, "get_write_policy")
+        # a list of model names, exactly: not a string matched by its letters
+        assert set(salesman.call(model, "get_write_policy", ["crm.write.policy"])) <= {
+            "crm.write.policy"
+        }
+        for bad in ("crm.lead", 5, [5], {"crm.lead": 1}):
+            with pytest.raises(xmlrpc.client.Fault, match="model_names must be a list"):
+                salesman.call(model, "get_write_policy", bad)
         return
     extra = ADDON_FIELDS.get(addon, [])
     records = salesman.call(model, "search_read", [], fields=["display_name", *extra], limit=5)

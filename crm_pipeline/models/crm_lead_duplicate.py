@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CrmLead(models.Model):
@@ -40,6 +41,27 @@ class CrmLead(models.Model):
         # only whether one blocks is used.
         return self.env["res.company"].sudo().search([("crm_block_duplicate_vat", "=", True)])
 
+    def _lock_duplicate_vat_scope(self, leads, blocking):
+        """Touch the rows of the blocking companies the ``leads`` are checked
+        against, in id order, before the search: two transactions giving a tax
+        ID at the same time cannot both miss the other's uncommitted lead; the
+        second waits for the first and gets a serialization failure, which
+        Odoo answers by running the request again, which sees the first lead.
+        A plain UPDATE takes PostgreSQL's "no key update" lock, so the rows
+        referencing the company (every insert with a ``company_id``) are not
+        held up."""
+        ids = set()
+        for lead in leads:
+            if lead.company_id:
+                if lead.company_id in blocking:
+                    ids.add(lead.company_id.id)
+            else:
+                ids.update(blocking.ids)
+        for company_id in sorted(ids):
+            self.env.cr.execute(
+                SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company_id)
+            )
+
     def _check_duplicate_vat(self):
         """With the company setting "One lead per tax ID", refuse a lead whose tax
         ID is on another lead of its company (or without company). Checked after
@@ -54,6 +76,7 @@ class CrmLead(models.Model):
         blocking = self._duplicate_vat_blocking_companies()
         if not blocking:
             return
+        self._lock_duplicate_vat_scope(leads, blocking)
         for lead in leads:
             company = lead.company_id
             if company:

@@ -252,11 +252,14 @@ class ProductPricelist(models.Model):
                 if ok:
                     # both texts: with the figures (kept for who may see them)
                     # and with the label of turnover rules only (for the others)
-                    text_key = (rule.id, qty if rule.min_quantity else None)
+                    text_key = (
+                        rule.id,
+                        (qty, product.uom_id.id) if rule.min_quantity else None,
+                    )
                     if text_key not in explained:
                         explained[text_key] = (
-                            rule._pricing_explain(reasons, qty, figures=True),
-                            rule._pricing_explain(reasons, qty, figures=False),
+                            rule._pricing_explain(reasons, qty, True, product.uom_id),
+                            rule._pricing_explain(reasons, qty, False, product.uom_id),
                         )
                     met.append((rule, explained[text_key]))
             if not met:

@@ -573,9 +573,12 @@ class ProductPricelistItem(models.Model):
         self.ensure_one()
         return bool(self.turnover_period)
 
-    def _pricing_explain(self, reasons, quantity=None, figures=True):
+    def _pricing_explain(self, reasons, quantity=None, figures=True, uom=None):
         """The explanation of the met rule: its label and ``reasons``; its label
-        only when the reasons give turnover figures and ``figures`` is False."""
+        only when the reasons give turnover figures and ``figures`` is False.
+        ``quantity`` is in ``uom``, the product's unit (the rule's minimum is
+        compared in it, as Odoo's engine does), which the explanation names: a
+        line sold in another unit shows its quantity converted."""
         self.ensure_one()
         if not figures and self._pricing_uses_turnover():
             return self.pricing_label or self.name
@@ -583,10 +586,11 @@ class ProductPricelistItem(models.Model):
         if self.min_quantity and quantity is not None:
             reasons.append(
                 self.env._(
-                    "quantity %(qty)s ≥ %(minimum)s",
+                    "quantity %(qty)s ≥ %(minimum)s %(unit)s",
                     qty=formatLang(self.env, quantity, dp="Product Unit of Measure"),
                     minimum=formatLang(self.env, self.min_quantity, dp="Product Unit of Measure"),
-                )
+                    unit=uom.name if uom else "",
+                ).rstrip()
             )
         return self.env._(
             "%(rule)s: %(reasons)s",

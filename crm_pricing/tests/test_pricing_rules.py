@@ -1,6 +1,6 @@
 import datetime
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -223,9 +223,29 @@ class TestPricingRules(PricingCommon):
         detail = self._details(qty=10)
         self.assertEqual(
             detail["explanation"],
-            "Bulk: negotiated for Gold Client, quantity 10.00 ≥ 10.00",
+            "Bulk: negotiated for Gold Client, quantity 10.00 ≥ 10.00 Units",
         )
         self.assertAlmostEqual(self._price(qty=10), 95.0)
+
+    def test_min_quantity_explained_in_the_product_unit(self):
+        """A line sold in another unit than the product's: the rule's minimum is
+        compared in the product's unit (Odoo's engine), and the explanation
+        names it, so that 1 dozen reads as the 12 units it is."""
+        self._rule(
+            pricing_label="Bulk", percent_price=5.0, partner_id=self.client.id, min_quantity=12
+        )
+        dozens = self.env.ref("uom.product_uom_dozen")
+        detail = self.pricelist._pricing_details(
+            self.widget,
+            1.0,
+            uom=dozens,
+            date=fields.Datetime.to_datetime("2026-07-15 10:00:00"),
+            partner=self.client,
+        )[self.widget.id]
+        self.assertEqual(
+            detail["explanation"],
+            "Bulk: negotiated for Gold Client, quantity 12.00 ≥ 12.00 Units",
+        )
 
     def test_group_quantity_in_period(self):
         self._rule(

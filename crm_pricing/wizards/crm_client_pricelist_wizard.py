@@ -141,7 +141,10 @@ class CrmClientPricelistWizard(models.TransientModel):
 
     def action_print_pdf(self):
         check_one(self)
-        return self.env.ref("crm_pricing.action_report_client_pricelist").report_action(self)
+        action = self.env.ref("crm_pricing.action_report_client_pricelist").report_action(self)
+        # Odoo's report action holds None values (its ``data``), which XML-RPC
+        # cannot carry: the web client reads a missing key as None
+        return {key: value for key, value in action.items() if value is not None}
 
     def action_export_xlsx(self):
         """Build the XLSX price list as an attachment and return a download action."""

@@ -1,6 +1,7 @@
 import inspect
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.modules.module import get_manifest
 
 #: Odoo's CRUD names, left out of ``get_public_methods`` with the rest of the
@@ -22,9 +23,21 @@ class CrmWritePolicy(models.AbstractModel):
         ``owner`` ("user" or "method"), ``hint``, ``groups``, ``states``,
         ``create``, ``bounds`` and ``declared`` (False for a stored field the
         suite defines without naming it: owned by default)."""
+        if model_names is not None and (
+            not isinstance(model_names, list | tuple)
+            or not all(isinstance(name, str) for name in model_names)
+        ):
+            raise UserError(
+                self.env._(
+                    "model_names must be a list of model names (for example "
+                    '["crm.lead"]), not %(value)s.',
+                    value=repr(model_names)[:80],
+                )
+            )
+        wanted = set(model_names) if model_names is not None else None
         result = {}
         for name in sorted(self.env.registry):
-            if model_names is not None and name not in (model_names or ()):
+            if wanted is not None and name not in wanted:
                 continue
             model = self.env[name]
             cls = type(model)

@@ -347,6 +347,10 @@ class TestMixin(TransactionCase):
                 if not rule["declared"]:
                     self.assertEqual(rule["owner"], "method", f"{name}.{fname}")
         self.assertEqual(self.env["crm.write.policy"].get_write_policy([]), {})
+        # a string is not a list of names (it matched by its letters)
+        for bad in ("crm.lead", 5, [5], {"crm.lead": 1}):
+            with self.assertRaisesRegex(UserError, "model_names must be a list"):
+                self.env["crm.write.policy"].get_write_policy(bad)
 
     def test_get_public_methods(self):
         result = self.env["crm.write.policy"].get_public_methods()
