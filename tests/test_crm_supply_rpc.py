@@ -138,3 +138,72 @@ def test_race_for_the_last_units(admin, salesman, salesman_b, stock, odoo_env):
         admin.call("res.company", "write", [company_id], {"reserved_stock_policy": "allow"})
         admin.call("sale.order", "action_release_stock", orders)
         admin.call("sale.order", "action_cancel", orders)
+
+
+def test_deleting_reserved_lines_releases_them(admin, salesman, sales_manager, stock):
+    """A reserved line deleted through the quotation's write, or unlinked, gives
+    its stock back as Release Stock does: its reservation stays as history,
+    released, without its line. A sales manager deleting the draft quotation
+    deletes its reservations with it (and their chatter)."""
+    reserved, free = _free(salesman, stock)
+    order_id = salesman.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": stock["partner"],
+            "user_id": salesman.uid,
+            "order_line": [
+                (0, 0, {"product_id": stock["product"], "product_uom_qty": 2}),
+                (0, 0, {"product_id": stock["product"], "product_uom_qty": 1}),
+            ],
+        },
+    )
+    assert salesman.call("sale.order", "action_reserve_stock", [order_id]) is True
+    assert _free(salesman, stock) == (reserved + 3, free - 3)
+    first_id, second_id = salesman.call(
+        "sale.order.line", "search", [("order_id", "=", order_id)], order="id"
+    )
+    salesman.call("sale.order", "write", [order_id], {"order_line": [(2, first_id)]})
+    assert salesman.call("sale.order.line", "unlink", [second_id]) is True
+    rows = salesman.call(
+        "sale.stock.reservation",
+        "search_read",
+        [("order_id", "=", order_id)],
+        ["order_line_id", "product_id", "quantity", "state"],
+        order="id",
+    )
+    assert [(r["order_line_id"], r["product_id"][0], r["quantity"], r["state"]) for r in rows] == [
+        (False, stock["product"], 2.0, "released"),
+        (False, stock["product"], 1.0, "released"),
+    ]
+    assert _free(salesman, stock) == (reserved, free)
+    [order] = salesman.call("sale.order", "read", [order_id], ["has_reservation"])
+    assert order["has_reservation"] is False
+    # the whole quotation, reserved again, deleted by a sales manager
+    salesman.call(
+        "sale.order",
+        "write",
+        [order_id],
+        {"order_line": [(0, 0, {"product_id": stock["product"], "product_uom_qty": 1})]},
+    )
+    assert salesman.call("sale.order", "action_reserve_stock", [order_id]) is True
+    reservation_ids = salesman.call(
+        "sale.stock.reservation", "search", [("order_id", "=", order_id)]
+    )
+    assert len(reservation_ids) == 3
+    assert admin.call(
+        "mail.followers",
+        "search_count",
+        [("res_model", "=", "sale.stock.reservation"), ("res_id", "in", reservation_ids)],
+    )
+    assert sales_manager.call("sale.order", "unlink", [order_id]) is True
+    assert admin.call("sale.stock.reservation", "search", [("id", "in", reservation_ids)]) == []
+    assert (
+        admin.call(
+            "mail.followers",
+            "search_count",
+            [("res_model", "=", "sale.stock.reservation"), ("res_id", "in", reservation_ids)],
+        )
+        == 0
+    )
+    assert _free(salesman, stock) == (reserved, free)

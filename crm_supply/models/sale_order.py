@@ -418,6 +418,25 @@ class SaleOrder(models.Model):
             active._set_state("released")
             active.order_id._crm_drop_expiry_warning()
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_reservations(self):
+        """A deleted quotation (Odoo deletes only drafts and cancelled ones)
+        takes its reservations with it: the active ones are released first, as
+        Release Stock does, then all of them, the released history too, are
+        deleted through the ORM with their chatter (messages, followers), which
+        the database's cascade on ``order_id`` would leave behind. A reservation
+        means nothing without its quotation (``order_id`` is required).
+        Named to run after sale's ``_unlink_except_draft_or_cancel``."""
+        # sudo: the reservations follow their quotation, which the user may
+        # delete (unlink() checked it before this runs); salespeople and
+        # inventory users may not delete reservations themselves
+        orders = self.filtered(lambda order: order.state in ("draft", "cancel"))
+        reservations = orders.sudo().reservation_ids
+        if not reservations:
+            return
+        orders._release_reservations()
+        privileged(reservations).unlink()
+
     def _realign_reservations(self, label=None):
         """After a write of its lines or its warehouse: bring this quotation's
         active reservations in line with the lines they hold (quantity, unit,

@@ -333,6 +333,25 @@ class SaleOrderLine(models.Model):
                 order._realign_reservations()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_release_reservations(self):
+        """A deleted line gives its stock back as Release Stock does: its active
+        reservation is released (it stays as history, its line then empty:
+        ``order_line_id`` is set null), and the expiry to-do of a quotation
+        that no longer holds anything goes (one still holding other lines'
+        reservations keeps it: it warns about them)."""
+        # sudo: the reservations follow their line, which the user may delete
+        # (unlink() checked it before this runs), as they follow a quotation
+        # whoever Odoo lets cancel it (sale.order._release_reservations)
+        Reservation = self.env["sale.stock.reservation"].sudo()
+        active = Reservation.search([("order_line_id", "in", self.ids), ("state", "=", "reserved")])
+        if not active:
+            return
+        orders = active.order_id
+        active._set_state("released")
+        still = Reservation.search([("order_id", "in", orders.ids), ("state", "=", "reserved")])
+        (orders - still.order_id)._crm_drop_expiry_warning()
+
     def _check_reserved_lines_stay(self, order):
         """Refuse to move to another order (``order``: the written ``order_id``)
         the lines that hold an active reservation: the reservation names its

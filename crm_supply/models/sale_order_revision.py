@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import Command, models
 from odoo.tools import float_compare
 
 from odoo.addons.crm_suite_base.models.policy import privileged
@@ -21,8 +21,11 @@ class SaleOrder(models.Model):
         policy is not consulted. A revision in another warehouse (or that is
         no quotation) takes none, and a reservation without a matching line
         stays here: both are released. The expiry cron warns about the moved
-        ones again, on the revision: this quotation's expiry to-do goes."""
+        ones again, on the revision: this quotation's expiry to-do goes.
+        Its supplier orders go to the revision too
+        (``_crm_hand_over_supplier_orders``)."""
         res = super()._crm_hand_over_to(revision)
+        self._crm_hand_over_supplier_orders(revision)
         active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
         if not active:
             return res
@@ -62,3 +65,28 @@ class SaleOrder(models.Model):
         if active - moved:
             (active - moved)._set_state("released")
         return res
+
+    def _crm_hand_over_supplier_orders(self, revision):
+        """The supplier orders created for this quotation order for
+        ``revision`` from now on: each names the revision instead of this
+        quotation (its other customer documents stay), on both sides of the
+        link, so that the revision's Create Supplier Orders counts what they
+        already order (``_ordered_for_documents``) instead of ordering it a
+        second time. Cancelled ones move too: the revision shows the whole
+        history of its supply."""
+        # sudo: the links follow the quotation being revised, which the user
+        # may write (the revising code has copied it and cancels it); the
+        # salesperson who revises may not read purchase orders, and nothing
+        # but the link is written on them
+        purchases = self.sudo().crm_purchase_order_ids
+        if not purchases:
+            return
+        privileged(purchases).write(
+            {"crm_sale_order_ids": [Command.unlink(self.id), Command.link(revision.id)]}
+        )
+        privileged(revision.sudo()).write(
+            {"crm_purchase_order_ids": [Command.link(po.id) for po in purchases]}
+        )
+        privileged(self.sudo()).write(
+            {"crm_purchase_order_ids": [Command.unlink(po.id) for po in purchases]}
+        )

@@ -54,8 +54,12 @@ class SaleStockReservation(models.Model):
         check_company=True,
         copy=False,
     )
+    # a deleted line releases its reservation first (sale.order.line's
+    # _unlink_release_reservations), which stays as history without its line;
+    # a deleted quotation deletes its reservations (sale.order's
+    # _unlink_reservations), through the ORM, with their chatter
     order_line_id = fields.Many2one(
-        "sale.order.line", ondelete="cascade", index="btree_not_null", copy=False
+        "sale.order.line", ondelete="set null", index="btree_not_null", copy=False
     )
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, string="Customer")
     user_id = fields.Many2one(

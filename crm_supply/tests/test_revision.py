@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SupplyCase
 
@@ -132,3 +132,77 @@ class TestRevisionHandOver(SupplyCase):
         self.assertEqual(revision.activity_ids.date_deadline, self._today(1))
         self.assertFalse(order.activity_ids)
         self.assertTrue(revision.reservation_ids.expiry_warned)
+
+
+@tagged("post_install", "-at_install")
+class TestRevisionSupplierOrders(SupplyCase):
+    """A revision takes over the supplier orders of the quotation it replaces:
+    ordering again for the revision orders only what they do not order yet."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vendor = cls.env["res.partner"].create({"name": "Supply Revision Vendor"})
+        cls.part = cls.env["product.product"].create(
+            {
+                "name": "Supply Revision Part",
+                "is_storable": True,
+                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 2.0})],
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.part, cls.stock, 40.0)
+        # a purchaser who sees every quotation; the salesperson who revises
+        # may not read purchase orders
+        cls.buyer = new_test_user(
+            cls.env,
+            login="supply_revision_buyer",
+            groups="sales_team.group_sale_salesman_all_leads,purchase.group_purchase_user",
+        )
+
+    def _revise(self, order):
+        """What crm_evaluation_sheet's Revise does, as the quotation's salesperson."""
+        revision = order.copy()
+        order._crm_hand_over_to(revision)
+        order._action_cancel()
+        return revision
+
+    def _supplier_orders(self, order):
+        return order.with_user(self.buyer).crm_purchase_order_ids
+
+    def test_the_revision_orders_only_the_rest(self):
+        """S (a quotation of 40) has a draft supplier order of 16 for it; S is
+        reserved and revised: the revision's Create Supplier Orders ("all")
+        orders 24 more on that draft (40 in all), not 40 more (56)."""
+        order = self._order(
+            16, product=self.part, user=self.salesman, reservation_expiry_date=self._today(5)
+        )
+        order.with_user(self.buyer).action_create_supplier_orders("all")
+        purchase = self._supplier_orders(order)
+        self.assertEqual(purchase.order_line.product_qty, 16.0)
+        order.order_line.product_uom_qty = 40
+        order.action_reserve_stock()
+        revision = self._revise(order)
+        self.assertEqual(revision.reservation_ids.quantity, 40.0)
+        self.assertEqual(self._supplier_orders(revision), purchase)
+        self.assertFalse(self._supplier_orders(order))
+        self.assertEqual(purchase.crm_sale_order_ids, revision)
+        revision.with_user(self.buyer).action_create_supplier_orders("all")
+        self.assertEqual(self._supplier_orders(revision), purchase)
+        self.assertEqual(purchase.order_line.product_qty, 40.0)
+        # and nothing more once it is all ordered
+        revision.with_user(self.buyer).action_create_supplier_orders("all")
+        self.assertEqual(purchase.order_line.product_qty, 40.0)
+
+    def test_unreserved_quotation_and_shared_supplier_order(self):
+        """A quotation without reservations hands its supplier orders over too;
+        a supplier order shared with another document keeps that one."""
+        order = self._order(5, product=self.part, user=self.salesman)
+        other = self._order(3, product=self.part, user=self.salesman)
+        (order | other).with_user(self.buyer).action_create_supplier_orders("all")
+        purchase = self._supplier_orders(order)
+        self.assertEqual(purchase.crm_sale_order_ids, order | other)
+        revision = self._revise(order)
+        self.assertEqual(purchase.crm_sale_order_ids, other | revision)
+        self.assertEqual(self._supplier_orders(revision), purchase)
+        self.assertEqual(self._supplier_orders(other), purchase)
+        self.assertFalse(self._supplier_orders(order))
