@@ -9,4 +9,6 @@ from . import res_config_settings
 from . import crm_planned_payment
 from . import crm_cashflow_forecast
 from . import account_move
+from . import account_move_line
+from . import account_payment
 from . import res_partner

@@ -485,6 +485,25 @@ class CrmContract(models.Model):
                     # the contract's amended period (checked on the contract)
                     privileged(line).write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_activated(self):
+        """Only a draft contract, never invoiced, is deleted: an activated one is
+        the history of its schedule and invoices (the database would delete its
+        rows with it, invoiced ones too, and its invoices would lose their
+        link). It is terminated instead."""
+        for contract in self:
+            # sudo: the rows are the contract's, whoever may read its invoices
+            invoiced = contract.sudo().schedule_ids.filtered(lambda r: r.state == "invoiced")
+            if contract.state != "draft" or invoiced:
+                raise UserError(
+                    self.env._(
+                        "Contract %(name)s was activated: only a draft contract, never "
+                        "invoiced, is deleted. Terminate it instead (its schedule and "
+                        "invoices are kept).",
+                        name=contract.name,
+                    )
+                )
+
     def _crm_check_policy(self, vals, creating):
         res = super()._crm_check_policy(blank_dates_to_false(self, vals), creating)
         if not creating and set(AMENDABLE_TERMS) & set(vals):

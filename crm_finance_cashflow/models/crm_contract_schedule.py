@@ -264,49 +264,6 @@ class CrmContractSchedule(models.Model):
         )
 
 
-class AccountMoveLine(models.Model):
-    _name = "account.move.line"
-    _inherit = ["account.move.line", "crm.write.policy.mixin"]
-    _crm_write_policy = {
-        # the link is what the one-invoice index counts
-        "crm_contract_schedule_id": owned(
-            _lt(
-                "contract invoices are created by Create Invoices; cancelling, deleting "
-                "or fully reversing the invoice gives the row back."
-            )
-        ),
-    }
-
-    crm_contract_schedule_id = fields.Many2one(
-        "crm.contract.schedule",
-        string="Contract Schedule Row",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-    )
-
-    def write(self, vals):
-        # Odoo's write returns before its super() when no value changes, which
-        # would skip the mixin's check behind it: the policy answers first here
-        if self:
-            self.browse().check_access("write")
-            self._crm_check_policy(vals, creating=False)
-        return super().write(vals)
-
-    def init(self):
-        # a schedule row is invoiced once, even when two workers invoice at once
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE UNIQUE INDEX IF NOT EXISTS %s
-                    ON account_move_line (crm_contract_schedule_id)
-                 WHERE crm_contract_schedule_id IS NOT NULL
-                """,
-                SQL.identifier(ONE_INVOICE_INDEX),
-            )
-        )
-
-
 class CrmContract(models.Model):
     _inherit = "crm.contract"  # pylint: disable=consider-merging-classes-inherited
 

@@ -228,6 +228,37 @@ class CrmPlannedPayment(models.Model):
         )
         return wizard._create_payments()
 
+    def _crm_payment_undone(self, how):
+        """The payment these posted planned payments recorded was cancelled,
+        reset to draft or deleted in Odoo (``how``: ``"canceled"``, ``"draft"``
+        or ``"deleted"``): it no longer pays what they expected, so they are
+        planned again, without it (Post records a new payment, Cancel drops
+        them; the forecast counts them again), with a note of why in their
+        chatter."""
+        planned = self.filtered(lambda p: p.state == "posted")
+        if not planned:
+            return
+        notes = [(record, record.payment_id.display_name) for record in planned]
+        privileged(planned).write({"state": "planned", "payment_id": False})
+        for record, payment in notes:
+            if how == "canceled":
+                body = self.env._(
+                    "Payment %(payment)s was cancelled: this planned payment is planned again.",
+                    payment=payment,
+                )
+            elif how == "draft":
+                body = self.env._(
+                    "Payment %(payment)s was reset to draft: this planned payment is planned "
+                    "again, without it (Post records a new payment).",
+                    payment=payment,
+                )
+            else:
+                body = self.env._(
+                    "Payment %(payment)s was deleted: this planned payment is planned again.",
+                    payment=payment,
+                )
+            record.message_post(body=body, subtype_xmlid="mail.mt_note")
+
     def action_cancel(self):
         """Returns True."""
         self.check_access("write")

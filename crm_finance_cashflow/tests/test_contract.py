@@ -4,11 +4,20 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 
 def menu_reachable(menu, user):
     """True when ``user`` sees ``menu`` and every menu above it."""
     visible = menu.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
     return all(int(i) in visible for i in menu.parent_path.strip("/").split("/"))
+
+
+def drop_committed_contracts(contracts):
+    """The clean-up of contracts a test committed: an activated contract is
+    terminated, never deleted, so they go as the module's uninstallation
+    removes its data (as superuser)."""
+    contracts.with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
 
 
 class ContractCase(TransactionCase):

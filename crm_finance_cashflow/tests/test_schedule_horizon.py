@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_suite_base.models.policy import privileged
 
 from ..models.crm_contract_line import OPEN_ENDED_MONTHS
-from .test_contract import ContractCase
+from .test_contract import ContractCase, drop_committed_contracts
 
 
 @tagged("post_install", "-at_install")
@@ -221,7 +221,7 @@ class TestOpenEndedHorizonRace(TransactionCase):
     def _cleanup(self):
         with self._cursor() as crc:
             envc = api.Environment(crc, SUPERUSER_ID, {})
-            envc["crm.contract"].browse(self.contract_id).unlink()
+            drop_committed_contracts(envc["crm.contract"].browse(self.contract_id))
             envc["res.partner"].browse(self.partner_id).unlink()
 
     def _rows(self, env):

@@ -1,0 +1,282 @@
+"""What is deleted or undone around a contract's invoicing and a planned
+payment's payment keeps the records that point to it consistent: an activated
+contract is not deleted (its invoiced rows would go with it), a contract
+invoice's line removed from the draft gives its row back, a planned payment's
+payment cancelled, reset to draft or deleted plans it again."""
+
+from unittest.mock import patch
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from .test_contract import ContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestContractDeletion(ContractCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the accountants delete contracts (the billing users do not)
+        cls.accountant = new_test_user(
+            cls.env, login="ctr_accountant", groups="account.group_account_manager"
+        )
+
+    def _refused(self, contract):
+        with self.assertRaisesRegex(UserError, "Terminate it instead"):
+            contract.with_user(self.accountant).unlink()
+        self.assertTrue(contract.exists())
+
+    def test_invoiced_contract_not_deleted(self):
+        contract = self._contract()
+        contract.action_activate()
+        invoice = contract.action_create_invoices(date="2026-02-01")
+        invoice.action_post()
+        rows = invoice.line_ids.crm_contract_schedule_id
+        self.assertEqual(len(rows), 2)
+        self._refused(contract)
+        # its invoiced rows stay, linked to the posted invoice
+        self.assertEqual(rows.exists(), rows)
+        self.assertEqual(set(rows.mapped("state")), {"invoiced"})
+        self.assertEqual(rows.invoice_id, invoice)
+        # terminated, it is still the history of its invoices
+        contract.action_terminate()
+        self._refused(contract)
+        self.assertEqual(rows.invoice_id, invoice)
+
+    def test_activated_contract_not_deleted(self):
+        """Activated, never invoiced: active, expired or terminated, it is
+        terminated rather than deleted."""
+        active = self._contract()
+        active.action_activate()
+        self._refused(active)
+        expired = self._contract(
+            date_start="2025-01-01", date_end="2025-06-30", lines=[{"date_start": "2025-01-01"}]
+        )
+        expired.action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual(expired.state, "expired")
+        self._refused(expired)
+        terminated = self._contract()
+        terminated.action_activate()
+        terminated.action_terminate()
+        self._refused(terminated)
+
+    def test_draft_contract_deleted(self):
+        contract = self._contract()
+        lines = contract.line_ids
+        contract.with_user(self.accountant).unlink()
+        self.assertFalse(contract.exists())
+        self.assertFalse(lines.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceLineRemoved(ContractCase):
+    def _invoice(self, contract, date="2026-01-15"):
+        invoice = contract.action_create_invoices(date=date)
+        lines = invoice.invoice_line_ids.sorted("id")
+        self.assertEqual(len(lines), len(contract.line_ids))
+        return invoice, lines
+
+    def test_removed_line_gives_its_row_back(self):
+        contract = self._contract(lines=[{}, {"name": "Support", "price_unit": 50.0}])
+        contract.action_activate()
+        invoice, (first, second) = self._invoice(contract)
+        first_row, second_row = first.crm_contract_schedule_id, second.crm_contract_schedule_id
+        # posted, reset to draft for a correction
+        invoice.action_post()
+        invoice.with_user(self.billing).button_draft()
+        # the x2many command: the row is planned again, the other stays invoiced
+        invoice.with_user(self.billing).write({"invoice_line_ids": [Command.delete(first.id)]})
+        self.assertEqual(first_row.state, "planned")
+        self.assertFalse(first_row.invoice_id)
+        self.assertEqual(second_row.state, "invoiced")
+        self.assertEqual(second_row.invoice_id, invoice)
+        # the line's own unlink
+        second.with_user(self.billing).unlink()
+        self.assertEqual(second_row.state, "planned")
+        self.assertFalse(second_row.invoice_id)
+        # the next run invoices the period again, once
+        again = contract.action_create_invoices(date="2026-01-15")
+        self.assertEqual((first_row | second_row).invoice_id, again)
+        self.assertEqual(set((first_row | second_row).mapped("state")), {"invoiced"})
+        self.assertFalse(contract.action_create_invoices(date="2026-01-15"))
+
+    def test_removed_line_of_a_terminated_contract(self):
+        """The rules of a cancelled invoice: the row of a terminated contract is
+        cancelled (nothing is left to invoice)."""
+        contract = self._contract()
+        contract.action_activate()
+        invoice, line = self._invoice(contract)
+        row = line.crm_contract_schedule_id
+        contract.action_terminate()
+        invoice.with_user(self.billing).write({"invoice_line_ids": [Command.delete(line.id)]})
+        self.assertEqual(row.state, "cancelled")
+        self.assertFalse(row.invoice_id)
+
+    def test_recomputed_lines_keep_the_rows(self):
+        """Odoo recomputes a draft invoice's tax and payment term lines (deleting
+        and creating them) when its taxes or payment term change: the rows stay
+        invoiced by the product lines."""
+        tax = self.env["account.tax"].create(
+            {"name": "Contract tax 19", "amount": 19.0, "type_tax_use": "sale"}
+        )
+        other_tax = self.env["account.tax"].create(
+            {"name": "Contract tax 9", "amount": 9.0, "type_tax_use": "sale"}
+        )
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                ],
+            }
+        )
+        contract = self._contract(lines=[{"tax_ids": [Command.set(tax.ids)]}])
+        contract.action_activate()
+        invoice, line = self._invoice(contract)
+        row = line.crm_contract_schedule_id
+        self.assertTrue(invoice.line_ids.filtered(lambda aml: aml.display_type == "tax"))
+        Invoice = invoice.with_user(self.billing)
+        Invoice.write({"invoice_line_ids": [Command.update(line.id, {"tax_ids": other_tax.ids})]})
+        Invoice.write({"invoice_payment_term_id": term.id})
+        self.assertEqual(
+            len(invoice.line_ids.filtered(lambda aml: aml.display_type == "payment_term")), 2
+        )
+        no_tax = {"tax_ids": [Command.clear()]}
+        Invoice.write({"invoice_line_ids": [Command.update(line.id, no_tax)]})
+        self.assertFalse(invoice.line_ids.filtered(lambda aml: aml.display_type == "tax"))
+        self.assertEqual(row.state, "invoiced")
+        self.assertEqual(row.invoice_id, invoice)
+        self.assertEqual(line.crm_contract_schedule_id, row)
+        # deleting the whole invoice gives the row back, as before
+        invoice.with_user(self.billing).unlink()
+        self.assertEqual(row.state, "planned")
+        self.assertFalse(row.invoice_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentUndone(ContractCase):
+    def _planned(self, **vals):
+        return (
+            self.env["crm.planned.payment"]
+            .with_user(self.billing)
+            .create(
+                dict(
+                    {
+                        "name": "Supplier deposit",
+                        "direction": "outgoing",
+                        "partner_id": self.partner.id,
+                        "amount": 700.0,
+                        "date": fields.Date.to_string(
+                            fields.Date.context_today(self.env["crm.contract"])
+                            + relativedelta(days=10)
+                        ),
+                    },
+                    **vals,
+                )
+            )
+        )
+
+    def _forecast(self):
+        today = fields.Date.context_today(self.env["crm.contract"])
+        result = (
+            self.env["crm.contract"]
+            .with_user(self.billing)
+            .get_cashflow_forecast(today, today + relativedelta(months=2))
+        )
+        return [round(p["cumulative"], 2) for p in result[1:]]
+
+    def _assert_planned_again(self, planned, note):
+        self.assertEqual(planned.state, "planned")
+        self.assertFalse(planned.payment_id)
+        self.assertIn(note, " ".join(planned.message_ids.mapped("body")))
+
+    def test_cancelled_payment(self):
+        planned = self._planned()
+        expected = self._forecast()
+        planned.action_post()
+        payment = planned.payment_id
+        payment.with_user(self.billing).action_cancel()
+        self.assertEqual(payment.state, "canceled")
+        self._assert_planned_again(planned, "was cancelled")
+        # the forecast expects its money again, as before it was posted
+        self.assertEqual(self._forecast(), expected)
+        # posted again: a new payment
+        planned.action_post()
+        self.assertEqual(planned.state, "posted")
+        self.assertNotEqual(planned.payment_id, payment)
+
+    def test_payment_reset_to_draft_then_deleted(self):
+        planned = self._planned()
+        planned.action_post()
+        payment = planned.payment_id
+        payment.with_user(self.billing).action_draft()
+        self.assertEqual(payment.state, "draft")
+        self._assert_planned_again(planned, "was reset to draft")
+        # the draft payment is no longer the planned payment's: deleting it
+        # changes nothing
+        payment.with_user(self.billing).unlink()
+        self.assertEqual(planned.state, "planned")
+        # it can be cancelled (or deleted) as any planned payment
+        planned.action_cancel()
+        self.assertEqual(planned.state, "cancelled")
+
+    def test_cancelled_payment_of_an_invoice(self):
+        """The payment of an invoice cancelled (Odoo unreconciles it): the
+        invoice is open again, and so is its planned payment."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_date": "2026-03-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Work", "quantity": 1, "price_unit": 1000.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        planned = self._planned(
+            name="Client pays", direction="incoming", amount=400.0, invoice_id=invoice.id
+        )
+        planned.action_post()
+        self.assertEqual(invoice.amount_residual, 600.0)
+        planned.payment_id.with_user(self.billing).action_cancel()
+        self._assert_planned_again(planned, "was cancelled")
+        self.assertEqual(invoice.amount_residual, 1000.0)
+        # posted again: the invoice is partly paid again
+        planned.action_post()
+        self.assertEqual(invoice.amount_residual, 600.0)
+
+    def test_deleted_payment(self):
+        """A payment Odoo deletes as it is: with Odoo's full accounting
+        (Enterprise), one whose method has no outstanding account is recorded
+        without a journal entry (Community gives every payment one, and refuses
+        to delete it until it is cancelled or reset to draft)."""
+        journal = self.env["account.journal"].create(
+            {"name": "Cash box", "type": "cash", "code": "CBX"}
+        )
+        journal.outbound_payment_method_line_ids.payment_account_id = False
+        planned = self._planned(journal_id=journal.id)
+        Move = type(self.env["account.move"])
+        with patch.object(Move, "_get_invoice_in_payment_state", lambda self: "in_payment"):
+            planned.action_post()
+        payment = planned.payment_id
+        self.assertFalse(payment.move_id)
+        self.assertEqual(payment.state, "in_process")
+        payment.with_user(self.billing).unlink()
+        self.assertFalse(payment.exists())
+        self._assert_planned_again(planned, "was deleted")
+
+    def test_direct_state_write(self):
+        """A client writing the payment's state (as its Cancel button does)."""
+        planned = self._planned()
+        planned.action_post()
+        planned.payment_id.with_user(self.billing).write({"state": "canceled"})
+        self._assert_planned_again(planned, "was cancelled")
