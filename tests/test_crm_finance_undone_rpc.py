@@ -56,6 +56,15 @@ def test_activated_contract_not_deleted(billing, accountant, partner_id, expect_
     billing.call("account.move", "action_post", [invoice_id])
     fault = expect_fault(accountant.call, "crm.contract", "unlink", [contract_id])
     assert "Terminate it instead" in fault.faultString
+    # nor with Odoo's uninstall flag, which only administrators' deletions keep
+    fault = expect_fault(
+        accountant.call,
+        "crm.contract",
+        "unlink",
+        [contract_id],
+        context={"_force_unlink": True},
+    )
+    assert "Terminate it instead" in fault.faultString
     rows = billing.call(
         "crm.contract.schedule",
         "search_read",
