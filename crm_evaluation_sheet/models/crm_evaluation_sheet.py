@@ -455,6 +455,13 @@ class CrmEvaluationSheet(models.Model):
                 vals["team_id"] = self.lead_id.team_id.id
         return vals
 
+    def _quotation_lang(self):
+        """The language the quotation's texts are written in: its customer's,
+        as Odoo writes an order's line descriptions (``sale.order._get_lang``:
+        the customer's language, else the user's)."""
+        self.ensure_one()
+        return self.env["sale.order"].new({"partner_id": self.partner_id.id})._get_lang()
+
     def _prepare_quotation_line_vals(self):
         """Values of every quotation line, in sheet order, without a query per
         line: products, templates, recipes and units are read in batch."""
@@ -471,6 +478,9 @@ class CrmEvaluationSheet(models.Model):
         self.ensure_one()
         lines = self.line_ids.filtered("product_id")
         recipes, components, uoms = lines._priced_recipes()
+        # the quotation is the customer's: its chapters and notes are written in
+        # the customer's language, as Odoo writes its lines' descriptions
+        lang = self._quotation_lang()
         # batch-read everything the loop touches
         (lines.product_id | components).mapped("uom_id.rounding")
         uoms.mapped("rounding")
@@ -509,7 +519,7 @@ class CrmEvaluationSheet(models.Model):
                 (
                     {
                         "display_type": "line_section",
-                        "name": line._get_section_name(),
+                        "name": line.with_context(lang=lang)._get_section_name(),
                         "sequence": sequence,
                     },
                     None,
@@ -537,11 +547,11 @@ class CrmEvaluationSheet(models.Model):
                         (
                             {
                                 "display_type": "line_note",
-                                "name": self.env._(
+                                "name": self.with_context(lang=lang).env._(
                                     "Includes %(qty)s %(uom)s %(component)s",
                                     qty=_format_qty(qty, uom),
-                                    uom=uom.name,
-                                    component=product.display_name,
+                                    uom=uom.with_context(lang=lang).name,
+                                    component=product.with_context(lang=lang).display_name,
                                 ),
                                 "sequence": sequence,
                             },

@@ -560,7 +560,9 @@ class CrmEvaluationSheetLine(models.Model):
                 )
 
     def _get_section_name(self):
-        """Name of the quotation chapter of this item: "<item> × <qty> <unit>"."""
+        """Name of the quotation chapter of this item: "<item> × <qty> <unit>",
+        in the environment's language (the quotation asks for its customer's,
+        ``crm.evaluation.sheet._quotation_lang``)."""
         self.ensure_one()
         return self.env._(
             "%(item)s × %(qty)s %(uom)s",

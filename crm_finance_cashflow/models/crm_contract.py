@@ -742,15 +742,18 @@ class CrmContract(models.Model):
         stuck = self.browse()
         for contract in automatic:
             try:
-                contract._next_end(today)
+                # the run has no language: its notes are in the reader's
+                contract._crm_in_reader_lang()._next_end(today)
             except UserError as error:
                 _logger.warning(
                     "contract %s (id %s) not renewed: %s", contract.name, contract.id, error
                 )
                 contract.message_post(body=error.args[0], subtype_xmlid="mail.mt_note")
                 stuck |= contract
-        # the cron renews as the company's contracts' keeper, not as a user
-        (automatic - stuck)._renew(until=today)
+        # the cron renews as the company's contracts' keeper, not as a user;
+        # the contracts of each reader's language together (their notes)
+        for lang, contracts in (automatic - stuck).grouped(lambda c: c._crm_reader_lang()).items():
+            contracts.with_context(lang=lang)._renew(until=today)
         privileged((ended - automatic) | stuck).write({"state": "expired"})
         return True
 

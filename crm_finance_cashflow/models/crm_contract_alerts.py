@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_amount
 
 from odoo.addons.crm_suite_base.models.policy import privileged
 
@@ -26,6 +27,28 @@ class CrmContract(models.Model):
                 return user
         return self.env.user
 
+    def _crm_reader_lang(self, user=None):
+        """The language of what the daily runs write for this contract (its
+        alerts, the notes on its chatter), who run without one: the language of
+        who reads them, ``user`` (default: ``_crm_alert_user``), else the
+        company's (its partner's), as Odoo writes a user's notifications in
+        their language. An inactive language is skipped."""
+        self.ensure_one()
+        user = user if user is not None else self._crm_alert_user()
+        Lang = self.env["res.lang"]
+        for lang in (
+            not user._is_superuser() and user.lang,
+            # sudo: the company's language, whoever runs
+            self.sudo().company_id.partner_id.lang,
+        ):
+            if lang and Lang._get_code(lang):
+                return lang
+        return self.env.lang
+
+    def _crm_in_reader_lang(self, user=None):
+        """This contract in its reader's language (``_crm_reader_lang``)."""
+        return self.with_context(lang=self._crm_reader_lang(user))
+
     @api.model
     def _cron_alerts(self):
         """Activities for the responsible: contracts ending within their alert days
@@ -42,11 +65,14 @@ class CrmContract(models.Model):
             [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
         ):
             if contract.date_end - _alert_window(contract.alert_days_end) <= today:
+                user = contract._crm_alert_user()
                 contract.activity_schedule(
                     END_ACTIVITY,
                     date_deadline=contract.date_end,
-                    summary=self.env._("Contract ends: renew or close"),
-                    user_id=contract._crm_alert_user().id,
+                    summary=contract._crm_in_reader_lang(user).env._(
+                        "Contract ends: renew or close"
+                    ),
+                    user_id=user.id,
                 )
                 privileged(contract).write({"end_alert_sent": True})
         rows = self.env["crm.contract.schedule"].search(
@@ -60,15 +86,16 @@ class CrmContract(models.Model):
         # invoicing's (planned rows belong to active or expired contracts only)
         for row in rows.filtered(lambda r: r._crm_invoiceable()):
             if row.date - _alert_window(row.contract_id.alert_days_invoice) <= today:
+                user = row.contract_id._crm_alert_user()
+                env = row.contract_id._crm_in_reader_lang(user).env
                 activity = row.contract_id.activity_schedule(
                     SUPPLIER_INVOICE_ACTIVITY,
                     date_deadline=row.date,
-                    summary=self.env._(
-                        "Supplier invoice expected: %(amount)s %(currency)s",
-                        amount=row.amount_total,
-                        currency=row.currency_id.name,
+                    summary=env._(
+                        "Supplier invoice expected: %(amount)s",
+                        amount=format_amount(env, row.amount_total, row.currency_id),
                     ),
-                    user_id=row.contract_id._crm_alert_user().id,
+                    user_id=user.id,
                 )
                 privileged(row).write({"alert_sent": True, "alert_activity_id": activity.id})
         return True

@@ -4,7 +4,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate, html2plaintext
+from odoo.tools import SQL, LazyTranslate, format_date, html2plaintext
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_date,
@@ -318,7 +318,7 @@ class CrmContract(models.Model):
                         "There is no exchange rate of %(currency)s on or before %(date)s in "
                         "%(company)s: update the rates before invoicing.",
                         currency=currency.name,
-                        date=date,
+                        date=format_date(self.env, date),
                         company=company.root_id.name,
                     )
                 )
@@ -436,9 +436,12 @@ class CrmContract(models.Model):
             ("schedule_ids", "any", [("state", "=", "planned")]),
         ]
         for contract in self.search(domain):
+            # the run has no language: what it writes on the contract (its
+            # notes, a refusal's message) is in the language of who reads it
+            reader = contract._crm_in_reader_lang()
             try:
                 with self.env.cr.savepoint():
-                    contract.action_create_invoices()
+                    reader.action_create_invoices()
             except INVOICED_ELSEWHERE as exc:
                 contract._crm_log_invoiced_elsewhere(exc)
             except UserError as exc:
@@ -449,7 +452,7 @@ class CrmContract(models.Model):
                 _logger.warning(
                     "contract %s (id %s) not invoiced: %s", contract.name, contract.id, exc
                 )
-                contract._crm_note_invoicing_error(str(exc))
+                reader._crm_note_invoicing_error(str(exc))
         return True
 
     def _crm_log_invoiced_elsewhere(self, error):
@@ -465,9 +468,12 @@ class CrmContract(models.Model):
 
     def _crm_note_invoicing_error(self, error):
         """A note on the contract's chatter that the daily run could not invoice
-        it, with the error; at most one with the same error a (UTC) day."""
+        it, with the error; at most one with the same error a (UTC) day. In
+        the language of who reads it (``_crm_reader_lang``), as ``error``."""
         self.ensure_one()
-        body = self.env._("The daily run could not invoice this contract: %(error)s", error=error)
+        body = self._crm_in_reader_lang().env._(
+            "The daily run could not invoice this contract: %(error)s", error=error
+        )
         # the day in UTC, as the messages' dates
         today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
         # sudo: the contract's own chatter, whoever runs the cron

@@ -16,3 +16,4 @@ from . import test_schedule_horizon
 from . import test_alerts
 from . import test_bill_alerts
 from . import test_undone
+from . import test_cron_language

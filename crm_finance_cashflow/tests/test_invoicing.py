@@ -46,7 +46,8 @@ class TestContractInvoicing(ContractCase):
         other = self.env["res.currency"].create({"name": "XNR", "symbol": "N", "rounding": 0.01})
         contract = self._contract(currency_id=other.id)
         contract.action_activate()
-        with self.assertRaisesRegex(UserError, "XNR on or before 2026-01-20"):
+        # the date as the user's language writes it
+        with self.assertRaisesRegex(UserError, "XNR on or before 01/20/2026"):
             contract.action_create_invoices(date="2026-01-20")
         self.assertFalse(contract.schedule_ids.invoice_id)
 
@@ -172,7 +173,7 @@ class TestContractInvoicing(ContractCase):
         with self.assertRaises(UserError) as refused:
             contracts.action_create_invoices(date="2026-01-20")
         self.assertIn(other.name, str(refused.exception))
-        self.assertIn("XCT on or before 2026-01-20", str(refused.exception))
+        self.assertIn("XCT on or before 01/20/2026", str(refused.exception))
         self.assertFalse(contracts.schedule_ids.invoice_id)
         # with the second company's own rate: each at its company's rate
         self.env["res.currency.rate"].create(
@@ -212,7 +213,7 @@ class TestContractInvoicing(ContractCase):
         with self.assertRaises(UserError) as refused:
             other.action_create_invoices(date="2026-01-20")
         self.assertIn(
-            f"XBR on or before 2026-01-20 in {self.company.name}:", str(refused.exception)
+            f"XBR on or before 01/20/2026 in {self.company.name}:", str(refused.exception)
         )
 
 

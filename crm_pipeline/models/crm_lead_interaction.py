@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from odoo.addons.crm_suite_base.models.policy import FREE
@@ -103,7 +103,10 @@ class CrmLead(models.Model):
 
     def _timeline_interaction_entries(self):
         entries = []
-        types = dict(self.env["crm.interaction"]._fields["interaction_type"].selection)
+        # the reader's language, as the other entries (and the form) show them
+        types = dict(
+            self.env["crm.interaction"]._fields["interaction_type"]._description_selection(self.env)
+        )
         for interaction in self.crm_interaction_ids:
             entries.append(
                 {
@@ -122,7 +125,7 @@ class CrmLead(models.Model):
 
     def _timeline_task_entries(self):
         entries = []
-        states = dict(self.env["crm.task"]._fields["state"].selection)
+        states = dict(self.env["crm.task"]._fields["state"]._description_selection(self.env))
         for task in self.crm_task_ids:
             entries.append(
                 {
@@ -132,7 +135,7 @@ class CrmLead(models.Model):
                     "body": self.env._(
                         "Assigned to %(user)s, deadline %(deadline)s",
                         user=task.user_id.name or "",
-                        deadline=task.date_deadline or "",
+                        deadline=tools.format_date(self.env, task.date_deadline),
                     ),
                     "user": task.create_uid,
                 }

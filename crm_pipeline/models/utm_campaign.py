@@ -124,7 +124,10 @@ class UtmCampaign(models.Model):
             "expected_sale_count",
         )
         for campaign in self:
-            negative = [self._fields[n].string for n in names if campaign[n] < 0]
+            # the labels in the user's language, as the message around them
+            negative = [
+                self._fields[n]._description_string(self.env) for n in names if campaign[n] < 0
+            ]
             if negative:
                 raise ValidationError(
                     self.env._(

@@ -38,3 +38,4 @@ from . import test_task_lead_move
 from . import test_intake_fixes
 from . import test_links_access
 from . import test_duplicate_vat_race
+from . import test_reader_language

@@ -218,7 +218,10 @@ class ProductPricelist(models.Model):
         date = date or fields.Datetime.now()
         company = company or self.company_id or self.env.company
         client = partner.commercial_partner_id
-        rules = self._pricing_rules(partner, date, cache)
+        # in this call's environment: a cache shared with a call of another
+        # language (a batch of orders of customers reading different languages)
+        # gives the rules, not their names in that language
+        rules = self._pricing_rules(partner, date, cache).with_env(self.env(su=True))
         if not rules:
             return result
         date_key = ("local_date", date, company.id)
@@ -230,9 +233,10 @@ class ProductPricelist(models.Model):
         # The conditions depend on the client, company, day and payment term, not
         # on the product: each rule is evaluated once for all the products (and
         # all the calls sharing ``cache``), its explanation written once (per
-        # quantity when it has a minimum one).
+        # quantity when it has a minimum one) in each language (the customer's:
+        # two contacts of one client may read different ones).
         evaluated, explained = cache.setdefault(
-            ("evaluated", client.id, company.id, local_date, term.id), ({}, {})
+            ("evaluated", client.id, company.id, local_date, term.id, self.env.lang), ({}, {})
         )
         standard = None
         for product in products:

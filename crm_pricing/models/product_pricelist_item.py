@@ -12,6 +12,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     NUMBER_MAX,
     check_date,
     check_value,
+    field_label,
     is_privileged,
     owned,
     writable,
@@ -183,7 +184,7 @@ class ProductPricelistItem(models.Model):
                 check_value(self.env, self._fields[fname], vals[fname])
         for fname in ("date_start", "date_end"):
             if vals.get(fname):
-                check_date(self.env, vals[fname], self._fields[fname].string)
+                check_date(self.env, vals[fname], field_label(self.env, self._fields[fname]))
 
     def _check_rule_writer(self, operation):
         """A conditional rule (a client's, a group's, on turnover or payment) is
@@ -434,7 +435,8 @@ class ProductPricelistItem(models.Model):
         ``_check_rule_early_payment``; an addon adds its own condition by
         extending ``_pricing_condition_results``."""
         self.ensure_one()
-        key = ("rule", self.id, partner.id, company.id, local_date, payment_term.id)
+        # the reasons are texts: one evaluation per language
+        key = ("rule", self.id, partner.id, company.id, local_date, payment_term.id, self.env.lang)
         if key in cache:
             return cache[key]
         ctx = {

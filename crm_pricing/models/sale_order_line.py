@@ -105,6 +105,10 @@ class SaleOrderLine(models.Model):
                 line.product_uom,
                 line.product_uom_qty or 1.0,
                 _frozen(price_context, line),
+                # the explanation is kept with the price and printed on the
+                # customer's offer: in the customer's language, as Odoo writes
+                # the line's description (whoever prices)
+                order._get_lang(),
             )
             groups.setdefault(key, (price_context, []))[1].append(line)
         cache = {}
@@ -117,11 +121,12 @@ class SaleOrderLine(models.Model):
         # the products of every line are read together, whatever their group
         prefetch_ids = self.product_id._prefetch_ids
         for key, (price_context, lines) in groups.items():
-            pricelist, partner, term, date, company, currency, uom, quantity, _ctx = key
+            pricelist, partner, term, date, company, currency, uom, quantity, _ctx, lang = key
+            pricelist = pricelist.with_context(lang=lang)
             products = (
                 self.env["product.product"]
                 .with_company(company)
-                .with_context(**price_context)
+                .with_context(**price_context, lang=lang)
                 .browse(list(dict.fromkeys(line.product_id.id for line in lines)))
                 .with_prefetch(prefetch_ids)
             )

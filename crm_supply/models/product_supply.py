@@ -103,16 +103,11 @@ class ProductProduct(models.Model):
             _held, free = figures[product.id]
             below = free < product.low_stock_threshold
             if below and not product.low_stock_alerted:
+                user = product.responsible_id or self.env.user
                 product.product_tmpl_id.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=self.env._("Low stock: %(product)s", product=product.display_name),
-                    note=self.env._(
-                        "%(product)s: %(free)s free to sell, below the threshold of %(min)s.",
-                        product=product.display_name,
-                        free=format(free, "g"),
-                        min=format(product.low_stock_threshold, "g"),
-                    ),
-                    user_id=(product.responsible_id or self.env.user).id,
+                    user_id=user.id,
+                    **product._low_stock_alert_texts(user, free),
                 )
                 privileged(product).low_stock_alerted = True
             elif not below and product.low_stock_alerted:
@@ -124,3 +119,26 @@ class ProductProduct(models.Model):
             [("low_stock_threshold", ">", 0), ("is_storable", "=", True)]
         )._check_low_stock()
         return True
+
+    def _low_stock_alert_texts(self, user, free):
+        """``{"summary", "note"}`` of this product's low-stock activity for
+        ``user``, ``free`` to sell: in the language of ``user``, who reads it
+        (the daily run has none), else the company's (its partner's), as Odoo
+        writes a user's notifications in their language."""
+        self.ensure_one()
+        Lang = self.env["res.lang"]
+        # sudo: the company's language, whoever moves the stock
+        company = self.sudo().company_id or self.env.company
+        langs = (not user._is_superuser() and user.lang, company.partner_id.sudo().lang)
+        lang = next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
+        product = self.with_context(lang=lang)
+        _ = product.env._
+        return {
+            "summary": _("Low stock: %(product)s", product=product.display_name),
+            "note": _(
+                "%(product)s: %(free)s free to sell, below the threshold of %(min)s.",
+                product=product.display_name,
+                free=format(free, "g"),
+                min=format(self.low_stock_threshold, "g"),
+            ),
+        }

@@ -6,7 +6,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from odoo.addons.crm_suite_base.models.policy import INTEGER_MAX, check_number
+from odoo.addons.crm_suite_base.models.policy import (
+    INTEGER_MAX,
+    check_number,
+    field_label,
+    model_label,
+)
 
 #: the fields that make what a line takes from stock
 NEED_FIELDS = ("product_id", "product_uom", "product_uom_qty")
@@ -164,7 +169,7 @@ class SaleOrderLine(models.Model):
             )
         qty = vals.get("product_uom_qty")
         if qty is not None and qty is not False:
-            check_number(self.env, qty, self._fields["product_uom_qty"].string)
+            check_number(self.env, qty, field_label(self.env, self._fields["product_uom_qty"]))
         for name in ("product_id", "product_uom"):
             value = vals.get(name)
             if value is None or value is False or hasattr(value, "_name"):
@@ -180,8 +185,8 @@ class SaleOrderLine(models.Model):
                     self.env._(
                         "%(field)s of an order line must be the id of an existing "
                         "%(model)s, not %(value)r.",
-                        field=self._fields[name].string,
-                        model=comodel._description,
+                        field=field_label(self.env, self._fields[name]),
+                        model=model_label(self.env, comodel._name),
                         value=value,
                     )
                 )

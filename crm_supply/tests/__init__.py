@@ -12,3 +12,4 @@ from . import test_free_to_sell
 from . import test_form_access
 from . import test_supplier_orders
 from . import test_reservation_unlink
+from . import test_language

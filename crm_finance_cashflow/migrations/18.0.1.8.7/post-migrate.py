@@ -18,6 +18,9 @@ from odoo.addons.crm_suite_base.models.policy import privileged
 _logger = logging.getLogger(__name__)
 
 SUMMARY = "Supplier invoice expected: %(amount)s %(currency)s"
+#: the alert's message since 18.0.1.8.9 (its amount formatted with its
+#: currency): the catalogues translate this one, whose prefix is the same
+SUMMARIES = (SUMMARY, "Supplier invoice expected: %(amount)s")
 
 
 def _prefix(summary):
@@ -36,10 +39,11 @@ def migrate(cr, version):
     alert_type = env.ref("crm_finance_cashflow.mail_activity_type_supplier_invoice")
     prefixes = {_prefix(SUMMARY)} | {
         _prefix(
-            code_translations.get_python_translations("crm_finance_cashflow", lang).get(SUMMARY)
-            or SUMMARY
+            code_translations.get_python_translations("crm_finance_cashflow", lang).get(summary)
+            or summary
         )
         for lang, _name in env["res.lang"].get_installed()
+        for summary in SUMMARIES
     }
     prefixes.discard("")
     domain = [

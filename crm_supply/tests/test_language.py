@@ -1,0 +1,74 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.crm_suite_base.tests.common_i18n import catalogue
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestSupplyLanguage(SupplyCase):
+    """The low-stock activity is written in the language of who gets it (the
+    daily run has none); a refused order line names its fields and models in
+    the user's language, as the message around them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ro_RO")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["product", "sale", "crm_suite_base", "crm_supply"], ["ro_RO"], overwrite=True
+        )
+        cls.ro = catalogue("crm_supply", "ro")
+        cls.ro_base = catalogue("crm_suite_base", "ro")
+        cls.salesman_ro = new_test_user(
+            cls.env,
+            login="supply_sales_ro",
+            groups="sales_team.group_sale_salesman",
+            lang="ro_RO",
+        )
+
+    def test_low_stock_activity_in_the_responsibles_language(self):
+        self.product.with_context(lang="ro_RO").name = "Dispozitiv de aprovizionare"
+        self.product.responsible_id = self.salesman_ro
+        self.product.low_stock_threshold = 15  # 10 in stock
+        # the daily run: no language, OdooBot
+        self.env(context={})["product.product"]._cron_check_low_stock()
+        activity = self.product.product_tmpl_id.activity_ids
+        self.assertEqual(activity.user_id, self.salesman_ro)
+        self.assertEqual(
+            activity.summary,
+            self.ro["Low stock: %(product)s"] % {"product": "Dispozitiv de aprovizionare"},
+        )
+        note = self.ro["%(product)s: %(free)s free to sell, below the threshold of %(min)s."] % {
+            "product": "Dispozitiv de aprovizionare",
+            "free": "10",
+            "min": "15",
+        }
+        self.assertIn(note, str(activity.note))
+
+    def test_refused_line_names_fields_in_the_users_language(self):
+        order = self._order(1, user=self.salesman)
+        Line = self.env["sale.order.line"].with_user(self.salesman_ro).with_context(lang="ro_RO")
+        field = self.env["sale.order.line"]._fields["product_uom_qty"]
+        self.assertEqual(field._description_string(Line.env), "Cantitate")
+        with self.assertRaises(UserError) as cm:
+            Line.create(
+                {"order_id": order.id, "product_id": self.product.id, "product_uom_qty": "x"}
+            )
+        self.assertEqual(
+            str(cm.exception),
+            self.ro_base["%(label)s must be a number, not %(value)s."]
+            % {"label": "Cantitate", "value": "'x'"},
+        )
+        variant = self.env["ir.model"].with_context(lang="ro_RO")._get("product.product").name
+        self.assertNotEqual(variant, "Product Variant")
+        with self.assertRaises(UserError) as cm:
+            order.with_user(self.salesman_ro).with_context(lang="ro_RO").write(
+                {"order_line": [Command.create({"product_id": 999999999})]}
+            )
+        message = str(cm.exception)
+        self.assertIn(variant, message)
+        self.assertNotIn("Product Variant", message)
+        self.assertTrue(message.startswith("Produs "), message)
