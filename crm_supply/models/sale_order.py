@@ -283,8 +283,14 @@ class SaleOrder(models.Model):
             order._sync_reservations(needs)
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
-        self.order_line.product_id._check_low_stock()
+        self._check_low_stock_of_lines()
         return True
+
+    def _check_low_stock_of_lines(self):
+        """The low-stock alerts of these orders' products, in each order's
+        company (its stock, whichever companies the user selected)."""
+        for company, orders in self.grouped("company_id").items():
+            orders.order_line.product_id._check_low_stock(company)
 
     def action_release_stock(self):
         """Release every reservation of these quotations. Returns True."""
@@ -494,7 +500,7 @@ class SaleOrder(models.Model):
         )
         res = super()._action_confirm()
         self._release_reservations()
-        self.order_line.product_id._check_low_stock()
+        self._check_low_stock_of_lines()
         for order, warning in warnings.items():
             order.message_post(body=warning, subtype_xmlid="mail.mt_note")
         return res

@@ -11,3 +11,4 @@ from . import test_revision
 from . import test_free_to_sell
 from . import test_form_access
 from . import test_supplier_orders
+from . import test_multi_company
