@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SupplyCase
@@ -193,3 +194,111 @@ class TestLowStockPerCompany(SupplyCase):
             return self.cr.sql_log_count - before
 
         self.assertEqual(queries(2), queries(8))
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierOfAnotherCompany(SupplyCase):
+    """Create Supplier Orders buys only from vendors the document's company may
+    deal with: a vendor contact restricted to another company is no vendor of
+    it (Odoo's purchase order does not refuse one); its parent company's
+    vendors are (a branch buys from them)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Supply Vendor Company B"})
+        cls.branch_a = cls.env["res.company"].create(
+            {"name": "Supply Vendor Branch A", "parent_id": cls.company_a.id}
+        )
+        Warehouse = cls.env["stock.warehouse"]
+        cls.warehouse_b = Warehouse.search([("company_id", "=", cls.company_b.id)], limit=1)
+        cls.warehouse_branch = Warehouse.search([("company_id", "=", cls.branch_a.id)], limit=1)
+        cls.vendor_a = cls.env["res.partner"].create(
+            {"name": "Supply Vendor of A", "company_id": cls.company_a.id}
+        )
+        cls.part = cls.env["product.product"].create(
+            {
+                "name": "Supply Foreign Part",
+                "is_storable": True,
+                # a vendor line of every company (Odoo's default is the
+                # current company's), its vendor contact restricted to A
+                "seller_ids": [
+                    Command.create(
+                        {"partner_id": cls.vendor_a.id, "price": 2.0, "company_id": False}
+                    )
+                ],
+            }
+        )
+        cls.buyer = new_test_user(
+            cls.env,
+            login="supply_companies_buyer",
+            groups="sales_team.group_sale_salesman,purchase.group_purchase_user",
+            company_ids=[Command.set([cls.company_a.id, cls.company_b.id, cls.branch_a.id])],
+        )
+
+    def _doc(self, company, warehouse, allowed, product=None):
+        Order = (
+            self.env["sale.order"]
+            .with_user(self.buyer)
+            .with_context(allowed_company_ids=allowed.ids)
+        )
+        return Order.create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company.id,
+                "warehouse_id": warehouse.id,
+                "order_line": [
+                    Command.create({"product_id": (product or self.part).id, "product_uom_qty": 3})
+                ],
+            }
+        )
+
+    def _purchases_of(self, vendor):
+        return self.env["purchase.order"].search([("partner_id", "=", vendor.id)])
+
+    def test_vendor_of_another_company_is_no_vendor(self):
+        order = self._doc(self.company_b, self.warehouse_b, self.company_b | self.company_a)
+        with self.assertRaisesRegex(UserError, "no vendor: Supply Foreign Part"):
+            order.action_create_supplier_orders(mode="all")
+        self.assertFalse(self._purchases_of(self.vendor_a))
+        self.assertFalse(order.crm_purchase_order_ids)
+
+    def test_only_the_documents_company_selected(self):
+        """The vendor's company is not among the selected ones: the same clear
+        error (it was an AccessError on the vendor contact)."""
+        order = self._doc(self.company_b, self.warehouse_b, self.company_b)
+        with self.assertRaisesRegex(UserError, "no vendor: Supply Foreign Part"):
+            order.action_create_supplier_orders(mode="all")
+        self.assertFalse(self._purchases_of(self.vendor_a))
+
+    def test_another_vendor_of_the_company_is_used(self):
+        """The product's next vendor, a shared one, buys for B (the first one
+        is A's), whichever companies are selected."""
+        shared_vendor = self.env["res.partner"].create({"name": "Supply Shared Vendor"})
+        self.part.product_tmpl_id.seller_ids = [
+            Command.create(
+                {
+                    "partner_id": shared_vendor.id,
+                    "price": 3.0,
+                    "sequence": 20,
+                    "company_id": False,
+                }
+            )
+        ]
+        for allowed in (self.company_b | self.company_a, self.company_b):
+            order = self._doc(self.company_b, self.warehouse_b, allowed)
+            order.action_create_supplier_orders(mode="all")
+            purchase = order.crm_purchase_order_ids
+            self.assertEqual(purchase.partner_id, shared_vendor)
+            self.assertEqual(purchase.company_id, self.company_b)
+            self.assertEqual(purchase.order_line.price_unit, 3.0)
+        self.assertFalse(self._purchases_of(self.vendor_a))
+
+    def test_branch_buys_from_its_parents_vendor(self):
+        order = self._doc(self.branch_a, self.warehouse_branch, self.branch_a | self.company_a)
+        order.action_create_supplier_orders(mode="all")
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(purchase.partner_id, self.vendor_a)
+        self.assertEqual(purchase.company_id, self.branch_a)
+        self.assertEqual(purchase.order_line.product_qty, 3.0)
