@@ -277,3 +277,116 @@ def test_invoice_line_label_is_its_companys(admin, make_user, setup):
     assert label(foreign) == setup["name"]
     assert label(company_b, {"allowed_company_ids": [setup["company"]]}) == setup["name"]
     assert label("1") == setup["name"]
+
+
+def test_vendor_contact_of_another_company_is_no_vendor(admin, make_user, expect_fault, setup):
+    """A shared product whose vendor line (of every company) names a vendor
+    contact restricted to company A: a company-B document has no vendor for
+    it, a clear error whichever companies are selected (it made a company-B
+    purchase order from A's vendor with both selected, and failed with an
+    AccessError on the contact with B alone); the product's next vendor, a
+    shared contact, buys for B."""
+    pid = os.getpid()
+    company_a = setup["company"]
+    company_b = admin.call("res.company", "create", {"name": f"RPC Vendor Company B {pid}"})
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_b)]})
+    only_b = {"allowed_company_ids": [company_b]}
+    wh_b = admin.call(
+        "stock.warehouse",
+        "create",
+        {
+            "name": f"RPC Vendor Warehouse B {pid}",
+            "code": f"V{pid % 10000}",
+            "company_id": company_b,
+        },
+        context=only_b,
+    )
+    vendor_a = admin.call(
+        "res.partner", "create", {"name": f"RPC Vendor of A {pid}", "company_id": company_a}
+    )
+    name = f"RPC Foreign Vendor Part {pid}"
+    product_id = admin.call("product.product", "create", {"name": name, "is_storable": True})
+    [row] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    template_id = row["product_tmpl_id"][0]
+    admin.call(
+        "product.supplierinfo",
+        "create",
+        {"partner_id": vendor_a, "product_tmpl_id": template_id, "price": 2.0, "company_id": False},
+    )
+    buyer = make_user(
+        ["sales_team.group_sale_salesman", "purchase.group_purchase_user"], "vendor_co_buyer"
+    )
+    admin.call(
+        "res.users",
+        "write",
+        [buyer.uid],
+        {"company_ids": [(6, 0, [company_a, company_b])], "company_id": company_a},
+    )
+
+    def order(context):
+        return buyer.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": setup["customer"],
+                "company_id": company_b,
+                "warehouse_id": wh_b,
+                "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 3})],
+            },
+            context=context,
+        )
+
+    for allowed in ([company_b, company_a], [company_b]):
+        context = {"allowed_company_ids": allowed}
+        order_id = order(context)
+        fault = expect_fault(
+            buyer.call,
+            "sale.order",
+            "action_create_supplier_orders",
+            [order_id],
+            mode="all",
+            context=context,
+        )
+        assert f"no vendor: {name}" in fault.faultString
+        [row] = buyer.call(
+            "sale.order", "read", [order_id], ["crm_purchase_order_ids"], context=context
+        )
+        assert row["crm_purchase_order_ids"] == []
+    assert admin.call("purchase.order", "search", [("partner_id", "=", vendor_a)]) == []
+
+    shared_vendor = admin.call("res.partner", "create", {"name": f"RPC Shared Vendor {pid}"})
+    admin.call(
+        "product.supplierinfo",
+        "create",
+        {
+            "partner_id": shared_vendor,
+            "product_tmpl_id": template_id,
+            "price": 3.0,
+            "sequence": 20,
+            "company_id": False,
+        },
+    )
+    order_id = order(only_b)
+    buyer.call(
+        "sale.order", "action_create_supplier_orders", [order_id], mode="all", context=only_b
+    )
+    [po_id] = buyer.call(
+        "sale.order", "read", [order_id], ["crm_purchase_order_ids"], context=only_b
+    )[0]["crm_purchase_order_ids"]
+    [po] = buyer.call(
+        "purchase.order",
+        "read",
+        [po_id],
+        ["partner_id", "company_id", "order_line"],
+        context=only_b,
+    )
+    assert po["partner_id"][0] == shared_vendor
+    assert po["company_id"][0] == company_b
+    [line] = buyer.call(
+        "purchase.order.line",
+        "read",
+        po["order_line"],
+        ["product_qty", "price_unit"],
+        context=only_b,
+    )
+    assert (line["product_qty"], line["price_unit"]) == (3.0, 3.0)

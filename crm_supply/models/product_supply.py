@@ -85,60 +85,105 @@ class ProductProduct(models.Model):
     }
 
     low_stock_alerted = fields.Boolean(
+        company_dependent=True,
         readonly=True,
         copy=False,
-        help="An activity was scheduled for the current crossing of the threshold.",
+        help="An activity was scheduled for the current crossing of the threshold in "
+        "this company (each company has its own).",
     )
 
-    def _check_low_stock(self):
-        """Schedule an activity for the responsible when free-to-sell (all
-        warehouses of the company) falls below the threshold; once per crossing."""
+    def _check_low_stock(self, companies=None):
+        """For each of ``companies`` (default: the context's), schedule an
+        activity for the product's responsible in that company when the
+        company's free-to-sell quantity (all its warehouses) falls below the
+        threshold; once per crossing and company (``low_stock_alerted`` is
+        company-dependent). A company's figures are its own whoever checks
+        (the cron, a reservation, whichever companies the user selected): the
+        alert does not flip with the checker. A product of a company is
+        checked in that company and its branches only, as Odoo's product rule
+        shows it."""
         products = self.filtered(lambda p: p.is_storable and p.low_stock_threshold > 0)
         if not products:
             return
-        # sudo: the alert is the responsible's; only quantities are read
+        if companies is None:
+            companies = self.env.companies
+        # sudo: the alert is the responsible's, in each company, whoever
+        # checks; only quantities are read (summed per product) and the
+        # method's own flag written
         products = products.sudo()
-        figures = products._free_to_sell_figures()
-        for product in products:
+        # nothing of the caller's context narrows a company's figures (a
+        # warehouse, a location, a lot an XML-RPC caller sends): its language
+        # only, for the activity's text
+        context = {key: self.env.context[key] for key in ("lang", "tz") if key in self.env.context}
+        for company in companies.sudo():
+            parents = company.parent_ids
+            scoped = products.filtered(lambda p, c=parents: not p.company_id or p.company_id in c)
+            if scoped:
+                env = scoped.env(context=dict(context, allowed_company_ids=[company.id]))
+                scoped.with_env(env)._check_low_stock_in_company()
+
+    def _check_low_stock_in_company(self):
+        """``_check_low_stock`` in the context's company only (``env.company``,
+        the only one of the context): its free-to-sell figures, read for all
+        these products at once, its flag, its responsible."""
+        company = self.env.company
+        figures = self._free_to_sell_figures()
+        alerted, rearmed = self.browse(), self.browse()
+        for product in self:
             _held, free = figures[product.id]
             below = free < product.low_stock_threshold
             if below and not product.low_stock_alerted:
                 user = product.responsible_id or self.env.user
                 product.product_tmpl_id.activity_schedule(
                     "mail.mail_activity_data_todo",
+                    # Odoo's responsible is company-dependent: this company's
                     user_id=user.id,
-                    **product._low_stock_alert_texts(user, free),
+                    **product._low_stock_alert_texts(user, free, company),
                 )
-                privileged(product).low_stock_alerted = True
+                alerted |= product
             elif not below and product.low_stock_alerted:
-                privileged(product).low_stock_alerted = False
+                rearmed |= product
+        # written for the context's company only (company-dependent)
+        if alerted:
+            privileged(alerted).write({"low_stock_alerted": True})
+        if rearmed:
+            privileged(rearmed).write({"low_stock_alerted": False})
 
     @api.model
     def _cron_check_low_stock(self):
-        self.search(
-            [("low_stock_threshold", ">", 0), ("is_storable", "=", True)]
-        )._check_low_stock()
+        """Every company that has a warehouse checks every product with a
+        threshold (its own stock, flag and responsible); a company without
+        one has no stock to fall short of."""
+        # sudo: every company's products and warehouses, whoever runs the cron
+        products = self.sudo().search([("low_stock_threshold", ">", 0), ("is_storable", "=", True)])
+        companies = self.env["stock.warehouse"].sudo().search([]).company_id
+        products._check_low_stock(companies)
         return True
 
-    def _low_stock_alert_texts(self, user, free):
-        """``{"summary", "note"}`` of this product's low-stock activity for
-        ``user``, ``free`` to sell: in the language of ``user``, who reads it
-        (the daily run has none), else the company's (its partner's), as Odoo
-        writes a user's notifications in their language."""
+    def _low_stock_alert_texts(self, user, free, company):
+        """``{"summary", "note"}`` of this product's low-stock activity in
+        ``company`` for ``user``, ``free`` to sell: in the language of ``user``,
+        who reads it (the daily run has none), else the company's (its
+        partner's), as Odoo writes a user's notifications in their language."""
         self.ensure_one()
         Lang = self.env["res.lang"]
         # sudo: the company's language, whoever moves the stock
-        company = self.sudo().company_id or self.env.company
         langs = (not user._is_superuser() and user.lang, company.partner_id.sudo().lang)
         lang = next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
         product = self.with_context(lang=lang)
         _ = product.env._
         return {
-            "summary": _("Low stock: %(product)s", product=product.display_name),
+            "summary": _(
+                "Low stock in %(company)s: %(product)s",
+                company=company.name,
+                product=product.display_name,
+            ),
             "note": _(
-                "%(product)s: %(free)s free to sell, below the threshold of %(min)s.",
+                "%(product)s: %(free)s free to sell in %(company)s, below the "
+                "threshold of %(min)s.",
                 product=product.display_name,
                 free=format(free, "g"),
+                company=company.name,
                 min=format(self.low_stock_threshold, "g"),
             ),
         }

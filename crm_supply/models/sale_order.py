@@ -283,8 +283,14 @@ class SaleOrder(models.Model):
             order._sync_reservations(needs)
             if warning:
                 order.message_post(body=warning, subtype_xmlid="mail.mt_note")
-        self.order_line.product_id._check_low_stock()
+        self._check_low_stock_of_lines()
         return True
+
+    def _check_low_stock_of_lines(self):
+        """The low-stock alerts of these orders' products, in each order's
+        company (its stock, whichever companies the user selected)."""
+        for company, orders in self.grouped("company_id").items():
+            orders.order_line.product_id._check_low_stock(company)
 
     def action_release_stock(self):
         """Release every reservation of these quotations. Returns True."""
@@ -513,7 +519,7 @@ class SaleOrder(models.Model):
         )
         res = super()._action_confirm()
         self._release_reservations()
-        self.order_line.product_id._check_low_stock()
+        self._check_low_stock_of_lines()
         for order, warning in warnings.items():
             order.message_post(body=warning, subtype_xmlid="mail.mt_note")
         return res
@@ -579,6 +585,7 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("Nothing to order: the free-to-sell stock covers it."))
         ordered = self._ordered_for_documents(mode)
         purchases = self.env["purchase.order"]
+        to_order = []
         for key, qty in needs.items():
             company, picking_type, product = key
             already, linked = ordered.get(key, (0.0, purchases.browse()))
@@ -586,12 +593,12 @@ class SaleOrder(models.Model):
             if float_compare(qty, already, precision_rounding=product.uom_id.rounding) <= 0:
                 continue
             qty -= already
-            # the vendor's price for the quantity, or its main vendor (whose
-            # minimum the line is raised to), as Odoo's procurement falls back
-            seller = (
-                product.with_company(company)._select_seller(quantity=qty, uom_id=product.uom_id)
-                or self._company_sellers(product, company)[:1]
-            )
+            to_order.append((key, qty, self._company_seller(product, company, qty)))
+        self._lock_vendors(
+            self.env["product.supplierinfo"].union(*(seller for __, __, seller in to_order))
+        )
+        for key, qty, seller in to_order:
+            company, picking_type, product = key
             purchase = self._supplier_order_for(company, picking_type, seller)
             qty_po = product.uom_id._compute_quantity(qty, product.uom_po_id)
             existing = purchase.order_line.filtered(lambda pol, p=product: pol.product_id == p)[:1]
@@ -646,16 +653,73 @@ class SaleOrder(models.Model):
         )
 
     @api.model
+    def _lock_vendors(self, sellers):
+        """Lock the vendor contacts of ``sellers`` in id order and touch them,
+        before looking for their open draft purchase orders: two Create
+        Supplier Orders of different documents for the same vendor at once
+        (the documents' own locks do not meet) made two drafts; the second one
+        now waits here, fails to lock with a serialization error and is
+        retried by Odoo, then finds the first one's draft and adds to it."""
+        ids = sorted(set(sellers.partner_id.ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = ANY(%s)", ids)
+        )
+
+    @api.model
     def _company_sellers(self, product, company):
         """The vendor lines (``product.supplierinfo``) of ``product`` a purchase
         order of ``company`` may use, in their order, as Odoo's ``_select_seller``
         filters them: of no company or of this one, of an active vendor, of
-        the template or of this variant."""
-        return (
-            product.with_company(company)
+        the template or of this variant; and of a vendor contact the company
+        may deal with: of no company, or of this company or one of its parents
+        (a branch buys from its parent's vendors), as Odoo's ``_check_company``
+        accepts a record's company. Odoo's purchase order does not refuse a
+        vendor restricted to another company: this is where it is left out."""
+        # sudo: only to choose among the vendor lines, on their company and on
+        # their vendor contact's company and active flag, which the user may
+        # not read (a contact of a company that is not selected: Odoo's
+        # _prepare_sellers read it and failed with an AccessError); nothing
+        # of a line left out is returned, and the lines kept come back in the
+        # caller's environment, read under its own access rights from then on
+        allowed = company.sudo().parent_ids
+        sellers = (
+            product.sudo()
+            .with_company(company)
             ._prepare_sellers()
-            .filtered(lambda s: not s.company_id or s.company_id == company)
+            .filtered(
+                lambda s: (not s.company_id or s.company_id == company)
+                and (not s.partner_id.company_id or s.partner_id.company_id in allowed)
+            )
         )
+        return self.env["product.supplierinfo"].browse(sellers.ids)
+
+    @api.model
+    def _company_seller(self, product, company, qty):
+        """The vendor line a purchase order of ``company`` buys ``qty`` (in the
+        product's unit) of ``product`` at: as Odoo's ``_select_seller``, the
+        first vendor (in the lines' order) with a line valid for the quantity
+        and today, at its best price, among ``_company_sellers``; else the
+        main vendor (whose minimum the purchase line is raised to), as Odoo's
+        procurement falls back."""
+        sellers = self._company_sellers(product, company)
+        # sudo: as in _company_sellers (Odoo's _select_seller reads every
+        # vendor line's contact); only a line of ``sellers`` is returned
+        product_sudo = product.sudo().with_company(company)
+        for partner in sellers.sudo().partner_id:
+            seller = product_sudo._select_seller(
+                partner_id=partner, quantity=qty, uom_id=product.uom_id
+            )
+            if seller and seller in sellers:
+                return sellers.browse(seller.id)
+        return sellers[:1]
 
     def _supplier_picking_type(self):
         """The receipt operation type of the supplier orders of this document:

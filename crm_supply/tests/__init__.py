@@ -13,3 +13,4 @@ from . import test_form_access
 from . import test_supplier_orders
 from . import test_reservation_unlink
 from . import test_language
+from . import test_multi_company

@@ -242,3 +242,46 @@ class TestSupplierOrderRace(RaceCase):
                 self.assertEqual(cr3.fetchall(), [(action["res_id"], 5.0)])
         finally:
             self._cleanup(vendor_id, product_id, partner_id, order_id)
+
+    def test_two_quotations_for_the_same_vendor(self):
+        """Two documents of the same vendor ordered at the same moment: the
+        second one waits at the vendor's lock, is retried and adds to the
+        first one's draft (it made a second draft)."""
+        vendor_id, product_id, partner_id, order_id = self._setup_committed()
+        with self._cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            other_id = env0["sale.order"].browse(order_id).copy().id
+        admin = self.env.ref("base.user_admin").id
+        try:
+            cr1, cr2 = self._cursor(), self._cursor()
+            try:
+                env1 = api.Environment(cr1, admin, {})
+                env2 = api.Environment(cr2, admin, {})
+                order2 = env2["sale.order"].browse(other_id)
+                # the second request has begun: its snapshot sees no draft
+                self.assertFalse(env2["purchase.order"].search([("partner_id", "=", vendor_id)]))
+                action = (
+                    env1["sale.order"].browse(order_id).action_create_supplier_orders(mode="all")
+                )
+                cr1.commit()
+                with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                    order2.action_create_supplier_orders(mode="all")
+                cr2.rollback()
+                # Odoo retries the request: it adds to the first one's draft
+                env2.invalidate_all()
+                again = order2.action_create_supplier_orders(mode="all")
+                self.assertEqual(again["res_id"], action["res_id"])
+                cr2.commit()
+            finally:
+                cr1.close()
+                cr2.close()
+            with self._cursor() as cr3:
+                cr3.execute(
+                    "SELECT order_id, product_qty FROM purchase_order_line WHERE product_id = %s",
+                    [product_id],
+                )
+                self.assertEqual(cr3.fetchall(), [(action["res_id"], 10.0)])
+        finally:
+            with self._cursor() as crc:
+                api.Environment(crc, SUPERUSER_ID, {})["sale.order"].browse(other_id).unlink()
+            self._cleanup(vendor_id, product_id, partner_id, order_id)

@@ -79,13 +79,20 @@ class TestSaleBatchAndLowStock(SupplyCase):
     def test_low_stock_activity_once_per_crossing(self):
         self.product.low_stock_threshold = 5
         template = self.product.product_tmpl_id
+        company = self.env.company
+
+        def alerts():
+            # the cron checks every company with a warehouse (the demo data
+            # has others, where this shared product has no stock): this one's
+            return template.activity_ids.filtered(lambda a: company.name in a.summary)
+
         order = self._order(6)
         order.action_reserve_stock()  # 4 free < 5
-        self.assertEqual(len(template.activity_ids), 1)
+        self.assertEqual(len(alerts()), 1)
         self._order(1).action_reserve_stock()  # still below: no second activity
-        self.assertEqual(len(template.activity_ids), 1)
+        self.assertEqual(len(alerts()), 1)
         order.action_release_stock()
         self.env["product.product"]._cron_check_low_stock()  # back above: re-armed
         self.assertFalse(self.product.low_stock_alerted)
         order.action_reserve_stock()
-        self.assertEqual(len(template.activity_ids), 2)
+        self.assertEqual(len(alerts()), 2)
