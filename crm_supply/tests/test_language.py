@@ -35,15 +35,23 @@ class TestSupplyLanguage(SupplyCase):
         self.product.low_stock_threshold = 15  # 10 in stock
         # the daily run: no language, OdooBot
         self.env(context={})["product.product"]._cron_check_low_stock()
-        activity = self.product.product_tmpl_id.activity_ids
-        self.assertEqual(activity.user_id, self.salesman_ro)
+        # the company's activity (each company with a warehouse has its own)
+        activity = self.product.product_tmpl_id.activity_ids.filtered(
+            lambda a: a.user_id == self.salesman_ro
+        )
+        self.assertEqual(len(activity), 1)
+        company = self.env.company.name
         self.assertEqual(
             activity.summary,
-            self.ro["Low stock: %(product)s"] % {"product": "Dispozitiv de aprovizionare"},
+            self.ro["Low stock in %(company)s: %(product)s"]
+            % {"company": company, "product": "Dispozitiv de aprovizionare"},
         )
-        note = self.ro["%(product)s: %(free)s free to sell, below the threshold of %(min)s."] % {
+        note = self.ro[
+            "%(product)s: %(free)s free to sell in %(company)s, below the threshold of %(min)s."
+        ] % {
             "product": "Dispozitiv de aprovizionare",
             "free": "10",
+            "company": company,
             "min": "15",
         }
         self.assertIn(note, str(activity.note))
