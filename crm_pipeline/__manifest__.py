@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.26",
+    "version": "18.0.1.5.27",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -14,6 +14,7 @@
         "security/crm_interaction_security.xml",
         "security/crm_board_security.xml",
         "security/crm_commission_security.xml",
+        "security/utm_campaign_security.xml",
         "data/crm_responsibility_type_data.xml",
         "data/crm_responsibility_type_kind_data.xml",
         "data/crm_task_mail_templates.xml",

@@ -193,6 +193,28 @@ class CrmEvaluationSheet(models.Model):
             self._check_lead_access(vals)
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_quoted(self):
+        """A sheet whose order is confirmed stays as the order was confirmed
+        (``_check_no_confirmed_order``), and a finalized sheet that has
+        quotations is what they were generated from (and what the lead's
+        Meeting & evaluation step was completed with): it is cancelled, not
+        deleted. Its items go with it by the database's cascade, which runs
+        none of their own checks."""
+        self._check_no_confirmed_order()
+        for sheet in self.filtered(lambda s: s.state == "finalized"):
+            # sudo: whether the sheet has quotations, whoever's they are
+            orders = sheet.sudo().sale_order_ids
+            if orders:
+                raise UserError(
+                    self.env._(
+                        "Evaluation sheet %(name)s is finalized and quotation %(order)s was "
+                        "generated from it: cancel the sheet instead of deleting it.",
+                        name=sheet.name,
+                        order=orders[0].name,
+                    )
+                )
+
     def _check_lead_access(self, vals):
         """A sheet is attached to a lead the user may write: its finalized sheet
         opens the lead's Meeting & evaluation step (``AccessError`` otherwise,

@@ -18,3 +18,4 @@ from . import test_sheet_quotation_link
 from . import test_links_access
 from . import test_sheet_recipes
 from . import test_quotation_language
+from . import test_sheet_deletion

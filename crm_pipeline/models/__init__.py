@@ -6,9 +6,11 @@ from . import crm_interaction
 from . import crm_task
 from . import res_partner
 from . import crm_lead_interaction
+from . import crm_lead_deletion
 from . import crm_competitor
 from . import crm_lead_competitor
 from . import utm_campaign
+from . import utm_mixin
 from . import crm_commission_rate
 from . import res_company_intake
 from . import res_partner_intake

@@ -23,7 +23,12 @@ class CrmCommissionRate(models.Model):
     }
 
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", domain="[('share', '=', False)]", index=True
+        "res.users",
+        string="Salesperson",
+        domain="[('share', '=', False)]",
+        index=True,
+        # the choice offers the users of the rate's company (_check_user_company)
+        check_company=True,
     )
     categ_id = fields.Many2one("product.category", string="Product Category", index=True)
     rate = fields.Float(string="Rate (%)", required=True, digits=(5, 2))
@@ -47,6 +52,22 @@ class CrmCommissionRate(models.Model):
                     self.env._(
                         "There is already a commission rate for this salesperson and "
                         "category in %(company)s.",
+                        company=rec.company_id.name,
+                    )
+                )
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_company(self):
+        """A company's rate is for one of its users: the commission analysis
+        applies it to that company's invoices only."""
+        for rec in self:
+            # sudo: only the salesperson's companies are compared
+            if rec.user_id and rec.company_id not in rec.user_id.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work in %(company)s: a commission rate of "
+                        "%(company)s is for one of its users.",
+                        user=rec.user_id.sudo().name,
                         company=rec.company_id.name,
                     )
                 )

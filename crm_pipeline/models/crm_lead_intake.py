@@ -352,11 +352,16 @@ class CrmLead(models.Model):
         """The id of the ``model`` record (campaign, source, tag) named exactly
         ``name`` in any case, created when there is none. ``%`` and ``_`` are
         characters of the name, not wildcards; an archived record is left out
-        (a new one is created rather than linking the lead to it)."""
+        (a new one is created rather than linking the lead to it). A campaign
+        is also found by its title: one created while another company has a
+        campaign of that name is numbered ("Fair [2]", names are unique in the
+        database) and keeps the name as its title."""
         name = name.strip()
         key = (model, name.lower())
         if key not in cache:
             records = self.env[model].search([("name", "=ilike", escape_psql(name))], limit=1)
+            if not records and model == "utm.campaign":
+                records = self.env[model].search([("title", "=ilike", escape_psql(name))], limit=1)
             if not records:
                 records = self.env[model].create({"name": name})
             cache[key] = records.id

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import FREE, owned, writable
@@ -87,6 +87,35 @@ class CrmResponsibilityType(models.Model):
     def _get_first_type(self):
         """The type a lead's chain starts with (the Contact prospect step)."""
         return self.search([("kind", "=", "contact_prospect")], limit=1)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_chain_step(self):
+        """A step of the chain is not deleted: its gates are bound to its kind,
+        and the step before it would lose its next step (``next_type_id`` is
+        emptied), so that completing it would win the lead and skip the rest of
+        the chain. A type another one leads to is taken out of the chain first
+        (another next step on the type before it)."""
+        step = self.filtered("kind")[:1]
+        if step:
+            raise UserError(
+                self.env._(
+                    "Responsibility type %(type)s is a step of the chain, which its gates "
+                    "are bound to: it cannot be deleted.",
+                    type=step.name,
+                )
+            )
+        previous = self.with_context(active_test=False).search(
+            [("next_type_id", "in", self.ids), ("id", "not in", self.ids)], limit=1
+        )
+        if previous:
+            raise UserError(
+                self.env._(
+                    "Responsibility type %(type)s follows %(previous)s in the chain: give "
+                    "%(previous)s another next responsibility before deleting it.",
+                    type=previous.next_type_id.name,
+                    previous=previous.name,
+                )
+            )
 
     @api.constrains("next_type_id")
     def _check_next_type_cycle(self):

@@ -26,6 +26,8 @@ from . import test_write_policy
 from . import test_i18n
 from . import test_reports
 from . import test_campaign_fields
+from . import test_campaign_company
+from . import test_chain_deletion
 from . import test_client_file
 from . import test_offer_approval
 from . import test_offer_send

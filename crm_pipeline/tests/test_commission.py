@@ -110,3 +110,26 @@ class TestCommission(TransactionCase):
             Rate.create({"categ_id": self.other.id, "rate": -1.0})
         with self.assertRaises(ValidationError):
             Rate.create({"user_id": self.seller_a.id, "rate": 3.0})
+
+    def test_rate_for_a_user_of_the_company(self):
+        """A company's rate is for one of its users: a rate of another company
+        for a user who does not work there is refused, nothing written."""
+        company_4 = self.env["res.company"].create({"name": "Comm Co 4"})
+        self.manager.company_ids |= company_4
+        Rate = (
+            self.env["crm.commission.rate"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=[self.env.company.id, company_4.id])
+        )
+        with self.assertRaises(ValidationError) as cm:
+            Rate.create({"user_id": self.seller_b.id, "rate": 4.0, "company_id": company_4.id})
+        self.assertIn("does not work in Comm Co 4", str(cm.exception))
+        rate = Rate.create({"user_id": self.seller_b.id, "rate": 4.0})
+        with self.assertRaises(ValidationError) as cm:
+            rate.write({"company_id": company_4.id})
+        self.assertIn("does not work in Comm Co 4", str(cm.exception))
+        self.assertEqual(rate.company_id, self.env.company)
+        # once the salesperson works there too, the rate is theirs
+        self.seller_b.company_ids |= company_4
+        rate.write({"company_id": company_4.id})
+        self.assertEqual(rate.company_id, company_4)
