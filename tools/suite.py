@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bring up Odoo 18.0 Community on PostgreSQL with the suite's addons.
 
-    python3 tools/suite.py run      # serve Odoo with the five addons and demo data
+    python3 tools/suite.py run      # serve Odoo with the seven addons and demo data
     python3 tools/suite.py test     # lint, Odoo tests, XML-RPC tests; "N passed, N failed"
     python3 tools/suite.py setup    # only the idempotent setup (PostgreSQL, Odoo, venv)
 
@@ -13,7 +13,7 @@ Settings (environment variables):
     ODOO_SRC            an Odoo 18.0 source tree to use instead of the cache
     CRM_SUITE_DB        database used by ``run`` (default ``crm_suite``)
     CRM_SUITE_PORT      HTTP port used by ``run`` (default 8069)
-    CRM_SUITE_ADDONS    comma-separated addons for ``test`` (default: all five)
+    CRM_SUITE_ADDONS    comma-separated addons for ``test`` (default: all seven)
     CRM_SUITE_SKIP_LINT  set to 1 to skip the lint step of ``test``
     CRM_SUITE_SKIP_ALONE set to 1 to skip installing each addon alone in ``test``
     PGHOST/PGPORT/PGUSER/PGPASSWORD   an existing PostgreSQL server to use

@@ -163,12 +163,12 @@ def addons_digest():
 
 
 def _prepare_run_db(odoo_src, db):
-    """Create ``db`` with the five addons, or upgrade them when their code changed."""
+    """Create ``db`` with the seven addons, or upgrade them when their code changed."""
     digest = addons_digest()
     stamp = os.path.join(STATE, f"run-{db}.sha256")
     modules = ",".join(ADDONS)
     if not db_exists(db):
-        say(f"creating database '{db}' with the five addons and demo data")
+        say(f"creating database '{db}' with the seven addons and demo data")
         option = "-i"
     elif read_text(stamp) != digest:
         say(f"addons changed: upgrading them in '{db}'")

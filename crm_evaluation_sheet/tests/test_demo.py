@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -60,3 +63,28 @@ class TestEvaluationSheetDemo(TransactionCase):
             )
         else:
             self.assertAlmostEqual(order.amount_untaxed, 62980.0)
+
+    def test_demo_story_steps_dated(self):
+        """The story's last steps have their history too: the visit and the
+        finalized sheet two days ago, the quotation accepted yesterday, and the
+        step that follows opens when the one before closes."""
+        today = fields.Date.today()
+        steps = {
+            step.type_id.kind: step
+            for step in self.env.ref("crm_pipeline.demo_lead_story").responsibility_ids
+        }
+        meeting, offer = steps["meeting_evaluation"], steps["offer_negotiation"]
+        contracting = steps["contracting"]
+        self.assertEqual(meeting.date_closed.date(), today - timedelta(days=2))
+        self.assertEqual(offer.create_date, meeting.date_closed)
+        self.assertEqual(offer.date_closed.date(), today - timedelta(days=1))
+        self.assertEqual(contracting.create_date, offer.date_closed)
+        self.assertFalse(contracting.date_closed)
+        self.assertTrue(all(i.date <= meeting.date_closed for i in meeting.interaction_ids))
+
+    def test_demo_recipe_notes(self):
+        """The racking bay's recipe: one upright frame per bay (20 for 20 bays
+        on the quotation), its note claims no other line."""
+        line = self.env.ref("crm_evaluation_sheet.recipe_racking_bay_upright")
+        self.assertEqual(line.quantity, 1.0)
+        self.assertEqual(line.note, "one frame per bay, shared with the next bay")

@@ -64,3 +64,27 @@ class TestCashflowDemo(TransactionCase):
             sorted(rows.mapped("amount_pipeline")),
             sorted(leads.mapped("prorated_revenue")),
         )
+
+    def test_demo_forecast_receivables(self):
+        """What the client of the story owes in the forecast is its contract's:
+        the rest of the first instalment's invoice (a planned payment) and the
+        instalments to come, nothing overdue. Its invoices of the last quarter
+        (crm_pricing's demo, behind its Gold tier) were paid when they fell due."""
+        client = self.env.ref("crm_suite_base.demo_partner_client")
+        rows = (
+            self.env["crm.cashflow.forecast.report"]
+            .with_company(self.company)
+            .search([("partner_id", "=", client.id)])
+        )
+        contract = self.env.ref("crm_finance_cashflow.demo_contract_story")
+        self.assertEqual(set(rows.mapped("source")), {"planned_payment", "schedule"})
+        self.assertEqual(rows.invoice_id, contract.schedule_ids.invoice_id)
+        self.assertEqual(rows.contract_id, contract)
+        self.assertFalse(rows.filtered("is_overdue"))
+        turnover = self.env.ref("crm_pricing.invoice_client_gold", raise_if_not_found=False)
+        if turnover:
+            self.assertFalse(
+                self.env["crm.cashflow.forecast.report"]
+                .with_company(self.company)
+                .search([("invoice_id", "=", turnover.id)])
+            )

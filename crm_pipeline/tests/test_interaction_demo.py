@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -94,6 +97,56 @@ class TestInteractionDemo(TransactionCase):
         self.assertFalse(
             self.env["crm.lead"].with_user(self.sales_2).search([("id", "=", lead.id)])
         )
+
+    def test_demo_steps_have_a_history(self):
+        """The chain's steps were opened and closed over the past days, around
+        the interactions logged on them: each step opens when the one before
+        closes, its interactions fall while it is open, and the Funnel board
+        counts days spent at each step, not the seconds of the install."""
+        now = fields.Datetime.now()
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", self.company.id), ("responsibility_ids", "!=", False)])
+        )
+        self.assertGreaterEqual(len(leads), 7)
+        for lead in leads:
+            steps = lead.responsibility_ids.sorted("id")
+            self.assertLess(steps[0].create_date, now - timedelta(days=3), lead.name)
+            for before, after in zip(steps, steps[1:], strict=False):
+                self.assertTrue(before.date_closed, lead.name)
+                self.assertEqual(after.create_date, before.date_closed, lead.name)
+            for step in steps:
+                closed = step.date_closed or now
+                self.assertLess(step.create_date, closed, (lead.name, step.type_id.name))
+                self.assertLess(closed, now + timedelta(seconds=1), lead.name)
+                if step.date_closed:
+                    self.assertLessEqual(step.date_closed, now - timedelta(hours=1), lead.name)
+                for interaction in step.interaction_ids:
+                    self.assertTrue(
+                        step.create_date <= interaction.date <= closed,
+                        (lead.name, step.type_id.name, interaction.name, interaction.date),
+                    )
+        manager = self.env.ref("crm_suite_base.demo_user_manager")
+        funnel = (
+            self.env["crm.responsibility.report"]
+            .with_user(manager)
+            .get_funnel(team_id=self.env.ref("crm_pipeline.demo_team_cluj").id)
+        )
+        for row in funnel:
+            self.assertTrue(row["reached"], row)
+            self.assertGreaterEqual(row["avg_days"], 0.5, row)
+
+    def test_demo_mezzanine_offer_discounted(self):
+        """Someș Textile's mezzanine: the offer accepted after a 3% discount, as
+        its Offer & negotiation step says."""
+        lead = self.env.ref("crm_pipeline.demo_lead_contracting")
+        step = lead.responsibility_ids.filtered(lambda r: r.type_id.kind == "offer_negotiation")
+        self.assertIn("3% discount", step.summary)
+        order = self.env.ref("crm_pipeline.demo_order_contracting")
+        self.assertEqual(order.order_line.discount, 3.0)
+        self.assertAlmostEqual(order.amount_untaxed, 40740.0)
+        self.assertEqual(lead.expected_revenue, 40740.0)
 
     def test_demo_imported_leads(self):
         imported = self.env["crm.lead"].search(

@@ -51,6 +51,20 @@ class TestResponsibilityTypeSecurity(TransactionCase):
         self.assertTrue(menu_reachable(menu, self.manager))
         self.assertFalse(menu_reachable(menu, self.salesman))
 
+    def test_campaigns_menu_for_sales_managers(self):
+        """CRM > Configuration > Campaigns (Odoo's campaigns, which CRM shows
+        nowhere else outside debug mode) opens them for a sales manager."""
+        menu = self.env.ref("crm_pipeline.crm_campaign_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_config"))
+        self.assertTrue(menu_reachable(menu, self.manager))
+        self.assertFalse(menu_reachable(menu, self.salesman))
+        self.assertEqual(menu.action.res_model, "utm.campaign")
+        campaign = self.env["utm.campaign"].create({"title": "Menu fair"})
+        campaigns = self.env["utm.campaign"].with_user(self.manager)
+        for view_type in menu.action.view_mode.split(","):
+            self.assertTrue(campaigns.get_views([(False, view_type)])["views"][view_type]["arch"])
+        self.assertIn(campaign, campaigns.search([]))
+
     def test_responsibilities_menu_for_salespeople(self):
         menu = self.env.ref("crm_pipeline.crm_lead_responsibility_menu")
         self.assertTrue(menu_reachable(menu, self.salesman))

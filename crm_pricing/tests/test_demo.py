@@ -1,3 +1,6 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -48,6 +51,39 @@ class TestPricingDemo(TransactionCase):
         self.assertEqual(order.company_id, self.company)
         self.assertTrue(order.order_line.pricing_explanation.startswith("Gold tier"))
         self.assertAlmostEqual(order.order_line.price_subtotal, 702.0)
+
+    def test_demo_turnover_invoices_are_paid(self):
+        """The last quarter's invoices behind the tiers fell due 30 days after
+        their date and were paid then: turnover, not a receivable today."""
+        term = self.env.ref("account.account_payment_term_30days")
+        invoices = (("invoice_client_gold", 62400.0), ("invoice_distributor_silver", 24960.0))
+        for xmlid, amount in invoices:
+            invoice = self.env.ref(f"crm_pricing.{xmlid}")
+            self.assertEqual(invoice.state, "posted")
+            self.assertEqual(invoice.invoice_payment_term_id, term)
+            due = invoice.invoice_date + relativedelta(days=30)
+            self.assertEqual(invoice.invoice_date_due, due)
+            self.assertLess(invoice.invoice_date_due, fields.Date.today())
+            self.assertEqual(invoice.amount_total, amount)
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+            self.assertEqual(invoice.amount_residual, 0.0)
+            payment = invoice._get_reconciled_payments()
+            self.assertEqual(len(payment), 1)
+            self.assertEqual(payment.amount, amount)
+            self.assertEqual(payment.date, invoice.invoice_date_due)
+            self.assertEqual(payment.partner_id, invoice.partner_id)
+        # nothing of the client of the story is due from before this quarter
+        overdue = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("partner_id", "=", self.env.ref("crm_suite_base.demo_partner_client").id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("date_maturity", "<", fields.Date.today()),
+            ]
+        )
+        self.assertFalse(overdue, overdue.mapped("move_id.name"))
 
     def test_demo_turns_pricelists_on(self):
         """The demo's price list is in use: Settings > Sales > Pricelists is on

@@ -4,7 +4,8 @@ from odoo.tests import TransactionCase, tagged
 @tagged("post_install", "-at_install")
 class TestSupplyDemo(TransactionCase):
     """The client of the story's proforma holds its goods, and what the stock
-    does not cover is on a draft supplier order, in the vendor's EUR."""
+    does not cover is on a confirmed supplier order, in the vendor's EUR: the
+    figures of README's walk-through (step 4)."""
 
     def setUp(self):
         super().setUp()
@@ -21,14 +22,31 @@ class TestSupplyDemo(TransactionCase):
         shelving = self.env.ref("crm_supply.demo_product_shelving_heavy").with_context(
             warehouse_id=order.warehouse_id.id
         )
+        # 40 reserved, 24 on hand: 16 more than the stock until the supplier
+        # order's 16 arrive
         self.assertEqual(shelving.qty_available, 24.0)
         self.assertEqual(shelving.qty_reserved_proforma, 40.0)
-        # the 16 units missing, ordered from the vendor in EUR
+        self.assertEqual(shelving.qty_free_to_sell, -16.0)
+        self.assertEqual(shelving.incoming_qty, 16.0)
+        self.assertEqual(shelving.virtual_available, 40.0)
+        # the 16 units missing, ordered from the vendor in EUR, confirmed; the
+        # proforma is its source document
         purchase = order.crm_purchase_order_ids
         self.assertEqual(len(purchase), 1)
         self.assertEqual(purchase.partner_id, self.env.ref("crm_supply.demo_vendor_nordic"))
         self.assertEqual(purchase.currency_id, self.env.ref("base.EUR"))
-        self.assertEqual(purchase.state, "draft")
+        self.assertEqual(purchase.state, "purchase")
+        self.assertEqual(purchase.origin, order.name)
         self.assertEqual(purchase.order_line.product_id, shelving)
         self.assertEqual(purchase.order_line.product_qty, 16.0)
         self.assertEqual(purchase.order_line.price_unit, 158.0)
+        receipt = purchase.picking_ids
+        self.assertEqual(len(receipt), 1)
+        self.assertEqual(receipt.picking_type_id.warehouse_id, order.warehouse_id)
+        self.assertEqual(receipt.move_ids.product_uom_qty, 16.0)
+        self.assertEqual(receipt.state, "assigned")
+        # the decks: 200 on hand, 120 reserved
+        decks = self.env.ref("crm_supply.demo_product_mesh_deck").with_context(
+            warehouse_id=order.warehouse_id.id
+        )
+        self.assertEqual(decks.qty_free_to_sell, 80.0)
