@@ -37,3 +37,4 @@ from . import test_responsibility_overdue
 from . import test_task_lead_move
 from . import test_intake_fixes
 from . import test_links_access
+from . import test_responsible_checks
