@@ -246,6 +246,11 @@ def _task_vals(f):
     return {"name": TAG, "partner_id": f.partner, "user_id": f.owner_uid}
 
 
+def _interaction_vals(f):
+    # the salesperson works in the interaction's company (admin's, theirs)
+    return {**_generic_vals(f, "crm.interaction"), "company_id": f.company_id}
+
+
 # -- crm_evaluation_sheet -----------------------------------------------------
 
 
@@ -456,6 +461,7 @@ RECIPES = {
     "crm.lead": {"vals": _lead_vals, "states": {"active": [(_lead_active,)]}},
     "crm.lead.responsibility": {"build": _responsibility},
     "crm.responsibility.type": {"vals": _responsibility_type_vals},
+    "crm.interaction": {"vals": _interaction_vals},
     "crm.task": {
         "vals": _task_vals,
         "states": {

@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.crm_suite_base.models.policy import FREE, INTEGER_MAX, field_label, is_privileged
+from odoo.addons.crm_suite_base.models.policy import (
+    FREE,
+    INTEGER_MAX,
+    field_label,
+    is_privileged,
+    model_label,
+)
 
 # whose record it is, on which lead and which client: not for the holder of the
 # lead's open step
@@ -96,15 +102,52 @@ class CrmClientRecordMixin(models.AbstractModel):
 
     @api.constrains("user_id")
     def _check_user_internal(self):
-        for record in self.filtered(lambda r: r.user_id.share):
-            raise ValidationError(
-                self.env._(
-                    "%(record)s: %(what)s must be an internal user, not %(user)s.",
-                    record=record._description,
-                    what=record._fields["user_id"].string,
-                    user=record.user_id.name,
+        """An internal user, and an active one: an archived user never sees
+        the record nor gets its notifications. Not checked for the superuser
+        (data files, migrations that keep the history of a former employee)."""
+        for record in self:
+            user = record.user_id
+            if user.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: %(what)s must be an internal user, not %(user)s.",
+                        record=record._description,
+                        what=record._fields["user_id"].string,
+                        user=user.name,
+                    )
                 )
-            )
+            if not user.active and not self.env.su:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: %(what)s must be an active user, not %(user)s (archived).",
+                        record=model_label(self.env, record._name),
+                        what=field_label(self.env, record._fields["user_id"]),
+                        user=user.name,
+                    )
+                )
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_company(self):
+        """The user works in the record's company: they could not see it
+        otherwise (multi-company record rules). Checked again when the record
+        moves to another company (filed on a lead of another company); not for
+        the superuser (data files, a merge moving the merged leads' records)."""
+        if self.env.su:
+            return
+        for record in self:
+            user, company = record.user_id, record.company_id
+            # sudo: only which companies the user belongs to is compared
+            if user and company and company not in user.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: %(user)s has no access to company %(company)s: choose "
+                        "someone who works in that company as %(what)s.",
+                        record=model_label(self.env, record._name),
+                        what=field_label(self.env, record._fields["user_id"]),
+                        user=user.name,
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("partner_id", "contact_id")
     def _check_contact_belongs_to_client(self):

@@ -120,8 +120,30 @@ class CrmLead(models.Model):
                     )
                 )
 
+    def _check_salesperson_company(self, vals):
+        """A salesperson given without the lead's company or sales team
+        (``vals``) must work in the lead's company (``UserError``, before
+        anything is written): Odoo's ``_compute_company_id`` would otherwise
+        clear the company of a lead whose new salesperson lacks it, silently
+        taking the lead (and its steps) out of its company's record rules.
+        A write that gives the company (Odoo's form, a merge) or the sales
+        team (Odoo's lead assignment) moves the lead on purpose; a lead without
+        company takes any salesperson (a website or mail gateway lead). Not
+        for the superuser (data files, server code that calls ``sudo()``)."""
+        user_id = vals.get("user_id")
+        if self.env.su or "company_id" in vals or "team_id" in vals:
+            return
+        if isinstance(user_id, bool) or not isinstance(user_id, int):
+            return  # no salesperson, or not an id: the ORM refuses it
+        if not 0 < user_id <= INTEGER_MAX:
+            return
+        user = self.env["res.users"].browse(user_id).exists()
+        for lead in self.filtered(lambda lead: user and lead.user_id != user):
+            lead._check_user_in_company(user)
+
     def write(self, vals):
         self._check_owner_fields(vals)
+        self._check_salesperson_company(vals)
         restored = (
             self.filtered(lambda lead: not lead.active and lead.activation_state == "active")
             if vals.get("active") is True
@@ -323,13 +345,67 @@ class CrmLead(models.Model):
                     )
                 )
 
+    @api.model
+    def _responsible_user_domain(self):
+        """The users who may hold a step: internal users with Sales rights
+        (``_check_responsible_user``); the choice offered by the forms."""
+        return [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("sales_team.group_sale_salesman").ids),
+        ]
+
     def _check_responsible_user(self, user):
+        """``user`` may hold a step of these leads (``UserError`` naming them
+        otherwise): an active internal user with Sales rights, who reads the
+        lead and completes the step, in the company of each of these leads
+        that has one (Odoo's ``_compute_company_id`` would otherwise take the
+        lead, and its step, out of its company when ``user`` becomes its
+        salesperson). Returns the user. Called by ``activate``, ``complete``
+        (``next_user_id``) and on any write of a step's responsible."""
         user = user.exists()
-        if not user or not user.active or user.share:
+        if not user:
             raise UserError(
                 self.env._("The commercial responsible must be an active internal user.")
             )
+        if not user.active or user.share:
+            raise UserError(
+                self.env._(
+                    "The commercial responsible must be an active internal user, not %(user)s.",
+                    user=user.name,
+                )
+            )
+        if not user._has_group("sales_team.group_sale_salesman"):
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot be the commercial responsible: they have no Sales "
+                    "rights (Sales / User: Own Documents Only), so they could not read the "
+                    "lead nor complete its step.",
+                    user=user.name,
+                )
+            )
+        for lead in self:
+            lead._check_user_in_company(user)
         return user
+
+    def _check_user_in_company(self, user):
+        """``UserError`` when this lead has a company that ``user`` has no
+        access to: made its salesperson or given its step, they could not read
+        it, and Odoo's ``_compute_company_id`` would clear (or change) the
+        lead's company, taking it out of its company's record rules."""
+        self.ensure_one()
+        company = self.company_id
+        # sudo: only which companies the user belongs to is compared; nothing
+        # of the user is written or returned but their name in the message
+        if company and company not in user.sudo().company_ids:
+            raise UserError(
+                self.env._(
+                    "%(user)s has no access to company %(company)s of lead %(lead)s: choose "
+                    "someone who works in that company, or change the lead's company.",
+                    user=user.name,
+                    company=company.name,
+                    lead=self.display_name,
+                )
+            )
 
     def activate(self, user_id, first_contact_at, priority=None, responsibility_type_id=None):
         """Activate inactive leads.

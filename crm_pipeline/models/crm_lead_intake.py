@@ -694,6 +694,13 @@ class CrmLead(models.Model):
                         )
                     )
                     continue
+                try:
+                    # the salesperson of the file works in the lead's company:
+                    # a row error here, not the whole import refused on write
+                    target._check_salesperson_company(row["vals"])
+                except UserError as exc:
+                    row["errors"].append(exc.args[0])
+                    continue
                 row["action"] = "update"
                 row["target"] = target
             else:

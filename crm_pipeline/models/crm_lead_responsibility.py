@@ -78,7 +78,7 @@ class CrmLeadResponsibility(models.Model):
         required=True,
         index=True,
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=lambda self: self.env["crm.lead"]._responsible_user_domain(),
         default=lambda self: self.env.user,
     )
     deadline = fields.Datetime(required=True, tracking=True)
@@ -213,9 +213,13 @@ class CrmLeadResponsibility(models.Model):
     @api.constrains("user_id")
     def _check_user_id(self):
         # a plain write reassigns as activate() and complete() do: to an active
-        # internal user only (the responsible gets an activity and the lead)
+        # internal user with Sales rights in the lead's company only (the
+        # responsible gets an activity and works the lead)
         for rec in self:
-            self.env["crm.lead"]._check_responsible_user(rec.user_id)
+            # sudo: the lead's company, compared with the responsible's; the
+            # holder who just handed the step on no longer reaches the lead
+            # (nothing of it is returned but its name in the message)
+            rec.sudo().lead_id._check_responsible_user(rec.user_id)
 
     @api.constrains("deadline")
     def _check_deadline(self):

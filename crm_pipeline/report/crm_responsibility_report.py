@@ -1,6 +1,12 @@
+from datetime import datetime, time
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from odoo.addons.crm_suite_base.models.policy import check_date, model_label
+
+from ..models.input_checks import to_id
 
 
 class CrmResponsibilityReport(models.Model):
@@ -131,21 +137,7 @@ class CrmResponsibilityReport(models.Model):
         to the next one: ``moved_on`` / ``reached``; False on the last step) and
         ``avg_days``.
         """
-        domain = []
-        for value, op in ((date_from, ">="), (date_to, "<=")):
-            if value:
-                day = self._to_date(value)
-                bound = (
-                    fields.Datetime.to_datetime(day)
-                    if op == ">="
-                    else fields.Datetime.to_datetime(day).replace(hour=23, minute=59, second=59)
-                )
-                domain.append(("date_open", op, bound))
-        for name, value in (("team_id", team_id), ("salesperson_id", user_id)):
-            if value:
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise UserError(self.env._("%(name)s must be one id.", name=name))
-                domain.append((name, "=", value))
+        domain = self._funnel_domain(date_from, date_to, team_id, user_id)
         # leads, not responsibilities, on both sides: a merged lead carries the
         # steps of the leads merged into it, and counts once per step
         moved_leads = dict(
@@ -185,11 +177,45 @@ class CrmResponsibilityReport(models.Model):
                 )
         return result
 
-    def _to_date(self, value):
-        try:
-            day = fields.Date.to_date(value)
-        except (TypeError, ValueError):
-            day = None
-        if not day:
-            raise UserError(self.env._("%(value)r is not a date.", value=value))
-        return day
+    def _funnel_domain(self, date_from, date_to, team_id, user_id):
+        """``get_funnel``'s arguments checked (``UserError`` naming the
+        parameter, before anything is read) and turned into a domain: dates
+        between 1900 and 2200, a period that does not end before it starts, a
+        sales team and a salesperson that exist."""
+        start = check_date(self.env, date_from, "date_from") if date_from else None
+        end = check_date(self.env, date_to, "date_to") if date_to else None
+        if start and end and end < start:
+            raise UserError(
+                self.env._(
+                    "The funnel's period ends before it starts (date_from %(start)s, "
+                    "date_to %(end)s).",
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                )
+            )
+        domain = []
+        if start:
+            domain.append(("date_open", ">=", datetime.combine(start, time.min)))
+        if end:
+            domain.append(("date_open", "<=", datetime.combine(end, time(23, 59, 59))))
+        for param, value, fname, model in (
+            ("team_id", team_id, "team_id", "crm.team"),
+            ("user_id", user_id, "salesperson_id", "res.users"),
+        ):
+            record_id = to_id(self.env, value, param)
+            if not record_id:
+                continue
+            # exists(): whether the id is known, whatever the user may read of
+            # it (record rules count the leads below); archived users and teams
+            # keep their funnel
+            if not self.env[model].browse(record_id).exists():
+                raise UserError(
+                    self.env._(
+                        "Unknown %(param)s %(id)s: there is no such %(model)s.",
+                        param=param,
+                        model=model_label(self.env, model),
+                        id=record_id,
+                    )
+                )
+            domain.append((fname, "=", record_id))
+        return domain

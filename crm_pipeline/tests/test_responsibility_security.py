@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import PipelineCase
@@ -66,8 +66,13 @@ class TestResponsibilitySecurity(PipelineCase):
         lead.activate(admin.id, self._in(1))
         resp = lead.open_responsibility_id
         self.assertEqual(resp.company_id, company_2)
-        # responsible but only in the first company: the company rule hides it
+        # responsible, then taken out of the lead's company: the company rule
+        # hides it (nobody outside the lead's company is made its responsible)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            resp.user_id = self.salesman
+        self.salesman.company_ids |= company_2
         resp.user_id = self.salesman
+        self.salesman.company_ids -= company_2
         with self.assertRaises(AccessError):
             resp.with_user(self.salesman).read(["state"])
         manager_c1 = new_test_user(

@@ -13,7 +13,7 @@ class CrmLeadActivateWizard(models.TransientModel):
         "res.users",
         string="Commercial Responsible",
         required=True,
-        domain="[('share', '=', False)]",
+        domain=lambda self: self.env["crm.lead"]._responsible_user_domain(),
         default=lambda self: self.env.user if not self.env.user.share else False,
     )
     first_contact_at = fields.Datetime(

@@ -23,7 +23,7 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
     next_user_id = fields.Many2one(
         "res.users",
         string="Next Responsible",
-        domain="[('share', '=', False)]",
+        domain=lambda self: self.env["crm.lead"]._responsible_user_domain(),
         compute="_compute_next_user_id",
         store=True,
         readonly=False,
