@@ -15,3 +15,4 @@ from . import test_renewal
 from . import test_schedule_horizon
 from . import test_alerts
 from . import test_bill_alerts
+from . import test_multi_company
