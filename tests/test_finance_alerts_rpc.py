@@ -3,8 +3,9 @@ contract's amendments: a supplier bill is alerted once per row however often
 the schedule is rebuilt (a line's sequence, the payment term); the end alert of
 an end that moved (Renew, the end amended) is marked done and the new end is
 alerted; a row given back by its cancelled invoice takes its line's price of
-now; the forecast of a company the caller may use but has not selected opens
-with that company's balance."""
+now; the forecast of a selected company that is not the current one opens
+with that company's balance (one the caller may use but has not selected is
+refused)."""
 
 import datetime
 import os
@@ -169,9 +170,10 @@ def test_released_row_takes_the_line_price(billing, partner_id):
     assert _read(billing, contract_id, ["amount"])["amount"] == 12 * 150.0
 
 
-def test_forecast_opening_of_a_company_not_selected(admin, make_user, today):
-    """company_id=X with X not among the selected companies (the context's
-    allowed_company_ids): X's opening balance, as when X is selected."""
+def test_forecast_opening_of_a_company_not_current(admin, make_user, today, expect_fault):
+    """company_id=X with X selected but not the current company (the first of
+    the context's allowed_company_ids): X's opening balance, as when X is the
+    current one; X not among the selected companies: refused (fault 4)."""
     finance = make_user(["account.group_account_invoice"], "fin_alerts_two_companies")
     [user] = admin.call("res.users", "read", [finance.uid], ["company_id"])
     company_id = user["company_id"][0]
@@ -194,4 +196,5 @@ def test_forecast_opening_of_a_company_not_selected(admin, make_user, today):
 
     selected = forecast([company_id])
     assert selected[1]["opening"], "the demo company has money in the bank"
-    assert forecast([other_id]) == selected
+    assert forecast([other_id, company_id]) == selected
+    expect_fault(forecast, [other_id], codes=(4,))

@@ -76,7 +76,9 @@ class CrmContract(models.Model):
         ):
             raise UserError(self.env._("company_id must be one company id."))
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        if company not in user.company_ids and not self.env.su:
+        # one of the selected companies (allowed_company_ids, which Odoo keeps
+        # within the user's), as Odoo's multi-company reads are
+        if company not in self.env.companies and not self.env.su:
             raise AccessError(self.env._("You have no access to that company."))
         if include_pipeline and not self.env["crm.lead"].has_access("read"):
             raise AccessError(

@@ -547,6 +547,20 @@ class CrmContract(models.Model):
         if leads:
             leads.check_access("read")
 
+    def copy_data(self, default=None):
+        """A duplicate keeps the contract's lead only when its user may read it
+        (``_check_lead_readable`` refuses the link otherwise): an accountant who
+        does not read the leads gets the copy without its lead instead of an
+        access error; a lead given in ``default`` is checked as given."""
+        vals_list = super().copy_data(default=default)
+        if is_privileged(self) or "lead_id" in (default or {}):
+            return vals_list
+        readable = set(self.lead_id._filtered_access("read").ids)
+        for vals in vals_list:
+            if vals.get("lead_id") and vals["lead_id"] not in readable:
+                vals["lead_id"] = False
+        return vals_list
+
     # ------------------------------------------------------------------
     # States (public API)
     # ------------------------------------------------------------------

@@ -161,8 +161,13 @@ class CrmContract(models.Model):
     # the Contracting gate reads it: a draft term, of a lead the user may read
     _crm_write_policy = {"lead_id": writable(states=("draft",))}
 
+    # a lead of the contract's company (or of none), as its other links
     lead_id = fields.Many2one(
-        "crm.lead", string="Lead/Opportunity", index="btree_not_null", tracking=True
+        "crm.lead",
+        string="Lead/Opportunity",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
     )
 
 
@@ -214,6 +219,8 @@ class CrmLeadResponsibility(models.Model):
         ]
         context = {
             "default_lead_id": lead.id,
+            # the contract is the lead's company's (its lead must be: check_company)
+            "default_company_id": (lead.company_id or self.env.company).id,
             "default_partner_id": (lead.partner_id.commercial_partner_id or order.partner_id).id,
             "default_contract_type": "customer",
             "default_title": lead.name,

@@ -174,14 +174,22 @@ class ResCompany(models.Model):
         ``crm_rate_last_error``, and logged)."""
         if not self.env.user.has_group("account.group_account_manager") and not self.env.su:
             raise AccessError(self.env._("Only accountants update the exchange rates."))
-        # the update writes as superuser: only the user's own companies
-        foreign = self - self.env.user.company_ids
+        # the update writes as superuser: only the selected companies
+        # (allowed_company_ids, which Odoo keeps within the user's)
+        foreign = self - self.env.companies
         if foreign and not self.env.su:
+            mine = self.env.user.company_ids
             raise AccessError(
                 self.env._(
                     "You cannot update the exchange rates of %(companies)s: not one of your "
-                    "companies.",
-                    companies=", ".join(foreign.mapped("name")),
+                    "selected companies.",
+                    # sudo: the names of the user's own companies, which the
+                    # record rules hide while they are not selected; any other
+                    # company is named by its id only
+                    companies=", ".join(
+                        company.sudo().name if company in mine else str(company.id)
+                        for company in foreign
+                    ),
                 )
             )
         if self._crm_rates_by_oca():

@@ -2,6 +2,7 @@ import json
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import check_one, owned
@@ -42,7 +43,9 @@ class CrmCashflowForecastReport(models.Model):
     an invoice counts at its own date, the rest of the invoice's open amount
     at its due date. Amounts are converted at
     today's rate into the currency of the current company, as Odoo's invoice
-    analysis does, so that totals over several companies add like amounts."""
+    analysis does, so that totals over several companies add like amounts; an
+    amount in a currency without a rate refuses the report (a ``UserError``
+    naming the currency and the company), never counts one for one."""
 
     _name = "crm.cashflow.forecast.report"
     _description = "Cash-Flow Forecast"
@@ -214,18 +217,85 @@ class CrmCashflowForecastReport(models.Model):
         """{(company_id, currency_id): factor}: what one unit of a currency (all of
         them, or ``currencies``) of each allowed company's rows is worth today in
         the current company's currency (that company's own rates, as
-        ``res.currency._convert`` reads them)."""
+        ``res.currency._convert`` reads them).
+
+        Only the pairs whose rates exist: a currency without a rate on or before
+        today in a company (``_forecast_rates``), and every other currency of a
+        company without a rate of the current company's currency, are left out,
+        where Odoo's conversion would take 1.0 silently; the forecast refuses
+        their amounts (``_forecast_missing_rate``), as Create Invoices does."""
         if currencies is None:
             currencies = self.env["res.currency"].with_context(active_test=False).search([])
         target = self.env.company.currency_id
         currencies |= target
         factors = {}
         for company in self.env.companies:
-            rates = currencies._get_rates(company, today)
-            own = rates.get(target.id) or 1.0
+            rates = self._forecast_rates(company, currencies, today)
+            own = rates.get(target.id)
+            # the current company's currency itself needs no rate
+            factors[company.id, target.id] = 1.0
+            if not own:
+                continue
             for currency_id, rate in rates.items():
-                factors[company.id, currency_id] = own / (rate or 1.0)
+                factors.setdefault((company.id, currency_id), own / rate)
         return factors
+
+    @api.model
+    def _forecast_rates(self, company, currencies, today):
+        """{currency id: rate} of those of ``currencies`` that have a rate on or
+        before ``today`` in ``company`` (its root company's, else a shared one),
+        as Odoo's ``res.currency._get_rates`` reads them, without the 1.0 it
+        gives a currency that has none; the company's own currency is always
+        there (without a rate, 1.0: the reference of its rates)."""
+        rates = currencies._get_rates(company, today)
+        # sudo: whether a rate exists, as Odoo's conversion reads the rates (the
+        # root company's, which the user's record rules may hide); no rate is
+        # shown to the user
+        present = {
+            currency.id
+            for [currency] in self.env["res.currency.rate"]
+            .sudo()
+            ._read_group(
+                [
+                    ("currency_id", "in", currencies.ids),
+                    ("name", "<=", today),
+                    ("company_id", "in", [False, company.root_id.id]),
+                ],
+                ["currency_id"],
+            )
+        }
+        own = company.currency_id.id
+        return {
+            currency_id: rate
+            for currency_id, rate in rates.items()
+            if rate and (currency_id in present or currency_id == own)
+        }
+
+    @api.model
+    def _forecast_missing_rate(self, company_id, currency_id, today):
+        """Refuse the forecast of ``company_id``'s amounts in ``currency_id``, which
+        ``_forecast_factors`` cannot convert: a ``UserError`` naming the currency
+        without a rate (that one, else the current company's) and the company
+        whose rates Odoo reads, as Create Invoices names them."""
+        company = self.env["res.company"].browse(company_id)
+        currency = self.env["res.currency"].browse(currency_id)
+        target = self.env.company.currency_id
+        missing = (
+            currency
+            if currency.id not in self._forecast_rates(company, currency | target, today)
+            else target
+        )
+        raise UserError(
+            self.env._(
+                "There is no exchange rate of %(currency)s on or before %(date)s in "
+                "%(company)s: update the rates before reading the cash-flow forecast.",
+                currency=missing.name,
+                date=today,
+                # sudo: the name of the company whose rates Odoo reads (a branch's
+                # root, which the user may not read)
+                company=company.sudo().root_id.name,
+            )
+        )
 
     @api.model
     def _forecast_sources(self):
@@ -523,16 +593,17 @@ class CrmCashflowForecastReport(models.Model):
         """SQL of the planned payments' sums per invoice (``invoice_id``,
         ``amount``), converted into the invoice's currency at today's rate, as
         the forecast converts (``_forecast_factors``, the invoice company's
-        rates), rounded to that currency. Grouped by invoice only, so that
-        PostgreSQL knows it unique and hashes it, not the invoices; the rates
-        are read for the currencies of planned payments in another currency
-        than their invoice's only."""
+        rates; a currency without a rate is refused), rounded to that
+        currency. Grouped by invoice only, so that PostgreSQL knows it unique
+        and hashes it, not the invoices; the rates are read for the currencies
+        of planned payments in another currency than their invoice's (of the
+        open invoices of the allowed companies) only."""
         # what the planned payments' queries read is flushed before they run
         flush = [
             self.env[model]._fields[fname]
             for model, fnames in (
                 ("crm.planned.payment", ("amount", "currency_id", "invoice_id", "state")),
-                ("account.move", ("company_id", "currency_id")),
+                ("account.move", ("company_id", "currency_id", "payment_state", "state")),
                 ("res.currency", ("decimal_places",)),
             )
             for fname in fnames
@@ -543,26 +614,37 @@ class CrmCashflowForecastReport(models.Model):
                 sql = SQL("%s", sql, to_flush=field)
             return sql
 
+        # the planned payments in another currency than their invoice's, of the
+        # open invoices of the allowed companies (the others are not read)
         foreign = self.env.execute_query(
             flushed(
                 SQL(
                     """
-                    SELECT DISTINCT payment.currency_id, move.currency_id
+                    SELECT DISTINCT move.company_id, payment.currency_id, move.currency_id
                       FROM crm_planned_payment payment
                       JOIN account_move move ON move.id = payment.invoice_id
                      WHERE payment.state = 'planned'
                        AND payment.currency_id != move.currency_id
-                    """
+                       AND move.company_id = ANY(%(companies)s)
+                       AND move.state = 'posted'
+                       AND move.payment_state IN ('not_paid', 'partial')
+                    """,
+                    companies=self.env.companies.ids,
                 )
             )
         )
         factors = {}
         if foreign:
-            currencies = self.env["res.currency"].browse({cur for pair in foreign for cur in pair})
+            currencies = self.env["res.currency"].browse(
+                {cur for _company, *pair in foreign for cur in pair}
+            )
             today = fields.Date.context_today(self)
-            factors = {
-                f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today, currencies).items()
-            }
+            converted = self._forecast_factors(today, currencies)
+            for company_id, *pair in sorted(foreign):
+                for currency_id in pair:
+                    if (company_id, currency_id) not in converted:
+                        self._forecast_missing_rate(company_id, currency_id, today)
+            factors = {f"{c}-{cur}": f for (c, cur), f in converted.items()}
         return flushed(
             SQL(
                 """
@@ -570,10 +652,10 @@ class CrmCashflowForecastReport(models.Model):
                     ROUND(SUM(CASE WHEN payment.currency_id = move.currency_id
                                    THEN payment.amount
                                    ELSE payment.amount
-                                        * COALESCE((%(factors)s::jsonb ->> (move.company_id
-                                               || '-' || payment.currency_id))::numeric, 1.0)
-                                        / COALESCE((%(factors)s::jsonb ->> (move.company_id
-                                               || '-' || move.currency_id))::numeric, 1.0)
+                                        * (%(factors)s::jsonb ->> (move.company_id
+                                               || '-' || payment.currency_id))::numeric
+                                        / (%(factors)s::jsonb ->> (move.company_id
+                                               || '-' || move.currency_id))::numeric
                               END), MIN(currency.decimal_places)) AS amount
                FROM crm_planned_payment payment
                JOIN account_move move ON move.id = payment.invoice_id
@@ -733,7 +815,31 @@ class CrmCashflowForecastReport(models.Model):
     @api.model
     def _forecast_query(self):
         today = fields.Date.context_today(self)
-        factors = {f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today).items()}
+        factors = json.dumps(
+            {f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today).items()}
+        )
+        sources = SQL(" UNION ALL ").join(self._forecast_source_queries())
+        # a row whose amount cannot be converted (no rate) refuses the report, as
+        # it refuses get_cashflow_forecast and Create Invoices: its figures would
+        # otherwise count one unit of its currency as one of the company's
+        missing = self.env.execute_query(
+            SQL(
+                """
+                SELECT sources.company_id, sources.original_currency_id
+                  FROM (%(sources)s) sources
+                 WHERE sources.original_currency_id != %(currency)s
+                   AND (%(factors)s::jsonb
+                           ->> (sources.company_id || '-' || sources.original_currency_id)
+                       ) IS NULL
+                 LIMIT 1
+                """,
+                sources=sources,
+                currency=self.env.company.currency_id.id,
+                factors=factors,
+            )
+        )
+        if missing:
+            self._forecast_missing_rate(*missing[0], today)
         return SQL(
             """
             SELECT src.id, src.source, src.kind, src.direction, src.date, src.partner_id,
@@ -757,19 +863,16 @@ class CrmCashflowForecastReport(models.Model):
                     -- the factor looked up per row in a JSON object: a join to the
                     -- rates would make the planner loop over every currency
                     SELECT sources.*,
-                           COALESCE(
-                               (%(factors)s::jsonb
-                                   ->> (sources.company_id || '-' || sources.original_currency_id)
-                               )::numeric,
-                               1.0
-                           ) AS factor
+                           (%(factors)s::jsonb
+                               ->> (sources.company_id || '-' || sources.original_currency_id)
+                           )::numeric AS factor
                       FROM (%(sources)s) sources
                    ) src
             """,
             today=today,
             currency=self.env.company.currency_id.id,
-            sources=SQL(" UNION ALL ").join(self._forecast_source_queries()),
-            factors=json.dumps(factors),
+            sources=sources,
+            factors=factors,
         )
 
     @api.model
@@ -794,13 +897,15 @@ class CrmCashflowForecastReport(models.Model):
             ):
                 if day and amount:
                     totals.append((day, direction, currency_id, amount))
-        # the rates of the currencies found only
-        factors = report._forecast_factors(
-            fields.Date.context_today(self),
-            self.env["res.currency"].browse({currency_id for _d, _dr, currency_id, _a in totals}),
-        )
+        # the rates of the currencies found only; one without a rate is refused
+        today = fields.Date.context_today(self)
+        currencies = {currency_id for _d, _dr, currency_id, _a in totals}
+        factors = report._forecast_factors(today, self.env["res.currency"].browse(currencies))
+        for currency_id in sorted(currencies):
+            if (company.id, currency_id) not in factors:
+                report._forecast_missing_rate(company.id, currency_id, today)
         return [
-            (day, direction, amount * factors.get((company.id, currency_id), 1.0))
+            (day, direction, amount * factors[company.id, currency_id])
             for day, direction, currency_id, amount in totals
         ]
 

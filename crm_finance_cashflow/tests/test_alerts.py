@@ -2,11 +2,13 @@
 alerted once per row however often the schedule follows the lines, the end
 alert of an end that moved is marked done and a new one given for the new end;
 a row given back by its cancelled invoice takes its line's amounts of now; the
-forecast of a company the caller has not selected opens with its balance."""
+forecast of a selected company that is not the current one opens with its
+balance."""
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .test_contract import ContractCase
@@ -146,9 +148,11 @@ class TestContractAlerts(ContractCase):
         self.assertEqual(january.amount_untaxed, 150.0)
         self.assertEqual(contract.amount, 12 * 150.0)
 
-    def test_forecast_opening_of_a_company_not_selected(self):
-        """``company_id`` of a company the caller may use but has not selected:
-        its opening balance, as when it is selected."""
+    def test_forecast_opening_of_a_company_not_current(self):
+        """``company_id`` of a selected company that is not the current one: its
+        opening balance, as when it is the current one; a company the caller
+        may use but has not selected is refused (the selected companies are
+        the ones a method works in)."""
         today = self.today
         payment = (
             self.env["crm.planned.payment"]
@@ -176,10 +180,14 @@ class TestContractAlerts(ContractCase):
             *window, company_id=company.id
         )
         self.assertTrue(selected[1]["opening"])
-        elsewhere = Contract.with_context(allowed_company_ids=[other.id]).get_cashflow_forecast(
-            *window, company_id=company.id
-        )
+        elsewhere = Contract.with_context(
+            allowed_company_ids=[other.id, company.id]
+        ).get_cashflow_forecast(*window, company_id=company.id)
         self.assertEqual(elsewhere, selected)
+        with self.assertRaises(AccessError):
+            Contract.with_context(allowed_company_ids=[other.id]).get_cashflow_forecast(
+                *window, company_id=company.id
+            )
 
     def test_alerts_of_a_contract_without_responsible_reach_a_person(self):
         """Without a responsible, the alerts go to the lead's salesperson, else

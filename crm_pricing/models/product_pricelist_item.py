@@ -85,6 +85,9 @@ class ProductPricelistItem(models.Model):
         index="btree_not_null",
         ondelete="cascade",
         domain="[('is_company', '=', True)]",
+        # a client of the price list's company (or of none), as Odoo checks the
+        # rule's products (_check_company_auto)
+        check_company=True,
         help="Only for this client (and its contacts).",
     )
     partner_category_id = fields.Many2one(

@@ -89,7 +89,9 @@ class ResPartner(models.Model):
                 )
             )
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        if company not in self.env.user.company_ids:
+        # one of the selected companies (allowed_company_ids, which Odoo keeps
+        # within the user's)
+        if company not in self.env.companies:
             raise AccessError(
                 self.env._("You have no access to company %(company)s.", company=company.id)
             )

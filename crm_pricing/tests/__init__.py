@@ -12,3 +12,4 @@ from . import test_rule_confidentiality
 from . import test_pricing_figures
 from . import test_links_access
 from . import test_language
+from . import test_multi_company
