@@ -111,8 +111,8 @@ class CrmClientRecordMixin(models.AbstractModel):
                 raise ValidationError(
                     self.env._(
                         "%(record)s: %(what)s must be an internal user, not %(user)s.",
-                        record=record._description,
-                        what=record._fields["user_id"].string,
+                        record=model_label(self.env, record._name),
+                        what=field_label(self.env, record._fields["user_id"]),
                         user=user.name,
                     )
                 )
@@ -295,7 +295,7 @@ class CrmClientRecordMixin(models.AbstractModel):
                     "%(record)s is filed on lead %(lead)s: its client is the lead's "
                     "customer, %(client)s. Choose that client (or one of its contacts), "
                     "or file it without the lead.",
-                    record=self._description,
+                    record=model_label(self.env, self._name),
                     lead=lead.display_name,
                     client=client.display_name,
                 )

@@ -81,3 +81,25 @@ class TestReaderLanguage(InteractionCommon):
                 "fields": f"{self.ro['Budget']}, {self.ro['Actual Cost']}",
             },
         )
+
+    def test_record_and_field_named_in_the_users_language(self):
+        """A refused assignee names the record and its field in the language
+        of the sentence around them (they were Odoo's English descriptions)."""
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal Reader",
+                "login": "portal_reader_lang",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        with self.assertRaises(ValidationError) as cm:
+            self.Interaction.with_context(lang="ro_RO").create(
+                {"lead_id": self.lead_a.id, "interaction_type": "call", "user_id": portal.id}
+            )
+        message = str(cm.exception)
+        self.assertTrue(message.startswith(self.ro["Client Interaction"] + ": "), message)
+        self.assertNotIn("Client Interaction", message)
+        label = self.Interaction._fields["user_id"]._description_string(
+            self.env(context={"lang": "ro_RO"})
+        )
+        self.assertIn(label, message)
