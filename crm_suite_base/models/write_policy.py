@@ -74,8 +74,17 @@ class CrmWritePolicy(models.AbstractModel):
 
     @api.model
     def _suite_classes(self, model):
+        """The classes of ``model`` that the suite's modules define. The
+        suite's extension of ``base`` (Odoo's uninstall flag kept for
+        administrators, ``base_unlink.py``) is in every model's classes and
+        adds no field nor method of its own: it does not make every model
+        one of the suite's."""
         suite = self._suite_modules()
-        return [klass for klass in type(model).__mro__ if getattr(klass, "_module", None) in suite]
+        return [
+            klass
+            for klass in type(model).__mro__
+            if getattr(klass, "_module", None) in suite and getattr(klass, "_name", None) != "base"
+        ]
 
     @api.model
     def get_suite_models(self):

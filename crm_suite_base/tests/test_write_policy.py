@@ -374,6 +374,10 @@ class TestMixin(TransactionCase):
         result = self.env["crm.write.policy"].get_suite_models()
         self.assertIn("crm_suite_base", result["modules"])
         self.assertNotIn("base", result["modules"])
+        # its extension of base (every model's) does not make every model the suite's
+        self.assertNotIn("base", result["models"])
+        self.assertNotIn("res.country", result["models"])
+        self.assertNotIn("res.country", self.env["crm.write.policy"].get_public_methods())
         self.assertTrue(result["models"]["crm.write.policy.mixin"]["abstract"])
         for name, entry in result["models"].items():
             for fname, info in entry["fields"].items():
