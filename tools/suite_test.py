@@ -301,27 +301,29 @@ def pytest_counts(junit):
 
 
 def _start_server(odoo_src, db, port, log):
-    return subprocess.Popen(
-        odoo_cmd(
-            odoo_src,
-            db,
-            "--workers",
-            "2",
-            "--http-port",
-            str(port),
-            # the longpolling/websocket process would take the fixed 8072
-            "--gevent-port",
-            str(free_port()),
-            "--max-cron-threads",
-            "0",
-            "--logfile",
-            log,
-            "--limit-time-real",
-            "600",
-            "--limit-time-cpu",
-            "300",
-        )
+    cmd = odoo_cmd(
+        odoo_src,
+        db,
+        "--workers",
+        "2",
+        "--http-port",
+        str(port),
+        # the longpolling/websocket process would take the fixed 8072
+        "--gevent-port",
+        str(free_port()),
+        "--max-cron-threads",
+        "0",
+        "--logfile",
+        log,
+        "--limit-time-real",
+        "600",
+        "--limit-time-cpu",
+        "300",
     )
+    # odoo-bin with the password hashing of Odoo's own tests (see the script)
+    assert cmd[1] == os.path.join(odoo_src, "odoo-bin")
+    cmd[1] = os.path.join(ROOT, "tools", "odoo_rpc_server.py")
+    return subprocess.Popen(cmd, env=dict(os.environ, ODOO_SRC=odoo_src))
 
 
 #: the XML-RPC suite's shards, each on a database of its own
