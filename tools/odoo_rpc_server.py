@@ -26,9 +26,11 @@ os.environ["TZ"] = "UTC"  # as odoo-bin, before the time module is imported
 
 sys.path.insert(0, os.path.abspath(os.environ["ODOO_SRC"]))
 
-import odoo  # noqa: E402
-from odoo.addons.base.models import res_users  # noqa: E402
 from passlib.context import CryptContext  # noqa: E402
+
+import odoo  # noqa: E402
+
+from odoo.addons.base.models import res_users  # noqa: E402
 
 
 def _crypt_context(self):  # noqa: ARG001
