@@ -42,8 +42,13 @@ ODOO_GIT = "https://github.com/odoo/odoo.git"
 ODOO_NIGHTLY = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 
 
+_STARTED = time.monotonic()
+
+
 def say(msg):
-    print(f"[crm-suite] {msg}", flush=True)
+    """One line of progress, with the minutes and seconds since the start."""
+    elapsed = int(time.monotonic() - _STARTED)
+    print(f"[crm-suite +{elapsed // 60:02d}:{elapsed % 60:02d}] {msg}", flush=True)
 
 
 def die(msg, code=2):

@@ -435,7 +435,7 @@ def xmlrpc_tests(outcome, odoo_src, db, addons, logdir):
 
 
 def _report(outcome, logdir):
-    if outcome.failed:
+    if outcome.failed or os.environ.get("CRM_SUITE_KEEP_LOGS") == "1":
         say(f"logs kept in {logdir}")
     else:
         shutil.rmtree(logdir, ignore_errors=True)
