@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import LazyTranslate
 
 from odoo.addons.crm_suite_base.models.policy import (
     DATE_MAX,
@@ -18,6 +18,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     privileged,
     writable,
 )
+from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -829,22 +830,9 @@ class CrmContract(models.Model):
         (line, date) refused by the unique index. ``skip_locked``: the ids of
         the contracts being changed right now are left out (the daily top-up
         leaves them to the next run). Returns the ids locked."""
-        ids = sorted({contract_id for contract_id in self._ids if isinstance(contract_id, int)})
-        if not ids:
-            return []
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM crm_contract WHERE id = ANY(%s) ORDER BY id FOR UPDATE%s",
-                ids,
-                SQL(" SKIP LOCKED") if skip_locked else SQL(),
-            )
-        )
-        locked = [row[0] for row in self.env.cr.fetchall()]
-        if locked:
-            self.env.cr.execute(
-                SQL("UPDATE crm_contract SET write_date = write_date WHERE id = ANY(%s)", locked)
-            )
-        return locked
+        # the saved contracts only (not a new record's origin)
+        saved = self.browse(id_ for id_ in self._ids if isinstance(id_, int))
+        return lock_and_touch(saved, skip_locked=skip_locked)
 
     def action_view_invoices(self):
         check_one(self)

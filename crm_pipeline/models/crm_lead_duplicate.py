@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+
+from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
 
 class CrmLead(models.Model):
@@ -47,9 +48,9 @@ class CrmLead(models.Model):
         ID at the same time cannot both miss the other's uncommitted lead; the
         second waits for the first and gets a serialization failure, which
         Odoo answers by running the request again, which sees the first lead.
-        A plain UPDATE takes PostgreSQL's "no key update" lock, so the rows
-        referencing the company (every insert with a ``company_id``) are not
-        held up."""
+        The lock is PostgreSQL's "no key update" (a plain UPDATE's), so the
+        rows referencing the company (every insert with a ``company_id``) are
+        not held up."""
         ids = set()
         for lead in leads:
             if lead.company_id:
@@ -57,10 +58,7 @@ class CrmLead(models.Model):
                     ids.add(lead.company_id.id)
             else:
                 ids.update(blocking.ids)
-        for company_id in sorted(ids):
-            self.env.cr.execute(
-                SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company_id)
-            )
+        lock_and_touch(blocking.browse(sorted(ids)), no_key=True)
 
     def _check_duplicate_vat(self):
         """With the company setting "One lead per tax ID", refuse a lead whose tax

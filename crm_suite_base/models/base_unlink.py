@@ -13,6 +13,9 @@ class Base(models.AbstractModel):
     everyone else it is dropped before the deletion's checks run."""
 
     _inherit = "base"
+    # every model's class: not one that makes a model the suite's
+    # (crm.write.policy._suite_classes)
+    _crm_suite_model = False
 
     def unlink(self):
         if self.env.context.get(MODULE_UNINSTALL_FLAG) and not self.env.is_system():

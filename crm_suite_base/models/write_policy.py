@@ -74,16 +74,19 @@ class CrmWritePolicy(models.AbstractModel):
 
     @api.model
     def _suite_classes(self, model):
-        """The classes of ``model`` that the suite's modules define. The
-        suite's extension of ``base`` (Odoo's uninstall flag kept for
-        administrators, ``base_unlink.py``) is in every model's classes and
-        adds no field nor method of its own: it does not make every model
-        one of the suite's."""
+        """The classes of ``model`` that the suite's modules define, but those
+        whose ``_crm_suite_model`` is false: the suite's extension of ``base``
+        (Odoo's uninstall flag kept for administrators, ``base_unlink.py``) is
+        in every model's classes and adds no field nor public method: it does
+        not make every model one of the suite's. (The attribute is read through
+        each class's own bases, so the registry's classes, which have that
+        extension among theirs and define nothing themselves, are left out
+        too.)"""
         suite = self._suite_modules()
         return [
             klass
             for klass in type(model).__mro__
-            if getattr(klass, "_module", None) in suite and getattr(klass, "_name", None) != "base"
+            if getattr(klass, "_module", None) in suite and getattr(klass, "_crm_suite_model", True)
         ]
 
     @api.model

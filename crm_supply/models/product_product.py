@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
+from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 from odoo.addons.stock.models.product import Product as StockProduct
 
 
@@ -188,15 +189,7 @@ class ProductProduct(models.Model):
         stock before this one commits gets a serialization failure on its own
         lock, and is retried by Odoo with fresh figures, instead of selling the
         same units."""
-        ids = sorted(set(self.ids))
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL("SELECT id FROM product_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE", ids)
-        )
-        self.env.cr.execute(
-            SQL("UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)", ids)
-        )
+        lock_and_touch(self)
 
     @api.depends_context(
         "crm_supply_stock_label",

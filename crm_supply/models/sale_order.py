@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate, float_compare
+from odoo.tools import LazyTranslate, float_compare
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_one,
@@ -11,6 +11,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     privileged,
     writable,
 )
+from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
 from .res_company import RESERVATION_DAYS_BOUNDS
 from .sale_stock_reservation import EXPIRY_ACTIVITY
@@ -639,18 +640,7 @@ class SaleOrder(models.Model):
         serialization error and is retried by Odoo with fresh data, so that it
         sees what this one ordered or reserved (its own snapshot, taken before,
         would not)."""
-        ids = sorted(set(self.ids))
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL("UPDATE sale_order SET write_date = write_date WHERE id = ANY(%s)", ids)
-        )
+        lock_and_touch(self, no_key=True)
 
     @api.model
     def _lock_vendors(self, sellers):
@@ -660,18 +650,7 @@ class SaleOrder(models.Model):
         (the documents' own locks do not meet) made two drafts; the second one
         now waits here, fails to lock with a serialization error and is
         retried by Odoo, then finds the first one's draft and adds to it."""
-        ids = sorted(set(sellers.partner_id.ids))
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL("UPDATE res_partner SET write_date = write_date WHERE id = ANY(%s)", ids)
-        )
+        lock_and_touch(sellers.partner_id, no_key=True)
 
     @api.model
     def _company_sellers(self, product, company):
