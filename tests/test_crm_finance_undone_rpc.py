@@ -1,7 +1,8 @@
 """crm_finance_cashflow over XML-RPC, what is deleted or undone: an activated
 contract is not deleted (its invoiced schedule rows would go with it and its
 invoices lose their link), and a planned payment whose payment is cancelled,
-reset to draft or deleted is planned again."""
+rejected, reset to draft or deleted is planned again, and posted again with
+that payment when it is posted again."""
 
 import datetime
 
@@ -118,32 +119,67 @@ def _notes(client, planned):
     return " ".join(message["body"] for message in messages)
 
 
+def _cumulative(client):
+    today = datetime.date.today()
+    forecast = client.call(
+        "crm.contract",
+        "get_cashflow_forecast",
+        today.isoformat(),
+        (today + datetime.timedelta(days=60)).isoformat(),
+    )
+    return [period["cumulative"] for period in forecast[1:]]
+
+
+def _counted(client, planned_id):
+    return client.call(
+        "crm.cashflow.forecast.report", "search_count", [("planned_payment_id", "=", planned_id)]
+    )
+
+
 def test_payment_undone_plans_again(billing, partner_id):
-    """The payment written back to draft or cancelled (Odoo's buttons write its
-    state; over XML-RPC, where they return nothing, a client writes it),
-    then deleted: the planned payment is planned again each time, and can be
-    posted again, or cancelled."""
+    """The payment written back to draft, rejected or cancelled (Odoo's buttons
+    write its state; over XML-RPC, where they return nothing, a client writes
+    it), then deleted: the planned payment is planned again each time, keeping
+    the payment until it is deleted, and posted again when that payment pays
+    again; the forecast counts the money once throughout."""
     planned_id = _planned(billing, partner_id)
+    expected = _cumulative(billing)
     assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
     first_id = _read(billing, planned_id)["payment_id"][0]
     billing.call("account.payment", "write", [first_id], {"state": "draft"})
     planned = _read(billing, planned_id)
-    assert (planned["state"], planned["payment_id"]) == ("planned", False)
+    assert (planned["state"], planned["payment_id"][0]) == ("planned", first_id)
     assert "was reset to draft" in _notes(billing, planned)
     # counted again in the forecast's rows
-    assert billing.call(
-        "crm.cashflow.forecast.report", "search_count", [("planned_payment_id", "=", planned_id)]
-    )
-    # posted again: a new payment, then cancelled
+    assert _counted(billing, planned_id)
+    assert _cumulative(billing) == expected
+    # paid again (its entry stayed posted): the planned payment is posted with
+    # it, counted once
+    billing.call("account.payment", "write", [first_id], {"state": "paid"})
+    planned = _read(billing, planned_id)
+    assert (planned["state"], planned["payment_id"][0]) == ("posted", first_id)
+    assert "was posted again" in _notes(billing, planned)
+    assert not _counted(billing, planned_id)
+    assert _cumulative(billing) == expected
+    # rejected (its entry stays posted): planned again, counted once
+    billing.call("account.payment", "write", [first_id], {"state": "rejected"})
+    planned = _read(billing, planned_id)
+    assert (planned["state"], planned["payment_id"][0]) == ("planned", first_id)
+    assert "was rejected" in _notes(billing, planned)
+    assert _cumulative(billing) == expected
+    # posted again: a new payment takes its place, then cancelled
     assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
     second_id = _read(billing, planned_id)["payment_id"][0]
     assert second_id != first_id
     billing.call("account.payment", "write", [second_id], {"state": "canceled"})
     planned = _read(billing, planned_id)
-    assert (planned["state"], planned["payment_id"]) == ("planned", False)
+    assert (planned["state"], planned["payment_id"][0]) == ("planned", second_id)
     assert "was cancelled" in _notes(billing, planned)
-    # the payments no longer linked are deleted; the planned payment stays planned
+    # the payments deleted (Odoo deletes a draft or cancelled one); the planned
+    # payment stays planned, without them
+    billing.call("account.payment", "write", [first_id], {"state": "draft"})
     assert billing.call("account.payment", "unlink", [first_id, second_id]) is True
-    assert _read(billing, planned_id)["state"] == "planned"
+    planned = _read(billing, planned_id)
+    assert (planned["state"], planned["payment_id"]) == ("planned", False)
     assert billing.call("crm.planned.payment", "action_cancel", [planned_id]) is True
     assert _read(billing, planned_id)["state"] == "cancelled"

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm_suite_base.models.policy import check_date
 
+from .account_payment import DONE_STATES
+
 GRANULARITIES = {
     "week": relativedelta(weeks=1),
     "month": relativedelta(months=1),
@@ -234,11 +236,29 @@ class CrmContract(models.Model):
                 ("parent_state", "=", "posted"),
                 ("date", "<", start),
                 ("company_id", "=", company.id),
+                *self._forecast_paying_domain(),
             ],
             [],
             ["balance:sum"],
         )
         return balance or 0.0
+
+    @api.model
+    def _forecast_paying_domain(self):
+        """Leaves out the journal entries of payments that pay nothing (their
+        state cancelled, rejected or draft): Odoo keeps a rejected payment's
+        entry posted (and a payment whose state is written directly keeps its
+        entry as it was), but its money never came or left, and its planned
+        payments are planned again (``account.payment.write``): counted as
+        posted too, it would count twice. The payment's state is the one
+        source of truth, for the planned payment as for the money."""
+        # in positive terms: a negation over the path would leave out the
+        # entries of no payment too (NOT (NULL IN ...) is not true in SQL)
+        return [
+            "|",
+            ("move_id.origin_payment_id", "=", False),
+            ("move_id.origin_payment_id.state", "in", DONE_STATES),
+        ]
 
     @api.model
     def _forecast_posted(self, company, start, end, granularity="day"):
@@ -258,6 +278,7 @@ class CrmContract(models.Model):
                 ("date", ">=", start),
                 ("date", "<=", end),
                 ("company_id", "=", company.id),
+                *self._forecast_paying_domain(),
             ],
             [f"date:{granularity}", "move_id"],
             ["balance:sum"],

@@ -70,7 +70,14 @@ class CrmPlannedPayment(models.Model):
     is_overdue = fields.Boolean(
         string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
     )
-    payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
+    payment_id = fields.Many2one(
+        "account.payment",
+        readonly=True,
+        copy=False,
+        help="The payment Post recorded. A planned payment planned again because its "
+        "payment was cancelled, rejected or reset to draft keeps it: posting that payment "
+        "again posts the planned payment again.",
+    )
     journal_id = fields.Many2one(
         "account.journal",
         check_company=True,
@@ -162,7 +169,10 @@ class CrmPlannedPayment(models.Model):
         """Record the payment in Odoo (account.payment, posted). A planned payment
         of an invoice registers the payment of that invoice, as Odoo's Register
         Payment does: reconciled with it, so that the invoice is paid (or partly
-        paid) and no longer counted open by the forecast. Returns True."""
+        paid) and no longer counted open by the forecast. A planned payment that
+        keeps the payment it recorded before (cancelled, rejected or reset to
+        draft since) records a new one, which takes its place: the one of
+        before, posted again, is a payment of its own. Returns True."""
         self.check_access("write")
         for planned in self:
             if planned.state != "planned":
@@ -230,26 +240,37 @@ class CrmPlannedPayment(models.Model):
 
     def _crm_payment_undone(self, how):
         """The payment these posted planned payments recorded was cancelled,
-        reset to draft or deleted in Odoo (``how``: ``"canceled"``, ``"draft"``
-        or ``"deleted"``): it no longer pays what they expected, so they are
-        planned again, without it (Post records a new payment, Cancel drops
-        them; the forecast counts them again), with a note of why in their
-        chatter."""
+        rejected, reset to draft or deleted in Odoo (``how``: ``"canceled"``,
+        ``"rejected"``, ``"draft"`` or ``"deleted"``): it no longer pays what
+        they expected, so they are planned again (the forecast counts them
+        again; Post records a new payment, Cancel drops them), with a note of
+        why in their chatter. They keep the payment (``payment_id``) unless it
+        was deleted: posted again, it posts them again
+        (``_crm_payment_redone``), so that the money counts once, as the
+        payment's."""
         planned = self.filtered(lambda p: p.state == "posted")
         if not planned:
             return
         notes = [(record, record.payment_id.display_name) for record in planned]
-        privileged(planned).write({"state": "planned", "payment_id": False})
+        vals = {"state": "planned"}
+        if how == "deleted":
+            vals["payment_id"] = False
+        privileged(planned).write(vals)
         for record, payment in notes:
             if how == "canceled":
                 body = self.env._(
                     "Payment %(payment)s was cancelled: this planned payment is planned again.",
                     payment=payment,
                 )
+            elif how == "rejected":
+                body = self.env._(
+                    "Payment %(payment)s was rejected: this planned payment is planned again.",
+                    payment=payment,
+                )
             elif how == "draft":
                 body = self.env._(
                     "Payment %(payment)s was reset to draft: this planned payment is planned "
-                    "again, without it (Post records a new payment).",
+                    "again until the payment is posted again (or Post records a new payment).",
                     payment=payment,
                 )
             else:
@@ -259,10 +280,32 @@ class CrmPlannedPayment(models.Model):
                 )
             record.message_post(body=body, subtype_xmlid="mail.mt_note")
 
+    def _crm_payment_redone(self):
+        """The payment these planned payments recorded, cancelled, rejected or
+        reset to draft since (``_crm_payment_undone``), is posted again (in
+        process or paid): it records them again, they are posted with it (else
+        the forecast would count the payment's money and the planned payment
+        both), with a note in their chatter."""
+        planned = self.filtered(lambda p: p.state == "planned" and p.payment_id)
+        if not planned:
+            return
+        privileged(planned).write({"state": "posted"})
+        for record in planned:
+            record.message_post(
+                body=self.env._(
+                    "Payment %(payment)s was posted again: this planned payment is posted "
+                    "with it.",
+                    payment=record.payment_id.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     def action_cancel(self):
-        """Returns True."""
+        """Returns True. A cancelled planned payment drops the payment it kept
+        from before (undone, ``_crm_payment_undone``): posted again, that
+        payment no longer posts it."""
         self.check_access("write")
         if any(p.state != "planned" for p in self):
             raise UserError(self.env._("Only a planned payment can be cancelled."))
-        privileged(self).write({"state": "cancelled"})
+        privileged(self).write({"state": "cancelled", "payment_id": False})
         return True

@@ -2,7 +2,8 @@
 payment's payment keeps the records that point to it consistent: an activated
 contract is not deleted (its invoiced rows would go with it), a contract
 invoice's line removed from the draft gives its row back, a planned payment's
-payment cancelled, reset to draft or deleted plans it again."""
+payment cancelled, rejected, reset to draft or deleted plans it again, and that
+payment posted again posts it again."""
 
 from unittest.mock import patch
 
@@ -191,10 +192,19 @@ class TestPaymentUndone(ContractCase):
         )
         return [round(p["cumulative"], 2) for p in result[1:]]
 
-    def _assert_planned_again(self, planned, note):
+    def _notes(self, planned):
+        return " ".join(planned.message_ids.mapped("body"))
+
+    def _assert_planned_again(self, planned, note, payment=None):
+        """Planned again, keeping its payment (``payment``; none once deleted)."""
         self.assertEqual(planned.state, "planned")
-        self.assertFalse(planned.payment_id)
-        self.assertIn(note, " ".join(planned.message_ids.mapped("body")))
+        self.assertEqual(planned.payment_id, payment or self.env["account.payment"])
+        self.assertIn(note, self._notes(planned))
+
+    def _assert_posted_again(self, planned, payment):
+        self.assertEqual(planned.state, "posted")
+        self.assertEqual(planned.payment_id, payment)
+        self.assertIn("was posted again", self._notes(planned))
 
     def test_cancelled_payment(self):
         planned = self._planned()
@@ -203,7 +213,7 @@ class TestPaymentUndone(ContractCase):
         payment = planned.payment_id
         payment.with_user(self.billing).action_cancel()
         self.assertEqual(payment.state, "canceled")
-        self._assert_planned_again(planned, "was cancelled")
+        self._assert_planned_again(planned, "was cancelled", payment)
         # the forecast expects its money again, as before it was posted
         self.assertEqual(self._forecast(), expected)
         # posted again: a new payment
@@ -217,11 +227,11 @@ class TestPaymentUndone(ContractCase):
         payment = planned.payment_id
         payment.with_user(self.billing).action_draft()
         self.assertEqual(payment.state, "draft")
-        self._assert_planned_again(planned, "was reset to draft")
-        # the draft payment is no longer the planned payment's: deleting it
-        # changes nothing
+        self._assert_planned_again(planned, "was reset to draft", payment)
+        # the draft payment deleted: the planned payment stays planned, without it
         payment.with_user(self.billing).unlink()
         self.assertEqual(planned.state, "planned")
+        self.assertFalse(planned.payment_id)
         # it can be cancelled (or deleted) as any planned payment
         planned.action_cancel()
         self.assertEqual(planned.state, "cancelled")
@@ -247,8 +257,9 @@ class TestPaymentUndone(ContractCase):
         )
         planned.action_post()
         self.assertEqual(invoice.amount_residual, 600.0)
-        planned.payment_id.with_user(self.billing).action_cancel()
-        self._assert_planned_again(planned, "was cancelled")
+        payment = planned.payment_id
+        payment.with_user(self.billing).action_cancel()
+        self._assert_planned_again(planned, "was cancelled", payment)
         self.assertEqual(invoice.amount_residual, 1000.0)
         # posted again: the invoice is partly paid again
         planned.action_post()
@@ -275,8 +286,116 @@ class TestPaymentUndone(ContractCase):
         self._assert_planned_again(planned, "was deleted")
 
     def test_direct_state_write(self):
-        """A client writing the payment's state (as its Cancel button does)."""
+        """A client writing the payment's state (as its buttons do, without
+        what the buttons do to its journal entry, which stays posted): each
+        state that pays nothing plans it again, each that pays posts it again,
+        and the forecast counts the money once."""
+        planned = self._planned()
+        expected = self._forecast()
+        planned.action_post()
+        payment = planned.payment_id.with_user(self.billing)
+        payment.write({"state": "canceled"})
+        self.assertEqual(payment.move_id.state, "posted")
+        self._assert_planned_again(planned, "was cancelled", payment)
+        self.assertEqual(self._forecast(), expected)
+        payment.write({"state": "paid"})
+        self._assert_posted_again(planned, payment)
+        self.assertEqual(self._forecast(), expected)
+        payment.write({"state": "rejected"})
+        self._assert_planned_again(planned, "was rejected", payment)
+        self.assertEqual(self._forecast(), expected)
+        payment.write({"state": "paid"})
+        self.assertEqual(planned.state, "posted")
+        payment.write({"state": "draft"})
+        self._assert_planned_again(planned, "was reset to draft", payment)
+        self.assertEqual(self._forecast(), expected)
+        # the entry reset to draft too (the button), written in process: Odoo
+        # posts the entry, and the planned payment with it
+        payment.move_id.button_draft()
+        payment.write({"state": "in_process"})
+        self.assertEqual(payment.move_id.state, "posted")
+        self.assertEqual(planned.state, "posted")
+        self.assertEqual(self._forecast(), expected)
+
+    def test_payment_posted_again(self):
+        """Reset to draft, then confirmed again: the planned payment is posted
+        with it again, and the forecast counts the money once, as the
+        payment's."""
+        planned = self._planned()
+        expected = self._forecast()
+        planned.action_post()
+        payment = planned.payment_id
+        self.assertEqual(self._forecast(), expected)
+        payment.with_user(self.billing).action_draft()
+        self._assert_planned_again(planned, "was reset to draft", payment)
+        self.assertEqual(self._forecast(), expected)
+        payment.with_user(self.billing).action_post()
+        self.assertEqual(payment.state, "in_process")
+        self._assert_posted_again(planned, payment)
+        self.assertEqual(self._forecast(), expected)
+        # validated (paid), it stays posted
+        payment.with_user(self.billing).action_validate()
+        self.assertEqual(payment.state, "paid")
+        self.assertEqual(planned.state, "posted")
+
+    def test_cancelled_payment_posted_again(self):
+        """Odoo resets a cancelled payment to draft, and confirms it again."""
+        planned = self._planned()
+        expected = self._forecast()
+        planned.action_post()
+        payment = planned.payment_id.with_user(self.billing)
+        payment.action_cancel()
+        self._assert_planned_again(planned, "was cancelled", payment)
+        payment.action_draft()
+        self.assertEqual(planned.state, "planned")
+        payment.action_post()
+        self._assert_posted_again(planned, payment)
+        self.assertEqual(self._forecast(), expected)
+
+    def test_rejected_payment(self):
+        """A payment sent, then rejected (Odoo keeps its journal entry posted):
+        the planned payment is planned again and the forecast counts its money
+        once, as expected, not also as posted; the payment reset to draft and
+        confirmed again posts it again."""
+        planned = self._planned()
+        expected = self._forecast()
+        planned.action_post()
+        payment = planned.payment_id.with_user(self.billing)
+        payment.mark_as_sent()
+        payment.action_reject()
+        self.assertEqual(payment.state, "rejected")
+        self.assertEqual(payment.move_id.state, "posted")
+        self._assert_planned_again(planned, "was rejected", payment)
+        self.assertEqual(self._forecast(), expected)
+        payment.action_draft()
+        self.assertEqual(planned.state, "planned")
+        self.assertEqual(self._forecast(), expected)
+        payment.action_post()
+        self._assert_posted_again(planned, payment)
+        self.assertEqual(self._forecast(), expected)
+
+    def test_new_payment_replaces_the_undone_one(self):
+        """Post on a planned payment whose payment was reset to draft records a
+        new payment, which takes its place: the one of before, confirmed later,
+        is a payment of its own. Cancelled, the planned payment drops the
+        payment it kept."""
         planned = self._planned()
         planned.action_post()
-        planned.payment_id.with_user(self.billing).write({"state": "canceled"})
-        self._assert_planned_again(planned, "was cancelled")
+        first = planned.payment_id.with_user(self.billing)
+        first.action_draft()
+        planned.action_post()
+        second = planned.payment_id
+        self.assertNotEqual(second, first)
+        first.action_post()
+        self.assertEqual(planned.state, "posted")
+        self.assertEqual(planned.payment_id, second)
+        self.assertNotIn("was posted again", self._notes(planned))
+        # undone again, then cancelled: confirming its payment leaves it cancelled
+        second.with_user(self.billing).action_draft()
+        self.assertEqual(planned.payment_id, second)
+        planned.action_cancel()
+        self.assertEqual(planned.state, "cancelled")
+        self.assertFalse(planned.payment_id)
+        second.with_user(self.billing).action_post()
+        self.assertEqual(planned.state, "cancelled")
+        self.assertFalse(planned.payment_id)

@@ -67,3 +67,32 @@ class TestPricingCompanies(TransactionCase):
         )
         self.assertEqual(turnover["amount"], 0.0)
         self.assertEqual(turnover["currency"], self.company_2.currency_id.name)
+
+    def test_price_list_of_a_selected_company_only(self):
+        """The client price list's company is one of the selected companies,
+        as get_trade_turnover's (its explanations quote the client's turnover
+        in that company): company 2 while only company 4 is selected is
+        refused, when the wizard is created or written and when its lines are
+        read (the PDF, the XLSX export)."""
+        Wizard = self.env["crm.client.pricelist.wizard"].with_user(self.manager)
+        only_4 = Wizard.with_context(allowed_company_ids=self.company_4.ids)
+        vals = {
+            "partner_id": self.shared_client.id,
+            "company_id": self.company_2.id,
+            "pricelist_id": self.pricelist_2.id,
+        }
+        with self.assertRaisesRegex(AccessError, "not allowed to work in this company"):
+            only_4.create(vals)
+        pricelist_4 = self.env["product.pricelist"].create(
+            {"name": "Company 4 distributors", "company_id": self.company_4.id}
+        )
+        wizard = only_4.create(
+            dict(vals, company_id=self.company_4.id, pricelist_id=pricelist_4.id)
+        )
+        with self.assertRaisesRegex(AccessError, "not allowed to work in this company"):
+            wizard.write({"company_id": self.company_2.id, "pricelist_id": self.pricelist_2.id})
+        # created with both selected, read with company 4 only
+        wizard = Wizard.with_context(allowed_company_ids=self.both.ids).create(vals)
+        self.assertIsInstance(wizard.get_lines(), list)
+        with self.assertRaisesRegex(AccessError, "not allowed to work in this company"):
+            wizard.with_context(allowed_company_ids=self.company_4.ids).get_lines()

@@ -54,11 +54,16 @@ class CrmClientPricelistWizard(models.TransientModel):
     def _check_links(self):
         """The client, company and price list are read as superuser when the
         wizard is read (their names): the user must be allowed to read them,
-        in one of their companies (``AccessError``), whether they come from the
-        values, a default of the context or the client's price list."""
+        in one of the selected companies (``allowed_company_ids``, which Odoo
+        keeps within the user's; by default all of them), as
+        ``get_trade_turnover(company_id=)`` and Odoo's own reads are
+        (``AccessError``), whether they come from the values, a default of the
+        context or the client's price list. ``with_company`` would add any
+        company of the user to the selected ones: the company is checked
+        before."""
         if self.env.su:
             return
-        allowed = self.env.user.company_ids
+        allowed = self.env.companies
         for wizard in self:
             if wizard.company_id not in allowed:
                 raise AccessError(
@@ -96,6 +101,9 @@ class CrmClientPricelistWizard(models.TransientModel):
         """[{product_id, product, code, uom, list_price, rule, price, explanation,
         currency}] for every saleable product (serialisable)."""
         check_one(self)
+        # read in the selected companies of now (the PDF and the export too),
+        # not only of when the wizard was made
+        self._check_links()
         # the explanations quote the client's turnover: confidential
         self.partner_id._check_trade_turnover_access()
         wizard = self.with_company(self.company_id)
