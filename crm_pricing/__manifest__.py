@@ -2,7 +2,7 @@
     "name": "CRM Client Pricing",
     "summary": "Client prices and discounts from achieved turnover, quantities, "
     "product groups, customer groups and early payment",
-    "version": "18.0.1.3.20",
+    "version": "18.0.1.3.21",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -27,4 +27,5 @@
     },
     "external_dependencies": {"python": ["openpyxl"]},
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }

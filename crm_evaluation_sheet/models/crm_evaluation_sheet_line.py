@@ -651,9 +651,14 @@ class CrmEvaluationSheetLine(models.Model):
         sheets.check_access("write")
         self._check_sheet_editable(sheets)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sheet_locked(self):
+        """An item of a finalized, cancelled or ordered sheet is not deleted
+        (``_check_sheet_editable``). Not when the module is uninstalled: its
+        items go with their table (and the demo sheet's items, which have
+        external ids, with it); the uninstall flag counts only for
+        administrators (crm_suite_base's extension of ``base``)."""
         self._check_sheet_editable(self.sheet_id)
-        return super().unlink()
 
 
 def _format_qty(qty, uom):

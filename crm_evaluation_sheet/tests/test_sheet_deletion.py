@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from .common import EvaluationSheetCase
 
 
@@ -55,3 +57,18 @@ class TestSheetDeletion(EvaluationSheetCase):
         sheet.with_user(self.manager).unlink()
         self.assertFalse(sheet.exists())
         self.assertFalse(lines.exists())
+
+    def test_uninstall_deletes_the_items_of_a_finalized_sheet(self):
+        """Uninstalling the module deletes the records it created (the demo
+        sheet's items have external ids): a finalized sheet's item refused it,
+        and Odoo logged errors once its table was gone. The flag counts only
+        for administrators: for a salesperson the item stays."""
+        sheet, _order = self._quoted_sheet()
+        line = sheet.line_ids
+        with self.assertRaisesMsg(UserError, "set it back in progress"):
+            line.unlink()
+        with self.assertRaisesMsg(UserError, "set it back in progress"):
+            line.with_user(self.manager).with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
+        self.assertTrue(line.exists())
+        line.with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
+        self.assertFalse(line.exists())

@@ -3,6 +3,10 @@ from odoo.tools import SQL
 
 from .turnover_query import turnover_lines
 
+#: the partial index on account_move the pricing rules' turnover reads; dropped
+#: again by the module's uninstall hook
+TURNOVER_INDEX = "crm_pricing_account_move_turnover_idx"
+
 
 class CrmTurnoverReport(models.Model):
     """Trade turnover per client: posted customer invoices minus posted credit
@@ -36,7 +40,7 @@ class CrmTurnoverReport(models.Model):
         # partial index makes that a range scan whatever the invoice history.
         tools.create_index(
             self.env.cr,
-            "crm_pricing_account_move_turnover_idx",
+            TURNOVER_INDEX,
             "account_move",
             ["commercial_partner_id", "company_id", "invoice_date"],
             where="state = 'posted' AND move_type IN ('out_invoice', 'out_refund')",

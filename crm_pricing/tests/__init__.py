@@ -13,3 +13,4 @@ from . import test_pricing_figures
 from . import test_links_access
 from . import test_language
 from . import test_multi_company
+from . import test_uninstall
