@@ -59,3 +59,47 @@ def test_another_companys_campaign_is_out_of_reach(admin, other_company_seller, 
         assert own["title"] == title
         assert own["name"].startswith(f"{title} [")
         assert own["company_id"][0] == company_id
+
+
+def test_a_lead_links_a_campaign_of_its_company(admin, make_user, expect_fault):
+    """Odoo's company check on the lead's campaign: a sales manager of two
+    companies cannot link a lead of one to a campaign of the other (fault 2,
+    nothing written), by create or write; a shared campaign and one of the
+    lead's company are linked."""
+    [admin_user] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+    home_id = admin_user["company_id"][0]
+    other_id = admin.call("res.company", "create", {"name": f"RPC Lead Campaign Co {os.getpid()}"})
+    manager = make_user(["sales_team.group_sale_manager"], "lead_campaign")
+    admin.call(
+        "res.users",
+        "write",
+        [manager.uid],
+        {"company_ids": [(6, 0, [home_id, other_id])], "company_id": home_id},
+    )
+    pid = os.getpid()
+    other_campaign = admin.call(
+        "utm.campaign", "create", {"title": f"RPC other fair {pid}", "company_id": other_id}
+    )
+    shared_campaign = admin.call(
+        "utm.campaign", "create", {"title": f"RPC open fair {pid}", "company_id": False}
+    )
+    home_campaign = admin.call(
+        "utm.campaign", "create", {"title": f"RPC home fair {pid}", "company_id": home_id}
+    )
+    name = f"RPC lead of home {pid}"
+    fault = expect_fault(
+        manager.call,
+        "crm.lead",
+        "create",
+        {"name": name, "company_id": home_id, "campaign_id": other_campaign},
+    )
+    assert "Incompatible companies" in fault.faultString
+    assert admin.call("crm.lead", "search", [("name", "=", name)]) == []
+    lead_id = manager.call("crm.lead", "create", {"name": name, "company_id": home_id})
+    expect_fault(manager.call, "crm.lead", "write", [lead_id], {"campaign_id": other_campaign})
+    [lead] = admin.call("crm.lead", "read", [lead_id], ["campaign_id"])
+    assert lead["campaign_id"] is False
+    for campaign_id in (shared_campaign, home_campaign):
+        assert manager.call("crm.lead", "write", [lead_id], {"campaign_id": campaign_id})
+        [lead] = admin.call("crm.lead", "read", [lead_id], ["campaign_id"])
+        assert lead["campaign_id"][0] == campaign_id

@@ -571,7 +571,7 @@ class CrmEvaluationSheet(models.Model):
                                 "display_type": "line_note",
                                 "name": self.with_context(lang=lang).env._(
                                     "Includes %(qty)s %(uom)s %(component)s",
-                                    qty=_format_qty(qty, uom),
+                                    qty=_format_qty(self.with_context(lang=lang).env, qty, uom),
                                     uom=uom.with_context(lang=lang).name,
                                     component=product.with_context(lang=lang).display_name,
                                 ),

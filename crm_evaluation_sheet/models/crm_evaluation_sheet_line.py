@@ -2,7 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate, float_repr, float_round
+from odoo.tools import LazyTranslate, float_repr, float_round, formatLang, get_lang
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
 
@@ -515,7 +515,7 @@ class CrmEvaluationSheetLine(models.Model):
                 if product not in products or uom not in uoms:
                     continue
                 rows.append(
-                    f"{_format_qty(qty, uom)} {uom.name} {product.display_name}"
+                    f"{_format_qty(self.env, qty, uom)} {uom.name} {product.display_name}"
                     + ("" if product.active else " (archived)")
                 )
             line.components_preview = "\n".join(rows) or False
@@ -567,7 +567,7 @@ class CrmEvaluationSheetLine(models.Model):
         return self.env._(
             "%(item)s × %(qty)s %(uom)s",
             item=self.product_id.display_name,
-            qty=_format_qty(self.product_uom_qty, self.product_uom_id),
+            qty=_format_qty(self.env, self.product_uom_qty, self.product_uom_id),
             uom=self.product_uom_id.name,
         )
 
@@ -661,11 +661,18 @@ class CrmEvaluationSheetLine(models.Model):
         self._check_sheet_editable(self.sheet_id)
 
 
-def _format_qty(qty, uom):
-    """A quantity rounded to its unit, without useless trailing zeros."""
+def _format_qty(env, qty, uom):
+    """A quantity rounded to its unit, without useless trailing zeros, as the
+    environment's language writes numbers (its decimal point and thousands
+    separator, Odoo's ``formatLang``): "2,5" in Romanian, "2.5" in English."""
     digits = max(0, len(float_repr(uom.rounding or 0.01, 6).rstrip("0").split(".")[-1]))
-    text = float_repr(qty, digits)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = formatLang(env, qty, digits=digits)
+    if not digits:
+        return text
+    point = get_lang(env).decimal_point
+    whole, point, decimals = text.rpartition(point)
+    decimals = decimals.rstrip("0")
+    return f"{whole}{point}{decimals}" if decimals else whole
 
 
 def _is_id(value):

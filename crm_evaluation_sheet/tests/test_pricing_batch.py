@@ -83,15 +83,16 @@ class TestSheetPricingBatch(EvaluationSheetCase):
         self.env.flush_all()
         return self.cr.sql_log_count - before, result
 
-    def _items(self, count, recipes=False):
+    def _items(self, count, recipes=False, quantity=None):
+        """``count`` items, each its own quantity, or all ``quantity``."""
         products = self.recipes if recipes else self.products
-        return [(products[i % len(products)], 1 + i) for i in range(count)]
+        return [(products[i % len(products)], quantity or 1 + i) for i in range(count)]
 
-    def test_queries_do_not_grow_with_the_items(self):
+    def _check_queries_do_not_grow(self, quantity=None):
         def create(count, recipes=False):
             return self._count(
                 self._create_sheet,
-                self._items(count, recipes),
+                self._items(count, recipes, quantity),
                 self.salesman,
                 pricelist_id=self.pricelist.id,
             )
@@ -111,6 +112,22 @@ class TestSheetPricingBatch(EvaluationSheetCase):
         small_update = self._count(small_sheet.action_update_prices)[0]
         big_update = self._count(big_sheet.action_update_prices)[0]
         self.assertLess(big_update - small_update, 20, (small_update, big_update))
+
+    def test_queries_do_not_grow_with_the_items(self):
+        """The sheet's own batch: one price computation per sheet, unit and
+        quantity for all their products (Odoo's ``_compute_price_rule``)."""
+        self._check_queries_do_not_grow(quantity=12)
+
+    def test_queries_do_not_grow_with_the_quantities(self):
+        """Each item its own quantity: Odoo's pricelist searches its rules once
+        per quantity; crm_pricing's search of the standard rules, shared by
+        the whole batch, keeps it flat."""
+        if not hasattr(self.env["product.pricelist"], "_pricing_share_rules"):
+            self.skipTest(
+                "crm_pricing is not installed: the search of the pricelist's rules shared "
+                "by every quantity is crm_pricing's (Odoo searches once per quantity)"
+            )
+        self._check_queries_do_not_grow()
 
     def test_batch_prices_are_the_quotation_prices(self):
         # the quotation of a sheet priced in one batch: every line priced
@@ -136,9 +153,12 @@ class TestSheetDiscounts(EvaluationSheetCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        group = cls.env.ref("sale.group_discount_per_so_line")
-        cls.env.ref("base.user_root").groups_id = [Command.link(group.id)]
-        cls.env.ref("base.user_admin").groups_id = [Command.link(group.id)]
+        # Discounts and Pricelists turned on (Odoo's settings; the quotation's
+        # form shows its pricelist only with them)
+        for xmlid in ("sale.group_discount_per_so_line", "product.group_product_pricelist"):
+            group = cls.env.ref(xmlid)
+            cls.env.ref("base.user_root").groups_id = [Command.link(group.id)]
+            cls.env.ref("base.user_admin").groups_id = [Command.link(group.id)]
         cls.pricelist = cls.env["product.pricelist"].create(
             {
                 "name": "Seven off",

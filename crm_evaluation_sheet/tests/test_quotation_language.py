@@ -89,3 +89,46 @@ class TestQuotationLanguage(EvaluationSheetCase):
         self.assertEqual(
             notes.sorted("sequence").mapped("name")[:1], ["Includes 264 Units Test Tile"]
         )
+
+    def _quotation_of(self, qty, user, customer_lang):
+        self.partner.lang = customer_lang
+        sheet = self._create_sheet([(self.floor, qty, self.uom_dozen)], user=user)
+        sheet = sheet.with_context(lang=user.lang)
+        sheet.action_finalize()
+        order = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        lines = order.order_line.sorted("sequence")
+        section = lines.filtered(lambda line: line.display_type == "line_section")
+        notes = lines.filtered(lambda line: line.display_type == "line_note")
+        return section, notes.mapped("name")
+
+    def test_quantities_written_as_the_customers_language(self):
+        """Chapter titles and breakdown notes write their quantities as the
+        customer's language does (decimal point, thousands separator), not
+        with Python's "." whatever the language."""
+        section, notes = self._quotation_of(10.5, self.seller_en, "ro_RO")
+        floor, dozens = (rec.with_context(lang="ro_RO") for rec in (self.floor, self.uom_dozen))
+        self.assertEqual(
+            section.name,
+            self.ro["%(item)s × %(qty)s %(uom)s"]
+            % {"item": floor.display_name, "qty": "10,5", "uom": dozens.name},
+        )
+        # 126 floors: 1,386 tiles, 31.5 hours of labour
+        template = self.ro["Includes %(qty)s %(uom)s %(component)s"]
+        tiles = template % {
+            "qty": "1.386",
+            "uom": self.uom_unit.with_context(lang="ro_RO").name,
+            "component": self.tile.with_context(lang="ro_RO").display_name,
+        }
+        labour = template % {
+            "qty": "31,5",
+            "uom": self.uom_hour.with_context(lang="ro_RO").name,
+            "component": self.labour.with_context(lang="ro_RO").display_name,
+        }
+        self.assertIn(tiles, notes)
+        self.assertIn(labour, notes)
+
+    def test_english_quantities_of_a_romanian_salesperson(self):
+        section, notes = self._quotation_of(10.5, self.seller_ro, "en_US")
+        self.assertEqual(section.name, "Test Floor × 10.5 Dozens")
+        self.assertIn("Includes 1,386 Units Test Tile", notes)
+        self.assertIn("Includes 31.5 Hours Test Labour", notes)

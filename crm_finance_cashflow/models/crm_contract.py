@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.crm_suite_base.models.policy import (
     DATE_MAX,
@@ -424,7 +424,9 @@ class CrmContract(models.Model):
                 [END_ACTIVITY],
                 feedback=self.env._(
                     "The contract now ends on %(date)s.",
-                    date=contract.date_end or self.env._("no end"),
+                    date=format_date(self.env, contract.date_end)
+                    if contract.date_end
+                    else self.env._("no end"),
                 ),
             )
         alerted = self.filtered("end_alert_sent")
@@ -674,7 +676,9 @@ class CrmContract(models.Model):
                 )
             ).write({"date_end": new_end})
             contract.message_post(
-                body=self.env._("Renewed until %(date)s.", date=new_end),
+                # the date as the note's language writes it (the reader's, on
+                # the daily run), as the other notes of the daily runs
+                body=self.env._("Renewed until %(date)s.", date=format_date(self.env, new_end)),
                 subtype_xmlid="mail.mt_note",
             )
         self._sync_schedule()

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import format_date
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
@@ -138,7 +139,9 @@ class TestContract(ContractCase):
         self.assertEqual(contract.date_end, today + timedelta(days=9))
         notes = contract.message_ids.filtered(lambda m: "Renewed until" in (m.body or ""))
         self.assertEqual(len(notes), 1)
-        self.assertIn(str(today + timedelta(days=9)), notes.body)
+        # the new end as the reader's language writes it
+        lang_env = self.env(context={"lang": contract._crm_reader_lang()})
+        self.assertIn(format_date(lang_env, today + timedelta(days=9)), notes.body)
         # the next run: nothing to renew
         self.env["crm.contract"]._cron_expire_and_renew()
         self.assertEqual(contract.date_end, today + timedelta(days=9))

@@ -138,8 +138,33 @@ class TestCronLanguage(ContractCase):
         (english | romanian).action_activate()
         self.cron_env["crm.contract"]._cron_expire_and_renew()
         self.assertEqual(romanian.state, "active")
-        self.assertIn(
-            self.ro["Renewed until %(date)s."] % {"date": romanian.date_end},
-            self._notes(romanian),
+        # the new end as the reader's language writes it, not an ISO date
+        ro_end = format_date(self.env(context={"lang": "ro_RO"}), romanian.date_end)
+        self.assertEqual(ro_end, romanian.date_end.strftime("%d.%m.%Y"))
+        self.assertIn(self.ro["Renewed until %(date)s."] % {"date": ro_end}, self._notes(romanian))
+        english_lang = english._crm_reader_lang()
+        en_end = format_date(self.env(context={"lang": english_lang}), english.date_end)
+        self.assertNotEqual(en_end, str(english.date_end))
+        self.assertIn(f"Renewed until {en_end}.", self._notes(english))
+
+    def test_renewal_by_hand_noted_in_the_users_language(self):
+        """Renew by hand: the note and the end alert's feedback write the new
+        end as the user's language does."""
+        start = self.today.replace(day=1) - relativedelta(months=3)
+        contract = self._contract(
+            date_start=str(start),
+            date_end=str(start + relativedelta(months=6, days=-1)),
+            lines=[{"date_start": str(start)}],
+            user_id=self.reader_ro.id,
+            alert_days_end=365,
         )
-        self.assertIn(f"Renewed until {english.date_end}.", self._notes(english))
+        contract.action_activate()
+        self.cron_env["crm.contract"]._cron_alerts()
+        self.assertTrue(contract.activity_ids)
+        contract.with_user(self.billing).with_context(lang="ro_RO").action_renew()
+        ro_end = format_date(self.env(context={"lang": "ro_RO"}), contract.date_end)
+        self.assertEqual(ro_end, contract.date_end.strftime("%d.%m.%Y"))
+        notes = self._notes(contract)
+        self.assertIn(self.ro["Renewed until %(date)s."] % {"date": ro_end}, notes)
+        feedback = self.ro["The contract now ends on %(date)s."] % {"date": ro_end}
+        self.assertTrue(any(feedback in note for note in notes), notes)

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from odoo.addons.crm_suite_base.models.policy import privileged
 
@@ -173,7 +174,8 @@ class TestRenewalTerm(ContractCase):
         self.assertEqual(self._term(contract), (12, "month"))
         notes = contract.message_ids.filtered(lambda m: "Renewed until" in (m.body or ""))
         self.assertEqual(len(notes), 1)
-        self.assertIn(str(expected), notes.body)
+        lang_env = self.env(context={"lang": contract._crm_reader_lang()})
+        self.assertIn(format_date(lang_env, expected), notes.body)
         self.assertEqual(len(contract.schedule_ids), 60)
         # the next run: nothing to renew; Renew then adds one year
         self.env["crm.contract"]._cron_expire_and_renew()

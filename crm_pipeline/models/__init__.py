@@ -9,6 +9,7 @@ from . import crm_lead_interaction
 from . import crm_lead_deletion
 from . import crm_competitor
 from . import crm_lead_competitor
+from . import crm_lead_campaign
 from . import utm_campaign
 from . import utm_mixin
 from . import crm_commission_rate

@@ -348,22 +348,30 @@ class CrmLead(models.Model):
         return {"country": countries, "state": states, "user": users}
 
     @api.model
-    def _intake_named(self, cache, model, name):
+    def _intake_named(self, cache, model, name, company=None):
         """The id of the ``model`` record (campaign, source, tag) named exactly
         ``name`` in any case, created when there is none. ``%`` and ``_`` are
         characters of the name, not wildcards; an archived record is left out
         (a new one is created rather than linking the lead to it). A campaign
         is also found by its title: one created while another company has a
         campaign of that name is numbered ("Fair [2]", names are unique in the
-        database) and keeps the name as its title."""
+        database) and keeps the name as its title. A campaign is one of
+        ``company`` (the lead's) or a shared one, as Odoo's company check
+        wants it, created in that company; for a lead without company, one of
+        the current companies (the lead takes its company)."""
         name = name.strip()
-        key = (model, name.lower())
+        key = (model, name.lower(), company.id if company else False)
         if key not in cache:
-            records = self.env[model].search([("name", "=ilike", escape_psql(name))], limit=1)
+            domain, vals = [], {"name": name}
+            if model == "utm.campaign" and company:
+                domain = [("company_id", "in", [False, company.id])]
+                vals["company_id"] = company.id
+            Model = self.env[model]
+            records = Model.search([("name", "=ilike", escape_psql(name)), *domain], limit=1)
             if not records and model == "utm.campaign":
-                records = self.env[model].search([("title", "=ilike", escape_psql(name))], limit=1)
+                records = Model.search([("title", "=ilike", escape_psql(name)), *domain], limit=1)
             if not records:
-                records = self.env[model].create({"name": name})
+                records = Model.create(vals)
             cache[key] = records.id
         return cache[key]
 
@@ -423,7 +431,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _intake_resolve_named(self, rows):
-        cache = {}
+        cache, companies = {}, {}
         for row in rows:
             vals = row["vals"]
             source = vals.pop("_source", None)
@@ -432,7 +440,14 @@ class CrmLead(models.Model):
             if source:
                 vals["source_id"] = self._intake_named(cache, "utm.source", source)
             if campaign:
-                vals["campaign_id"] = self._intake_named(cache, "utm.campaign", campaign)
+                # the campaign of the lead's company (the lead updated, or the
+                # one the row creates)
+                company = (
+                    row["target"].company_id
+                    if row.get("action") == "update"
+                    else self._intake_target_company(row, companies)
+                )
+                vals["campaign_id"] = self._intake_named(cache, "utm.campaign", campaign, company)
             if tags:
                 vals["tag_ids"] = [
                     fields.Command.set([self._intake_named(cache, "crm.tag", t) for t in tags])

@@ -102,10 +102,13 @@ class TestCampaignResults(TransactionCase):
 
     def test_won_revenue_of_another_company_currency_is_converted(self):
         """A won lead's expected revenue is in its company's currency: the leads
-        of a company in CPX count at today's rate, not as if in ours."""
+        of a company in CPX count at today's rate, not as if in ours. (A lead
+        links a campaign of its company or a shared one: the campaign is
+        shared, its figures in the current company's currency.)"""
         company_cpx = self.env["res.company"].create(
             {"name": "Campaign CPX company", "currency_id": self.foreign.id}
         )
+        self.campaign.company_id = False
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         lead = self.env["crm.lead"].create(
             {

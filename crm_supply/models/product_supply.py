@@ -2,7 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import LazyTranslate, float_compare, float_round
+from odoo.tools import LazyTranslate, float_compare, float_round, formatLang
 
 from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
 
@@ -171,19 +171,23 @@ class ProductProduct(models.Model):
         langs = (not user._is_superuser() and user.lang, company.partner_id.sudo().lang)
         lang = next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
         product = self.with_context(lang=lang)
-        _ = product.env._
+        env = product.env
+        _ = env._
         return {
             "summary": _(
                 "Low stock in %(company)s: %(product)s",
                 company=company.name,
                 product=product.display_name,
             ),
+            # quantities as Odoo writes them (the unit of measure's precision, the
+            # reader's separators), in the product's unit
             "note": _(
-                "%(product)s: %(free)s free to sell in %(company)s, below the "
-                "threshold of %(min)s.",
+                "%(product)s: %(free)s %(unit)s free to sell in %(company)s, below the "
+                "threshold of %(min)s %(unit)s.",
                 product=product.display_name,
-                free=format(free, "g"),
+                free=formatLang(env, free, dp="Product Unit of Measure"),
+                unit=product.uom_id.name,
                 company=company.name,
-                min=format(self.low_stock_threshold, "g"),
+                min=formatLang(env, self.low_stock_threshold, dp="Product Unit of Measure"),
             ),
         }

@@ -18,7 +18,7 @@ class TestSupplyLanguage(SupplyCase):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("ro_RO")
         cls.env["ir.module.module"]._load_module_terms(
-            ["product", "sale", "crm_suite_base", "crm_supply"], ["ro_RO"], overwrite=True
+            ["uom", "product", "sale", "crm_suite_base", "crm_supply"], ["ro_RO"], overwrite=True
         )
         cls.ro = catalogue("crm_supply", "ro")
         cls.ro_base = catalogue("crm_suite_base", "ro")
@@ -32,7 +32,7 @@ class TestSupplyLanguage(SupplyCase):
     def test_low_stock_activity_in_the_responsibles_language(self):
         self.product.with_context(lang="ro_RO").name = "Dispozitiv de aprovizionare"
         self.product.responsible_id = self.salesman_ro
-        self.product.low_stock_threshold = 15  # 10 in stock
+        self.product.low_stock_threshold = 1500.5  # 10 in stock
         # the daily run: no language, OdooBot
         self.env(context={})["product.product"]._cron_check_low_stock()
         # the company's activity (each company with a warehouse has its own)
@@ -46,13 +46,20 @@ class TestSupplyLanguage(SupplyCase):
             self.ro["Low stock in %(company)s: %(product)s"]
             % {"company": company, "product": "Dispozitiv de aprovizionare"},
         )
-        note = self.ro[
-            "%(product)s: %(free)s free to sell in %(company)s, below the threshold of %(min)s."
-        ] % {
+        source = (
+            "%(product)s: %(free)s %(unit)s free to sell in %(company)s, below the "
+            "threshold of %(min)s %(unit)s."
+        )
+        # the English text until the catalogue has the message; the quantities
+        # as Odoo writes them in Romanian, with the unit's name
+        unit = self.product.uom_id.with_context(lang="ro_RO").name
+        self.assertNotEqual(unit, "Units")
+        note = (self.ro.get(source) or source) % {
             "product": "Dispozitiv de aprovizionare",
-            "free": "10",
+            "free": "10,00",
+            "unit": unit,
             "company": company,
-            "min": "15",
+            "min": "1.500,50",
         }
         self.assertIn(note, str(activity.note))
 

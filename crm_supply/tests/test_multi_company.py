@@ -97,7 +97,7 @@ class TestLowStockPerCompany(SupplyCase):
         self.assertFalse(self._alerts(self.responsible_a))
         [alert] = self._alerts(self.responsible_b)
         self.assertIn(self.company_b.name, alert.summary)
-        self.assertIn("3 free to sell", str(alert.note))
+        self.assertIn("3.00 Units free to sell", str(alert.note))
         # a salesperson of B reserves: still below, no second activity
         order = self._order_b(1)
         order.with_user(self.seller_b).action_reserve_stock()
@@ -139,7 +139,7 @@ class TestLowStockPerCompany(SupplyCase):
         self.assertTrue(self._alerted(self.company_a))
         [alert_a] = self._alerts(self.responsible_a)
         self.assertIn(self.company_a.name, alert_a.summary)
-        self.assertIn("5 free to sell", str(alert_a.note))
+        self.assertIn("5.00 Units free to sell", str(alert_a.note))
         self._cron()
         self.assertEqual(self._alerts(self.responsible_a), alert_a)
         self.assertEqual(len(self._alerts(self.responsible_b)), 1)
