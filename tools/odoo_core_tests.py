@@ -98,7 +98,8 @@ class _FailureCollector(logging.Handler):
         self.sink = sink
 
     def emit(self, record):
-        match = re.match(r"(FAIL|ERROR): (\S+(?: \([\w.]+\))?)", record.getMessage())
+        # a failing subtest logs "FAIL: Subtest Class.test (params)": the test's name follows
+        match = re.match(r"(FAIL|ERROR): (?:Subtest )?(\S+(?: \([\w.]+\))?)", record.getMessage())
         if match:
             self.sink.append(f"{match.group(1)}: {match.group(2)}")
 

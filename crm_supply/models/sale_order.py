@@ -67,8 +67,8 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_order_line_values(*vals_list)
         for vals in vals_list:
-            self._check_order_line_values(vals)
             if vals.get("reservation_expiry_date") == "":
                 # no date: the default term (Odoo would send "" to the column)
                 del vals["reservation_expiry_date"]
@@ -210,17 +210,23 @@ class SaleOrder(models.Model):
         }
 
     @api.model
-    def _check_order_line_values(self, vals):
+    def _check_order_line_values(self, *vals_list):
         """The quantities, units and products of the lines written through the
-        order, checked before the order's own computations read them."""
-        commands = vals.get("order_line") if isinstance(vals, dict) else None
-        if not isinstance(commands, list | tuple):
-            return
+        orders (one ``vals`` per order), checked before the orders' own
+        computations read them; the lines of all of them in one pass."""
         Line = self.env["sale.order.line"]
-        for command in commands:
-            if isinstance(command, list | tuple) and len(command) == 3:
-                if command[0] in (Command.CREATE, Command.UPDATE) and isinstance(command[2], dict):
-                    Line._check_need_values(command[2])
+        lines_vals = []
+        for vals in vals_list:
+            commands = vals.get("order_line") if isinstance(vals, dict) else None
+            if not isinstance(commands, list | tuple):
+                continue
+            for command in commands:
+                if isinstance(command, list | tuple) and len(command) == 3:
+                    if command[0] in (Command.CREATE, Command.UPDATE) and isinstance(
+                        command[2], dict
+                    ):
+                        lines_vals.append(command[2])
+        Line._check_need_values_list(lines_vals)
 
     @api.depends("reservation_ids.state")
     def _compute_reservation_count(self):

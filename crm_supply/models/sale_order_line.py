@@ -163,33 +163,54 @@ class SaleOrderLine(models.Model):
     def _check_need_values(self, vals):
         """The values of ``NEED_FIELDS`` as a number and existing records, or a
         UserError (before anything reads them)."""
+        self._check_need_values_list([vals])
+
+    @api.model
+    def _check_need_values_list(self, vals_list):
+        """``_check_need_values`` of each of ``vals_list``, the ids of each
+        field checked in one query: a batch of lines (Odoo's order form, an
+        import, ``sale.order.create`` of several orders) costs one existence
+        query per field, not one per line."""
+        ids = defaultdict(set)
+        for vals in vals_list:
+            self._check_need_values_mapping(vals)
+            qty = vals.get("product_uom_qty")
+            if qty is not None and qty is not False:
+                check_number(self.env, qty, field_label(self.env, self._fields["product_uom_qty"]))
+            for name in ("product_id", "product_uom"):
+                value = vals.get(name)
+                if value is None or value is False or hasattr(value, "_name"):
+                    continue
+                if isinstance(value, bool) or not isinstance(value, int):
+                    self._raise_bad_need_value(name, value)
+                if not 0 < value <= INTEGER_MAX:
+                    self._raise_bad_need_value(name, value)
+                ids[name].add(value)
+        for name, values in ids.items():
+            comodel = self.env[self._fields[name].comodel_name]
+            missing = values - set(comodel.browse(values).exists().ids)
+            if missing:
+                self._raise_bad_need_value(name, min(missing))
+
+    @api.model
+    def _check_need_values_mapping(self, vals):
         if not isinstance(vals, dict):
             raise UserError(
                 self.env._("The values to write must be a mapping of field names to values.")
             )
-        qty = vals.get("product_uom_qty")
-        if qty is not None and qty is not False:
-            check_number(self.env, qty, field_label(self.env, self._fields["product_uom_qty"]))
-        for name in ("product_id", "product_uom"):
-            value = vals.get(name)
-            if value is None or value is False or hasattr(value, "_name"):
-                continue
-            comodel = self.env[self._fields[name].comodel_name]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or not 0 < value <= INTEGER_MAX
-                or not comodel.browse(value).exists()
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(field)s of an order line must be the id of an existing "
-                        "%(model)s, not %(value)r.",
-                        field=field_label(self.env, self._fields[name]),
-                        model=model_label(self.env, comodel._name),
-                        value=value,
-                    )
-                )
+
+    @api.model
+    def _raise_bad_need_value(self, name, value):
+        comodel = self.env[self._fields[name].comodel_name]
+        raise UserError(
+            self.env._(
+                "%(field)s of an order line must be the id of an existing "
+                "%(model)s, not %(value)r.",
+                field=field_label(self.env, self._fields[name]),
+                model=model_label(self.env, comodel._name),
+                value=value,
+            )
+        )
 
     def _needs_after(self, vals):
         """{order: {product: quantity in its unit}} that ``vals`` would add to
@@ -295,11 +316,12 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # mappings first (the defaults are merged into them), then every value,
+        # the given and the defaulted ones, in one pass
         for vals in vals_list:
-            self._check_need_values(vals)
+            self._check_need_values_mapping(vals)
         checked = self._with_need_defaults(vals_list)
-        for vals in checked:
-            self._check_need_values(vals)
+        self._check_need_values_list(checked)
         self._check_raised_needs(
             self._new_line_needs(checked),
             lambda orders: self.env._(
