@@ -221,9 +221,18 @@ class CrmContractLine(models.Model):
             self.contract_id._check_terms_editable()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_terms_locked(self):
+        """A line is removed as the contract's terms are changed
+        (``_check_terms_editable``: a draft contract's users, finance on an
+        active one, nobody on an expired or terminated one). Not when the
+        module is uninstalled: its lines go with their table; the uninstall
+        flag counts only for administrators (crm_suite_base's extension of
+        ``base``)."""
+        self.contract_id._check_terms_editable()
+
     def unlink(self):
         contracts = self.contract_id
-        contracts._check_terms_editable()
         res = super().unlink()
         contracts.filtered(lambda c: c.state == "active")._sync_schedule()
         return res

@@ -203,11 +203,19 @@ class CrmContractSchedule(models.Model):
             raise UserError(self.env._("Schedule rows follow from the contract's lines."))
         return super().create(vals_list)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_planned_or_invoiced(self):
+        """Rows are deleted only by the schedule's own methods (as they are
+        created: an amendment, a removed line), and an invoiced row is kept
+        (the record of its invoice). Not when the module is uninstalled: its
+        rows go with their table; the uninstall flag counts only for
+        administrators (crm_suite_base's extension of ``base``)."""
         if not is_privileged(self):
             raise UserError(self.env._("Schedule rows follow from the contract's lines."))
         if any(r.state == "invoiced" for r in self):
             raise UserError(self.env._("An invoiced schedule row is kept."))
+
+    def unlink(self):
         # a row no longer expected (an amendment, its line removed): its alert is moot
         self._crm_close_alerts()
         return super().unlink()

@@ -5,8 +5,10 @@ from psycopg2 import IntegrityError
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .test_contract import ContractCase
 
@@ -192,6 +194,57 @@ class TestWritePolicy(ContractCase):
         with self.assertRaises(UserError):
             row.create({"contract_id": contract.id, "date": "2026-01-05"})
         self.assertEqual((row.direction, row.state, row.alert_sent), ("incoming", "planned", False))
+
+    def test_uninstall_deletes_schedule_rows(self):
+        """Uninstalling the module deletes the records it created: the
+        schedule rows refused it (an invoiced row even to the superuser, any
+        row to an administrator). The flag counts only for administrators: for
+        finance the rows stay."""
+        contract = self._active()
+        rows = self.env["crm.contract.schedule"].browse(contract.schedule_ids[:2].ids)
+        rows[0]._set_state("invoiced")
+        admin = new_test_user(
+            self.env,
+            login="ctr_admin",
+            groups="base.group_system,account.group_account_invoice",
+        )
+        flag = {MODULE_UNINSTALL_FLAG: True}
+        with self.assertRaisesRegex(UserError, "An invoiced schedule row is kept."):
+            rows[0].unlink()
+        with self.assertRaisesRegex(UserError, "Schedule rows follow from the contract's lines."):
+            rows[1].with_user(admin).unlink()
+        for row in rows:
+            with self.assertRaisesRegex(
+                UserError, "Schedule rows follow from the contract's lines."
+            ):
+                row.with_user(self.billing).with_context(**flag).unlink()
+        self.assertEqual(len(rows.exists()), 2)
+        rows[0].with_context(**flag).unlink()
+        rows[1].with_user(admin).with_context(**flag).unlink()
+        self.assertFalse(rows.exists())
+
+    def test_uninstall_deletes_the_lines_of_a_terminated_contract(self):
+        """Uninstalling the module deletes the records it created: a
+        terminated contract's line refused it to an administrator. The flag
+        counts only for administrators: for finance the line stays."""
+        contract = self._active(lines=[{}, {"name": "Support"}])
+        contract.with_user(self.billing).action_terminate()
+        lines = self.env["crm.contract.line"].browse(contract.line_ids.ids)
+        admin = new_test_user(
+            self.env,
+            login="ctr_admin",
+            groups="base.group_system,account.group_account_invoice",
+        )
+        flag = {MODULE_UNINSTALL_FLAG: True}
+        for user in (admin, self.billing):
+            with self.assertRaisesRegex(UserError, "is no longer active"):
+                lines[0].with_user(user).unlink()
+        with self.assertRaisesRegex(UserError, "is no longer active"):
+            lines[0].with_user(self.billing).with_context(**flag).unlink()
+        self.assertEqual(len(lines.exists()), 2)
+        lines[0].with_user(admin).with_context(**flag).unlink()
+        lines[1].with_context(**flag).unlink()
+        self.assertFalse(lines.exists())
 
     def test_renewal_same_length(self):
         for start, end, renewed, rows in (

@@ -218,9 +218,13 @@ class ProductPricelistItem(models.Model):
         self._check_rule_writer("write")
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_conditional_rule(self):
+        """A conditional rule is deleted by sales managers only
+        (``_check_rule_writer``). Not when the module is uninstalled: its
+        demo rules go with it; the uninstall flag counts only for
+        administrators (crm_suite_base's extension of ``base``)."""
         self._check_rule_writer("unlink")
-        return super().unlink()
 
     def copy_data(self, default=None):
         """Odoo lets product and stock managers duplicate pricelists, and its

@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from .common import PricingCommon
 
 ADDED_FIELDS = {
@@ -85,6 +87,30 @@ class TestPricingWritePolicy(PricingCommon):
             rule.with_user(self.sales_manager).write({"is_conditional": False})
         rule.with_user(self.sales_manager).write({"percent_price": 12, "pricing_label": "Gold"})
         self.assertEqual(rule.percent_price, 12)
+
+    def test_uninstall_deletes_conditional_rules(self):
+        """Uninstalling the module deletes the records it created (its demo
+        rules): a conditional rule refused it to an administrator who is not a
+        sales manager. The flag counts only for administrators: for a product
+        manager the rule stays."""
+        admin = new_test_user(
+            self.env,
+            login="pol_admin",
+            groups="base.group_system,product.group_product_manager",
+        )
+        rules = self._rule(partner_id=self.client.id, percent_price=10) | self._rule(
+            partner_category_id=self.tag_vip.id, percent_price=5
+        )
+        flag = {MODULE_UNINSTALL_FLAG: True}
+        for user in (admin, self.stock_manager):
+            with self.assertRaisesRegex(AccessError, "only sales managers change it"):
+                rules[0].with_user(user).unlink()
+        with self.assertRaisesRegex(AccessError, "only sales managers change it"):
+            rules[0].with_user(self.stock_manager).with_context(**flag).unlink()
+        self.assertEqual(len(rules.exists()), 2)
+        rules[0].with_user(admin).with_context(**flag).unlink()
+        rules[1].with_context(**flag).unlink()
+        self.assertFalse(rules.exists())
 
     def test_product_managers_keep_odoo_pricelist_forms(self):
         """Odoo lets product and inventory managers create and duplicate

@@ -4,6 +4,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 
 def menu_reachable(menu, user):
     """True when ``user`` sees ``menu`` and every menu above it."""
@@ -60,6 +62,29 @@ class TestReservation(TransactionCase):
                 self._reserve(1.0, user=user)
             with self.assertRaises(AccessError):
                 reservation.with_user(user).unlink()
+
+    def test_uninstall_deletes_held_reservations(self):
+        """Uninstalling the module deletes the records it created: a
+        reservation holding stock refused it to an administrator. The flag
+        counts only for administrators: for a sales manager it stays."""
+        manager = new_test_user(
+            self.env, login="supply_manager", groups="sales_team.group_sale_manager"
+        )
+        admin = new_test_user(
+            self.env, login="supply_admin", groups="base.group_system,sales_team.group_sale_manager"
+        )
+        reservations = self._reserve(1.0) | self._reserve(2.0)
+        flag = {MODULE_UNINSTALL_FLAG: True}
+        message = "Release the stock from the quotation instead of deleting it."
+        for user in (admin, manager):
+            with self.assertRaisesRegex(UserError, message):
+                reservations[0].with_user(user).unlink()
+        with self.assertRaisesRegex(UserError, message):
+            reservations[0].with_user(manager).with_context(**flag).unlink()
+        self.assertEqual(len(reservations.exists()), 2)
+        reservations[0].with_user(admin).with_context(**flag).unlink()
+        reservations[1].with_context(**flag).unlink()
+        self.assertFalse(reservations.exists())
 
     def test_menu_in_inventory(self):
         menu = self.env.ref("crm_supply.sale_stock_reservation_menu")
