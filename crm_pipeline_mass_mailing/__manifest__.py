@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Campaign Mailings",
     "summary": "A campaign's mailings, recipients and replies in its results; "
     "replies count as responses",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
