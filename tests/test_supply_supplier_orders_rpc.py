@@ -14,7 +14,9 @@ pytestmark = pytest.mark.addon("crm_supply")
 
 
 def _label(name, free, held=0):
-    return f"{name} (free to sell: {free:g}, reserved: {held:g})"
+    """The label as Odoo writes quantities in English: at the precision of
+    the quantity fields (2 digits), with its separators."""
+    return f"{name} (free to sell: {free:,.2f}, reserved: {held:,.2f})"
 
 
 def _call_none(client, model, method, ids, **kwargs):
@@ -116,7 +118,7 @@ def _po(client, po_id):
         "purchase.order",
         "read",
         [po_id],
-        ["picking_type_id", "state", "order_line", "partner_id"],
+        ["picking_type_id", "state", "order_line", "partner_id", "origin"],
     )
     lines = client.call(
         "purchase.order.line",
@@ -130,7 +132,10 @@ def _po(client, po_id):
 def test_supplier_orders_receive_in_the_documents_warehouse(admin, buyer, setup):
     """An order of 5 in WH2 (2 in stock there) orders 3 received in WH2, not
     WH1; an order of 15 in WH1 (10 there) orders its 5 on a supplier order
-    receiving in WH1, not on the WH2 line."""
+    receiving in WH1, not on the WH2 line. Each supplier order's Source
+    Document names the documents it orders for, as Odoo's buy rule writes it:
+    a third document in WH2 adds its name to the WH2 draft, ordering again for
+    the first one adds no name twice."""
     setup = _part(admin, setup, "Warehouse")
     in_wh2 = _order(buyer, setup, 5, setup["wh2"])
     buyer.call("sale.order", "action_create_supplier_orders", [in_wh2])
@@ -148,6 +153,22 @@ def test_supplier_orders_receive_in_the_documents_warehouse(admin, buyer, setup)
     assert po_wh1["picking_type_id"][0] == setup["wh1"]["in_type_id"][0]
     assert [line["product_qty"] for line in lines] == [5.0]
     assert [line["product_qty"] for line in _po(buyer, po_wh2_id)[1]] == [3.0]
+
+    def name(order_id):
+        return buyer.call("sale.order", "read", [order_id], ["name"])[0]["name"]
+
+    assert po_wh2["origin"] == name(in_wh2)
+    assert po_wh1["origin"] == name(in_wh1)
+    again_wh2 = _order(buyer, setup, 4, setup["wh2"])
+    buyer.call("sale.order", "action_create_supplier_orders", [again_wh2])
+    assert _supplier_orders(buyer, again_wh2) == [po_wh2_id]
+    assert _po(buyer, po_wh2_id)[0]["origin"] == f"{name(in_wh2)}, {name(again_wh2)}"
+    # the WH2 draft is shared now: ordering again for the first document alone
+    # orders its need again there, and names it once
+    buyer.call("sale.order", "action_create_supplier_orders", [in_wh2])
+    po_wh2, lines = _po(buyer, po_wh2_id)
+    assert [line["product_qty"] for line in lines] == [8.0]
+    assert po_wh2["origin"] == f"{name(in_wh2)}, {name(again_wh2)}"
 
 
 def test_ordering_again_after_the_rfq_is_sent_or_confirmed(admin, buyer, setup):

@@ -1,6 +1,9 @@
-from odoo import api, fields, models
-from odoo.tools import SQL, float_round
+import ast
 
+from odoo import api, fields, models
+from odoo.tools import SQL, float_round, get_lang
+
+from odoo.addons.base.models.res_lang import intersperse
 from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 from odoo.addons.stock.models.product import Product as StockProduct
 
@@ -235,11 +238,41 @@ class ProductProduct(models.Model):
         name of the ``records`` (variants or templates) that have them; the
         label's text is translated once for all of them."""
         label = self.env._("%(name)s (free to sell: %(free)s, reserved: %(held)s)")
+        fmt = self._quantity_formatter()
         for record in records:
             if record.id in figures:
                 held, free = figures[record.id]
                 record.display_name = label % {
                     "name": record.display_name,
-                    "free": format(free, "g"),
-                    "held": format(held, "g"),
+                    "free": fmt(free),
+                    "held": fmt(held),
                 }
+
+    @api.model
+    def _quantity_formatter(self):
+        """A function writing a quantity as Odoo writes quantities,
+        ``formatLang(env, qty, digits=...)``: at the precision of the quantity
+        fields (*Product Unit of Measure*), with the separators of the language
+        the texts of this environment are in (``env._``: the context's, else
+        English; not the company's, which ``formatLang`` falls back to and
+        reads with queries), never in exponent notation.
+
+        ``formatLang`` looks the language and its data up again for every
+        number (ormcache lookups, about 0.1 ms each: for a search of 100
+        labelled products, more than the label's own query). They are looked
+        up once here, and each number is rounded and formatted as
+        ``formatLang`` and ``res.lang.format`` do it (a test compares them)."""
+        env = self.env if self.env.lang else self.with_context(lang="en_US").env
+        digits = env["decimal.precision"].precision_get("Product Unit of Measure")
+        lang = get_lang(env)
+        grouping = ast.literal_eval(lang.grouping)
+        thousands_sep, decimal_point = lang.thousands_sep or "", lang.decimal_point
+        pattern = f"%.{digits}f"
+
+        def quantity(qty):
+            rounded = float_round(qty, precision_digits=digits, rounding_method="HALF-EVEN")
+            parts = (pattern % rounded).split(".")
+            parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
+            return decimal_point.join(parts)
+
+        return quantity

@@ -2,7 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import LazyTranslate, float_compare, float_round, formatLang
+from odoo.tools import LazyTranslate, float_compare, float_round
 
 from odoo.addons.crm_suite_base.models.policy import owned, privileged, writable
 
@@ -173,6 +173,7 @@ class ProductProduct(models.Model):
         product = self.with_context(lang=lang)
         env = product.env
         _ = env._
+        quantity = product._quantity_formatter()
         return {
             "summary": _(
                 "Low stock in %(company)s: %(product)s",
@@ -185,9 +186,9 @@ class ProductProduct(models.Model):
                 "%(product)s: %(free)s %(unit)s free to sell in %(company)s, below the "
                 "threshold of %(min)s %(unit)s.",
                 product=product.display_name,
-                free=formatLang(env, free, dp="Product Unit of Measure"),
+                free=quantity(free),
                 unit=product.uom_id.name,
                 company=company.name,
-                min=formatLang(env, self.low_stock_threshold, dp="Product Unit of Measure"),
+                min=quantity(self.low_stock_threshold),
             ),
         }

@@ -40,6 +40,18 @@ class PurchaseOrder(models.Model):
         for order in self:
             order.crm_sale_order_count = len(order.crm_sale_order_ids)
 
+    def _add_source_documents(self, names):
+        """Add ``names`` (of the customer documents this order gets lines for)
+        to its Source Document as Odoo's buy rule does (purchase_stock's
+        ``_run_buy``): the names, comma-separated, each once, after those it
+        already has. A plain write of Odoo's field, as a purchase user makes it
+        (no suite rule: not ``privileged``)."""
+        self.ensure_one()
+        present = set(self.origin.split(", ")) if self.origin else set()
+        missing = [name for name in dict.fromkeys(names) if name and name not in present]
+        if missing:
+            self.write({"origin": ", ".join(filter(None, [self.origin, *missing]))})
+
     def action_view_crm_sale_orders(self):
         check_one(self)
         return self.crm_sale_order_ids._get_records_action(name=self.env._("Customer Documents"))

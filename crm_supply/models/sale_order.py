@@ -604,6 +604,8 @@ class SaleOrder(models.Model):
         self._lock_vendors(
             self.env["product.supplierinfo"].union(*(seller for __, __, seller in to_order))
         )
+        # purchase order -> the documents it gets lines for (its Source Document)
+        ordered_for = defaultdict(lambda: self.browse())
         for key, qty, seller in to_order:
             company, picking_type, product = key
             purchase = self._supplier_order_for(company, picking_type, seller)
@@ -630,7 +632,10 @@ class SaleOrder(models.Model):
             privileged(purchase).write(
                 {"crm_sale_order_ids": [Command.link(o.id) for o in origins[key]]}
             )
+            ordered_for[purchase] |= origins[key]
             purchases |= purchase
+        for purchase, documents in ordered_for.items():
+            purchase._add_source_documents(documents.mapped("name"))
         for order in self:
             linked = purchases.filtered(lambda po, o=order: o in po.crm_sale_order_ids)
             privileged(order).write(

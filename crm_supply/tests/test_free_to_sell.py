@@ -180,7 +180,7 @@ class TestFreeToSellFigures(SupplyCase):
         )
         self.assertEqual(len(result), 8)
         self.assertEqual([r[0] for r in result], [r[0] for r in plain_result])
-        self.assertIn("(free to sell: 0, reserved: 0)", result[0][1])
+        self.assertIn("(free to sell: 0.00, reserved: 0.00)", result[0][1])
         self.assertLessEqual(labelled - plain, 3)
 
     def test_template_adds_up_its_variants(self):
@@ -218,7 +218,7 @@ class TestFreeToSellFigures(SupplyCase):
         # Odoo's On Hand of the template: the small and the medium ones
         self.assertEqual(template.with_context(**ctx).qty_available, 8.0)
         label = template.with_context(crm_supply_stock_label=True, **ctx).display_name
-        self.assertEqual(label, "Supply Shirt (free to sell: 6, reserved: 2)")
+        self.assertEqual(label, "Supply Shirt (free to sell: 6.00, reserved: 2.00)")
         template.invalidate_recordset()
         self.assertEqual(
             (
@@ -236,6 +236,8 @@ class TestFreeToSellFigures(SupplyCase):
         labelled, result = self._count_name_search(
             "Supply Shirt", Template.with_context(crm_supply_stock_label=True)
         )
-        self.assertEqual(result, [(template.id, "Supply Shirt (free to sell: 6, reserved: 2)")])
+        self.assertEqual(
+            result, [(template.id, "Supply Shirt (free to sell: 6.00, reserved: 2.00)")]
+        )
         self.assertEqual([r[0] for r in plain_result], [template.id])
         self.assertLessEqual(labelled - plain, 4)

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import formatLang
 
 from odoo.addons.crm_suite_base.tests.common_i18n import catalogue
 
@@ -62,6 +63,49 @@ class TestSupplyLanguage(SupplyCase):
             "min": "1.500,50",
         }
         self.assertIn(note, str(activity.note))
+
+    def test_label_quantities_in_the_users_language(self):
+        """The free-to-sell label writes its quantities as Odoo writes them in
+        the user's language (Romanian: "." between thousands, "," before the
+        decimals), at the precision of the quantity fields: a million is not
+        "1e+06", and 1,234.5 keeps its decimals and its separators."""
+        # 10 in stock: 1,001,234.5 on hand, 1,234.5 reserved, 1,000,000 free
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 1001224.5)
+        self._order(1234.5).action_reserve_stock()
+        user = self.salesman_ro
+        ctx = {"lang": user.lang, "crm_supply_stock_label": True, "warehouse_id": self.warehouse.id}
+        label = self.ro["%(name)s (free to sell: %(free)s, reserved: %(held)s)"]
+        self.assertIn("liber", label)
+        expected = label % {"name": "Supply Widget", "free": "1.000.000,00", "held": "1.234,50"}
+        product = self.product.with_user(user).with_context(**ctx)
+        self.assertEqual(product.display_name, expected)
+        self.assertEqual(product.product_tmpl_id.display_name, expected)
+        self.assertEqual(
+            product.name_search("Supply Widget", limit=8), [(self.product.id, expected)]
+        )
+        # and in English, for the same figures
+        english = self.product.with_user(self.salesman).with_context(ctx, lang="en_US")
+        self.assertEqual(
+            english.display_name, "Supply Widget (free to sell: 1,000,000.00, reserved: 1,234.50)"
+        )
+
+    def test_quantities_written_as_formatlang_writes_them(self):
+        """The label's and the low-stock activity's quantities are Odoo's
+        ``formatLang`` at the precision of the quantity fields, in the
+        language of the text (English without one), whatever the number:
+        negative, rounded half to even, large."""
+        values = (0, 0.004, 2.675, -16, 1234.5, -1234567.125, 999999.995, 1e6, 1e11)
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for lang in ("ro_RO", "en_US", None):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            fmt = env["product.product"]._quantity_formatter()
+            english = env(context=dict(env.context, lang=lang or "en_US"))
+            for value in values:
+                with self.subTest(lang=lang, value=value):
+                    self.assertEqual(fmt(value), formatLang(english, value, digits=digits))
+                    self.assertNotIn("e", fmt(value))
+        ro = self.env(context=dict(self.env.context, lang="ro_RO"))
+        self.assertEqual(ro["product.product"]._quantity_formatter()(-1234567.125), "-1.234.567,12")
 
     def test_refused_line_names_fields_in_the_users_language(self):
         order = self._order(1, user=self.salesman)

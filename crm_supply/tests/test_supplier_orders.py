@@ -165,7 +165,7 @@ class TestSupplierOrderWarehouse(SupplyCase):
         return safe_eval(node.get("context"), values)
 
     def _label(self, free, held=0):
-        return f"{self.part.display_name} (free to sell: {free}, reserved: {held})"
+        return f"{self.part.display_name} (free to sell: {free:,.2f}, reserved: {held:,.2f})"
 
     def test_purchase_line_label_is_its_warehouses(self):
         order = self._doc(5, self.warehouse_2)

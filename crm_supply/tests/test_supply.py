@@ -393,12 +393,12 @@ class TestProformaReservations(SupplyCase):
         label = self.product.with_context(
             crm_supply_stock_label=True, warehouse_id=self.warehouse.id
         ).display_name
-        self.assertIn("free to sell: 7", label)
-        self.assertIn("reserved: 3", label)
+        self.assertIn("free to sell: 7.00", label)
+        self.assertIn("reserved: 3.00", label)
         template_label = self.product.product_tmpl_id.with_context(
             crm_supply_stock_label=True, warehouse_id=self.warehouse.id
         ).display_name
-        self.assertIn("free to sell: 7", template_label)
+        self.assertIn("free to sell: 7.00", template_label)
         self.assertNotIn("free", self.product.display_name)
         line = self._order(1).order_line
         self.assertEqual((line.qty_reserved_proforma, line.qty_free_to_sell), (3.0, 7.0))
@@ -533,6 +533,41 @@ class TestSupplierOrders(SupplyCase):
         third = self._order(20)
         third.action_create_supplier_orders(mode="all")
         self.assertEqual(purchase.order_line.product_qty, 28.0)
+
+    def test_supplier_order_names_its_documents(self):
+        """As Odoo's buy rule: a new supplier order's Source Document is the
+        name of the document it orders for; a draft reused for another
+        document gets that name added, after what it has (a buyer's own text
+        is kept); ordering again adds no name twice. Written as the purchase
+        user writes Odoo's field, not through the suite's privileged path."""
+        order = self._order(12, user=self.buyer).with_user(self.buyer)
+        order.action_create_supplier_orders()
+        purchase = order.crm_purchase_order_ids
+        self.assertEqual(purchase.origin, order.name)
+        second = self._order(13, user=self.buyer).with_user(self.buyer)
+        second.action_create_supplier_orders()
+        self.assertEqual(second.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.origin, f"{order.name}, {second.name}")
+        # both again, in one call: 17 more on the same draft, no name twice
+        (order | second).action_create_supplier_orders(mode="all")
+        self.assertEqual(purchase.order_line.product_qty, 25.0)
+        self.assertEqual(purchase.origin, f"{order.name}, {second.name}")
+        # the buyer's own text stays; a third document's name comes after it
+        purchase.with_user(self.buyer).origin += ", by phone"
+        third = self._order(14, user=self.buyer).with_user(self.buyer)
+        third.action_create_supplier_orders()
+        self.assertEqual(third.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.origin, f"{order.name}, {second.name}, by phone, {third.name}")
+
+    def test_documents_ordered_at_once_name_their_supplier_order(self):
+        """Two documents short of the same product in one call: one new
+        supplier order, named after both, in the documents' order."""
+        first = self._order(12, user=self.buyer).with_user(self.buyer)
+        second = self._order(11, user=self.buyer).with_user(self.buyer)
+        (first | second).action_create_supplier_orders()
+        purchase = first.crm_purchase_order_ids
+        self.assertEqual(second.crm_purchase_order_ids, purchase)
+        self.assertEqual(purchase.origin, f"{first.name}, {second.name}")
 
     def test_shortfall_of_a_confirmed_order(self):
         """Stock 4, an order of 10: 6 short, as a quotation and once confirmed.

@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("crm_supply_reservation_tour", {
         },
         {
             content: "The product's label tells what is free and reserved",
-            trigger: "ul.ui-autocomplete a:contains('free to sell: 1')",
+            trigger: "ul.ui-autocomplete a:contains('free to sell: 1.00, reserved: 4.00')",
             run: "click",
         },
         {
