@@ -104,7 +104,7 @@ def test_plus_and_minus_lines_are_checked_on_the_gross_need(
     order = _order(salesman, partner, [(product, 10), (product, -8)])
     try:
         fault = expect_fault(salesman.call, "sale.order", "action_confirm", [order])
-        assert "10 wanted, 2 free" in fault.faultString
+        assert "10.00 wanted, 2.00 free" in fault.faultString
         [row] = admin.call("sale.order", "read", [order], ["state"])
         assert row["state"] == "draft"
     finally:
@@ -128,7 +128,7 @@ def test_confirmed_line_to_a_dozen_is_an_increase(admin, salesman, partner, comp
             [line["id"]],
             {"product_uom": dozen, "product_uom_qty": 1},
         )
-        assert "10 wanted, 1 free" in fault.faultString
+        assert "10.00 wanted, 1.00 free" in fault.faultString
         assert _lines(admin, order) == [line]
     finally:
         admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
@@ -207,7 +207,7 @@ def test_product_change_under_block(admin, salesman, salesman_b, partner, block,
         fault = expect_fault(
             salesman.call, "sale.order.line", "write", [line["id"]], {"product_id": theirs}
         )
-        assert "3 wanted, 1 free" in fault.faultString
+        assert "3.00 wanted, 1.00 free" in fault.faultString
         assert _active(admin, order) == [(mine, 3.0)]
     finally:
         _cleanup(admin, holder, order)
@@ -237,7 +237,7 @@ def test_packaging_and_warehouse_changes_move_the_reservation(
         fault = expect_fault(
             salesman.call, "sale.order.line", "write", [line["id"]], {"product_packaging_qty": 5}
         )
-        assert "50 wanted, 25 free" in fault.faultString
+        assert "50.00 wanted, 25.00 free" in fault.faultString
         assert _active(admin, order) == [(product, 10.0)]
         salesman.call("sale.order.line", "write", [line["id"]], {"product_packaging_qty": 2})
         assert _active(admin, order) == [(product, 20.0)]
@@ -254,7 +254,7 @@ def test_packaging_and_warehouse_changes_move_the_reservation(
             [order],
             {"warehouse_id": warehouse["warehouse_id"][0]},
         )
-        assert "50 wanted, 25 free" in fault.faultString
+        assert "50.00 wanted, 25.00 free" in fault.faultString
         assert admin.call("sale.order", "read", [order], ["warehouse_id"]) == [row]
         salesman.call("sale.order.line", "write", [line["id"]], {"product_packaging_qty": 0})
         assert _active(admin, order) == []
@@ -580,7 +580,7 @@ def test_client_file_counts_active_reservations(admin, salesman):
 def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, company):
     """The onchange warning of a confirmed order's line, as the web client
     calls it: 10 on hand, 5 confirmed, 2 held by a proforma, raised to 8 is
-    covered (it warned "8 wanted, 3 free to sell"); raised to 11 takes 6 more
+    covered (it warned "8.00 wanted, 3.00 free to sell"); raised to 11 takes 6 more
     than the 3 free. (No warning when no proforma holds the product.)"""
     product = _product(admin, 10, "Onchange")
     order = _order(salesman, partner, [(product, 5)])
@@ -608,7 +608,7 @@ def test_warning_on_what_a_confirmed_line_takes_more(admin, salesman, partner, c
             ["product_uom_qty"],
             spec,
         )
-        assert "6 more wanted, 3 free to sell" in result["warning"]["message"]
+        assert "6.00 more wanted, 3.00 free to sell" in result["warning"]["message"]
     finally:
         admin.call("res.company", "write", [company], {"reserved_stock_policy": "allow"})
         _cleanup(admin, holder)
@@ -619,7 +619,7 @@ def test_partial_delivery_is_checked_on_what_it_delivers(
 ):
     """10 on hand, 10 confirmed, then 7 held by a proforma (allowed then): under
     "block", a delivery of 4 is refused and one of 3 (the delivery's own free
-    units) passes. It was refused with "10 wanted, 3 free to sell" whatever the
+    units) passes. It was refused with "10.00 wanted, 3.00 free to sell" whatever the
     quantity delivered."""
     product = _product(admin, 10, "Partial")
     order = _order(salesman, partner, [(product, 10)])
@@ -636,7 +636,7 @@ def test_partial_delivery_is_checked_on_what_it_delivers(
         fault = expect_fault(
             stock_user.call, "stock.picking", "button_validate", [picking], context=ctx
         )
-        assert "4 wanted, 3 free to sell" in fault.faultString
+        assert "4.00 wanted, 3.00 free to sell" in fault.faultString
         stock_user.call("stock.move", "write", moves, {"quantity": 3})
         action = stock_user.call("stock.picking", "button_validate", [picking], context=ctx)
         assert action["res_model"] == "stock.backorder.confirmation"

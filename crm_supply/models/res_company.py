@@ -174,6 +174,7 @@ class ResCompany(models.Model):
             .grouped("product_id")
         )
         lines = []
+        quantity = self.env["product.product"]._quantity_formatter()
         for product, (qty, held, free, taken) in short.items():
             orders = holders.get(product, self.env["sale.stock.reservation"]).order_id
             rounding = product.uom_id.rounding
@@ -182,11 +183,11 @@ class ResCompany(models.Model):
                     "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
                     "by proformas %(orders)s): %(taken)s taken from the proformas",
                     product=product.display_name,
-                    qty=format(qty, "g"),
-                    free=format(max(free, 0), "g"),
-                    held=format(held, "g"),
+                    qty=quantity(qty),
+                    free=quantity(max(free, 0)),
+                    held=quantity(held),
                     orders=", ".join(orders.mapped("name")) or "-",
-                    taken=format(float_round(taken, precision_rounding=rounding), "g"),
+                    taken=quantity(float_round(taken, precision_rounding=rounding)),
                 )
             )
         return lines

@@ -55,6 +55,7 @@ class SaleOrderLine(models.Model):
             return None
         old = self.product_uom_qty
         self.product_uom_qty = wanted
+        quantity = self.env["product.product"]._quantity_formatter()
         return {
             "warning": {
                 "title": self.env._("Minimum sale batch"),
@@ -62,10 +63,10 @@ class SaleOrderLine(models.Model):
                     "%(product)s is sold by at least %(min)s, in multiples of %(multiple)s: "
                     "%(old)s raised to %(new)s.",
                     product=self.product_id.display_name,
-                    min=format(self.product_id.sale_min_qty, "g"),
-                    multiple=format(self.product_id.sale_qty_multiple or 1, "g"),
-                    old=format(old, "g"),
-                    new=format(wanted, "g"),
+                    min=quantity(self.product_id.sale_min_qty),
+                    multiple=quantity(self.product_id.sale_qty_multiple or 1),
+                    old=quantity(old),
+                    new=quantity(wanted),
                 ),
             }
         }
@@ -123,11 +124,12 @@ class SaleOrderLine(models.Model):
             or float_compare(self.qty_reserved_proforma, 0.0, precision_rounding=rounding) <= 0
         ):
             return None
+        quantity = self.env["product.product"]._quantity_formatter()
         values = {
             "product": product.display_name,
-            "qty": format(qty, "g"),
-            "free": format(max(self.qty_free_to_sell, 0), "g"),
-            "held": format(self.qty_reserved_proforma, "g"),
+            "qty": quantity(qty),
+            "free": quantity(max(self.qty_free_to_sell, 0)),
+            "held": quantity(self.qty_reserved_proforma),
         }
         if more:
             message = self.env._(

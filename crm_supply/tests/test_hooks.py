@@ -47,7 +47,7 @@ class TestPolicyHooks(SupplyCase):
             with self.env.cr.savepoint():
                 warning = other.order_line._onchange_reserved_stock_warning()
             self.assertIn("reserved by other proformas", warning["warning"]["message"])
-            with self.assertRaisesRegex(UserError, "Supply Widget: 5 wanted, 2 free"):
+            with self.assertRaisesRegex(UserError, "Supply Widget: 5.00 wanted, 2.00 free"):
                 other.action_reserve_stock()
             with self.assertRefused("Confirming"):
                 other.action_confirm()
@@ -142,7 +142,7 @@ class TestPolicyHooks(SupplyCase):
         self._policy("block")
         picking = order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
         picking.move_ids.quantity = 4
-        with self.assertRefused("Supply Widget: 4 wanted, 3 free to sell"):
+        with self.assertRefused("Supply Widget: 4.00 wanted, 3.00 free to sell"):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
         picking.move_ids.quantity = 3
@@ -166,7 +166,7 @@ class TestPolicyHooks(SupplyCase):
         backorder.with_context(skip_sms=True, skip_backorder=True).button_validate()
         self.assertEqual(backorder.state, "done")
         note = backorder.message_ids.filtered(lambda m: "Validating" in (m.body or ""))
-        self.assertIn("Supply Widget: 5 wanted, 0 free to sell", note.body)
+        self.assertIn("Supply Widget: 5.00 wanted, 0.00 free to sell", note.body)
 
     def test_delivered_quantity_in_the_products_unit(self):
         """A delivery in Dozens is checked on its quantity in the product's
@@ -203,7 +203,7 @@ class TestPolicyHooks(SupplyCase):
             skip_sms=True, skip_backorder=True, picking_ids_not_to_backorder=picking.ids
         )
         picking.move_ids.quantity = 1.5
-        with self.assertRefused("Supply Widget: 18 wanted, 12 free to sell"):
+        with self.assertRefused("Supply Widget: 18.00 wanted, 12.00 free to sell"):
             picking.button_validate()
         picking.move_ids.quantity = 1
         picking.button_validate()
@@ -222,8 +222,8 @@ class TestPolicyHooks(SupplyCase):
         picking = order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
         picking.move_ids.write({"quantity": 7, "picked": True})
         with self.assertRefused(
-            r"Supply Widget: 7 wanted, 6 free to sell \(4 reserved by proformas .*\): "
-            r"1 taken from the proformas"
+            r"Supply Widget: 7.00 wanted, 6.00 free to sell \(4.00 reserved by proformas .*\): "
+            r"1.00 taken from the proformas"
         ):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
@@ -246,8 +246,8 @@ class TestPolicyHooks(SupplyCase):
         pickings.move_ids.write({"quantity": 5, "picked": True})
         names = ", ".join(pickings.mapped("name"))
         with self.assertRefused(
-            rf"(?s)Validating {names} takes .*Supply Widget: 10 wanted, 6 free to sell "
-            rf"\(4 reserved by proformas {holder.name}\): 4 taken from the proformas"
+            rf"(?s)Validating {names} takes .*Supply Widget: 10.00 wanted, 6.00 free to sell "
+            rf"\(4.00 reserved by proformas {holder.name}\): 4.00 taken from the proformas"
         ):
             pickings.button_validate()
         self.assertEqual(pickings.mapped("state"), ["assigned", "assigned"])

@@ -31,7 +31,7 @@ class TestGrossNeed(SupplyCase):
         order = self._order(10)
         order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": -8})]
         # net 2 fits in the 2 free units, but the delivery takes 10
-        with self.assertRefused("10 wanted, 2 free"):
+        with self.assertRefused("10.00 wanted, 2.00 free"):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
 
@@ -51,7 +51,7 @@ class TestGrossNeed(SupplyCase):
         self._policy("block")
         line = order.order_line
         # 2 Units to 1 Dozen: 10 more units, not 1 less
-        with self.assertRaisesRegex(UserError, "10 wanted, 1 free"):
+        with self.assertRaisesRegex(UserError, "10.00 wanted, 1.00 free"):
             line.write({"product_uom": self.dozen.id, "product_uom_qty": 1})
         self.assertEqual((line.product_uom, line.product_uom_qty), (self.product.uom_id, 2.0))
         self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 2.0)
@@ -64,7 +64,7 @@ class TestGrossNeed(SupplyCase):
         self._policy("block")
         first, second = order.order_line
         # +2 on one line, -2 on the other in one write: the delivery takes 2 more
-        with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
+        with self.assertRaisesRegex(UserError, "2.00 wanted, 1.00 free"):
             order.write(
                 {
                     "order_line": [
@@ -114,7 +114,7 @@ class TestGrossNeed(SupplyCase):
         order.action_confirm()
         self._hold(9)  # 1 free
         self._policy("block")
-        with self.assertRaisesRegex(UserError, "2 wanted, 1 free"):
+        with self.assertRaisesRegex(UserError, "2.00 wanted, 1.00 free"):
             order.order_line.write({"product_id": self.product.id, "product_uom_qty": 2})
         self.assertEqual(order.order_line.product_id, self.other)
 
@@ -135,13 +135,13 @@ class TestGrossNeed(SupplyCase):
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             with form.order_line.edit(0) as line:
                 line.product_uom_qty = 11
-        self.assertIn("Supply Widget: 6 more wanted, 3 free to sell", logs.output[0])
+        self.assertIn("Supply Widget: 6.00 more wanted, 3.00 free to sell", logs.output[0])
         # a new line of the product takes all of its quantity
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             with form.order_line.new() as line:
                 line.product_id = self.product
                 line.product_uom_qty = 7
-        self.assertIn("Supply Widget: 7 wanted, 3 free to sell", logs.output[-1])
+        self.assertIn("Supply Widget: 7.00 wanted, 3.00 free to sell", logs.output[-1])
 
     def test_warn_is_noted_in_the_chatter(self):
         order = self._order(2)
@@ -209,7 +209,7 @@ class TestReservationsFollowTheLines(SupplyCase):
         self.assertEqual(self._active(order).quantity, 3.0)
         # and a product change under block, onto a product held by others
         self._order(9, product=self.other).action_reserve_stock()
-        with self.assertRaisesRegex(UserError, "Other Widget: 3 wanted, 1 free"):
+        with self.assertRaisesRegex(UserError, "Other Widget: 3.00 wanted, 1.00 free"):
             order.order_line.product_id = self.other
         self.assertEqual(self._active(order).product_id, self.product)
 
@@ -228,7 +228,7 @@ class TestReservationsFollowTheLines(SupplyCase):
         self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
         self._order(75).action_reserve_stock()  # 100 on hand, 75 held by another: 25 free
         self._policy("block")
-        with self.assertRaisesRegex(UserError, "Supply Widget: 50 wanted, 25 free"):
+        with self.assertRaisesRegex(UserError, "Supply Widget: 50.00 wanted, 25.00 free"):
             line.write({"product_packaging_qty": 5})
         self.assertEqual((line.product_uom_qty, self._active(order).quantity), (20.0, 20.0))
         line.write({"product_packaging_qty": 0})
@@ -252,7 +252,7 @@ class TestReservationsFollowTheLines(SupplyCase):
         other = self._order(8, user=self.salesman)
         other.with_user(self.salesman).action_reserve_stock()
         # back to the old warehouse, where 2 are free now: refused, nothing changes
-        with self.assertRaisesRegex(UserError, "Supply Widget: 4 wanted, 2 free"):
+        with self.assertRaisesRegex(UserError, "Supply Widget: 4.00 wanted, 2.00 free"):
             order.warehouse_id = self.warehouse
         self.assertEqual((order.warehouse_id, self._active(order)), (second, active))
         self.assertEqual((active.location_id, active.quantity), (second.lot_stock_id, 4.0))
@@ -577,7 +577,9 @@ class TestPolicyMessageNamesTheHolders(SupplyCase):
         with self.assertRaises(UserError) as refused:
             order.action_reserve_stock()
         message = str(refused.exception)
-        self.assertIn(f"5 wanted, 2 free to sell (8 reserved by proformas {holder.name})", message)
+        self.assertIn(
+            f"5.00 wanted, 2.00 free to sell (8.00 reserved by proformas {holder.name})", message
+        )
         self.assertNotIn(foreign.name, message)
         self.assertNotIn(elsewhere.name, message)
 
@@ -600,8 +602,8 @@ class TestOneCallIsCheckedTogether(SupplyCase):
         a, b = self._order(5), self._order(5)
         self._policy("block")
         with self.assertRefused(
-            rf"(?s)Confirming {a.name}, {b.name} takes .*Supply Widget: 10 wanted, 5 free to sell "
-            rf"\(5 reserved by proformas {self.holder.name}\): 5 taken from the proformas"
+            rf"(?s)Confirming {a.name}, {b.name} takes .*Supply Widget: 10.00 wanted, 5.00 free to sell "
+            rf"\(5.00 reserved by proformas {self.holder.name}\): 5.00 taken from the proformas"
         ):
             (a | b).action_confirm()
         self.assertEqual((a.state, b.state), ("draft", "draft"))
@@ -620,7 +622,7 @@ class TestOneCallIsCheckedTogether(SupplyCase):
             note = order.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
             self.assertEqual(len(note), 1, order.name)
             self.assertIn(f"Confirming {a.name}, {b.name}, {c.name}", note.body)
-            self.assertIn("Supply Widget: 6 wanted, 5 free to sell", note.body)
+            self.assertIn("Supply Widget: 6.00 wanted, 5.00 free to sell", note.body)
 
     def test_lines_added_to_several_orders_together(self):
         a, b = self._order(1), self._order(1)
@@ -632,13 +634,13 @@ class TestOneCallIsCheckedTogether(SupplyCase):
             for order in (a, b)
         ]
         with self.assertRefused(
-            rf"(?s)Adding lines to {a.name}, {b.name} takes .*4 wanted, 3 free to sell"
+            rf"(?s)Adding lines to {a.name}, {b.name} takes .*4.00 wanted, 3.00 free to sell"
         ):
             Line.create(vals)
         self.assertEqual((len(a.order_line), len(b.order_line)), (1, 1))
         # one at a time, the second is refused
         Line.create(vals[0])
-        with self.assertRefused(rf"(?s)Adding lines to {b.name} takes .*2 wanted, 1 free"):
+        with self.assertRefused(rf"(?s)Adding lines to {b.name} takes .*2.00 wanted, 1.00 free"):
             Line.create(vals[1])
         self.assertEqual(len(b.order_line), 1)
 
@@ -648,7 +650,7 @@ class TestOneCallIsCheckedTogether(SupplyCase):
         self._policy("block")
         lines = a.order_line | b.order_line
         with self.assertRefused(
-            rf"(?s)Raising the quantities of {a.name}, {b.name} takes .*4 wanted, 3 free"
+            rf"(?s)Raising the quantities of {a.name}, {b.name} takes .*4.00 wanted, 3.00 free"
         ):
             lines.write({"product_uom_qty": 3})
         self.assertEqual(lines.mapped("product_uom_qty"), [1.0, 1.0])
@@ -681,8 +683,8 @@ class TestOnlyProformaUnitsAreRefused(SupplyCase):
         # a third takes units the first one holds (none in stock): refused
         third = self._order(3, product=self.empty, user=self.salesman).with_user(self.salesman)
         with self.assertRefused(
-            rf"Empty Widget: 3 wanted, 0 free to sell \(5 reserved by proformas "
-            rf"{order.name}\): 3 taken from the proformas"
+            rf"Empty Widget: 3.00 wanted, 0.00 free to sell \(5.00 reserved by proformas "
+            rf"{order.name}\): 3.00 taken from the proformas"
         ):
             third.action_confirm()
         self.assertEqual(third.state, "draft")
@@ -696,8 +698,8 @@ class TestOnlyProformaUnitsAreRefused(SupplyCase):
         holder.action_reserve_stock()  # 2 free
         self._policy("block")
         with self.assertRefused(
-            rf"Supply Widget: 5 wanted, 2 free to sell \(8 reserved by proformas "
-            rf"{holder.name}\): 3 taken from the proformas"
+            rf"Supply Widget: 5.00 wanted, 2.00 free to sell \(8.00 reserved by proformas "
+            rf"{holder.name}\): 3.00 taken from the proformas"
         ):
             self._order(5).action_confirm()
         self._order(2).action_confirm()
@@ -714,4 +716,6 @@ class TestOnlyProformaUnitsAreRefused(SupplyCase):
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             with form.order_line.edit(0) as line:
                 line.product_uom_qty = 3
-        self.assertIn("Empty Widget: 3 wanted, 0 free to sell; 2 are reserved", logs.output[0])
+        self.assertIn(
+            "Empty Widget: 3.00 wanted, 0.00 free to sell; 2.00 are reserved", logs.output[0]
+        )

@@ -80,7 +80,7 @@ class TestReservationRace(RaceCase):
                 cr2.rollback()
                 # Odoo retries the request: with fresh figures it is refused
                 env2.invalidate_all()
-                with self.assertRaisesRegex(UserError, "4 wanted, 1 free"):
+                with self.assertRaisesRegex(UserError, "4.00 wanted, 1.00 free"):
                     env2["sale.order"].browse(ids[1]).action_reserve_stock()
                 cr2.rollback()
             finally:

@@ -456,7 +456,7 @@ class TestReservedStockPolicy(SupplyCase):
         with self.assertRaisesRegex(UserError, self.holder.name):
             other.action_reserve_stock()
         self.assertFalse(other.reservation_ids)
-        with self.assertRefused("Supply Widget: 5 wanted, 2 free"):
+        with self.assertRefused("Supply Widget: 5.00 wanted, 2.00 free"):
             other.action_confirm()
         self.assertEqual(other.state, "draft")
         small = self._order(2)
@@ -478,7 +478,7 @@ class TestReservedStockPolicy(SupplyCase):
         self.holder.action_release_stock()
         order = self._order(6)
         order.action_confirm()
-        self.holder.action_reserve_stock()  # 8 wanted, 4 free: allowed by the policy
+        self.holder.action_reserve_stock()  # 8.00 wanted, 4.00 free: allowed by the policy
         self._policy("block")
         # stock lost: 8 on hand, 6 to deliver, 8 held by the proforma
         self.env["stock.quant"]._update_available_quantity(self.product, self.stock, -2.0)
