@@ -602,7 +602,8 @@ class TestOneCallIsCheckedTogether(SupplyCase):
         a, b = self._order(5), self._order(5)
         self._policy("block")
         with self.assertRefused(
-            rf"(?s)Confirming {a.name}, {b.name} takes .*Supply Widget: 10.00 wanted, 5.00 free to sell "
+            rf"(?s)Confirming {a.name}, {b.name} takes .*"
+            rf"Supply Widget: 10.00 wanted, 5.00 free to sell "
             rf"\(5.00 reserved by proformas {self.holder.name}\): 5.00 taken from the proformas"
         ):
             (a | b).action_confirm()
