@@ -75,6 +75,19 @@ def admin(odoo_env):
     return OdooClient(odoo_env["url"], odoo_env["db"], odoo_env["login"], odoo_env["password"])
 
 
+def xmlid_res_id(client, xmlid):
+    """The id of the record of ``xmlid`` (``module.name``), read by ``client``."""
+    module, name = xmlid.split(".")
+    res = client.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", module), ("name", "=", name)],
+        fields=["res_id"],
+    )
+    assert res, f"{xmlid} not found"
+    return res[0]["res_id"]
+
+
 @pytest.fixture(scope="session")
 def make_user(admin, odoo_env):
     """Create an internal user with the given groups (xml ids); returns a client."""
@@ -82,17 +95,7 @@ def make_user(admin, odoo_env):
     def _make(groups, name=None):
         n = next(_counter)
         login = f"rpc_{name or 'user'}_{os.getpid()}_{n}"
-        group_ids = []
-        for xmlid in groups:
-            module, ident = xmlid.split(".")
-            res = admin.call(
-                "ir.model.data",
-                "search_read",
-                [("module", "=", module), ("name", "=", ident)],
-                fields=["res_id"],
-            )
-            assert res, f"group {xmlid} not found"
-            group_ids.append(res[0]["res_id"])
+        group_ids = [xmlid_res_id(admin, xmlid) for xmlid in groups]
         admin.call(
             "res.users",
             "create",

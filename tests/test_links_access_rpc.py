@@ -9,6 +9,7 @@ import datetime
 import os
 
 import pytest
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -17,16 +18,6 @@ def _in(days):
     return (datetime.datetime.utcnow() + datetime.timedelta(days=days)).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
 
 
 def _partner(admin, name, **vals):
@@ -58,7 +49,7 @@ def test_quotation_on_foreign_lead_does_not_pass_its_offer_gate(
     salesman_b.call("crm.lead", "activate", [lead_b], salesman_b.uid, _in(1))
     [lead] = admin.call("crm.lead", "read", [lead_b], ["open_responsibility_id"])
     step_id = lead["open_responsibility_id"][0]
-    offer_type = _xmlid(admin, "crm_pipeline.responsibility_type_offer_negotiation")
+    offer_type = xmlid_res_id(admin, "crm_pipeline.responsibility_type_offer_negotiation")
     sales_manager.call(
         "crm.lead.responsibility", "action_correct_type", [step_id], offer_type, "Taken over"
     )

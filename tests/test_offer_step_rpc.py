@@ -14,6 +14,7 @@ import xmlrpc.client
 
 import openpyxl
 import pytest
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -29,16 +30,6 @@ def _xlsx(rows):
     out = io.BytesIO()
     book.save(out)
     return base64.b64encode(out.getvalue()).decode()
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +247,9 @@ def test_send_offer_from_the_crm_counts_for_the_gate(admin, offer, expect_fault)
         [lead_id],
         sales.uid,
         (datetime.datetime.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"),
-        responsibility_type_id=_xmlid(admin, "crm_pipeline.responsibility_type_offer_negotiation"),
+        responsibility_type_id=xmlid_res_id(
+            admin, "crm_pipeline.responsibility_type_offer_negotiation"
+        ),
     )
     step_id = sales.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])[0][
         "open_responsibility_id"
@@ -281,7 +274,9 @@ def test_send_offer_from_the_crm_counts_for_the_gate(admin, offer, expect_fault)
     action = sales.call("crm.lead.responsibility", "action_send_offer", [step_id])
     assert action["res_model"] == "mail.compose.message"
     assert action["context"]["default_res_ids"] == [order_id]
-    assert action["context"]["default_template_id"] == _xmlid(admin, "sale.email_template_edi_sale")
+    assert action["context"]["default_template_id"] == xmlid_res_id(
+        admin, "sale.email_template_edi_sale"
+    )
     ctx = dict(action["context"])
     if admin.call("ir.actions.report", "get_wkhtmltopdf_state") != "ok":
         # no PDF renderer on this server: the same composer, without the
