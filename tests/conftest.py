@@ -112,6 +112,58 @@ def make_user(admin, odoo_env):
     return _make
 
 
+def new_company(admin, name, **vals):
+    """Create the company ``name``, write ``vals`` on it (after its creation,
+    as a user would set it up) and add it to the administrator's companies;
+    returns its id."""
+    company_id = admin.call("res.company", "create", {"name": name})
+    if vals:
+        admin.call("res.company", "write", [company_id], vals)
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    return company_id
+
+
+@pytest.fixture(scope="session")
+def make_sales_company(admin, make_user):
+    """A company of its own for tests whose company settings must not touch
+    the other tests on the same database: ``make_sales_company(label,
+    **vals)`` creates the company "RPC <label> Co <pid>" (``new_company``), a
+    salesperson and a sales manager working in it (logins
+    ``<label>_salesman``/``<label>_manager`` in lower case, as ``make_user``
+    makes them) and the sales team "RPC <label> Team <pid>" of the company,
+    led by the manager; returns ``{"company_id", "team_id", "salesman",
+    "manager"}`` (the users as clients)."""
+
+    def _make(label, **vals):
+        tag = f"{os.getpid()}"
+        company_id = new_company(admin, f"RPC {label} Co {tag}", **vals)
+        users = {}
+        for role, groups in (
+            ("salesman", ["sales_team.group_sale_salesman"]),
+            ("manager", ["sales_team.group_sale_manager"]),
+        ):
+            client = make_user(groups, f"{label.lower()}_{role}")
+            admin.call(
+                "res.users",
+                "write",
+                [client.uid],
+                {"company_ids": [(4, company_id)], "company_id": company_id},
+            )
+            users[role] = client
+        team_id = admin.call(
+            "crm.team",
+            "create",
+            {
+                "name": f"RPC {label} Team {tag}",
+                "company_id": company_id,
+                "user_id": users["manager"].uid,
+            },
+        )
+        return {"company_id": company_id, "team_id": team_id, **users}
+
+    return _make
+
+
 @pytest.fixture(scope="session")
 def salesman(make_user):
     return make_user(["sales_team.group_sale_salesman"], "salesman")

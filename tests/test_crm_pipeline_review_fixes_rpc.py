@@ -20,36 +20,12 @@ pytestmark = pytest.mark.addon("crm_pipeline")
 
 
 @pytest.fixture(scope="module")
-def offer_company(admin, make_user):
+def offer_company(admin, make_sales_company):
     """A company asking approval above a 10% discount, a salesperson and a
     sales manager (the leader of its team) working in it, two clients (one
     with a contact person) and a product at 100.00."""
     tag = f"{os.getpid()}"
-    company_id = admin.call("res.company", "create", {"name": f"RPC Review Co {tag}"})
-    admin.call("res.company", "write", [company_id], {"offer_approval_discount": 10.0})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
-    users = {}
-    for role, groups in (
-        ("salesman", ["sales_team.group_sale_salesman"]),
-        ("manager", ["sales_team.group_sale_manager"]),
-    ):
-        client = make_user(groups, f"review_{role}")
-        admin.call(
-            "res.users",
-            "write",
-            [client.uid],
-            {"company_ids": [(4, company_id)], "company_id": company_id},
-        )
-        users[role] = client
-    team_id = admin.call(
-        "crm.team",
-        "create",
-        {
-            "name": f"RPC Review Team {tag}",
-            "company_id": company_id,
-            "user_id": users["manager"].uid,
-        },
-    )
+    company = make_sales_company("Review", offer_approval_discount=10.0)
     client_id = admin.call(
         "res.partner", "create", {"name": f"RPC Review Client {tag}", "is_company": True}
     )
@@ -67,13 +43,11 @@ def offer_company(admin, make_user):
         {"name": f"RPC Review Shelf {tag}", "lst_price": 100.0, "taxes_id": [(6, 0, [])]},
     )
     return {
-        "company_id": company_id,
-        "team_id": team_id,
         "client_id": client_id,
         "person_id": person_id,
         "other_id": other_id,
         "product_id": product_id,
-        **users,
+        **company,
     }
 
 

@@ -9,7 +9,7 @@ import datetime
 import os
 
 import pytest
-from conftest import xmlid_res_id
+from conftest import new_company, xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -186,8 +186,7 @@ def test_line_import_wizard_refuses_foreign_quotation(admin, salesman, salesman_
 
 
 def test_offer_reject_wizard_refuses_another_companys_quotation(admin, sales_manager, expect_fault):
-    company_id = admin.call("res.company", "create", {"name": f"RPC Links Co {os.getpid()}"})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    company_id = new_company(admin, f"RPC Links Co {os.getpid()}")
     client = _partner(admin, "RPC links elsewhere")
     foreign = admin.call(
         "sale.order",
@@ -234,10 +233,7 @@ def test_line_import_wizard_refuses_foreign_sheet(admin, salesman, salesman_b, e
 
 @pytest.mark.addon("crm_pricing")
 def test_price_list_wizard_refuses_another_companys_records(admin, salesman, expect_fault):
-    company_id = admin.call(
-        "res.company", "create", {"name": f"RPC Links Pricing Co {os.getpid()}"}
-    )
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    company_id = new_company(admin, f"RPC Links Pricing Co {os.getpid()}")
     foreign_client = _partner(admin, "RPC links pricing elsewhere", company_id=company_id)
     [company] = admin.call("res.company", "read", [company_id], ["currency_id"])
     foreign_list = admin.call(

@@ -33,18 +33,15 @@ def _xlsx(rows):
 
 
 @pytest.fixture(scope="module")
-def offer(admin, make_user):
+def offer(admin, make_sales_company):
     """A company with an approval limit of 10% discount and 5,000 untaxed, a
     salesperson and a sales manager working in it (the leader of its team), a
     client and two products."""
     tag = f"{os.getpid()}"
-    company_id = admin.call("res.company", "create", {"name": f"RPC Offer Co {tag}"})
-    admin.call(
-        "res.company",
-        "write",
-        [company_id],
-        {"offer_approval_discount": 10.0, "offer_approval_amount": 5000.0},
+    company = make_sales_company(
+        "Offer", offer_approval_discount=10.0, offer_approval_amount=5000.0
     )
+    company_id = company["company_id"]
     if not admin.call("stock.warehouse", "search_count", [("company_id", "=", company_id)]):
         # Odoo's stock makes a warehouse only for the first company on some paths
         admin.call(
@@ -52,30 +49,6 @@ def offer(admin, make_user):
             "create",
             {"name": f"RPC Offer WH {tag}", "code": "ROFR", "company_id": company_id},
         )
-    admin_uid = admin.uid
-    admin.call("res.users", "write", [admin_uid], {"company_ids": [(4, company_id)]})
-    users = {}
-    for role, groups in (
-        ("salesman", ["sales_team.group_sale_salesman"]),
-        ("manager", ["sales_team.group_sale_manager"]),
-    ):
-        client = make_user(groups, f"offer_{role}")
-        admin.call(
-            "res.users",
-            "write",
-            [client.uid],
-            {"company_ids": [(4, company_id)], "company_id": company_id},
-        )
-        users[role] = client
-    team_id = admin.call(
-        "crm.team",
-        "create",
-        {
-            "name": f"RPC Offer Team {tag}",
-            "company_id": company_id,
-            "user_id": users["manager"].uid,
-        },
-    )
     partner_id = admin.call(
         "res.partner",
         "create",
@@ -103,12 +76,10 @@ def offer(admin, make_user):
     )
     return {
         "tag": tag,
-        "company_id": company_id,
-        "team_id": team_id,
         "partner_id": partner_id,
         "product_id": product_id,
         "bracket_id": bracket_id,
-        **users,
+        **company,
     }
 
 
