@@ -177,6 +177,21 @@ class TestSupplierOrderRace(RaceCase):
             )
             return env3.cr.fetchall()
 
+    def _refused_then_retried(self, order2, action):
+        """``order2``'s request began before the first one (which returned
+        ``action``) committed: it is refused at the lock with a serialization
+        failure; Odoo runs it again and it gives the first one's supplier
+        order. Commits it."""
+        env2 = order2.env
+        with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+            order2.action_create_supplier_orders(mode="all")
+        env2.cr.rollback()
+        # Odoo retries the request
+        env2.invalidate_all()
+        again = order2.action_create_supplier_orders(mode="all")
+        self.assertEqual(again["res_id"], action["res_id"])
+        env2.cr.commit()
+
     def test_same_quotation_twice(self):
         __, product_id, order_id = self._setup_committed()
         admin = self.env.ref("base.user_admin").id
@@ -197,15 +212,8 @@ class TestSupplierOrderRace(RaceCase):
             self.assertFalse(order2.crm_purchase_order_ids)
             env1.cr.commit()
             # the second one waited; its old snapshot is refused at the lock,
-            # before it orders anything
-            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
-                order2.action_create_supplier_orders(mode="all")
-            env2.cr.rollback()
-            # Odoo retries the request: it sees the first one's order
-            env2.invalidate_all()
-            again = order2.action_create_supplier_orders(mode="all")
-            self.assertEqual(again["res_id"], action["res_id"])
-            env2.cr.commit()
+            # before it orders anything; retried, it sees the first one's order
+            self._refused_then_retried(order2, action)
         self.assertEqual(self._ordered(product_id), [(action["res_id"], 5.0)])
 
     def test_two_quotations_for_the_same_vendor(self):
@@ -223,12 +231,6 @@ class TestSupplierOrderRace(RaceCase):
             self.assertFalse(env2["purchase.order"].search([("partner_id", "=", vendor_id)]))
             action = env1["sale.order"].browse(order_id).action_create_supplier_orders(mode="all")
             env1.cr.commit()
-            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
-                order2.action_create_supplier_orders(mode="all")
-            env2.cr.rollback()
-            # Odoo retries the request: it adds to the first one's draft
-            env2.invalidate_all()
-            again = order2.action_create_supplier_orders(mode="all")
-            self.assertEqual(again["res_id"], action["res_id"])
-            env2.cr.commit()
+            # retried, it adds to the first one's draft
+            self._refused_then_retried(order2, action)
         self.assertEqual(self._ordered(product_id), [(action["res_id"], 10.0)])
