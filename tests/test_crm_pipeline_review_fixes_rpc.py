@@ -57,9 +57,10 @@ def _approval(client, order_id):
     ]
 
 
-def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault):
-    sales, manager = offer_company["salesman"], offer_company["manager"]
-    order_id = sales.call(
+def _quotation_over_the_limit(offer_company):
+    """A quotation of the salesperson for the client at a 20% discount (above
+    the company's limit); returns its id."""
+    return offer_company["salesman"].call(
         "sale.order",
         "create",
         {
@@ -69,6 +70,11 @@ def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault)
             "order_line": [(0, 0, {"product_id": offer_company["product_id"], "discount": 20.0})],
         },
     )
+
+
+def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault):
+    sales, manager = offer_company["salesman"], offer_company["manager"]
+    order_id = _quotation_over_the_limit(offer_company)
     assert _approval(sales, order_id) == "to_approve"
     assert manager.call("sale.order", "action_approve_offer", [order_id]) is True
     # another contact of the same company: the same client, still approved
@@ -314,16 +320,7 @@ def test_a_step_holder_does_not_merge_the_lead(admin, handed_over, expect_fault)
 
 def test_a_cancelled_quotation_waiting_for_approval_is_not_confirmed(offer_company, expect_fault):
     sales, manager = offer_company["salesman"], offer_company["manager"]
-    order_id = sales.call(
-        "sale.order",
-        "create",
-        {
-            "partner_id": offer_company["client_id"],
-            "company_id": offer_company["company_id"],
-            "team_id": offer_company["team_id"],
-            "order_line": [(0, 0, {"product_id": offer_company["product_id"], "discount": 20.0})],
-        },
-    )
+    order_id = _quotation_over_the_limit(offer_company)
     assert _approval(sales, order_id) == "to_approve"
     sales.call("sale.order", "action_cancel", [order_id])
     for state in ("sale", "sent"):
