@@ -75,6 +75,19 @@ def admin(odoo_env):
     return OdooClient(odoo_env["url"], odoo_env["db"], odoo_env["login"], odoo_env["password"])
 
 
+def xmlid_res_id(client, xmlid):
+    """The id of the record of ``xmlid`` (``module.name``), read by ``client``."""
+    module, name = xmlid.split(".")
+    res = client.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", module), ("name", "=", name)],
+        fields=["res_id"],
+    )
+    assert res, f"{xmlid} not found"
+    return res[0]["res_id"]
+
+
 @pytest.fixture(scope="session")
 def make_user(admin, odoo_env):
     """Create an internal user with the given groups (xml ids); returns a client."""
@@ -82,17 +95,7 @@ def make_user(admin, odoo_env):
     def _make(groups, name=None):
         n = next(_counter)
         login = f"rpc_{name or 'user'}_{os.getpid()}_{n}"
-        group_ids = []
-        for xmlid in groups:
-            module, ident = xmlid.split(".")
-            res = admin.call(
-                "ir.model.data",
-                "search_read",
-                [("module", "=", module), ("name", "=", ident)],
-                fields=["res_id"],
-            )
-            assert res, f"group {xmlid} not found"
-            group_ids.append(res[0]["res_id"])
+        group_ids = [xmlid_res_id(admin, xmlid) for xmlid in groups]
         admin.call(
             "res.users",
             "create",
@@ -105,6 +108,58 @@ def make_user(admin, odoo_env):
             },
         )
         return OdooClient(odoo_env["url"], odoo_env["db"], login, login)
+
+    return _make
+
+
+def new_company(admin, name, **vals):
+    """Create the company ``name``, write ``vals`` on it (after its creation,
+    as a user would set it up) and add it to the administrator's companies;
+    returns its id."""
+    company_id = admin.call("res.company", "create", {"name": name})
+    if vals:
+        admin.call("res.company", "write", [company_id], vals)
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    return company_id
+
+
+@pytest.fixture(scope="session")
+def make_sales_company(admin, make_user):
+    """A company of its own for tests whose company settings must not touch
+    the other tests on the same database: ``make_sales_company(label,
+    **vals)`` creates the company "RPC <label> Co <pid>" (``new_company``), a
+    salesperson and a sales manager working in it (logins
+    ``<label>_salesman``/``<label>_manager`` in lower case, as ``make_user``
+    makes them) and the sales team "RPC <label> Team <pid>" of the company,
+    led by the manager; returns ``{"company_id", "team_id", "salesman",
+    "manager"}`` (the users as clients)."""
+
+    def _make(label, **vals):
+        tag = f"{os.getpid()}"
+        company_id = new_company(admin, f"RPC {label} Co {tag}", **vals)
+        users = {}
+        for role, groups in (
+            ("salesman", ["sales_team.group_sale_salesman"]),
+            ("manager", ["sales_team.group_sale_manager"]),
+        ):
+            client = make_user(groups, f"{label.lower()}_{role}")
+            admin.call(
+                "res.users",
+                "write",
+                [client.uid],
+                {"company_ids": [(4, company_id)], "company_id": company_id},
+            )
+            users[role] = client
+        team_id = admin.call(
+            "crm.team",
+            "create",
+            {
+                "name": f"RPC {label} Team {tag}",
+                "company_id": company_id,
+                "user_id": users["manager"].uid,
+            },
+        )
+        return {"company_id": company_id, "team_id": team_id, **users}
 
     return _make
 

@@ -10,15 +10,11 @@ runs their sections. See the README's "Security model" section.
 import datetime
 
 import pytest
+from conftest import xmlid_res_id
 
 # ---------------------------------------------------------------------------
 # crm_pipeline
 # ---------------------------------------------------------------------------
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call("ir.model.data", "check_object_reference", module, name)[1]
 
 
 def _in(days):
@@ -48,7 +44,7 @@ def test_pipeline_steps_move_only_through_their_methods(
 ):
     lead_id, resp_id = open_step
     before = admin.call("crm.lead.responsibility", "read", [resp_id], STEP_FIELDS)
-    contracting = _xmlid(admin, "crm_pipeline.responsibility_type_contracting")
+    contracting = xmlid_res_id(admin, "crm_pipeline.responsibility_type_contracting")
     for client in (salesman, sales_manager):
         for vals in (
             {"type_id": contracting},
@@ -82,7 +78,7 @@ def test_pipeline_activation_guards(admin, salesman, employee, portal, expect_fa
         "create",
         {"name": "Bypass RPC inactive", "type": "opportunity", "user_id": False},
     )
-    contracting = _xmlid(admin, "crm_pipeline.responsibility_type_contracting")
+    contracting = xmlid_res_id(admin, "crm_pipeline.responsibility_type_contracting")
     # the chain starts at its first step for salespeople
     expect_fault(
         salesman.call,
@@ -192,7 +188,7 @@ def test_pipeline_manager_corrects_with_a_reason(
     admin, salesman, sales_manager, open_step, expect_fault
 ):
     lead_id, resp_id = open_step
-    meeting = _xmlid(admin, "crm_pipeline.responsibility_type_meeting_evaluation")
+    meeting = xmlid_res_id(admin, "crm_pipeline.responsibility_type_meeting_evaluation")
     expect_fault(
         salesman.call,
         "crm.lead.responsibility",

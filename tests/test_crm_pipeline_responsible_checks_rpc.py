@@ -7,6 +7,7 @@ import datetime
 import os
 
 import pytest
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -14,16 +15,6 @@ pytestmark = pytest.mark.addon("crm_pipeline")
 def _in(days):
     when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
     return when.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def people(admin, make_user):
             "login": f"rpc_resp_foreign_{tag}",
             "company_id": company_id,
             "company_ids": [(6, 0, [company_id])],
-            "groups_id": [(6, 0, [_xmlid(admin, "sales_team.group_sale_salesman")])],
+            "groups_id": [(6, 0, [xmlid_res_id(admin, "sales_team.group_sale_salesman")])],
         },
     )
     names = {

@@ -20,36 +20,12 @@ pytestmark = pytest.mark.addon("crm_pipeline")
 
 
 @pytest.fixture(scope="module")
-def offer_company(admin, make_user):
+def offer_company(admin, make_sales_company):
     """A company asking approval above a 10% discount, a salesperson and a
     sales manager (the leader of its team) working in it, two clients (one
     with a contact person) and a product at 100.00."""
     tag = f"{os.getpid()}"
-    company_id = admin.call("res.company", "create", {"name": f"RPC Review Co {tag}"})
-    admin.call("res.company", "write", [company_id], {"offer_approval_discount": 10.0})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
-    users = {}
-    for role, groups in (
-        ("salesman", ["sales_team.group_sale_salesman"]),
-        ("manager", ["sales_team.group_sale_manager"]),
-    ):
-        client = make_user(groups, f"review_{role}")
-        admin.call(
-            "res.users",
-            "write",
-            [client.uid],
-            {"company_ids": [(4, company_id)], "company_id": company_id},
-        )
-        users[role] = client
-    team_id = admin.call(
-        "crm.team",
-        "create",
-        {
-            "name": f"RPC Review Team {tag}",
-            "company_id": company_id,
-            "user_id": users["manager"].uid,
-        },
-    )
+    company = make_sales_company("Review", offer_approval_discount=10.0)
     client_id = admin.call(
         "res.partner", "create", {"name": f"RPC Review Client {tag}", "is_company": True}
     )
@@ -67,13 +43,11 @@ def offer_company(admin, make_user):
         {"name": f"RPC Review Shelf {tag}", "lst_price": 100.0, "taxes_id": [(6, 0, [])]},
     )
     return {
-        "company_id": company_id,
-        "team_id": team_id,
         "client_id": client_id,
         "person_id": person_id,
         "other_id": other_id,
         "product_id": product_id,
-        **users,
+        **company,
     }
 
 
@@ -83,9 +57,10 @@ def _approval(client, order_id):
     ]
 
 
-def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault):
-    sales, manager = offer_company["salesman"], offer_company["manager"]
-    order_id = sales.call(
+def _quotation_over_the_limit(offer_company):
+    """A quotation of the salesperson for the client at a 20% discount (above
+    the company's limit); returns its id."""
+    return offer_company["salesman"].call(
         "sale.order",
         "create",
         {
@@ -95,6 +70,11 @@ def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault)
             "order_line": [(0, 0, {"product_id": offer_company["product_id"], "discount": 20.0})],
         },
     )
+
+
+def test_a_change_of_client_asks_for_approval_again(offer_company, expect_fault):
+    sales, manager = offer_company["salesman"], offer_company["manager"]
+    order_id = _quotation_over_the_limit(offer_company)
     assert _approval(sales, order_id) == "to_approve"
     assert manager.call("sale.order", "action_approve_offer", [order_id]) is True
     # another contact of the same company: the same client, still approved
@@ -340,16 +320,7 @@ def test_a_step_holder_does_not_merge_the_lead(admin, handed_over, expect_fault)
 
 def test_a_cancelled_quotation_waiting_for_approval_is_not_confirmed(offer_company, expect_fault):
     sales, manager = offer_company["salesman"], offer_company["manager"]
-    order_id = sales.call(
-        "sale.order",
-        "create",
-        {
-            "partner_id": offer_company["client_id"],
-            "company_id": offer_company["company_id"],
-            "team_id": offer_company["team_id"],
-            "order_line": [(0, 0, {"product_id": offer_company["product_id"], "discount": 20.0})],
-        },
-    )
+    order_id = _quotation_over_the_limit(offer_company)
     assert _approval(sales, order_id) == "to_approve"
     sales.call("sale.order", "action_cancel", [order_id])
     for state in ("sale", "sent"):

@@ -4,19 +4,9 @@ import datetime
 import xmlrpc.client
 
 import pytest
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    res = client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )
-    return res[0]["res_id"]
 
 
 def _in(days):
@@ -187,7 +177,7 @@ def test_refusal_marks_the_lead_lost(admin, salesman, lead_id):
 
 
 def test_bad_activation_input(admin, salesman, lead_id):
-    portal_group = _xmlid(admin, "base.group_portal")
+    portal_group = xmlid_res_id(admin, "base.group_portal")
     portal_id = admin.call(
         "res.users",
         "create",

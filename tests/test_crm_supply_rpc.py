@@ -12,11 +12,6 @@ from conftest import OdooClient, stocked_product
 pytestmark = pytest.mark.addon("crm_supply")
 
 
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call("ir.model.data", "check_object_reference", module, name)[1]
-
-
 @pytest.fixture(scope="module")
 def stock(admin):
     """A storable product with 5 units in the main warehouse."""

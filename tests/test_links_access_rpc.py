@@ -9,6 +9,7 @@ import datetime
 import os
 
 import pytest
+from conftest import new_company, xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -17,16 +18,6 @@ def _in(days):
     return (datetime.datetime.utcnow() + datetime.timedelta(days=days)).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
-
-
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
 
 
 def _partner(admin, name, **vals):
@@ -58,7 +49,7 @@ def test_quotation_on_foreign_lead_does_not_pass_its_offer_gate(
     salesman_b.call("crm.lead", "activate", [lead_b], salesman_b.uid, _in(1))
     [lead] = admin.call("crm.lead", "read", [lead_b], ["open_responsibility_id"])
     step_id = lead["open_responsibility_id"][0]
-    offer_type = _xmlid(admin, "crm_pipeline.responsibility_type_offer_negotiation")
+    offer_type = xmlid_res_id(admin, "crm_pipeline.responsibility_type_offer_negotiation")
     sales_manager.call(
         "crm.lead.responsibility", "action_correct_type", [step_id], offer_type, "Taken over"
     )
@@ -195,8 +186,7 @@ def test_line_import_wizard_refuses_foreign_quotation(admin, salesman, salesman_
 
 
 def test_offer_reject_wizard_refuses_another_companys_quotation(admin, sales_manager, expect_fault):
-    company_id = admin.call("res.company", "create", {"name": f"RPC Links Co {os.getpid()}"})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    company_id = new_company(admin, f"RPC Links Co {os.getpid()}")
     client = _partner(admin, "RPC links elsewhere")
     foreign = admin.call(
         "sale.order",
@@ -243,10 +233,7 @@ def test_line_import_wizard_refuses_foreign_sheet(admin, salesman, salesman_b, e
 
 @pytest.mark.addon("crm_pricing")
 def test_price_list_wizard_refuses_another_companys_records(admin, salesman, expect_fault):
-    company_id = admin.call(
-        "res.company", "create", {"name": f"RPC Links Pricing Co {os.getpid()}"}
-    )
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_id)]})
+    company_id = new_company(admin, f"RPC Links Pricing Co {os.getpid()}")
     foreign_client = _partner(admin, "RPC links pricing elsewhere", company_id=company_id)
     [company] = admin.call("res.company", "read", [company_id], ["currency_id"])
     foreign_list = admin.call(

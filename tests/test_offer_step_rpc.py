@@ -14,6 +14,7 @@ import xmlrpc.client
 
 import openpyxl
 import pytest
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -31,29 +32,16 @@ def _xlsx(rows):
     return base64.b64encode(out.getvalue()).decode()
 
 
-def _xmlid(client, xmlid):
-    module, name = xmlid.split(".")
-    return client.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
-
-
 @pytest.fixture(scope="module")
-def offer(admin, make_user):
+def offer(admin, make_sales_company):
     """A company with an approval limit of 10% discount and 5,000 untaxed, a
     salesperson and a sales manager working in it (the leader of its team), a
     client and two products."""
     tag = f"{os.getpid()}"
-    company_id = admin.call("res.company", "create", {"name": f"RPC Offer Co {tag}"})
-    admin.call(
-        "res.company",
-        "write",
-        [company_id],
-        {"offer_approval_discount": 10.0, "offer_approval_amount": 5000.0},
+    company = make_sales_company(
+        "Offer", offer_approval_discount=10.0, offer_approval_amount=5000.0
     )
+    company_id = company["company_id"]
     if not admin.call("stock.warehouse", "search_count", [("company_id", "=", company_id)]):
         # Odoo's stock makes a warehouse only for the first company on some paths
         admin.call(
@@ -61,30 +49,6 @@ def offer(admin, make_user):
             "create",
             {"name": f"RPC Offer WH {tag}", "code": "ROFR", "company_id": company_id},
         )
-    admin_uid = admin.uid
-    admin.call("res.users", "write", [admin_uid], {"company_ids": [(4, company_id)]})
-    users = {}
-    for role, groups in (
-        ("salesman", ["sales_team.group_sale_salesman"]),
-        ("manager", ["sales_team.group_sale_manager"]),
-    ):
-        client = make_user(groups, f"offer_{role}")
-        admin.call(
-            "res.users",
-            "write",
-            [client.uid],
-            {"company_ids": [(4, company_id)], "company_id": company_id},
-        )
-        users[role] = client
-    team_id = admin.call(
-        "crm.team",
-        "create",
-        {
-            "name": f"RPC Offer Team {tag}",
-            "company_id": company_id,
-            "user_id": users["manager"].uid,
-        },
-    )
     partner_id = admin.call(
         "res.partner",
         "create",
@@ -112,12 +76,10 @@ def offer(admin, make_user):
     )
     return {
         "tag": tag,
-        "company_id": company_id,
-        "team_id": team_id,
         "partner_id": partner_id,
         "product_id": product_id,
         "bracket_id": bracket_id,
-        **users,
+        **company,
     }
 
 
@@ -256,7 +218,9 @@ def test_send_offer_from_the_crm_counts_for_the_gate(admin, offer, expect_fault)
         [lead_id],
         sales.uid,
         (datetime.datetime.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"),
-        responsibility_type_id=_xmlid(admin, "crm_pipeline.responsibility_type_offer_negotiation"),
+        responsibility_type_id=xmlid_res_id(
+            admin, "crm_pipeline.responsibility_type_offer_negotiation"
+        ),
     )
     step_id = sales.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])[0][
         "open_responsibility_id"
@@ -281,7 +245,9 @@ def test_send_offer_from_the_crm_counts_for_the_gate(admin, offer, expect_fault)
     action = sales.call("crm.lead.responsibility", "action_send_offer", [step_id])
     assert action["res_model"] == "mail.compose.message"
     assert action["context"]["default_res_ids"] == [order_id]
-    assert action["context"]["default_template_id"] == _xmlid(admin, "sale.email_template_edi_sale")
+    assert action["context"]["default_template_id"] == xmlid_res_id(
+        admin, "sale.email_template_edi_sale"
+    )
     ctx = dict(action["context"])
     if admin.call("ir.actions.report", "get_wkhtmltopdf_state") != "ok":
         # no PDF renderer on this server: the same composer, without the

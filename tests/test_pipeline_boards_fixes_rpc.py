@@ -9,6 +9,7 @@ import os
 import string
 
 import pytest
+from conftest import xmlid_res_id
 from dateutil.relativedelta import relativedelta
 
 pytestmark = pytest.mark.addon("crm_pipeline")
@@ -108,20 +109,10 @@ def test_campaign_without_company_converts_revenue(admin, sales_manager):
     assert (row["sale_count"], row["revenue"], row["roi"]) == (2, 2000.0, 300.0)
 
 
-def _xmlid(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )[0]["res_id"]
-
-
 def _filter_domain(admin, xmlid, model):
     """The domain of the report's default shared filter, evaluated as the web
     client does (today, relativedelta)."""
-    action_id = _xmlid(admin, xmlid)
+    action_id = xmlid_res_id(admin, xmlid)
     filters = admin.call("ir.filters", "get_filters", model, action_id=action_id)
     default = [f for f in filters if f["is_default"]]
     assert len(default) == 1
@@ -138,7 +129,7 @@ def test_activity_reports(admin, salesman):
         {"name": "RPC activities lead", "type": "opportunity", "user_id": salesman.uid},
     )
     model_id = admin.call("ir.model", "search", [("model", "=", "crm.lead")])[0]
-    todo_type = _xmlid(admin, "mail.mail_activity_data_todo")
+    todo_type = xmlid_res_id(admin, "mail.mail_activity_data_todo")
     today = datetime.date.today()
     next_month = (today.replace(day=1) + relativedelta(months=1)).isoformat()
 

@@ -8,7 +8,7 @@ import os
 import xmlrpc.client
 
 import pytest
-from conftest import stocked_product
+from conftest import new_company, stocked_product
 
 pytestmark = pytest.mark.addon("crm_supply")
 
@@ -233,8 +233,7 @@ def test_invoice_line_label_is_its_companys(admin, make_user, setup):
     not in, or not selected, gives a label without figures, never a fault."""
     setup = _part(admin, setup, "Invoice Label")
     pid = os.getpid()
-    company_b = admin.call("res.company", "create", {"name": f"RPC Label Company {pid}"})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_b)]})
+    company_b = new_company(admin, f"RPC Label Company {pid}")
     # (Odoo makes a new company's warehouse at once only in its own tests)
     wh_b_id = admin.call(
         "stock.warehouse",
@@ -309,8 +308,7 @@ def test_vendor_contact_of_another_company_is_no_vendor(admin, make_user, expect
     shared contact, buys for B."""
     pid = os.getpid()
     company_a = setup["company"]
-    company_b = admin.call("res.company", "create", {"name": f"RPC Vendor Company B {pid}"})
-    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_b)]})
+    company_b = new_company(admin, f"RPC Vendor Company B {pid}")
     only_b = {"allowed_company_ids": [company_b]}
     wh_b = admin.call(
         "stock.warehouse",

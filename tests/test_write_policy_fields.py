@@ -27,6 +27,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
 import gen_policy_table  # noqa: E402
+from conftest import xmlid_res_id
 
 pytestmark = pytest.mark.addon("crm_suite_base")
 
@@ -132,13 +133,8 @@ def _tomorrow():
     return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _xmlid(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin.call("ir.model.data", "check_object_reference", module, name)[1]
-
-
 def _run_cron(admin, xmlid):
-    admin.call("ir.cron", "method_direct_trigger", [_xmlid(admin, xmlid)])
+    admin.call("ir.cron", "method_direct_trigger", [xmlid_res_id(admin, xmlid)])
 
 
 def _first_line(f, model, field, parent_id, domain=()):

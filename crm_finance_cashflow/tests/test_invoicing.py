@@ -2,12 +2,23 @@ import logging
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_suite_base.tests.common import RaceCase
+
 from .test_contract import ContractCase, drop_committed_contracts
+
+
+def _drop_invoiced_contracts(envc, contract_ids, partner_id):
+    """The clean-up of a race: the committed contracts with their invoices
+    (drafts, for review before posting), and their client."""
+    contracts = envc["crm.contract"].browse(contract_ids)
+    contracts.schedule_ids.invoice_id.unlink()
+    drop_committed_contracts(contracts)
+    envc["res.partner"].browse(partner_id).unlink()
 
 
 @tagged("post_install", "-at_install")
@@ -218,18 +229,12 @@ class TestContractInvoicing(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDoubleInvoicingRace(ContractCase):
+class TestDoubleInvoicingRace(ContractCase, RaceCase):
     """Two workers invoice the same contract at the same time: one invoices, the
     other is refused; no row is invoiced twice."""
 
-    def _cursor(self):
-        cr = self.registry.cursor()
-        cr.execute("SET lock_timeout = '20s'")
-        return cr
-
     def test_two_workers(self):
-        with self._cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+        with self._committed_env() as env0:
             partner = env0["res.partner"].create({"name": "Race Contract Client"})
             contract = env0["crm.contract"].create(
                 {
@@ -250,47 +255,30 @@ class TestDoubleInvoicingRace(ContractCase):
             )
             contract.action_activate()
             contract_id = contract.id
-        try:
-            cr1, cr2 = self._cursor(), self._cursor()
-            try:
-                env1 = api.Environment(cr1, SUPERUSER_ID, {})
-                env2 = api.Environment(cr2, SUPERUSER_ID, {})
-                env1["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
-                # the second worker finds the rows locked by the first
-                with self.assertRaisesRegex(UserError, "being invoiced right now"):
-                    env2["crm.contract"].browse(contract_id).action_create_invoices(
-                        date="2026-02-01"
-                    )
-                cr2.rollback()
-                cr1.commit()
-                # after the first commits, the rows are invoiced: nothing more
-                env2.invalidate_all()
-                self.assertFalse(
-                    env2["crm.contract"]
-                    .browse(contract_id)
-                    .action_create_invoices(date="2026-02-01")
-                )
-                cr2.rollback()
-            finally:
-                cr1.close()
-                cr2.close()
-            with self._cursor() as cr3:
-                cr3.execute(
-                    "SELECT crm_contract_schedule_id, count(*) FROM account_move_line "
-                    "WHERE crm_contract_schedule_id IN (SELECT id FROM crm_contract_schedule "
-                    "WHERE contract_id = %s) GROUP BY 1",
-                    [contract_id],
-                )
-                rows = cr3.fetchall()
-                self.assertEqual(len(rows), 2)
-                self.assertTrue(all(count == 1 for _row, count in rows))
-        finally:
-            with self._cursor() as crc:
-                envc = api.Environment(crc, SUPERUSER_ID, {})
-                contract = envc["crm.contract"].browse(contract_id)
-                moves = contract.schedule_ids.invoice_id
-                moves.unlink()  # drafts, for review before posting
-                drop_committed_contracts(contract)
+        self._cleanup_committed(_drop_invoiced_contracts, [contract_id], partner.id)
+        with self._racing_envs() as (env1, env2):
+            env1["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
+            # the second worker finds the rows locked by the first
+            with self.assertRaisesRegex(UserError, "being invoiced right now"):
+                env2["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
+            env2.cr.rollback()
+            env1.cr.commit()
+            # after the first commits, the rows are invoiced: nothing more
+            env2.invalidate_all()
+            self.assertFalse(
+                env2["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
+            )
+            env2.cr.rollback()
+        with self._committed_env() as env3:
+            env3.cr.execute(
+                "SELECT crm_contract_schedule_id, count(*) FROM account_move_line "
+                "WHERE crm_contract_schedule_id IN (SELECT id FROM crm_contract_schedule "
+                "WHERE contract_id = %s) GROUP BY 1",
+                [contract_id],
+            )
+            rows = env3.cr.fetchall()
+            self.assertEqual(len(rows), 2)
+            self.assertTrue(all(count == 1 for _row, count in rows))
 
     def test_cancelled_or_deleted_invoice_gives_rows_back(self):
         contract = self._contract()
@@ -502,22 +490,16 @@ class TestContractInvoiceSalesperson(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicingCronRace(ContractCase):
+class TestInvoicingCronRace(ContractCase, RaceCase):
     """A user invoices a contract while the daily run is under way: the run
     skips that contract (the user's invoice stands, nothing is noted on it) and
     invoices the others all the same, whether the user committed after the
     run's transaction started or is still invoicing."""
 
-    def _cursor(self):
-        cr = self.registry.cursor()
-        cr.execute("SET lock_timeout = '20s'")
-        return cr
-
     def _race(self, user_commits):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today - timedelta(days=40))
-        with self._cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+        with self._committed_env() as env0:
             partner = env0["res.partner"].create({"name": "Cron Race Client"})
             contracts = env0["crm.contract"].create(
                 [
@@ -543,63 +525,49 @@ class TestInvoicingCronRace(ContractCase):
             contracts.action_activate()
             by_user_id, by_cron_id = contracts.ids
             partner_id = partner.id
-        try:
-            cr_user, cr_cron = self._cursor(), self._cursor()
-            try:
-                env_user = api.Environment(cr_user, SUPERUSER_ID, {})
-                env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
-                # the run's transaction has started (its snapshot is taken)
-                rows = env_cron["crm.contract.schedule"].search(
-                    [("contract_id", "in", [by_user_id, by_cron_id]), ("date", "<=", today)]
-                )
-                self.assertEqual(set(rows.mapped("state")), {"planned"})
-                # a user invoices the first contract (and commits, or not yet)
-                user_move = env_user["crm.contract"].browse(by_user_id).action_create_invoices()
-                self.assertTrue(user_move)
-                if user_commits:
-                    cr_user.commit()
-                # the run: the first contract is skipped, the second invoiced
-                with (
-                    mute_logger("odoo.sql_db"),
-                    # (Odoo names its level 25 "INFO": logging.INFO is 20)
-                    self.assertLogs(TestInvoicingCron.LOGGER, logging.INFO) as logs,
-                ):
-                    env_cron["crm.contract"]._cron_create_invoices()
-                by_user = env_cron["crm.contract"].browse(by_user_id)
-                by_cron = env_cron["crm.contract"].browse(by_cron_id)
-                self.assertIn(
-                    f"contract {by_user.name} (id {by_user_id}) skipped: another worker",
-                    "\n".join(logs.output),
-                )
-                self.assertNotIn(f"{by_user.name} (id {by_user_id}) not invoiced", logs.output)
-                self.assertFalse(
-                    by_user.message_ids.filtered(lambda m: "could not invoice" in (m.body or "")),
-                    "another worker's invoice: no note",
-                )
-                self.assertFalse(by_user.schedule_ids.invoice_id)
-                due = by_cron.schedule_ids.filtered(lambda r: r.date <= today)
-                self.assertTrue(due)
-                self.assertEqual(set(due.mapped("state")), {"invoiced"})
-                self.assertEqual(len(due.invoice_id), 1)
-                # neither is committed now: only a committed user's invoice stays
-                cr_cron.rollback()
-                cr_user.rollback()
-            finally:
-                cr_user.close()
-                cr_cron.close()
-            with self._cursor() as cr3:
-                env3 = api.Environment(cr3, SUPERUSER_ID, {})
-                contracts = env3["crm.contract"].browse([by_user_id, by_cron_id])
-                self.assertEqual(
-                    contracts.schedule_ids.invoice_id.ids, user_move.ids if user_commits else []
-                )
-        finally:
-            with self._cursor() as crc:
-                envc = api.Environment(crc, SUPERUSER_ID, {})
-                contracts = envc["crm.contract"].browse([by_user_id, by_cron_id])
-                contracts.schedule_ids.invoice_id.unlink()  # drafts
-                drop_committed_contracts(contracts)
-                envc["res.partner"].browse(partner_id).unlink()
+        self._cleanup_committed(_drop_invoiced_contracts, [by_user_id, by_cron_id], partner_id)
+        with self._racing_envs() as (env_user, env_cron):
+            # the run's transaction has started (its snapshot is taken)
+            rows = env_cron["crm.contract.schedule"].search(
+                [("contract_id", "in", [by_user_id, by_cron_id]), ("date", "<=", today)]
+            )
+            self.assertEqual(set(rows.mapped("state")), {"planned"})
+            # a user invoices the first contract (and commits, or not yet)
+            user_move = env_user["crm.contract"].browse(by_user_id).action_create_invoices()
+            self.assertTrue(user_move)
+            if user_commits:
+                env_user.cr.commit()
+            # the run: the first contract is skipped, the second invoiced
+            with (
+                mute_logger("odoo.sql_db"),
+                # (Odoo names its level 25 "INFO": logging.INFO is 20)
+                self.assertLogs(TestInvoicingCron.LOGGER, logging.INFO) as logs,
+            ):
+                env_cron["crm.contract"]._cron_create_invoices()
+            by_user = env_cron["crm.contract"].browse(by_user_id)
+            by_cron = env_cron["crm.contract"].browse(by_cron_id)
+            self.assertIn(
+                f"contract {by_user.name} (id {by_user_id}) skipped: another worker",
+                "\n".join(logs.output),
+            )
+            self.assertNotIn(f"{by_user.name} (id {by_user_id}) not invoiced", logs.output)
+            self.assertFalse(
+                by_user.message_ids.filtered(lambda m: "could not invoice" in (m.body or "")),
+                "another worker's invoice: no note",
+            )
+            self.assertFalse(by_user.schedule_ids.invoice_id)
+            due = by_cron.schedule_ids.filtered(lambda r: r.date <= today)
+            self.assertTrue(due)
+            self.assertEqual(set(due.mapped("state")), {"invoiced"})
+            self.assertEqual(len(due.invoice_id), 1)
+            # neither is committed now: only a committed user's invoice stays
+            env_cron.cr.rollback()
+            env_user.cr.rollback()
+        with self._committed_env() as env3:
+            contracts = env3["crm.contract"].browse([by_user_id, by_cron_id])
+            self.assertEqual(
+                contracts.schedule_ids.invoice_id.ids, user_move.ids if user_commits else []
+            )
 
     def test_contract_invoiced_by_a_user_meanwhile(self):
         """The user's invoice committed after the run's transaction started

@@ -4,11 +4,12 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import TransactionCase, tagged
+from odoo import Command, fields
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.tests.common import RaceCase
 
 from ..models.crm_contract_line import OPEN_ENDED_MONTHS
 from .test_contract import ContractCase, drop_committed_contracts
@@ -180,22 +181,18 @@ class TestOpenEndedHorizon(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOpenEndedHorizonRace(TransactionCase):
+class TestOpenEndedHorizonRace(RaceCase):
     """A user amends an open-ended contract while the daily top-up runs: no
     database error the user would see (a serialization failure is retried by
     Odoo), and one row per line and date whoever commits first."""
 
-    def _cursor(self):
-        cr = self.registry.cursor()
-        cr.execute("SET lock_timeout = '5s'")
-        return cr
+    lock_timeout = "5s"
 
     def setUp(self):
         super().setUp()
         today = fields.Date.context_today(self.env.user)
         start = (today - relativedelta(years=4)).replace(day=1)
-        with self._cursor() as cr0, freeze_time(start):
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+        with self._committed_env() as env0, freeze_time(start):
             partner = env0["res.partner"].create({"name": "Horizon Race Client"})
             contract = env0["crm.contract"].create(
                 {
@@ -216,13 +213,11 @@ class TestOpenEndedHorizonRace(TransactionCase):
             )
             contract.action_activate()
             self.contract_id, self.partner_id = contract.id, partner.id
-        self.addCleanup(self._cleanup)
+        self._cleanup_committed(self._cleanup)
 
-    def _cleanup(self):
-        with self._cursor() as crc:
-            envc = api.Environment(crc, SUPERUSER_ID, {})
-            drop_committed_contracts(envc["crm.contract"].browse(self.contract_id))
-            envc["res.partner"].browse(self.partner_id).unlink()
+    def _cleanup(self, envc):
+        drop_committed_contracts(envc["crm.contract"].browse(self.contract_id))
+        envc["res.partner"].browse(self.partner_id).unlink()
 
     def _rows(self, env):
         rows = env["crm.contract"].browse(self.contract_id).schedule_ids
@@ -232,13 +227,10 @@ class TestOpenEndedHorizonRace(TransactionCase):
         """The user's request read the schedule before the run committed: its
         lock raises a serialization failure (Odoo runs the request again), not
         the unique index's violation."""
-        cr_user, cr_cron = self._cursor(), self._cursor()
-        try:
-            env_user = api.Environment(cr_user, SUPERUSER_ID, {})
-            env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+        with self._racing_envs() as (env_user, env_cron):
             before = len(self._rows(env_user))  # the request's snapshot is taken
             env_cron["crm.contract"]._cron_extend_schedules()
-            cr_cron.commit()
+            env_cron.cr.commit()
             self.assertGreater(len(self._rows(env_cron)), before)
             line = env_user["crm.contract"].browse(self.contract_id).line_ids
             with (
@@ -247,13 +239,9 @@ class TestOpenEndedHorizonRace(TransactionCase):
             ):
                 line.write({"price_unit": 12.0})
                 env_user.flush_all()
-            cr_user.rollback()
-        finally:
-            cr_user.close()
-            cr_cron.close()
+            env_user.cr.rollback()
         # Odoo's retry: the same request again, with the run's rows
-        with self._cursor() as cr2:
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._committed_env() as env2:
             env2["crm.contract"].browse(self.contract_id).line_ids.write({"price_unit": 12.0})
             env2.flush_all()
             rows = self._rows(env2)
@@ -266,10 +254,7 @@ class TestOpenEndedHorizonRace(TransactionCase):
     def test_top_up_while_a_user_amends(self):
         """The run meets a contract a user is amending (not committed yet): it
         leaves it to the user's amendment, which schedules it itself."""
-        cr_user, cr_cron = self._cursor(), self._cursor()
-        try:
-            env_user = api.Environment(cr_user, SUPERUSER_ID, {})
-            env_cron = api.Environment(cr_cron, SUPERUSER_ID, {})
+        with self._racing_envs() as (env_user, env_cron):
             before = len(self._rows(env_cron))  # the run's snapshot is taken
             line = env_user["crm.contract"].browse(self.contract_id).line_ids
             line.write({"price_unit": 12.0})
@@ -277,13 +262,9 @@ class TestOpenEndedHorizonRace(TransactionCase):
             self.assertTrue(env_cron["crm.contract"]._cron_extend_schedules())
             env_cron.flush_all()
             self.assertEqual(len(self._rows(env_cron)), before)
-            cr_cron.commit()
-            cr_user.commit()
-        finally:
-            cr_user.close()
-            cr_cron.close()
-        with self._cursor() as cr2:
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            env_cron.cr.commit()
+            env_user.cr.commit()
+        with self._committed_env() as env2:
             rows = self._rows(env2)
             self.assertEqual(len(rows), len(set(rows)))
             self.assertGreater(len(rows), before)

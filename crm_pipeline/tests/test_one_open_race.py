@@ -1,18 +1,13 @@
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.crm_suite_base.tests.common import RaceCase
 
 
 @tagged("post_install", "-at_install")
-class TestOneOpenResponsibilityRace(TransactionCase):
+class TestOneOpenResponsibilityRace(RaceCase):
     """Two transactions open a responsibility on the same lead at the same time."""
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        # never hang the test run if something waits on a lock
-        cr.execute("SET lock_timeout = '20s'")
-        return cr
 
     def _vals(self, lead_id, type_xmlid):
         return {
@@ -24,57 +19,48 @@ class TestOneOpenResponsibilityRace(TransactionCase):
         }
 
     def test_second_transaction_fails_cleanly(self):
-        with self._cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+        with self._committed_env() as env0:
             lead = env0["crm.lead"].create({"name": "Race lead", "type": "opportunity"})
             lead.activation_state = "active"  # as superuser, like a data file
             lead_id = lead.id
-        try:
-            cr1, cr2 = self._cursor(), self._cursor()
-            try:
-                env1 = api.Environment(cr1, SUPERUSER_ID, {})
-                env2 = api.Environment(cr2, SUPERUSER_ID, {})
-                resp_model2 = env2["crm.lead.responsibility"]
-                # both transactions see no open responsibility yet
-                self.assertFalse(env1["crm.lead"].browse(lead_id).open_responsibility_id)
-                self.assertFalse(env2["crm.lead"].browse(lead_id).open_responsibility_id)
-                env1["crm.lead.responsibility"].create(
-                    self._vals(lead_id, "crm_pipeline.responsibility_type_contact_prospect")
+        self._cleanup_committed(
+            lambda envc: envc["crm.lead"].with_context(active_test=False).browse(lead_id).unlink()
+        )
+        with self._racing_envs() as (env1, env2):
+            resp_model2 = env2["crm.lead.responsibility"]
+            # both transactions see no open responsibility yet
+            self.assertFalse(env1["crm.lead"].browse(lead_id).open_responsibility_id)
+            self.assertFalse(env2["crm.lead"].browse(lead_id).open_responsibility_id)
+            env1["crm.lead.responsibility"].create(
+                self._vals(lead_id, "crm_pipeline.responsibility_type_contact_prospect")
+            )
+            env1.cr.commit()
+            # the second one still checks against its old snapshot: only the
+            # database index stops it
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesRegex(UserError, "another user has just opened one"),
+            ):
+                resp_model2.create(
+                    self._vals(lead_id, "crm_pipeline.responsibility_type_meeting_evaluation")
                 )
-                cr1.commit()
-                # the second one still checks against its old snapshot: only the
-                # database index stops it
-                with (
-                    mute_logger("odoo.sql_db"),
-                    self.assertRaisesRegex(UserError, "another user has just opened one"),
-                ):
-                    resp_model2.create(
-                        self._vals(lead_id, "crm_pipeline.responsibility_type_meeting_evaluation")
-                    )
-                # the failure left the second transaction usable, and its snapshot
-                # still does not see the first row: no Python check could have
-                # caught this, only the unique index did
-                cr2.execute(
-                    "SELECT count(*) FROM crm_lead_responsibility WHERE lead_id = %s",
-                    [lead_id],
-                )
-                self.assertEqual(cr2.fetchone()[0], 0)
-                cr2.rollback()
-            finally:
-                cr1.close()
-                cr2.close()
-            with self._cursor() as cr3:
-                cr3.execute(
-                    "SELECT t.code FROM crm_lead_responsibility r "
-                    "JOIN crm_responsibility_type t ON t.id = r.type_id "
-                    "WHERE r.lead_id = %s AND r.state IN ('assigned', 'in_progress')",
-                    [lead_id],
-                )
-                self.assertEqual(cr3.fetchall(), [("contact_prospect",)])
-        finally:
-            with self._cursor() as crc:
-                envc = api.Environment(crc, SUPERUSER_ID, {})
-                envc["crm.lead"].with_context(active_test=False).browse(lead_id).unlink()
+            # the failure left the second transaction usable, and its snapshot
+            # still does not see the first row: no Python check could have
+            # caught this, only the unique index did
+            env2.cr.execute(
+                "SELECT count(*) FROM crm_lead_responsibility WHERE lead_id = %s",
+                [lead_id],
+            )
+            self.assertEqual(env2.cr.fetchone()[0], 0)
+            env2.cr.rollback()
+        with self._committed_env() as env3:
+            env3.cr.execute(
+                "SELECT t.code FROM crm_lead_responsibility r "
+                "JOIN crm_responsibility_type t ON t.id = r.type_id "
+                "WHERE r.lead_id = %s AND r.state IN ('assigned', 'in_progress')",
+                [lead_id],
+            )
+            self.assertEqual(env3.cr.fetchall(), [("contact_prospect",)])
 
     def test_index_refuses_a_second_open_row(self):
         lead = self.env["crm.lead"].create({"name": "Index lead", "type": "opportunity"})

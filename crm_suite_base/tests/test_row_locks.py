@@ -4,40 +4,33 @@ import time
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
+from .common import RaceCase
+
 
 @tagged("post_install", "-at_install")
-class TestLockAndTouch(TransactionCase):
+class TestLockAndTouch(RaceCase):
     """``lock_and_touch`` with real cursors racing on three committed
     contacts (deleted at the end): what it locks, in which order and how
     strongly, what it skips, and the serialization failure its touch gives a
     transaction that read the rows before it committed."""
 
-    def _cursor(self, lock_timeout="5s"):
-        cr = self.registry.cursor()
-        # never hang the test run on a lock
-        cr.execute(SQL("SET lock_timeout = %s", lock_timeout))
-        return cr
+    lock_timeout = "5s"
 
     def setUp(self):
         super().setUp()
-        with self._cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+        with self._committed_env() as env0:
             partners = env0["res.partner"].create(
                 [{"name": f"Row lock {letter}"} for letter in "abc"]
             )
             self.ids = sorted(partners.ids)
-        self.addCleanup(self._cleanup)
+        self._cleanup_committed(lambda envc: envc["res.partner"].browse(self.ids).unlink())
 
-    def _cleanup(self):
-        with self._cursor() as crc:
-            api.Environment(crc, SUPERUSER_ID, {})["res.partner"].browse(self.ids).unlink()
-
-    def _open(self, count, lock_timeout="5s"):
+    def _open(self, count, lock_timeout=None):
         cursors = [self._cursor(lock_timeout) for _i in range(count)]
         for cr in cursors:
             self.addCleanup(cr.close)
