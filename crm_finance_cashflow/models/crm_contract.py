@@ -1,6 +1,8 @@
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2.errors
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -22,6 +24,10 @@ from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
+
+# another worker (a user, another daily run) changed or is changing the same
+# contract or row since the daily run's transaction started
+CHANGED_ELSEWHERE = (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable)
 
 STATES = [
     ("draft", "Draft"),
@@ -772,9 +778,35 @@ class CrmContract(models.Model):
         # the cron renews as the company's contracts' keeper, not as a user;
         # the contracts of each reader's language together (their notes)
         for lang, contracts in (automatic - stuck).grouped(lambda c: c._crm_reader_lang()).items():
-            contracts.with_context(lang=lang)._renew(until=today)
-        privileged((ended - automatic) | stuck).write({"state": "expired"})
+            for contract in contracts.with_context(lang=lang):
+                with contract._crm_run_savepoint("renewal"):
+                    contract._renew(until=today)
+        for contract in (ended - automatic) | stuck:
+            with contract._crm_run_savepoint("expiry"):
+                privileged(contract).write({"state": "expired"})
         return True
+
+    @contextmanager
+    def _crm_run_savepoint(self, what):
+        """One change of a daily run (a renewal, an expiry, an alert) in a
+        savepoint of its own: when another worker changed this contract or its
+        row since the run started (a user's Create Invoices or amendment,
+        another run: the serialization failure Odoo retries a request on),
+        the change is undone, logged and left to the next run, and the run's
+        other changes stand (the failure used to undo the whole run until the
+        next day)."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except CHANGED_ELSEWHERE as exc:
+            _logger.info(
+                "contract %s (id %s): %s left to the next run, another worker is "
+                "changing it (%s)",
+                self.name,
+                self.id,
+                what,
+                str(exc).strip(),
+            )
 
     # ------------------------------------------------------------------
     # Schedule

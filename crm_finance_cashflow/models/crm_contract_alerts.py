@@ -65,16 +65,17 @@ class CrmContract(models.Model):
             [("state", "=", "active"), ("date_end", "!=", False), ("end_alert_sent", "=", False)]
         ):
             if contract.date_end - _alert_window(contract.alert_days_end) <= today:
-                user = contract._crm_alert_user()
-                contract.activity_schedule(
-                    END_ACTIVITY,
-                    date_deadline=contract.date_end,
-                    summary=contract._crm_in_reader_lang(user).env._(
-                        "Contract ends: renew or close"
-                    ),
-                    user_id=user.id,
-                )
-                privileged(contract).write({"end_alert_sent": True})
+                with contract._crm_run_savepoint("end alert"):
+                    user = contract._crm_alert_user()
+                    contract.activity_schedule(
+                        END_ACTIVITY,
+                        date_deadline=contract.date_end,
+                        summary=contract._crm_in_reader_lang(user).env._(
+                            "Contract ends: renew or close"
+                        ),
+                        user_id=user.id,
+                    )
+                    privileged(contract).write({"end_alert_sent": True})
         rows = self.env["crm.contract.schedule"].search(
             [
                 ("state", "=", "planned"),
@@ -86,16 +87,17 @@ class CrmContract(models.Model):
         # invoicing's (planned rows belong to active or expired contracts only)
         for row in rows.filtered(lambda r: r._crm_invoiceable()):
             if row.date - _alert_window(row.contract_id.alert_days_invoice) <= today:
-                user = row.contract_id._crm_alert_user()
-                env = row.contract_id._crm_in_reader_lang(user).env
-                activity = row.contract_id.activity_schedule(
-                    SUPPLIER_INVOICE_ACTIVITY,
-                    date_deadline=row.date,
-                    summary=env._(
-                        "Supplier invoice expected: %(amount)s",
-                        amount=format_amount(env, row.amount_total, row.currency_id),
-                    ),
-                    user_id=user.id,
-                )
-                privileged(row).write({"alert_sent": True, "alert_activity_id": activity.id})
+                with row.contract_id._crm_run_savepoint(f"row {row.id} alert"):
+                    user = row.contract_id._crm_alert_user()
+                    env = row.contract_id._crm_in_reader_lang(user).env
+                    activity = row.contract_id.activity_schedule(
+                        SUPPLIER_INVOICE_ACTIVITY,
+                        date_deadline=row.date,
+                        summary=env._(
+                            "Supplier invoice expected: %(amount)s",
+                            amount=format_amount(env, row.amount_total, row.currency_id),
+                        ),
+                        user_id=user.id,
+                    )
+                    privileged(row).write({"alert_sent": True, "alert_activity_id": activity.id})
         return True

@@ -5,16 +5,20 @@ expected (a line's dates changed, a line removed) removes it. The 18.0.1.8.7
 migration gives the to-dos of before that type and their row."""
 
 import importlib.util
+import logging
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.tests.common import RaceCase
 
 from .test_contract import ContractCase
+from .test_invoicing import _drop_invoiced_contracts
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.7" / "post-migrate.py"
 
@@ -172,3 +176,140 @@ class TestSupplierInvoiceAlerts(ContractCase):
         planned.with_user(self.billing).action_terminate()
         self.assertFalse((todo_100 | todo_50).exists())
         self.assertTrue(other.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestAlertsCronRace(ContractCase, RaceCase):
+    """Another worker changes a row while the daily run is under way: that
+    row's alert is left to the next run, logged, and the run's other alerts
+    are sent all the same (the serialization failure undid the whole run,
+    renewals and expiries included, until the next day)."""
+
+    LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract"
+
+    def test_row_changed_meanwhile(self):
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today + relativedelta(days=3))
+        with self._committed_env() as env0:
+            partner = env0["res.partner"].create({"name": "Alert Race Vendor"})
+            contracts = env0["crm.contract"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "title": title,
+                        "contract_type": "supplier",
+                        "date_start": start,
+                        "date_end": fields.Date.to_string(today + relativedelta(days=20)),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Race line",
+                                    "price_unit": 10.0,
+                                    "recurrence": "monthly",
+                                    "date_start": start,
+                                }
+                            )
+                        ],
+                    }
+                    for title in ("changed meanwhile", "left to the run")
+                ]
+            )
+            contracts.action_activate()
+            changed_id, other_id = contracts.ids
+            partner_id = partner.id
+        self._cleanup_committed(_drop_invoiced_contracts, [changed_id, other_id], partner_id)
+        with self._racing_envs() as (env_user, env_cron):
+            # the run's transaction has started (its snapshot is taken)
+            rows = env_cron["crm.contract.schedule"].search(
+                [("contract_id", "in", [changed_id, other_id])]
+            )
+            self.assertEqual(len(rows), 2)
+            self.assertFalse(any(rows.mapped("alert_sent")))
+            changed_row = rows.filtered(lambda r: r.contract_id.id == changed_id)
+            # another worker changes the first contract's row, and commits
+            privileged(env_user["crm.contract.schedule"].browse(changed_row.id)).write(
+                {"amount_untaxed": 12.0}
+            )
+            env_user.cr.commit()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertLogs(self.LOGGER, logging.INFO) as logs,
+            ):
+                env_cron["crm.contract"]._cron_alerts()
+                # what the run wrote reaches the database (as its end does)
+                env_cron.flush_all()
+            changed = env_cron["crm.contract"].browse(changed_id)
+            other = env_cron["crm.contract"].browse(other_id)
+            self.assertIn(
+                f"contract {changed.name} (id {changed_id}): row {changed_row.id} alert left "
+                "to the next run",
+                "\n".join(logs.output),
+            )
+            self.assertFalse(changed.schedule_ids.alert_sent)
+            self.assertFalse(changed.schedule_ids.alert_activity_id)
+            self.assertTrue(other.schedule_ids.alert_sent)
+            self.assertTrue(other.schedule_ids.alert_activity_id)
+            env_cron.cr.rollback()
+
+    def test_contract_changed_meanwhile_expires_next_run(self):
+        """Two ended contracts: one changed by a user after the run started
+        stays active until the next run, the other expires; one renewed
+        automatically is renewed all the same."""
+        today = fields.Date.context_today(self.env.user)
+        start = fields.Date.to_string(today - relativedelta(days=30))
+        end = fields.Date.to_string(today - relativedelta(days=21))
+        with self._committed_env() as env0:
+            partner = env0["res.partner"].create({"name": "Expiry Race Client"})
+            contracts = env0["crm.contract"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "title": title,
+                        "renewal": renewal,
+                        "date_start": start,
+                        "date_end": end,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Race line",
+                                    "price_unit": 10.0,
+                                    "recurrence": "one_off",
+                                    "date_start": start,
+                                }
+                            )
+                        ],
+                    }
+                    for title, renewal in (
+                        ("changed meanwhile", "manual"),
+                        ("expired by the run", "manual"),
+                        ("renewed by the run", "automatic"),
+                    )
+                ]
+            )
+            contracts.action_activate()
+            ids = contracts.ids
+            partner_id = partner.id
+        self._cleanup_committed(_drop_invoiced_contracts, ids, partner_id)
+        with self._racing_envs() as (env_user, env_cron):
+            # the run's transaction has started (its snapshot is taken)
+            ended = env_cron["crm.contract"].browse(ids)
+            self.assertEqual(set(ended.mapped("state")), {"active"})
+            # a user changes the first contract, and commits
+            env_user["crm.contract"].browse(ids[0]).write({"title": "changed by a user"})
+            env_user.cr.commit()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertLogs(self.LOGGER, logging.INFO) as logs,
+            ):
+                env_cron["crm.contract"]._cron_expire_and_renew()
+                env_cron.flush_all()
+            changed, expired, renewed = env_cron["crm.contract"].browse(ids)
+            self.assertIn(
+                f"contract {changed.name} (id {changed.id}): expiry left to the next run",
+                "\n".join(logs.output),
+            )
+            self.assertEqual(changed.state, "active")
+            self.assertEqual(expired.state, "expired")
+            self.assertEqual(renewed.state, "active")
+            self.assertGreaterEqual(renewed.date_end, today)
+            env_cron.cr.rollback()
