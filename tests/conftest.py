@@ -191,6 +191,25 @@ def portal(make_user):
     return make_user(["base.group_portal"], "portal")
 
 
+@pytest.fixture(scope="module")
+def billing(make_user, request):
+    """A billing user (``account.group_account_invoice``: finance without
+    access to the CRM), one per test module, its login named after the module
+    (``test_finance_alerts_rpc``: ``rpc_finance_alerts_billing_...``)."""
+    module = request.module.__name__.rpartition(".")[2]
+    label = module.removeprefix("test_").removesuffix("_rpc")
+    return make_user(["account.group_account_invoice"], f"{label}_billing")
+
+
+@pytest.fixture(scope="module")
+def today(admin):
+    """The server's day (the crons' context_today: the admin's time zone or
+    UTC), once per test module."""
+    return datetime.date.fromisoformat(
+        admin.call("crm.contract", "default_get", ["date_start"])["date_start"]
+    )
+
+
 def _expect_fault(call, *args, codes=(2,), **kwargs):
     """Run ``call`` and assert it fails with one of the XML-RPC fault ``codes``.
 

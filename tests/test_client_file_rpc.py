@@ -12,11 +12,6 @@ pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "cf_billing")
-
-
-@pytest.fixture(scope="module")
 def client_id(admin, salesman):
     return admin.call(
         "res.partner",

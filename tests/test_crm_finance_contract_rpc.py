@@ -6,11 +6,6 @@ import pytest
 pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
 
-@pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "billing")
-
-
 def _contract_vals(partner_id, **extra):
     return dict(
         {

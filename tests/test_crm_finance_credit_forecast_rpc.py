@@ -12,11 +12,6 @@ WINDOW = ("2031-01-01", "2031-06-30")
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "fin_credit_forecast_billing")
-
-
-@pytest.fixture(scope="module")
 def partner_id(admin):
     return admin.call("res.partner", "create", {"name": "RPC Credit Forecast Client"})
 

@@ -10,11 +10,6 @@ pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "fin_lifecycle_billing")
-
-
-@pytest.fixture(scope="module")
 def partner_id(admin):
     return admin.call("res.partner", "create", {"name": "RPC Lifecycle Client"})
 

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "fin_undone_billing")
-
-
-@pytest.fixture(scope="module")
 def accountant(make_user):
     return make_user(["account.group_account_manager"], "fin_undone_accountant")
 

@@ -18,21 +18,8 @@ END_TYPE = ("crm_finance_cashflow", "mail_activity_type_contract_end")
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "fin_alerts_billing")
-
-
-@pytest.fixture(scope="module")
 def partner_id(admin):
     return admin.call("res.partner", "create", {"name": "RPC Alerts Supplier"})
-
-
-@pytest.fixture(scope="module")
-def today(admin):
-    # the server's day (the cron's context_today: the admin's time zone or UTC)
-    return datetime.date.fromisoformat(
-        admin.call("crm.contract", "default_get", ["date_start"])["date_start"]
-    )
 
 
 def _day(today, days):

@@ -35,12 +35,6 @@ def finance_own(make_user):
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    """Finance without access to the CRM."""
-    return make_user(["account.group_account_invoice"], "pipe_billing")
-
-
-@pytest.fixture(scope="module")
 def partner_id(admin):
     """A client paying 30 days after the invoice."""
     term_id = admin.call(

@@ -29,11 +29,6 @@ def stock_user(make_user):
 
 
 @pytest.fixture(scope="module")
-def billing(make_user):
-    return make_user(["account.group_account_invoice"], "conf_billing")
-
-
-@pytest.fixture(scope="module")
 def setup(admin, make_turnover_client):
     """A client with 1,500.00 of turnover this year, a pricelist whose rule
     gives it 10 % from 1,000.00 of turnover in the year to date."""

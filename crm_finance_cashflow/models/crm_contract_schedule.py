@@ -443,7 +443,9 @@ class CrmContract(models.Model):
             ("state", "=", "expired"),
             ("schedule_ids", "any", [("state", "=", "planned")]),
         ]
-        for contract in self.search(domain):
+        contracts = self.search(domain)
+        contracts._crm_update_rates_before_invoicing(fields.Date.context_today(self))
+        for contract in contracts:
             # the run has no language: what it writes on the contract (its
             # notes, a refusal's message) is in the language of who reads it
             reader = contract._crm_in_reader_lang()
@@ -462,6 +464,72 @@ class CrmContract(models.Model):
                 )
                 reader._crm_note_invoicing_error(str(exc))
         return True
+
+    def _crm_update_rates_before_invoicing(self, date):
+        """Before the daily run invoices these contracts: the rates of the
+        companies (with a provider) of their foreign-currency rows due by
+        ``date`` that were not updated on ``date`` yet are updated now, as their
+        cron does. An invoice keeps the rate of its creation (Odoo's
+        ``invoice_currency_rate``, not recomputed when a rate comes later): an
+        invoice made before the day's update would stay at the day before's.
+        Under the rates cron's lock, as Odoo's cron runner takes it: the runner
+        leaves that cron until this run ends, and the two never write the day's
+        rates at once; while that cron runs (its lock taken), the invoices
+        convert at the rates at hand."""
+        Company = self.env["res.company"]
+        if not self or Company._crm_rates_by_oca():
+            return
+        # sudo: the run reads every contract's rows and companies
+        rows = (
+            self.env["crm.contract.schedule"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("state", "=", "planned"),
+                    ("date", "<=", date),
+                ]
+            )
+        )
+        foreign = rows.filtered(lambda r: r.currency_id != r.company_id.currency_id)
+        roots = foreign.company_id.root_id
+        if not roots:
+            return
+
+        def updated(company):
+            last = company.crm_rate_last_update
+            return bool(last) and fields.Datetime.context_timestamp(self, last).date() >= date
+
+        # sudo: the companies whose rates convert these invoices, whoever runs it
+        stale = (
+            Company.sudo()
+            .search([("crm_rate_provider", "!=", "none")])
+            .filtered(lambda c: c.root_id in roots and not updated(c))
+        )
+        if not stale:
+            return
+        cron = self.env.ref(
+            "crm_finance_cashflow.ir_cron_crm_currency_rates", raise_if_not_found=False
+        )
+        if cron:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    cron.id,
+                )
+            )
+            if not self.env.cr.fetchone():
+                _logger.info(
+                    "exchange rates of %s: their update is running, the invoices convert "
+                    "at the rates at hand",
+                    ", ".join(stale.mapped("name")),
+                )
+                return
+        _logger.info(
+            "exchange rates of %s not updated today yet: updated before invoicing",
+            ", ".join(stale.mapped("name")),
+        )
+        stale._crm_update_rates()
 
     def _crm_log_invoiced_elsewhere(self, error):
         """The daily run leaves a contract another worker has just invoiced, or

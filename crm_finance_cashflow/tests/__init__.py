@@ -18,3 +18,4 @@ from . import test_bill_alerts
 from . import test_undone
 from . import test_cron_language
 from . import test_multi_company
+from . import test_cron_order

@@ -10,15 +10,14 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
-from odoo.addons.crm_suite_base.tests.common import RaceCase
 
+from .common import ContractRaceCase
 from .test_contract import ContractCase
-from .test_invoicing import _drop_invoiced_contracts
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.7" / "post-migrate.py"
 
@@ -179,7 +178,7 @@ class TestSupplierInvoiceAlerts(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAlertsCronRace(ContractCase, RaceCase):
+class TestAlertsCronRace(ContractCase, ContractRaceCase):
     """Another worker changes a row while the daily run is under way: that
     row's alert is left to the next run, logged, and the run's other alerts
     are sent all the same (the serialization failure undid the whole run,
@@ -190,34 +189,13 @@ class TestAlertsCronRace(ContractCase, RaceCase):
     def test_row_changed_meanwhile(self):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today + relativedelta(days=3))
-        with self._committed_env() as env0:
-            partner = env0["res.partner"].create({"name": "Alert Race Vendor"})
-            contracts = env0["crm.contract"].create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "title": title,
-                        "contract_type": "supplier",
-                        "date_start": start,
-                        "date_end": fields.Date.to_string(today + relativedelta(days=20)),
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Race line",
-                                    "price_unit": 10.0,
-                                    "recurrence": "monthly",
-                                    "date_start": start,
-                                }
-                            )
-                        ],
-                    }
-                    for title in ("changed meanwhile", "left to the run")
-                ]
-            )
-            contracts.action_activate()
-            changed_id, other_id = contracts.ids
-            partner_id = partner.id
-        self._cleanup_committed(_drop_invoiced_contracts, [changed_id, other_id], partner_id)
+        changed_id, other_id = self._committed_contracts(
+            "Alert Race Vendor",
+            [{"title": title} for title in ("changed meanwhile", "left to the run")],
+            contract_type="supplier",
+            date_start=start,
+            date_end=fields.Date.to_string(today + relativedelta(days=20)),
+        )
         with self._racing_envs() as (env_user, env_cron):
             # the run's transaction has started (its snapshot is taken)
             rows = env_cron["crm.contract.schedule"].search(
@@ -258,38 +236,20 @@ class TestAlertsCronRace(ContractCase, RaceCase):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today - relativedelta(days=30))
         end = fields.Date.to_string(today - relativedelta(days=21))
-        with self._committed_env() as env0:
-            partner = env0["res.partner"].create({"name": "Expiry Race Client"})
-            contracts = env0["crm.contract"].create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "title": title,
-                        "renewal": renewal,
-                        "date_start": start,
-                        "date_end": end,
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Race line",
-                                    "price_unit": 10.0,
-                                    "recurrence": "one_off",
-                                    "date_start": start,
-                                }
-                            )
-                        ],
-                    }
-                    for title, renewal in (
-                        ("changed meanwhile", "manual"),
-                        ("expired by the run", "manual"),
-                        ("renewed by the run", "automatic"),
-                    )
-                ]
-            )
-            contracts.action_activate()
-            ids = contracts.ids
-            partner_id = partner.id
-        self._cleanup_committed(_drop_invoiced_contracts, ids, partner_id)
+        ids = self._committed_contracts(
+            "Expiry Race Client",
+            [
+                {"title": title, "renewal": renewal}
+                for title, renewal in (
+                    ("changed meanwhile", "manual"),
+                    ("expired by the run", "manual"),
+                    ("renewed by the run", "automatic"),
+                )
+            ],
+            recurrence="one_off",
+            date_start=start,
+            date_end=end,
+        )
         with self._racing_envs() as (env_user, env_cron):
             # the run's transaction has started (its snapshot is taken)
             ended = env_cron["crm.contract"].browse(ids)

@@ -7,18 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_suite_base.tests.common import RaceCase
-
-from .test_contract import ContractCase, drop_committed_contracts
-
-
-def _drop_invoiced_contracts(envc, contract_ids, partner_id):
-    """The clean-up of a race: the committed contracts with their invoices
-    (drafts, for review before posting), and their client."""
-    contracts = envc["crm.contract"].browse(contract_ids)
-    contracts.schedule_ids.invoice_id.unlink()
-    drop_committed_contracts(contracts)
-    envc["res.partner"].browse(partner_id).unlink()
+from .common import ContractRaceCase
+from .test_contract import ContractCase
 
 
 @tagged("post_install", "-at_install")
@@ -229,33 +219,14 @@ class TestContractInvoicing(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDoubleInvoicingRace(ContractCase, RaceCase):
+class TestDoubleInvoicingRace(ContractCase, ContractRaceCase):
     """Two workers invoice the same contract at the same time: one invoices, the
     other is refused; no row is invoiced twice."""
 
     def test_two_workers(self):
-        with self._committed_env() as env0:
-            partner = env0["res.partner"].create({"name": "Race Contract Client"})
-            contract = env0["crm.contract"].create(
-                {
-                    "partner_id": partner.id,
-                    "date_start": "2026-01-01",
-                    "date_end": "2026-12-31",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": "Race line",
-                                "price_unit": 10.0,
-                                "recurrence": "monthly",
-                                "date_start": "2026-01-01",
-                            }
-                        )
-                    ],
-                }
-            )
-            contract.action_activate()
-            contract_id = contract.id
-        self._cleanup_committed(_drop_invoiced_contracts, [contract_id], partner.id)
+        [contract_id] = self._committed_contracts(
+            "Race Contract Client", date_start="2026-01-01", date_end="2026-12-31"
+        )
         with self._racing_envs() as (env1, env2):
             env1["crm.contract"].browse(contract_id).action_create_invoices(date="2026-02-01")
             # the second worker finds the rows locked by the first
@@ -490,7 +461,7 @@ class TestContractInvoiceSalesperson(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicingCronRace(ContractCase, RaceCase):
+class TestInvoicingCronRace(ContractCase, ContractRaceCase):
     """A user invoices a contract while the daily run is under way: the run
     skips that contract (the user's invoice stands, nothing is noted on it) and
     invoices the others all the same, whether the user committed after the
@@ -499,33 +470,12 @@ class TestInvoicingCronRace(ContractCase, RaceCase):
     def _race(self, user_commits):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today - timedelta(days=40))
-        with self._committed_env() as env0:
-            partner = env0["res.partner"].create({"name": "Cron Race Client"})
-            contracts = env0["crm.contract"].create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "title": title,
-                        "date_start": start,
-                        "date_end": fields.Date.to_string(today + timedelta(days=300)),
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Race line",
-                                    "price_unit": 10.0,
-                                    "recurrence": "monthly",
-                                    "date_start": start,
-                                }
-                            )
-                        ],
-                    }
-                    for title in ("invoiced by a user", "left to the run")
-                ]
-            )
-            contracts.action_activate()
-            by_user_id, by_cron_id = contracts.ids
-            partner_id = partner.id
-        self._cleanup_committed(_drop_invoiced_contracts, [by_user_id, by_cron_id], partner_id)
+        by_user_id, by_cron_id = self._committed_contracts(
+            "Cron Race Client",
+            [{"title": title} for title in ("invoiced by a user", "left to the run")],
+            date_start=start,
+            date_end=fields.Date.to_string(today + timedelta(days=300)),
+        )
         with self._racing_envs() as (env_user, env_cron):
             # the run's transaction has started (its snapshot is taken)
             rows = env_cron["crm.contract.schedule"].search(

@@ -4,15 +4,15 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
-from odoo.addons.crm_suite_base.tests.common import RaceCase
 
 from ..models.crm_contract_line import OPEN_ENDED_MONTHS
-from .test_contract import ContractCase, drop_committed_contracts
+from .common import ContractRaceCase
+from .test_contract import ContractCase
 
 
 @tagged("post_install", "-at_install")
@@ -181,7 +181,7 @@ class TestOpenEndedHorizon(ContractCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOpenEndedHorizonRace(RaceCase):
+class TestOpenEndedHorizonRace(ContractRaceCase):
     """A user amends an open-ended contract while the daily top-up runs: no
     database error the user would see (a serialization failure is retried by
     Odoo), and one row per line and date whoever commits first."""
@@ -192,32 +192,10 @@ class TestOpenEndedHorizonRace(RaceCase):
         super().setUp()
         today = fields.Date.context_today(self.env.user)
         start = (today - relativedelta(years=4)).replace(day=1)
-        with self._committed_env() as env0, freeze_time(start):
-            partner = env0["res.partner"].create({"name": "Horizon Race Client"})
-            contract = env0["crm.contract"].create(
-                {
-                    "partner_id": partner.id,
-                    "date_start": start,
-                    "date_end": False,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": "Race line",
-                                "price_unit": 10.0,
-                                "recurrence": "monthly",
-                                "date_start": start,
-                            }
-                        )
-                    ],
-                }
+        with freeze_time(start):
+            [self.contract_id] = self._committed_contracts(
+                "Horizon Race Client", date_start=start, date_end=False
             )
-            contract.action_activate()
-            self.contract_id, self.partner_id = contract.id, partner.id
-        self._cleanup_committed(self._cleanup)
-
-    def _cleanup(self, envc):
-        drop_committed_contracts(envc["crm.contract"].browse(self.contract_id))
-        envc["res.partner"].browse(self.partner_id).unlink()
 
     def _rows(self, env):
         rows = env["crm.contract"].browse(self.contract_id).schedule_ids

@@ -15,3 +15,4 @@ from . import test_reservation_unlink
 from . import test_language
 from . import test_multi_company
 from . import test_odoo_order_queries
+from . import test_cron_times
