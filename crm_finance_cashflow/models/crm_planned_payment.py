@@ -247,7 +247,8 @@ class CrmPlannedPayment(models.Model):
         why in their chatter. They keep the payment (``payment_id``) unless it
         was deleted: posted again, it posts them again
         (``_crm_payment_redone``), so that the money counts once, as the
-        payment's."""
+        payment's. A payment deleted before this was called (18.0.1.8.17's
+        migration: the database cleared the link) is not named."""
         planned = self.filtered(lambda p: p.state == "posted")
         if not planned:
             return
@@ -273,10 +274,14 @@ class CrmPlannedPayment(models.Model):
                     "again until the payment is posted again (or Post records a new payment).",
                     payment=payment,
                 )
-            else:
+            elif payment:
                 body = self.env._(
                     "Payment %(payment)s was deleted: this planned payment is planned again.",
                     payment=payment,
+                )
+            else:
+                body = self.env._(
+                    "The payment of this planned payment was deleted: it is planned again."
                 )
             record.message_post(body=body, subtype_xmlid="mail.mt_note")
 

@@ -3,8 +3,11 @@ payment's payment keeps the records that point to it consistent: an activated
 contract is not deleted (its invoiced rows would go with it), a contract
 invoice's line removed from the draft gives its row back, a planned payment's
 payment cancelled, rejected, reset to draft or deleted plans it again, and that
-payment posted again posts it again."""
+payment posted again posts it again. The 18.0.1.8.17 migration plans again
+those undone before."""
 
+import importlib.util
+from pathlib import Path
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -12,8 +15,20 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .test_contract import ContractCase
+
+MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.17" / "post-migrate.py"
+
+
+def _load_migration():
+    spec = importlib.util.spec_from_file_location(
+        "crm_finance_cashflow_migration_18_0_1_8_17", MIGRATION
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -399,3 +414,73 @@ class TestPaymentUndone(ContractCase):
         second.with_user(self.billing).action_post()
         self.assertEqual(planned.state, "cancelled")
         self.assertFalse(planned.payment_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentUndoneMigration(ContractCase):
+    """Before 18.0.1.8.9 (18.0.1.8.11 for a rejected payment) a planned
+    payment stayed posted on a payment cancelled, rejected, reset to draft or
+    deleted: the forecast lost its money, Post and Cancel refused it. The
+    18.0.1.8.17 migration plans it again, as the payment's hooks do now."""
+
+    _planned = TestPaymentUndone._planned
+    _notes = TestPaymentUndone._notes
+
+    def _posted(self, **vals):
+        planned = self._planned(**vals)
+        planned.action_post()
+        return planned
+
+    def test_migration_plans_undone_payments_again(self):
+        cancelled, rejected, draft, deleted, paid = (
+            self._posted(name=name)
+            for name in ("Cancelled", "Rejected", "Draft", "Deleted", "Paid")
+        )
+        payments = {p: p.payment_id for p in (cancelled, rejected, draft, deleted, paid)}
+        # what the code of before left: the payment's state changed by Odoo's
+        # buttons, the planned payment posted; a deleted payment's link
+        # cleared by the database (ON DELETE SET NULL)
+        for planned, state in ((cancelled, "canceled"), (rejected, "rejected"), (draft, "draft")):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_payment SET state = %s WHERE id = %s",
+                    state,
+                    planned.payment_id.id,
+                )
+            )
+        self.env.cr.execute(
+            SQL("UPDATE crm_planned_payment SET payment_id = NULL WHERE id = %s", deleted.id)
+        )
+        self.env.invalidate_all()
+        stuck = cancelled | rejected | draft | deleted
+        self.assertEqual(set(stuck.mapped("state")), {"posted"})
+        with self.assertRaisesRegex(UserError, "Only a planned payment can be cancelled"):
+            cancelled.with_user(self.billing).action_cancel()
+
+        _load_migration().migrate(self.env.cr, "18.0.1.8.15")
+        self.env.invalidate_all()
+
+        self.assertEqual(set(stuck.mapped("state")), {"planned"})
+        # each keeps its payment (posting that payment again posts it again),
+        # but the deleted one
+        for planned in cancelled | rejected | draft:
+            self.assertEqual(planned.payment_id, payments[planned])
+        self.assertFalse(deleted.payment_id)
+        self.assertIn("was cancelled", self._notes(cancelled))
+        self.assertIn("was rejected", self._notes(rejected))
+        self.assertIn("was reset to draft", self._notes(draft))
+        self.assertIn("The payment of this planned payment was deleted", self._notes(deleted))
+        # a payment that pays keeps its planned payment posted, without a note
+        self.assertEqual(paid.state, "posted")
+        self.assertEqual(paid.payment_id, payments[paid])
+        self.assertNotIn("planned again", self._notes(paid))
+        # Post and Cancel take them again
+        cancelled.with_user(self.billing).action_cancel()
+        self.assertEqual(cancelled.state, "cancelled")
+        deleted.with_user(self.billing).action_post()
+        self.assertEqual(deleted.state, "posted")
+        self.assertTrue(deleted.payment_id)
+        # run again, it changes nothing
+        _load_migration().migrate(self.env.cr, "18.0.1.8.15")
+        self.assertEqual(draft.state, "planned")
+        self.assertEqual(deleted.state, "posted")

@@ -1,7 +1,21 @@
+import importlib.util
+from pathlib import Path
+
 from odoo import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from .common import SupplyCase
+
+MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.26" / "post-migrate.py"
+
+
+def _load_migration():
+    spec = importlib.util.spec_from_file_location("crm_supply_migration_18_0_1_2_26", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -206,3 +220,80 @@ class TestRevisionSupplierOrders(SupplyCase):
         self.assertEqual(self._supplier_orders(revision), purchase)
         self.assertEqual(self._supplier_orders(other), purchase)
         self.assertFalse(self._supplier_orders(order))
+
+    def _part(self, name):
+        """A storable product of a vendor of its own."""
+        vendor = self.env["res.partner"].create({"name": f"Supply Revision Vendor {name}"})
+        return self.env["product.product"].create(
+            {
+                "name": f"Supply Revision Part {name}",
+                "is_storable": True,
+                "seller_ids": [Command.create({"partner_id": vendor.id, "price": 3.0})],
+            }
+        )
+
+    def _revise_before(self, order):
+        """What Revise did before 18.0.1.2.16: the revision made, the quotation
+        cancelled, its supplier orders left on it. ``revision_of_id`` is
+        crm_evaluation_sheet's column, written as its Revise writes it."""
+        revision = order.copy()
+        self.env.cr.execute(
+            SQL("UPDATE sale_order SET revision_of_id = %s WHERE id = %s", order.id, revision.id)
+        )
+        order._action_cancel()
+        return revision
+
+    def test_migration_hands_over_the_supplier_orders(self):
+        """Quotations revised before 18.0.1.2.16 kept their supplier orders,
+        cancelled: the 18.0.1.2.26 migration hands them over to the last
+        revision of their chain, so that its Create Supplier Orders orders
+        only the rest."""
+        cr = self.env.cr
+        if not column_exists(cr, "sale_order", "revision_of_id"):
+            # without crm_evaluation_sheet there are no revisions: nothing to do
+            self.assertEqual(_load_migration().hand_over_supplier_orders(self.env), {})
+            # its column, for this test only (rolled back with it)
+            cr.execute(SQL("ALTER TABLE sale_order ADD COLUMN revision_of_id integer"))
+        # S ordered 16, then revised twice (40 each)
+        order = self._order(16, product=self.part, user=self.salesman)
+        order.with_user(self.buyer).action_create_supplier_orders("all")
+        purchase = self._supplier_orders(order)
+        order.order_line.product_uom_qty = 40
+        first = self._revise_before(order)
+        latest = self._revise_before(first)
+        # a quotation sharing its supplier order with another, revised once
+        part_b = self._part("B")
+        shared = self._order(5, product=part_b, user=self.salesman)
+        other = self._order(3, product=part_b, user=self.salesman)
+        (shared | other).with_user(self.buyer).action_create_supplier_orders("all")
+        purchase_b = self._supplier_orders(shared)
+        self.assertEqual(purchase_b.crm_sale_order_ids, shared | other)
+        shared_revision = self._revise_before(shared)
+        # a cancelled quotation never revised keeps its supplier order
+        alone = self._order(7, product=self._part("C"), user=self.salesman)
+        alone.with_user(self.buyer).action_create_supplier_orders("all")
+        purchase_c = self._supplier_orders(alone)
+        alone._action_cancel()
+        self.env.invalidate_all()
+        self.assertEqual(self._supplier_orders(order), purchase)
+        self.assertFalse(self._supplier_orders(latest))
+
+        handed = _load_migration().hand_over_supplier_orders(self.env)
+        self.env.invalidate_all()
+
+        self.assertEqual(handed, {order: latest, shared: shared_revision})
+        self.assertEqual(self._supplier_orders(latest), purchase)
+        self.assertFalse(self._supplier_orders(order))
+        self.assertFalse(self._supplier_orders(first))
+        self.assertEqual(purchase.crm_sale_order_ids, latest)
+        self.assertEqual(purchase_b.crm_sale_order_ids, other | shared_revision)
+        self.assertEqual(self._supplier_orders(shared_revision), purchase_b)
+        self.assertFalse(self._supplier_orders(shared))
+        self.assertEqual(self._supplier_orders(other), purchase_b)
+        self.assertEqual(self._supplier_orders(alone), purchase_c)
+        # the latest revision orders only the rest: 24 more on the draft of 16
+        latest.with_user(self.buyer).action_create_supplier_orders("all")
+        self.assertEqual(self._supplier_orders(latest), purchase)
+        self.assertEqual(purchase.order_line.product_qty, 40.0)
+        # run again, it hands nothing over
+        self.assertEqual(_load_migration().hand_over_supplier_orders(self.env), {})
