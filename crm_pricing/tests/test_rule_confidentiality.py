@@ -1,4 +1,5 @@
 import datetime
+import unittest
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -31,6 +32,10 @@ class TestRuleConfidentiality(PricingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if "stock.picking" not in cls.env:
+            # the users outside sales here are the warehouse's (Odoo's stock
+            # groups), and the order goes on to its delivery
+            raise unittest.SkipTest("crm_pricing without stock: no warehouse users")
         company = cls.env.company
 
         def user(login, groups):
