@@ -273,8 +273,10 @@ class TestPipelineReports(PipelineCase):
             groups,
             {
                 ("inactive", "shown"): 1,
-                ("inactive", False): 4,
+                ("inactive", False): 2,
                 ("active", "high"): 1,
+                # won without an activation: Active (W1, W2)
+                ("active", False): 2,
             },
         )
 
