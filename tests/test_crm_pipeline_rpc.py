@@ -176,6 +176,28 @@ def test_refusal_marks_the_lead_lost(admin, salesman, lead_id):
     assert lead["lost_reason_id"][0] == reason_id
 
 
+def test_lead_won_without_activation_is_active(salesman):
+    """Odoo's Won button on a lead never activated: won and Active, without a
+    chain (not left Inactive, offering an Activate that refuses a won lead);
+    moved back to an open stage, it is Inactive again."""
+    call = salesman.call
+    lead_id = call("crm.lead", "create", {"name": "RPC won at once"})
+    fields = ["active", "probability", "activation_state", "responsibility_ids"]
+    lead = call("crm.lead", "read", [lead_id], fields)[0]
+    assert (lead["activation_state"], lead["responsibility_ids"]) == ("inactive", [])
+    assert call("crm.lead", "action_set_won", [lead_id]) is True
+    lead = call("crm.lead", "read", [lead_id], fields)[0]
+    assert [lead[f] for f in fields] == [True, 100, "active", []]
+    inactive = call(
+        "crm.lead", "search", [("id", "=", lead_id), ("activation_state", "=", "inactive")]
+    )
+    assert inactive == []
+    open_stage_id = call("crm.stage", "search", [("is_won", "=", False)], limit=1)[0]
+    call("crm.lead", "write", [lead_id], {"stage_id": open_stage_id})
+    lead = call("crm.lead", "read", [lead_id], ["activation_state"])[0]
+    assert lead["activation_state"] == "inactive"
+
+
 def test_bad_activation_input(admin, salesman, lead_id):
     portal_group = xmlid_res_id(admin, "base.group_portal")
     portal_id = admin.call(

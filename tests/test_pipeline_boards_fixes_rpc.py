@@ -4,9 +4,11 @@ month and this month, done ones from Odoo's crm.activity.report), a lead whose
 closed tasks have no client is not deleted, and a lead won at an early step did
 not move on in the funnel."""
 
+import ast
 import datetime
 import os
 import string
+from xml.etree import ElementTree
 
 import pytest
 from conftest import xmlid_res_id
@@ -110,16 +112,28 @@ def test_campaign_without_company_converts_revenue(admin, sales_manager):
 
 
 def _filter_domain(admin, xmlid, model):
-    """The domain of the report's default shared filter, evaluated as the web
-    client does (today, relativedelta)."""
+    """The domain the report opens with: the filters of its search view that
+    its window action selects (``search_default_*`` of its context), evaluated
+    as the web client does (today, relativedelta)."""
     action_id = xmlid_res_id(admin, xmlid)
-    filters = admin.call("ir.filters", "get_filters", model, action_id=action_id)
-    default = [f for f in filters if f["is_default"]]
-    assert len(default) == 1
+    action = admin.call(
+        "ir.actions.act_window", "read", [action_id], ["context", "search_view_id"]
+    )[0]
+    context = ast.literal_eval(action["context"])
+    views = admin.call(model, "get_views", [[action["search_view_id"][0], "search"]])
+    arch = ElementTree.fromstring(views["views"]["search"]["arch"])
     today = datetime.date.today
-    return eval(  # noqa: S307  (the filter's own domain, shipped by the addon)
-        default[0]["domain"], {"context_today": today, "relativedelta": relativedelta}
-    )
+    domain = []
+    for key, value in context.items():
+        if key.startswith("search_default_") and value:
+            node = arch.find(f".//filter[@name='{key[len('search_default_') :]}']")
+            assert node is not None, key
+            if node.get("domain"):
+                domain += eval(  # noqa: S307  (the filter's own domain, shipped by the addon)
+                    node.get("domain"), {"context_today": today, "relativedelta": relativedelta}
+                )
+    assert domain
+    return domain
 
 
 def test_activity_reports(admin, salesman):

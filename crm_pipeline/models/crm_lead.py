@@ -83,10 +83,30 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Every new lead starts inactive, however it is created.
+        # Every new lead starts inactive, however it is created (one created
+        # won is Active at once: see _activate_won).
         for vals in vals_list:
             vals["activation_state"] = "inactive"
-        return super().create(vals_list)
+        leads = super().create(vals_list)
+        leads._activate_won()
+        return leads
+
+    def _activate_won(self):
+        """Those of these leads that are won (active, in a won stage: Odoo's
+        *Won* filter) and were never activated become Active, without a chain:
+        Odoo's *Won* button, a drag to a won stage or a lead created won. A won
+        lead is past what the chain leads to, as a lost lead marked won or the
+        won leads found when the module is installed; left Inactive it would
+        still offer *Activate* (which refuses a won lead) and count among the
+        leads waiting for a responsible. Moved back to a stage that is not won,
+        it goes back to Inactive (``write``)."""
+        won = self.filtered(
+            lambda lead: lead.active
+            and lead.stage_id.is_won
+            and lead.activation_state == "inactive"
+        )
+        if won:
+            privileged(won).write({"activation_state": "active"})
 
     def _reached_through_step_only(self):
         """The leads of these that the user reaches only by holding their open
@@ -204,6 +224,8 @@ class CrmLead(models.Model):
                 lead.message_post(
                     body=self.env._("Restored: activate the lead again to resume the chain.")
                 )
+        if vals.get("stage_id") or vals.get("active"):
+            self._activate_won()
         return res
 
     def action_set_won(self):

@@ -25,6 +25,7 @@ from . import test_intake_xlsx
 from . import test_write_policy
 from . import test_i18n
 from . import test_reports
+from . import test_report_presets
 from . import test_campaign_fields
 from . import test_campaign_company
 from . import test_chain_deletion

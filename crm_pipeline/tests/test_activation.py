@@ -40,7 +40,56 @@ class TestActivation(PipelineCase):
         other = self._lead()
         other.action_set_lost(lost_reason_id=self.lost_reason.id)
         self.assertFalse(other.active)
-        self.assertEqual(lead.activation_state, "inactive")
+        # won without an activation: Active, without a chain
+        self.assertEqual(lead.activation_state, "active")
+        self.assertFalse(lead.responsibility_ids)
+        self.assertEqual(other.activation_state, "inactive")
+
+    def test_lead_won_without_activation_is_active(self):
+        """A lead never activated and won (Odoo's Won button, the kanban's quick
+        win, a drag to a won stage, one created won, a lost one marked won) is
+        Active without a chain, as a won lead found at installation: it no
+        longer offers Activate (which refuses a won lead) nor counts among the
+        Inactive leads. Moved back to an open stage, it is Inactive again."""
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        open_stage = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        button = Lead.create({"name": "Won by the button"})
+        self.assertEqual((button.user_id, button.activation_state), (self.salesman, "inactive"))
+        self.assertIs(button.action_set_won(), True)
+        quick = Lead.create({"name": "Won from the kanban"})
+        quick.action_set_won_rainbowman()
+        dragged = Lead.create({"name": "Dragged to won"})
+        dragged.write({"stage_id": won_stage.id})
+        created = Lead.create({"name": "Created won", "stage_id": won_stage.id})
+        lost = Lead.create({"name": "Lost, then won"})
+        lost.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertEqual(lost.activation_state, "inactive")
+        lost.action_set_won()
+        leads = button | quick | dragged | created | lost
+        for lead in leads:
+            self.assertEqual(
+                (lead.active, lead.stage_id.is_won, lead.probability), (True, True, 100)
+            )
+            self.assertEqual(lead.activation_state, "active", lead.name)
+        self.assertFalse(leads.responsibility_ids)
+        self.assertFalse(
+            Lead.search([("id", "in", leads.ids), ("activation_state", "=", "inactive")])
+        )
+        # the General board's Leads by Activation State
+        counts = dict(
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .with_context(active_test=False)
+            ._read_group([("id", "in", leads.ids)], ["activation_state"], ["__count"])
+        )
+        self.assertEqual(counts, {"active": 5})
+        # moved back to an open stage: Inactive again, to be activated
+        button.write({"stage_id": open_stage.id})
+        self.assertEqual(button.activation_state, "inactive")
+        self.assertIn("activate the lead again", button.message_ids[0].body)
+        button.activate(self.salesman.id, self._in(1))
+        self.assertEqual(button.open_responsibility_id.type_id, self.t_contact)
 
     def test_activate_one(self):
         lead = self._lead()

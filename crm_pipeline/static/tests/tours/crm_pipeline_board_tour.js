@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("crm_pipeline_boards", {
             run: "click",
         },
         {
-            content: "Its saved filter applies by default",
+            content: "Its filter is selected by default",
             trigger: ".o_searchview .o_facet_value:contains(Activities, Last Month and This Month)",
         },
         {
@@ -66,7 +66,11 @@ registry.category("web_tour.tours").add("crm_pipeline_boards", {
             run: "click",
         },
         {
-            trigger: ".o_searchview .o_facet_value:contains(Leads by Status)",
+            content: "Its group-bys are selected by default",
+            trigger: ".o_searchview .o_facet_value:contains(Activation)",
+        },
+        {
+            trigger: ".o_searchview .o_facet_value:contains(Interest)",
         },
         {
             trigger: ".o_pivot th:contains(Active)",
