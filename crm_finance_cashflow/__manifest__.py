@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.8.17",
+    "version": "18.0.1.8.18",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -18,6 +18,7 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_currency_views.xml",
         "views/crm_planned_payment_views.xml",
         "report/crm_cashflow_forecast_report_views.xml",
     ],

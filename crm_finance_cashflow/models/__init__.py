@@ -6,6 +6,7 @@ from . import crm_lead
 from . import crm_contract_alerts
 from . import res_company_rates
 from . import res_config_settings
+from . import res_currency
 from . import crm_planned_payment
 from . import crm_cashflow_forecast
 from . import account_move

@@ -257,7 +257,12 @@ class CrmContract(models.Model):
         string="Contract Value",
         compute="_compute_amount",
         store=True,
-        help="The schedule's total (taxes included) over the contract's period.",
+        help="Taxes included. A draft's value is provisional: what its lines will be "
+        "scheduled for once it is activated. From activation on, the total of its "
+        "schedule (cancelled rows left out). A line without an end (of its own or of "
+        "the contract) counts only its rolling horizon: 36 months ahead of today (or of "
+        "its first date, when later), topped up day by day, so that an open-ended "
+        "contract's value grows as it runs.",
     )
     state = fields.Selection(STATES, default="draft", required=True, tracking=True, copy=False)
     notes = fields.Html()
@@ -286,9 +291,30 @@ class CrmContract(models.Model):
         ),
     ]
 
-    @api.depends("schedule_ids.amount_total", "schedule_ids.state")
+    @api.depends(
+        "state",
+        "date_end",
+        "schedule_ids.amount_total",
+        "schedule_ids.state",
+        "line_ids.price_total",
+        "line_ids.recurrence",
+        "line_ids.date_start",
+        "line_ids.date_end",
+    )
     def _compute_amount(self):
+        """The schedule's total; a draft, which has no schedule yet, the total
+        its lines will be scheduled for by Activate (the same dates, each at
+        the line's total): an open-ended line over its rolling horizon from
+        today, as Activate would schedule it today."""
         for contract in self:
+            if contract.state == "draft":
+                contract.amount = sum(
+                    line.price_total * len(line._schedule_dates())
+                    for line in contract.line_ids
+                    # a line being typed in the form may have no first date yet
+                    if line.date_start
+                )
+                continue
             contract.amount = sum(
                 contract.schedule_ids.filtered(lambda r: r.state != "cancelled").mapped(
                     "amount_total"

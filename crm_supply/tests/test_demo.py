@@ -50,3 +50,19 @@ class TestSupplyDemo(TransactionCase):
             warehouse_id=order.warehouse_id.id
         )
         self.assertEqual(decks.qty_free_to_sell, 80.0)
+
+    def test_demo_products_carry_the_sales_tax(self):
+        """The two goods of the proforma carry the demo company's sales tax, as
+        the suite's other demo products do, whichever addon loads the company's
+        chart first (they had none)."""
+        company = self.env.ref("crm_suite_base.demo_company")
+        tax = self.env["account.tax"].search(
+            [("company_id", "=", company.id), ("type_tax_use", "=", "sale")], limit=1
+        )
+        self.assertTrue(tax)
+        order = self.env.ref("crm_supply.demo_proforma_order")
+        for xmlid in ("demo_product_shelving_heavy", "demo_product_mesh_deck"):
+            product = self.env.ref(f"crm_supply.{xmlid}")
+            self.assertEqual(product.taxes_id.filtered(lambda t: t.company_id == company), tax)
+            line = order.order_line.filtered(lambda ln, p=product: ln.product_id == p)
+            self.assertEqual(line.tax_id, tax)

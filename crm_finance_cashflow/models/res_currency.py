@@ -1,0 +1,59 @@
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_datetime
+
+
+class ResCurrency(models.Model):
+    _inherit = "res.currency"
+
+    def action_crm_update_currency_rates(self):
+        """*Update rates now* of the currencies' list (Invoicing > Configuration >
+        Currencies), where accountants reach it (the settings are the
+        administrators'): the rates of the current company from its provider,
+        through ``res.company.action_update_currency_rates`` and its checks
+        (accountants only, the selected companies, OCA's module). Returns a
+        notification of the result: the provider and the time of the update,
+        or the error (kept on the company) and the time of the last update.
+        The currencies selected in the list, if any, make no difference."""
+        company = self.env.company
+        # its access check first: a salesperson is refused before anything is said
+        result = company.action_update_currency_rates()
+        provider = company.crm_rate_provider
+        if provider == "none":
+            raise UserError(
+                self.env._(
+                    "%(company)s has no exchange rate provider: an administrator chooses one "
+                    "in Invoicing > Configuration > Settings, Currencies (Daily exchange rates).",
+                    company=company.name,
+                )
+            )
+        last_update = company.crm_rate_last_update and format_datetime(
+            self.env, company.crm_rate_last_update
+        )
+        if isinstance(result, dict):
+            # the feed could not be used: its error, and when the rates in use
+            # were stored
+            if last_update:
+                result["params"]["message"] += "\n" + self.env._(
+                    "Rates last updated on %(date)s.", date=last_update
+                )
+            return result
+        provider_name = dict(company._fields["crm_rate_provider"]._description_selection(self.env))[
+            provider
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Exchange rates updated"),
+                "message": self.env._(
+                    "%(company)s: the rates of %(provider)s stored on %(date)s.",
+                    company=company.name,
+                    provider=provider_name,
+                    date=last_update,
+                ),
+                # the list shows the new rates
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
