@@ -78,6 +78,28 @@ class CrmContract(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
+    def _crm_refresh_open_ended_drafts(self):
+        """The provisional value of the draft contracts with an open-ended line
+        (no end of its own nor of the contract) counts that line over its
+        rolling horizon from today: computed again as the days pass, as the
+        active contracts' schedules are topped up (a stored value otherwise
+        stays at the day of the draft's last change)."""
+        drafts = self.search(
+            [
+                ("state", "=", "draft"),
+                ("date_end", "=", False),
+                (
+                    "line_ids",
+                    "any",
+                    [("date_end", "=", False), ("recurrence", "!=", "one_off")],
+                ),
+            ]
+        )
+        if drafts:
+            self.env.add_to_compute(self._fields["amount"], drafts)
+            drafts.flush_recordset(["amount"])
+
+    @api.model
     def _cron_extend_schedules(self, limit=EXTEND_BATCH):
         """Top the schedules of active open-ended contracts up to today plus
         ``OPEN_ENDED_MONTHS``: the missing rows of each line after its last row,
@@ -86,6 +108,7 @@ class CrmContract(models.Model):
         called again while some are left (Odoo's progress API)."""
         today = fields.Date.context_today(self)
         horizon = today + relativedelta(months=OPEN_ENDED_MONTHS)
+        self._crm_refresh_open_ended_drafts()
         found = self._open_ended_lines_to_extend(horizon, limit)
         if not found:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)

@@ -1,6 +1,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import Form, tagged
@@ -60,3 +61,27 @@ class TestDraftContractValue(ContractCase):
         # terminated: the planned rows cancelled, the value is what is left
         contract.with_user(self.billing).action_terminate()
         self.assertEqual(contract.amount, 0.0)
+
+    def test_open_ended_draft_value_follows_the_days(self):
+        """The daily run that tops the active contracts' schedules up computes
+        the open-ended drafts' value again: it was kept at the day of the
+        draft's last change (stored), months behind what Activate gives."""
+
+        def months_until(day):
+            horizon = day + relativedelta(months=36)
+            months = 0
+            while date(2026, 1, 1) + relativedelta(months=months) <= horizon:
+                months += 1
+            return months
+
+        with freeze_time("2026-12-06"):
+            __, open_ended = self._draft(False)
+            __, fixed = self._draft(date(2026, 12, 31))
+        self.assertEqual(open_ended.amount, months_until(date(2026, 12, 6)) * 3395.0 + 500.0)
+        with freeze_time("2027-06-06"):
+            self.env["crm.contract"]._cron_extend_schedules()
+            self.env.invalidate_all()
+            self.assertEqual(open_ended.amount, months_until(date(2027, 6, 6)) * 3395.0 + 500.0)
+            self.assertEqual(fixed.amount, 12 * 3395.0 + 500.0)
+            open_ended.with_user(self.billing).action_activate()
+            self.assertEqual(open_ended.amount, months_until(date(2027, 6, 6)) * 3395.0 + 500.0)

@@ -1,7 +1,10 @@
 """The daily runs: their times of day, and the invoices at the day's rate."""
 
+import datetime
+import importlib.util
 import logging
 from datetime import timedelta
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo import fields
@@ -24,6 +27,7 @@ SUPPLY_CRONS = (
     "crm_supply.ir_cron_product_low_stock",
 )
 LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract_schedule"
+MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.19" / "post-migrate.py"
 RATES_LOGGER = "odoo.addons.crm_finance_cashflow.models.res_company_rates"
 
 
@@ -152,3 +156,45 @@ class TestInvoicingAtTheDaysRate(ContractCase, RaceCase):
         self.assertIn("their update is running", "\n".join(logs.output))
         move = self.contract.schedule_ids.invoice_id
         self.assertAlmostEqual(move.invoice_currency_rate, 2.0, msg="the rate at hand")
+
+
+@tagged("post_install", "-at_install")
+class TestDailyRunTimesMigration(TransactionCase):
+    """18.0.1.8.19: a database installed before the runs had their times keeps
+    the data's old values (noupdate): all four due at the installation's time
+    of day, the invoices first. The migration moves them, unless an
+    administrator set their times."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        spec = importlib.util.spec_from_file_location(
+            "crm_finance_cashflow_migration_18_0_1_8_19", MIGRATION
+        )
+        cls.migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(cls.migration)
+        cls.crons = [cls.env.ref(xmlid) for xmlid in FINANCE_CRONS]
+
+    def test_runs_as_installed_get_their_times(self):
+        installed = datetime.datetime(2026, 12, 7, 9, 56, 34)
+        for cron in self.crons:
+            cron.nextcall = installed
+        self.migration.set_daily_run_times(self.env)
+        self.assertEqual(
+            [cron.nextcall for cron in self.crons],
+            [
+                datetime.datetime(2026, 12, 7, 1, 0),
+                datetime.datetime(2026, 12, 7, 1, 30),
+                datetime.datetime(2026, 12, 7, 2, 0),
+                datetime.datetime(2026, 12, 7, 3, 0),
+            ],
+        )
+        # a second run changes nothing
+        self.assertFalse(self.migration.set_daily_run_times(self.env))
+
+    def test_times_set_by_an_administrator_are_kept(self):
+        times = [datetime.datetime(2026, 12, 7, 22, minute) for minute in (0, 10, 20, 30)]
+        for cron, at in zip(self.crons, times, strict=True):
+            cron.nextcall = at
+        self.assertFalse(self.migration.set_daily_run_times(self.env))
+        self.assertEqual([cron.nextcall for cron in self.crons], times)
