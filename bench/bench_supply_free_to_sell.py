@@ -114,11 +114,12 @@ def main():
 
 
 def vacuum(registry):
-    """VACUUM ANALYZE the tables the last size filled (its rows were rolled
-    back): the next size does not pay for them."""
+    """VACUUM (FULL, ANALYZE) the tables the last size filled (its rows were
+    rolled back): the next size does not pay for them, nor for the disk space
+    they took (``bench_common.rolled_back_env``)."""
     with registry.cursor() as cr:
         cr._cnx.autocommit = True  # pylint: disable=protected-access
-        cr.execute(f"VACUUM ANALYZE {', '.join(TABLES)}")  # noqa: S608 (fixed names)
+        cr.execute(f"VACUUM (FULL, ANALYZE) {', '.join(TABLES)}")  # noqa: S608 (fixed names)
 
 
 def _columns(cr, table):

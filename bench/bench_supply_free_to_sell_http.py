@@ -66,7 +66,8 @@ def ensure_data(args):
     with registry.cursor() as cr:
         cr._cnx.autocommit = True  # pylint: disable=protected-access
         cr.execute(
-            "VACUUM ANALYZE product_template, product_product, stock_quant, sale_stock_reservation"
+            "VACUUM (FULL, ANALYZE) product_template, product_product, stock_quant,"
+            " sale_stock_reservation"
         )
 
 
