@@ -4,9 +4,7 @@ row marks it done, the row cancelled (the contract terminated) or no longer
 expected (a line's dates changed, a line removed) removes it. The 18.0.1.8.7
 migration gives the to-dos of before that type and their row."""
 
-import importlib.util
 import logging
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -15,20 +13,10 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.tests.common import load_migration
 
 from .common import ContractRaceCase
 from .test_contract import ContractCase
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.7" / "post-migrate.py"
-
-
-def _load_migration():
-    spec = importlib.util.spec_from_file_location(
-        "crm_finance_cashflow_migration_18_0_1_8_7", MIGRATION
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -165,7 +153,7 @@ class TestSupplierInvoiceAlerts(ContractCase):
         ended.with_user(self.billing).action_terminate()
         self.assertTrue(todo_billed.exists() and todo_ended.exists())
 
-        _load_migration().migrate(self.env.cr, "18.0.1.8.6")
+        load_migration("crm_finance_cashflow", "18.0.1.8.7").migrate(self.env.cr, "18.0.1.8.6")
         self.assertEqual((todo_100 | todo_50).activity_type_id, self.bill_type)
         self.assertEqual(rows[1].alert_activity_id, todo_100)
         self.assertEqual(rows[0].alert_activity_id, todo_50)

@@ -1,17 +1,15 @@
 """The daily runs: their times of day, and the invoices at the day's rate."""
 
 import datetime
-import importlib.util
 import logging
 from datetime import timedelta
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_suite_base.tests.common import RaceCase
+from odoo.addons.crm_suite_base.tests.common import RaceCase, load_migration
 
 from .test_contract import ContractCase
 
@@ -27,7 +25,6 @@ SUPPLY_CRONS = (
     "crm_supply.ir_cron_product_low_stock",
 )
 LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract_schedule"
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.19" / "post-migrate.py"
 RATES_LOGGER = "odoo.addons.crm_finance_cashflow.models.res_company_rates"
 
 
@@ -168,11 +165,7 @@ class TestDailyRunTimesMigration(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        spec = importlib.util.spec_from_file_location(
-            "crm_finance_cashflow_migration_18_0_1_8_19", MIGRATION
-        )
-        cls.migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(cls.migration)
+        cls.migration = load_migration("crm_finance_cashflow", "18.0.1.8.19")
         cls.crons = [cls.env.ref(xmlid) for xmlid in FINANCE_CRONS]
 
     def test_runs_as_installed_get_their_times(self):

@@ -1,7 +1,5 @@
-import importlib.util
 from calendar import monthrange
 from datetime import date, timedelta
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -11,23 +9,12 @@ from odoo.tests import Form, tagged
 from odoo.tools import format_date
 
 from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.tests.common import load_migration
 
 from ..models.crm_contract import RENEWAL_TERM_MAX
 from .test_contract import ContractCase
 
 CONTRACT_LOGGER = "odoo.addons.crm_finance_cashflow.models.crm_contract"
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.0" / "post-migrate.py"
-MIGRATION_GIVEN = Path(__file__).parents[1] / "migrations" / "18.0.1.8.3" / "post-migrate.py"
-
-
-def _load_migration(path=MIGRATION):
-    spec = importlib.util.spec_from_file_location(
-        "crm_finance_cashflow_migration_" + path.parent.name.replace(".", "_"), path
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -348,7 +335,7 @@ class TestRenewalTerm(ContractCase):
             [contracts.ids],
         )
         self.env.invalidate_all()
-        _load_migration(MIGRATION_GIVEN).migrate(self.env.cr, "18.0.1.8.2")
+        load_migration("crm_finance_cashflow", "18.0.1.8.3").migrate(self.env.cr, "18.0.1.8.2")
         self.assertEqual(contracts.mapped("renewal_term_given"), [True, False, True, False])
         given.write({"date_start": "2026-03-01"})
         self.assertEqual(self._term(given), (12, "month"))
@@ -513,7 +500,7 @@ class TestRenewalTerm(ContractCase):
             [contracts.ids],
         )
         self.env.invalidate_all()
-        _load_migration().migrate(self.env.cr, "18.0.1.7.6")
+        load_migration("crm_finance_cashflow", "18.0.1.8.0").migrate(self.env.cr, "18.0.1.7.6")
         self._track()
         self.assertEqual(
             [(c.renewal_term, c.renewal_term_unit, c.renewed) for c in contracts],

@@ -6,8 +6,6 @@ payment cancelled, rejected, reset to draft or deleted plans it again, and that
 payment posted again posts it again. The 18.0.1.8.17 migration plans again
 those undone before."""
 
-import importlib.util
-from pathlib import Path
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -17,18 +15,9 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from .test_contract import ContractCase
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.8.17" / "post-migrate.py"
-
-
-def _load_migration():
-    spec = importlib.util.spec_from_file_location(
-        "crm_finance_cashflow_migration_18_0_1_8_17", MIGRATION
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -457,7 +446,7 @@ class TestPaymentUndoneMigration(ContractCase):
         with self.assertRaisesRegex(UserError, "Only a planned payment can be cancelled"):
             cancelled.with_user(self.billing).action_cancel()
 
-        _load_migration().migrate(self.env.cr, "18.0.1.8.15")
+        load_migration("crm_finance_cashflow", "18.0.1.8.17").migrate(self.env.cr, "18.0.1.8.15")
         self.env.invalidate_all()
 
         self.assertEqual(set(stuck.mapped("state")), {"planned"})
@@ -481,6 +470,6 @@ class TestPaymentUndoneMigration(ContractCase):
         self.assertEqual(deleted.state, "posted")
         self.assertTrue(deleted.payment_id)
         # run again, it changes nothing
-        _load_migration().migrate(self.env.cr, "18.0.1.8.15")
+        load_migration("crm_finance_cashflow", "18.0.1.8.17").migrate(self.env.cr, "18.0.1.8.15")
         self.assertEqual(draft.state, "planned")
         self.assertEqual(deleted.state, "posted")

@@ -1,20 +1,10 @@
-import importlib.util
-from pathlib import Path
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from .common_offer import OfferCase
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.5.15" / "post-migrate.py"
-
-
-def _load_migration():
-    spec = importlib.util.spec_from_file_location("crm_pipeline_migration_18_0_1_5_15", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -227,7 +217,7 @@ class TestOfferApproval(OfferCase):
         changed = self._order(discount=20.0)
         (approved | changed).with_user(self.manager).action_approve_offer()
         rejected.with_user(self.manager).action_reject_offer("Too cheap")
-        migration = _load_migration()
+        migration = load_migration("crm_pipeline", "18.0.1.5.15")
         # the signatures as 18.0.1.5.14 stored them; "changed" was approved on
         # other lines than it has now
         old = {order: migration._signature_18_0_1_5_14(order) for order in approved | rejected}

@@ -1,22 +1,13 @@
-import importlib.util
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from ..hooks import set_existing_leads_activation
 from .common import PipelineCase
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.5.0" / "post-migrate.py"
-
-
-def _load_migration():
-    spec = importlib.util.spec_from_file_location("crm_pipeline_migration_18_0_1_5_0", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -161,7 +152,7 @@ class TestResponsibilityInteractions(PipelineCase):
             """,
             (resp.id, lead.id, person.id, self.salesman.id, resp2.id, lead_no_client.id),
         )
-        _load_migration().migrate(cr, "18.0.1.4.0")
+        load_migration("crm_pipeline", "18.0.1.5.0").migrate(cr, "18.0.1.4.0")
         moved = resp.interaction_ids
         self.assertEqual(len(moved), 1)
         self.assertEqual(moved.lead_id, lead)
@@ -188,7 +179,7 @@ class TestResponsibilityInteractions(PipelineCase):
             "UPDATE crm_task SET partner_id = %s, contact_id = NULL WHERE id = %s",
             (person.id, task.id),
         )
-        _load_migration().migrate(self.env.cr, "18.0.1.4.0")
+        load_migration("crm_pipeline", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
         task.invalidate_recordset()
         self.assertEqual((task.partner_id, task.contact_id), (self.customer, person))
 

@@ -4,13 +4,30 @@ crm_suite_base imports them as ``odoo.addons.crm_suite_base.tests.common``).
 ``RaceCase``: transactions racing on real cursors of their own, which see
 only what is committed. The test's own transaction is rolled back at the end,
 theirs are not: what they commit (the fixtures they race on, what the race
-writes) stays in the database unless a clean-up removes it."""
+writes) stays in the database unless a clean-up removes it.
 
+``load_migration``: an addon's migration script as a module, for a test to
+call its ``migrate`` (or the functions it is made of) on the state it mends."""
+
+import importlib.util
 from contextlib import contextmanager
+from pathlib import Path
 
 from odoo import SUPERUSER_ID, api
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
+
+
+def load_migration(addon, version, script="post-migrate"):
+    """The migration script ``script`` of ``addon``'s ``version`` (its
+    ``migrations/<version>/<script>.py``), loaded as a module."""
+    path = Path(get_module_path(addon)) / "migrations" / version / f"{script}.py"
+    name = f"{addon}_migration_{version.replace('.', '_')}_{script.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class RaceCase(TransactionCase):

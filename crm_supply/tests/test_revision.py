@@ -1,21 +1,11 @@
-import importlib.util
-from pathlib import Path
-
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from .common import SupplyCase
-
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.26" / "post-migrate.py"
-
-
-def _load_migration():
-    spec = importlib.util.spec_from_file_location("crm_supply_migration_18_0_1_2_26", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -251,7 +241,9 @@ class TestRevisionSupplierOrders(SupplyCase):
         cr = self.env.cr
         if not column_exists(cr, "sale_order", "revision_of_id"):
             # without crm_evaluation_sheet there are no revisions: nothing to do
-            self.assertEqual(_load_migration().hand_over_supplier_orders(self.env), {})
+            self.assertEqual(
+                load_migration("crm_supply", "18.0.1.2.26").hand_over_supplier_orders(self.env), {}
+            )
             # its column, for this test only (rolled back with it)
             cr.execute(SQL("ALTER TABLE sale_order ADD COLUMN revision_of_id integer"))
         # S ordered 16, then revised twice (40 each)
@@ -278,7 +270,7 @@ class TestRevisionSupplierOrders(SupplyCase):
         self.assertEqual(self._supplier_orders(order), purchase)
         self.assertFalse(self._supplier_orders(latest))
 
-        handed = _load_migration().hand_over_supplier_orders(self.env)
+        handed = load_migration("crm_supply", "18.0.1.2.26").hand_over_supplier_orders(self.env)
         self.env.invalidate_all()
 
         self.assertEqual(handed, {order: latest, shared: shared_revision})
@@ -296,4 +288,6 @@ class TestRevisionSupplierOrders(SupplyCase):
         self.assertEqual(self._supplier_orders(latest), purchase)
         self.assertEqual(purchase.order_line.product_qty, 40.0)
         # run again, it hands nothing over
-        self.assertEqual(_load_migration().hand_over_supplier_orders(self.env), {})
+        self.assertEqual(
+            load_migration("crm_supply", "18.0.1.2.26").hand_over_supplier_orders(self.env), {}
+        )

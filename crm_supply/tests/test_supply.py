@@ -1,25 +1,11 @@
-import importlib.util
-from pathlib import Path
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_suite_base.models.policy import privileged
+from odoo.addons.crm_suite_base.tests.common import load_migration
 
 from .common import SupplyCase
-
-MIGRATIONS = Path(__file__).parents[1] / "migrations"
-
-
-def _load_migration(version="18.0.1.2.8"):
-    spec = importlib.util.spec_from_file_location(
-        f"crm_supply_migration_{version.replace('.', '_')}",
-        MIGRATIONS / version / "post-migrate.py",
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -211,7 +197,7 @@ class TestProformaReservations(SupplyCase):
         )
         self.env.invalidate_all()
         self.assertFalse(cleared.reservation_ids.date_expiry)
-        _load_migration().migrate(self.env.cr, "18.0.1.2.7")
+        load_migration("crm_supply", "18.0.1.2.8").migrate(self.env.cr, "18.0.1.2.7")
         self.assertEqual(cleared.reservation_expiry_date, self._today(5))
         self.assertEqual(cleared.reservation_ids.date_expiry, self._today(5))
         self.assertFalse(released.reservation_expiry_date)
@@ -286,7 +272,9 @@ class TestProformaReservations(SupplyCase):
             user_id=self.salesman.id,
         )
         own |= self._old_expiry_warning(self._order(1, user=self.salesman), self._today(1))
-        retyped, removed = _load_migration("18.0.1.2.12").retype_expiry_warnings(self.env)
+        retyped, removed = load_migration("crm_supply", "18.0.1.2.12").retype_expiry_warnings(
+            self.env
+        )
         self.assertEqual(retyped, old_current | old_moved_again)
         self.assertEqual(retyped.activity_type_id, expiry_type)
         self.assertEqual(removed, old_moved | old_released | old_confirmed)
@@ -302,7 +290,7 @@ class TestProformaReservations(SupplyCase):
         self.assertEqual(own.exists(), own)
         # a second run finds nothing
         self.assertEqual(
-            _load_migration("18.0.1.2.12").retype_expiry_warnings(self.env),
+            load_migration("crm_supply", "18.0.1.2.12").retype_expiry_warnings(self.env),
             (self.env["mail.activity"], self.env["mail.activity"]),
         )
 
