@@ -11,8 +11,11 @@ run are deselected (never skipped: the test command counts a skip as a failure).
 """
 
 import datetime
+import http.server
 import itertools
 import os
+import pathlib
+import threading
 import xmlrpc.client
 
 import pytest
@@ -208,6 +211,39 @@ def today(admin):
     return datetime.date.fromisoformat(
         admin.call("crm.contract", "default_get", ["date_start"])["date_start"]
     )
+
+
+@pytest.fixture
+def nbr_feed(admin):
+    """The NBR's feed served locally from crm_finance_cashflow's test sample,
+    as the provider's address (``crm_finance_cashflow.nbr_url``, restored after
+    the test): no test reaches the network."""
+    body = (
+        pathlib.Path(__file__).parent.parent / "crm_finance_cashflow/tests/feeds/nbrfxrates.xml"
+    ).read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's API
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    key = "crm_finance_cashflow.nbr_url"
+    before = admin.call("ir.config_parameter", "get_param", key)
+    admin.call(
+        "ir.config_parameter", "set_param", key, f"http://127.0.0.1:{server.server_address[1]}/"
+    )
+    try:
+        yield
+    finally:
+        admin.call("ir.config_parameter", "set_param", key, before or False)
+        server.shutdown()
 
 
 def _expect_fault(call, *args, codes=(2,), **kwargs):

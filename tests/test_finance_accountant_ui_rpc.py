@@ -5,41 +5,17 @@ contract's value is what its lines will be scheduled for (it was 0 until
 Activate)."""
 
 import datetime
-import http.server
-import pathlib
-import threading
 
 import pytest
 
 pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
-FEEDS = pathlib.Path(__file__).parent.parent / "crm_finance_cashflow/tests/feeds"
-NBR = (FEEDS / "nbrfxrates.xml").read_bytes()
-
 
 @pytest.fixture
-def nbr_company(admin, make_user):
-    """A RON company on the NBR, its feed served locally, an accountant and a
-    salesperson working in it (its provider and the feed's address restored
-    after the test)."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's API
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.end_headers()
-            self.wfile.write(NBR)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    key = "crm_finance_cashflow.nbr_url"
-    before = admin.call("ir.config_parameter", "get_param", key)
-    admin.call(
-        "ir.config_parameter", "set_param", key, f"http://127.0.0.1:{server.server_address[1]}/"
-    )
+def nbr_company(admin, make_user, nbr_feed):
+    """A RON company on the NBR (its feed served locally: ``nbr_feed``), an
+    accountant and a salesperson working in it (its provider restored after
+    the test)."""
     ron = admin.call(
         "res.currency", "search", [("name", "=", "RON")], context={"active_test": False}
     )
@@ -65,8 +41,6 @@ def nbr_company(admin, make_user):
         yield company_id, users
     finally:
         admin.call("res.company", "write", [company_id], {"crm_rate_provider": "none"})
-        admin.call("ir.config_parameter", "set_param", key, before or False)
-        server.shutdown()
 
 
 def test_accountant_updates_rates_from_the_currencies(admin, nbr_company, expect_fault):

@@ -5,10 +5,7 @@ planned payment of an invoice pays that invoice; absurd values get a clean
 error, never a traceback."""
 
 import datetime
-import http.server
 import math
-import pathlib
-import threading
 
 import pytest
 
@@ -460,38 +457,6 @@ def test_branch_contract_invoiced_at_its_root_rate(admin, billing, partner_id):
     [invoice] = _read(admin, "account.move", [invoice_id], ["company_id", "amount_untaxed_signed"])
     assert invoice["company_id"][0] == branch_id
     assert invoice["amount_untaxed_signed"] == 50.0
-
-
-@pytest.fixture
-def nbr_feed(admin):
-    """The NBR's feed served from the tests' sample, as the provider's address
-    (restored after the test)."""
-    body = (
-        pathlib.Path(__file__).parent.parent / "crm_finance_cashflow/tests/feeds/nbrfxrates.xml"
-    ).read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's API
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    key = "crm_finance_cashflow.nbr_url"
-    before = admin.call("ir.config_parameter", "get_param", key)
-    admin.call(
-        "ir.config_parameter", "set_param", key, f"http://127.0.0.1:{server.server_address[1]}/"
-    )
-    try:
-        yield
-    finally:
-        admin.call("ir.config_parameter", "set_param", key, before or False)
-        server.shutdown()
 
 
 def test_branch_rates_stored_on_its_root(admin, nbr_feed):

@@ -51,18 +51,27 @@ class TestSupplyDemo(TransactionCase):
         )
         self.assertEqual(decks.qty_free_to_sell, 80.0)
 
-    def test_demo_products_carry_the_sales_tax(self):
-        """The two goods of the proforma carry the demo company's sales tax, as
-        the suite's other demo products do, whichever addon loads the company's
-        chart first (they had none)."""
+    def test_demo_products_carry_the_taxes(self):
+        """The two goods of the proforma carry the demo company's sales and
+        purchase taxes, as the suite's other demo products do, whichever addon
+        loads the company's chart first (they had none; then no purchase tax, so
+        the demo's supplier order was tax-free)."""
         company = self.env.ref("crm_suite_base.demo_company")
-        tax = self.env["account.tax"].search(
-            [("company_id", "=", company.id), ("type_tax_use", "=", "sale")], limit=1
+        tax, purchase_tax = (
+            self.env["account.tax"].search(
+                [("company_id", "=", company.id), ("type_tax_use", "=", use)], limit=1
+            )
+            for use in ("sale", "purchase")
         )
         self.assertTrue(tax)
+        self.assertTrue(purchase_tax)
         order = self.env.ref("crm_supply.demo_proforma_order")
+        self.assertEqual(order.crm_purchase_order_ids.order_line.taxes_id, purchase_tax)
         for xmlid in ("demo_product_shelving_heavy", "demo_product_mesh_deck"):
             product = self.env.ref(f"crm_supply.{xmlid}")
             self.assertEqual(product.taxes_id.filtered(lambda t: t.company_id == company), tax)
+            self.assertEqual(
+                product.supplier_taxes_id.filtered(lambda t: t.company_id == company), purchase_tax
+            )
             line = order.order_line.filtered(lambda ln, p=product: ln.product_id == p)
             self.assertEqual(line.tax_id, tax)
