@@ -4,7 +4,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate, format_date, html2plaintext
+from odoo.tools import SQL, LazyTranslate, html2plaintext
 
 from odoo.addons.crm_suite_base.models.policy import (
     check_date,
@@ -313,23 +313,15 @@ class CrmContract(models.Model):
         # needs a rate, else Odoo would fall back to 1.0
         pairs = {(r.company_id, r.currency_id) for r in rows}
         for company, currency in sorted(pairs, key=lambda p: (p[0].id, p[1].id)):
-            if currency != company.currency_id and not self.env["res.currency.rate"].search_count(
-                [
-                    ("currency_id", "=", currency.id),
-                    ("name", "<=", date),
-                    ("company_id", "in", [False, company.root_id.id]),
-                ],
-                limit=1,
-            ):
-                raise UserError(
-                    self.env._(
-                        "There is no exchange rate of %(currency)s on or before %(date)s in "
-                        "%(company)s: update the rates before invoicing.",
-                        currency=currency.name,
-                        date=format_date(self.env, date),
-                        company=company.root_id.name,
-                    )
-                )
+            currency._crm_check_rate(
+                company,
+                date,
+                lambda **values: self.env._(
+                    "There is no exchange rate of %(currency)s on or before %(date)s in "
+                    "%(company)s: update the rates before invoicing.",
+                    **values,
+                ),
+            )
         moves = self.env["account.move"]
         for contract, contract_rows in rows.grouped("contract_id").items():
             moves |= contract._create_invoice(contract_rows, date)

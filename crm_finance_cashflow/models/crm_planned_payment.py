@@ -172,7 +172,11 @@ class CrmPlannedPayment(models.Model):
         paid) and no longer counted open by the forecast. A planned payment that
         keeps the payment it recorded before (cancelled, rejected or reset to
         draft since) records a new one, which takes its place: the one of
-        before, posted again, is a payment of its own. Returns True."""
+        before, posted again, is a payment of its own. A planned payment in a
+        currency without a rate on or before its date in its company (a
+        branch: its root company's) is refused with a ``UserError`` naming the
+        currency, the date and the company, as Create Invoices refuses a
+        contract's, and nothing is posted. Returns True."""
         self.check_access("write")
         for planned in self:
             if planned.state != "planned":
@@ -190,6 +194,19 @@ class CrmPlannedPayment(models.Model):
                         name=planned.name,
                     )
                 )
+            # Odoo converts the payment into the company currency at the rate of
+            # its date, and one for one without a rate: refused, as Create
+            # Invoices refuses it, before anything is recorded
+            planned.currency_id._crm_check_rate(
+                planned.company_id,
+                planned.date,
+                lambda planned=planned, **values: self.env._(
+                    "There is no exchange rate of %(currency)s on or before %(date)s in "
+                    "%(company)s: update the rates before posting %(name)s.",
+                    name=planned.name,
+                    **values,
+                ),
+            )
             if planned.invoice_id:
                 payment = planned._register_invoice_payment(journal)
             else:

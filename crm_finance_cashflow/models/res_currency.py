@@ -1,6 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import format_date, format_datetime
 
 
 class ResCurrency(models.Model):
@@ -57,3 +57,38 @@ class ResCurrency(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _crm_check_rate(self, company, date, message):
+        """Refuse to convert an amount of this currency (one) on ``date`` in
+        ``company`` without a rate to do it with: a ``UserError`` of
+        ``message``, a function of ``currency`` (its code), ``date`` (formatted)
+        and ``company`` (the root company's name) giving the caller's sentence.
+        Odoo's conversion reads the rates on or before the date of the root
+        company (a branch has none of its own) or shared ones, and counts a
+        currency without one one for one; the company's own currency needs
+        none."""
+        self.ensure_one()
+        if self == company.currency_id:
+            return
+        # sudo: whether a rate exists, as Odoo's conversion reads the rates (the
+        # root company's, which the user's record rules may hide); no rate is
+        # shown to the user
+        rates = self.env["res.currency.rate"].sudo()
+        if rates.search_count(
+            [
+                ("currency_id", "=", self.id),
+                ("name", "<=", date),
+                ("company_id", "in", [False, company.root_id.id]),
+            ],
+            limit=1,
+        ):
+            return
+        raise UserError(
+            message(
+                currency=self.name,
+                date=format_date(self.env, date),
+                # sudo: the name of the company whose rates Odoo reads (a
+                # branch's root, which the user may not read)
+                company=company.sudo().root_id.name,
+            )
+        )
