@@ -21,3 +21,4 @@ from . import test_undone
 from . import test_cron_language
 from . import test_multi_company
 from . import test_cron_order
+from . import test_activation_request
