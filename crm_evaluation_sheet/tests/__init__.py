@@ -19,3 +19,4 @@ from . import test_links_access
 from . import test_sheet_recipes
 from . import test_quotation_language
 from . import test_sheet_deletion
+from . import test_lead_offer

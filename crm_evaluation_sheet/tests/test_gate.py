@@ -54,17 +54,21 @@ class TestMeetingEvaluationGate(EvaluationSheetCase):
             {"name": "Shared lead", "partner_id": self.partner.id, "type": "opportunity"}
         )
         meeting = self._meeting(lead)
-        # the sheet belongs to salesman B, whom the meeting's salesman cannot read
-        # (attached to the lead by a sales manager: B cannot write the lead)
+        # the sheet belongs to salesman B, which the meeting's salesman (the
+        # lead's) reads but does not change (attached to the lead by a sales
+        # manager: B cannot write the lead)
         sheet = self._create_sheet(
             [(self.survey, 1)], user=self.manager, lead_id=lead.id, user_id=self.salesman_b.id
         )
         sheet.with_user(self.salesman_b).action_finalize()
-        self.assertFalse(
+        self.assertEqual(
             self.env["crm.evaluation.sheet"]
             .with_user(self.salesman)
-            .search([("id", "=", sheet.id)])
+            .search([("id", "=", sheet.id)]),
+            sheet,
         )
+        with self.assertRaises(AccessError):
+            sheet.with_user(self.salesman).check_access("write")
         self.assertTrue(meeting.complete("next", "Evaluated", next_deadline=self._in(4)))
 
     def test_sheet_needs_a_lead_the_user_may_write(self):

@@ -51,6 +51,8 @@ AMENDABLE_TERMS = (
 )
 #: the alerts cron's reminder that a contract ends
 END_ACTIVITY = "crm_finance_cashflow.mail_activity_type_contract_end"
+#: a salesperson's request that a draft contract be activated (Request Activation)
+ACTIVATION_ACTIVITY = "crm_finance_cashflow.mail_activity_type_contract_activation"
 #: its reminder that a supplier invoice is expected (one per schedule row)
 SUPPLIER_INVOICE_ACTIVITY = "crm_finance_cashflow.mail_activity_type_supplier_invoice"
 #: the daily renewal's terms at once for one contract: a guard (a contract of
@@ -600,15 +602,42 @@ class CrmContract(models.Model):
     # States (public API)
     # ------------------------------------------------------------------
 
+    @api.model
+    def _crm_user_activates(self, user=None):
+        """Whether ``user`` (by default the current user) activates, renews,
+        terminates and invoices contracts: billing users (and accountants) and
+        sales managers."""
+        user = user or self.env.user
+        return user.has_group("account.group_account_invoice") or user.has_group(
+            "sales_team.group_sale_manager"
+        )
+
+    @api.model
+    def _activation_approver(self, lead, company):
+        """Who is asked to activate a contract of ``lead`` in ``company``
+        (``action_request_activation``): the leader of the lead's sales team
+        when they activate contracts (a sales manager or a billing user), are an
+        active internal user and work in ``company``; else nobody (an empty
+        recordset). One deterministic person, as the sales team is the lead's."""
+        # sudo: the leader of the lead's sales team, their groups and companies,
+        # to choose whom to ask, also when the user no longer reads the lead (a
+        # step handed on); only that user is returned, to be named and assigned
+        leader = lead.sudo().team_id.user_id
+        if (
+            leader
+            and leader.active
+            and not leader.share
+            and company in leader.company_ids
+            and self._crm_user_activates(leader)
+        ):
+            return self.env["res.users"].browse(leader.id)
+        return self.env["res.users"]
+
     def _check_finance_user(self):
         """Activating, renewing, terminating and invoicing are finance's (billing,
-        accountants) and sales managers'; salespeople draft contracts."""
-        user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("account.group_account_invoice")
-            or user.has_group("sales_team.group_sale_manager")
-        ):
+        accountants) and sales managers'; salespeople draft contracts (and ask
+        for their activation: ``action_request_activation``)."""
+        if not (self.env.su or self._crm_user_activates()):
             raise AccessError(
                 self.env._(
                     "Only billing users and sales managers activate, renew, terminate and "
@@ -640,6 +669,74 @@ class CrmContract(models.Model):
             term, unit = term_between(contract.date_start, contract.date_end)
             privileged(contract).write({"renewal_term": term, "renewal_term_unit": unit})
         self._sync_schedule()
+        # the request to activate it is answered (sudo: it is assigned to the
+        # leader of the lead's sales team, whoever activates)
+        self.sudo().activity_feedback(
+            [ACTIVATION_ACTIVITY], feedback=self.env._("The contract was activated.")
+        )
+        return True
+
+    def action_request_activation(self):
+        """Ask for the activation of the draft contract: salespeople draft
+        contracts, billing users and sales managers activate them. Schedules a
+        Contract Activation activity (Odoo notifies its assignee) for the leader
+        of the contract's lead's sales team, when they activate contracts
+        (``_activation_approver``); the activity is marked done when the contract
+        is activated. Refused with a ``UserError`` for a contract that is not a
+        draft or has no line, for a user who activates contracts themselves,
+        when there is nobody to ask (no lead, no team leader who activates
+        contracts: the message says so) and while a request is open. Returns
+        True."""
+        check_one(self)
+        self.check_access("write")
+        if self.state != "draft":
+            raise UserError(
+                self.env._("Only a draft contract can be activated (%(name)s).", name=self.name)
+            )
+        if not self.line_ids:
+            raise UserError(
+                self.env._(
+                    "Contract %(name)s has no line: add what it sells or buys.", name=self.name
+                )
+            )
+        if self._crm_user_activates():
+            raise UserError(
+                self.env._(
+                    "You activate contracts yourself: use Activate on contract %(name)s.",
+                    name=self.name,
+                )
+            )
+        approver = self._activation_approver(self.lead_id, self.company_id)
+        if not approver:
+            raise UserError(
+                self.env._(
+                    "Nobody to ask for the activation of contract %(name)s: it has no lead "
+                    "whose sales team has a leader who activates contracts (a sales manager or "
+                    "a billing user). Ask a sales manager or a billing user to activate it.",
+                    name=self.name,
+                )
+            )
+        # sudo: whether a request is already open, whoever it was given to
+        requested = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(ACTIVATION_ACTIVITY)
+        )
+        if requested:
+            raise UserError(
+                self.env._(
+                    "The activation of contract %(name)s was already requested from %(user)s.",
+                    name=self.name,
+                    user=requested[0].user_id.name,
+                )
+            )
+        self.activity_schedule(
+            ACTIVATION_ACTIVITY,
+            user_id=approver.id,
+            note=self.env._(
+                "%(user)s asks you to activate contract %(name)s.",
+                user=self.env.user.name,
+                name=self.name,
+            ),
+        )
         return True
 
     def action_terminate(self):

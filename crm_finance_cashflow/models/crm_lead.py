@@ -196,9 +196,31 @@ class CrmLeadResponsibility(models.Model):
         )
         if active:
             return False
+        Contract = self.env["crm.contract"]
+        if Contract._crm_user_activates():
+            return self.env._(
+                "Contracting cannot move on before lead %(lead)s has an active customer "
+                "contract: use New Contract, then activate it.",
+                lead=self.lead_id.display_name,
+            )
+        # a salesperson drafts the contract; a billing user or a sales manager
+        # activates it: the one Request Activation asks, or nobody to ask
+        approver = Contract._activation_approver(
+            self.lead_id, self.lead_id.company_id or self.env.company
+        )
+        if approver:
+            return self.env._(
+                "Contracting cannot move on before lead %(lead)s has an active customer "
+                "contract: use New Contract, then Request Activation on it: %(approver)s, the "
+                "leader of the lead's sales team, activates it.",
+                lead=self.lead_id.display_name,
+                approver=approver.name,
+            )
         return self.env._(
-            "Contracting cannot move on before lead %(lead)s has an active customer contract: "
-            "use New Contract, then activate it.",
+            "Contracting cannot move on before lead %(lead)s has an active customer "
+            "contract: use New Contract, then ask a sales manager or a billing user to "
+            "activate it (the lead's sales team has no leader who activates contracts, whom "
+            "Request Activation would ask).",
             lead=self.lead_id.display_name,
         )
 

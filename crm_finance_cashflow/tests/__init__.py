@@ -22,3 +22,4 @@ from . import test_cron_language
 from . import test_multi_company
 from . import test_cron_order
 from . import test_planned_payment_rates
+from . import test_activation_request
