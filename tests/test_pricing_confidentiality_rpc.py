@@ -199,6 +199,66 @@ def test_kept_explanation_gives_figures_to_who_may_see_them(
         salesman.call("sale.order.line", "search_read", domain, ["crm_pricing_explanation_full"])
 
 
+def test_kept_figures_stay_their_clients(
+    admin, make_turnover_client, salesman, salesman_b, sales_manager
+):
+    """The figures a line's explanation keeps are its client's: when a sales
+    manager gives the quotation another client, or copies it for another
+    client, the order's salesperson (who may see the new client's turnover,
+    not the first's) still reads the rule's label only."""
+    partner_id, product_id = make_turnover_client("Figures Owner Client", 3, 500.0)
+    admin.call("res.partner", "write", [partner_id], {"user_id": salesman_b.uid})
+    # nobody's client: every salesperson sees its turnover
+    other_id = admin.call(
+        "res.partner", "create", {"name": "Figures Other Client", "is_company": True}
+    )
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "Figures tiers"})
+    admin.call(
+        MODEL,
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "pricing_label": "Gold tier",
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+            "turnover_period": "year",
+            "turnover_period_ref": "current",
+            "min_turnover": 1000.0,
+        },
+    )
+    order_id = sales_manager.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "pricelist_id": pricelist_id,
+            "user_id": salesman.uid,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+        },
+    )
+
+    def explanation(client, order):
+        [line] = client.call(
+            "sale.order.line",
+            "search_read",
+            [("order_id", "=", order)],
+            ["pricing_explanation", "price_subtotal"],
+        )
+        assert line["price_subtotal"] == pytest.approx(90.0)
+        return line["pricing_explanation"]
+
+    assert explanation(salesman, order_id) == "Gold tier"
+    assert "1,500.00" in explanation(sales_manager, order_id)
+    copy = sales_manager.call(
+        "sale.order", "copy", [order_id], {"partner_id": other_id, "user_id": salesman.uid}
+    )
+    copy_id = copy[0] if isinstance(copy, list) else copy
+    sales_manager.call("sale.order", "write", [order_id], {"partner_id": other_id})
+    for order in (order_id, copy_id):
+        assert explanation(salesman, order) == "Gold tier"
+        assert "1,500.00" in explanation(sales_manager, order)
+
+
 def test_product_managers_create_and_duplicate_plain_pricelists(make_user, admin):
     """Odoo lets product managers create and duplicate pricelists: the suite's
     fields with their defaults do not stop them; a client's rule does."""

@@ -145,7 +145,8 @@ class ProductPricelist(models.Model):
         the client (``_pricing_details``) and gives out prices, not conditions."""
         key = ("rules", self.id, partner.id, date)
         if key not in cache:
-            partners = partner | partner.commercial_partner_id
+            client = partner.commercial_partner_id
+            partners = partner | client
             domain = [
                 ("pricelist_id", "=", self.id),
                 ("is_conditional", "=", True),
@@ -158,7 +159,10 @@ class ProductPricelist(models.Model):
                 "|",
                 "|",
                 ("partner_id", "in", partners.ids),
-                ("partner_category_id", "in", partners.category_id.ids),
+                # a client group is the client's: its commercial entity's tags
+                # (a contact's own tag is not), for all its contacts, as its
+                # conditions say (res.partner._crm_pricing_rule_domain)
+                ("partner_category_id", "in", client.category_id.ids),
                 "&",
                 ("partner_id", "=", False),
                 ("partner_category_id", "=", False),

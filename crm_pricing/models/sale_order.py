@@ -2,6 +2,8 @@ from odoo import api, models
 
 from odoo.addons.crm_suite_base.models.policy import check_one
 
+from .product_pricelist import PRICING_KWARGS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -65,5 +67,22 @@ class SaleOrder(models.Model):
         return res
 
     def _get_product_catalog_order_data(self, products, **kwargs):
-        # the catalog shows the client's price, conditional rules included
+        # the catalog shows the client's price, conditional rules included.
+        # Odoo's catalog route (/product/catalog/order_lines_info) passes the
+        # request's other parameters down (**kwargs): the pricing engine's own
+        # arguments are dropped from them, as the configurator's are
+        # (product.template._get_configurator_price); the order's are given
+        for key in PRICING_KWARGS:
+            kwargs.pop(key, None)
         return super()._get_product_catalog_order_data(products, **kwargs, **self._pricing_kwargs())
+
+    def _update_order_line_info(self, product_id, quantity, **kwargs):
+        # the price the catalog shows for a product taken off the quotation
+        # (Odoo's /product/catalog/update_order_line_info) is the client's too;
+        # the request's other parameters (**kwargs) do not choose the pricing
+        # engine's arguments
+        for key in PRICING_KWARGS:
+            kwargs.pop(key, None)
+        return super()._update_order_line_info(
+            product_id, quantity, **kwargs, **self._pricing_kwargs()
+        )

@@ -25,6 +25,7 @@ class SaleOrderLine(models.Model):
         "pricing_details": owned(_lt("computed from the order's client and pricelist.")),
         "crm_pricing_explanation_full": owned(_lt("computed with the price (Update Prices).")),
         "crm_pricing_explanation_label": owned(_lt("computed with the price (Update Prices).")),
+        "crm_pricing_explanation_client_id": owned(_lt("computed with the price (Update Prices).")),
         "pricing_explanation": owned(_lt("computed with the price (Update Prices).")),
     }
 
@@ -39,9 +40,21 @@ class SaleOrderLine(models.Model):
     # through pricing_explanation, by who may see that client's turnover), and
     # one naming turnover rules by their label only. Customers see them on
     # printed offers only when the company says so
-    # (res.company.crm_pricing_explanation_on_offers).
+    # (res.company.crm_pricing_explanation_on_offers). The figures are those of
+    # the client the line was priced for, kept with them: the quotation may go
+    # to another client later (its client changed, a copy for another client,
+    # its contact moved to another company), the figures stay that client's.
     crm_pricing_explanation_full = fields.Text(
         string="Pricing Explanation (figures)",
+        compute="_compute_crm_pricing_explanations",
+        groups="base.group_system",
+        store=True,
+        precompute=True,
+        readonly=True,
+    )
+    crm_pricing_explanation_client_id = fields.Many2one(
+        "res.partner",
+        string="Pricing Explanation (client of the figures)",
         compute="_compute_crm_pricing_explanations",
         groups="base.group_system",
         store=True,
@@ -153,61 +166,90 @@ class SaleOrderLine(models.Model):
         return details if details and details.get("applied") else False
 
     def _pricing_new_explanation(self):
-        """``(keep, full, label)``: keep is True when the line keeps its
+        """``(keep, full, label, client)``: keep is True when the line keeps its
         explanations (the rule of Odoo's ``_compute_price_unit``: a manual price
         is kept, and so are the explanations of the price it replaced; an
         invoiced line's too), else ``full`` and ``label`` are those of the
         computed price (with the client's turnover figures when the user who
-        prices may see them, and without)."""
+        prices may see them, and without) and ``client`` the client whose
+        figures ``full`` gives (the order's commercial entity, for which the
+        price is computed; none without ``full``)."""
         self.ensure_one()
         if (
             self.technical_price_unit != self.price_unit
             and not self.env.context.get("force_price_recomputation")
         ) or self.qty_invoiced > 0:
-            return True, None, None
+            return True, None, None, None
         details = self.sudo().pricing_details or {}
+        full = details.get("explanation") or False
         return (
             False,
-            details.get("explanation") or False,
+            full,
             details.get("explanation_label") or False,
+            self.order_id.partner_id.commercial_partner_id if full else self.env["res.partner"],
         )
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
     def _compute_crm_pricing_explanations(self):
         for line in self:
-            keep, full, label = line._pricing_new_explanation()
+            keep, full, label, client = line._pricing_new_explanation()
             if not keep:
                 line.crm_pricing_explanation_full = full
                 line.crm_pricing_explanation_label = label
+                line.crm_pricing_explanation_client_id = client
 
-    @api.depends("crm_pricing_explanation_full", "crm_pricing_explanation_label")
+    @api.depends(
+        "crm_pricing_explanation_full",
+        "crm_pricing_explanation_label",
+        "crm_pricing_explanation_client_id",
+    )
     @api.depends_context("uid")
     def _compute_pricing_explanation(self):
         """The kept explanation with the client's turnover figures for who may
-        see that client's turnover (``_pricing_show_figures``: the client's
-        salesperson, sales managers, accounting, the system), with turnover
-        rules named by their label for everyone else."""
+        see the turnover of the client they are of (``_pricing_show_figures``:
+        that client's salesperson, sales managers, accounting, the system),
+        with turnover rules named by their label for everyone else."""
         cache = {}
         Pricelist = self.env["product.pricelist"]
         for line in self:
             # sudo: both texts are read here and only the one the user may see
             # is given (the label one is readable by salespeople anyway)
             kept = line.sudo()
-            figures = kept.crm_pricing_explanation_full and Pricelist._pricing_show_figures(
-                line.order_id.partner_id, cache
-            )
+            client = kept.crm_pricing_explanation_full and line._pricing_figures_client()
+            figures = client and Pricelist._pricing_show_figures(client, cache)
             line.pricing_explanation = (
                 kept.crm_pricing_explanation_full if figures else kept.crm_pricing_explanation_label
             )
+
+    def _pricing_figures_client(self):
+        """The client whose turnover figures the kept explanation gives, as the
+        turnover access check is made for it: the order's client (a contact's
+        own salesperson counts) while its commercial entity is the client the
+        line was priced for, else that client; an empty record when unknown
+        (then nobody reads the figures through ``pricing_explanation``)."""
+        self.ensure_one()
+        # sudo: which client the figures are of, to check the user's access to
+        # that client's turnover (the figures themselves are not read here)
+        client = self.sudo().crm_pricing_explanation_client_id
+        partner = self.order_id.partner_id
+        if client and partner.commercial_partner_id == client:
+            return partner
+        return client.with_env(self.env)
 
     def _crm_printed_pricing_explanation(self):
         """The explanation printed on the offer (QWeb): the reader's; a customer
         the portal renders the offer for (as superuser, after its access check,
         and only when the company prints explanations on offers) gets their own
-        client's figures."""
+        client's figures, only those: a line priced for another client (the
+        quotation's client changed, a copy for another client) gives the
+        label."""
         self.ensure_one()
         if self.env.su and self.env.user.share:
-            return self.sudo().crm_pricing_explanation_full
+            kept = self.sudo()
+            own = kept.order_id.partner_id.commercial_partner_id
+            if kept.crm_pricing_explanation_client_id == own:
+                return kept.crm_pricing_explanation_full
+            return kept.crm_pricing_explanation_label
         return self.sudo(False).pricing_explanation if self.env.su else self.pricing_explanation
 
     def _pricing_write_explanations(self):
@@ -216,27 +258,34 @@ class SaleOrderLine(models.Model):
         explanations stay."""
         changed = {}
         for line in self:
-            keep, full, label = line._pricing_new_explanation()
+            keep, full, label, client = line._pricing_new_explanation()
             # sudo: compared only; the write below is the caller's, as before
             kept = line.sudo()
-            if not keep and (full, label) != (
+            if not keep and (full, label, client.id) != (
                 kept.crm_pricing_explanation_full,
                 kept.crm_pricing_explanation_label,
+                kept.crm_pricing_explanation_client_id.id,
             ):
-                changed.setdefault((full, label), []).append(line.id)
+                changed.setdefault((full, label, client.id), []).append(line.id)
         self._pricing_store_explanations(changed)
 
     def _pricing_store_explanations(self, changed):
-        """Write the explanations ``{(full, label): line ids}``: one write per
-        distinct pair."""
-        for (full, label), line_ids in changed.items():
+        """Write the explanations ``{(full, label, client id): line ids}``: one
+        write per distinct triple."""
+        for (full, label, client_id), line_ids in changed.items():
             lines = self.browse(line_ids)
             # the explanations are owned by their computation: written by it, as
             # the caller (its access to the lines is checked here) ...
             privileged(lines).write({"crm_pricing_explanation_label": label})
-            # ... sudo: the text with figures is hidden from salespeople (read
-            # through pricing_explanation); it is the engine's, not the caller's
-            lines.sudo().write({"crm_pricing_explanation_full": full})
+            # ... sudo: the text with figures and the client they are of are
+            # hidden from salespeople (read through pricing_explanation); they
+            # are the engine's, not the caller's
+            lines.sudo().write(
+                {
+                    "crm_pricing_explanation_full": full,
+                    "crm_pricing_explanation_client_id": client_id,
+                }
+            )
 
     def _pricing_copy_explanations(self, copies):
         """Give ``copies``, the lines just copied from these (in the same
@@ -245,7 +294,9 @@ class SaleOrderLine(models.Model):
         ``technical_price_unit``), a price set by hand included, while its
         explanations, owned, are computed again for the copy (nothing, for a
         price set by hand). A copy whose price, product, unit or quantity is
-        not its original's keeps what was computed for it."""
+        not its original's keeps what was computed for it. The figures stay
+        those of the client the original was priced for, a copy for another
+        client included (``_pricing_figures_client``)."""
         changed = {}
         # sudo: the texts are read to be written to the copies below, as
         # _pricing_write_explanations writes them
@@ -260,8 +311,16 @@ class SaleOrderLine(models.Model):
                 or line.technical_price_unit != copy.technical_price_unit
             ):
                 continue
-            kept = (line.crm_pricing_explanation_full, line.crm_pricing_explanation_label)
-            if kept != (copy.crm_pricing_explanation_full, copy.crm_pricing_explanation_label):
+            kept = (
+                line.crm_pricing_explanation_full,
+                line.crm_pricing_explanation_label,
+                line.crm_pricing_explanation_client_id.id,
+            )
+            if kept != (
+                copy.crm_pricing_explanation_full,
+                copy.crm_pricing_explanation_label,
+                copy.crm_pricing_explanation_client_id.id,
+            ):
                 changed.setdefault(kept, []).append(copy.id)
         copies._pricing_store_explanations(changed)
 
@@ -278,7 +337,7 @@ class SaleOrderLine(models.Model):
             lambda line: line.crm_pricing_explanation_full or line.crm_pricing_explanation_label
         )
         if explained:
-            self._pricing_store_explanations({(False, False): explained.ids})
+            self._pricing_store_explanations({(False, False, False): explained.ids})
         return res
 
     def _compute_pricelist_item_id(self):

@@ -14,3 +14,4 @@ from . import test_links_access
 from . import test_language
 from . import test_multi_company
 from . import test_uninstall
+from . import test_explanation_client

@@ -187,3 +187,79 @@ class TestConfiguratorRoute(HttpCase, PricingCommon):
                 with self.subTest(base=sorted(base), extra=extra):
                     res = self.make_jsonrpc_request(route, dict(base, **extra))
                     self.assertAlmostEqual(res["products"][0]["price"], 100.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCatalogRoute(HttpCase, PricingCommon):
+    """The order's product catalog, as the web client asks for it."""
+
+    def test_catalog_route_prices_for_the_orders_client(self):
+        self._rule(pricing_label="Everyone", percent_price=25.0, partner_id=self.client.id)
+        salesman = new_test_user(
+            self.env,
+            login="pricing_catalog_salesman",
+            password="pricing_catalog_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.other_client.id,
+                "pricelist_id": self.pricelist.id,
+                "user_id": salesman.id,
+            }
+        )
+        self.authenticate("pricing_catalog_salesman", "pricing_catalog_salesman")
+        params = {
+            "res_model": "sale.order",
+            "order_id": order.id,
+            "product_ids": [self.widget.id],
+        }
+        route = "/product/catalog/order_lines_info"
+        res = self.make_jsonrpc_request(route, params)
+        self.assertAlmostEqual(res[str(self.widget.id)]["price"], 100.0)
+        # the request's parameters do not choose another client, company or term
+        for extra in (
+            {"partner": self.client.id},
+            {"company": self.env.company.id},
+            {"payment_term": self.term_immediate.id},
+            {"crm_pricing_cache": {}},
+        ):
+            with self.subTest(extra=extra):
+                res = self.make_jsonrpc_request(route, dict(params, **extra))
+                self.assertAlmostEqual(res[str(self.widget.id)]["price"], 100.0)
+        # (Odoo gives the order the client's price list: this one again)
+        order.write({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+        res = self.make_jsonrpc_request(route, dict(params, partner=self.other_client.id))
+        self.assertAlmostEqual(res[str(self.widget.id)]["price"], 75.0)
+
+    def test_catalog_update_route_prices_for_the_orders_client(self):
+        """A product taken off the quotation in the catalog shows the order's
+        client's price again, whatever the request says."""
+        self._rule(pricing_label="Everyone", percent_price=25.0, partner_id=self.client.id)
+        updater = new_test_user(
+            self.env,
+            login="pricing_catalog_updater",
+            password="pricing_catalog_updater",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.authenticate("pricing_catalog_updater", "pricing_catalog_updater")
+        route = "/product/catalog/update_order_line_info"
+        for partner, other, price in (
+            (self.client, self.other_client, 75.0),
+            (self.other_client, self.client, 100.0),
+        ):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "pricelist_id": self.pricelist.id,
+                    "user_id": updater.id,
+                }
+            )
+            params = {"res_model": "sale.order", "order_id": order.id, "product_id": self.widget.id}
+            for extra in ({}, {"partner": other.id}, {"crm_pricing_cache": {}}):
+                with self.subTest(client=partner.name, extra=extra):
+                    self.make_jsonrpc_request(route, dict(params, quantity=1))
+                    self.assertEqual(len(order.order_line), 1)
+                    res = self.make_jsonrpc_request(route, dict(params, quantity=0, **extra))
+                    self.assertAlmostEqual(res, price)
+                    self.assertFalse(order.order_line)

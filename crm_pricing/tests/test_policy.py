@@ -22,7 +22,11 @@ ADDED_FIELDS = {
         "payment_max_days",
         "is_conditional",
     ),
-    "sale.order.line": ("crm_pricing_explanation_full", "crm_pricing_explanation_label"),
+    "sale.order.line": (
+        "crm_pricing_explanation_full",
+        "crm_pricing_explanation_label",
+        "crm_pricing_explanation_client_id",
+    ),
     "res.company": ("crm_pricing_explanation_on_offers",),
 }
 

@@ -322,6 +322,37 @@ class TestPricingRules(PricingCommon):
         self.assertAlmostEqual(self._price(partner=self.other_client), 80.0)
         self.assertAlmostEqual(self._price(partner=self.client), 97.0)
 
+    def test_client_group_is_the_clients_not_a_contacts(self):
+        """A client group is the client's (its commercial entity's tags), as its
+        conditions say (get_pricing_conditions): a contact's own tag gives no
+        group price, on the contact's orders either; the client's tag gives it
+        to all its contacts."""
+        key = self.env["res.partner.category"].create({"name": "Key account"})
+        rule = self._rule(pricing_label="Key", percent_price=7.0, partner_category_id=key.id)
+        self.contact.category_id = key
+        self.assertIsNone(self._details(partner=self.contact))
+        self.assertIsNone(self._details(partner=self.client))
+        self.assertAlmostEqual(self._price(partner=self.contact), 100.0)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.contact.id,
+                "pricelist_id": self.pricelist.id,
+                "date_order": "2026-07-15 10:00:00",
+                "order_line": [Command.create({"product_id": self.widget.id})],
+            }
+        )
+        self.assertAlmostEqual(order.order_line.price_subtotal, 100.0)
+        self.assertFalse(order.order_line.pricing_explanation)
+        conditions = self.contact.get_pricing_conditions(date="2026-07-15")
+        self.assertNotIn(rule.id, [row["rule_id"] for row in conditions])
+        # the client carries the tag: the client and each of its contacts
+        self.contact.category_id = False
+        self.client.category_id |= key
+        self.assertAlmostEqual(self._price(partner=self.contact), 93.0)
+        self.assertAlmostEqual(self._price(partner=self.client), 93.0)
+        conditions = self.contact.get_pricing_conditions(date="2026-07-15")
+        self.assertIn(rule.id, [row["rule_id"] for row in conditions])
+
     def test_formula_effect_and_pricelist_in_other_currency(self):
         self._rule(
             pricing_label="Formula",

@@ -130,6 +130,29 @@ class TestSaleOrderPricing(PricingCommon):
         self.assertAlmostEqual(data[self.widget.id]["price"], 90.0)
         self.assertAlmostEqual(data[self.gadget.id]["price"], 180.0)
 
+    def test_product_catalog_ignores_pricing_arguments_of_the_request(self):
+        """Odoo's catalog route (/product/catalog/order_lines_info) passes the
+        request's other parameters down: the catalog prices for the order's
+        client, payment term and company, whatever they say, and the pricing
+        engine's cache is its own."""
+        ours = self._order()
+        theirs = self._order(partner_id=self.other_client.id)
+        extras = [
+            {"partner": self.client.id},
+            {"partner": self.other_client.id},
+            {"partner": "x"},
+            {"company": self.env.company.id},
+            {"payment_term": self.term_30.id},
+            {"crm_pricing_rules": [1]},
+            {"crm_pricing_cache": {}},
+        ]
+        for order, price in ((ours, 180.0), (theirs, 200.0)):
+            for extra in extras:
+                with self.subTest(order=order.partner_id.name, extra=extra):
+                    info = order._get_product_catalog_order_line_info([self.gadget.id], **extra)
+                    self.assertAlmostEqual(info[self.gadget.id]["price"], price)
+                    self.assertEqual(extra.get("crm_pricing_cache", {}), {})
+
     def test_no_condition_met_standard_odoo_price(self):
         line = self._order(partner_id=self.other_client.id).order_line
         self.assertAlmostEqual(line.price_unit, 100.0)
