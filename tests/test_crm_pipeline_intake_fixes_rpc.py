@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import openpyxl
 import pytest
 import xlwt
+from conftest import ro_cui
 from openpyxl.styles import Font
 
 pytestmark = pytest.mark.addon("crm_pipeline")
@@ -134,11 +135,12 @@ def test_same_tax_id_twice_with_update(admin, salesman):
     [user] = admin.call("res.users", "read", [salesman.uid], ["company_id"])
     company_id = user["company_id"][0]
     tag = _tag()
+    twin, single = ro_cui(f"9{tag[-7:]}"), ro_cui(f"8{tag[-7:]}")
     rows = [
         ["Company", "CUI"],
-        [f"RPC twin A {tag}", f"RO9{tag}"],
-        [f"RPC twin B {tag}", f"9{tag}"],
-        [f"RPC single {tag}", f"RO8{tag}"],
+        [f"RPC twin A {tag}", f"RO{twin}"],
+        [f"RPC twin B {tag}", twin],
+        [f"RPC single {tag}", f"RO{single}"],
     ]
     admin.call("res.company", "write", [company_id], {"crm_block_duplicate_vat": True})
     try:

@@ -9,6 +9,7 @@ import io
 import os
 
 import pytest
+from conftest import ro_cui
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -22,7 +23,7 @@ def _csv(rows):
 @pytest.mark.addon("crm_pipeline")
 def test_import_leads_and_duplicates(salesman, salesman_b):
     tag = os.getpid()
-    vat = f"RO{tag}7"
+    vat = f"RO{ro_cui(tag)}"
     existing_id = salesman.call(
         "crm.lead",
         "create",

@@ -11,6 +11,7 @@ import time
 
 import openpyxl
 import pytest
+from conftest import ro_cui
 
 pytestmark = pytest.mark.addon("crm_pipeline")
 
@@ -26,15 +27,16 @@ def _report(summary):
 
 def test_update_row_repeating_an_earlier_row_is_skipped(salesman):
     tag = _tag()
+    cui = ro_cui(tag)
     lead_id = salesman.call(
         "crm.lead",
         "create",
-        {"name": f"RPC update twin {tag}", "vat": f"RO{tag}", "user_id": salesman.uid},
+        {"name": f"RPC update twin {tag}", "vat": f"RO{cui}", "user_id": salesman.uid},
     )
     text = (
         "Company,Tax ID,E-mail,City\n"
-        f"First {tag} SRL,RO{tag},first{tag}@x.example.com,Cluj\n"
-        f"Second {tag} SRL,{tag},second{tag}@x.example.com,Iasi\n"
+        f"First {tag} SRL,RO{cui},first{tag}@x.example.com,Cluj\n"
+        f"Second {tag} SRL,{cui},second{tag}@x.example.com,Iasi\n"
     )
     summary = salesman.call(
         "crm.lead",

@@ -5,6 +5,7 @@ from odoo.addons.crm_pipeline.models.offer_import import read_offer_rows
 from odoo.addons.crm_suite_base.models.policy import check_one
 
 from .crm_evaluation_sheet import OPEN_STATES
+from .crm_evaluation_sheet_line import MAX_QUANTITY
 
 
 class CrmEvaluationSheet(models.Model):
@@ -16,8 +17,10 @@ class CrmEvaluationSheet(models.Model):
         (.xlsx, .xls, .csv), as quotations import theirs
         (``sale.order.action_import_lines``): product by internal reference,
         barcode or name, and quantity; every row is checked first and nothing
-        is written when one is wrong. The sheet prices its items from the
-        catalogue: a Price or Section column is not used.
+        is written when one is wrong (a quantity above the items' limit of
+        1,000,000,000 too, as a row error). The sheet prices its items from
+        the catalogue: a Price or Section column is not used (not even read:
+        a price that is no number is no error).
 
         Returns ``{"created": n, "line_ids": [ids]}``."""
         check_one(self)
@@ -30,7 +33,12 @@ class CrmEvaluationSheet(models.Model):
                 )
             )
         rows = read_offer_rows(
-            self.env, file_base64, file_name, self.company_id or self.env.company
+            self.env,
+            file_base64,
+            file_name,
+            self.company_id or self.env.company,
+            max_quantity=MAX_QUANTITY,
+            prices=False,
         )
         sequence = max(self.line_ids.mapped("sequence"), default=0)
         commands = []

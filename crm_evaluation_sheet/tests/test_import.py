@@ -1,6 +1,6 @@
 import base64
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import EvaluationSheetCase
@@ -52,3 +52,35 @@ class TestSheetImport(EvaluationSheetCase):
         wizard.file = _b64("Количество,Наименование\n2,Test Tile\n")
         wizard.save().action_import()
         self.assertIn(self.tile, sheet.line_ids.product_id)
+
+    def test_quantity_over_the_items_limit_is_a_row_error(self):
+        """A quantity the sheet's items cannot hold (above 1,000,000,000) is
+        a row error, as a quantity that is no number."""
+        sheet = self._create_sheet([(self.survey, 1)], user=self.salesman)
+        lines = sheet.line_ids
+        with self.assertRaisesRegex(
+            UserError, r"Row 3: the quantity must be at most 1,000,000,000, not 5000000000\."
+        ) as caught:
+            sheet.with_user(self.salesman).with_context(lang="en_US").action_import_lines(
+                _b64("Product,Quantity\nTest Tile,2\nTest Tile,5000000000\n"), "x.csv"
+            )
+        self.assertNotIsInstance(caught.exception, ValidationError)
+        self.assertEqual(sheet.line_ids, lines)
+        # the limit itself is a quantity the items hold
+        result = sheet.with_user(self.salesman).action_import_lines(
+            _b64("Product,Quantity\nTest Tile,1000000000\n"), "x.csv"
+        )
+        self.assertEqual(
+            self.env["crm.evaluation.sheet.line"].browse(result["line_ids"]).product_uom_qty, 1e9
+        )
+
+    def test_price_column_ignored(self):
+        """The sheet prices its items from the catalogue: the Price column is
+        not read, a price that is no number is no error."""
+        sheet = self._create_sheet([(self.survey, 1)], user=self.salesman)
+        result = sheet.with_user(self.salesman).action_import_lines(
+            _b64("Product,Quantity,Price\nTest Tile,2,abc\nTest Labour,3,-5\n"), "x.csv"
+        )
+        new = self.env["crm.evaluation.sheet.line"].browse(result["line_ids"])
+        self.assertEqual(new.product_id, self.tile | self.labour)
+        self.assertEqual(new.mapped("price_unit"), [1.5, 30.0], "the catalogue's prices")

@@ -23,6 +23,9 @@ MAX_ANSWER_BYTES = 1024 * 1024
 MAX_TEXT = 256
 ANAF_URL = "https://webservicesp.anaf.ro/api/PlatitorTvaRest/v9/tva"
 VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
+#: The countries whose tax IDs are checked (their check digits): Romania's
+#: CUI and the VAT numbers of the EU (Greece's "EL" prefix included).
+CHECKED_COUNTRIES = frozenset({"RO", "EL", *(code.upper() for code in eu_vat.MEMBER_STATES)})
 
 
 class CrmCompanyLookup(models.AbstractModel):
@@ -166,6 +169,23 @@ class CrmCompanyLookup(models.AbstractModel):
                 )
             )
         return country, key
+
+    @api.model
+    def _check_tax_id(self, vat, country_code=None):
+        """Refuse a tax ID whose check digits are wrong (a ``UserError``, the
+        message of the lookup: ``_tax_id_parts``) where the suite knows the
+        rules: a Romanian CUI and an EU VAT number, by the tax ID's prefix,
+        else by ``country_code`` (the country given with it). A tax ID of
+        another country (a Russian ИНН, a Ukrainian ЄДРПОУ code), or with
+        neither prefix nor country, is taken as it is, as Odoo's VAT check
+        takes the number of a partner without a country; so is a value
+        without a letter or digit ("-", "/": no tax ID, as Odoo's check
+        skips it)."""
+        if not intake_keys.vat_number(vat):
+            return
+        country = (intake_keys.vat_country(vat) or country_code or "").upper()
+        if country in CHECKED_COUNTRIES:
+            self._tax_id_parts(vat, country_code)
 
     @api.model
     def _lookup_anaf(self, cui):

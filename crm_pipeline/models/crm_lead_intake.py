@@ -334,8 +334,10 @@ class CrmLead(models.Model):
         for lang in {"en_US", *langs}:
             for country in self.env["res.country"].with_context(lang=lang).search([]):
                 countries.setdefault(header_key(country.name), country.id)
+        codes = {}
         for country in self.env["res.country"].search([]):
             countries[country.code.lower()] = country.id
+            codes[country.id] = country.code
         states = {}
         for state in self.env["res.country.state"].search([]):
             for name in (state.name, state.code):
@@ -345,7 +347,7 @@ class CrmLead(models.Model):
         for user in self.env["res.users"].search([("share", "=", False)]):
             users.setdefault(header_key(user.login), user.id)
             users.setdefault(header_key(user.name), user.id)
-        return {"country": countries, "state": states, "user": users}
+        return {"country": countries, "country_code": codes, "state": states, "user": users}
 
     @api.model
     def _intake_named(self, cache, model, name, company=None):
@@ -490,6 +492,14 @@ class CrmLead(models.Model):
                 vals["country_id"] = country_id
             else:
                 errors.append(self.env._("Unknown country %(value)r.", value=raw["country"]))
+        if raw.get("vat"):
+            # checked as the lookup by tax ID checks it (its check digits)
+            try:
+                self.env["crm.company.lookup"]._check_tax_id(
+                    raw["vat"], lookups["country_code"].get(country_id)
+                )
+            except UserError as exc:
+                errors.append(exc.args[0])
         if raw.get("state"):
             state_id = lookups["state"].get((country_id, header_key(raw["state"])))
             if state_id:
@@ -758,8 +768,9 @@ class CrmLead(models.Model):
             "duplicates": sum(1 for row in rows if row["matches"] or row.get("in_file")),
             "lead_ids": [],
             "aborted": bool(invalid and opts["mode"] == "all"),
+            # every rejected row (as the rejected rows' file lists them)
             "errors": [
-                {"row": row["number"], "reason": " ".join(row["errors"])} for row in invalid[:100]
+                {"row": row["number"], "reason": " ".join(row["errors"])} for row in invalid
             ],
             "rejected_file": False,
             "rejected_file_name": False,

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from datetime import date, datetime
 
 from odoo.exceptions import UserError
@@ -29,9 +30,25 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+class NumberText(str):
+    """The text of a cell the spreadsheet holds as a number (an .xlsx or .xls
+    number cell), with that number as ``number``: a reader of quantities takes
+    the number itself, never the text read again in the user's language (a
+    number cell 1.125 is one and an eighth, whatever the thousands separator
+    of the language)."""
+
+    __slots__ = ("number",)
+
+    def __new__(cls, text, number):
+        cell = super().__new__(cls, text)
+        cell.number = number
+        return cell
+
+
 def cell_text(value):
     """One cell as text: integral numbers without ".0", dates in ISO format,
-    numbers typed as text in scientific notation ("1.2345678E7") spelled out."""
+    numbers typed as text in scientific notation ("1.2345678E7") spelled out.
+    A number cell's text is a ``NumberText`` that keeps the number."""
     if value is None or value is False:
         return ""
     if isinstance(value, bool):
@@ -41,9 +58,9 @@ def cell_text(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return NumberText(str(int(value)) if value.is_integer() else repr(value), value)
     if isinstance(value, int):
-        return str(value)
+        return NumberText(str(value), value)
     text = str(value).strip()
     if _SCIENTIFIC.match(text):
         number = float(text)
@@ -144,10 +161,54 @@ def _read_xls(env, content):
     return rows
 
 
+#: A word: letters only (digits, punctuation and spaces end it).
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+#: Bytes kept when a file is cut into words: ASCII letters and every byte of
+#: 0x80 and above (the letters of the code pages); the others end a word.
+_WORD_BYTES = bytes(
+    b if b >= 0x80 or chr(b).isascii() and chr(b).isalpha() else 0x20 for b in range(256)
+)
+#: The bytes that are no character in each code page.
+_UNDEFINED = {
+    "cp1250": (b"\x81", b"\x83", b"\x88", b"\x90", b"\x98"),
+    "cp1251": (b"\x98",),
+}
+
+
+def _likely_cp1251(word):
+    """A word read as Windows-1251 is a Cyrillic word: Cyrillic letters only
+    (a Romanian word read so mixes Latin and Cyrillic: "Bucureєti", "ЮГRANU")."""
+    return _CYRILLIC_WORD.fullmatch(word) is not None
+
+
+def _likely_cp1250(word):
+    """A word read as Windows-1250 is a Latin word with a few letters with
+    diacritics: Latin letters only, no more of them with diacritics than
+    without (Cyrillic read so is diacritics only: "Ěîńęâŕ" for "Москва")."""
+    if _LATIN_WORD.fullmatch(word) is None:
+        return False
+    plain = sum(1 for ch in word if ch.isascii())
+    return plain >= len(word) - plain
+
+
 def detect_encoding(content):
-    """utf-8 (with or without BOM), else Windows-1251 when the high bytes come
-    in runs (Cyrillic words), else Windows-1250 (Latin letters with diacritics
-    inside ASCII words)."""
+    """utf-8 (with or without BOM), else the Windows code page in which the
+    text reads best: Windows-1251 (Russian, Ukrainian) or Windows-1250
+    (Romanian and the other Central European languages).
+
+    The same bytes are letters in both code pages (0xDE is "Ţ" or "Ю", 0xBA
+    "ş" or "є"), so the words of the file that hold a byte of 0x80 or above
+    are read in both and judged: read in the right code page, a Cyrillic word
+    is all Cyrillic and a Romanian word is a Latin word with a few diacritics;
+    read in the wrong one, a Romanian word mixes Latin and Cyrillic letters
+    ("ЮГRANU SRL", "Bucureєti") and a Cyrillic word is all diacritics
+    ("Ěîńęâŕ"). Each code page scores its likely words less its unlikely
+    ones (words of one letter, initials, are not counted); the higher score
+    wins, and a tie is Windows-1250. A byte that is no character in one code
+    page (0x88, the euro sign in Windows-1251, is none in Windows-1250)
+    leaves the other."""
     if content.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
@@ -158,15 +219,25 @@ def detect_encoding(content):
         utf8 = True
     if utf8:
         return "utf-8"
-    runs = mixed = 0
-    for i in range(1, len(content)):
-        cur, prev = content[i], content[i - 1]
-        if cur >= 0xC0:
-            if prev >= 0xC0:
-                runs += 1
-            elif chr(prev).isalpha():
-                mixed += 1
-    return "cp1251" if runs > mixed else "cp1250"
+    readable = [
+        encoding
+        for encoding in ("cp1250", "cp1251")
+        if not any(byte in content for byte in _UNDEFINED[encoding])
+    ]
+    if len(readable) < 2:
+        # the file reads in one code page only (or in none: reading it says so)
+        return readable[0] if readable else "cp1250"
+    # each distinct word once, with its count: files repeat their words
+    words = Counter(content.translate(_WORD_BYTES).split())
+    scores = dict.fromkeys(readable, 0)
+    for raw, count in words.items():
+        if raw.isascii():
+            continue  # the same text in both code pages
+        for encoding, likely in (("cp1250", _likely_cp1250), ("cp1251", _likely_cp1251)):
+            for word in _WORD.findall(raw.decode(encoding)):
+                if len(word) > 1 and not word.isascii():
+                    scores[encoding] += count if likely(word) else -count
+    return "cp1251" if scores["cp1251"] > scores["cp1250"] else "cp1250"
 
 
 def _read_csv(env, content, encoding):
@@ -199,9 +270,15 @@ def _read_csv(env, content, encoding):
 
 def _without_control(rows):
     """The numbered rows with the control characters of their cells removed
-    (one search per row: most rows have none)."""
+    (one search per row: most rows have none; a cell without any is kept as
+    it is, a number cell's ``NumberText`` included)."""
     return [
-        (number, [CONTROL.sub("", cell) for cell in row] if CONTROL.search("".join(row)) else row)
+        (
+            number,
+            [CONTROL.sub("", cell) if CONTROL.search(cell) else cell for cell in row]
+            if CONTROL.search("".join(row))
+            else row,
+        )
         for number, row in rows
     ]
 

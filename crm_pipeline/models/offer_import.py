@@ -12,6 +12,7 @@ import math
 import re
 
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from odoo.addons.crm_suite_base.models.policy import NUMBER_MAX
 
@@ -65,23 +66,86 @@ def guess_column(header):
     return _ALIASES.get(header_key(header), False)
 
 
-def parse_number(text):
-    """A number typed by a person: "1 250,5", "1.250,5", "1,250.5", "12,5" ->
-    float, or None when it is not one."""
-    text = str(text or "").strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+#: Spaces a number may be grouped with (thousands), removed before reading it.
+_NUMBER_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'\u2019")
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}")
+_EXPONENT = re.compile(r"[eE][+-]?[0-9]{1,3}")
+
+
+def thousands_separator(env):
+    """The thousands separator of the user's language, as Odoo writes their
+    numbers: the language of the context (the web client sends it), else the
+    user's own (an XML-RPC call without a context), else English's ","."""
+    Lang = env["res.lang"]
+    lang = Lang._get_data(code=env.lang or env.user.lang or "en_US")
+    if not lang:
+        lang = Lang._get_data(code="en_US")
+    return (lang.thousands_sep or "") if lang else ","
+
+
+def _ungrouped(text, separator):
+    """``text`` (digits) without its thousands separators: a first group of one
+    to three digits (not a lone 0), then groups of three; None when it is not
+    grouped so ("1.25.0", "0.250.000")."""
+    if separator not in text:
+        return text
+    first, *groups = text.split(separator)
+    if not _GROUPED.fullmatch(first) or any(len(g) != 3 or not g.isdigit() for g in groups):
+        return None
+    return first + "".join(groups)
+
+
+def parse_number(text, thousands=","):
+    """A number typed by a person, as float, or None when it is not one.
+
+    Spaces (and apostrophes) group digits: "1 250,5". With both "." and ",",
+    the last one is the decimal separator and the other groups thousands:
+    "1.250,5" and "1,250.5" are 1250.5. A separator repeated groups thousands:
+    "1.250.000". A single separator is the decimal one ("12,5", "1.5"), except
+    when three digits follow it, after one to three digits, and it is the
+    ``thousands`` separator of the user's language: "1.250" is 1250 for a
+    Romanian (thousands "."), 1.25 for an English user (thousands ","), for
+    whom "1,250" is 1250, as Odoo's own import reads the numbers with the
+    separators it is given (``thousands_separator``). A number cell of a
+    spreadsheet (``NumberText``) is its number."""
+    if isinstance(text, intake_reader.NumberText):
+        try:
+            number = float(text.number)
+        except OverflowError:  # an integer of hundreds of digits
+            return None
+        return number if math.isfinite(number) else None
+    text = str(text or "").strip().translate(_NUMBER_SPACES)
     if not text:
         return None
-    if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1:
-        text = text.replace(",", "")
+    sign = ""
+    if text[0] in "+-":
+        sign, text = text[0], text[1:]
+    exponent = _EXPONENT.search(text)
+    if exponent and exponent.end() == len(text):
+        text, exponent = text[: exponent.start()], exponent.group()
+    else:
+        exponent = ""
+    marks = [ch for ch in text if ch in ",."]
+    whole, fraction = text, ""
+    if len(set(marks)) == 2:
+        point = marks[-1]
+        if marks.count(point) > 1:
+            return None
+        whole, fraction = text.split(point)
+        whole = _ungrouped(whole, "," if point == "." else ".")
+    elif len(marks) > 1:
+        whole = _ungrouped(text, marks[0])
+    elif marks:
+        whole, fraction = text.split(marks[0])
+        if marks[0] == thousands and len(fraction) == 3 and _GROUPED.fullmatch(whole):
+            whole, fraction = whole + fraction, ""
+    if whole is None or not (whole or fraction):
+        return None
+    if any(part and not _DIGITS.fullmatch(part) for part in (whole, fraction)):
+        return None
     try:
-        value = float(text)
+        value = float(f"{sign}{whole or 0}.{fraction or 0}{exponent}")
     except ValueError:
         return None
     return value if math.isfinite(value) else None
@@ -161,7 +225,15 @@ class _ProductFinder:
         )
 
 
-def read_offer_rows(env, file_base64, file_name, company, sections=False):
+def read_offer_rows(
+    env,
+    file_base64,
+    file_name,
+    company,
+    sections=False,
+    max_quantity=NUMBER_MAX,
+    prices=True,
+):
     """The rows of the file as ``[{"row": n, "product": product.product,
     "quantity": float, "price": float or None, "section": text or None}]``,
     or a ``UserError`` listing every row in error (nothing is written). A row's
@@ -170,7 +242,14 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
 
     With ``sections``, a section title on a row of its own is a row too, at
     its place in the file, with no product (``"product": None``, ``"quantity":
-    None``): a section with no item after it is kept."""
+    None``): a section with no item after it is kept.
+
+    A quantity is above 0 and at most ``max_quantity`` (the bound of the
+    field it goes to), else a row error. Without ``prices``, the Price
+    column is not read (every row's price is None): its cells are no error.
+
+    Numbers typed as text are read with the thousands separator of the
+    user's language (``parse_number``); number cells are their numbers."""
     content = env["crm.lead"]._intake_decode(file_base64)
     if not isinstance(file_name, str) or not file_name:
         raise UserError(env._("Give the file name (ending .xls, .xlsx or .csv)."))
@@ -188,13 +267,18 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
             )
         )
     finder = _ProductFinder(env, company)
+    thousands = thousands_separator(env)
     result, errors = [], []
     section = None  # the section of the rows that name none: the last one named
     for number, cells in data:  # numbered as in the file, empty rows counted
         values = {key: "" for key in COLUMNS}
+        numbers = {}  # the cells of quantities and prices, number cells kept as such
         for index, key in mapping.items():
             if index < len(cells):
                 values[key] = (cells[index] or "").strip()
+                numbers[key] = cells[index]
+        if not prices:
+            values["price"] = ""
         if values["section"]:
             section = values["section"][:200]
         if not (values["code"] or values["barcode"] or values["product"]):
@@ -214,8 +298,8 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
         product, error = finder.find(values["code"], values["barcode"], values["product"])
         if error:
             errors.append((number, error))
-        quantity = parse_number(values["quantity"])
-        if quantity is None or quantity <= 0 or quantity >= NUMBER_MAX:
+        quantity = parse_number(numbers.get("quantity"), thousands)
+        if quantity is None or quantity <= 0:
             errors.append(
                 (
                     number,
@@ -225,9 +309,20 @@ def read_offer_rows(env, file_base64, file_name, company, sections=False):
                     ),
                 )
             )
+        elif quantity > max_quantity:
+            errors.append(
+                (
+                    number,
+                    env._(
+                        "the quantity must be at most %(max)s, not %(value)s.",
+                        max=formatLang(env, max_quantity, digits=0),
+                        value=values["quantity"],
+                    ),
+                )
+            )
         price = None
         if values["price"]:
-            price = parse_number(values["price"])
+            price = parse_number(numbers.get("price"), thousands)
             if price is None or price < 0 or price >= NUMBER_MAX:
                 errors.append(
                     (

@@ -43,3 +43,4 @@ from . import test_links_access
 from . import test_duplicate_vat_race
 from . import test_reader_language
 from . import test_responsible_checks
+from . import test_intake_audit

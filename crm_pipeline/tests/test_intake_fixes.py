@@ -105,9 +105,9 @@ class TestIntakeDuplicatesInFile(IntakeCase):
         self.env.company.crm_block_duplicate_vat = True
         rows = [
             ["Company", "CUI", "City"],
-            ["Twin A SRL", "RO66554433", "Cluj"],
-            ["Twin B SRL", "66554433", "Iasi"],
-            ["Single SRL", "RO11223344", ""],
+            ["Twin A SRL", "RO66554432", "Cluj"],
+            ["Twin B SRL", "66554432", "Iasi"],
+            ["Single SRL", "RO11223342", ""],
         ]
         before = self._count()
         summary = self._import(rows, duplicate_action="update", mode="all")
@@ -144,11 +144,11 @@ class TestIntakeDuplicatesInFile(IntakeCase):
             company_ids=[company_a.id, company_b.id],
         )
         company_b.crm_block_duplicate_vat = True
-        self.Lead.create({"name": "Lead in B", "vat": "RO77001122", "company_id": company_b.id})
+        self.Lead.create({"name": "Lead in B", "vat": "RO77001128", "company_id": company_b.id})
         rows = [
             ["Company", "CUI", "Salesperson"],
-            ["For B SRL", "RO77001122", "intake_seller_b"],
-            ["For A SRL", "RO77001122", ""],
+            ["For B SRL", "RO77001128", "intake_seller_b"],
+            ["For A SRL", "RO77001128", ""],
         ]
         Lead = self.Lead.with_user(manager)
         self.assertEqual(Lead.new({"user_id": seller_b.id}).company_id, company_b)
@@ -161,7 +161,7 @@ class TestIntakeDuplicatesInFile(IntakeCase):
         company_a.crm_block_duplicate_vat = True
         company_b.crm_block_duplicate_vat = False
         summary = self._import(
-            [["Company", "CUI", "Salesperson"], ["For B again", "RO77001122", "intake_seller_b"]],
+            [["Company", "CUI", "Salesperson"], ["For B again", "RO77001128", "intake_seller_b"]],
             user=manager,
             duplicate_action="create",
         )
@@ -306,15 +306,15 @@ class TestVatKeyCountry(IntakeCase):
     def test_german_vat_is_no_duplicate_of_the_romanian_cui(self):
         self.env.company.crm_block_duplicate_vat = True
         german = self.Lead.create(
-            {"name": "Beispiel", "vat": "DE999000111", "user_id": self.salesman.id}
+            {"name": "Beispiel", "vat": "DE136695976", "user_id": self.salesman.id}
         )
         romanian = self.Lead.with_user(self.salesman_b).create(
-            {"name": "Exemplu", "vat": "999000111", "user_id": self.salesman_b.id}
+            {"name": "Exemplu", "vat": "136695976", "user_id": self.salesman_b.id}
         )
         self.assertFalse(romanian.duplicate_warning)
         self.assertNotEqual(german.intake_vat_key, romanian.intake_vat_key)
         summary = self.Lead.with_user(self.salesman).import_leads(
-            b64(csv_bytes([["Company", "CUI"], ["Again DE", "de 999000111"]])), "l.csv", {}
+            b64(csv_bytes([["Company", "CUI"], ["Again DE", "de 136695976"]])), "l.csv", {}
         )
         self.assertEqual((summary["skipped"], summary["rejected"]), (0, 1))
         self.assertIn("one lead per tax ID", summary["errors"][0]["reason"])

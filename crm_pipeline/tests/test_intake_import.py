@@ -307,7 +307,7 @@ class TestIntakeImport(IntakeCase):
              "user_id": self.salesman_b.id}
         )  # fmt: skip
         lead = self.Lead.create(
-            {"name": "Existing Epsilon", "vat": "RO77665544", "phone": "+40 721 555 666",
+            {"name": "Existing Epsilon", "vat": "RO77665541", "phone": "+40 721 555 666",
              "user_id": self.salesman.id}
         )  # fmt: skip
         return partner, lead
@@ -316,7 +316,7 @@ class TestIntakeImport(IntakeCase):
         return csv_bytes(
             [
                 ["Company", "CUI", "E-mail", "Phone", "City"],
-                ["Epsilon again", "ro 776 655 44", "", "", "Brasov"],
+                ["Epsilon again", "ro 776 655 41", "", "", "Brasov"],
                 ["Delta again", "", "OFFICE@delta.example", "", ""],
                 ["Phone twin", "", "", "0721555666", ""],
                 ["Fresh Zeta", "", "", "", ""],
@@ -361,7 +361,7 @@ class TestIntakeImport(IntakeCase):
         _partner, lead = self._existing()
         summary = self._import(self._dup_file(), "leads.csv", duplicate_action="create")
         self.assertEqual((summary["created"], summary["skipped"]), (4, 0))
-        twins = self.Lead.search([("intake_vat_key", "=", "77665544")])
+        twins = self.Lead.search([("intake_vat_key", "=", "77665541")])
         self.assertEqual(twins, lead | self.Lead.browse(summary["lead_ids"][0]))
 
     # ------------------------------------------------------------------ wizard

@@ -122,12 +122,12 @@ class TestResponsibleChecks(PipelineCase):
             "Import target",
             user_id=self.salesman.id,
             company_id=self.company.id,
-            vat="RO77001199",
+            vat="RO77001195",
         )
         content = csv_bytes(
             [
                 ["Company", "CUI", "Salesperson", "City"],
-                ["Import target again", "RO77001199", "pipe_resp_foreign", "Sibiu"],
+                ["Import target again", "RO77001195", "pipe_resp_foreign", "Sibiu"],
                 ["Import fresh lead", "", "", "Arad"],
             ]
         )
