@@ -4,6 +4,7 @@ crm_pipeline/readme/USAGE.md ("Interactions and tasks")."""
 
 import base64
 import xmlrpc.client
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -177,3 +178,51 @@ def test_assignee_is_notified_on_reassignment(salesman, salesman_b, client_and_l
     [task] = salesman.call("crm.task", "read", [task_id], ["state", "message_partner_ids"])
     assert task["state"] == "in_progress"
     assert b_user["partner_id"][0] in task["message_partner_ids"]
+
+
+def test_contacts_logged_on_a_lead_without_customer(salesman, admin):
+    """A prospect's history is kept on its lead: a lead imported or created
+    from a tax ID has no customer yet, and its contacts are logged all the same
+    (as its tasks are); once the lead gets a customer, they are filed on it."""
+    call = salesman.call
+    lead_id = call("crm.lead", "create", {"name": "RPC prospect", "partner_name": "RPC Frig SRL"})
+    first_contact = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    assert call("crm.lead", "activate", [lead_id], salesman.uid, first_contact) is True
+    [lead] = call("crm.lead", "read", [lead_id], ["open_responsibility_id", "partner_id"])
+    assert lead["partner_id"] is False
+    step_id = lead["open_responsibility_id"][0]
+
+    interaction_id = call(
+        "crm.interaction",
+        "create",
+        {"responsibility_id": step_id, "interaction_type": "call", "duration": 0.5},
+    )
+    [logged] = call(
+        "crm.interaction", "read", [interaction_id], ["partner_id", "lead_id", "display_name"]
+    )
+    assert logged["partner_id"] is False
+    assert logged["lead_id"][0] == lead_id
+    assert logged["display_name"] == "Call: RPC prospect"
+    [step] = call("crm.lead.responsibility", "read", [step_id], ["interaction_ids"])
+    assert step["interaction_ids"] == [interaction_id]
+    [lead] = call("crm.lead", "read", [lead_id], ["crm_interaction_count"])
+    assert lead["crm_interaction_count"] == 1
+    # grouped by client, as the Client grouping and the boards do
+    groups = call(
+        "crm.interaction",
+        "read_group",
+        [("lead_id", "=", lead_id)],
+        ["duration:sum"],
+        ["partner_id"],
+    )
+    assert [(g["partner_id"], g["duration"]) for g in groups] == [(False, 0.5)]
+
+    # neither a client nor a lead: refused
+    with pytest.raises(xmlrpc.client.Fault, match="needs a client or a lead"):
+        call("crm.interaction", "create", {"interaction_type": "call"})
+
+    # the lead gets its customer: its contacts are filed on it
+    company_id = admin.call("res.partner", "create", {"name": "RPC Frig SRL", "is_company": True})
+    call("crm.lead", "write", [lead_id], {"partner_id": company_id})
+    [logged] = call("crm.interaction", "read", [interaction_id], ["partner_id"])
+    assert logged["partner_id"][0] == company_id

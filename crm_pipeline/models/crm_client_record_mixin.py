@@ -232,6 +232,17 @@ class CrmClientRecordMixin(models.AbstractModel):
             vals.setdefault("contact_id", partner.id)
         return vals
 
+    def _client_from_contact(self, vals):
+        """A contact person given without a client, for a record that has none
+        (on a lead without customer): filed on the person's client, as when
+        the person is given as the client."""
+        contact_id = vals.get("contact_id")
+        if vals.get("partner_id") or not _is_id(contact_id) or self.partner_id:
+            return vals
+        # read as the user: a contact they cannot read is refused
+        client = self.env["res.partner"].browse(contact_id).commercial_partner_id
+        return dict(vals, partner_id=client.id)
+
     def _prepare_client_vals(self, vals, create=False):
         """Hook: ``vals`` of a create (``create=True``) or a write, checked and
         normalised."""
@@ -241,6 +252,7 @@ class CrmClientRecordMixin(models.AbstractModel):
         if create:
             self._check_leads_writable([lead_id])
         else:
+            vals = self._client_from_contact(vals)
             # the client compared as it will be filed (its commercial entity)
             vals = self._normalize_client(vals)
             self._check_owner_fields(vals)
@@ -256,6 +268,8 @@ class CrmClientRecordMixin(models.AbstractModel):
             if not vals.get("partner_id") and "partner_id" in vals and lead_id:
                 # no client given with the lead: it follows from the lead
                 vals = {k: v for k, v in vals.items() if k != "partner_id"}
+            if not self._lead_customer(lead_id):
+                vals = self._client_from_contact(vals)
             self._check_client_of_lead(vals, lead_id)
         elif "partner_id" in vals:
             # on the lead given with the client, or on each record's own (a
@@ -269,6 +283,17 @@ class CrmClientRecordMixin(models.AbstractModel):
             for lead_id in lead_ids:
                 self._check_client_of_lead(vals, lead_id)
         return vals
+
+    @api.model
+    def _lead_customer(self, lead_id):
+        """The client a record filed on this lead takes: its customer's
+        commercial entity (empty without a valid lead or customer)."""
+        if not _is_id(lead_id):
+            return self.env["res.partner"]
+        # sudo: only the lead's customer is read (the caller may write the
+        # lead, checked before); nothing of it is returned to the caller
+        lead = self.env["crm.lead"].sudo().browse(lead_id).exists()
+        return lead.partner_id.commercial_partner_id
 
     @api.model
     def _check_client_of_lead(self, vals, lead_id):

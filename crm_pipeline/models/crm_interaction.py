@@ -39,8 +39,9 @@ class CrmInteraction(models.Model):
     }
 
     name = fields.Char(string="Subject")
-    # client, contact person, lead, user and company: crm.client.record.mixin
-    partner_id = fields.Many2one(required=True)
+    # client, contact person, lead, user and company: crm.client.record.mixin;
+    # a client or a lead (a prospect's lead has no customer yet: its contacts
+    # are logged on the lead, and filed on the customer it gets)
     user_id = fields.Many2one(string="Salesperson")
     responsibility_id = fields.Many2one(
         "crm.lead.responsibility",
@@ -64,15 +65,28 @@ class CrmInteraction(models.Model):
         help="The interaction took place in the current month (in your time zone).",
     )
 
-    @api.depends("name", "interaction_type", "partner_id")
+    @api.depends("name", "interaction_type", "partner_id", "lead_id")
     def _compute_display_name(self):
         labels = dict(self._fields["interaction_type"]._description_selection(self.env))
         for interaction in self:
-            interaction.display_name = interaction.name or self.env._(
-                "%(type)s with %(client)s",
-                type=labels.get(interaction.interaction_type, ""),
-                client=interaction.partner_id.name or "",
-            )
+            label = labels.get(interaction.interaction_type, "")
+            if interaction.name:
+                interaction.display_name = interaction.name
+            elif interaction.partner_id or not interaction.lead_id:
+                interaction.display_name = self.env._(
+                    "%(type)s with %(client)s",
+                    type=label,
+                    client=interaction.partner_id.name or "",
+                )
+            else:
+                # on a lead without customer: named after the lead. sudo: its
+                # display name, which reading the interaction's lead_id shows
+                # anyway (Odoo reads a many2one's name as superuser)
+                interaction.display_name = self.env._(
+                    "%(type)s: %(subject)s",
+                    type=label,
+                    subject=interaction.lead_id.sudo().display_name,
+                )
 
     @api.model
     def _current_month_bounds(self):
@@ -140,25 +154,38 @@ class CrmInteraction(models.Model):
                     )
                 )
 
+    @api.constrains("partner_id", "lead_id")
+    def _check_client_or_lead(self):
+        """A client, or a lead (a prospect's, without customer yet), as for
+        tasks: an interaction on neither is nobody's history."""
+        if self.filtered(lambda interaction: not (interaction.partner_id or interaction.lead_id)):
+            self._raise_client_required()
+
     def _raise_client_required(self):
-        raise ValidationError(
-            self.env._("An interaction needs a client, or a lead that has a customer.")
-        )
+        raise ValidationError(self.env._("An interaction needs a client or a lead."))
 
     def _prepare_client_vals(self, vals, create=False):
         self._check_duration_value(vals)
-        if "partner_id" in vals and not vals["partner_id"]:
-            self._raise_client_required()
         if create and vals.get("responsibility_id") and not vals.get("lead_id"):
             # logged on a step: filed on the step's lead (read as the user, so
             # that a step of someone else's lead is refused)
             responsibility = self.env["crm.lead.responsibility"].browse(vals["responsibility_id"])
             vals = dict(vals, lead_id=responsibility.lead_id.id)
         vals = super()._prepare_client_vals(vals, create=create)
-        if create and not vals.get("partner_id"):
-            lead_id = vals.get("lead_id") or self.env.context.get("default_lead_id")
-            if not lead_id or not self.env["crm.lead"].browse(lead_id).partner_id:
+        # refused before anything is written (the constraint is the safety net)
+        if create:
+            if not (
+                vals.get("partner_id")
+                or vals.get("lead_id")
+                or self.env.context.get("default_lead_id")
+            ):
                 self._raise_client_required()
+        elif "partner_id" in vals or "lead_id" in vals:
+            for interaction in self:
+                partner = vals.get("partner_id", interaction.partner_id)
+                lead = vals.get("lead_id", interaction.lead_id)
+                if not (partner or lead):
+                    self._raise_client_required()
         return vals
 
     def _check_duration_value(self, vals):

@@ -71,7 +71,9 @@ class CrmLead(models.Model):
     )
     estimated_completion_date = fields.Datetime(
         compute="_compute_estimated_completion_date",
-        help="Now plus the standard durations of the responsibilities left in the chain.",
+        help="The open responsibility's deadline (now when it is past) plus the standard "
+        "durations of the responsibilities after it; for a lead not activated yet, now "
+        "plus the durations of the whole chain.",
     )
     timeline_html = fields.Html(string="Timeline", compute="_compute_timeline_html", sanitize=False)
     contact_person_ids = fields.Many2many(
@@ -321,23 +323,39 @@ class CrmLead(models.Model):
         for lead in self:
             lead.open_responsibility_id = lead.responsibility_ids.filtered("is_open")[:1]
 
-    @api.depends("responsibility_ids.state", "activation_state", "active", "probability")
+    @api.depends(
+        "responsibility_ids.state",
+        "responsibility_ids.deadline",
+        "responsibility_ids.type_id",
+        "activation_state",
+        "active",
+        "probability",
+    )
     def _compute_estimated_completion_date(self):
-        now = fields.Datetime.now()
+        """The open step ends at its deadline (rescheduled by its responsible),
+        or now when it is overdue; each step after it takes its standard
+        duration. A lead not activated yet has the whole chain ahead of it."""
+        now = fields.Datetime.now().replace(microsecond=0)
         first_type = self.env["crm.responsibility.type"]._get_first_type()
         for lead in self:
             if not lead.active or lead.probability == 100:
                 lead.estimated_completion_date = False
                 continue
-            step = lead.open_responsibility_id.type_id
-            if not step and lead.activation_state == "inactive":
-                step = first_type
-            days, seen = 0, set()
+            open_step = lead.open_responsibility_id
+            if open_step:
+                start = max(now, open_step.deadline or now)
+                step, seen = open_step.type_id.next_type_id, {open_step.type_id.id}
+            elif lead.activation_state == "inactive" and first_type:
+                start, step, seen = now, first_type, set()
+            else:
+                lead.estimated_completion_date = False
+                continue
+            days = 0
             while step and step.id not in seen:
                 seen.add(step.id)
                 days += step.duration_days
                 step = step.next_type_id
-            lead.estimated_completion_date = now + timedelta(days=days) if seen else False
+            lead.estimated_completion_date = start + timedelta(days=days)
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_children(self):
@@ -626,7 +644,8 @@ class CrmLead(models.Model):
         """The lead's history as a list of dicts sorted by date.
 
         Keys: date (naive UTC datetime), kind, title, body (text or Markup), user
-        (res.users record, may be empty). Extension hook: ``_timeline_collect``
+        (res.users record, may be empty); optional ``date_only`` (shown as the
+        day, in the reader's time zone). Extension hook: ``_timeline_collect``
         (add a ``_timeline_<source>_entries`` method and extend the list).
         """
         self.ensure_one()
@@ -731,12 +750,13 @@ class CrmLead(models.Model):
         ]
 
     def _timeline_estimate_entries(self):
-        """The estimated completion of the chain."""
+        """The estimated completion of the chain: a day, not a time."""
         if not self.estimated_completion_date:
             return []
         return [
             {
                 "date": self.estimated_completion_date,
+                "date_only": True,
                 "kind": "estimate",
                 "title": self.env._("Estimated completion"),
                 "body": "",
@@ -751,7 +771,13 @@ class CrmLead(models.Model):
                 lead.timeline_html = False
                 continue
             entries = [
-                dict(entry, date_display=tools.format_datetime(self.env, entry["date"]))
+                dict(
+                    entry,
+                    # the day in the reader's time zone
+                    date_display=tools.format_date(self.env, entry["date"])
+                    if entry.get("date_only")
+                    else tools.format_datetime(self.env, entry["date"]),
+                )
                 for entry in lead._timeline_entries()
             ]
             lead.timeline_html = self.env["ir.qweb"]._render(

@@ -34,13 +34,40 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_task_count = counts.get(lead.id, 0)
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            self._file_records_on_customer()
+        return res
+
+    def _file_records_on_customer(self):
+        """A lead that gets its customer (a prospect converted, filled from its
+        tax ID, or by hand) files on it the interactions and tasks logged on it
+        without a client: the customer's file shows the prospect's history, as
+        it shows what is filed on the lead from now on. Records filed on a
+        client keep it."""
+        # sudo: the user wrote these leads' customer (Odoo checked their write
+        # access); the records without client on them, other salespeople's
+        # included, only get the client the lead now files them on
+        for model in ("crm.interaction", "crm.task"):
+            records = (
+                self.env[model]
+                .sudo()
+                .search([("lead_id", "in", self.ids), ("partner_id", "=", False)])
+            )
+            for lead, group in records.grouped("lead_id").items():
+                client = lead.partner_id.commercial_partner_id
+                if client:
+                    group.write({"partner_id": client.id})
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_open_tasks(self):
         """A lead with open tasks or commitments is not deleted: they would be
         left with neither lead nor (often) client. Close or move them first;
         closed ones stay on their client, so a lead whose closed ones have no
         client is not deleted either (they could no longer be saved: a task
-        needs a client or a lead)."""
+        needs a client or a lead), nor one whose interactions have no client
+        (logged while it had no customer)."""
         # sudo: tasks of other assignees count too; only their number per lead
         # (and, for closed ones without client, their names) is shown.
         Task = self.env["crm.task"].sudo()
@@ -57,7 +84,6 @@ class CrmLead(models.Model):
                     ),
                 )
             )
-        # interactions need neither: one without lead and client stays valid
         orphans = Task.search(
             [("lead_id", "in", self.ids), ("is_closed", "=", True), ("partner_id", "=", False)]
         )
@@ -68,6 +94,26 @@ class CrmLead(models.Model):
                     "client; file them on a client before deleting their leads: %(tasks)s",
                     tasks=", ".join(
                         f"{task.name} ({task.lead_id.display_name})" for task in orphans
+                    ),
+                )
+            )
+        # interactions logged on a lead without customer (a prospect's history):
+        # nobody's once the lead is gone. sudo: other salespeople's count too;
+        # only their names and their leads' are shown
+        orphans = (
+            self.env["crm.interaction"]
+            .sudo()
+            .search([("lead_id", "in", self.ids), ("partner_id", "=", False)])
+        )
+        if orphans:
+            raise UserError(
+                self.env._(
+                    "These interactions would be left with neither lead nor client; file "
+                    "them on a client or delete them before deleting their leads: "
+                    "%(interactions)s",
+                    interactions=", ".join(
+                        f"{interaction.display_name} ({interaction.lead_id.display_name})"
+                        for interaction in orphans
                     ),
                 )
             )
@@ -115,7 +161,10 @@ class CrmLead(models.Model):
                     "title": self.env._(
                         "%(type)s: %(subject)s",
                         type=types.get(interaction.interaction_type, ""),
-                        subject=interaction.name or interaction.partner_id.display_name,
+                        # on a lead without customer: the lead's own timeline
+                        subject=interaction.name
+                        or interaction.partner_id.display_name
+                        or self.display_name,
                     ),
                     "body": interaction.notes or "",
                     "user": interaction.user_id,

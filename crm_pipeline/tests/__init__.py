@@ -3,6 +3,8 @@ from . import test_activation
 from . import test_responsibility_chain
 from . import test_one_open_race
 from . import test_timeline
+from . import test_responsibility_form
+from . import test_interaction_prospect
 from . import test_responsibility_security
 from . import test_tour
 from . import test_crm_interaction

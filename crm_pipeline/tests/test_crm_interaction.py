@@ -51,12 +51,14 @@ class TestCrmInteraction(InteractionCommon):
         self.assertEqual(interaction.partner_id, self.client)
         self.assertEqual(interaction.contact_id, self.person)
 
-    def test_client_required(self):
+    def test_client_or_lead_required(self):
         with self.assertRaises(ValidationError):
             self.Interaction.create({"interaction_type": "call"})
+        # a prospect's lead, without customer yet, keeps its history
+        # (test_interaction_prospect)
         lead_without_customer = self.env["crm.lead"].create({"name": "No customer yet"})
-        with self.assertRaises(ValidationError):
-            self.Interaction.create({"lead_id": lead_without_customer.id})
+        on_prospect = self.Interaction.create({"lead_id": lead_without_customer.id})
+        self.assertFalse(on_prospect.partner_id)
         interaction = self.Interaction.create({"partner_id": self.client.id})
         with self.assertRaises(ValidationError):
             interaction.write({"partner_id": False})

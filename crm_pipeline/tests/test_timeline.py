@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import escape
 
-from odoo import fields
+from odoo import fields, tools
 from odoo.tests import tagged
 
 from .common import PipelineCase
@@ -35,7 +35,8 @@ class TestTimeline(PipelineCase):
         dates = [e["date"] for e in entries]
         self.assertEqual(dates, sorted(dates))
         for entry in entries:
-            self.assertEqual(set(entry), {"date", "kind", "title", "body", "user"})
+            keys = {"date", "kind", "title", "body", "user"}
+            self.assertEqual(set(entry) - {"date_only"}, keys)
         kinds = [e["kind"] for e in entries]
         for kind in (
             "tracking",
@@ -55,12 +56,10 @@ class TestTimeline(PipelineCase):
         self.assertIn("Meeting", entries[2]["title"])
         # planned activity of the meeting, then the estimate at the very end
         self.assertEqual(kinds[-2:], ["activity", "estimate"])
-        remaining = self.t_meeting.duration_days + self.t_offer.duration_days
-        remaining += self.t_contracting.duration_days
-        self.assertAlmostEqual(
-            lead.estimated_completion_date,
-            now + timedelta(days=remaining),
-            delta=timedelta(minutes=5),
+        # the open step's deadline, then the standard durations of the steps after it
+        remaining = self.t_offer.duration_days + self.t_contracting.duration_days
+        self.assertEqual(
+            lead.estimated_completion_date, meeting.deadline + timedelta(days=remaining)
         )
         tracked = [e for e in entries if e["kind"] == "tracking"]
         self.assertTrue(any(e["title"] == "Interest" for e in tracked))
@@ -98,3 +97,39 @@ class TestTimeline(PipelineCase):
         lead = self._lead()
         self.assertEqual(lead.contact_person_ids, person)
         self.assertEqual(lead.work_point_ids, site)
+
+    def test_estimate_starts_from_the_open_step_deadline(self):
+        lead = self._lead(user_id=self.salesman.id)
+        lead = lead.with_user(self.salesman)
+        step = self._activate(lead).with_user(self.salesman)
+        # moved on to the Offer step, rescheduled far ahead
+        step = self.Responsibility.browse(
+            step.complete("next", "Called", next_deadline=self._in(2))
+        ).with_user(self.salesman)
+        self._satisfy_downstream_gates(lead)
+        offer = self.Responsibility.browse(
+            step.complete("next", "Met", next_deadline=self._in(3))
+        ).with_user(self.salesman)
+        self.assertEqual(offer.type_id, self.t_offer)
+        deadline = fields.Datetime.now().replace(microsecond=0) + timedelta(days=60)
+        offer.write({"deadline": deadline})
+        self.assertEqual(
+            lead.estimated_completion_date,
+            deadline + timedelta(days=self.t_contracting.duration_days),
+        )
+        # an overdue step: from now, plus the steps after it
+        offer.write({"deadline": fields.Datetime.now() - timedelta(days=10)})
+        self.assertAlmostEqual(
+            lead.estimated_completion_date,
+            fields.Datetime.now() + timedelta(days=self.t_contracting.duration_days),
+            delta=timedelta(minutes=5),
+        )
+        # shown as a day, in the reader's time zone
+        entry = [e for e in lead._timeline_entries() if e["kind"] == "estimate"]
+        self.assertTrue(entry[0]["date_only"])
+        html = str(lead.timeline_html)
+        day = tools.format_date(lead.env, lead.estimated_completion_date)
+        self.assertIn(day, html)
+        self.assertNotIn(tools.format_datetime(lead.env, lead.estimated_completion_date), html)
+        arch = lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertRegex(arch, r'name="estimated_completion_date"[^>]*show_time')
