@@ -6,17 +6,20 @@ unchanged): ``--contracts`` active contracts (default 5,000, a tenth of them
 supplier contracts, a fifth in a foreign currency) with one monthly line over
 ``--months`` months (default 36), so one planned schedule row per contract and
 month, ``--invoices`` posted open customer invoices and vendor bills (default
-50,000) and ``--payments`` planned payments (default 5,000, a fifth of them for
-an open invoice, whose open amount they reduce in the forecast), spread over the same
-months, all inserted with plain SQL. Then, alternately (the machine may be
+50,000; each with its product line and its receivable or payable line, a
+quarter of them in two instalments, 30 % at the invoice date and 70 % at the
+due date) and ``--payments`` planned payments (default 5,000, a fifth of them
+for an open invoice, whose open amount they reduce in the forecast), spread
+over the same months, all inserted with plain SQL. Then, alternately (the machine may be
 shared), each timed as the minimum of ``--runs`` runs:
 
 - ``crm.contract.get_cashflow_forecast`` over the months (every source, the
   draft-invoiced rows, currency conversion, opening balance, periods and the
   overdue bucket);
 - against the plain ``_read_group`` by due month, direction (or move type) and
-  currency of its three sources over the same rows: the open invoices, the
-  planned schedule rows of active (and expired)
+  currency of its three sources over the same rows: the open invoices' open
+  receivable and payable lines (Odoo's instalments), the planned schedule rows
+  of active (and expired)
   contracts and the planned payments (of no invoice or of an open one), and the
   planned payments' sums per open invoice (what they take off its open amount).
 
@@ -52,7 +55,13 @@ def main():
     with rolled_back_env(
         args,
         odoo_args,
-        vacuum=("account_move", "crm_contract", "crm_contract_schedule", "crm_planned_payment"),
+        vacuum=(
+            "account_move",
+            "account_move_line",
+            "crm_contract",
+            "crm_contract_schedule",
+            "crm_planned_payment",
+        ),
     ) as env:
         bench = Bench(env, args.months)
         done = 0
@@ -94,8 +103,16 @@ class Bench:
         journals = env["account.journal"].search([("company_id", "=", self.company.id)])
         self.sale = journals.filtered(lambda j: j.type == "sale")[:1]
         self.purchase = journals.filtered(lambda j: j.type == "purchase")[:1]
+        accounts = env["account.account"].search(
+            [("company_ids", "in", self.company.ids)], order="code, id"
+        )
+        self.accounts = {
+            kind: accounts.filtered(lambda a, kind=kind: a.account_type == kind)[:1].id
+            for kind in ("asset_receivable", "liability_payable", "income", "expense")
+        }
         env.flush_all()
         self.counts = {"invoices": 0, "rows": 0, "payments": 0}
+        self.invoice_lines = 0
 
     def _params(self, **more):
         return dict(
@@ -110,6 +127,10 @@ class Bench:
                 "months": self.months,
                 "sale": self.sale.id,
                 "purchase": self.purchase.id,
+                "receivable": self.accounts["asset_receivable"],
+                "payable": self.accounts["liability_payable"],
+                "income": self.accounts["income"],
+                "expense": self.accounts["expense"],
             },
             **more,
         )
@@ -177,6 +198,53 @@ class Bench:
         )
         invoice_ids = [row[0] for row in cr.fetchall()]
         self.counts["invoices"] += len(invoice_ids)
+        # their lines: the product line, and the receivable (customer invoice)
+        # or payable (vendor bill) line of each instalment, open for the
+        # invoice's open amount; a quarter of them in two instalments (30 % at
+        # the invoice date, 70 % at the due date); 1 foreign unit is 5 of the
+        # company's (the rate above)
+        cr.execute(
+            """
+            INSERT INTO account_move_line (move_id, move_name, journal_id, company_id,
+                   company_currency_id, currency_id, partner_id, account_id, display_type,
+                   parent_state, date, date_maturity, debit, credit, balance, amount_currency,
+                   amount_residual, amount_residual_currency, reconciled, create_date,
+                   write_date)
+            SELECT m.id, m.name, m.journal_id, m.company_id, %(own)s, m.currency_id,
+                   m.partner_id,
+                   CASE WHEN part.kind = 'product'
+                        THEN CASE WHEN m.move_type = 'out_invoice' THEN %(income)s
+                                  ELSE %(expense)s END
+                        WHEN m.move_type = 'out_invoice' THEN %(receivable)s
+                        ELSE %(payable)s END,
+                   part.kind, 'posted', m.date,
+                   CASE WHEN part.kind = 'payment_term' AND part.n = 1 AND m.id %% 4 = 1
+                        THEN m.invoice_date ELSE m.invoice_date_due END,
+                   GREATEST(f.sign * f.share * m.amount_total * f.rate, 0),
+                   GREATEST(-f.sign * f.share * m.amount_total * f.rate, 0),
+                   f.sign * f.share * m.amount_total * f.rate,
+                   f.sign * f.share * m.amount_total,
+                   f.open * f.sign * f.share * m.amount_residual * f.rate,
+                   f.open * f.sign * f.share * m.amount_residual,
+                   FALSE, now(), now()
+              FROM account_move m
+             CROSS JOIN (VALUES ('product', 1), ('payment_term', 1), ('payment_term', 2))
+                   AS part(kind, n)
+             CROSS JOIN LATERAL (
+                    SELECT -- a customer invoice's receivable is a debit, its product a credit
+                           CASE WHEN (m.move_type = 'out_invoice') = (part.kind = 'payment_term')
+                                THEN 1 ELSE -1 END AS sign,
+                           CASE WHEN part.kind = 'product' OR m.id %% 4 != 1 THEN 1.0
+                                WHEN part.n = 1 THEN 0.3 ELSE 0.7 END AS share,
+                           CASE WHEN m.currency_id = %(foreign)s THEN 5 ELSE 1 END AS rate,
+                           CASE WHEN part.kind = 'product' THEN 0 ELSE 1 END AS open
+                   ) f
+             WHERE m.id = ANY(%(ids)s)
+               AND (part.kind = 'product' OR part.n = 1 OR m.id %% 4 = 1)
+            """,
+            self._params(ids=invoice_ids),
+        )
+        self.invoice_lines += cr.rowcount
         # a fifth of the payments are of an open invoice (the forecast takes
         # them off its open amount), the others for money expected otherwise
         cr.execute(
@@ -201,7 +269,13 @@ class Bench:
             ),
         )
         self.counts["payments"] += cr.rowcount
-        tables = ("crm_contract", "crm_contract_schedule", "account_move", "crm_planned_payment")
+        tables = (
+            "crm_contract",
+            "crm_contract_schedule",
+            "account_move",
+            "account_move_line",
+            "crm_planned_payment",
+        )
         for table in tables:
             cr.execute(f"ANALYZE {table}")  # noqa: S608 (a fixed name)
         print(f"  inserted in {time.perf_counter() - began:.0f} s", flush=True)
@@ -210,16 +284,30 @@ class Bench:
         """The three sources' grouped reads, as finance would read them without
         the suite's forecast."""
         env, company, end = self.env, self.company, self.end
-        env["account.move"]._read_group(
+        # the open instalments of the open invoices: their receivable and
+        # payable lines not reconciled yet
+        env["account.move.line"]._read_group(
             [
                 ("company_id", "=", company.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_refund", "in_invoice", "in_refund")),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<=", end),
+                ("parent_state", "=", "posted"),
+                ("display_type", "=", "payment_term"),
+                ("reconciled", "=", False),
+                (
+                    "move_id",
+                    "any",
+                    [
+                        (
+                            "move_type",
+                            "in",
+                            ("out_invoice", "out_refund", "in_invoice", "in_refund"),
+                        ),
+                        ("payment_state", "in", ("not_paid", "partial")),
+                    ],
+                ),
+                ("date_maturity", "<=", end),
             ],
-            ["invoice_date_due:month", "move_type", "currency_id"],
-            ["amount_residual:sum"],
+            ["date_maturity:month", "move_type", "currency_id"],
+            ["amount_residual_currency:sum"],
         )
         env["crm.contract.schedule"]._read_group(
             [
@@ -271,7 +359,8 @@ class Bench:
         rows = sum(self.counts.values())
         print(
             f"x{scale}: {self.counts['rows']:,} schedule rows, {self.counts['invoices']:,} open "
-            f"invoices, {self.counts['payments']:,} planned payments; forecast over "
+            f"invoices ({self.invoice_lines:,} lines), {self.counts['payments']:,} planned "
+            f"payments; forecast over "
             f"{self.months} months ({len(forecast) - 1} periods and the overdue bucket, "
             f"{incoming:,.0f} incoming)\n"
             f"  plain grouped reads of the three sources {plain * 1000:.0f} ms "

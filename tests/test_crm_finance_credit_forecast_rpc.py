@@ -32,7 +32,7 @@ def _added(base, result):
     }
 
 
-def test_planned_payment_of_part_of_an_invoice(admin, billing, partner_id):
+def test_planned_payment_of_part_of_an_invoice(admin, billing, partner_id, expect_fault):
     base = _incoming(billing)
     invoice_id = billing.call(
         "account.move",
@@ -56,12 +56,17 @@ def test_planned_payment_of_part_of_an_invoice(admin, billing, partner_id):
     billing.call("crm.planned.payment", "create", dict(vals, amount=300.0, date="2031-03-10"))
     # the payment at its date, the rest of the invoice at its due date
     assert _added(base, _incoming(billing)) == {"2031-01": 700.0, "2031-03": 300.0}
-    over_id = billing.call(
-        "crm.planned.payment", "create", dict(vals, amount=900.0, date="2031-04-10")
+    # more than the invoice still owes (700.00 once the 300.00 are planned): fault 2
+    fault = expect_fault(
+        billing.call, "crm.planned.payment", "create", dict(vals, amount=900.0, date="2031-04-10")
     )
-    # never below zero: nothing left of the invoice
-    assert _added(base, _incoming(billing)) == {"2031-03": 300.0, "2031-04": 900.0}
-    billing.call("crm.planned.payment", "action_cancel", [over_id])
+    assert "would total" in fault.faultString
+    rest_id = billing.call(
+        "crm.planned.payment", "create", dict(vals, amount=700.0, date="2031-04-10")
+    )
+    # nothing left of the invoice
+    assert _added(base, _incoming(billing)) == {"2031-03": 300.0, "2031-04": 700.0}
+    billing.call("crm.planned.payment", "action_cancel", [rest_id])
     assert _added(base, _incoming(billing)) == {"2031-01": 700.0, "2031-03": 300.0}
 
 

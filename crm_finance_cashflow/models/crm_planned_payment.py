@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_amount
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, privileged, writable
 
@@ -48,7 +48,14 @@ class CrmPlannedPayment(models.Model):
     )
     amount = fields.Monetary(required=True)
     date = fields.Date(required=True, index=True, tracking=True)
-    contract_id = fields.Many2one("crm.contract", check_company=True, index="btree_not_null")
+    contract_id = fields.Many2one(
+        "crm.contract",
+        check_company=True,
+        index="btree_not_null",
+        help="For reference only: in the forecast a planned payment of a contract counts "
+        "on top of the contract's schedule, never instead of its rows. To expect the money "
+        "of an invoiced row at another date, link the planned payment to the invoice.",
+    )
     invoice_id = fields.Many2one(
         "account.move",
         check_company=True,
@@ -57,8 +64,10 @@ class CrmPlannedPayment(models.Model):
         domain="[('move_type', '!=', 'entry'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
         help="In the forecast, a planned payment of an invoice counts at its date and "
-        "the rest of the invoice's open amount at the invoice's due date: it never "
-        "adds to the invoice.",
+        "the rest of the invoice's open amount at the invoice's due dates: it never "
+        "adds to the invoice. The invoice's planned payments total at most its open "
+        "amount; once a payment registered otherwise lowers it, they count up to it, "
+        "the earliest first.",
     )
     state = fields.Selection(
         [("planned", "Planned"), ("posted", "Posted"), ("cancelled", "Cancelled")],
@@ -103,14 +112,17 @@ class CrmPlannedPayment(models.Model):
             if payment.amount <= 0:
                 raise ValidationError(self.env._("A planned payment's amount must be positive."))
 
-    @api.constrains("invoice_id", "direction", "partner_id")
+    @api.constrains("invoice_id", "direction", "partner_id", "amount", "currency_id")
     def _check_invoice_payable(self):
         """A planned payment of an invoice is one Post can register: the link
         takes its amount off the invoice's open amount in the forecast, so one
-        it cannot pay is refused when it is made, not at Post."""
+        it cannot pay is refused when it is made, not at Post; nor do the
+        invoice's planned payments together exceed its open amount (the link
+        never adds to the invoice)."""
         for planned in self:
             if planned.invoice_id and planned.state == "planned":
                 planned._crm_check_invoice_payable()
+                planned._crm_check_invoice_open_amount()
 
     def _crm_check_invoice_payable(self):
         """A ``ValidationError`` unless the invoice is open (posted, not or
@@ -140,6 +152,52 @@ class CrmPlannedPayment(models.Model):
                     "%(name)s and invoice %(invoice)s are not of the same partner.",
                     name=self.name,
                     invoice=invoice.display_name,
+                )
+            )
+
+    def _crm_check_invoice_open_amount(self):
+        """A ``ValidationError`` naming the invoice's open amount when its planned
+        payments (this one and the invoice's others still planned) total more:
+        the forecast would count money the invoice does not owe. The amounts in
+        another currency than the invoice's are converted at today's rate of
+        the invoice's company, as the forecast takes them off the invoice; one
+        in a currency without a rate there is left out of the sum (the
+        forecast refuses it, naming the currency). Only checked when the
+        planned payment's link or amount is written: an invoice Odoo's
+        Register Payment lowers below its planned payments is not refused
+        anything, the forecast counts them up to its open amount."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        # sudo: every planned payment of the invoice, whoever may read them (of
+        # the invoice's company: check_company); only their sum is shown
+        planned = (
+            self.sudo().search([("invoice_id", "=", invoice.id), ("state", "=", "planned")])
+            | self.sudo()
+        )
+        currency = invoice.currency_id
+        foreign = planned.currency_id - currency
+        rates = {}
+        if foreign:
+            rates = self.env["crm.cashflow.forecast.report"]._forecast_rates(
+                invoice.company_id, foreign | currency, fields.Date.context_today(self)
+            )
+        total = 0.0
+        for payment in planned:
+            if payment.currency_id == currency:
+                total += payment.amount
+            elif payment.currency_id.id in rates and currency.id in rates:
+                total += currency.round(
+                    payment.amount * rates[currency.id] / rates[payment.currency_id.id]
+                )
+        if currency.compare_amounts(total, invoice.amount_residual) > 0:
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoice)s has %(open)s left to pay, and its planned payments "
+                    "would total %(total)s: lower the amount of %(name)s.",
+                    invoice=invoice.display_name,
+                    open=format_amount(self.env, invoice.amount_residual, currency),
+                    total=format_amount(self.env, total, currency),
+                    name=self.name,
                 )
             )
 

@@ -1,5 +1,6 @@
 import json
 from collections import defaultdict
+from functools import partial
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -31,6 +32,8 @@ INVOICE_DIRECTIONS = {
     "in_invoice": "outgoing",
     "out_refund": "outgoing",
 }
+# the payment states of an invoice still open (planned payments of it count)
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class CrmCashflowForecastReport(models.Model):
@@ -38,14 +41,18 @@ class CrmCashflowForecastReport(models.Model):
     and contract schedule row not invoiced yet; the pivot, graph and list of the
     cash-flow forecast, and what ``crm.contract.get_cashflow_forecast`` sums.
 
-    An invoiced schedule row counts once, through its invoice once that is posted
-    (through the row while the invoice is a draft); a planned payment of
-    an invoice counts at its own date, the rest of the invoice's open amount
-    at its due date. Amounts are converted at
-    today's rate into the currency of the current company, as Odoo's invoice
-    analysis does, so that totals over several companies add like amounts; an
-    amount in a currency without a rate refuses the report (a ``UserError``
-    naming the currency and the company), never counts one for one."""
+    An open invoice counts per open instalment (its receivable or payable line
+    at its due date: one for an invoice of one due date). An invoiced schedule
+    row counts once, through its invoice once that is posted (through the row
+    while the invoice is a draft); the planned payments of an invoice count at
+    their own dates, together at most the invoice's open amount (by date), and
+    the rest of the invoice at its instalments' due dates (the first due first).
+    Amounts are converted at today's rate into the currency of the current
+    company, at that company's rates whichever company a row is of, as Odoo's
+    invoice analysis does, so that totals over several companies add like
+    amounts; an amount in a currency without a rate refuses the report (a
+    ``UserError`` naming the currency and the company), never counts one for
+    one."""
 
     _name = "crm.cashflow.forecast.report"
     _description = "Cash-Flow Forecast"
@@ -92,11 +99,21 @@ class CrmCashflowForecastReport(models.Model):
             "commercial_partner_id",
             "company_id",
             "currency_id",
-            "invoice_date_due",
             "move_type",
             "name",
             "payment_state",
             "state",
+        ],
+        "account.move.line": [
+            "amount_residual_currency",
+            "company_id",
+            "currency_id",
+            "date_maturity",
+            "display_type",
+            "move_id",
+            "move_name",
+            "parent_state",
+            "reconciled",
         ],
         "crm.planned.payment": [
             "amount",
@@ -148,7 +165,8 @@ class CrmCashflowForecastReport(models.Model):
         string="Expected Date",
         readonly=True,
         copy=False,
-        help="Invoices: their due date; planned payments: their date; contract "
+        help="Invoices: the due date of each open instalment; planned payments: their "
+        "date; contract "
         "schedule rows: their date plus the contract's payment term; opportunities: "
         "their expected closing date plus the client's payment term.",
     )
@@ -214,30 +232,30 @@ class CrmCashflowForecastReport(models.Model):
 
     @api.model
     def _forecast_factors(self, today, currencies=None):
-        """{(company_id, currency_id): factor}: what one unit of a currency (all of
-        them, or ``currencies``) of each allowed company's rows is worth today in
-        the current company's currency (that company's own rates, as
-        ``res.currency._convert`` reads them).
+        """{currency_id: factor}: what one unit of a currency (all of them, or
+        ``currencies``) is worth today in the current company's currency, at
+        the current company's rates (its root company's, else shared ones),
+        whichever company a row is of: Odoo's invoice analysis converts the
+        rows of several companies alike, at the current company's rates
+        (``res.currency._get_simple_currency_table``), so that another
+        company's own rates (or its lack of them) never change the figures of
+        the current one.
 
-        Only the pairs whose rates exist: a currency without a rate on or before
-        today in a company (``_forecast_rates``), and every other currency of a
-        company without a rate of the current company's currency, are left out,
+        Only the currencies whose rates exist: a currency without a rate on or
+        before today in the current company (``_forecast_rates``) is left out,
         where Odoo's conversion would take 1.0 silently; the forecast refuses
-        their amounts (``_forecast_missing_rate``), as Create Invoices does."""
+        its amounts (``_forecast_missing_rate``), as Create Invoices does."""
         if currencies is None:
             currencies = self.env["res.currency"].with_context(active_test=False).search([])
-        target = self.env.company.currency_id
-        currencies |= target
-        factors = {}
-        for company in self.env.companies:
-            rates = self._forecast_rates(company, currencies, today)
-            own = rates.get(target.id)
-            # the current company's currency itself needs no rate
-            factors[company.id, target.id] = 1.0
-            if not own:
-                continue
-            for currency_id, rate in rates.items():
-                factors.setdefault((company.id, currency_id), own / rate)
+        company = self.env.company
+        target = company.currency_id
+        rates = self._forecast_rates(company, currencies | target, today)
+        # the current company's own currency always has a rate there (the
+        # reference of its rates: 1.0 without one)
+        own = rates[target.id]
+        factors = {currency_id: own / rate for currency_id, rate in rates.items()}
+        # the current company's currency itself needs no rate
+        factors[target.id] = 1.0
         return factors
 
     @api.model
@@ -272,24 +290,19 @@ class CrmCashflowForecastReport(models.Model):
         }
 
     @api.model
-    def _forecast_missing_rate(self, company_id, currency_id, today):
-        """Refuse the forecast of ``company_id``'s amounts in ``currency_id``, which
-        ``_forecast_factors`` cannot convert: a ``UserError`` naming the currency
-        without a rate (that one, else the current company's) and the company
-        whose rates Odoo reads, as Create Invoices names them."""
-        company = self.env["res.company"].browse(company_id)
-        currency = self.env["res.currency"].browse(currency_id)
-        target = self.env.company.currency_id
-        missing = (
-            currency
-            if currency.id not in self._forecast_rates(company, currency | target, today)
-            else target
-        )
+    def _forecast_missing_rate(self, currency_id, today, company=None):
+        """Refuse the forecast of amounts in ``currency_id``, which
+        ``_forecast_factors`` (or, for a planned payment of an invoice in
+        another currency, ``_forecast_planned_taken``) cannot convert: a
+        ``UserError`` naming the currency and the company whose rates Odoo
+        reads (``company``, by default the current one; a branch's root), as
+        Create Invoices names them."""
+        company = company or self.env.company
         raise UserError(
             self.env._(
                 "There is no exchange rate of %(currency)s on or before %(date)s in "
                 "%(company)s: update the rates before reading the cash-flow forecast.",
-                currency=missing.name,
+                currency=self.env["res.currency"].browse(currency_id).name,
                 date=today,
                 # sudo: the name of the company whose rates Odoo reads (a branch's
                 # root, which the user may not read)
@@ -333,6 +346,10 @@ class CrmCashflowForecastReport(models.Model):
         else by grouping the report's own query of the source), so both say the
         same."""
         companies = self.env.companies.ids
+        # what each planned payment of an open invoice takes of it, which the
+        # invoices' and the planned payments' sources both read: built once
+        # (its rates looked up once), when one of them first needs it
+        taken = self._forecast_once(self._forecast_planned_taken)
         schedule = {
             "source": "schedule",
             "model": "crm.contract.schedule",
@@ -367,34 +384,31 @@ class CrmCashflowForecastReport(models.Model):
             "planned_payment": "id",
         }
         return [
-            # open customer invoices and vendor bills: what their planned
-            # payments leave of their open amount
+            # open customer invoices and vendor bills, one row per instalment
+            # still open (its receivable or payable line, at its due date): what
+            # the invoice's planned payments leave of it
             {
                 "source": "invoice",
-                "model": "account.move",
-                "domain": [
-                    ("company_id", "in", companies),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", tuple(INVOICE_DIRECTIONS)),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
-                "date": "invoice_date_due",
-                "amount": self._forecast_invoice_rest,
-                "totals": self._forecast_invoice_totals,
+                "model": "account.move.line",
+                "domain": self._forecast_invoice_domain(companies),
+                "date": "date_maturity",
+                "amount": partial(self._forecast_invoice_rest, taken=taken),
+                "totals": partial(self._forecast_invoice_totals, taken=taken),
                 "currency": "currency_id",
                 "direction": ("move_type", INVOICE_DIRECTIONS),
-                "partner": "commercial_partner_id",
-                "name": "name",
+                "partner": "move_id.commercial_partner_id",
+                "name": "move_name",
                 "contract": self._forecast_invoice_contract,
-                "invoice": "id",
+                "invoice": "move_id",
                 "schedule": None,
                 "planned_payment": None,
             },
             # planned payments: of no invoice, and of an invoice still open (one
             # paid otherwise, by Odoo's Register Payment, reversed or cancelled
-            # brings nothing more); two sources rather than an OR, so that
-            # PostgreSQL joins the few invoiced ones to their invoices by id
-            # instead of reading every open invoice's id
+            # brings nothing more), each for what it takes of the invoice's open
+            # amount; two sources rather than an OR, so that PostgreSQL joins
+            # the few invoiced ones to their invoices by id instead of reading
+            # every open invoice's id
             planned,
             dict(
                 planned,
@@ -402,8 +416,10 @@ class CrmCashflowForecastReport(models.Model):
                     ("company_id", "in", companies),
                     ("state", "=", "planned"),
                     ("invoice_id.state", "=", "posted"),
-                    ("invoice_id.payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_id.payment_state", "in", OPEN_PAYMENT_STATES),
                 ],
+                amount=partial(self._forecast_planned_amount, taken=taken),
+                totals=partial(self._forecast_planned_totals, taken=taken),
             ),
             # the rows not invoiced yet of active contracts, and of expired ones
             # (rows due while they ran: a contract's rows never pass its end),
@@ -568,10 +584,35 @@ class CrmCashflowForecastReport(models.Model):
         return due
 
     @api.model
+    def _forecast_invoice_domain(self, companies):
+        """The invoices' source: the open instalments of the open invoices of
+        ``companies``, that is the receivable and payable lines (Odoo's
+        ``payment_term`` lines, each due at its ``date_maturity``, whose open
+        amounts Odoo sums into the invoice's) not reconciled yet, of the posted
+        customer invoices, vendor bills and credit notes not or partly paid. An
+        invoice of one due date has one; one whose payment term splits it (30 %
+        now, 70 % in 60 days) has one per instalment, each expected (and
+        overdue) at its own date."""
+        return [
+            ("company_id", "in", companies),
+            ("parent_state", "=", "posted"),
+            ("display_type", "=", "payment_term"),
+            ("reconciled", "=", False),
+            (
+                "move_id",
+                "any",
+                [
+                    ("move_type", "in", tuple(INVOICE_DIRECTIONS)),
+                    ("payment_state", "in", OPEN_PAYMENT_STATES),
+                ],
+            ),
+        ]
+
+    @api.model
     def _forecast_invoice_contract(self, query):
-        """The contract an invoice was made from (the first, if several): a join
-        rather than a per-row subquery, cheap to plan and dropped by PostgreSQL
-        when the column is not read."""
+        """The contract an instalment's invoice was made from (the first, if
+        several): a join rather than a per-row subquery, cheap to plan and
+        dropped by PostgreSQL when the column is not read."""
         alias = query.make_alias(query.table, "crm_contract")
         query.add_join(
             "LEFT JOIN",
@@ -584,40 +625,76 @@ class CrmCashflowForecastReport(models.Model):
                GROUP BY invoice_id)
                 """
             ),
-            SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
+            SQL(
+                "%s = %s",
+                SQL.identifier(alias, "invoice_id"),
+                SQL.identifier(query.table, "move_id"),
+            ),
         )
         return SQL.identifier(alias, "contract_id")
 
     @api.model
-    def _forecast_planned_sums(self):
-        """SQL of the planned payments' sums per invoice (``invoice_id``,
-        ``amount``), converted into the invoice's currency at today's rate, as
-        the forecast converts (``_forecast_factors``, the invoice company's
-        rates; a currency without a rate is refused), rounded to that
-        currency. Grouped by invoice only, so that PostgreSQL knows it unique
-        and hashes it, not the invoices; the rates are read for the currencies
-        of planned payments in another currency than their invoice's (of the
-        open invoices of the allowed companies) only."""
-        # what the planned payments' queries read is flushed before they run
-        flush = [
-            self.env[model]._fields[fname]
-            for model, fnames in (
-                ("crm.planned.payment", ("amount", "currency_id", "invoice_id", "state")),
-                ("account.move", ("company_id", "currency_id", "payment_state", "state")),
-                ("res.currency", ("decimal_places",)),
-            )
-            for fname in fnames
-        ]
+    def _forecast_flushed(self, sql):
+        """``sql`` (the forecast's own SQL over the planned payments and the
+        invoices' lines), flushing first what it reads."""
+        for model, fnames in (
+            (
+                "crm.planned.payment",
+                ("amount", "company_id", "currency_id", "date", "invoice_id", "state"),
+            ),
+            (
+                "account.move",
+                (
+                    "amount_residual",
+                    "company_id",
+                    "currency_id",
+                    "move_type",
+                    "payment_state",
+                    "state",
+                ),
+            ),
+            (
+                "account.move.line",
+                (
+                    "amount_residual_currency",
+                    "currency_id",
+                    "date_maturity",
+                    "display_type",
+                    "move_id",
+                    "parent_state",
+                    "reconciled",
+                ),
+            ),
+            ("res.currency", ("decimal_places",)),
+        ):
+            for fname in fnames:
+                sql = SQL("%s", sql, to_flush=self.env[model]._fields[fname])
+        return sql
 
-        def flushed(sql):
-            for field in flush:
-                sql = SQL("%s", sql, to_flush=field)
-            return sql
+    @api.model
+    def _forecast_planned_taken(self):
+        """SQL of what each planned payment of an open invoice (of the allowed
+        companies) counts for in the forecast: ``id``, ``invoice_id`` (and the
+        invoice's ``move_type`` and ``company_id``), ``taken`` (in the
+        invoice's currency) and ``amount`` (the same in the payment's
+        currency).
 
+        The planned payments of an invoice count at most its open amount, as
+        the field's help says (the link never adds to the invoice): they take
+        it in their order (date, then id), each up to its own amount, so that
+        the last ones take what is left, or nothing, once Odoo's Register
+        Payment (or a credit note) has lowered the invoice below their total.
+        An amount in another currency than the invoice's is converted at
+        today's rate of the invoice's company (its rates, as Odoo's payment
+        registration reads them; a currency without a rate there is refused)
+        and rounded to the invoice's currency. The rates are read for the
+        currencies of planned payments in another currency than their
+        invoice's only."""
+        companies = self.env.companies.ids
         # the planned payments in another currency than their invoice's, of the
         # open invoices of the allowed companies (the others are not read)
         foreign = self.env.execute_query(
-            flushed(
+            self._forecast_flushed(
                 SQL(
                     """
                     SELECT DISTINCT move.company_id, payment.currency_id, move.currency_id
@@ -627,111 +704,241 @@ class CrmCashflowForecastReport(models.Model):
                        AND payment.currency_id != move.currency_id
                        AND move.company_id = ANY(%(companies)s)
                        AND move.state = 'posted'
-                       AND move.payment_state IN ('not_paid', 'partial')
+                       AND move.payment_state IN %(open)s
                     """,
-                    companies=self.env.companies.ids,
+                    companies=companies,
+                    open=OPEN_PAYMENT_STATES,
                 )
             )
         )
-        factors = {}
+        rates = {}
         if foreign:
-            currencies = self.env["res.currency"].browse(
-                {cur for _company, *pair in foreign for cur in pair}
-            )
             today = fields.Date.context_today(self)
-            converted = self._forecast_factors(today, currencies)
-            for company_id, *pair in sorted(foreign):
-                for currency_id in pair:
-                    if (company_id, currency_id) not in converted:
-                        self._forecast_missing_rate(company_id, currency_id, today)
-            factors = {f"{c}-{cur}": f for (c, cur), f in converted.items()}
-        return flushed(
+            pairs = defaultdict(set)
+            for company_id, *currency_ids in foreign:
+                pairs[company_id].update(currency_ids)
+            for company_id, currency_ids in sorted(pairs.items()):
+                company = self.env["res.company"].browse(company_id)
+                found = self._forecast_rates(
+                    company, self.env["res.currency"].browse(currency_ids), today
+                )
+                for currency_id in sorted(currency_ids):
+                    if currency_id not in found:
+                        self._forecast_missing_rate(currency_id, today, company)
+                    rates[f"{company_id}-{currency_id}"] = found[currency_id]
+        return self._forecast_flushed(
             SQL(
                 """
-            (SELECT payment.invoice_id,
-                    ROUND(SUM(CASE WHEN payment.currency_id = move.currency_id
-                                   THEN payment.amount
-                                   ELSE payment.amount
-                                        * (%(factors)s::jsonb ->> (move.company_id
-                                               || '-' || payment.currency_id))::numeric
-                                        / (%(factors)s::jsonb ->> (move.company_id
-                                               || '-' || move.currency_id))::numeric
-                              END), MIN(currency.decimal_places)) AS amount
-               FROM crm_planned_payment payment
-               JOIN account_move move ON move.id = payment.invoice_id
-               JOIN res_currency currency ON currency.id = move.currency_id
-              WHERE payment.state = 'planned'
-           GROUP BY payment.invoice_id)
-            """,
-                factors=json.dumps(factors),
+            (SELECT alloc.id, alloc.invoice_id, alloc.move_type, alloc.company_id, alloc.taken,
+                    CASE WHEN alloc.taken >= alloc.amount_invoice THEN alloc.amount
+                         ELSE ROUND(alloc.amount * alloc.taken / alloc.amount_invoice,
+                                    alloc.decimal_places)
+                    END AS amount
+               FROM (SELECT planned.*,
+                            GREATEST(0, LEAST(planned.amount_invoice, planned.residual
+                                - COALESCE(SUM(planned.amount_invoice) OVER (
+                                      PARTITION BY planned.invoice_id
+                                      ORDER BY planned.date, planned.id
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                            )) AS taken
+                       FROM (SELECT payment.id, payment.invoice_id, payment.date,
+                                    move.move_type, move.company_id,
+                                    payment.amount, currency.decimal_places,
+                                    move.amount_residual AS residual,
+                                    ROUND(CASE WHEN payment.currency_id = move.currency_id
+                                               THEN payment.amount
+                                               ELSE payment.amount
+                                                    * (%(rates)s::jsonb ->> (move.company_id
+                                                           || '-' || move.currency_id))::numeric
+                                                    / (%(rates)s::jsonb ->> (move.company_id
+                                                           || '-' || payment.currency_id))::numeric
+                                          END, invoice_currency.decimal_places) AS amount_invoice
+                               FROM crm_planned_payment payment
+                               JOIN account_move move ON move.id = payment.invoice_id
+                               JOIN res_currency currency ON currency.id = payment.currency_id
+                               JOIN res_currency invoice_currency
+                                 ON invoice_currency.id = move.currency_id
+                              WHERE payment.state = 'planned'
+                                AND move.company_id = ANY(%(companies)s)
+                                AND move.state = 'posted'
+                                AND move.payment_state IN %(open)s) planned
+                    ) alloc)
+                """,
+                rates=json.dumps(rates),
+                companies=companies,
+                open=OPEN_PAYMENT_STATES,
             )
         )
 
-    def _forecast_invoice_rest(self, query):
-        """What an open invoice still brings at its due date: its open amount
-        less its planned payments (each counts at its own date;
-        ``_forecast_planned_sums``). An invoice its planned payments cover
-        entirely (or more) is left out: never below zero. The planned payments
-        are summed per invoice in one grouped subquery joined to the invoices,
-        not per row."""
-        alias = query.make_alias(query.table, "crm_planned")
+    @staticmethod
+    def _forecast_once(build):
+        """A function giving ``build()``, called at its first call only."""
+        built = []
+
+        def once():
+            if not built:
+                built.append(build())
+            return built[0]
+
+        return once
+
+    @api.model
+    def _forecast_invoice_line_rests(self, taken):
+        """SQL of the open instalments of the invoices that have planned
+        payments (``taken()``: ``_forecast_planned_taken``), with what those
+        leave of each:
+        ``id`` (the line's), ``move_id``, ``company_id``, ``date`` (its due
+        date), ``direction``, ``currency_id``, ``residual`` (its open amount in
+        the invoice's currency, positive the way the money goes) and ``rest``.
+        The planned payments take the instalments in their order (due date,
+        then id), the first due first, as Odoo's payment registration pays
+        them; an instalment they cover entirely has a rest of 0. Only those
+        invoices' lines are read, by their invoice (``move_id``'s index)."""
+        incoming = tuple(
+            move_type
+            for move_type, direction in INVOICE_DIRECTIONS.items()
+            if direction == "incoming"
+        )
+        return self._forecast_flushed(
+            SQL(
+                """
+            (SELECT line.id, line.move_id, line.company_id, line.date, line.direction,
+                    line.currency_id, line.residual,
+                    GREATEST(0, LEAST(line.residual, SUM(line.residual) OVER (
+                        PARTITION BY line.move_id ORDER BY line.date, line.id
+                    ) - line.taken)) AS rest
+               FROM (SELECT line.id, line.move_id, taken.company_id,
+                            line.date_maturity AS date, line.currency_id,
+                            CASE WHEN taken.move_type IN %(incoming)s
+                                 THEN 'incoming' ELSE 'outgoing' END AS direction,
+                            CASE WHEN taken.move_type IN %(incoming)s
+                                 THEN line.amount_residual_currency
+                                 ELSE -line.amount_residual_currency END AS residual,
+                            taken.taken
+                       FROM (SELECT invoice_id, move_type, company_id, SUM(taken) AS taken
+                               FROM %(planned)s AS planned
+                              WHERE move_type IN %(types)s
+                           GROUP BY invoice_id, move_type, company_id) taken
+                       JOIN account_move_line line ON line.move_id = taken.invoice_id
+                      WHERE line.display_type = 'payment_term'
+                        AND line.parent_state = 'posted'
+                        AND (line.reconciled IS NULL OR line.reconciled = FALSE)) line)
+                """,
+                incoming=incoming,
+                types=tuple(INVOICE_DIRECTIONS),
+                planned=taken(),
+            )
+        )
+
+    def _forecast_invoice_rest(self, query, taken):
+        """What an open instalment of an invoice still brings at its due date:
+        its open amount, less what the invoice's planned payments take of it
+        (each counts at its own date, at most the invoice's open amount;
+        ``_forecast_invoice_line_rests``). An instalment they cover entirely
+        is left out: never below zero. The rests are computed for the
+        invoices that have planned payments only, in one subquery joined to
+        the lines, not per row."""
+        alias = query.make_alias(query.table, "crm_rest")
         query.add_join(
             "LEFT JOIN",
             alias,
-            self._forecast_planned_sums(),
-            SQL("%s = %s", SQL.identifier(alias, "invoice_id"), SQL.identifier(query.table, "id")),
+            self._forecast_invoice_line_rests(taken),
+            SQL("%s = %s", SQL.identifier(alias, "id"), SQL.identifier(query.table, "id")),
         )
-        residual = SQL.identifier(query.table, "amount_residual")
-        planned = SQL.identifier(alias, "amount")
-        query.add_where(SQL("(%s IS NULL OR %s < %s)", planned, planned, residual))
-        return SQL("%s - COALESCE(%s, 0)", residual, planned)
+        rest = SQL.identifier(alias, "rest")
+        query.add_where(SQL("(%s IS NULL OR %s > 0)", rest, rest))
+        move_type = (
+            self.env["account.move.line"].sudo()._field_to_sql(query.table, "move_type", query)
+        )
+        incoming = [t for t, direction in INVOICE_DIRECTIONS.items() if direction == "incoming"]
+        residual = SQL.identifier(query.table, "amount_residual_currency")
+        return SQL(
+            "COALESCE(%s, CASE WHEN %s IN %s THEN %s ELSE -%s END)",
+            rest,
+            move_type,
+            tuple(incoming),
+            residual,
+            residual,
+        )
+
+    def _forecast_planned_amount(self, query, taken):
+        """What a planned payment of an open invoice counts for, in its own
+        currency: its part of the invoice's open amount
+        (``_forecast_planned_taken``); one that takes nothing of it is left
+        out."""
+        alias = query.make_alias(query.table, "crm_taken")
+        query.add_join(
+            "JOIN",
+            alias,
+            taken(),
+            SQL("%s = %s", SQL.identifier(alias, "id"), SQL.identifier(query.table, "id")),
+        )
+        amount = SQL.identifier(alias, "amount")
+        query.add_where(SQL("%s > 0", amount))
+        return amount
 
     @api.model
-    def _forecast_invoice_totals(self, source, model, date_to, granularity):
+    def _forecast_invoice_totals(self, source, model, date_to, granularity, taken):
         """The invoices' part of the forecast's totals: Odoo's grouped read of
-        their open amounts, less what their planned payments take off them
-        (at most their open amount), read for the invoices the planned
-        payments name only, joined by id: the same sums as the report's rows
-        (``_forecast_invoice_rest``) without joining every open invoice."""
-        field, values = self._forecast_direction(source)
-        date, currency = source["date"], source["currency"]
-        totals = self._forecast_source_totals(
-            dict(source, amount="amount_residual", totals=None), model, date_to, granularity
-        )
-        # each invoice a planned payment names, looked up by its id (a lateral
-        # join kept apart by OFFSET 0: PostgreSQL would otherwise flatten it
-        # and read every open invoice to hash-join the few it needs)
-        query = model._search(source["domain"] + [(date, "<=", date_to)])
-        table = query.table
-        query.add_where(SQL("%s = crm_planned.invoice_id", SQL.identifier(table, "id")))
-        taken = self.env.execute_query(
+        their open instalments (by due day or month, move type and currency),
+        then what the planned payments take off them, read for the invoices
+        the planned payments name only (``_forecast_invoice_line_rests``): the
+        same sums as the report's rows (``_forecast_invoice_rest``) without
+        joining every open instalment."""
+        _field, values = self._forecast_direction(source)
+        totals = [
+            # the outgoing lines' open amounts are credits: negative
+            (day, direction, currency_id, amount if direction == "incoming" else -amount)
+            for day, direction, currency_id, amount in self._forecast_source_totals(
+                dict(source, amount="amount_residual_currency", totals=None),
+                model,
+                date_to,
+                granularity,
+            )
+        ]
+        rests = self.env.execute_query(
             SQL(
                 """
-                SELECT invoice.day, invoice.direction, invoice.currency_id, -SUM(invoice.taken)
-                  FROM %(planned)s AS crm_planned
-                 CROSS JOIN LATERAL (%(invoice)s OFFSET 0) AS invoice
+                SELECT date_trunc(%(unit)s, rest.date)::date, rest.direction, rest.currency_id,
+                       SUM(rest.rest - rest.residual)
+                  FROM %(rests)s AS rest
+                 WHERE rest.date <= %(date_to)s
+                   AND rest.company_id = ANY(%(companies)s)
               GROUP BY 1, 2, 3
                 """,
-                planned=self._forecast_planned_sums(),
-                invoice=query.select(
-                    SQL(
-                        "date_trunc(%s, %s)::date AS day",
-                        granularity,
-                        SQL.identifier(table, date),
-                    ),
-                    SQL("%s AS direction", SQL.identifier(table, field)),
-                    SQL("%s AS currency_id", SQL.identifier(table, currency)),
-                    SQL(
-                        "LEAST(crm_planned.amount, %s) AS taken",
-                        SQL.identifier(table, "amount_residual"),
-                    ),
-                ),
+                unit=granularity,
+                rests=self._forecast_invoice_line_rests(taken),
+                date_to=date_to,
+                companies=self.env.companies.ids,
             )
         )
-        return totals + [
-            (day, values[direction] if values else direction, currency_id, amount)
-            for day, direction, currency_id, amount in taken
-        ]
+        return totals + [row for row in rests if row[3]]
+
+    @api.model
+    def _forecast_planned_totals(self, source, model, date_to, granularity, taken):
+        """The planned payments of open invoices' part of the forecast's
+        totals: what each takes of its invoice (``_forecast_planned_taken``),
+        grouped by day or month, direction and currency; the same sums as the
+        report's rows (``_forecast_planned_amount``) without the report's
+        columns."""
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT date_trunc(%(unit)s, payment.date)::date, payment.direction,
+                       payment.currency_id, SUM(taken.amount)
+                  FROM %(taken)s AS taken
+                  JOIN crm_planned_payment payment ON payment.id = taken.id
+                 WHERE taken.amount > 0
+                   AND payment.date <= %(date_to)s
+                   AND payment.company_id = ANY(%(companies)s)
+              GROUP BY 1, 2, 3
+                """,
+                unit=granularity,
+                taken=taken(),
+                date_to=date_to,
+                companies=self.env.companies.ids,
+            )
+        )
 
     @api.model
     def _forecast_source_queries(self):
@@ -815,9 +1022,8 @@ class CrmCashflowForecastReport(models.Model):
     @api.model
     def _forecast_query(self):
         today = fields.Date.context_today(self)
-        factors = json.dumps(
-            {f"{c}-{cur}": f for (c, cur), f in self._forecast_factors(today).items()}
-        )
+        # the current company's rates, whichever company a row is of
+        factors = json.dumps(self._forecast_factors(today))
         sources = SQL(" UNION ALL ").join(self._forecast_source_queries())
         # a row whose amount cannot be converted (no rate) refuses the report, as
         # it refuses get_cashflow_forecast and Create Invoices: its figures would
@@ -825,12 +1031,10 @@ class CrmCashflowForecastReport(models.Model):
         missing = self.env.execute_query(
             SQL(
                 """
-                SELECT sources.company_id, sources.original_currency_id
+                SELECT sources.original_currency_id
                   FROM (%(sources)s) sources
                  WHERE sources.original_currency_id != %(currency)s
-                   AND (%(factors)s::jsonb
-                           ->> (sources.company_id || '-' || sources.original_currency_id)
-                       ) IS NULL
+                   AND (%(factors)s::jsonb ->> sources.original_currency_id::text) IS NULL
                  LIMIT 1
                 """,
                 sources=sources,
@@ -839,7 +1043,7 @@ class CrmCashflowForecastReport(models.Model):
             )
         )
         if missing:
-            self._forecast_missing_rate(*missing[0], today)
+            self._forecast_missing_rate(missing[0][0], today)
         return SQL(
             """
             SELECT src.id, src.source, src.kind, src.direction, src.date, src.partner_id,
@@ -863,8 +1067,7 @@ class CrmCashflowForecastReport(models.Model):
                     -- the factor looked up per row in a JSON object: a join to the
                     -- rates would make the planner loop over every currency
                     SELECT sources.*,
-                           (%(factors)s::jsonb
-                               ->> (sources.company_id || '-' || sources.original_currency_id)
+                           (%(factors)s::jsonb ->> sources.original_currency_id::text
                            )::numeric AS factor
                       FROM (%(sources)s) sources
                    ) src
@@ -882,7 +1085,8 @@ class CrmCashflowForecastReport(models.Model):
         others: the weighted pipeline) of ``_forecast_sources``, each grouped
         by due ``granularity`` (day or month: the first day of the month),
         direction and currency (``_forecast_source_totals``), then converted
-        with the report's factors (a few thousand groups instead of every row)."""
+        with the report's factors, at ``company``'s rates (a few thousand groups
+        instead of every row)."""
         report = self.with_context(allowed_company_ids=[company.id])
         report.check_access("read")
         totals = []
@@ -902,10 +1106,10 @@ class CrmCashflowForecastReport(models.Model):
         currencies = {currency_id for _d, _dr, currency_id, _a in totals}
         factors = report._forecast_factors(today, self.env["res.currency"].browse(currencies))
         for currency_id in sorted(currencies):
-            if (company.id, currency_id) not in factors:
-                report._forecast_missing_rate(company.id, currency_id, today)
+            if currency_id not in factors:
+                report._forecast_missing_rate(currency_id, today)
         return [
-            (day, direction, amount * factors[company.id, currency_id])
+            (day, direction, amount * factors[currency_id])
             for day, direction, currency_id, amount in totals
         ]
 

@@ -9,6 +9,7 @@ from . import test_forecast
 from . import test_forecast_report
 from . import test_tour
 from . import test_forecast_rows
+from . import test_forecast_invoice_figures
 from . import test_policy
 from . import test_demo
 from . import test_client_file

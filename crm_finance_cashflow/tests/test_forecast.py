@@ -68,7 +68,7 @@ class TestCashflowForecast(ContractCase):
         """Planned payments of part of an open invoice count at their dates
         (a foreign one converted into the invoice's currency at today's rate),
         the rest of the invoice's open amount at its due date; planned payments
-        over the open amount leave nothing of it (never below zero), and a
+        of the whole open amount leave nothing of it, more is refused, and a
         cancelled one gives its part back."""
         window = {"date_from": "2026-01-01", "date_to": "2026-06-30"}
         Payment = self.env["crm.planned.payment"].with_user(self.billing)
@@ -123,11 +123,24 @@ class TestCashflowForecast(ContractCase):
             )
         )
         check({"2026-01": 650.0, "2026-03": 300.0, "2026-04": 50.0}, 650.0)
-        too_much = Payment.create(
-            dict(base_vals, name="Too much", amount=900.0, date="2026-05-02", invoice_id=invoice.id)
+        # over the open amount (the 1,000.00 less the 350.00 planned): refused,
+        # the link never adds to the invoice
+        with self.assertRaises(ValidationError) as caught:
+            Payment.create(
+                dict(
+                    base_vals,
+                    name="Too much",
+                    amount=900.0,
+                    date="2026-05-02",
+                    invoice_id=invoice.id,
+                )
+            )
+        self.assertIn("would total", str(caught.exception))
+        rest = Payment.create(
+            dict(base_vals, name="The rest", amount=650.0, date="2026-05-02", invoice_id=invoice.id)
         )
-        check({"2026-01": 0.0, "2026-03": 300.0, "2026-04": 50.0, "2026-05": 900.0}, 0.0)
-        too_much.action_cancel()
+        check({"2026-01": 0.0, "2026-03": 300.0, "2026-04": 50.0, "2026-05": 650.0}, 0.0)
+        rest.action_cancel()
         check({"2026-01": 650.0, "2026-03": 300.0, "2026-04": 50.0}, 650.0)
         # the invoice paid by Odoo's Register Payment: its planned payments,
         # still planned, no longer count (the money came in)

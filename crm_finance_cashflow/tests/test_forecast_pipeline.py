@@ -186,23 +186,26 @@ class TestForecastPipeline(ContractCase):
 
     def test_currency(self):
         """Expected revenue is in the opportunity's company currency; the report
-        converts it into the current company's, the method gives each company in
-        its own."""
+        converts it into the current company's, at the current company's rates
+        (as Odoo's invoice analysis converts other companies' amounts), the
+        method gives each company in its own."""
         main = self.env.company
         foreign = self.env["res.currency"].create({"name": "XPL", "symbol": "P", "rounding": 0.01})
         other = self.env["res.company"].create(
             {"name": "Pipeline XPL Co", "currency_id": foreign.id}
         )
-        # the other company's own rates (the report's, for that company's rows):
-        # 1 XPL = 0.25 of the main currency
         self.env["res.currency.rate"].create(
-            {
-                "currency_id": main.currency_id.id,
-                "name": "2020-01-01",
-                "rate": 0.25,
-                "company_id": other.id,
-            }
-        )
+            [
+                # the current company's rates (the report's, for every company's
+                # rows): 1 main = 4 XPL
+                {"currency_id": foreign.id, "name": "2020-01-01", "rate": 4.0,
+                 "company_id": main.id},
+                # the other company's own rates, which the report does not read:
+                # 1 XPL = 0.5 of the main currency
+                {"currency_id": main.currency_id.id, "name": "2020-01-01", "rate": 0.5,
+                 "company_id": other.id},
+            ]
+        )  # fmt: skip
         self.finance.write({"company_ids": [Command.link(other.id)]})
         ours_before = self._forecast(include_pipeline=True)
         lead = self._lead(

@@ -206,8 +206,10 @@ class TestCashflowForecastReport(ContractCase):
 
     def test_companies_in_the_current_currency(self):
         """With two companies of different currencies selected, every row is in the
-        current company's currency, so that the pivot adds like amounts; the
-        method still gives each company in its own currency."""
+        current company's currency at the current company's rates, whichever
+        company it is of, as Odoo's invoice analysis converts them (the other
+        company's own rates converted its rows), so that the pivot adds like
+        amounts; the method still gives each company in its own currency."""
         foreign = self.env["res.currency"].create({"name": "XOC", "symbol": "O", "rounding": 0.01})
         main = self.env.company
         other = self.env["res.company"].create({"name": "Report XOC Co", "currency_id": foreign.id})
@@ -236,7 +238,7 @@ class TestCashflowForecastReport(ContractCase):
         self.assertEqual(set(rows.currency_id.ids), {main.currency_id.id})
         theirs = rows.filtered(lambda r: r.company_id == other)
         self.assertEqual(set(theirs.mapped("amount_currency")), {100.0})
-        self.assertEqual(set(theirs.mapped("amount")), {20.0}, "the other company's rates")
+        self.assertEqual(set(theirs.mapped("amount")), {25.0}, "the current company's rates")
         self.assertEqual(set((rows - theirs).mapped("amount")), {100.0})
         # the other company current: everything in XOC (a new request: a fresh cache)
         self.Report.invalidate_model()
@@ -244,8 +246,12 @@ class TestCashflowForecastReport(ContractCase):
             [("contract_id", "in", (contract | ours).ids)]
         )
         self.assertEqual(set(rows.currency_id.ids), {foreign.id})
+        # at the other company's rates now: 1 XOC = 0.2 of main's currency
         self.assertEqual(
-            set(rows.filtered(lambda r: r.company_id == main).mapped("amount")), {400.0}
+            set(rows.filtered(lambda r: r.company_id == main).mapped("amount")), {500.0}
+        )
+        self.assertEqual(
+            set(rows.filtered(lambda r: r.company_id == other).mapped("amount")), {100.0}
         )
         # the method: one company, its own currency
         forecast = (

@@ -118,25 +118,95 @@ class TestForecastRatesAndCompanies(ContractCase):
         self.assertEqual(rows.mapped("amount"), [5000.0])
         self.assertEqual(rows.mapped("amount_currency"), [100.0])
 
-    def test_current_currency_without_rate_refused(self):
+    def test_other_companies_at_the_current_companys_rates(self):
         """The main company current with the Ukrainian one selected too: the
-        Ukrainian rows in UAH need the main company's currency's rate in the
-        Ukrainian company; without it the report refuses them, naming that
-        currency (it counted 100 UAH as 100 of the main company's currency)."""
+        Ukrainian rows in UAH are converted at the main company's rate of UAH,
+        as Odoo's invoice analysis converts other companies' amounts, whatever
+        rates the Ukrainian company has (here none at all: it refused the
+        report, asking for a rate of the main company's currency in the
+        Ukrainian company). Without a rate of UAH in the main company, the
+        report is refused naming UAH and the main company."""
         target = self.main.currency_id
+        self.assertFalse(
+            self.env["res.currency.rate"].search_count([("company_id", "=", self.ua.id)])
+        )
         contract = self._ua_contract(self.uah)
         [_overdue, year] = self._forecast(self.ua)
         self.assertEqual(year["incoming"], 100.0, "in its own company: no rate needed")
         both = self.main | self.ua
-        with self.assertRaisesRegex(
-            UserError, rf"no exchange rate of {target.name} on or before \S+ in Forecast UA Co"
-        ):
-            self._report(both).search([("contract_id", "=", contract.id)])
-        # 1 UAH = 0.025 of the main company's currency
+        # 1 of the main company's currency = 40 UAH (the main company's rate)
+        rate = self._rate(self.uah, 40.0, self.main)
+        rows = self._report(both).search([("contract_id", "=", contract.id)])
+        self.assertEqual(rows.mapped("amount"), [2.5])
+        self.assertEqual(rows.mapped("amount_currency"), [100.0])
+        self.assertEqual(rows.currency_id, target)
+        # the Ukrainian company's own rates do not change the main company's figures
         self._rate(target, 0.025, self.ua)
         rows = self._report(both).search([("contract_id", "=", contract.id)])
         self.assertEqual(rows.mapped("amount"), [2.5])
-        self.assertEqual(rows.currency_id, target)
+        # no rate of UAH in the main company (none shared either): refused
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.uah.id), ("company_id", "in", [False, self.main.id])]
+        ).unlink()
+        self.assertFalse(rate.exists())
+        with self.assertRaisesRegex(
+            UserError,
+            rf"no exchange rate of UAH on or before \S+ in {re.escape(self.main.name)}",
+        ):
+            self._report(both).search([("contract_id", "=", contract.id)])
+        # the Ukrainian company current: the main company's rows at its rates
+        # (1 UAH = 0.025 of the main company's currency), which it has
+        self.assertEqual(self._forecast(self.ua)[1]["incoming"], 100.0)
+        ours = self._contract(currency_id=target.id)
+        ours.action_activate()
+        rows = self._report(self.ua | self.main).search([("contract_id", "=", ours.id)])
+        self.assertEqual(set(rows.mapped("amount")), {4000.0})
+        self.assertEqual(rows.currency_id, self.uah)
+
+    def test_company_without_rates_blocks_only_its_own_report(self):
+        """A company without any rate does not block the report of another one
+        that selects it: its rows convert at the current company's rates. Its
+        own report (it current) needs its rates of the others' currencies."""
+        bare = self.env["res.company"].create(
+            {"name": "Forecast Bare Co", "currency_id": self.gbp.id}
+        )
+        self.billing.write({"company_ids": [Command.link(bare.id)]})
+        contract = (
+            self.env["crm.contract"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=bare.ids)
+            .create(
+                {
+                    "partner_id": self.ua_client.id,
+                    "company_id": bare.id,
+                    "currency_id": self.gbp.id,
+                    "date_start": "2026-01-01",
+                    "date_end": "2026-12-31",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": "Setup",
+                                "price_unit": 100.0,
+                                "recurrence": "one_off",
+                                "date_start": "2026-01-01",
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        contract.action_activate()
+        self.assertFalse(self.env["res.currency.rate"].search_count([("company_id", "=", bare.id)]))
+        # the main company's rate of GBP (setUpClass): 1 main = 0.5 GBP
+        rows = self._report(self.main | bare).search([("contract_id", "=", contract.id)])
+        self.assertEqual(rows.mapped("amount"), [200.0])
+        ours = self._contract(currency_id=self.main.currency_id.id)
+        ours.action_activate()
+        with self.assertRaisesRegex(
+            UserError,
+            r"no exchange rate of \S+ on or before \S+ in Forecast Bare Co",
+        ):
+            self._report(bare | self.main).search([("contract_id", "=", ours.id)])
 
     def test_planned_payment_in_a_currency_without_rate_refused(self):
         """A planned payment of an open invoice in a currency without a rate: its
