@@ -226,3 +226,34 @@ def test_contacts_logged_on_a_lead_without_customer(salesman, admin):
     call("crm.lead", "write", [lead_id], {"partner_id": company_id})
     [logged] = call("crm.interaction", "read", [interaction_id], ["partner_id"])
     assert logged["partner_id"][0] == company_id
+
+
+def test_contact_company_refiled_on_the_customer_the_lead_gets(salesman, admin):
+    """A call logged on a prospect with a contact person of another firm is
+    filed on the firm; when the prospect gets its customer, the call is filed
+    on the customer (the firm's person is cleared) and can be edited."""
+    call = salesman.call
+    firm_id = admin.call(
+        "res.partner", "create", {"name": "RPC Consulting SRL", "is_company": True}
+    )
+    ion_id = admin.call("res.partner", "create", {"name": "Ion RPC", "parent_id": firm_id})
+    lead_id = call("crm.lead", "create", {"name": "RPC Acme", "partner_name": "RPC Acme SRL"})
+    interaction_id = call(
+        "crm.interaction",
+        "create",
+        {"lead_id": lead_id, "contact_id": ion_id, "interaction_type": "call"},
+    )
+    task_id = call(
+        "crm.task", "create", {"name": "RPC offer", "lead_id": lead_id, "contact_id": ion_id}
+    )
+    [logged] = call("crm.interaction", "read", [interaction_id], ["partner_id"])
+    assert logged["partner_id"][0] == firm_id
+
+    customer_id = admin.call("res.partner", "create", {"name": "RPC Acme SRL", "is_company": True})
+    call("crm.lead", "write", [lead_id], {"partner_id": customer_id})
+    for model, record_id in (("crm.interaction", interaction_id), ("crm.task", task_id)):
+        [record] = call(model, "read", [record_id], ["partner_id", "contact_id"])
+        assert record["partner_id"][0] == customer_id
+        assert record["contact_id"] is False
+    # a later edit keeps it on the lead's customer
+    call("crm.interaction", "write", [interaction_id], {"partner_id": customer_id, "duration": 1})

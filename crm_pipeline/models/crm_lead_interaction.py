@@ -3,6 +3,29 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm_suite_base.models.policy import FREE
 
+# the records a merge moves to its surviving lead (an object: no caller can
+# send it in a context)
+_MOVED_KEY = "crm_pipeline_merge_moved_records"
+
+
+class _MovedRecords(set):
+    """(model, id) of the records moved by the merge under way."""
+
+
+# how many leads or records a message refusing a deletion names
+_NAMES_SHOWN = 10
+
+
+def _short_list(env, items, label):
+    """The labels of the first items, joined, and how many more there are: a
+    bulk deletion of hundreds of leads gets a message that can be read (and
+    only the names shown are read)."""
+    shown = ", ".join(label(item) for item in items[:_NAMES_SHOWN])
+    if len(items) > _NAMES_SHOWN:
+        more = env._("... and %(count)s more.", count=len(items) - _NAMES_SHOWN)
+        shown = f"{shown}, {more}"
+    return shown
+
 
 class CrmLead(models.Model):
     """Interactions and tasks on a lead (the interaction log part of crm_pipeline)."""
@@ -35,30 +58,69 @@ class CrmLead(models.Model):
             lead.crm_task_count = counts.get(lead.id, 0)
 
     def write(self, vals):
+        if not vals.get("partner_id"):
+            return super().write(vals)
+        # the leads that get their first customer (read before it is written)
+        prospects = self.filtered(lambda lead: not lead.partner_id)
         res = super().write(vals)
-        if vals.get("partner_id"):
-            self._file_records_on_customer()
+        self._file_records_on_customer(prospects)
         return res
 
-    def _file_records_on_customer(self):
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """The records a merge moves to the surviving lead keep their client
+        (``_merge_dependences``), also when the merged values give that lead
+        its first customer: they are told apart from the lead's own."""
+        merging = self.with_context(**{_MOVED_KEY: _MovedRecords()})
+        head = super(CrmLead, merging)._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+        )
+        return head.with_env(self.env)
+
+    def _file_records_on_customer(self, prospects):
         """A lead that gets its customer (a prospect converted, filled from its
         tax ID, or by hand) files on it the interactions and tasks logged on it
         without a client: the customer's file shows the prospect's history, as
-        it shows what is filed on the lead from now on. Records filed on a
-        client keep it."""
+        it shows what is filed on the lead from now on. On a lead that had no
+        customer (``prospects``), what was filed on another client (the
+        company of a contact person given without client) is filed on the
+        customer too: a record filed on a lead that has a customer has that
+        customer as its client. Its contact person stays when it is one of the
+        customer's, else it is cleared. Records a merge moved to the lead keep
+        their client; on a lead that had a customer, records filed on a client
+        keep it."""
+        moved = self.env.context.get(_MOVED_KEY)
+        moved = moved if isinstance(moved, _MovedRecords) else _MovedRecords()
         # sudo: the user wrote these leads' customer (Odoo checked their write
-        # access); the records without client on them, other salespeople's
-        # included, only get the client the lead now files them on
+        # access); the records on them, other salespeople's included, only get
+        # the client the lead now files them on (and lose a contact person
+        # who is not the client's)
         for model in ("crm.interaction", "crm.task"):
             records = (
                 self.env[model]
                 .sudo()
-                .search([("lead_id", "in", self.ids), ("partner_id", "=", False)])
+                .search(
+                    [
+                        ("lead_id", "in", self.ids),
+                        "|",
+                        ("partner_id", "=", False),
+                        ("lead_id", "in", prospects.ids),
+                    ]
+                )
             )
-            for lead, group in records.grouped("lead_id").items():
-                client = lead.partner_id.commercial_partner_id
-                if client:
-                    group.write({"partner_id": client.id})
+            todo = {}
+            for record in records:
+                client = record.lead_id.partner_id.commercial_partner_id
+                if not client or record.partner_id == client:
+                    continue
+                if record.partner_id and (model, record.id) in moved:
+                    continue
+                keep_contact = record.contact_id.commercial_partner_id == client
+                todo.setdefault((client, keep_contact), []).append(record.id)
+            for (client, keep_contact), ids in todo.items():
+                vals = {"partner_id": client.id}
+                if not keep_contact:
+                    vals["contact_id"] = False
+                self.env[model].sudo().browse(ids).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_open_tasks(self):
@@ -79,8 +141,10 @@ class CrmLead(models.Model):
                 self.env._(
                     "These leads still have open tasks or commitments; close them or "
                     "move them to another lead before deleting: %(leads)s",
-                    leads=", ".join(
-                        f"{lead.sudo().display_name} ({count})" for lead, count in groups
+                    leads=_short_list(
+                        self.env,
+                        groups,
+                        lambda group: f"{group[0].sudo().display_name} ({group[1]})",
                     ),
                 )
             )
@@ -92,8 +156,10 @@ class CrmLead(models.Model):
                 self.env._(
                     "These closed tasks or commitments would be left with neither lead nor "
                     "client; file them on a client before deleting their leads: %(tasks)s",
-                    tasks=", ".join(
-                        f"{task.name} ({task.lead_id.display_name})" for task in orphans
+                    tasks=_short_list(
+                        self.env,
+                        orphans,
+                        lambda task: f"{task.name} ({task.lead_id.display_name})",
                     ),
                 )
             )
@@ -111,9 +177,12 @@ class CrmLead(models.Model):
                     "These interactions would be left with neither lead nor client; file "
                     "them on a client or delete them before deleting their leads: "
                     "%(interactions)s",
-                    interactions=", ".join(
-                        f"{interaction.display_name} ({interaction.lead_id.display_name})"
-                        for interaction in orphans
+                    interactions=_short_list(
+                        self.env,
+                        orphans,
+                        lambda interaction: (
+                            f"{interaction.display_name} ({interaction.lead_id.display_name})"
+                        ),
                     ),
                 )
             )
@@ -130,7 +199,10 @@ class CrmLead(models.Model):
         # merged leads (they belong to other salespeople); moving them to the
         # surviving lead keeps them, it does not disclose their content.
         opportunities = opportunities.sudo()
+        moved = self.env.context.get(_MOVED_KEY)
         for records in (opportunities.crm_interaction_ids, opportunities.crm_task_ids):
+            if isinstance(moved, _MovedRecords):
+                moved.update((records._name, record_id) for record_id in records.ids)
             for partner, group in records.grouped("partner_id").items():
                 vals = {"lead_id": self.id}
                 if partner:

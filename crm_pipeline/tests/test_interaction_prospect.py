@@ -108,8 +108,84 @@ class TestInteractionWithoutCustomer(InteractionCommon):
         self.prospect.with_user(self.salesman_a).partner_id = self.person
         self.assertEqual(interaction.partner_id, self.client)
         self.assertEqual(task.partner_id, self.client)
-        self.assertEqual(already_filed.partner_id, other)
-        self.assertEqual(self.client.with_user(self.salesman_a).crm_interaction_count, 1)
+        # filed on the lead while it had no customer: the customer's now
+        self.assertEqual(already_filed.partner_id, self.client)
+        self.assertEqual(self.client.with_user(self.salesman_a).crm_interaction_count, 2)
+        # a lead that had a customer: its records keep their client
+        self.prospect.with_user(self.salesman_a).partner_id = other
+        self.assertEqual((interaction | already_filed).partner_id, self.client)
+
+    def test_contact_company_refiled_on_the_customer_the_lead_gets(self):
+        """A call logged on a prospect with a contact person of another firm is
+        filed on that firm; once the prospect is converted to a new customer,
+        the call is filed on the customer (a record filed on a lead that has a
+        customer has that customer as its client) and can be edited."""
+        firm = self.env["res.partner"].create({"name": "Itx Consulting SRL", "is_company": True})
+        ion = self.env["res.partner"].create(
+            {"name": "Ion Popescu", "parent_id": firm.id, "type": "contact"}
+        )
+        Interaction = self.Interaction.with_user(self.salesman_a)
+        call = Interaction.create(
+            {"lead_id": self.prospect.id, "contact_id": ion.id, "interaction_type": "call"}
+        )
+        task = self.Task.with_user(self.salesman_a).create(
+            {"name": "Send the offer", "lead_id": self.prospect.id, "contact_id": ion.id}
+        )
+        on_client = Interaction.create({"lead_id": self.prospect.id, "contact_id": self.person.id})
+        self.assertEqual(call.partner_id, firm)
+        self.assertEqual(task.partner_id, firm)
+        # converted: a new customer created from the prospect's company name
+        prospect = self.prospect.with_user(self.salesman_a)
+        prospect._handle_partner_assignment(create_missing=True)
+        customer = prospect.partner_id.commercial_partner_id
+        self.assertTrue(customer)
+        self.assertNotIn(customer, firm | self.client)
+        for record in (call, task, on_client):
+            self.assertEqual(record.partner_id, customer)
+            # the contact person is not one of the customer's: cleared
+            self.assertFalse(record.contact_id)
+        call.write({"partner_id": call.partner_id.id, "notes": "Offer discussed"})
+        task.write({"partner_id": task.partner_id.id, "description": "By Friday"})
+        self.assertEqual(firm.with_user(self.salesman_a).crm_interaction_count, 0)
+        self.assertEqual(customer.with_user(self.salesman_a).crm_interaction_count, 2)
+
+    def test_contact_of_the_customer_kept(self):
+        """A record filed on the customer's contact person keeps that contact."""
+        interaction = self.Interaction.with_user(self.salesman_a).create(
+            {"lead_id": self.prospect.id, "contact_id": self.person.id}
+        )
+        self.prospect.with_user(self.salesman_a).partner_id = self.client
+        self.assertEqual(interaction.partner_id, self.client)
+        self.assertEqual(interaction.contact_id, self.person)
+
+    def test_merged_records_keep_their_client(self):
+        """A merge that gives the surviving lead its first customer leaves the
+        records moved from the other leads on their client."""
+        other = self.env["res.partner"].create({"name": "Other Itx SA", "is_company": True})
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Itx merged of client",
+                    "partner_id": self.client.id,
+                    "user_id": self.salesman_a.id,
+                },
+                {
+                    "name": "Itx merged of other",
+                    "partner_id": other.id,
+                    "user_id": self.salesman_a.id,
+                },
+            ]
+        )
+        on_client, on_other = self.Interaction.create(
+            [{"lead_id": leads[0].id}, {"lead_id": leads[1].id}]
+        )
+        merged = (self.prospect | leads).merge_opportunity()
+        # the prospect survives (its open step) and gets its first customer
+        self.assertEqual(merged, self.prospect)
+        self.assertTrue(merged.partner_id)
+        self.assertEqual((on_client | on_other).lead_id, merged)
+        self.assertEqual(on_client.partner_id, self.client)
+        self.assertEqual(on_other.partner_id, other)
 
     def test_lead_deletion_keeps_no_interaction_without_client(self):
         interaction = self.Interaction.with_user(self.salesman_a).create(
@@ -121,3 +197,31 @@ class TestInteractionWithoutCustomer(InteractionCommon):
         interaction.with_user(self.salesman_a).unlink()
         self.prospect.with_user(self.manager).unlink()
         self.assertFalse(self.prospect.exists())
+
+    def test_lead_deletion_message_names_ten(self):
+        """Deleting many leads: the message names the first ten and counts the
+        others."""
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"Itx bulk prospect {i:02d}", "user_id": self.salesman_a.id}
+                for i in range(12)
+            ]
+        )
+        self.Interaction.create(
+            [{"lead_id": lead.id, "name": f"Bulk call {i:02d}"} for i, lead in enumerate(leads)]
+        )
+        with self.assertRaises(UserError) as caught:
+            leads.with_user(self.manager).unlink()
+        message = str(caught.exception)
+        self.assertEqual(message.count("Bulk call"), 10)
+        self.assertIn("... and 2 more.", message)
+        tasks = self.Task.create(
+            [{"name": f"Bulk task {i:02d}", "lead_id": lead.id} for i, lead in enumerate(leads)]
+        )
+        with self.assertRaises(UserError) as caught:
+            leads.with_user(self.manager).unlink()
+        message = str(caught.exception)
+        self.assertEqual(message.count("Itx bulk prospect"), 10)
+        self.assertIn("... and 2 more.", message)
+        self.assertEqual(len(tasks), 12)
+        self.assertEqual(len(leads.exists()), 12)
