@@ -3,12 +3,17 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate, format_amount
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, privileged, writable
+from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
+from ..report.crm_cashflow_forecast_report import INVOICE_DIRECTIONS
 from .crm_contract import blank_dates_to_false, take_context_defaults
 
 _lt = LazyTranslate(__name__)
 
 _PLANNED = writable(states=("planned",))
+# the fields whose change can raise the sum of an invoice's planned payments
+# (the currency: the amount converted into the invoice's)
+_OPEN_AMOUNT_FIELDS = ("invoice_id", "amount", "currency_id")
 
 
 class CrmPlannedPayment(models.Model):
@@ -116,13 +121,13 @@ class CrmPlannedPayment(models.Model):
     def _check_invoice_payable(self):
         """A planned payment of an invoice is one Post can register: the link
         takes its amount off the invoice's open amount in the forecast, so one
-        it cannot pay is refused when it is made, not at Post; nor do the
-        invoice's planned payments together exceed its open amount (the link
-        never adds to the invoice)."""
+        it cannot pay is refused when it is made, not at Post. That the
+        invoice's planned payments together do not exceed its open amount is
+        checked by create and write (``_crm_check_invoice_open_amounts``), when
+        the link, the amount or the currency is written only."""
         for planned in self:
             if planned.invoice_id and planned.state == "planned":
                 planned._crm_check_invoice_payable()
-                planned._crm_check_invoice_open_amount()
 
     def _crm_check_invoice_payable(self):
         """A ``ValidationError`` unless the invoice is open (posted, not or
@@ -137,7 +142,9 @@ class CrmPlannedPayment(models.Model):
                     name=self.name,
                 )
             )
-        incoming = invoice.move_type in ("out_invoice", "in_refund")
+        # the way the forecast counts the invoice's money (a type it does not
+        # count, a receipt, taken for outgoing as before)
+        incoming = INVOICE_DIRECTIONS.get(invoice.move_type) == "incoming"
         if incoming != (self.direction == "incoming"):
             raise ValidationError(
                 self.env._(
@@ -155,17 +162,37 @@ class CrmPlannedPayment(models.Model):
                 )
             )
 
+    def _crm_check_invoice_open_amounts(self, vals):
+        """``_crm_check_invoice_open_amount`` of these planned payments (of an
+        invoice, still planned) when ``vals`` (what create or write wrote)
+        sets their link, amount or currency: an invoice Odoo's Register
+        Payment lowers below its planned payments is not refused anything else
+        (another contact of the client, another date, ...), the forecast
+        counts them up to its open amount. The invoices' rows are locked (in
+        id order) and touched first: two transactions planning payments of the
+        same invoice at once sum them one after the other (the second one, if
+        it read before the first one committed, is run again by Odoo)."""
+        if not any(field in vals for field in _OPEN_AMOUNT_FIELDS):
+            return
+        planned = self.filtered(lambda p: p.invoice_id and p.state == "planned")
+        if not planned:
+            return
+        # no key: the rows referencing the invoices (their lines, payments)
+        # are not held up, only the other sums of their planned payments
+        lock_and_touch(planned.invoice_id, no_key=True)
+        for payment in planned:
+            payment._crm_check_invoice_open_amount()
+
     def _crm_check_invoice_open_amount(self):
         """A ``ValidationError`` naming the invoice's open amount when its planned
         payments (this one and the invoice's others still planned) total more:
         the forecast would count money the invoice does not owe. The amounts in
         another currency than the invoice's are converted at today's rate of
         the invoice's company, as the forecast takes them off the invoice; one
-        in a currency without a rate there is left out of the sum (the
-        forecast refuses it, naming the currency). Only checked when the
-        planned payment's link or amount is written: an invoice Odoo's
-        Register Payment lowers below its planned payments is not refused
-        anything, the forecast counts them up to its open amount."""
+        in a currency without a rate there (nor the invoice's currency) is
+        refused with a ``UserError`` naming the currency, as the forecast
+        refuses it, rather than counted for nothing. Called by create and
+        write (``_crm_check_invoice_open_amounts``), the invoice locked."""
         self.ensure_one()
         invoice = self.invoice_id
         # sudo: every planned payment of the invoice, whoever may read them (of
@@ -175,17 +202,34 @@ class CrmPlannedPayment(models.Model):
             | self.sudo()
         )
         currency = invoice.currency_id
+        today = fields.Date.context_today(self)
         foreign = planned.currency_id - currency
         rates = {}
         if foreign:
             rates = self.env["crm.cashflow.forecast.report"]._forecast_rates(
-                invoice.company_id, foreign | currency, fields.Date.context_today(self)
+                invoice.company_id, foreign | currency, today
             )
         total = 0.0
         for payment in planned:
             if payment.currency_id == currency:
                 total += payment.amount
-            elif payment.currency_id.id in rates and currency.id in rates:
+                continue
+            for missing in (payment.currency_id | currency).filtered(lambda c: c.id not in rates):
+                # counted for nothing, any amount would pass: refused, as the
+                # forecast refuses to take it off the invoice
+                missing._crm_check_rate(
+                    invoice.company_id,
+                    today,
+                    lambda payment=payment, **values: self.env._(
+                        "There is no exchange rate of %(currency)s on or before %(date)s in "
+                        "%(company)s: update the rates before planning %(name)s as a payment "
+                        "of invoice %(invoice)s.",
+                        name=payment.name,
+                        invoice=invoice.display_name,
+                        **values,
+                    ),
+                )
+            if payment.currency_id.id in rates and currency.id in rates:
                 total += currency.round(
                     payment.amount * rates[currency.id] / rates[payment.currency_id.id]
                 )
@@ -218,7 +262,15 @@ class CrmPlannedPayment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super(CrmPlannedPayment, take_context_defaults(self, vals_list)).create(vals_list)
+        records = super(CrmPlannedPayment, take_context_defaults(self, vals_list)).create(vals_list)
+        # every new planned payment adds to its invoice's sum
+        records._crm_check_invoice_open_amounts(dict.fromkeys(_OPEN_AMOUNT_FIELDS))
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._crm_check_invoice_open_amounts(vals)
+        return result
 
     def _crm_check_policy(self, vals, creating):
         return super()._crm_check_policy(blank_dates_to_false(self, vals), creating)

@@ -1,10 +1,14 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import Command, fields
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+import psycopg2.errors
 
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import format_date, mute_logger
+
+from .common import ContractRaceCase
 from .test_contract import ContractCase
 
 # a window of its own, far from the demo data's and the other tests' dates
@@ -190,6 +194,57 @@ class TestForecastInvoiceFigures(ContractCase):
         first.action_cancel()
         self._plan(invoice, 600.0, "2031-04-10")
 
+    def test_lowered_invoice_other_fields_still_writable(self):
+        """Once Odoo's Register Payment lowers an invoice below its planned
+        payments, the sum is checked only when a link, an amount or a currency
+        is written: moving a planned payment to another contact of the client
+        (or another date) is not refused; raising it, or an amount still above
+        the open amount, is."""
+        contact = self.env["res.partner"].create(
+            {"name": "Client's accountant", "parent_id": self.partner.id, "type": "invoice"}
+        )
+        invoice = self._invoice(1000.0, due="2031-02-20")
+        planned = self._plan(invoice, 600.0, "2031-03-10")
+        self._register_payment(invoice, 500.0)
+        self.assertEqual(invoice.amount_residual, 500.0)
+        planned.write({"partner_id": contact.id})
+        planned.write({"date": "2031-04-10", "name": "Promised by the accountant"})
+        self.assertEqual(planned.partner_id, contact)
+        self._refused(r"has \S*\s?500\.00\s?\S* left to pay", planned.write, {"amount": 550.0})
+        planned.write({"amount": 500.0})
+        self.assertEqual(planned.amount, 500.0)
+
+    def test_planned_payment_in_a_currency_without_rate_refused(self):
+        """A planned payment of an invoice in a currency without a rate on or
+        before today in the invoice's company is refused, naming the currency
+        and the company: left out of the sum, any amount of it would pass."""
+        foreign = self.env["res.currency"].create({"name": "XNQ", "symbol": "Q", "rounding": 0.01})
+        invoice = self._invoice(1000.0, due="2031-02-20")
+        with self.assertRaises(UserError) as caught:
+            self._plan(invoice, 5000.0, "2031-03-10", currency_id=foreign.id)
+        self.assertEqual(
+            str(caught.exception),
+            f"There is no exchange rate of XNQ on or before "
+            f"{format_date(self.env, fields.Date.context_today(invoice))} in "
+            f"{self.env.company.root_id.name}: update the rates before planning Promised "
+            f"5000.0 on 2031-03-10 as a payment of invoice {invoice.display_name}.",
+        )
+        self.assertFalse(self.env["crm.planned.payment"].search([("invoice_id", "=", invoice.id)]))
+        # with a rate, it counts converted into the invoice's currency
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "name": "2020-01-01",
+                "rate": 2.0 * self.env.company.currency_id.rate,
+                "company_id": self.env.company.id,
+            }
+        )
+        self._refused(
+            r"would total \S*\s?2,500\.00", self._plan, invoice, 5000.0, "2031-03-10",
+            currency_id=foreign.id,
+        )  # fmt: skip
+        self._plan(invoice, 2000.0, "2031-03-10", currency_id=foreign.id)
+
     # --- invoices of several instalments ----------------------------------------
 
     def test_instalments_at_their_own_due_dates(self):
@@ -296,3 +351,76 @@ class TestForecastInvoiceFigures(ContractCase):
         self.assertAlmostEqual(expected[day("2031-01-15"), "outgoing"], 0.0)
         self.assertAlmostEqual(expected[day("2031-03-01"), "outgoing"], 200.0)
         self.assertAlmostEqual(expected[day("2031-03-16"), "outgoing"], 300.0)
+
+
+def _drop_race_invoice(envc, invoice_id, partner_id):
+    """The clean-up of the planned payments' race: the invoice's planned
+    payments, the invoice (reset to draft) and its client."""
+    invoice = envc["account.move"].browse(invoice_id)
+    envc["crm.planned.payment"].search([("invoice_id", "=", invoice_id)]).unlink()
+    invoice.button_draft()
+    invoice.with_context(force_delete=True).unlink()
+    envc["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestPlannedPaymentOpenAmountRace(ContractRaceCase):
+    """Two users plan payments of the same invoice at once: each sum is made
+    with the invoice locked, so the second one sees the first one's (Odoo
+    runs it again after the serialization failure) instead of both passing
+    the cap with 1,200.00 planned of an invoice owing 1,000.00."""
+
+    def test_concurrent_planned_payments_summed_one_after_the_other(self):
+        with self._committed_env() as env:
+            partner = env["res.partner"].create({"name": "Planned Race Client"})
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-01-10",
+                    "invoice_date_due": "2031-02-20",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Work", "price_unit": 1000.0, "tax_ids": []})
+                    ],
+                }
+            )
+            invoice.action_post()
+            invoice_id, partner_id = invoice.id, partner.id
+        self._cleanup_committed(_drop_race_invoice, invoice_id, partner_id)
+
+        def plan(env, date):
+            return env["crm.planned.payment"].create(
+                {
+                    "name": f"Race promise of {date}",
+                    "direction": "incoming",
+                    "partner_id": partner_id,
+                    "amount": 600.0,
+                    "date": date,
+                    "invoice_id": invoice_id,
+                }
+            )
+
+        with self._racing_envs() as (env_a, env_b):
+            # both transactions have started (their snapshots are taken)
+            self.assertEqual(env_a["account.move"].browse(invoice_id).amount_residual, 1000.0)
+            self.assertEqual(env_b["account.move"].browse(invoice_id).amount_residual, 1000.0)
+            plan(env_a, "2031-03-10")
+            env_a.cr.commit()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+            ):
+                plan(env_b, "2031-04-10")
+                env_b.flush_all()
+            env_b.cr.rollback()
+            # Odoo runs the request again, with fresh data: refused
+            with self.assertRaisesRegex(ValidationError, r"would total \S*\s?1,200\.00"):
+                plan(env_b, "2031-04-10")
+            env_b.cr.rollback()
+        with self._committed_env() as env:
+            self.assertEqual(
+                env["crm.planned.payment"]
+                .search([("invoice_id", "=", invoice_id)])
+                .mapped("amount"),
+                [600.0],
+            )

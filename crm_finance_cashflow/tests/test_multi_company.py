@@ -209,10 +209,12 @@ class TestForecastRatesAndCompanies(ContractCase):
             self._report(bare | self.main).search([("contract_id", "=", ours.id)])
 
     def test_planned_payment_in_a_currency_without_rate_refused(self):
-        """A planned payment of an open invoice in a currency without a rate: its
-        amount is not taken off the invoice's one for one, the forecast refuses
-        it."""
+        """A planned payment of an open invoice in a currency whose rate was
+        deleted since it was planned: its amount is not taken off the
+        invoice's one for one, the forecast refuses it (planned without a
+        rate, it is refused when created)."""
         foreign = self.env["res.currency"].create({"name": "XNR", "symbol": "N", "rounding": 0.01})
+        rate = self._rate(foreign, 1.0, self.main)
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
@@ -238,6 +240,7 @@ class TestForecastRatesAndCompanies(ContractCase):
                 "invoice_id": invoice.id,
             }
         )
+        rate.unlink()
         # the company's name as it is (the demo's has parentheses)
         message = rf"no exchange rate of XNR on or before \S+ in {re.escape(self.main.name)}"
         with self.assertRaisesRegex(UserError, message):

@@ -95,7 +95,10 @@ class TestPlannedPaymentRates(ContractCase):
             }
         )
         invoice.action_post()
+        # without a rate, it is refused when planned: the rate deleted since
+        self._gbp_rate("2020-01-01", 0.5)
         planned = self._planned(invoice_id=invoice.id, name="GBP rent of the bill")
+        self.env["res.currency.rate"].search([("currency_id", "=", self.gbp.id)]).unlink()
         self._refused(planned, "GBP rent of the bill")
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(invoice.amount_residual, 8000.0)
