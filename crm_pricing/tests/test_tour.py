@@ -1,4 +1,4 @@
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -38,7 +38,13 @@ class TestPricingTour(HttpCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": client.id,
-                "invoice_date": fields.Date.context_today(admin),
+                # the day the pricing counts in (the company's time zone), not the
+                # admin's: from 23:00 UTC Brussels is a day ahead of the demo
+                # company's New York, and an invoice of that next day was not yet
+                # in the year to date
+                "invoice_date": self.env["product.pricelist.item"]._pricing_local_date(
+                    False, self.env.company
+                ),
                 "invoice_line_ids": [
                     Command.create(
                         {
