@@ -294,11 +294,25 @@ def stocked_product(admin, name, qty=5.0):
     return product_id
 
 
+def pricing_today(client, partner_id):
+    """The day crm_pricing counts periods up to: today in the current
+    company's time zone (not the machine's)."""
+    turnover = client.call(
+        "res.partner", "get_trade_turnover", [partner_id], period="month", period_ref="current"
+    )
+    return datetime.date.fromisoformat(turnover["date_to"])
+
+
 @pytest.fixture(scope="session")
 def make_turnover_client(admin):
     """Create a client company, a tax-free product at 100.00 and one posted
     customer invoice of ``quantity`` × ``price_unit`` for today; returns
-    ``(partner_id, product_id)``."""
+    ``(partner_id, product_id)``.
+
+    Today is the pricing's own day, in the company's time zone, as
+    ``get_trade_turnover`` reports it: the machine's date is a day ahead of
+    the demo company's New York from midnight UTC, and an invoice dated then
+    would be in the future of the period the rules count."""
 
     def _make(name, quantity=1, price_unit=1000.0):
         tag = f"{os.getpid()}-{next(_counter)}"
@@ -310,13 +324,14 @@ def make_turnover_client(admin):
             "create",
             {"name": f"{name} product {tag}", "lst_price": 100.0, "taxes_id": [(6, 0, [])]},
         )
+        today = pricing_today(admin, partner_id)
         invoice_id = admin.call(
             "account.move",
             "create",
             {
                 "move_type": "out_invoice",
                 "partner_id": partner_id,
-                "invoice_date": datetime.date.today().isoformat(),
+                "invoice_date": today.isoformat(),
                 "invoice_line_ids": [
                     (
                         0,

@@ -1,9 +1,9 @@
 """crm_pricing over XML-RPC: the calls documented in crm_pricing/readme/USAGE.md."""
 
-import datetime
 import xmlrpc.client
 
 import pytest
+from conftest import pricing_today
 
 pytestmark = pytest.mark.addon("crm_pricing")
 
@@ -79,7 +79,7 @@ def test_manager_creates_rule_salesman_gets_price_and_explanation(setup, sales_m
         [("order_id", "=", order_id)],
         fields=["price_unit", "discount", "price_subtotal", "pricing_explanation"],
     )
-    year = datetime.date.today().year
+    year = pricing_today(salesman, partner_id).year
     assert line["pricing_explanation"] == (
         f"Gold tier: turnover {year} to date = 1,500.00 {setup['currency']} ≥ 1,000.00"
     )
@@ -107,7 +107,8 @@ def test_read_client_turnover(setup, salesman):
         "res.partner", "get_trade_turnover", [partner_id], period="year", period_ref="current"
     )
     assert turnover["amount"] == pytest.approx(1500.0)
-    assert turnover["date_from"] == f"{datetime.date.today().year}-01-01"
+    year = pricing_today(salesman, partner_id).year
+    assert turnover["date_from"] == f"{year}-01-01"
     groups = salesman.call(
         "crm.turnover.report",
         "read_group",
@@ -123,7 +124,7 @@ def test_read_client_turnover(setup, salesman):
         ["amount:sum"],
         ["half_year"],
     )
-    assert len(by_half) == 1 and by_half[0]["half_year"].startswith(str(datetime.date.today().year))
+    assert len(by_half) == 1 and by_half[0]["half_year"].startswith(str(year))
     action = salesman.call("res.partner", "action_view_trade_turnover", [partner_id])
     assert action["res_model"] == "crm.turnover.report"
     with pytest.raises(xmlrpc.client.Fault, match="Unknown period"):
