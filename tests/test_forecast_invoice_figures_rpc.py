@@ -108,6 +108,24 @@ def test_planned_payments_count_at_most_the_open_amount(billing, partner_id, exp
     assert _rows(billing, invoice_id) == [("planned_payment", f"{YEAR}-05-10", 300.0)]
 
 
+def test_open_receipts_count_their_way(billing, partner_id):
+    """An unpaid sales receipt is money to come, a purchase receipt money to go."""
+    base = billing.call("crm.contract", "get_cashflow_forecast", *WINDOW)
+    sale_id = _invoice(
+        billing, partner_id, 300.0, move_type="out_receipt", invoice_date_due=f"{YEAR}-06-05"
+    )
+    purchase_id = _invoice(
+        billing, partner_id, 120.0, move_type="in_receipt", invoice_date_due=f"{YEAR}-06-06"
+    )
+    assert _rows(billing, sale_id) == [("invoice", f"{YEAR}-06-05", 300.0)]
+    assert _rows(billing, purchase_id) == [("invoice", f"{YEAR}-06-06", 120.0)]
+    get_forecast = billing.call("crm.contract", "get_cashflow_forecast", *WINDOW)
+    june = {p["period"]: p for p in get_forecast}[f"{YEAR}-06"]
+    before = {p["period"]: p for p in base}[f"{YEAR}-06"]
+    assert round(june["incoming"] - before["incoming"], 2) == 300.0
+    assert round(june["outgoing"] - before["outgoing"], 2) == 120.0
+
+
 def test_instalments_at_their_own_due_dates(admin, billing, partner_id):
     term_id = admin.call(
         "account.payment.term",

@@ -142,8 +142,7 @@ class CrmPlannedPayment(models.Model):
                     name=self.name,
                 )
             )
-        # the way the forecast counts the invoice's money (a type it does not
-        # count, a receipt, taken for outgoing as before)
+        # the way the forecast counts the invoice's money
         incoming = INVOICE_DIRECTIONS.get(invoice.move_type) == "incoming"
         if incoming != (self.direction == "incoming"):
             raise ValidationError(

@@ -58,30 +58,36 @@ class ResCurrency(models.Model):
             },
         }
 
-    def _crm_check_rate(self, company, date, message):
-        """Refuse to convert an amount of this currency (one) on ``date`` in
-        ``company`` without a rate to do it with: a ``UserError`` of
-        ``message``, a function of ``currency`` (its code), ``date`` (formatted)
-        and ``company`` (the root company's name) giving the caller's sentence.
-        Odoo's conversion reads the rates on or before the date of the root
-        company (a branch has none of its own) or shared ones, and counts a
-        currency without one one for one; the company's own currency needs
-        none."""
-        self.ensure_one()
-        if self == company.currency_id:
-            return
+    def _crm_rated(self, company, date):
+        """Those of these currencies that have a rate on or before ``date`` in
+        ``company``, as Odoo's conversion reads them: the root company's (a
+        branch has none of its own) or shared ones. Odoo counts a currency
+        without one one for one; the caller decides what that means."""
         # sudo: whether a rate exists, as Odoo's conversion reads the rates (the
         # root company's, which the user's record rules may hide); no rate is
         # shown to the user
-        rates = self.env["res.currency.rate"].sudo()
-        if rates.search_count(
-            [
-                ("currency_id", "=", self.id),
-                ("name", "<=", date),
-                ("company_id", "in", [False, company.root_id.id]),
-            ],
-            limit=1,
-        ):
+        groups = (
+            self.env["res.currency.rate"]
+            .sudo()
+            ._read_group(
+                [
+                    ("currency_id", "in", self.ids),
+                    ("name", "<=", date),
+                    ("company_id", "in", [False, company.root_id.id]),
+                ],
+                ["currency_id"],
+            )
+        )
+        return self.browse([currency.id for [currency] in groups])
+
+    def _crm_check_rate(self, company, date, message):
+        """Refuse to convert an amount of this currency (one) on ``date`` in
+        ``company`` without a rate to do it with (``_crm_rated``): a
+        ``UserError`` of ``message``, a function of ``currency`` (its code),
+        ``date`` (formatted) and ``company`` (the root company's name) giving
+        the caller's sentence. The company's own currency needs none."""
+        self.ensure_one()
+        if self == company.currency_id or self._crm_rated(company, date):
             return
         raise UserError(
             message(

@@ -25,13 +25,21 @@ KINDS = [("committed", "Committed"), ("pipeline", "Pipeline (weighted)")]
 # a row's id: the source record's id times the number of sources plus the
 # source's rank, so that the sources never share an id
 SOURCE_RANK = {"invoice": 0, "planned_payment": 1, "schedule": 2, "pipeline": 3}
-# the invoices of the forecast and which way their money goes
+# the invoices of the forecast and which way their money goes: Odoo's
+# invoices, credit notes and receipts (``is_invoice(include_receipts=True)``),
+# which all have receivable or payable instalments
 INVOICE_DIRECTIONS = {
     "out_invoice": "incoming",
     "in_refund": "incoming",
+    "out_receipt": "incoming",
     "in_invoice": "outgoing",
     "out_refund": "outgoing",
+    "in_receipt": "outgoing",
 }
+# those of them whose money comes in
+INCOMING_MOVE_TYPES = tuple(
+    move_type for move_type, direction in INVOICE_DIRECTIONS.items() if direction == "incoming"
+)
 # the payment states of an invoice still open (planned payments of it count)
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -266,22 +274,7 @@ class CrmCashflowForecastReport(models.Model):
         gives a currency that has none; the company's own currency is always
         there (without a rate, 1.0: the reference of its rates)."""
         rates = currencies._get_rates(company, today)
-        # sudo: whether a rate exists, as Odoo's conversion reads the rates (the
-        # root company's, which the user's record rules may hide); no rate is
-        # shown to the user
-        present = {
-            currency.id
-            for [currency] in self.env["res.currency.rate"]
-            .sudo()
-            ._read_group(
-                [
-                    ("currency_id", "in", currencies.ids),
-                    ("name", "<=", today),
-                    ("company_id", "in", [False, company.root_id.id]),
-                ],
-                ["currency_id"],
-            )
-        }
+        present = set(currencies._crm_rated(company, today).ids)
         own = company.currency_id.id
         return {
             currency_id: rate
@@ -794,11 +787,6 @@ class CrmCashflowForecastReport(models.Model):
         then id), the first due first, as Odoo's payment registration pays
         them; an instalment they cover entirely has a rest of 0. Only those
         invoices' lines are read, by their invoice (``move_id``'s index)."""
-        incoming = tuple(
-            move_type
-            for move_type, direction in INVOICE_DIRECTIONS.items()
-            if direction == "incoming"
-        )
         return self._forecast_flushed(
             SQL(
                 """
@@ -824,7 +812,7 @@ class CrmCashflowForecastReport(models.Model):
                         AND line.parent_state = 'posted'
                         AND (line.reconciled IS NULL OR line.reconciled = FALSE)) line)
                 """,
-                incoming=incoming,
+                incoming=INCOMING_MOVE_TYPES,
                 types=tuple(INVOICE_DIRECTIONS),
                 planned=taken(),
             )
@@ -850,13 +838,12 @@ class CrmCashflowForecastReport(models.Model):
         move_type = (
             self.env["account.move.line"].sudo()._field_to_sql(query.table, "move_type", query)
         )
-        incoming = [t for t, direction in INVOICE_DIRECTIONS.items() if direction == "incoming"]
         residual = SQL.identifier(query.table, "amount_residual_currency")
         return SQL(
             "COALESCE(%s, CASE WHEN %s IN %s THEN %s ELSE -%s END)",
             rest,
             move_type,
-            tuple(incoming),
+            INCOMING_MOVE_TYPES,
             residual,
             residual,
         )

@@ -309,6 +309,32 @@ class TestForecastInvoiceFigures(ContractCase):
             set(report.search([("invoice_id", "=", bill.id)]).mapped("direction")), {"outgoing"}
         )
 
+    def test_open_receipts_count_their_way(self):
+        """An unpaid sales receipt is money to come, a purchase receipt money
+        to go, as Odoo's receivables and payables count them; a planned
+        payment of a receipt goes its way and takes its open amount."""
+        sale = self._invoice(300.0, due="2031-02-05", move_type="out_receipt")
+        purchase = self._invoice(120.0, due="2031-02-06", move_type="in_receipt")
+        self.assertEqual(self._rows(sale), [("invoice", "2031-02-05", 300.0, False)])
+        self.assertEqual(self._rows(purchase), [("invoice", "2031-02-06", 120.0, False)])
+        report = self.env["crm.cashflow.forecast.report"].with_user(self.billing)
+        self.assertEqual(
+            report.search([("invoice_id", "in", (sale | purchase).ids)])
+            .sorted("date")
+            .mapped("direction"),
+            ["incoming", "outgoing"],
+        )
+        self._refused("goes the other way", self._plan, purchase, 50.0, "2031-02-01")
+        self._plan(sale, 100.0, "2031-01-20")
+        self.assertEqual(
+            self._rows(sale),
+            [
+                ("invoice", "2031-02-05", 200.0, False),
+                ("planned_payment", "2031-01-20", 100.0, False),
+            ],
+        )
+        self._refused("left to pay", self._plan, sale, 250.0, "2031-01-21")
+
     def test_totals_sum_the_reports_rows(self):
         """The method's totals (a grouped read of the instalments, less what
         the planned payments take) say what the report's rows say."""

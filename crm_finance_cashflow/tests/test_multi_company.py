@@ -49,17 +49,18 @@ class TestForecastRatesAndCompanies(ContractCase):
             }
         )
 
-    def _ua_contract(self, currency):
-        """An active contract of the Ukrainian company: 100 in ``currency`` in
-        January 2026."""
+    def _ua_contract(self, currency, company=None):
+        """An active contract of the Ukrainian company (or ``company``): 100 in
+        ``currency`` in January 2026."""
+        company = company or self.ua
         contract = (
             self.env["crm.contract"]
             .with_user(self.billing)
-            .with_context(allowed_company_ids=self.ua.ids)
+            .with_context(allowed_company_ids=company.ids)
             .create(
                 {
                     "partner_id": self.ua_client.id,
-                    "company_id": self.ua.id,
+                    "company_id": company.id,
                     "currency_id": currency.id,
                     "date_start": "2026-01-01",
                     "date_end": "2026-12-31",
@@ -171,31 +172,7 @@ class TestForecastRatesAndCompanies(ContractCase):
             {"name": "Forecast Bare Co", "currency_id": self.gbp.id}
         )
         self.billing.write({"company_ids": [Command.link(bare.id)]})
-        contract = (
-            self.env["crm.contract"]
-            .with_user(self.billing)
-            .with_context(allowed_company_ids=bare.ids)
-            .create(
-                {
-                    "partner_id": self.ua_client.id,
-                    "company_id": bare.id,
-                    "currency_id": self.gbp.id,
-                    "date_start": "2026-01-01",
-                    "date_end": "2026-12-31",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": "Setup",
-                                "price_unit": 100.0,
-                                "recurrence": "one_off",
-                                "date_start": "2026-01-01",
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        contract.action_activate()
+        contract = self._ua_contract(self.gbp, company=bare)
         self.assertFalse(self.env["res.currency.rate"].search_count([("company_id", "=", bare.id)]))
         # the main company's rate of GBP (setUpClass): 1 main = 0.5 GBP
         rows = self._report(self.main | bare).search([("contract_id", "=", contract.id)])
