@@ -1,6 +1,7 @@
 """crm_pipeline over XML-RPC: contacts logged on a step are interactions, a timed
-first contact is a calendar event, a lead with open tasks is not deleted. The
-calls are the ones in the README's crm_pipeline API section."""
+first contact (or a meeting asked for on Complete) is a calendar event, a lead
+with open tasks is not deleted. The calls are the ones in the README's
+crm_pipeline API section."""
 
 import datetime
 
@@ -76,3 +77,45 @@ def test_lead_with_open_tasks_is_not_deleted(admin, sales_manager, active_lead, 
     assert sales_manager.call("crm.lead", "unlink", [lead_id]) is True
     [task] = admin.call("crm.task", "read", [task_id], ["lead_id", "partner_id"])
     assert not task["lead_id"] and task["partner_id"]
+
+
+def test_complete_schedules_the_meeting(salesman, active_lead, expect_fault):
+    """Completing the first contact with next_meeting=True puts the meeting of
+    Meeting & evaluation in the next responsible's calendar at its deadline."""
+    _partner_id, lead_id, resp_id = active_lead
+    day = (datetime.date.today() + datetime.timedelta(days=4)).isoformat()
+    fault = expect_fault(
+        salesman.call,
+        "crm.lead.responsibility",
+        "complete",
+        [resp_id],
+        "next",
+        "Agreed to meet",
+        next_deadline=day,
+        next_meeting=True,
+    )
+    assert "date and time of the meeting" in fault.faultString
+    next_id = salesman.call(
+        "crm.lead.responsibility",
+        "complete",
+        [resp_id],
+        "next",
+        "Agreed to meet",
+        next_deadline=_at(4, 15),
+        next_meeting=True,
+    )
+    [step] = salesman.call(
+        "crm.lead.responsibility", "read", [next_id], ["type_id", "calendar_event_id", "lead_id"]
+    )
+    assert step["lead_id"][0] == lead_id
+    [event] = salesman.call(
+        "calendar.event",
+        "read",
+        [step["calendar_event_id"][0]],
+        ["start", "user_id", "opportunity_id"],
+    )
+    assert (event["start"], event["user_id"][0], event["opportunity_id"][0]) == (
+        _at(4, 15),
+        salesman.uid,
+        lead_id,
+    )

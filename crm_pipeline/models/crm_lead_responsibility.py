@@ -57,7 +57,9 @@ class CrmLeadResponsibility(models.Model):
         # the contacts check themselves (crm.interaction's policy)
         "interaction_ids": FREE,
         "activity_id": owned(_lt("kept by the chain: the responsible's to-do.")),
-        "calendar_event_id": owned(_lt("kept by the chain: the first contact's meeting.")),
+        "calendar_event_id": owned(
+            _lt("kept by the chain: the step's meeting (first contact, Schedule a Meeting).")
+        ),
         "company_id": owned(_lt("the lead's company.")),
     }
     _rec_names_search = ["lead_id", "type_id"]
@@ -115,8 +117,10 @@ class CrmLeadResponsibility(models.Model):
         readonly=True,
         ondelete="set null",
         copy=False,
-        help="The responsible's calendar event for the first contact, when it was "
-        "given with a time; it follows the deadline and the responsible.",
+        help="The responsible's calendar event at the deadline: the first contact's, "
+        "when it was given with a time, or the meeting asked for when the step before "
+        "was completed (Schedule a Meeting). It follows the deadline and the "
+        "responsible, and is removed when the step closes before it.",
     )
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
     # stored: record rules and reports group by it
@@ -376,7 +380,7 @@ class CrmLeadResponsibility(models.Model):
             )
         self._sync_lead_stage()
 
-    # calendar event of the first contact ------------------------------
+    # calendar event of the step (first contact, Schedule a Meeting) ---
 
     def _has_time(self):
         """A deadline given with a time of day (a date alone is stored at midnight UTC)."""
@@ -398,7 +402,8 @@ class CrmLeadResponsibility(models.Model):
 
     def _schedule_calendar_event(self):
         """Hook: a calendar event for the responsible at the deadline, when it has
-        a time of day (called on activation)."""
+        a time of day (called on activation, and for the next step when
+        ``complete`` is asked for a meeting)."""
         Event = self.env["calendar.event"].with_context(
             dont_notify=True, mail_create_nosubscribe=True
         )
@@ -557,13 +562,22 @@ class CrmLeadResponsibility(models.Model):
         return self.lead_id.get_contracting_warnings()
 
     def complete(
-        self, outcome, summary, next_user_id=None, next_deadline=None, lost_reason_id=None
+        self,
+        outcome,
+        summary,
+        next_user_id=None,
+        next_deadline=None,
+        lost_reason_id=None,
+        next_meeting=False,
     ):
         """Close this responsibility.
 
         ``outcome='next'`` closes it as done and opens the next type of the chain
         (or wins the lead on the last type); ``outcome='refused'`` closes it as
-        refused and marks the lead lost with ``lost_reason_id``.
+        refused and marks the lead lost with ``lost_reason_id``. With
+        ``next_meeting=True`` the next step also gets a calendar event for its
+        responsible at ``next_deadline`` (a date and time), linked to the lead:
+        the meeting the Meeting & evaluation step is about.
 
         Returns the id of the responsibility opened next, or True.
 
@@ -572,7 +586,7 @@ class CrmLeadResponsibility(models.Model):
         ``_prepare_next_responsibility_values``.
         """
         args = self._check_complete_args(
-            outcome, summary, next_user_id, next_deadline, lost_reason_id
+            outcome, summary, next_user_id, next_deadline, lost_reason_id, next_meeting
         )
         if args["outcome"] == "refused":
             return self._complete_refused(args["summary"], args["lost_reason_id"])
@@ -582,11 +596,19 @@ class CrmLeadResponsibility(models.Model):
         next_type = self.type_id.next_type_id
         if not next_type:
             return self._complete_last(args["summary"])
-        return self._complete_next(
+        next_id = self._complete_next(
             next_type, args["summary"], args["next_user_id"], args["next_deadline"]
         )
+        if args["next_meeting"]:
+            # sudo: the step this call has just opened (see _complete_next), which
+            # a user handing the lead over may not read; only its own values go
+            # into the event
+            self.sudo().browse(next_id)._schedule_calendar_event()
+        return next_id
 
-    def _check_complete_args(self, outcome, summary, next_user_id, next_deadline, lost_reason_id):
+    def _check_complete_args(
+        self, outcome, summary, next_user_id, next_deadline, lost_reason_id, next_meeting=False
+    ):
         """Hook: the caller's arguments checked, as a dict of the same names."""
         if len(self) != 1:
             raise UserError(self.env._("Complete one responsibility at a time."))
@@ -604,12 +626,23 @@ class CrmLeadResponsibility(models.Model):
         self.lead_id.check_access("write")
         if next_deadline:
             next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
+        if not isinstance(next_meeting, bool):
+            raise UserError(self.env._("next_meeting must be true or false."))
+        next_meeting = next_meeting and outcome == "next" and bool(self.type_id.next_type_id)
+        if next_meeting and (not next_deadline or next_deadline.time() == time.min):
+            raise UserError(
+                self.env._(
+                    "Give the date and time of the meeting as the next deadline " "(%(type)s).",
+                    type=self.type_id.next_type_id.name,
+                )
+            )
         return {
             "outcome": outcome,
             "summary": summary.strip(),
             "next_user_id": to_id(self.env, next_user_id, self.env._("The next responsible")),
             "next_deadline": next_deadline or None,
             "lost_reason_id": to_id(self.env, lost_reason_id, self.env._("The lost reason")),
+            "next_meeting": next_meeting,
         }
 
     @contextmanager

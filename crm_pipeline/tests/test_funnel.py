@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PipelineCase
 
@@ -161,3 +164,32 @@ class TestFunnelMerged(PipelineCase):
             )
         )
         self.assertEqual(groups, [(1, 1, 2)])
+
+    def test_board_and_filter_count_the_funnels_leads(self):
+        """The Funnel board's graph counts leads (the merged lead has two
+        Contact prospect steps: one lead), and the analysis' Moved On filter
+        keeps the rows the funnel counts as moved on, not every done step."""
+        leads = self._lead("Merged C", user_id=self.salesman.id) | self._lead(
+            "Merged D", user_id=self.salesman.id
+        )
+        for lead in leads:
+            self._activate(lead, user=self.salesman).complete(
+                "next", "Met", next_deadline=self._in(3)
+            )
+        leads.with_user(self.salesman).merge_opportunity()
+        won = self._lead("Won early", user_id=self.salesman.id)
+        self._activate(won, user=self.salesman)
+        won.with_user(self.salesman).action_set_won()
+        contact = self._funnel(user=self.salesman)[self.t_contact.id]
+        self.assertEqual((contact["reached"], contact["moved_on"]), (2, 1))
+        Report = self.env["crm.responsibility.report"].with_user(self.salesman)
+        mine = [("salesperson_id", "=", self.salesman.id), ("type_id", "=", self.t_contact.id)]
+        board = self.env.ref("crm_pipeline.crm_board_funnel_view")
+        graph = etree.fromstring(board.arch).xpath("//action[@view_mode='graph']")[0]
+        measure = safe_eval(graph.get("context"))["graph_measure"]
+        aggregate = "__count" if measure == "__count" else f"{measure}:count_distinct"
+        [[reached]] = Report._read_group(mine, [], [aggregate])
+        self.assertEqual(reached, contact["reached"])
+        search = etree.fromstring(Report.get_views([(False, "search")])["views"]["search"]["arch"])
+        domain = safe_eval(search.xpath("//filter[@name='moved']")[0].get("domain"))
+        self.assertEqual(Report.search_count(mine + domain), contact["moved_on"])

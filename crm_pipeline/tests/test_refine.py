@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.crm_suite_base.tests.common import load_migration
 
@@ -216,6 +216,68 @@ class TestActivationCalendarEvent(PipelineCase):
         day = (fields.Date.today() + timedelta(days=2)).isoformat()
         lead.activate(self.salesman.id, day)
         self.assertFalse(lead.open_responsibility_id.calendar_event_id)
+
+    def test_meeting_scheduled_when_the_contact_step_completes(self):
+        """The first contact ends with a meeting agreed: Complete's Schedule a
+        Meeting (ticked when the next step is Meeting & evaluation) puts it in
+        the next responsible's calendar at the next deadline."""
+        lead = self._lead(user_id=self.salesman.id)
+        day = (fields.Date.today() + timedelta(days=1)).isoformat()
+        lead.with_user(self.salesman).activate(self.salesman.id, day)
+        first = lead.open_responsibility_id
+        self.assertFalse(first.calendar_event_id)
+        self._satisfy_downstream_gates(lead)
+        wizard = Form(
+            self.env["crm.lead.responsibility.complete.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_responsibility_id=first.id)
+        )
+        self.assertTrue(wizard.next_meeting)
+        wizard.summary = "They agreed to meet at their office"
+        wizard.next_user_id = self.salesman_b
+        wizard.next_deadline = self._at(5, 14)
+        wizard.save().action_confirm()
+        step = lead.open_responsibility_id
+        self.assertEqual(step.type_id.kind, "meeting_evaluation")
+        event = step.calendar_event_id
+        self.assertTrue(event)
+        self.assertEqual(event.start, self._at(5, 14))
+        self.assertEqual(event.user_id, self.salesman_b)
+        self.assertIn(self.salesman_b.partner_id, event.partner_ids)
+        self.assertEqual(event.opportunity_id, lead)
+        # the meeting moves with the step; done before it, it will not take place
+        step.with_user(self.salesman_b).write({"deadline": self._at(6, 10)})
+        self.assertEqual(event.start, self._at(6, 10))
+        step.with_user(self.salesman_b).complete("next", "Met", next_deadline=self._at(9, 9))
+        self.assertFalse(event.exists())
+        # the Offer step is no meeting: not ticked, and no event
+        offer = lead.open_responsibility_id
+        self.assertFalse(offer.calendar_event_id)
+        wizard = Form(
+            self.env["crm.lead.responsibility.complete.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_responsibility_id=offer.id)
+        )
+        self.assertFalse(wizard.next_meeting)
+
+    def test_meeting_needs_a_time(self):
+        lead = self._lead()
+        lead.activate(self.salesman.id, self._at(1, 9))
+        first = lead.open_responsibility_id
+        self._satisfy_downstream_gates(lead)
+        day = (fields.Date.today() + timedelta(days=3)).isoformat()
+        with self.assertRaisesRegex(UserError, "date and time of the meeting"):
+            first.complete("next", "Agreed", next_deadline=day, next_meeting=True)
+        with self.assertRaisesRegex(UserError, "true or false"):
+            first.complete("next", "Agreed", next_deadline=self._at(3, 9), next_meeting="yes")
+        self.assertTrue(first.is_open)
+        # without a meeting asked for, no event (as before)
+        first.complete("next", "Agreed", next_deadline=self._at(3, 9))
+        self.assertFalse(lead.open_responsibility_id.calendar_event_id)
+        # refused: nothing is scheduled
+        step = lead.open_responsibility_id
+        step.complete("refused", "No", lost_reason_id=self.lost_reason.id, next_meeting=True)
+        self.assertFalse(self.env["calendar.event"].search([("opportunity_id", "=", lead.id)]))
 
 
 @tagged("post_install", "-at_install")

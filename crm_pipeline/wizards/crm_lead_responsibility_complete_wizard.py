@@ -29,6 +29,14 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
         readonly=False,
     )
     next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True, readonly=False)
+    next_meeting = fields.Boolean(
+        string="Schedule a Meeting",
+        compute="_compute_next_meeting",
+        store=True,
+        readonly=False,
+        help="A calendar event for the next responsible at the next deadline, linked to "
+        "the lead. Ticked when the next step is Meeting & evaluation.",
+    )
     lost_reason_id = fields.Many2one("crm.lost.reason")
     gate_message = fields.Text(compute="_compute_gate_message")
     contracting_warnings = fields.Text(compute="_compute_contracting_warnings")
@@ -59,6 +67,13 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
             nxt = wiz.responsibility_id.type_id.next_type_id
             wiz.next_deadline = now + timedelta(days=nxt.duration_days) if nxt else False
 
+    @api.depends("responsibility_id")
+    def _compute_next_meeting(self):
+        for wiz in self:
+            wiz.next_meeting = (
+                wiz.responsibility_id.type_id.next_type_id.kind == "meeting_evaluation"
+            )
+
     @api.depends("responsibility_id", "outcome")
     def _compute_gate_message(self):
         for wiz in self:
@@ -85,5 +100,6 @@ class CrmLeadResponsibilityCompleteWizard(models.TransientModel):
             next_user_id=self.next_user_id.id if self.outcome == "next" else None,
             next_deadline=self.next_deadline if self.outcome == "next" else None,
             lost_reason_id=self.lost_reason_id.id if self.outcome == "refused" else None,
+            next_meeting=self.next_meeting and self.outcome == "next" and not self.is_last,
         )
         return {"type": "ir.actions.act_window_close"}
