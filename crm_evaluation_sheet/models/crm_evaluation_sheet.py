@@ -315,10 +315,11 @@ class CrmEvaluationSheet(models.Model):
         return True
 
     def _recompute_prices(self):
-        # the prices are owned by their computation: assigned here, they are written
+        # the prices are owned by their computation: assigned here, they are
+        # written. The recipe as it is now first: the items are priced with it
         lines = privileged(self.line_ids)
-        lines._compute_price_unit()
         lines._compute_recipe_snapshot()
+        lines._compute_price_unit()
         lines._compute_price_subtotal()
 
     def action_finalize(self):

@@ -134,6 +134,7 @@ class CrmEvaluationSheetLine(models.Model):
         "product_uom_qty",
         "product_uom_id",
         "product_id.product_tmpl_id.recipe_pricing",
+        "recipe_snapshot",
         "sheet_id.pricelist_id",
         "sheet_id.currency_id",
         "sheet_id.date",
@@ -141,24 +142,28 @@ class CrmEvaluationSheetLine(models.Model):
     )
     def _compute_price_unit(self):
         # every item and recipe component of the batch priced together
-        # (``_catalogue_prices``): the queries do not grow with the items
+        # (``_catalogue_prices``): the queries do not grow with the items. An
+        # item is priced with the recipe it keeps (``recipe_snapshot``, taken
+        # again with its product, quantity or unit, by Update Prices and Reset
+        # to Draft), never the product's recipe of the day: a change of the
+        # sheet's customer, pricelist or date prices the same components that
+        # its preview shows and its quotation sells
+        lines = self.filtered(lambda line: not line._keeps_prices())
+        recipes = lines._component_recipes()
         plans, requests = [], []
-        for line in self:
-            if line._keeps_prices():
-                continue
+        for line in lines:
             if not line.product_id or not line.product_uom_id:
                 line.price_unit = line.discount = 0.0
                 line.component_prices = False
                 continue
-            components = line._recipe_components()
+            components = recipes[line]
             plans.append((line, components, len(requests)))
             if components is None:
                 requests.append((line, line.product_id, line.product_uom_qty, line.product_uom_id))
             else:
-                requests += [
-                    (line, rl.product_id, qty, rl.product_id.uom_id) for rl, qty in components
-                ]
+                requests += [(line, product, qty, uom) for _rl_id, product, qty, uom in components]
         prices = self._catalogue_prices(requests)
+        fiscal_positions = {}
         for line, components, start in plans:
             if components is None:
                 line.price_unit, line.discount = prices[start]
@@ -166,18 +171,24 @@ class CrmEvaluationSheetLine(models.Model):
                 continue
             rows = prices[start : start + len(components)]
             # the quotation sells the components: the item's unit price is what
-            # they add up to, per unit of the item
+            # their lines add up to, taxes excluded (``_line_subtotal``, the
+            # item's subtotal), per unit of the item
+            fiscal_position = line._sheet_fiscal_position(
+                line.sheet_id.partner_id, line.company_id or self.env.company, fiscal_positions
+            )
             subtotal = sum(
-                line._round(price * qty * (1 - discount / 100))
-                for (_rl, qty), (price, discount) in zip(components, rows, strict=True)
+                line._line_subtotal(product, price, qty, discount, fiscal_position)
+                for (_rl_id, product, qty, _uom), (price, discount) in zip(
+                    components, rows, strict=True
+                )
             )
             line.price_unit = subtotal / line.product_uom_qty if line.product_uom_qty else 0.0
             line.discount = 0.0
             # kept with it, for the quotation of the finalized sheet: the unit
             # price, or [unit price, discount] when the pricelist shows a discount
             line.component_prices = {
-                str(rl.id): [price, discount] if discount else price
-                for (rl, _qty), (price, discount) in zip(components, rows, strict=True)
+                str(rl_id): [price, discount] if discount else price
+                for (rl_id, *_component), (price, discount) in zip(components, rows, strict=True)
             }
 
     @api.depends(
@@ -252,22 +263,20 @@ class CrmEvaluationSheetLine(models.Model):
         self.ensure_one()
         return bool(self.id) and self.sheet_id.state not in _OPEN
 
-    def _uses_component_prices(self):
-        self.ensure_one()
-        template = self.product_id.product_tmpl_id
-        return bool(template.recipe_line_ids) and template.recipe_pricing == "components"
-
-    def _recipe_components(self):
-        """(recipe line, quantity) of each component this item becomes on the
-        quotation when it is priced from its components, else None."""
-        self.ensure_one()
-        if not self._uses_component_prices() or not self.product_uom_id:
-            return None
-        template = self.product_id.product_tmpl_id
-        parent_qty = self.product_uom_id._compute_quantity(
-            self.product_uom_qty, template.uom_id, round=False
-        )
-        return [(rl, rl._component_qty(parent_qty)) for rl in template.recipe_line_ids]
+    def _component_recipes(self):
+        """``{item: [(recipe line id, component, quantity, unit)]}`` of the
+        items priced from their components, with the recipe each was priced
+        with (``_priced_recipes``: its ``recipe_snapshot``), what its preview
+        shows and its quotation sells; None for the other items (sold as
+        themselves). A component (or unit) deleted since is left out: it has no
+        price, and the quotation is refused until the sheet is priced again."""
+        recipes, products, uoms = self._priced_recipes()
+        return {
+            line: [row for row in rows if row[1] in products and row[3] in uoms]
+            if pricing == "components" and rows
+            else None
+            for line, (pricing, rows) in recipes.items()
+        }
 
     def _kept_component_prices(self):
         """{recipe line id: (unit price, discount)} the item kept for its
@@ -459,23 +468,24 @@ class CrmEvaluationSheetLine(models.Model):
     @api.depends("price_unit", "discount", "product_uom_qty", "currency_id")
     def _compute_price_subtotal(self):
         fiscal_positions = {}
-        missing = []  # components the item kept no price for (added to the recipe since)
+        missing = []  # components the item kept no price for (priced before it kept them)
         rows_by_line = {}
-        for line in self:
-            if line._keeps_prices():
-                continue
-            components = line._recipe_components() if line.product_id else None
+        lines = self.filtered(lambda line: not line._keeps_prices())
+        # the recipe the item was priced with, as its unit price (``_compute_price_unit``)
+        recipes = lines._component_recipes()
+        for line in lines:
+            components = recipes[line] if line.product_id else None
             if components is None:
                 rows_by_line[line] = None
                 continue
             kept = line._kept_component_prices()
             rows = []
-            for rl, qty in components:
-                if str(rl.id) in kept:
-                    rows.append((rl.product_id, qty, *kept[str(rl.id)]))
+            for rl_id, product, qty, uom in components:
+                if str(rl_id) in kept:
+                    rows.append((product, qty, *kept[str(rl_id)]))
                 else:
-                    rows.append((rl.product_id, qty, len(missing)))
-                    missing.append((line, rl.product_id, qty, rl.product_id.uom_id))
+                    rows.append((product, qty, len(missing)))
+                    missing.append((line, product, qty, uom))
             rows_by_line[line] = rows
         missing_prices = self._catalogue_prices(missing) if missing else []
         for line, rows in rows_by_line.items():

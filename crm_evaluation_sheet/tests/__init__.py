@@ -20,3 +20,4 @@ from . import test_sheet_recipes
 from . import test_quotation_language
 from . import test_sheet_deletion
 from . import test_lead_offer
+from . import test_sheet_kept_recipe_price
