@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
@@ -74,6 +76,14 @@ class ResCompany(models.Model):
         if policy == "block":
             raise UserError(text)
         return text
+
+    @api.model
+    def _reserved_stock_note(self, text):
+        """``text`` (a warning of ``_check_reserved_stock``: the action, then
+        one line per product) as the HTML body of a chatter note, each line
+        escaped and kept on a line of its own (a plain text body is stored as
+        one paragraph, its line breaks lost)."""
+        return Markup("<br/>").join(text.split("\n"))
 
     @api.model
     def _check_reserved_stock_together(self, demands, label):

@@ -77,7 +77,8 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._check_order_line_values(vals)
         self._check_reservation_term(vals)
-        self._check_state_of_reserved_quotations(vals)
+        plain = self._check_state_of_reserved_quotations(vals)
+        confirm_warnings = plain._check_plain_confirmation(vals)
         terms = (
             {order: order.reservation_expiry_date for order in self}
             if isinstance(vals, dict) and "reservation_expiry_date" in vals
@@ -104,6 +105,8 @@ class SaleOrder(models.Model):
         self.browse(
             [order.id for order, term in terms.items() if order.reservation_expiry_date != term]
         )._rearm_expiry_warning()
+        for order, warning in confirm_warnings.items():
+            order._post_reserved_stock_note(warning)
         return res
 
     def _check_reservation_term(self, vals):
@@ -141,16 +144,19 @@ class SaleOrder(models.Model):
         reserved-stock policy and the delivery. Confirm and Cancel release them.
         Odoo's action_confirm writes the state before _action_confirm releases:
         the orders marked by _prepare_confirmation_values are let through (once);
-        _action_cancel releases before its write."""
+        _action_cancel releases before its write.
+        Returns the orders whose state is written plainly (all but those
+        action_confirm is confirming), which ``_check_plain_confirmation``
+        checks next."""
         if not isinstance(vals, dict) or "state" not in vals or vals["state"] in ("draft", "sent"):
-            return
+            return self.browse()
         orders = self
         confirming = self.env.cr.cache.get(_CONFIRMING)
         if confirming and vals["state"] == "sale":
             orders = self.filtered(lambda order: order.id not in confirming)
             confirming.difference_update(self.ids)
         if not orders.ids:
-            return
+            return orders
         # sudo: every active reservation counts, those the user may not read too
         held = (
             self.env["sale.stock.reservation"]
@@ -166,6 +172,52 @@ class SaleOrder(models.Model):
                     "release it, or Release Stock first.",
                     orders=", ".join(held.mapped("name")),
                 )
+            )
+        return orders
+
+    def _check_plain_confirmation(self, vals):
+        """{order: warning} of these orders, whose state ``vals`` writes to
+        *sale* without Odoo's action_confirm (a plain ``write``, as an XML-RPC
+        client may send it): the reserved-stock policy is applied to what
+        their lines take, as at confirmation (``_action_confirm``), together,
+        before the write (a UserError under "block"). Odoo launches no
+        procurement then, but the next write of a line's quantity procures
+        all of it (``sale.order.line._needs_after`` checks that gap too)."""
+        if not isinstance(vals, dict) or vals.get("state") != "sale":
+            return {}
+        orders = self.filtered(lambda order: order.state != "sale")
+        if not orders:
+            return {}
+        return orders._check_confirmation_needs()
+
+    def _check_confirmation_needs(self):
+        """{order: warning}: the reserved-stock policy on what these orders'
+        lines take, the orders checked together per company and warehouse (a
+        UserError under "block")."""
+        return self.env["res.company"]._check_reserved_stock_together(
+            [
+                (
+                    order,
+                    order.company_id,
+                    order.warehouse_id,
+                    order._needs_by_product(order._reservation_needs()),
+                    order,
+                    None,
+                )
+                for order in self
+            ],
+            lambda orders: self.env._(
+                "Confirming %(order)s", order=", ".join(orders.mapped("name"))
+            ),
+        )
+
+    def _post_reserved_stock_note(self, warning):
+        """Note ``warning`` (the reserved-stock policy's text, one line per
+        product) in the chatter of these records, its lines kept apart."""
+        for record in self:
+            record.message_post(
+                body=self.env["res.company"]._reserved_stock_note(warning),
+                subtype_xmlid="mail.mt_note",
             )
 
     def _rearm_expiry_warning(self):
@@ -289,7 +341,7 @@ class SaleOrder(models.Model):
             )
             order._sync_reservations(needs)
             if warning:
-                order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+                order._post_reserved_stock_note(warning)
         self._check_low_stock_of_lines()
         return True
 
@@ -487,7 +539,7 @@ class SaleOrder(models.Model):
             )
         self._sync_reservations(needs)
         if warning:
-            self.message_post(body=warning, subtype_xmlid="mail.mt_note")
+            self._post_reserved_stock_note(warning)
 
     # ------------------------------------------------------------------
     # Odoo's flows
@@ -508,27 +560,12 @@ class SaleOrder(models.Model):
         company and warehouse): none has its delivery yet, so each one alone
         would not see what the others take."""
         self.env.cr.cache.get(_CONFIRMING, set()).difference_update(self.ids)
-        warnings = self.env["res.company"]._check_reserved_stock_together(
-            [
-                (
-                    order,
-                    order.company_id,
-                    order.warehouse_id,
-                    order._needs_by_product(order._reservation_needs()),
-                    order,
-                    None,
-                )
-                for order in self
-            ],
-            lambda orders: self.env._(
-                "Confirming %(order)s", order=", ".join(orders.mapped("name"))
-            ),
-        )
+        warnings = self._check_confirmation_needs()
         res = super()._action_confirm()
         self._release_reservations()
         self._check_low_stock_of_lines()
         for order, warning in warnings.items():
-            order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+            order._post_reserved_stock_note(warning)
         return res
 
     def _action_cancel(self):
@@ -562,6 +599,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.env["purchase.order"].has_access("create"):
             raise UserError(self.env._("You may not create purchase orders."))
+        self._check_not_cancelled_for_supply()
         self._lock_documents()
         # (company, receipt operation type, product) -> qty: the shortfall is
         # the document's warehouse's, and so is the receipt
@@ -642,6 +680,20 @@ class SaleOrder(models.Model):
                 {"crm_purchase_order_ids": [Command.link(po.id) for po in linked]}
             )
         return purchases._get_records_action(name=self.env._("Supplier Orders"))
+
+    def _check_not_cancelled_for_supply(self):
+        """Refuse cancelled documents (the button is hidden on them; an
+        XML-RPC call is refused alike): they sell nothing, so they order
+        nothing."""
+        cancelled = self.filtered(lambda order: order.state == "cancel")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "%(orders)s: a cancelled document orders nothing from suppliers. Set it "
+                    "back to quotation first.",
+                    orders=", ".join(cancelled.mapped("name")),
+                )
+            )
 
     def _lock_documents(self):
         """Lock these documents' rows in id order (never a deadlock between two
@@ -756,8 +808,11 @@ class SaleOrder(models.Model):
         return result
 
     def _supply_needs(self, mode):
-        """{line: quantity to order, in the product's unit}."""
+        """{line: quantity to order, in the product's unit}: nothing for a
+        cancelled document."""
         self.ensure_one()
+        if self.state == "cancel":
+            return {}
         # the gross need: a line of a negative quantity orders nothing
         lines = {
             line: line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)

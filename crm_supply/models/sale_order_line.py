@@ -176,10 +176,11 @@ class SaleOrderLine(models.Model):
         ids = defaultdict(set)
         for vals in vals_list:
             self._check_need_values_mapping(vals)
-            qty = vals.get("product_uom_qty")
-            if qty is not None and qty is not False:
-                check_number(self.env, qty, field_label(self.env, self._fields["product_uom_qty"]))
-            for name in ("product_id", "product_uom"):
+            for name in ("product_uom_qty", "product_packaging_qty"):
+                qty = vals.get(name)
+                if qty is not None and qty is not False:
+                    check_number(self.env, qty, field_label(self.env, self._fields[name]))
+            for name in ("product_id", "product_uom", "product_packaging_id"):
                 value = vals.get(name)
                 if value is None or value is False or hasattr(value, "_name"):
                     continue
@@ -217,9 +218,13 @@ class SaleOrderLine(models.Model):
     def _needs_after(self, vals):
         """{order: {product: quantity in its unit}} that ``vals`` would add to
         these lines of confirmed orders: per line, what it would take minus what
-        it takes of the same product, when positive; never netted against
-        another line. A new product takes all of the line's quantity, in the
-        unit Odoo would give the line."""
+        its moves already procure of the same product (``_procured_need``),
+        when positive; never netted against another line. That is the gap
+        ``sale_stock`` procures at the next write of the quantity, whatever the
+        line's saved quantity says (an order written to *sale* without
+        ``action_confirm`` has no delivery yet; a quantity Odoo recomputed from
+        the packaging quantity was never procured). A new product takes all of
+        the line's quantity, in the unit Odoo would give the line."""
         increases = defaultdict(lambda: defaultdict(float))
         Product, Uom = self.env["product.product"], self.env["uom.uom"]
         for line in self:
@@ -235,12 +240,49 @@ class SaleOrderLine(models.Model):
                 uom = product.uom_id  # Odoo's compute of the unit on a product change
             else:
                 uom = line.product_uom
-            qty = vals["product_uom_qty"] if "product_uom_qty" in vals else line.product_uom_qty
+            qty = line._quantity_after(vals, uom or product.uom_id)
             after = line._stock_need(product, uom, qty or 0.0)
-            before = line._stock_need() if product == line.product_id else 0.0
+            before = line._procured_need() if product == line.product_id else 0.0
             if after > before:
                 increases[line.order_id][product] += after - before
         return increases
+
+    def _quantity_after(self, vals, uom):
+        """The line's quantity (in ``uom``, its unit after the write) once
+        ``vals`` is written: the written quantity, else the one Odoo computes
+        from a written packaging quantity (``_compute_product_uom_qty``: the
+        packaging's content times the number of packagings), else the line's."""
+        self.ensure_one()
+        if "product_uom_qty" in vals:
+            return vals["product_uom_qty"]
+        if "product_packaging_qty" in vals and not self.display_type:
+            packaging = (
+                vals["product_packaging_id"]
+                if "product_packaging_id" in vals
+                else self.product_packaging_id
+            )
+            if not hasattr(packaging, "_name"):
+                packaging = self.env["product.packaging"].browse(packaging or [])
+            if packaging:
+                return packaging.product_uom_id._compute_quantity(
+                    packaging.qty * (vals["product_packaging_qty"] or 0.0), uom
+                )
+        return self.product_uom_qty
+
+    def _procured_need(self):
+        """What this confirmed line's moves already procure, in the product's
+        unit: ``sale_stock``'s ``_get_qty_procurement`` (its outgoing moves
+        not cancelled, less its returns to refund), which the procurement of
+        the next write of the quantity is measured against."""
+        self.ensure_one()
+        if self.display_type or not self.product_id.is_storable:
+            return 0.0
+        procured = self._get_qty_procurement()
+        if procured <= 0:
+            return 0.0
+        return self.product_uom._compute_quantity(
+            procured, self.product_id.uom_id, rounding_method="HALF-UP"
+        )
 
     def _check_raised_needs(self, increases, label):
         """The policy on ``increases`` ({order: {product: quantity}}, what
@@ -255,7 +297,7 @@ class SaleOrderLine(models.Model):
             label,
         )
         for order, warning in warnings.items():
-            order.message_post(body=warning, subtype_xmlid="mail.mt_note")
+            order._post_reserved_stock_note(warning)
 
     def _new_line_needs(self, vals_list):
         """{order: {product: quantity in its unit}} that the lines of
@@ -341,7 +383,9 @@ class SaleOrderLine(models.Model):
         if "order_id" in vals:
             self._check_reserved_lines_stay(vals["order_id"])
         need_fields = any(name in vals for name in NEED_FIELDS)
-        if need_fields:
+        if need_fields or "product_packaging_qty" in vals:
+            # a packaging quantity makes Odoo recompute the quantity
+            # (_compute_product_uom_qty): checked as a quantity written
             self._check_stock_need_change(vals)
         # a reserved quotation's reservations follow what its lines take, compared
         # before and after the write whichever field changed it (Odoo recomputes

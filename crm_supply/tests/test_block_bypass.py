@@ -1,0 +1,206 @@
+"""The reserved-stock policy cannot be bypassed: a confirmed line is checked on
+what its moves do not procure yet (an order written to *sale* without
+action_confirm, a quantity Odoo recomputed from the packaging quantity), a
+plain write of the state to *sale* is checked as a confirmation, a transfer of
+any operation type that takes goods out of the warehouse is checked as a
+delivery; cancelled documents order nothing from suppliers; the policy's notes
+keep their lines apart in the chatter."""
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SupplyCase
+
+
+@tagged("post_install", "-at_install")
+class TestBlockBypass(SupplyCase):
+    """5 on hand; a proforma holds 4: 1 is free to sell. A salesperson sells."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.item = cls.env["product.product"].create(
+            {"name": "Bypass Item", "is_storable": True, "list_price": 10.0}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.item, cls.stock, 5.0)
+        cls.box = cls.env["product.packaging"].create(
+            {"name": "Box of 10", "product_id": cls.item.id, "qty": 10.0, "sales": True}
+        )
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+
+    def _hold(self, qty):
+        holder = self._order(qty, product=self.item)
+        holder.action_reserve_stock()
+        return holder
+
+    def _sale(self, qty):
+        return self._order(qty, product=self.item, user=self.salesman).with_user(self.salesman)
+
+    def _delivered(self, order):
+        return sum(
+            order.picking_ids.move_ids.filtered(lambda m: m.state != "cancel").mapped(
+                "product_uom_qty"
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # 1. confirmed lines: what their moves do not procure yet
+    # ------------------------------------------------------------------
+
+    def test_plain_write_of_the_state_is_checked_as_a_confirmation(self):
+        self._hold(4)
+        self._policy("block")
+        order = self._sale(3)
+        with self.assertRefused("Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            order.action_confirm()
+        with self.assertRefused("(?s)Confirming .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+
+    def test_line_of_an_order_without_delivery_is_checked_on_all_it_takes(self):
+        # written to sale while the policy allowed it: no delivery yet
+        order = self._sale(3)
+        order.write({"state": "sale"})
+        self.assertFalse(order.picking_ids)
+        self._hold(4)
+        self._policy("block")
+        line = order.order_line
+        # the same quantity again: sale_stock would procure all 3
+        with self.assertRefused("Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            line.write({"product_uom_qty": 3})
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(self._figures(self.item), (4.0, 1.0))
+
+    def test_packaging_quantity_of_a_confirmed_line_is_checked(self):
+        order = self._sale(1)
+        order.action_confirm()
+        self._hold(3)  # 5 on hand, 1 going out, 3 held: 1 free
+        self._policy("block")
+        line = order.order_line
+        # Odoo recomputes the quantity: 30, 29 more than the delivery's 1
+        with self.assertRefused("Bypass Item: 29.00 wanted, 1.00 free to sell"):
+            line.write({"product_packaging_id": self.box.id, "product_packaging_qty": 3})
+        self.assertEqual(line.product_uom_qty, 1.0)
+        self.assertEqual(self._delivered(order), 1.0)
+
+    def test_quantity_recomputed_from_the_packaging_is_procured_through_the_policy(self):
+        order = self._sale(1)
+        order.action_confirm()
+        line = order.order_line
+        # allowed then: the line says 30, its delivery still 1 (Odoo procures
+        # at a write of the quantity only)
+        line.write({"product_packaging_id": self.box.id, "product_packaging_qty": 3})
+        self.assertEqual(line.product_uom_qty, 30.0)
+        self.assertEqual(self._delivered(order), 1.0)
+        self._hold(3)
+        self._policy("block")
+        # the same quantity again: 29 procured more
+        with self.assertRefused("Bypass Item: 29.00 wanted, 1.00 free to sell"):
+            line.write({"product_uom_qty": 30})
+        self.assertEqual(self._delivered(order), 1.0)
+
+    def test_allowed_plain_state_write_and_procurement_are_odoos(self):
+        order = self._sale(3)
+        order.write({"state": "sale"})
+        order.order_line.write({"product_uom_qty": 3})
+        self.assertEqual(self._delivered(order), 3.0)
+
+    def test_warn_on_a_plain_write_of_the_state(self):
+        self._hold(4)
+        self._policy("warn")
+        order = self._sale(3)
+        order.write({"state": "sale"})
+        self.assertEqual(order.state, "sale")
+        note = order.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn(f"Confirming {order.name}", note.body)
+
+    # ------------------------------------------------------------------
+    # 2. transfers leaving the warehouse, whatever their operation type
+    # ------------------------------------------------------------------
+
+    def _transfer(self, qty, destination):
+        Picking = self.env["stock.picking"].with_user(self.stock_user)
+        picking = Picking.create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": self.item.name,
+                            "product_id": self.item.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.item.uom_id.id,
+                            "location_id": self.stock.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.quantity = qty
+        picking.move_ids.picked = True
+        return picking.with_context(skip_sms=True)
+
+    def test_internal_transfer_to_the_customers_is_checked(self):
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, self.customers)
+        self.assertEqual(picking.picking_type_code, "internal")
+        with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+
+    def test_internal_transfer_within_the_warehouse_is_allowed(self):
+        shelf = self.env["stock.location"].create(
+            {"name": "Bypass Shelf", "location_id": self.stock.id, "usage": "internal"}
+        )
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, shelf)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self._figures(self.item), (4.0, 1.0))
+
+    # ------------------------------------------------------------------
+    # 3. cancelled documents order nothing
+    # ------------------------------------------------------------------
+
+    def test_cancelled_document_orders_nothing(self):
+        vendor = self.env["res.partner"].create({"name": "Bypass Vendor"})
+        self.item.seller_ids = [Command.create({"partner_id": vendor.id, "price": 2.0})]
+        buyer = self.salesman
+        buyer.groups_id |= self.env.ref("purchase.group_purchase_user")
+        order = self._order(50, product=self.item, user=buyer).with_user(buyer)
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        with self.assertRaisesRegex(
+            UserError, f"{order.name}: a cancelled document orders nothing from suppliers"
+        ):
+            order.action_create_supplier_orders(mode="shortfall")
+        self.assertFalse(order.crm_purchase_order_ids)
+        self.assertFalse(
+            self.env["purchase.order"].search([("partner_id", "=", vendor.id)]),
+        )
+        self.assertEqual(order.sudo()._supply_needs("all"), {})
+
+    # ------------------------------------------------------------------
+    # 4. the notes keep their lines apart
+    # ------------------------------------------------------------------
+
+    def test_warn_note_keeps_its_lines(self):
+        holder = self._hold(4)
+        self._policy("warn")
+        order = self._sale(3)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]
+        order.action_confirm()
+        note = order.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("reserved by proformas:<br>Bypass Item: 3.00 wanted", note.body)
+        self.assertIn(holder.name, note.body)
