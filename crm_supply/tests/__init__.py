@@ -16,3 +16,4 @@ from . import test_language
 from . import test_multi_company
 from . import test_odoo_order_queries
 from . import test_cron_times
+from . import test_label_access
