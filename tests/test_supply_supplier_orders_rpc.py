@@ -299,6 +299,84 @@ def test_invoice_line_label_is_its_companys(admin, make_user, setup):
     assert label("1") == setup["name"]
 
 
+def test_label_of_another_companys_warehouse_has_no_figures(admin, make_user, setup):
+    """A salesperson of company B alone: the label names no figure of company
+    A's warehouse, through ``name_search`` (which Odoo computes as superuser)
+    as through ``read`` (which refused it with an AccessError); a salesperson
+    of company A sees them."""
+    setup = _part(admin, setup, "Foreign Label")
+    pid = os.getpid()
+    company_b = new_company(admin, f"RPC Label Only B {pid}")
+    seller_b = make_user(["sales_team.group_sale_salesman"], "label_only_b")
+    admin.call(
+        "res.users",
+        "write",
+        [seller_b.uid],
+        {"company_ids": [(6, 0, [company_b])], "company_id": company_b},
+    )
+    seller_a = make_user(["sales_team.group_sale_salesman"], "label_company_a")
+    order_id = _order(admin, setup, 3, setup["wh1"])
+    admin.call("sale.order", "action_reserve_stock", [order_id])
+    [product] = admin.call("product.product", "read", [setup["product"]], ["product_tmpl_id"])
+    template_id = product["product_tmpl_id"][0]
+    name = setup["name"]
+    records = (("product.product", setup["product"]), ("product.template", template_id))
+    for model, record_id in records:
+        for where in (
+            {"warehouse_id": setup["wh1"]["id"]},
+            {"location": setup["wh1"]["lot_stock_id"][0]},
+        ):
+            context = {"crm_supply_stock_label": True, **where}
+            found = seller_a.call(model, "name_search", name, context=context)
+            assert found == [[record_id, _label(name, 7, 3)]], (model, where)
+            found = seller_b.call(model, "name_search", name, context=context)
+            assert found == [[record_id, name]], (model, where)
+            [row] = seller_b.call(model, "read", [record_id], ["display_name"], context=context)
+            assert row["display_name"] == name, (model, where)
+
+
+def test_sale_line_label_leaves_its_orders_reservations_out(admin, buyer, make_user, setup):
+    """Picking a product on a line of a proforma: the label leaves the order's
+    own reservations out, as the line's Free to Sell column does; the context
+    key naming the order leaves out only an order the user may read (another
+    salesperson's own order is counted)."""
+    setup = _part(admin, setup, "Own Order Label")
+    order_id = _order(buyer, setup, 4, setup["wh1"])
+    buyer.call("sale.order", "action_reserve_stock", [order_id])
+    [order] = buyer.call("sale.order", "read", [order_id], ["order_line"])
+    [line] = buyer.call(
+        "sale.order.line",
+        "read",
+        order["order_line"],
+        ["qty_free_to_sell", "qty_reserved_proforma", "product_template_id"],
+    )
+    assert (line["qty_free_to_sell"], line["qty_reserved_proforma"]) == (10.0, 0.0)
+    views = buyer.call("sale.order", "get_views", [[False, "form"]])
+    assert "'crm_supply_order_id': parent.id" in views["views"]["form"]["arch"]
+    template_id = line["product_template_id"][0]
+    context = {
+        "crm_supply_stock_label": True,
+        "warehouse_id": setup["wh1"]["id"],
+        "crm_supply_order_id": order_id,
+    }
+    name = setup["name"]
+    own = _label(name, line["qty_free_to_sell"], line["qty_reserved_proforma"])
+    assert buyer.call("product.template", "name_search", name, context=context) == [
+        [template_id, own]
+    ]
+    [row] = buyer.call("product.template", "read", [template_id], ["display_name"], context=context)
+    assert row["display_name"] == own
+    other = make_user(["sales_team.group_sale_salesman"], "label_other_seller")
+    for client, order_key in ((other, order_id), (buyer, str(order_id)), (buyer, False)):
+        found = client.call(
+            "product.template",
+            "name_search",
+            name,
+            context={**context, "crm_supply_order_id": order_key},
+        )
+        assert found == [[template_id, _label(name, 6, 4)]], order_key
+
+
 def test_vendor_contact_of_another_company_is_no_vendor(admin, make_user, expect_fault, setup):
     """A shared product whose vendor line (of every company) names a vendor
     contact restricted to company A: a company-B document has no vendor for

@@ -197,6 +197,7 @@ class ProductProduct(models.Model):
     @api.depends_context(
         "crm_supply_stock_label",
         "crm_supply_company_id",
+        "crm_supply_order_id",
         "warehouse_id",
         "location",
         "allowed_company_ids",
@@ -207,30 +208,92 @@ class ProductProduct(models.Model):
             return
         # the template's field: the variant's related copy costs a compute per record
         storable = self.filtered(lambda p: p.id and p.product_tmpl_id.is_storable)
-        scoped = self._free_to_sell_label_scope(storable)
+        scoped, exclude_orders = self._free_to_sell_label_scope(storable)
         if not scoped:
             return
-        self._free_to_sell_label(storable, scoped._free_to_sell_figures())
+        self._free_to_sell_label(storable, scoped._free_to_sell_figures(exclude_orders))
 
     @api.model
     def _free_to_sell_label_scope(self, records):
-        """The ``records`` (variants or templates) in the scope of the label's
-        figures: the context's warehouse or location, as for *On Hand*, within
-        the companies of the context; with ``crm_supply_company_id`` (an
-        invoice line's label: its company's figures, as its *Free to Sell*
-        column), within that company only. The key only narrows: a company
-        that is not one of the context's (``env.companies``, which Odoo checks
-        against the user's companies) gives no figures (an empty recordset)."""
+        """``(records, orders)``: the ``records`` (variants or templates) in
+        the scope of the label's figures, in the user's own environment, and
+        the orders whose reservations do not count.
+
+        Odoo's ``name_search`` computes the display names on ``records.sudo()``:
+        the figures are read as the user (``sudo(False)``), under the access
+        rules of the warehouses, locations, quants and moves, as the column
+        next to the product reads them.
+
+        The scope is the context's warehouse or location, as for *On Hand*,
+        within the companies of the context (``env.companies``, which Odoo
+        checks against the user's companies): a warehouse or location the user
+        may not read there gives no figures (an empty recordset), never
+        another company's. With ``crm_supply_company_id`` (an invoice line's
+        label: its company's figures, as its *Free to Sell* column), within
+        that company only. The keys only narrow: a company that is not one of
+        the context's gives no figures. ``crm_supply_order_id`` (a sale line's
+        label) is the line's order, whose own reservations do not count, as in
+        its column; only an order the user may read is left out."""
+        records = records.sudo(False)
         company_id = self.env.context.get("crm_supply_company_id")
-        if not company_id:
-            return records
-        if (
-            not isinstance(company_id, int)
-            or isinstance(company_id, bool)
-            or company_id not in self.env.companies.ids
+        if company_id:
+            if (
+                not isinstance(company_id, int)
+                or isinstance(company_id, bool)
+                or company_id not in records.env.companies.ids
+            ):
+                return records.browse(), None
+            records = records.with_context(allowed_company_ids=[company_id])
+        Product = records.env["product.product"]
+        if not records or not Product._free_to_sell_places_readable():
+            return records.browse(), None
+        return records, Product._free_to_sell_label_order()
+
+    @api.model
+    def _free_to_sell_places_readable(self):
+        """Whether the user may read the warehouses and locations the context
+        names by id (``warehouse_id``, ``location``: an id or a list, as Odoo's
+        ``_get_domain_locations`` reads them) in the companies of the context.
+        Names are searched by Odoo itself, under the access rules. The fields
+        Odoo reads on them next (the warehouses' view location, the locations'
+        path) are fetched here: the check costs no query of its own for a
+        warehouse."""
+        ctx = self.env.context
+        for model, key, fname in (
+            ("stock.warehouse", "warehouse_id", "view_location_id"),
+            ("stock.location", "location", "parent_path"),
         ):
-            return records.browse()
-        return records.with_context(allowed_company_ids=[company_id])
+            value = ctx.get(key)
+            if not value:
+                continue
+            # (a boolean is an id for Odoo too: True is 1)
+            ids = {v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)}
+            if not ids:
+                continue
+            found = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search_fetch([("id", "in", list(ids))], [fname])
+            )
+            if len(found) != len(ids):
+                return False
+        return True
+
+    @api.model
+    def _free_to_sell_label_order(self):
+        """The sale order of the context's ``crm_supply_order_id`` if the user
+        may read it (access rights and rules), else no order: the key may only
+        leave out of the figures the reservations of an order the user sees."""
+        Order = self.env["sale.order"]
+        order_id = self.env.context.get("crm_supply_order_id")
+        if (
+            not order_id
+            or not isinstance(order_id, int)
+            or isinstance(order_id, bool)
+            or not Order.has_access("read")
+        ):
+            return Order
+        return Order.search([("id", "=", order_id)])
 
     @api.model
     def _free_to_sell_label(self, records, figures):

@@ -24,12 +24,13 @@ class ProductTemplate(models.Model):
                 template.id, (0.0, 0.0)
             )
 
-    def _template_free_to_sell(self):
+    def _template_free_to_sell(self, exclude_orders=None):
         """{template id: (reserved by proformas, free to sell)}: the figures of
         the templates' active storable variants added up, read for all of them
-        at once. Archived variants do not count (unless the context's
-        ``active_test`` is off), as in Odoo's On Hand of the template
-        (``product_variant_ids``): they cannot be put on an order."""
+        at once (``exclude_orders``: as for the variants' figures). Archived
+        variants do not count (unless the context's ``active_test`` is off), as
+        in Odoo's On Hand of the template (``product_variant_ids``): they cannot
+        be put on an order."""
         templates = self._origin
         if not templates:
             return {}
@@ -42,7 +43,7 @@ class ProductTemplate(models.Model):
             ["product_tmpl_id"],
             order="id",
         )
-        figures = variants._free_to_sell_figures() if variants else {}
+        figures = variants._free_to_sell_figures(exclude_orders) if variants else {}
         result = {}
         for variant in variants:
             held, free = figures[variant.id]
@@ -53,6 +54,7 @@ class ProductTemplate(models.Model):
     @api.depends_context(
         "crm_supply_stock_label",
         "crm_supply_company_id",
+        "crm_supply_order_id",
         "warehouse_id",
         "location",
         "allowed_company_ids",
@@ -61,6 +63,7 @@ class ProductTemplate(models.Model):
         super()._compute_display_name()
         if not self.env.context.get("crm_supply_stock_label"):
             return
-        scoped = self.env["product.product"]._free_to_sell_label_scope(self.filtered("id"))
-        figures = scoped._template_free_to_sell() if scoped else {}
+        Product = self.env["product.product"]
+        scoped, exclude_orders = Product._free_to_sell_label_scope(self.filtered("id"))
+        figures = scoped._template_free_to_sell(exclude_orders) if scoped else {}
         self.env["product.product"]._free_to_sell_label(self, figures)

@@ -17,3 +17,4 @@ from . import test_multi_company
 from . import test_odoo_order_queries
 from . import test_cron_times
 from . import test_block_bypass
+from . import test_label_access
