@@ -8,6 +8,7 @@ import pathlib
 import threading
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 pytestmark = pytest.mark.addon("crm_finance_cashflow")
 
@@ -120,12 +121,15 @@ def test_bad_timeout_setting_uses_the_default(admin, feeds, companies, timeout):
         assert _rates(admin, company_id)
 
 
-def test_open_ended_contract_scheduled_to_the_rolling_horizon(admin, expect_fault):
+def test_open_ended_contract_scheduled_to_the_rolling_horizon(admin, expect_fault, today):
     """An open-ended contract that started four years ago, activated today, is
     scheduled until today plus 36 months (it stopped 36 months after its start,
-    in the past); the daily top-up adds no twin of its rows."""
-    today = datetime.date.today()
-    start = today.replace(year=today.year - 4, day=1)
+    in the past); the daily top-up adds no twin of its rows.
+
+    Today is the server's day (``today``: the admin's time zone), not the
+    machine's: the last evening of a month in UTC is already the next month in
+    Brussels, and the horizon is counted from the server's day."""
+    start = today.replace(day=1) - relativedelta(years=4)
     partner_id = admin.call("res.partner", "create", {"name": "RPC Open-ended Client"})
     contract_id = admin.call(
         "crm.contract",
@@ -157,7 +161,7 @@ def test_open_ended_contract_scheduled_to_the_rolling_horizon(admin, expect_faul
         )
         return sorted(row["date"] for row in rows)
 
-    horizon = today.replace(year=today.year + 3)  # 36 months
+    horizon = today + relativedelta(months=36)  # a 29 February ends on the 28th
     rows = dates()
     assert len(rows) == len(set(rows)) == (4 + 3) * 12 + 1
     assert (

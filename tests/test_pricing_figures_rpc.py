@@ -7,6 +7,7 @@ import os
 
 import pytest
 import pytz
+from conftest import pricing_today
 
 pytestmark = pytest.mark.addon("crm_pricing")
 
@@ -194,3 +195,42 @@ def test_period_boundaries_do_not_follow_who_prices(admin, make_user, sales_mana
     admin.call("res.users", "write", [sales_manager.uid], {"tz": west})
     sales_manager.call("sale.order", "action_update_prices", [order_id])
     assert _line(sales_manager, order_id)["price_subtotal"] == 90.0
+
+
+def test_client_price_list_dated_on_the_company_day(admin, make_sales_company):
+    """The client's price list is dated by default on the day the company's
+    quotations are priced on (its time zone), not the user's: a manager in
+    Kiritimati (UTC+14) of a company in Pago Pago (UTC-11) is always a day
+    ahead of it, and the price list counted the turnover of another day
+    (another month, quarter or year at their turn) than the quotations."""
+    setup = make_sales_company("Price List Day")
+    [company] = admin.call("res.company", "read", [setup["company_id"]], ["partner_id"])
+    admin.call("res.partner", "write", [company["partner_id"][0]], {"tz": "Pacific/Pago_Pago"})
+    manager = setup["manager"]
+    admin.call("res.users", "write", [manager.uid], {"tz": "Pacific/Kiritimati"})
+    tag = os.getpid()
+    partner_id = manager.call(
+        "res.partner", "create", {"name": f"RPC Price List Day Client {tag}", "is_company": True}
+    )
+    pricelist_id = manager.call(
+        "product.pricelist", "create", {"name": f"RPC Price List Day {tag}"}
+    )
+    company_day = pricing_today(manager, partner_id)
+    wizard_id = manager.call(
+        "crm.client.pricelist.wizard",
+        "create",
+        {"partner_id": partner_id, "pricelist_id": pricelist_id},
+    )
+    [wizard] = manager.call(
+        "crm.client.pricelist.wizard", "read", [wizard_id], ["date", "company_id"]
+    )
+    assert wizard["company_id"][0] == setup["company_id"]
+    assert wizard["date"] == company_day.isoformat()
+    # a date given is kept
+    wizard_id = manager.call(
+        "crm.client.pricelist.wizard",
+        "create",
+        {"partner_id": partner_id, "pricelist_id": pricelist_id, "date": "2026-07-15"},
+    )
+    [wizard] = manager.call("crm.client.pricelist.wizard", "read", [wizard_id], ["date"])
+    assert wizard["date"] == "2026-07-15"

@@ -67,17 +67,23 @@ class TestEvaluationSheetDemo(TransactionCase):
     def test_demo_story_steps_dated(self):
         """The story's last steps have their history too: the visit and the
         finalized sheet two days ago, the quotation accepted yesterday, and the
-        step that follows opens when the one before closes."""
-        today = fields.Date.today()
+        step that follows opens when the one before closes.
+
+        The days are counted from the day the demo was installed (the day its
+        quotation was generated), not the day the tests run: an install before
+        midnight and tests after it are a day apart."""
+        order = self.env.ref("crm_evaluation_sheet.evaluation_sheet_demo").sale_order_ids
+        installed = order.date_order.date()
+        self.assertLessEqual(installed, fields.Date.today())
         steps = {
             step.type_id.kind: step
             for step in self.env.ref("crm_pipeline.demo_lead_story").responsibility_ids
         }
         meeting, offer = steps["meeting_evaluation"], steps["offer_negotiation"]
         contracting = steps["contracting"]
-        self.assertEqual(meeting.date_closed.date(), today - timedelta(days=2))
+        self.assertEqual(meeting.date_closed.date(), installed - timedelta(days=2))
         self.assertEqual(offer.create_date, meeting.date_closed)
-        self.assertEqual(offer.date_closed.date(), today - timedelta(days=1))
+        self.assertEqual(offer.date_closed.date(), installed - timedelta(days=1))
         self.assertEqual(contracting.create_date, offer.date_closed)
         self.assertFalse(contracting.date_closed)
         self.assertTrue(all(i.date <= meeting.date_closed for i in meeting.interaction_ids))

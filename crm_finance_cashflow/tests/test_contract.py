@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -111,13 +113,16 @@ class TestContract(ContractCase):
         self.assertEqual(set(contract.schedule_ids.mapped("state")), {"cancelled"})
 
     def test_renewal(self):
-        contract = self._contract(renewal="automatic")
-        contract.action_activate()
-        self.env["crm.contract"]._cron_expire_and_renew()
-        self.assertEqual(contract.date_end, date(2026, 12, 31), "not ended yet")
-        contract.action_renew()
-        self.assertEqual(contract.date_end, date(2027, 12, 31))
-        self.assertEqual(len(contract.schedule_ids), 24)
+        # the contract's 2026 not ended yet: on the clock of a day within it (the
+        # daily run renews it for good once its end is past, from 1 January 2027)
+        with freeze_time("2026-06-15 12:00:00"):
+            contract = self._contract(renewal="automatic")
+            contract.action_activate()
+            self.env["crm.contract"]._cron_expire_and_renew()
+            self.assertEqual(contract.date_end, date(2026, 12, 31), "not ended yet")
+            contract.action_renew()
+            self.assertEqual(contract.date_end, date(2027, 12, 31))
+            self.assertEqual(len(contract.schedule_ids), 24)
 
     def test_automatic_renewal_catches_up_in_one_run(self):
         """A contract renewed automatically that ended several terms ago is

@@ -1,5 +1,7 @@
 import datetime
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
@@ -158,3 +160,46 @@ class TestPricingFigures(PricingCommon):
         details = [line.with_user(user).pricing_details for user in (self.salesman, self.manager)]
         self.assertEqual(details[0]["price"], details[1]["price"])
         self.assertTrue(details[1]["applied"])
+
+    def test_client_pricelist_dated_on_the_company_day(self):
+        """The client's price list is dated by default on the day the company's
+        quotations are priced on (its time zone), not the user's: at 00:30 UTC
+        on 1 January 2027 a Brussels manager is in 2027 while the New York
+        company still prices in 2026, where the client earned its Gold tier; the
+        price list said "Sales price", 100.00, beside a quotation at 90.00."""
+        self.env.company.partner_id.tz = "America/New_York"
+        self._rule(
+            pricing_label="Gold tier",
+            percent_price=10.0,
+            turnover_period="year",
+            turnover_period_ref="current",
+            min_turnover=1000.0,
+        )
+        self._invoice("2026-12-15", 1500.0)
+        self.client.property_product_pricelist = self.pricelist
+        with freeze_time("2027-01-01 00:30:00"):
+            order = self._order(self.widget, 1, date=fields.Datetime.now(), user=self.manager)
+            self.assertAlmostEqual(order.order_line.price_subtotal, 90.0)
+            wizard = (
+                self.env["crm.client.pricelist.wizard"]
+                .with_user(self.manager)
+                .create({"partner_id": self.client.id, "pricelist_id": self.pricelist.id})
+            )
+            self.assertEqual(wizard.date, datetime.date(2026, 12, 31))
+            [line] = [ln for ln in wizard.get_lines() if ln["product_id"] == self.widget.id]
+            self.assertEqual((line["rule"], line["price"]), ("Gold tier", 90.0))
+            # a date given is kept
+            wizard = (
+                self.env["crm.client.pricelist.wizard"]
+                .with_user(self.manager)
+                .create(
+                    {
+                        "partner_id": self.client.id,
+                        "pricelist_id": self.pricelist.id,
+                        "date": "2027-01-01",
+                    }
+                )
+            )
+            self.assertEqual(wizard.date, datetime.date(2027, 1, 1))
+            [line] = [ln for ln in wizard.get_lines() if ln["product_id"] == self.widget.id]
+            self.assertEqual(line["price"], 100.0)

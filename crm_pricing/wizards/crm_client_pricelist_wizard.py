@@ -26,7 +26,12 @@ class CrmClientPricelistWizard(models.TransientModel):
     }
 
     partner_id = fields.Many2one("res.partner", string="Client", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    # by default the day the company's quotations are priced on (its time
+    # zone, ``_pricing_local_date``), not the user's: a user's day ahead of or
+    # behind the company's would count another period of turnover
+    date = fields.Date(
+        required=True, compute="_compute_date", store=True, precompute=True, readonly=False
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda s: s.env.company)
     pricelist_id = fields.Many2one(
         "product.pricelist",
@@ -80,6 +85,12 @@ class CrmClientPricelistWizard(models.TransientModel):
         if ctx.get("active_model") == "res.partner" and ctx.get("active_id"):
             res.setdefault("partner_id", ctx["active_id"])
         return res
+
+    @api.depends("company_id")
+    def _compute_date(self):
+        Item = self.env["product.pricelist.item"]
+        for wizard in self:
+            wizard.date = Item._pricing_local_date(False, wizard.company_id or self.env.company)
 
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
