@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_date, mute_logger
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from .common import ContractRaceCase
 from .test_contract import ContractCase
 
@@ -334,6 +336,27 @@ class TestForecastInvoiceFigures(ContractCase):
             ],
         )
         self._refused("left to pay", self._plan, sale, 250.0, "2031-01-21")
+
+    def test_migration_turns_sales_receipts_payments_incoming(self):
+        """Before 18.0.1.8.25 a planned payment of a sales receipt had to go
+        out: the migration sets those still planned incoming."""
+        receipt = self._invoice(300.0, due="2031-02-05", move_type="out_receipt")
+        planned = self._plan(receipt, 100.0, "2031-01-20")
+        posted = self._plan(receipt, 50.0, "2031-01-21")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_planned_payment SET direction = 'outgoing' WHERE id IN %s",
+            [tuple((planned | posted).ids)],
+        )
+        self.env.cr.execute(
+            "UPDATE crm_planned_payment SET state = 'posted' WHERE id = %s", [posted.id]
+        )
+        load_migration("crm_finance_cashflow", "18.0.1.8.27").migrate(self.env.cr, "18.0.1.8.26")
+        (planned | posted).invalidate_recordset()
+        self.assertEqual(planned.direction, "incoming")
+        self.assertEqual(posted.direction, "outgoing", "a payment posted is left as it was")
+        # its own check holds again at the next write
+        planned.with_user(self.billing).write({"amount": 120.0})
 
     def test_totals_sum_the_reports_rows(self):
         """The method's totals (a grouped read of the instalments, less what

@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import psycopg2
 import pytz
@@ -400,14 +400,16 @@ class CrmLeadResponsibility(models.Model):
             "res_id": self.lead_id.id,
         }
 
-    def _schedule_calendar_event(self):
+    def _schedule_calendar_event(self, timed=False):
         """Hook: a calendar event for the responsible at the deadline, when it has
         a time of day (called on activation, and for the next step when
-        ``complete`` is asked for a meeting)."""
+        ``complete`` is asked for a meeting). ``timed``: the caller knows the
+        deadline was given with a time, even one that is midnight UTC (a
+        19:00 meeting in New York)."""
         Event = self.env["calendar.event"].with_context(
             dont_notify=True, mail_create_nosubscribe=True
         )
-        for rec in self.filtered(lambda r: r.is_open and r._has_time()):
+        for rec in self.filtered(lambda r: r.is_open and (timed or r._has_time())):
             # sudo: the event is the responsible's, who may be another user than
             # the one activating; only values of this responsibility go into it.
             event = Event.sudo().create(rec._calendar_event_values())
@@ -603,7 +605,7 @@ class CrmLeadResponsibility(models.Model):
             # sudo: the step this call has just opened (see _complete_next), which
             # a user handing the lead over may not read; only its own values go
             # into the event
-            self.sudo().browse(next_id)._schedule_calendar_event()
+            self.sudo().browse(next_id)._schedule_calendar_event(timed=True)
         return next_id
 
     def _check_complete_args(
@@ -624,12 +626,18 @@ class CrmLeadResponsibility(models.Model):
         # the step's work is done on its lead: the responsible may write it
         # (their own or unassigned lead, or through the open step they hold)
         self.lead_id.check_access("write")
+        # a time of day given (a datetime, or a string longer than a date), as
+        # the form always gives one: midnight UTC may be a real time (19:00 in
+        # New York), a date alone is none
+        timed = isinstance(next_deadline, datetime) or (
+            isinstance(next_deadline, str) and len(next_deadline.strip()) > 10
+        )
         if next_deadline:
             next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
         if not isinstance(next_meeting, bool):
             raise UserError(self.env._("next_meeting must be true or false."))
         next_meeting = next_meeting and outcome == "next" and bool(self.type_id.next_type_id)
-        if next_meeting and (not next_deadline or next_deadline.time() == time.min):
+        if next_meeting and (not next_deadline or not timed):
             raise UserError(
                 self.env._(
                     "Give the date and time of the meeting as the next deadline " "(%(type)s).",

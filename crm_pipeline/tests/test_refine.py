@@ -260,6 +260,20 @@ class TestActivationCalendarEvent(PipelineCase):
         )
         self.assertFalse(wizard.next_meeting)
 
+    def test_meeting_at_midnight_utc_is_a_meeting(self):
+        """19:00 in New York is midnight UTC: a time given, not a date alone."""
+        lead = self._lead()
+        lead.activate(self.salesman.id, self._at(1, 9))
+        first = lead.open_responsibility_id
+        self._satisfy_downstream_gates(lead)
+        evening = (fields.Datetime.now() + timedelta(days=3)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        first.complete(
+            "next", "Agreed", next_deadline=evening.strftime("%Y-%m-%d %H:%M:%S"), next_meeting=True
+        )
+        self.assertEqual(lead.open_responsibility_id.calendar_event_id.start, evening)
+
     def test_meeting_needs_a_time(self):
         lead = self._lead()
         lead.activate(self.salesman.id, self._at(1, 9))

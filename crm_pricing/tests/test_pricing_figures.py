@@ -201,5 +201,8 @@ class TestPricingFigures(PricingCommon):
                 )
             )
             self.assertEqual(wizard.date, datetime.date(2027, 1, 1))
+            # and kept when the company is written again
+            wizard.write({"company_id": self.env.company.id})
+            self.assertEqual(wizard.date, datetime.date(2027, 1, 1))
             [line] = [ln for ln in wizard.get_lines() if ln["product_id"] == self.widget.id]
             self.assertEqual(line["price"], 100.0)

@@ -88,8 +88,10 @@ class CrmClientPricelistWizard(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_date(self):
+        """The company's day when no date is set yet: a date the user chose
+        is kept when the company changes."""
         Item = self.env["product.pricelist.item"]
-        for wizard in self:
+        for wizard in self.filtered(lambda wizard: not wizard.date):
             wizard.date = Item._pricing_local_date(False, wizard.company_id or self.env.company)
 
     @api.depends("partner_id", "company_id")

@@ -137,7 +137,11 @@ class ResCompany(models.Model):
                 counted=group["counted"],
             )
             if warning:
-                warnings.update(dict.fromkeys(documents, warning))
+                # a document taking goods from several warehouses gets each one's
+                for document in documents:
+                    warnings[document] = (
+                        f"{warnings[document]}\n{warning}" if document in warnings else warning
+                    )
         return warnings
 
     def _reserved_stock_shortages(self, warehouse, needs, exclude_orders, counted=None):

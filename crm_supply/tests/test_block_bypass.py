@@ -168,6 +168,42 @@ class TestBlockBypass(SupplyCase):
         self.assertEqual(picking.state, "done")
         self.assertEqual(self._figures(self.item), (4.0, 1.0))
 
+    def test_transfer_leaving_two_warehouses_notes_both(self):
+        """Under warn, a transfer taking goods out of two warehouses notes what
+        it takes of each one's reservations, not only the last one's."""
+        second = self.env["stock.warehouse"].create({"name": "Bypass Second", "code": "BYP2"})
+        other = self.env["product.product"].create({"name": "Bypass Other", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(other, second.lot_stock_id, 5.0)
+        self._hold(4)
+        holder = self._order(4, product=other, warehouse_id=second.id)
+        holder.action_reserve_stock()
+        self._policy("warn")
+        picking = self._transfer(3, self.customers)
+        picking.write(
+            {
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": other.name,
+                            "product_id": other.id,
+                            "product_uom_qty": 3,
+                            "product_uom": other.uom_id.id,
+                            "location_id": second.lot_stock_id.id,
+                            "location_dest_id": self.customers.id,
+                        }
+                    )
+                ]
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        for move in picking.move_ids:
+            move.quantity = 3
+            move.picked = True
+        warnings = picking._check_delivery_reserved_stock()
+        self.assertIn("Bypass Item: 3.00 wanted", warnings[picking])
+        self.assertIn("Bypass Other: 3.00 wanted", warnings[picking])
+
     # ------------------------------------------------------------------
     # 3. cancelled documents order nothing
     # ------------------------------------------------------------------
