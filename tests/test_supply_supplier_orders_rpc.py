@@ -331,8 +331,15 @@ def test_label_of_another_companys_warehouse_has_no_figures(admin, make_user, se
             assert found == [[record_id, _label(name, 7, 3)]], (model, where)
             found = seller_b.call(model, "name_search", name, context=context)
             assert found == [[record_id, name]], (model, where)
-            [row] = seller_b.call(model, "read", [record_id], ["display_name"], context=context)
-            assert row["display_name"] == name, (model, where)
+            try:
+                [row] = seller_b.call(model, "read", [record_id], ["display_name"], context=context)
+            except xmlrpc.client.Fault as fault:
+                # Odoo's own stock describes the context's location in fields_get
+                # (reading its usage as the user), which read may call: a
+                # location of another company is refused there, not by the label
+                assert "location" in where and "Inventory Locations" in fault.faultString
+            else:
+                assert row["display_name"] == name, (model, where)
 
 
 def test_sale_line_label_leaves_its_orders_reservations_out(admin, buyer, make_user, setup):
