@@ -1,7 +1,5 @@
 from datetime import datetime, time, timedelta
 
-from markupsafe import escape
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
@@ -530,90 +528,16 @@ class CrmLead(models.Model):
         """Hook: after the leads are active and their first steps open (chatter
         note, calendar event)."""
         responsibilities._schedule_calendar_event()
-        self.browse([resp.lead_id.id for resp in responsibilities])._crm_post_notes(
-            [
-                self.env._(
+        for resp in responsibilities:
+            resp.lead_id.message_post(
+                body=self.env._(
                     "Lead activated by %(by)s: responsible %(user)s, first contact on %(date)s.",
                     by=self.env.user.name,
                     user=resp.user_id.name,
                     date=tools.format_datetime(self.env, resp.deadline),
-                )
-                for resp in responsibilities
-            ]
-        )
-
-    def _crm_post_notes(self, bodies):
-        """Post ``bodies`` (a list, one per lead of ``self`` in its order) as
-        notes of the current user: what ``message_post(body=body,
-        subtype_xmlid="mail.mt_note")`` does on each lead (the same values,
-        thread parent and followers of notes notified), with the messages of
-        all the leads created at once and their shared values computed once
-        (a bulk activation posted lead by lead: seven queries a note).
-        Returns the messages."""
-        leads = self
-        if len(leads) != len(bodies):
-            raise ValueError("one body per lead")
-        if not leads:
-            return self.env["mail.message"]
-        if len(set(leads.ids)) != len(leads) or self.env.user._is_public():
-            # a lead twice (the second note's parent may be the first one), or
-            # a guest author: Odoo's own path, lead by lead
-            messages = self.env["mail.message"]
-            for lead, body in zip(leads, bodies, strict=True):
-                messages |= lead.message_post(body=body, subtype_xmlid="mail.mt_note")
-            return messages
-        leads = leads._fallback_lang()
-        author_id, email_from = leads._message_compute_author(None, None, raise_on_email=True)
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        parents = {}
-        if leads._mail_flat_thread:
-            # message_post's _message_compute_parent_id, for all the leads at
-            # once: the first message of each thread (sudo as there: only ids)
-            parents = dict(
-                self.env["mail.message"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("res_id", "in", leads.ids),
-                        ("model", "=", leads._name),
-                        ("message_type", "!=", "user_notification"),
-                    ],
-                    ["res_id"],
-                    ["id:min"],
-                )
+                ),
+                subtype_xmlid="mail.mt_note",
             )
-        # sudo as in message_post: the names and alias domains of the records
-        alias_domains = leads.sudo()._mail_get_alias_domains(default_company=self.env.company)
-        companies = leads._mail_get_companies(default=self.env.company)
-        reply_to = leads._notify_get_reply_to(default=email_from)
-        values_list = []
-        for lead, body in zip(leads, bodies, strict=True):
-            values = {
-                "email_add_signature": True,
-                "record_name": lead.sudo().display_name,
-                "author_id": author_id,
-                "author_guest_id": False,
-                "email_from": email_from,
-                "model": leads._name,
-                "res_id": lead.id,
-                "body": escape(body),
-                "message_type": "notification",
-                "parent_id": parents.get(lead.id, False),
-                "subject": False,
-                "subtype_id": subtype_id,
-                "partner_ids": [],
-                "record_alias_domain_id": alias_domains[lead.id].id,
-                "record_company_id": companies[lead.id].id,
-                "reply_to": reply_to[lead.id],
-            }
-            values.update(lead._process_attachments_for_post(None, [], values))
-            values_list.append(values)
-        messages = leads._message_create(values_list)
-        for lead, message, values in zip(leads, messages, values_list, strict=True):
-            # notes are notifications: message_post subscribes no author
-            lead._message_post_after_hook(message, values)
-            lead._notify_thread(message, values)
-        return messages
 
     def _activation_first_type(self, responsibility_type_id):
         """The chain starts with its first step; only a sales manager may start it

@@ -371,7 +371,8 @@ class CrmLeadResponsibility(models.Model):
 
         In batch (a bulk activation opens a step on each lead): one
         ``activity_schedule`` per set of steps with the same activity values,
-        the notes posted together, the stages written per stage."""
+        the stages written per stage (the notes are Odoo's ``message_post``,
+        lead by lead)."""
         groups = {}
         for rec in self:
             key = (
@@ -402,17 +403,16 @@ class CrmLeadResponsibility(models.Model):
                 activity = by_lead.get(step.lead_id.id)
                 if activity:
                     privileged(step).write({"activity_id": activity.id})
-        self.lead_id.browse([rec.lead_id.id for rec in self])._crm_post_notes(
-            [
-                self.env._(
+        for rec in self:
+            rec.lead_id.message_post(
+                body=self.env._(
                     "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
                     type=rec.type_id.name,
                     user=rec.user_id.name,
                     deadline=tools.format_datetime(self.env, rec.deadline),
-                )
-                for rec in self
-            ]
-        )
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         self._sync_lead_stage()
 
     # calendar event of the step (first contact, Schedule a Meeting) ---
