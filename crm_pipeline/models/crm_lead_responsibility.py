@@ -219,11 +219,20 @@ class CrmLeadResponsibility(models.Model):
         # a plain write reassigns as activate() and complete() do: to an active
         # internal user with Sales rights in the lead's company only (the
         # responsible gets an activity and works the lead)
+        checked = self.env["res.users"]
         for rec in self:
             # sudo: the lead's company, compared with the responsible's; the
             # holder who just handed the step on no longer reaches the lead
             # (nothing of it is returned but its name in the message)
-            rec.sudo().lead_id._check_responsible_user(rec.user_id)
+            lead = rec.sudo().lead_id
+            if rec.user_id in checked:
+                # the user's own checks passed for a step before this one (a
+                # bulk activation gives every lead the same responsible): only
+                # this lead's company is left, in the same order of checks
+                lead._check_user_in_company(rec.user_id)
+            else:
+                lead._check_responsible_user(rec.user_id)
+                checked |= rec.user_id
 
     @api.constrains("deadline")
     def _check_deadline(self):
@@ -358,17 +367,43 @@ class CrmLeadResponsibility(models.Model):
         }
 
     def _on_open(self):
-        """Schedule the responsible's activity and move the lead's stage."""
+        """Schedule the responsible's activity and move the lead's stage.
+
+        In batch (a bulk activation opens a step on each lead): one
+        ``activity_schedule`` per set of steps with the same activity values,
+        the stages written per stage (the notes are Odoo's ``message_post``,
+        lead by lead)."""
+        groups = {}
         for rec in self:
-            activity = rec.lead_id.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=rec._activity_deadline(),
-                summary=rec.type_id.name,
-                note=rec.type_id.description or "",
-                user_id=rec.user_id.id,
+            key = (
+                rec._activity_deadline(),
+                rec.type_id.name,
+                rec.type_id.description or "",
+                rec.user_id.id,
             )
-            if activity:
-                privileged(rec).write({"activity_id": activity[:1].id})
+            group = groups.setdefault(key, [])
+            # one step per lead and call (activity_schedule's records)
+            if any(step.lead_id == rec.lead_id for step in group):
+                key += (rec.id,)
+                group = groups.setdefault(key, [])
+            group.append(rec)
+        for (date_deadline, summary, note, user_id, *_rest), steps in groups.items():
+            leads = self.lead_id.browse([step.lead_id.id for step in steps])
+            activities = leads.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=date_deadline,
+                summary=summary,
+                note=note,
+                user_id=user_id,
+            )
+            by_lead = {}
+            for activity in activities or ():
+                by_lead.setdefault(activity.res_id, activity)
+            for step in steps:
+                activity = by_lead.get(step.lead_id.id)
+                if activity:
+                    privileged(step).write({"activity_id": activity.id})
+        for rec in self:
             rec.lead_id.message_post(
                 body=self.env._(
                     "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
@@ -409,10 +444,14 @@ class CrmLeadResponsibility(models.Model):
         Event = self.env["calendar.event"].with_context(
             dont_notify=True, mail_create_nosubscribe=True
         )
-        for rec in self.filtered(lambda r: r.is_open and (timed or r._has_time())):
-            # sudo: the event is the responsible's, who may be another user than
-            # the one activating; only values of this responsibility go into it.
-            event = Event.sudo().create(rec._calendar_event_values())
+        steps = self.filtered(lambda r: r.is_open and (timed or r._has_time()))
+        if not steps:
+            return
+        # sudo: the events are the responsibles', who may be other users than
+        # the one activating; only values of each responsibility go into its
+        # event. One create for all the steps (a bulk activation).
+        events = Event.sudo().create([rec._calendar_event_values() for rec in steps])
+        for rec, event in zip(steps, events, strict=True):
             privileged(rec).write({"calendar_event_id": event.id})
 
     def _sync_calendar_event(self):
@@ -431,22 +470,35 @@ class CrmLeadResponsibility(models.Model):
         self.calendar_event_id.sudo().filtered(lambda e: e.start > now).unlink()
 
     def _sync_lead_stage(self):
+        # the leads to move, per stage (one write per stage, not per lead)
+        moves = {}
         for rec in self:
             stage = rec.type_id.stage_id
             if stage and rec.lead_id.active and rec.lead_id.stage_id != stage:
-                rec.lead_id.stage_id = stage
+                moves.setdefault(stage, []).append(rec.lead_id.id)
+        for stage, lead_ids in moves.items():
+            self.lead_id.browse(lead_ids).write({"stage_id": stage.id})
 
     def _close(self, state, summary):
+        if not self:
+            return
         now = fields.Datetime.now()
         self._drop_future_calendar_event()
-        for rec in self:
-            activity = rec.activity_id
-            privileged(rec).write({"state": state, "summary": summary, "date_closed": now})
-            if activity.exists():
-                if state == "done":
-                    activity.action_feedback(feedback=summary)
-                else:
-                    activity.unlink()
+        activities = self.activity_id
+        # one write for all the steps (Odoo's Won button on many leads), then
+        # their activities done (or removed) together
+        privileged(self).write({"state": state, "summary": summary, "date_closed": now})
+        activities = activities.exists()
+        if state != "done":
+            activities.unlink()
+            return
+        # Odoo's _action_done hands the attachments of an activity kept done
+        # on to the next ones of the same call: those are done one by one
+        kept = activities.filtered(lambda a: a.activity_type_id.keep_done)
+        if activities - kept:
+            (activities - kept).action_feedback(feedback=summary)
+        for activity in kept:
+            activity.action_feedback(feedback=summary)
 
     # ------------------------------------------------------------------
     # Gates
