@@ -24,3 +24,4 @@ from . import res_company_offer
 from . import sale_order_offer
 from . import sale_order_lead
 from . import ir_actions_report
+from . import mail_activity

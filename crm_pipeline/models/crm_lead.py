@@ -547,8 +547,12 @@ class CrmLead(models.Model):
         type_id = to_id(self.env, responsibility_type_id, self.env._("The first responsibility"))
         rtype = Type.browse(type_id).exists() if type_id else first
         if not rtype or not rtype.active:
+            if not type_id and not first:
+                raise UserError(self._activation_no_first_step_message())
             raise UserError(self.env._("Choose an existing responsibility type."))
         if rtype != first and not self.env.user.has_group("sales_team.group_sale_manager"):
+            if not first:
+                raise UserError(self._activation_no_first_step_message())
             raise AccessError(
                 self.env._(
                     "Only a sales manager can start the chain at %(type)s: it starts at "
@@ -558,6 +562,18 @@ class CrmLead(models.Model):
                 )
             )
         return rtype
+
+    def _activation_no_first_step_message(self):
+        """The chain has no active Contact prospect step (only the superuser can
+        archive or delete it): say so rather than naming an empty step."""
+        kind = dict(
+            self.env["crm.responsibility.type"]._fields["kind"]._description_selection(self.env)
+        )["contact_prospect"]
+        return self.env._(
+            "The chain has no first step (%(kind)s) to start at: its responsibility type "
+            "is archived or deleted. Ask a sales manager to restore it.",
+            kind=kind,
+        )
 
     def action_send_offer(self, order_id=None):
         """Send the lead's quotation to the client from the CRM: Odoo's mail

@@ -344,8 +344,9 @@ class CrmLeadResponsibility(models.Model):
         return res
 
     def unlink(self):
-        # the responsible no longer owes anything on the lead
-        self.filtered("is_open").activity_id.unlink()
+        # the responsible no longer owes anything on the lead (privileged: the
+        # to-do of an open step is removed with its step only, mail_activity.py)
+        privileged(self.filtered("is_open").activity_id).unlink()
         return super().unlink()
 
     # ------------------------------------------------------------------

@@ -88,6 +88,22 @@ class CrmResponsibilityType(models.Model):
         """The type a lead's chain starts with (the Contact prospect step)."""
         return self.search([("kind", "=", "contact_prospect")], limit=1)
 
+    def write(self, vals):
+        """A step of the chain is not archived either: the chain would lose it
+        as it would by a deletion (no lead could be activated without its first
+        step, and the gates bound to the kind would no longer open)."""
+        if isinstance(vals, dict) and "active" in vals and not vals["active"]:
+            step = self.filtered("kind")[:1]
+            if step:
+                raise UserError(
+                    self.env._(
+                        "Responsibility type %(type)s is a step of the chain, which its "
+                        "gates are bound to: it cannot be archived.",
+                        type=step.name,
+                    )
+                )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_chain_step(self):
         """A step of the chain is not deleted: its gates are bound to its kind,

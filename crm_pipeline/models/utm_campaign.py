@@ -69,7 +69,10 @@ class UtmCampaign(models.Model):
         "the current company's for a campaign without company.",
     )
     budget = fields.Monetary(currency_field="figures_currency_id")
-    actual_cost = fields.Monetary(currency_field="figures_currency_id")
+    # what was spent on this campaign: a duplicate (next year's edition) has
+    # spent nothing yet (its ROI would start at -100 %); the plan (audience,
+    # budget, expected figures) is copied
+    actual_cost = fields.Monetary(currency_field="figures_currency_id", copy=False)
     expected_response_count = fields.Integer(string="Expected Responses")
     expected_sale_count = fields.Integer(string="Planned Sales")
     expected_revenue = fields.Monetary(currency_field="figures_currency_id")

@@ -43,16 +43,30 @@ class TestResponsibilityTypeDeletion(PipelineCase):
         Type.create({"name": "Unused", "code": "UNUSED_STEP"}).unlink()
 
     def test_an_archived_step_keeps_the_chain(self):
-        """Archived, a step is still opened after the one before it (only
-        Activate and Correct Step leave archived types out)."""
+        """A step of the chain is not archived either (no lead could start at,
+        or pass, a step whose gates are bound to its kind). A type without kind
+        that the chain leads to, archived, is still opened after the one
+        before it (only Activate and Correct Step leave archived types out)."""
+        with self.assertRaises(UserError) as cm:
+            self.t_meeting.with_user(self.manager).write({"active": False})
+        self.assertIn("it cannot be archived", str(cm.exception))
+        self.assertTrue(self.t_meeting.active)
+        extra = (
+            self.env["crm.responsibility.type"]
+            .with_user(self.manager)
+            .create(
+                {"name": "Site survey", "code": "SITE_SURVEY", "next_type_id": self.t_meeting.id}
+            )
+        )
+        self.t_contact.with_user(self.manager).write({"next_type_id": extra.id})
+        extra.with_user(self.manager).write({"active": False})
         lead = self._lead()
         resp = self._activate(lead)
-        self.t_meeting.with_user(self.manager).write({"active": False})
-        meeting = self.Responsibility.browse(
+        survey = self.Responsibility.browse(
             resp.complete("next", "Called", next_deadline=self._in(2))
         )
-        self.assertEqual(meeting.type_id, self.t_meeting)
-        self.assertEqual(meeting.type_id.next_type_id, self.t_offer)
+        self.assertEqual(survey.type_id, extra)
+        self.assertEqual(survey.type_id.next_type_id, self.t_meeting)
 
 
 @tagged("post_install", "-at_install")

@@ -7,3 +7,4 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import res_partner_conditions
+from . import res_partner_category

@@ -226,6 +226,34 @@ class ProductPricelistItem(models.Model):
         administrators (crm_suite_base's extension of ``base``)."""
         self._check_rule_writer("unlink")
 
+    @api.model
+    def _check_unlink_rules_of(self, field_name, records):
+        """``records`` (clients, client groups) are deleted: their rules go with
+        them (the database's cascade), which skips the rules' own deletion
+        checks and access rights. Run them first, as the user: only who may
+        delete those rules deletes what carries them (sales managers, for a
+        conditional rule)."""
+        if self.env.su or not records.ids:
+            return
+        # sudo: the rule's client and group are RULE_READERS' fields; this only
+        # finds the rules the deletion would take along, whose deletion is then
+        # checked as the user (access rights, record rules, _check_rule_writer)
+        rules = self.sudo().search([(field_name, "in", records.ids)])
+        if not rules:
+            return
+        try:
+            rules.with_env(self.env)._check_rule_writer("unlink")
+        except AccessError as exc:
+            # sudo (the rules'): the name of the client or tag being deleted, or
+            # of a tag under the one being deleted (deleted with it)
+            raise AccessError(
+                self.env._(
+                    "%(record)s has pricing rules, which would be deleted with it: only "
+                    "sales managers can delete it. Archive it instead.",
+                    record=rules[:1][field_name].display_name,
+                )
+            ) from exc
+
     def copy_data(self, default=None):
         """Odoo lets product and stock managers duplicate pricelists, and its
         copy reads every field: the conditions are RULE_READERS' fields. Such a

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm_suite_base.models.policy import check_date, check_one
@@ -6,6 +6,12 @@ from odoo.addons.crm_suite_base.models.policy import check_date, check_one
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_pricing_rules(self):
+        """A client's pricing rules are deleted with it (``ondelete="cascade"``):
+        by who may delete them only (``_check_unlink_rules_of``)."""
+        self.env["product.pricelist.item"]._check_unlink_rules_of("partner_id", self)
 
     def _check_trade_turnover_access(self):
         """Turnover is confidential: accounting sees every client's; salespeople

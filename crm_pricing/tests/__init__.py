@@ -15,3 +15,4 @@ from . import test_language
 from . import test_multi_company
 from . import test_uninstall
 from . import test_explanation_client
+from . import test_client_deletion

@@ -1,0 +1,170 @@
+"""The chain's steps are not lost by another way than their own: archiving a
+step type, marking its to-do done or deleting it from the activity widget; and
+a duplicated campaign has spent nothing yet."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import PipelineCase
+
+TODO_REFUSED = (
+    "This to-do belongs to the open responsibility Contact prospect of lead {lead}: "
+    "complete the responsibility on its lead instead."
+)
+
+
+@tagged("post_install", "-at_install")
+class TestStepTypeArchive(PipelineCase):
+    def test_chain_step_not_archived(self):
+        for rtype in (self.t_contact, self.t_meeting, self.t_offer, self.t_contracting):
+            with self.subTest(kind=rtype.kind):
+                for archive in (
+                    lambda t: t.action_archive(),
+                    lambda t: t.write({"active": False}),
+                ):
+                    with self.assertRaises(UserError) as caught:
+                        archive(rtype.with_user(self.manager))
+                    self.assertEqual(
+                        str(caught.exception),
+                        f"Responsibility type {rtype.name} is a step of the chain, which its "
+                        "gates are bound to: it cannot be archived.",
+                    )
+                    self.assertTrue(rtype.active)
+        lead = self._lead("Still activated")
+        self._activate(lead)
+        self.assertTrue(lead.open_responsibility_id)
+
+    def test_other_type_archived(self):
+        extra = self.env["crm.responsibility.type"].create({"name": "Extra", "code": "EXTRA_G"})
+        extra.with_user(self.manager).action_archive()
+        self.assertFalse(extra.active)
+        extra.with_user(self.manager).action_unarchive()
+        self.assertTrue(extra.active)
+
+    def test_no_first_step_message(self):
+        # a database where the first step was archived before the refusal
+        self.env.cr.execute(
+            "UPDATE crm_responsibility_type SET active = FALSE WHERE id = %s", [self.t_contact.id]
+        )
+        self.env.invalidate_all()
+        lead = self._lead("No first step").with_user(self.salesman)
+        expected = (
+            "The chain has no first step (Contact prospect) to start at: its responsibility "
+            "type is archived or deleted. Ask a sales manager to restore it."
+        )
+        for kw in ({}, {"responsibility_type_id": self.t_meeting.id}):
+            with self.subTest(kw=kw), self.assertRaises(UserError) as caught:
+                lead.activate(self.salesman.id, self._in(1), **kw)
+            self.assertEqual(str(caught.exception), expected)
+            self.assertNotIn("False", str(caught.exception))
+        self.assertFalse(lead.responsibility_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestStepActivity(PipelineCase):
+    def setUp(self):
+        super().setUp()
+        self.lead = self._lead("To-do lead", user_id=self.salesman.id)
+        self.step = self._activate(self.lead)
+        self.activity = self.step.activity_id
+        self.assertTrue(self.activity)
+
+    def _assert_refused(self, action, user):
+        with self.assertRaises(UserError) as caught:
+            action(self.activity.with_user(user))
+        self.assertEqual(str(caught.exception), TODO_REFUSED.format(lead=self.lead.name))
+        self.assertTrue(self.activity.exists())
+        self.assertTrue(self.activity.active)
+        self.assertEqual(self.step.activity_id, self.activity)
+        self.assertEqual(self.step.state, "assigned")
+
+    def test_todo_not_done_nor_deleted_alone(self):
+        for user in (self.salesman, self.manager):
+            for name, action in (
+                ("action_feedback", lambda a: a.action_feedback(feedback="done")),
+                ("action_done", lambda a: a.action_done()),
+                ("action_feedback_schedule_next", lambda a: a.action_feedback_schedule_next()),
+                ("unlink", lambda a: a.unlink()),
+                ("action_cancel", lambda a: a.action_cancel()),
+                ("action_archive", lambda a: a.action_archive()),
+                (
+                    "activity_unlink",
+                    lambda a: self.lead.with_user(a.env.user).activity_unlink(
+                        ["mail.mail_activity_data_todo"]
+                    ),
+                ),
+                (
+                    "with a context key",
+                    lambda a: a.with_context(
+                        crm_privileged=True, _force_unlink=True, crm_suite_privileged=True
+                    ).unlink(),
+                ),
+            ):
+                with self.subTest(user=user.login, action=name):
+                    self._assert_refused(action, user)
+
+    def test_todo_follows_the_step(self):
+        # rescheduled and handed on: the same to-do follows
+        self.step.with_user(self.salesman).write(
+            {"user_id": self.salesman_b.id, "deadline": self._in(3)}
+        )
+        self.assertEqual(self.step.activity_id, self.activity)
+        self.assertEqual(self.activity.user_id, self.salesman_b)
+        # completed: done, and the next step has its own
+        next_id = self.step.with_user(self.salesman_b).complete(
+            "next", "Called", next_deadline=self._in(2)
+        )
+        self.assertFalse(self.activity.exists())
+        nxt = self.Responsibility.browse(next_id)
+        self.assertTrue(nxt.activity_id)
+        # a closed step's to-do was marked done: another to-do is the user's own
+        other = self.lead.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        other.with_user(self.salesman).action_feedback(feedback="mine")
+        self.assertFalse(other.exists())
+
+    def test_lead_lost_and_deleted(self):
+        self.lead.with_user(self.salesman).action_set_lost()
+        self.assertEqual(self.step.state, "cancelled")
+        self.assertFalse(self.activity.exists())
+        lead = self._lead("Deleted lead")
+        step = self._activate(lead)
+        activity = step.activity_id
+        lead.unlink()
+        self.assertFalse(activity.exists())
+
+    def test_step_deleted_with_its_todo(self):
+        self.step.unlink()
+        self.assertFalse(self.activity.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignCopy(PipelineCase):
+    def test_copy_spent_nothing(self):
+        campaign = (
+            self.env["utm.campaign"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "title": "Spring fair (copy test)",
+                    "audience_size": 5000,
+                    "budget": 20000,
+                    "actual_cost": 17500,
+                    "expected_revenue": 90000,
+                    "expected_response_count": 300,
+                    "expected_sale_count": 12,
+                }
+            )
+        )
+        copy = campaign.copy()
+        self.assertEqual(copy.actual_cost, 0)
+        self.assertEqual(copy.roi, 0)
+        for fname in (
+            "audience_size",
+            "budget",
+            "expected_revenue",
+            "expected_response_count",
+            "expected_sale_count",
+        ):
+            self.assertEqual(copy[fname], campaign[fname], fname)
