@@ -5,6 +5,7 @@ from odoo.tools import LazyTranslate, float_is_zero
 from odoo.addons.crm_suite_base.models.policy import (
     FREE,
     check_one,
+    is_privileged,
     owned,
     privileged,
     safe_tz,
@@ -187,7 +188,10 @@ class CrmEvaluationSheet(models.Model):
 
     def write(self, vals):
         if isinstance(vals, dict):
-            if any(name in vals for name in PRICED_FIELDS):
+            priced = set(vals) & set(PRICED_FIELDS)
+            # a merge moves a sheet to the surviving lead with its orders
+            # (crm.lead's _merge_dependences): nothing is priced again
+            if priced and not (priced == {"lead_id"} and is_privileged(self)):
                 self._check_no_confirmed_order()
             self._check_line_commands(vals)
             self._check_lead_access(vals)

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
-from odoo.addons.crm_suite_base.models.policy import FREE, check_one
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one, privileged
 
 
 class CrmLead(models.Model):
@@ -45,6 +45,27 @@ class CrmLead(models.Model):
             # nothing to list yet: open a new sheet for the lead
             action["views"] = [(False, "form")]
         return action
+
+    def _merge_dependences(self, opportunities):
+        """The evaluation sheets of merged leads move to the surviving lead,
+        whatever their state: a finalized sheet is what the lead's Meeting &
+        evaluation step was completed with (the survivor may take that step
+        over), and Odoo deletes the merged leads. Each keeps its customer."""
+        res = super()._merge_dependences(opportunities)
+        # sudo: the user merging may not see every sheet of the merged leads
+        # (other salespeople's); merge_opportunity already checked that they
+        # may write every merged lead, and moving the sheets discloses nothing.
+        # privileged: a finalized or cancelled sheet's lead is not written
+        # otherwise (the write policy), and its quotations move with it
+        # (sale_crm's merge, crm_pipeline's _merge_dependences).
+        # Searched, not read from the leads: a read as the user earlier in the
+        # transaction leaves only the sheets they see in the leads' cache.
+        sheets = (
+            self.env["crm.evaluation.sheet"].sudo().search([("lead_id", "in", opportunities.ids)])
+        )
+        if sheets:
+            privileged(sheets).write({"lead_id": self.id})
+        return res
 
     def _timeline_collect(self):
         """The lead's evaluation sheets join its timeline (crm_pipeline's hook)."""

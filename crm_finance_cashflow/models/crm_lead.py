@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate, float_round
 
-from odoo.addons.crm_suite_base.models.policy import check_one, owned, writable
+from odoo.addons.crm_suite_base.models.policy import check_one, owned, privileged, writable
 
 _lt = LazyTranslate(__name__)
 
@@ -148,6 +148,24 @@ class CrmLead(models.Model):
             partials = lines.matched_debit_ids | lines.matched_credit_ids
             counterparts = (partials.debit_move_id | partials.credit_move_id) - lines
             lead.crm_payment_ids = counterparts.move_id.origin_payment_id
+
+    def _merge_dependences(self, opportunities):
+        """The contracts of merged leads move to the surviving lead, whatever
+        their state: an active customer contract is what the lead's
+        Contracting gate reads (the survivor may take that step over), and
+        Odoo deletes the merged leads."""
+        res = super()._merge_dependences(opportunities)
+        # sudo: the user merging may not see every contract of the merged leads
+        # (a salesperson sees only some); merge_opportunity already checked
+        # that they may write every merged lead, and moving the contracts
+        # discloses nothing. privileged: the lead of a contract past its draft
+        # is not written otherwise (the write policy).
+        # Searched, not read from the leads: a read as the user earlier in the
+        # transaction leaves only the contracts they see in the leads' cache.
+        contracts = self.env["crm.contract"].sudo().search([("lead_id", "in", opportunities.ids)])
+        if contracts:
+            privileged(contracts).write({"lead_id": self.id})
+        return res
 
     def action_view_crm_contracts(self):
         check_one(self)

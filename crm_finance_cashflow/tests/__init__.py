@@ -24,3 +24,4 @@ from . import test_multi_company
 from . import test_cron_order
 from . import test_planned_payment_rates
 from . import test_activation_request
+from . import test_merge

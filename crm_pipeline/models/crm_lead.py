@@ -270,7 +270,22 @@ class CrmLead(models.Model):
         if kept and self.activation_state != "active":
             privileged(self).write({"activation_state": "active"})
         privileged(responsibilities).write({"lead_id": self.id})
+        # sudo: sale_crm's merge moves the quotations the user reads (its
+        # order_ids among the merged values); another salesperson's quotation
+        # of a merged lead would lose its lead when Odoo deletes it. Moving it
+        # to the surviving lead keeps the link the lead's gates read and
+        # discloses nothing; merge_opportunity already checked that the user
+        # may write every merged lead. Searched: the leads' order_ids, read by
+        # the merged values as the user, hold only those the user reads.
+        orders = self.env["sale.order"].sudo().search([("opportunity_id", "in", opportunities.ids)])
+        if orders:
+            privileged(orders).write({"opportunity_id": self.id})
         return res
+
+    def _merge_get_fields(self):
+        """The lead's interest (the first one given, in Odoo's merge order) is
+        kept as Odoo keeps its other values."""
+        return super()._merge_get_fields() + ["interest_status"]
 
     @api.model
     def _crm_check_writable(self, lead_ids):

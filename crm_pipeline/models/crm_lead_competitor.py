@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, fields, models
 
 from odoo.addons.crm_suite_base.models.policy import FREE
 
@@ -31,3 +31,24 @@ class CrmLead(models.Model):
         among the values)."""
         res = super().action_set_lost(**additional_values)
         return True if res is None else res
+
+    def _merge_get_fields_specific(self):
+        """A merge keeps the competitors of every merged lead (as Odoo keeps
+        their tags), archived ones included; the competitor the deal was lost
+        to follows Odoo's lost reason: none when the surviving lead is still
+        open, else the first one given."""
+        return {
+            **super()._merge_get_fields_specific(),
+            "competitor_ids": lambda fname, leads: [
+                Command.link(competitor.id)
+                for competitor in leads.with_context(active_test=False).competitor_ids
+            ],
+            "lost_competitor_id": lambda fname, leads: (
+                False
+                if leads and leads[0].probability
+                else next(
+                    (lead.lost_competitor_id.id for lead in leads if lead.lost_competitor_id),
+                    False,
+                )
+            ),
+        }

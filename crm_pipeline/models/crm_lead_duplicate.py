@@ -3,6 +3,10 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
+# ids of the leads a merge under way deletes once it has written the surviving
+# lead, in the transaction's cache (not the context: a caller cannot send it)
+_MERGED_AWAY = "crm_pipeline.merged_away_lead_ids"
+
 
 class CrmLead(models.Model):
     # Lead intake (duplicate guard) kept apart from the other crm.lead extensions on
@@ -34,6 +38,25 @@ class CrmLead(models.Model):
             res = super().write(vals)
             self._check_duplicate_vat()
         return res
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """The surviving lead takes the tax ID of a merged lead (the merged
+        values) while that lead still exists: Odoo deletes it just after. The
+        duplicate check does not count the leads the merge deletes; merged
+        leads that are kept (``auto_unlink=False``) are duplicates."""
+        if not auto_unlink:
+            return super()._merge_opportunity(
+                user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+            )
+        merging = self.env.cr.cache.setdefault(_MERGED_AWAY, set())
+        added = set(self.ids) - merging
+        merging |= added
+        try:
+            return super()._merge_opportunity(
+                user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+            )
+        finally:
+            merging -= added
 
     @api.model
     def _duplicate_vat_blocking_companies(self):
@@ -75,6 +98,7 @@ class CrmLead(models.Model):
         if not blocking:
             return
         self._lock_duplicate_vat_scope(leads, blocking)
+        merged_away = list(self.env.cr.cache.get(_MERGED_AWAY, ()))
         for lead in leads:
             company = lead.company_id
             if company:
@@ -92,6 +116,7 @@ class CrmLead(models.Model):
                 [
                     ("intake_vat_key", "=", lead.intake_vat_key),
                     ("id", "!=", lead.id),
+                    ("id", "not in", merged_away),
                     *scope,
                 ],
                 limit=1,

@@ -7,6 +7,9 @@ from odoo.addons.crm_suite_base.models.policy import FREE
 
 from .res_partner_intake import COMPANY_STATUSES
 
+# the lead's company data, fetched together from its tax ID: merged as a whole
+_COMPANY_DATA_FIELDS = ("vat", "company_registry", "vat_payer", "company_status")
+
 
 class CrmLead(models.Model):
     # Lead intake (company lookup by tax ID) kept apart from the other crm.lead extensions on
@@ -17,6 +20,29 @@ class CrmLead(models.Model):
     company_registry = fields.Char(string="Trade Register No.")
     vat_payer = fields.Boolean(string="VAT Payer")
     company_status = fields.Selection(COMPANY_STATUSES)
+
+    def _merge_get_fields_specific(self):
+        """The company data of a merge (tax ID, trade register number, VAT
+        payer, company status) comes as a whole from one lead, as Odoo takes
+        the address: they describe one company, fetched together from its tax
+        ID. See ``_merge_company_data_source``."""
+        return {
+            **super()._merge_get_fields_specific(),
+            **dict.fromkeys(
+                _COMPANY_DATA_FIELDS,
+                lambda fname, leads: leads._merge_company_data_source()[fname],
+            ),
+        }
+
+    def _merge_company_data_source(self):
+        """The lead of these (sorted as Odoo merges them) whose company data a
+        merge keeps: the first one with a tax ID, else the first one with any
+        company data (an empty lead when none has any)."""
+        has_vat = self.filtered("vat")
+        if has_vat:
+            return has_vat[0]
+        has_data = self.filtered(lambda lead: any(lead[f] for f in _COMPANY_DATA_FIELDS))
+        return has_data[:1]
 
     def fetch_company_data(self):
         """Fill company name, address, trade register number, VAT-payer status and

@@ -48,3 +48,4 @@ from . import test_responsible_checks
 from . import test_intake_audit
 from . import test_bulk_queries
 from . import test_step_guards
+from . import test_merge_data

@@ -1,0 +1,131 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import PipelineCase
+
+
+@tagged("post_install", "-at_install")
+class TestMergeKeepsData(PipelineCase):
+    """Odoo's merge (the wizard, the conversion's merge, merge_opportunity)
+    deletes the merged leads: what the suite keeps on a lead follows the
+    surviving one."""
+
+    def _pair(self, head_vals=None, tail_vals=None):
+        head = self._lead(
+            "Merge data head",
+            **{"probability": 90, "user_id": self.salesman.id, **(head_vals or {})},
+        )
+        tail = self._lead(
+            "Merge data tail",
+            **{"probability": 10, "user_id": self.salesman.id, **(tail_vals or {})},
+        )
+        return head, tail
+
+    def _merge_with_wizard(self, leads, user):
+        wizard = (
+            self.env["crm.merge.opportunity"]
+            .with_user(user)
+            .create({"opportunity_ids": [Command.set(leads.ids)]})
+        )
+        return wizard.action_merge()
+
+    def test_merge_keeps_company_data_interest_competitors_and_quotations(self):
+        Competitor = self.env["crm.competitor"]
+        own, theirs, archived = Competitor.create(
+            [{"name": "Merge rival A"}, {"name": "Merge rival B"}, {"name": "Merge rival C"}]
+        )
+        archived.active = False
+        head, tail = self._pair(
+            {"competitor_ids": [Command.set(own.ids)]},
+            {
+                "vat": "RO 18547290",
+                "company_registry": "J40/1234/2020",
+                "vat_payer": True,
+                "company_status": "active",
+                "interest_status": "high",
+                "competitor_ids": [Command.set((theirs | archived).ids)],
+            },
+        )
+        # another salesperson's quotation on the merged lead, which the
+        # salesperson merging does not read
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": tail.id,
+                "user_id": self.salesman_b.id,
+            }
+        )
+        self.assertFalse(
+            self.env["sale.order"].with_user(self.salesman).search([("id", "=", order.id)])
+        )
+        self._merge_with_wizard(head | tail, self.salesman)
+        self.assertFalse(tail.exists())
+        self.assertRecordValues(
+            head,
+            [
+                {
+                    "vat": "RO 18547290",
+                    "company_registry": "J40/1234/2020",
+                    "vat_payer": True,
+                    "company_status": "active",
+                    "interest_status": "high",
+                }
+            ],
+        )
+        self.assertEqual(
+            head.with_context(active_test=False).competitor_ids, own | theirs | archived
+        )
+        self.assertEqual(order.opportunity_id, head)
+
+    def test_company_data_comes_from_one_lead(self):
+        """The survivor's tax ID, trade register number, VAT payer flag and
+        company status describe one company: a survivor with its own tax ID
+        keeps its own, not the merged lead's trade register number."""
+        head, tail = self._pair(
+            {"vat": "RO 11111111", "interest_status": "pause"},
+            {
+                "vat": "RO 22222222",
+                "company_registry": "J40/2/2020",
+                "vat_payer": True,
+                "company_status": "deregistered",
+                "interest_status": "high",
+            },
+        )
+        (head | tail).with_user(self.salesman).merge_opportunity()
+        self.assertRecordValues(
+            head,
+            [
+                {
+                    "vat": "RO 11111111",
+                    "company_registry": False,
+                    "vat_payer": False,
+                    "company_status": False,
+                    "interest_status": "pause",
+                }
+            ],
+        )
+
+    def test_lost_competitor_follows_odoo_lost_reason(self):
+        rival = self.env["crm.competitor"].create({"name": "Merge winner"})
+        head, tail = self._pair(tail_vals={"lost_competitor_id": rival.id})
+        (head | tail).with_user(self.salesman).merge_opportunity()
+        # the survivor is still open: it was lost to nobody
+        self.assertFalse(head.lost_competitor_id)
+        head, tail = self._pair(
+            {"probability": 0, "active": False},
+            {"probability": 0, "active": False, "lost_competitor_id": rival.id},
+        )
+        (head | tail).merge_opportunity()
+        self.assertEqual(head.lost_competitor_id, rival)
+
+    def test_merge_with_one_lead_per_tax_id(self):
+        """With "One lead per tax ID", the survivor takes the tax ID of the lead
+        the merge deletes; merged leads that are kept are duplicates."""
+        self.env.company.crm_block_duplicate_vat = True
+        head, tail = self._pair(tail_vals={"vat": "RO 33333333"})
+        other_head, other_tail = self._pair(tail_vals={"vat": "RO 44444444"})
+        (head | tail).with_user(self.salesman).merge_opportunity()
+        self.assertEqual(head.vat, "RO 33333333")
+        with self.assertRaisesRegex(UserError, "one lead per tax ID"):
+            (other_head | other_tail).with_user(self.salesman).merge_opportunity(auto_unlink=False)
