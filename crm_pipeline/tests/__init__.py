@@ -46,3 +46,4 @@ from . import test_duplicate_vat_race
 from . import test_reader_language
 from . import test_responsible_checks
 from . import test_intake_audit
+from . import test_portal_field_access
