@@ -16,4 +16,5 @@ class ResCompany(models.Model):
         default=True,
         help="Meeting & evaluation moves on only once the lead has a finalized "
         "evaluation sheet. Off: the sheet is optional.",
+        groups="base.group_user",
     )

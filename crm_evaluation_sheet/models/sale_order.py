@@ -50,6 +50,7 @@ class SaleOrder(models.Model):
         copy=False,
         check_company=True,
         help="Evaluation sheet this quotation was generated from.",
+        groups="base.group_user",
     )
     revision_of_id = fields.Many2one(
         "sale.order",
@@ -57,9 +58,14 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         help="The previous revision, cancelled when this one was made.",
+        groups="base.group_user",
     )
     revision_ids = fields.One2many(
-        "sale.order", "revision_of_id", string="Next Revisions", readonly=True
+        "sale.order",
+        "revision_of_id",
+        string="Next Revisions",
+        readonly=True,
+        groups="base.group_user",
     )
     revision_root_id = fields.Many2one(
         "sale.order",
@@ -74,6 +80,7 @@ class SaleOrder(models.Model):
         string="All Revisions",
         compute="_compute_revision_history_ids",
         help="Every revision of this quotation, the original included.",
+        groups="base.group_user",
     )
     revision_count = fields.Integer(compute="_compute_revision_history_ids")
 

@@ -26,9 +26,14 @@ class AccountMove(models.Model):
         help="A cancelled or fully reversed contract invoice whose schedule rows were "
         "given back to the contract: it cannot be reset to draft, nor its reversal "
         "undone (the rows would be invoiced twice).",
+        groups="base.group_user",
     )
     crm_planned_payment_ids = fields.One2many(
-        "crm.planned.payment", "invoice_id", string="Planned Payments", readonly=True
+        "crm.planned.payment",
+        "invoice_id",
+        string="Planned Payments",
+        readonly=True,
+        groups="base.group_user",
     )
 
     def write(self, vals):

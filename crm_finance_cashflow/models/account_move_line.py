@@ -28,6 +28,7 @@ class AccountMoveLine(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
     )
 
     def write(self, vals):

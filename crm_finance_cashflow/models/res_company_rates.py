@@ -139,9 +139,20 @@ class ResCompany(models.Model):
         string="Exchange Rate Provider",
         default="none",
         required=True,
+        groups="base.group_user",
     )
-    crm_rate_last_update = fields.Datetime(string="Rates Updated On", readonly=True, copy=False)
-    crm_rate_last_error = fields.Text(string="Last Rate Update Error", readonly=True, copy=False)
+    crm_rate_last_update = fields.Datetime(
+        string="Rates Updated On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    crm_rate_last_error = fields.Text(
+        string="Last Rate Update Error",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
 
     @api.model
     def _crm_rates_by_oca(self):

@@ -16,6 +16,7 @@ class ResCompany(models.Model):
     crm_block_duplicate_vat = fields.Boolean(
         string="One Lead per Tax ID",
         help="Refuse a new lead whose tax ID is already on another lead.",
+        groups="base.group_user",
     )
 
 

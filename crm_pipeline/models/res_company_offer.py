@@ -21,6 +21,7 @@ class ResCompany(models.Model):
         help="A quotation whose untaxed amount (in the company currency) is above this "
         "amount needs a sales manager's approval before it is sent, printed, reserved "
         "or confirmed. 0: no limit.",
+        groups="base.group_user",
     )
     offer_approval_discount = fields.Float(
         string="Offer Approval Above Discount (%)",
@@ -28,6 +29,7 @@ class ResCompany(models.Model):
         help="A quotation with a line priced more than this percentage below the "
         "client's price (the price of the client's pricelist rule, else the list "
         "price) needs a sales manager's approval. 0: no limit.",
+        groups="base.group_user",
     )
 
 

@@ -30,11 +30,13 @@ class ResPartner(models.Model):
         "res.partner",
         compute="_compute_crm_client_file",
         string="Contact Persons",
+        groups="base.group_user",
     )
     crm_bank_account_ids = fields.Many2many(
         "res.partner.bank",
         compute="_compute_crm_client_file",
         string="Client Bank Accounts",
+        groups="base.group_user",
     )
     crm_open_task_ids = fields.Many2many(
         "crm.task",

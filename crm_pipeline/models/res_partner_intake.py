@@ -26,20 +26,35 @@ class ResPartner(models.Model):
     }
 
     intake_vat_key = fields.Char(
-        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_intake_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     intake_phone_key = fields.Char(
-        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_intake_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     intake_mobile_key = fields.Char(
-        compute="_compute_intake_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_intake_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     vat_payer = fields.Boolean(
-        string="VAT Payer", help="Registered for VAT, as the tax authority reported it."
+        string="VAT Payer",
+        help="Registered for VAT, as the tax authority reported it.",
+        groups="base.group_user",
     )
     company_status = fields.Selection(
         COMPANY_STATUSES,
         help="Status of the company at the trade register, as last fetched.",
+        groups="base.group_user",
     )
 
     def init(self):

@@ -60,14 +60,18 @@ class SaleOrder(models.Model):
         "printed, reserved or confirmed (the company's Offer Approval limits). A "
         "change of the client or of the lines after approval asks for approval again.",
     )
+    # the state is the customer's to know (its portal page says a waiting
+    # quotation "is being updated"); why, and what was approved, are internal:
+    # the limits and discounts of the company (employees only, not portal users)
     offer_approval_reason = fields.Text(
         string="Why Approval",
         readonly=True,
         copy=False,
         help="Which limit of the company the quotation goes beyond.",
+        groups="base.group_user",
     )
     # what was approved or rejected: the client, lines, prices and amount at that moment
-    offer_approval_signature = fields.Char(readonly=True, copy=False)
+    offer_approval_signature = fields.Char(readonly=True, copy=False, groups="base.group_user")
 
     # ------------------------------------------------------------------
     # What needs approval

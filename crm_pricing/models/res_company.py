@@ -16,4 +16,5 @@ class ResCompany(models.Model):
         help="Print on the quotations and orders customers get (PDF, portal, e-mail) "
         "which pricing rule set each line's price and why. Off: the explanations stay "
         "internal (the salesperson's copy only).",
+        groups="base.group_user",
     )

@@ -236,20 +236,27 @@ class SaleOrderLine(models.Model):
             return partner
         return client.with_env(self.env)
 
-    def _crm_printed_pricing_explanation(self):
-        """The explanation printed on the offer (QWeb): the reader's; a customer
-        the portal renders the offer for (as superuser, after its access check,
-        and only when the company prints explanations on offers) gets their own
-        client's figures, only those: a line priced for another client (the
-        quotation's client changed, a copy for another client) gives the
-        label."""
+    def _crm_printed_pricing_explanation(self, customer=True):
+        """The explanation printed on the offer (QWeb). On a document for the
+        customer (``customer``: the quotation, its email attachment, the
+        portal's), whoever renders it, a client's turnover figures are printed
+        only on that client's own offer: a line priced for another client (the
+        quotation's client changed, a copy for another client, its contact
+        moved to another company) gives the label. Otherwise, and on the
+        salesperson's copy (``customer=False``, internal), the reader's: the
+        figures for who may see that client's turnover (``pricing_explanation``);
+        a customer the portal renders the offer for (as superuser, after its
+        access check, and only when the company prints explanations on offers)
+        gets its own client's figures."""
         self.ensure_one()
-        if self.env.su and self.env.user.share:
-            kept = self.sudo()
-            own = kept.order_id.partner_id.commercial_partner_id
-            if kept.crm_pricing_explanation_client_id == own:
-                return kept.crm_pricing_explanation_full
+        # sudo: which client the kept figures are of and the label, compared
+        # and given only as said above (the label is readable by salespeople)
+        kept = self.sudo()
+        own = kept.order_id.partner_id.commercial_partner_id
+        if kept.crm_pricing_explanation_client_id != own and (customer or self.env.user.share):
             return kept.crm_pricing_explanation_label
+        if self.env.su and self.env.user.share:
+            return kept.crm_pricing_explanation_full or kept.crm_pricing_explanation_label
         return self.sudo(False).pricing_explanation if self.env.su else self.pricing_explanation
 
     def _pricing_write_explanations(self):

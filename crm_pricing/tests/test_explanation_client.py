@@ -1,3 +1,5 @@
+import base64
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -144,6 +146,58 @@ class TestExplanationClient(PricingCommon):
         mine = self._order(partner=portal_user.partner_id)
         line = mine.order_line.with_user(portal_user).sudo()
         self.assertEqual(line._crm_printed_pricing_explanation(), self.explanation)
+
+    def _html(self, user, report, order):
+        self.env.invalidate_all()
+        return (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html(report, order.ids)[0]
+            .decode()
+        )
+
+    def test_customer_offer_copied_for_another_client_by_its_salesperson(self):
+        """The client's own salesperson, who may see its turnover, copies its
+        quotation for another client: the quotation printed and the one
+        attached to its email give the other client the label, not the
+        client's turnover; the salesperson's copy still gives them the
+        figures, and Update Prices explains the other client's price."""
+        self.env.company.crm_pricing_explanation_on_offers = True
+        order = self._order()
+        order.user_id = self.owner
+        offer = "sale.action_report_saleorder"
+        own_copy = "crm_pricing.report_saleorder_salesperson"
+        # the client's own offer gives the client its figures
+        self.assertIn("52,300", self._html(self.owner, offer, order))
+        copy = order.with_user(self.owner).copy({"partner_id": self.other_client.id})
+        self.assertAlmostEqual(copy.order_line.price_subtotal, 90.0)
+        html = self._html(self.owner, offer, copy)
+        self.assertIn("o_crm_pricing_explanation", html)
+        self.assertIn("Gold tier", html)
+        self.assertNotIn("52,300", html)
+        # the quotation attached to the email sent by the salesperson
+        template = self.env.ref("sale.email_template_edi_sale")
+        attachments = (
+            template.with_user(self.owner)
+            ._generate_template(copy.ids, ["attachment_ids", "report_template_ids"])[copy.id]
+            .get("attachments")
+        )
+        self.assertTrue(attachments)
+        for _name, content in attachments:
+            text = base64.b64decode(content).decode()
+            self.assertIn("Gold tier", text)
+            self.assertNotIn("52,300", text)
+        # the salesperson's own copy (internal) still gives them the figures
+        self.assertIn("52,300", self._html(self.owner, own_copy, copy))
+        # the same for a client written on the quotation itself
+        order.with_user(self.owner).partner_id = self.other_client
+        self.assertNotIn("52,300", self._html(self.owner, offer, order))
+        self.assertIn("Gold tier", self._html(self.owner, offer, order))
+        # Update Prices explains the other client's price (no rule met)
+        copy.with_user(self.owner).action_update_prices()
+        self.assertAlmostEqual(copy.order_line.price_subtotal, 100.0)
+        self.assertNotIn("o_crm_pricing_explanation", self._html(self.owner, offer, copy))
+        self.assertNotIn("o_crm_pricing_explanation", self._html(self.owner, own_copy, copy))
 
     def test_migration_gives_kept_figures_their_orders_client(self):
         order = self._order(partner=self.contact)

@@ -9,11 +9,13 @@ class AccountMoveLine(models.Model):
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
         help="Free to sell in the company's warehouses.",
+        groups="base.group_user",
     )
     qty_reserved_proforma = fields.Float(
         string="Reserved by Proformas",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
+        groups="base.group_user",
     )
 
     @api.depends("product_id", "company_id")

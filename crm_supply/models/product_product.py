@@ -17,6 +17,7 @@ class ProductProduct(models.Model):
         digits="Product Unit of Measure",
         help="Held by quotations issued as proformas (Reserve Stock), in the warehouse "
         "or location of the context.",
+        groups="base.group_user",
     )
     qty_free_to_sell = fields.Float(
         string="Free to Sell",
@@ -24,6 +25,7 @@ class ProductProduct(models.Model):
         digits="Product Unit of Measure",
         help="min(Free Quantity, On Hand - Outgoing) - Reserved by Proformas: what is in "
         "stock, not reserved or promised by Odoo's own transfers, nor held by proformas.",
+        groups="base.group_user",
     )
 
     @api.depends_context("location", "warehouse_id", "allowed_company_ids")

@@ -37,6 +37,7 @@ class ProductTemplate(models.Model):
         digits="Product Unit of Measure",
         help="When the free-to-sell quantity falls below it, the product's responsible "
         "gets an activity (once per crossing). 0: no alert.",
+        groups="base.group_user",
     )
 
     @api.constrains("sale_min_qty", "sale_qty_multiple", "low_stock_threshold")
@@ -90,6 +91,7 @@ class ProductProduct(models.Model):
         copy=False,
         help="An activity was scheduled for the current crossing of the threshold in "
         "this company (each company has its own).",
+        groups="base.group_user",
     )
 
     def _check_low_stock(self, companies=None):

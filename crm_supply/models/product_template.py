@@ -8,12 +8,14 @@ class ProductTemplate(models.Model):
         string="Reserved by Proformas",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
+        groups="base.group_user",
     )
     qty_free_to_sell = fields.Float(
         string="Free to Sell",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
         help="The variants' free-to-sell quantities added up (see the variant's field).",
+        groups="base.group_user",
     )
 
     @api.depends_context("location", "warehouse_id", "allowed_company_ids")

@@ -26,8 +26,12 @@ class PurchaseOrder(models.Model):
         string="Customer Documents",
         copy=False,
         help="The quotations, proformas and orders this supplier order was generated for.",
+        groups="base.group_user",
     )
-    crm_sale_order_count = fields.Integer(compute="_compute_crm_sale_order_count")
+    crm_sale_order_count = fields.Integer(
+        compute="_compute_crm_sale_order_count",
+        groups="base.group_user",
+    )
     # the warehouse the order receives into: the scope of the Free to Sell
     # figures of its lines and of their products' labels (the form passes it
     # to the lines' product field)
@@ -64,11 +68,13 @@ class PurchaseOrderLine(models.Model):
         string="Free to Sell",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
+        groups="base.group_user",
     )
     qty_reserved_proforma = fields.Float(
         string="Reserved by Proformas",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
+        groups="base.group_user",
     )
 
     @api.depends("product_id", "order_id.picking_type_id")

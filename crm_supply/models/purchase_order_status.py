@@ -28,6 +28,7 @@ class PurchaseOrder(models.Model):
         index=True,
         help="Created: a request or an order not fully received. Received: every "
         "receipt done. Paid: received and every vendor bill of it paid. Cancelled.",
+        groups="base.group_user",
     )
 
     @api.depends(

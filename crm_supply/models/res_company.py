@@ -30,11 +30,13 @@ class ResCompany(models.Model):
         default="allow",
         required=True,
         help="What happens when a document would take stock that proformas reserve.",
+        groups="base.group_user",
     )
     reservation_days = fields.Integer(
         string="Proforma Reservation Days",
         default=14,
         help="How long a proforma holds its goods by default (editable per quotation).",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------------

@@ -41,10 +41,16 @@ class SaleOrder(models.Model):
     }
 
     reservation_ids = fields.One2many(
-        "sale.stock.reservation", "order_id", string="Stock Reservations"
+        "sale.stock.reservation",
+        "order_id",
+        string="Stock Reservations",
+        groups="base.group_user",
     )
-    reservation_count = fields.Integer(compute="_compute_reservation_count")
-    has_reservation = fields.Boolean(compute="_compute_reservation_count")
+    reservation_count = fields.Integer(
+        compute="_compute_reservation_count",
+        groups="base.group_user",
+    )
+    has_reservation = fields.Boolean(compute="_compute_reservation_count", groups="base.group_user")
     reservation_expiry_date = fields.Date(
         string="Reservation Expires On",
         compute="_compute_reservation_expiry_date",
@@ -54,6 +60,7 @@ class SaleOrder(models.Model):
         copy=False,
         help="Until when Reserve Stock holds the goods (default: the company's "
         "Proforma Reservation Days from today).",
+        groups="base.group_user",
     )
     crm_purchase_order_ids = fields.Many2many(
         "purchase.order",
@@ -62,8 +69,12 @@ class SaleOrder(models.Model):
         "purchase_order_id",
         string="Supplier Orders",
         copy=False,
+        groups="base.group_user",
     )
-    crm_purchase_order_count = fields.Integer(compute="_compute_crm_purchase_order_count")
+    crm_purchase_order_count = fields.Integer(
+        compute="_compute_crm_purchase_order_count",
+        groups="base.group_user",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -26,12 +26,14 @@ class SaleOrderLine(models.Model):
         digits="Product Unit of Measure",
         help="Free to sell in the order's warehouse, in the product's unit, this "
         "order's own reservations not counted against it.",
+        groups="base.group_user",
     )
     qty_reserved_proforma = fields.Float(
         string="Reserved by Proformas",
         compute="_compute_qty_free_to_sell",
         digits="Product Unit of Measure",
         help="Held by other proformas in the order's warehouse.",
+        groups="base.group_user",
     )
 
     @api.depends("product_id", "order_id.warehouse_id")

@@ -31,6 +31,7 @@ class SaleOrder(models.Model):
         help="Created: a quotation or proforma. Approved: confirmed, nothing delivered "
         "yet. In Delivery: part of it delivered. Delivered: every delivery done. "
         "Cancelled.",
+        groups="base.group_user",
     )
 
     @api.depends("state", "delivery_status")
