@@ -254,6 +254,34 @@ class ProductPricelistItem(models.Model):
                 )
             ) from exc
 
+    @api.model
+    def _check_merge_rules_of(self, src_partners, dst_partner):
+        """Odoo's Merge Contacts wizard moves the rules of ``src_partners`` to
+        ``dst_partner`` in SQL (``_update_foreign_keys``), then deletes the
+        merged contacts: the rules' own checks are skipped. Run them first, as
+        the user: only who may change those rules' client (sales managers, for
+        a conditional rule) merges a client with rules into another contact."""
+        if self.env.su or not src_partners.ids:
+            return
+        # sudo: the rule's client is a RULE_READERS' field; this only finds the
+        # rules the merge would move, whose change is then checked as the user
+        # (access rights, record rules, _check_rule_writer)
+        rules = self.sudo().search([("partner_id", "in", src_partners.ids)])
+        if not rules:
+            return
+        try:
+            rules.with_env(self.env)._check_rule_writer("write")
+        except AccessError as exc:
+            # sudo (the rules'): the name of the merged client
+            raise AccessError(
+                self.env._(
+                    "%(client)s has pricing rules, which would move to %(target)s: only "
+                    "sales managers can merge it into another contact.",
+                    client=rules[:1].partner_id.display_name,
+                    target=dst_partner.display_name,
+                )
+            ) from exc
+
     def copy_data(self, default=None):
         """Odoo lets product and stock managers duplicate pricelists, and its
         copy reads every field: the conditions are RULE_READERS' fields. Such a

@@ -16,3 +16,4 @@ from . import test_multi_company
 from . import test_uninstall
 from . import test_explanation_client
 from . import test_client_deletion
+from . import test_client_merge

@@ -1,1 +1,2 @@
 from . import crm_client_pricelist_wizard
+from . import base_partner_merge

@@ -1,0 +1,74 @@
+"""Merging a client with pricing rules into another contact over XML-RPC
+(Odoo's Merge Contacts wizard, open to Contact Creation): its rules would
+move to the kept contact, so only who may change a rule's client (sales
+managers) merges it; others get an AccessError (fault 4), nothing merged."""
+
+import os
+import xmlrpc.client
+
+import pytest
+
+pytestmark = pytest.mark.addon("crm_pricing")
+
+WIZARD = "base.partner.merge.automatic.wizard"
+
+
+def _clients(admin, name):
+    tag = os.getpid()
+    pricelist_id = admin.call("product.pricelist", "create", {"name": f"RPC Merge PL {tag}"})
+    src_id, dst_id = (
+        admin.call("res.partner", "create", {"name": f"RPC {name} {tag} {n}", "is_company": True})
+        for n in ("src", "dst")
+    )
+    rule_id = admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "compute_price": "percentage",
+            "percent_price": 5,
+            "partner_id": src_id,
+        },
+    )
+    return src_id, dst_id, rule_id
+
+
+def _merge(client, src_id, dst_id):
+    wizard_id = client.call(
+        WIZARD, "create", {"partner_ids": [(6, 0, [dst_id, src_id])], "dst_partner_id": dst_id}
+    )
+    return client.call(WIZARD, "action_merge", [wizard_id])
+
+
+def _rule_client(admin, rule_id):
+    return admin.call("product.pricelist.item", "read", [rule_id], ["partner_id"])[0]["partner_id"]
+
+
+def test_salesman_with_contact_creation_refused(admin, make_user):
+    src_id, dst_id, rule_id = _clients(admin, "Merge Refused")
+    salesman = make_user(
+        ["sales_team.group_sale_salesman", "base.group_partner_manager"], "merge_salesman"
+    )
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        _merge(salesman, src_id, dst_id)
+    fault = caught.value
+    assert fault.faultCode == 4, fault.faultString
+    assert "Traceback" not in fault.faultString
+    assert "only sales managers can merge it into another contact" in fault.faultString
+    assert admin.call("res.partner", "search_count", [("id", "=", src_id)]) == 1
+    assert _rule_client(admin, rule_id)[0] == src_id
+
+
+def test_sales_manager_merges_rule_follows(admin, make_user):
+    src_id, dst_id, rule_id = _clients(admin, "Merge Manager")
+    manager = make_user(
+        ["sales_team.group_sale_manager", "base.group_partner_manager"], "merge_manager"
+    )
+    _merge(manager, src_id, dst_id)
+    assert (
+        admin.call(
+            "res.partner", "search_count", [("id", "=", src_id), ("active", "in", [True, False])]
+        )
+        == 0
+    )
+    assert _rule_client(admin, rule_id)[0] == dst_id
