@@ -54,7 +54,7 @@ def test_step_todo_not_moved_alone(admin, salesman, salesman_b):
         )
         assert fault.faultCode == 2, (vals, fault.faultString)
         assert REFUSED in fault.faultString, vals
-    salesman.call("crm.lead", "action_archive", [other_id])
+    salesman.call("crm.lead", "write", [other_id], {"active": False})
     [todo] = admin.call("mail.activity", "read", [activity_id], ["res_id", "user_id"])
     assert todo["res_id"] == lead_id
     assert todo["user_id"][0] == salesman.uid

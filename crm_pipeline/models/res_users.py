@@ -27,4 +27,6 @@ class ResUsers(models.Model):
         # as the caller, as Odoo removes the others; privileged: the chain's own
         # removal of its to-dos (mail_activity.py)
         privileged(self.env["mail.activity"].browse(steps.activity_id.ids)).unlink()
-        return super().action_archive()
+        res = super().action_archive()
+        # Odoo's method returns None: True for XML-RPC callers
+        return True if res is None else res
