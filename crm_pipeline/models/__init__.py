@@ -25,3 +25,4 @@ from . import sale_order_offer
 from . import sale_order_lead
 from . import ir_actions_report
 from . import mail_activity
+from . import res_users

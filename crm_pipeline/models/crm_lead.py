@@ -266,6 +266,12 @@ class CrmLead(models.Model):
             "cancelled",
             self.env._("Cancelled: the lead was merged into %(lead)s.", lead=self.display_name),
         )
+        if kept.activity_id:
+            # the kept step's to-do follows it to the surviving lead (Odoo's
+            # merge moves the merged leads' activities as the user: the to-do
+            # of an open step is moved by the chain only, mail_activity.py)
+            privileged(kept.activity_id).write({"res_id": self.id})
+            opportunities.invalidate_recordset(["activity_ids"])
         res = super()._merge_dependences(opportunities)
         if kept and self.activation_state != "active":
             privileged(self).write({"activation_state": "active"})

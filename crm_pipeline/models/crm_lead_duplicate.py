@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -6,6 +8,20 @@ from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 # ids of the leads a merge under way deletes once it has written the surviving
 # lead, in the transaction's cache (not the context: a caller cannot send it)
 _MERGED_AWAY = "crm_pipeline.merged_away_lead_ids"
+
+
+@contextmanager
+def merging_away(leads):
+    """While in the block, the duplicate check does not count ``leads``: a
+    merge that deletes them once it has written the surviving lead (Odoo's
+    merge with ``auto_unlink``, the conversion wizard's merge)."""
+    merging = leads.env.cr.cache.setdefault(_MERGED_AWAY, set())
+    added = set(leads.ids) - merging
+    merging |= added
+    try:
+        yield
+    finally:
+        merging -= added
 
 
 class CrmLead(models.Model):
@@ -48,15 +64,10 @@ class CrmLead(models.Model):
             return super()._merge_opportunity(
                 user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
             )
-        merging = self.env.cr.cache.setdefault(_MERGED_AWAY, set())
-        added = set(self.ids) - merging
-        merging |= added
-        try:
+        with merging_away(self):
             return super()._merge_opportunity(
                 user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
             )
-        finally:
-            merging -= added
 
     @api.model
     def _duplicate_vat_blocking_companies(self):

@@ -340,6 +340,10 @@ class CrmLeadResponsibility(models.Model):
             steps = self.sudo().filtered("is_open")
             for rec in steps.filtered("activity_id"):
                 rec.activity_id.write(rec._activity_values())
+            if "user_id" in vals:
+                # a step whose to-do went with its archived responsible
+                # (res_users.py): the new responsible gets a new one
+                steps.filtered(lambda r: not r.activity_id)._schedule_activities()
             steps._sync_calendar_event()
         return res
 
@@ -370,10 +374,25 @@ class CrmLeadResponsibility(models.Model):
     def _on_open(self):
         """Schedule the responsible's activity and move the lead's stage.
 
-        In batch (a bulk activation opens a step on each lead): one
-        ``activity_schedule`` per set of steps with the same activity values,
-        the stages written per stage (the notes are Odoo's ``message_post``,
-        lead by lead)."""
+        In batch (a bulk activation opens a step on each lead): the stages
+        written per stage (the notes are Odoo's ``message_post``, lead by
+        lead)."""
+        self._schedule_activities()
+        for rec in self:
+            rec.lead_id.message_post(
+                body=self.env._(
+                    "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
+                    type=rec.type_id.name,
+                    user=rec.user_id.name,
+                    deadline=tools.format_datetime(self.env, rec.deadline),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._sync_lead_stage()
+
+    def _schedule_activities(self):
+        """The responsible's to-do of each step: one ``activity_schedule`` per
+        set of steps with the same activity values."""
         groups = {}
         for rec in self:
             key = (
@@ -404,17 +423,6 @@ class CrmLeadResponsibility(models.Model):
                 activity = by_lead.get(step.lead_id.id)
                 if activity:
                     privileged(step).write({"activity_id": activity.id})
-        for rec in self:
-            rec.lead_id.message_post(
-                body=self.env._(
-                    "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
-                    type=rec.type_id.name,
-                    user=rec.user_id.name,
-                    deadline=tools.format_datetime(self.env, rec.deadline),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        self._sync_lead_stage()
 
     # calendar event of the step (first contact, Schedule a Meeting) ---
 

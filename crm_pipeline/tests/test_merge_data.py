@@ -129,3 +129,26 @@ class TestMergeKeepsData(PipelineCase):
         self.assertEqual(head.vat, "RO 33333333")
         with self.assertRaisesRegex(UserError, "one lead per tax ID"):
             (other_head | other_tail).with_user(self.salesman).merge_opportunity(auto_unlink=False)
+
+    def test_convert_with_merge_and_one_lead_per_tax_id(self):
+        """The conversion wizard's merge deletes the merged leads as the merge
+        wizard does: the survivor takes the tax ID of the lead it deletes."""
+        self.env.company.crm_block_duplicate_vat = True
+        head, tail = self._pair({"type": "lead"}, {"type": "lead", "vat": "RO 55555555"})
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman)
+            .with_context(active_model="crm.lead", active_id=head.id, active_ids=head.ids)
+            .create(
+                {
+                    "name": "merge",
+                    "action": "nothing",
+                    "duplicated_lead_ids": [Command.set((head | tail).ids)],
+                    "user_id": self.salesman.id,
+                }
+            )
+        )
+        wizard.action_apply()
+        self.assertFalse(tail.exists())
+        self.assertEqual(head.vat, "RO 55555555")
+        self.assertEqual(head.type, "opportunity")

@@ -2,7 +2,7 @@
 step type, marking its to-do done or deleting it from the activity widget; and
 a duplicated campaign has spent nothing yet."""
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import PipelineCase
@@ -137,6 +137,83 @@ class TestStepActivity(PipelineCase):
     def test_step_deleted_with_its_todo(self):
         self.step.unlink()
         self.assertFalse(self.activity.exists())
+
+    def test_todo_not_moved_nor_handed_alone(self):
+        """Moved to another record, user or type, the to-do would leave its
+        step open without it (removed with the other record, or never shown on
+        the lead): refused; its deadline, summary and note stay the user's."""
+        other = self._lead("Other lead", user_id=self.salesman.id)
+        lead_model = self.env["ir.model"]._get("crm.lead")
+        partner_model = self.env["ir.model"]._get("res.partner")
+        call = self.env.ref("mail.mail_activity_data_call")
+        for user in (self.salesman, self.manager):
+            for vals in (
+                {"res_id": other.id},
+                {"res_id": other.id + 100000},
+                {"res_model": "res.partner"},
+                {"res_model_id": partner_model.id},
+                {"res_model_id": lead_model.id, "res_id": other.id},
+                {"user_id": self.salesman_b.id},
+                {"activity_type_id": call.id},
+            ):
+                with self.subTest(user=user.login, vals=vals):
+                    self._assert_refused(lambda a, vals=vals: a.write(vals), user)
+                    self.assertEqual(self.activity.res_id, self.lead.id)
+                    self.assertEqual(self.activity.res_model, "crm.lead")
+                    self.assertEqual(self.activity.user_id, self.salesman)
+        other.with_user(self.salesman).action_archive()
+        self.assertTrue(self.activity.exists())
+        self.activity.with_user(self.salesman).write(
+            {"summary": "Call first", "note": "<p>Ask for the CFO</p>"}
+        )
+        self.assertEqual(self.activity.summary, "Call first")
+        self.assertEqual(self.step.state, "assigned")
+        # the chain's own paths: handing on and rescheduling the step
+        self.step.with_user(self.manager).write({"user_id": self.salesman_b.id})
+        self.assertEqual(self.step.activity_id, self.activity)
+        self.assertEqual(self.activity.user_id, self.salesman_b)
+
+    def test_todo_follows_a_merge(self):
+        """Merged into a lead without a step, the kept step brings its to-do."""
+        head = self._lead("Merge head", user_id=self.salesman.id, probability=90)
+        self.lead.probability = 10
+        survivor = (head | self.lead).with_user(self.salesman).merge_opportunity()
+        self.assertEqual(survivor, head)
+        self.assertEqual(self.step.lead_id, head)
+        self.assertEqual(self.step.activity_id, self.activity)
+        self.assertEqual((self.activity.res_model, self.activity.res_id), ("crm.lead", head.id))
+
+    def test_archive_user_with_open_step(self):
+        """An admin archives a user who holds an open step as Odoo does: the
+        user's activities go, the step's to-do with them; the step stays open
+        for a manager to hand on, and its new responsible gets a new to-do."""
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaises(AccessError):
+            self.salesman.with_user(self.salesman_b).action_archive()
+        self.assertTrue(self.activity.exists())
+        self.salesman.with_user(admin).action_archive()
+        self.assertFalse(self.salesman.active)
+        self.assertFalse(self.activity.exists())
+        self.assertEqual(self.step.state, "assigned")
+        self.assertEqual(self.step.user_id, self.salesman)
+        self.assertFalse(self.step.activity_id)
+        # rescheduling alone schedules nothing for the archived user
+        self.step.with_user(self.manager).write({"deadline": self._in(2)})
+        self.assertFalse(self.step.activity_id)
+        self.step.with_user(self.manager).write({"user_id": self.salesman_b.id})
+        todo = self.step.activity_id
+        self.assertTrue(todo)
+        self.assertEqual(todo.user_id, self.salesman_b)
+        self.assertEqual((todo.res_model, todo.res_id), ("crm.lead", self.lead.id))
+        self.assertEqual(todo.date_deadline, self.step._activity_deadline())
+        self.assertEqual(todo.summary, self.t_contact.name)
+        # and it is the step's to-do again
+        self._assert_refused_todo(todo)
+
+    def _assert_refused_todo(self, todo):
+        with self.assertRaises(UserError) as caught:
+            todo.with_user(self.salesman_b).action_feedback(feedback="done")
+        self.assertEqual(str(caught.exception), TODO_REFUSED.format(lead=self.lead.name))
 
 
 @tagged("post_install", "-at_install")

@@ -6,3 +6,4 @@ from . import crm_lead_responsibility_correct_wizard
 from . import crm_lead_import_wizard
 from . import sale_order_line_import
 from . import sale_order_offer_reject
+from . import crm_lead_to_opportunity

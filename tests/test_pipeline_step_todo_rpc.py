@@ -1,0 +1,112 @@
+"""Over XML-RPC: a step's to-do is not moved to another record, user or type
+on its own; an administrator archives a user who holds an open step (the
+step keeps waiting for a new responsible, who gets a new to-do); the
+conversion wizard's merge under "One lead per tax ID"."""
+
+import datetime
+import os
+import xmlrpc.client
+
+import pytest
+from conftest import ro_cui
+
+pytestmark = pytest.mark.addon("crm_pipeline")
+
+REFUSED = "complete the responsibility on its lead instead"
+
+
+def _fault(call):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        call()
+    return caught.value
+
+
+def _open_step(admin, user, name):
+    lead_id = admin.call(
+        "crm.lead", "create", {"name": name, "type": "opportunity", "user_id": user.uid}
+    )
+    deadline = (datetime.datetime.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%d")
+    admin.call("crm.lead", "activate", [lead_id], user.uid, deadline)
+    step = admin.call(
+        "crm.lead.responsibility",
+        "search_read",
+        [("lead_id", "=", lead_id), ("state", "=", "assigned")],
+        ["activity_id"],
+    )[0]
+    return lead_id, step["id"], step["activity_id"][0]
+
+
+def test_step_todo_not_moved_alone(admin, salesman, salesman_b):
+    lead_id, _step_id, activity_id = _open_step(admin, salesman, "RPC to-do not moved")
+    other_id = salesman.call(
+        "crm.lead", "create", {"name": "RPC other lead", "user_id": salesman.uid}
+    )
+    call_type = admin.call("mail.activity.type", "search", [("category", "=", "phonecall")])
+    for vals in (
+        {"res_id": other_id},
+        {"res_id": 2**31 - 2},
+        {"res_model": "res.partner"},
+        {"user_id": salesman_b.uid},
+        *([{"activity_type_id": call_type[0]}] if call_type else []),
+    ):
+        fault = _fault(
+            lambda vals=vals: salesman.call("mail.activity", "write", [activity_id], vals)
+        )
+        assert fault.faultCode == 2, (vals, fault.faultString)
+        assert REFUSED in fault.faultString, vals
+    salesman.call("crm.lead", "write", [other_id], {"active": False})
+    [todo] = admin.call("mail.activity", "read", [activity_id], ["res_id", "user_id"])
+    assert todo["res_id"] == lead_id
+    assert todo["user_id"][0] == salesman.uid
+    # its summary stays the user's
+    salesman.call("mail.activity", "write", [activity_id], {"summary": "Call first"})
+
+
+def test_archive_user_holding_a_step(admin, make_user, salesman_b, sales_manager):
+    leaving = make_user(["sales_team.group_sale_salesman"], "leaving")
+    _lead_id, step_id, activity_id = _open_step(admin, leaving, "RPC step of a leaver")
+    admin.call("res.users", "action_archive", [leaving.uid])
+    assert admin.call("mail.activity", "search_count", [("id", "=", activity_id)]) == 0
+    [step] = admin.call(
+        "crm.lead.responsibility", "read", [step_id], ["state", "user_id", "activity_id"]
+    )
+    assert step["state"] == "assigned"
+    assert step["user_id"][0] == leaving.uid
+    assert not step["activity_id"]
+    sales_manager.call("crm.lead.responsibility", "write", [step_id], {"user_id": salesman_b.uid})
+    [step] = admin.call("crm.lead.responsibility", "read", [step_id], ["activity_id"])
+    assert step["activity_id"]
+    [todo] = admin.call("mail.activity", "read", [step["activity_id"][0]], ["user_id"])
+    assert todo["user_id"][0] == salesman_b.uid
+
+
+def test_convert_with_merge_one_lead_per_tax_id(make_sales_company):
+    company = make_sales_company("Convmerge", crm_block_duplicate_vat=True)
+    salesman = company["salesman"]
+    vat = "RO" + ro_cui(os.getpid() * 7 + 11)
+    common = {"company_id": company["company_id"], "team_id": company["team_id"]}
+    head_id = salesman.call(
+        "crm.lead", "create", {"name": "RPC convert head", "probability": 90, **common}
+    )
+    tail_id = salesman.call(
+        "crm.lead",
+        "create",
+        {"name": "RPC convert tail", "probability": 10, "vat": vat, **common},
+    )
+    context = {"active_model": "crm.lead", "active_id": head_id, "active_ids": [head_id]}
+    wizard_id = salesman.call(
+        "crm.lead2opportunity.partner",
+        "create",
+        {
+            "name": "merge",
+            "action": "nothing",
+            "duplicated_lead_ids": [(6, 0, [head_id, tail_id])],
+            "user_id": salesman.uid,
+            "team_id": company["team_id"],
+        },
+        context=context,
+    )
+    salesman.call("crm.lead2opportunity.partner", "action_apply", [wizard_id], context=context)
+    assert not salesman.call("crm.lead", "search", [("id", "=", tail_id)])
+    [head] = salesman.call("crm.lead", "read", [head_id], ["vat", "type"])
+    assert (head["vat"], head["type"]) == (vat, "opportunity")
