@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
-from odoo.addons.crm_suite_base.models.policy import FREE, check_one, privileged
+from odoo.addons.crm_suite_base.models.policy import FREE, check_one
 
 
 class CrmLead(models.Model):
@@ -52,19 +52,10 @@ class CrmLead(models.Model):
         evaluation step was completed with (the survivor may take that step
         over), and Odoo deletes the merged leads. Each keeps its customer."""
         res = super()._merge_dependences(opportunities)
-        # sudo: the user merging may not see every sheet of the merged leads
-        # (other salespeople's); merge_opportunity already checked that they
-        # may write every merged lead, and moving the sheets discloses nothing.
-        # privileged: a finalized or cancelled sheet's lead is not written
-        # otherwise (the write policy), and its quotations move with it
-        # (sale_crm's merge, crm_pipeline's _merge_dependences).
-        # Searched, not read from the leads: a read as the user earlier in the
-        # transaction leaves only the sheets they see in the leads' cache.
-        sheets = (
-            self.env["crm.evaluation.sheet"].sudo().search([("lead_id", "in", opportunities.ids)])
-        )
-        if sheets:
-            privileged(sheets).write({"lead_id": self.id})
+        # privileged (in the helper): a finalized or cancelled sheet's lead is
+        # not written otherwise (the write policy), and its quotations move
+        # with it (sale_crm's merge, crm_pipeline's _merge_dependences).
+        self._merge_move_to_survivor("crm.evaluation.sheet", "lead_id", opportunities)
         return res
 
     def _timeline_collect(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate, float_round
 
-from odoo.addons.crm_suite_base.models.policy import check_one, owned, privileged, writable
+from odoo.addons.crm_suite_base.models.policy import check_one, owned, writable
 
 _lt = LazyTranslate(__name__)
 
@@ -155,16 +155,9 @@ class CrmLead(models.Model):
         Contracting gate reads (the survivor may take that step over), and
         Odoo deletes the merged leads."""
         res = super()._merge_dependences(opportunities)
-        # sudo: the user merging may not see every contract of the merged leads
-        # (a salesperson sees only some); merge_opportunity already checked
-        # that they may write every merged lead, and moving the contracts
-        # discloses nothing. privileged: the lead of a contract past its draft
-        # is not written otherwise (the write policy).
-        # Searched, not read from the leads: a read as the user earlier in the
-        # transaction leaves only the contracts they see in the leads' cache.
-        contracts = self.env["crm.contract"].sudo().search([("lead_id", "in", opportunities.ids)])
-        if contracts:
-            privileged(contracts).write({"lead_id": self.id})
+        # privileged (in the helper): the lead of a contract past its draft is
+        # not written otherwise (the write policy).
+        self._merge_move_to_survivor("crm.contract", "lead_id", opportunities)
         return res
 
     def action_view_crm_contracts(self):

@@ -276,17 +276,28 @@ class CrmLead(models.Model):
         if kept and self.activation_state != "active":
             privileged(self).write({"activation_state": "active"})
         privileged(responsibilities).write({"lead_id": self.id})
-        # sudo: sale_crm's merge moves the quotations the user reads (its
-        # order_ids among the merged values); another salesperson's quotation
-        # of a merged lead would lose its lead when Odoo deletes it. Moving it
-        # to the surviving lead keeps the link the lead's gates read and
-        # discloses nothing; merge_opportunity already checked that the user
-        # may write every merged lead. Searched: the leads' order_ids, read by
-        # the merged values as the user, hold only those the user reads.
-        orders = self.env["sale.order"].sudo().search([("opportunity_id", "in", opportunities.ids)])
-        if orders:
-            privileged(orders).write({"opportunity_id": self.id})
+        # sale_crm's merge moves the quotations the user reads (its order_ids
+        # among the merged values, read as the user); another salesperson's
+        # quotation of a merged lead would lose its lead when Odoo deletes it.
+        # Moved, it keeps the link the lead's gates read.
+        self._merge_move_to_survivor("sale.order", "opportunity_id", opportunities)
         return res
+
+    def _merge_move_to_survivor(self, model_name, field_name, opportunities):
+        """Link to this surviving lead every ``model_name`` record whose
+        ``field_name`` is one of the merged ``opportunities`` (a
+        ``_merge_dependences`` step: Odoo deletes the merged leads next)."""
+        # sudo: the user merging may not see every such record of the merged
+        # leads (other salespeople's); merge_opportunity already checked that
+        # they may write every merged lead, and moving the records to the
+        # surviving lead keeps them, it discloses nothing.
+        # Searched, not read from the leads: a read as the user earlier in the
+        # transaction leaves only the records they see in the leads' cache.
+        # privileged: the write policy may refuse the link otherwise (a
+        # finalized sheet, a contract past its draft: the callers say which).
+        records = self.env[model_name].sudo().search([(field_name, "in", opportunities.ids)])
+        if records:
+            privileged(records).write({field_name: self.id})
 
     def _merge_get_fields(self):
         """The lead's interest (the first one given, in Odoo's merge order) is
