@@ -1,6 +1,7 @@
 """Over XML-RPC: a step's to-do is not moved to another record, user or type
 on its own; an administrator archives a user who holds an open step (the
-step keeps waiting for a new responsible, who gets a new to-do); the
+step keeps waiting for a new responsible, who gets a new to-do; the lead's
+sales team leader, else the administrator, gets a to-do to hand it on); the
 conversion wizard's merge under "One lead per tax ID"."""
 
 import datetime
@@ -62,10 +63,32 @@ def test_step_todo_not_moved_alone(admin, salesman, salesman_b):
     salesman.call("mail.activity", "write", [activity_id], {"summary": "Call first"})
 
 
+def _reminders(admin, lead_id):
+    return admin.call(
+        "mail.activity",
+        "search_read",
+        [
+            ("res_model", "=", "crm.lead"),
+            ("res_id", "=", lead_id),
+            ("summary", "=like", "Hand on the responsibility of %"),
+        ],
+        ["summary", "user_id"],
+    )
+
+
 def test_archive_user_holding_a_step(admin, make_user, salesman_b, sales_manager):
     leaving = make_user(["sales_team.group_sale_salesman"], "leaving")
-    _lead_id, step_id, activity_id = _open_step(admin, leaving, "RPC step of a leaver")
-    admin.call("res.users", "action_archive", [leaving.uid])
+    lead_id, step_id, activity_id = _open_step(admin, leaving, "RPC step of a leaver")
+    # another lead without a sales team: its step's reminder is the administrator's
+    lone_id, _lone_step_id, _lone_activity_id = _open_step(admin, leaving, "RPC lone step")
+    team_id = admin.call(
+        "crm.team",
+        "create",
+        {"name": f"RPC hand-on team {os.getpid()}", "user_id": sales_manager.uid},
+    )
+    admin.call("crm.lead", "write", [lead_id], {"team_id": team_id})
+    admin.call("crm.lead", "write", [lone_id], {"team_id": False})
+    assert admin.call("res.users", "action_archive", [leaving.uid]) is True
     assert admin.call("mail.activity", "search_count", [("id", "=", activity_id)]) == 0
     [step] = admin.call(
         "crm.lead.responsibility", "read", [step_id], ["state", "user_id", "activity_id"]
@@ -73,11 +96,22 @@ def test_archive_user_holding_a_step(admin, make_user, salesman_b, sales_manager
     assert step["state"] == "assigned"
     assert step["user_id"][0] == leaving.uid
     assert not step["activity_id"]
+    # whoever should hand it on is reminded: the team's leader, else the administrator
+    [name] = admin.call("res.users", "read", [leaving.uid], ["name"])
+    summary = f"Hand on the responsibility of {name['name']}"
+    for lead, user_id in ((lead_id, sales_manager.uid), (lone_id, admin.uid)):
+        [reminder] = _reminders(admin, lead)
+        assert reminder["summary"] == summary
+        assert reminder["user_id"][0] == user_id
+    [reminder] = _reminders(sales_manager, lead_id)
     sales_manager.call("crm.lead.responsibility", "write", [step_id], {"user_id": salesman_b.uid})
     [step] = admin.call("crm.lead.responsibility", "read", [step_id], ["activity_id"])
     assert step["activity_id"]
     [todo] = admin.call("mail.activity", "read", [step["activity_id"][0]], ["user_id"])
     assert todo["user_id"][0] == salesman_b.uid
+    # the reminder is a plain to-do: its user marks it done
+    sales_manager.call("mail.activity", "action_feedback", [reminder["id"]], feedback="handed on")
+    assert not _reminders(admin, lead_id)
 
 
 def test_convert_with_merge_one_lead_per_tax_id(make_sales_company):

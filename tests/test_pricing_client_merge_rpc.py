@@ -1,12 +1,15 @@
 """Merging a client with pricing rules into another contact over XML-RPC
 (Odoo's Merge Contacts wizard, open to Contact Creation): its rules would
 move to the kept contact, so only who may change a rule's client (sales
-managers) merges it; others get an AccessError (fault 4), nothing merged."""
+managers) merges it; others get an AccessError (fault 4), nothing merged.
+The moved rules keep their client of their price list's company: merged into
+another company's client, the merge is refused (fault 2), nothing merged."""
 
 import os
 import xmlrpc.client
 
 import pytest
+from conftest import new_company
 
 pytestmark = pytest.mark.addon("crm_pricing")
 
@@ -72,3 +75,68 @@ def test_sales_manager_merges_rule_follows(admin, make_user):
         == 0
     )
     assert _rule_client(admin, rule_id)[0] == dst_id
+
+
+def test_merge_into_another_companys_client_refused(admin, make_user):
+    tag = os.getpid()
+    [me] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+    company_id = me["company_id"][0]
+    other_company_id = new_company(admin, f"RPC Merge Other Co {tag}")
+    pricelist_id = admin.call(
+        "product.pricelist", "create", {"name": f"RPC Merge PL Co {tag}", "company_id": company_id}
+    )
+    src_id = admin.call(
+        "res.partner", "create", {"name": f"RPC Merge Shared {tag}", "is_company": True}
+    )
+    dst_id, ok_id = (
+        admin.call(
+            "res.partner",
+            "create",
+            {"name": f"RPC Merge {label} {tag}", "is_company": True, "company_id": cid},
+        )
+        for label, cid in (("Foreign Client", other_company_id), ("Home Client", company_id))
+    )
+    rule_id = admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "compute_price": "percentage",
+            "percent_price": 5,
+            "partner_id": src_id,
+        },
+    )
+    manager = make_user(
+        ["sales_team.group_sale_manager", "base.group_partner_manager"], "merge_co_manager"
+    )
+    admin.call(
+        "res.users",
+        "write",
+        [manager.uid],
+        {"company_ids": [(6, 0, [company_id, other_company_id])], "company_id": company_id},
+    )
+    context = {"allowed_company_ids": [company_id, other_company_id]}
+
+    def merge(dst):
+        wizard_id = manager.call(
+            WIZARD,
+            "create",
+            {"partner_ids": [(6, 0, [dst, src_id])], "dst_partner_id": dst},
+            context=context,
+        )
+        return manager.call(WIZARD, "action_merge", [wizard_id], context=context)
+
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        merge(dst_id)
+    fault = caught.value
+    assert fault.faultCode == 2, fault.faultString
+    assert "Traceback" not in fault.faultString
+    assert "Incompatible companies on records" in fault.faultString
+    assert f"RPC Merge Foreign Client {tag}" in fault.faultString
+    assert admin.call("res.partner", "search_count", [("id", "=", src_id)]) == 1
+    assert _rule_client(admin, rule_id)[0] == src_id
+    # into a client of the price list's company: merged, the rule follows
+    merge(ok_id)
+    everyone = [("id", "=", src_id), ("active", "in", [True, False])]
+    assert admin.call("res.partner", "search_count", everyone) == 0
+    assert _rule_client(admin, rule_id)[0] == ok_id

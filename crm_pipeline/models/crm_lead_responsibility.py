@@ -424,6 +424,34 @@ class CrmLeadResponsibility(models.Model):
                 if activity:
                     privileged(step).write({"activity_id": activity.id})
 
+    def _remind_hand_on(self, archived_users):
+        """These open steps' responsibles (of ``archived_users``) were archived,
+        their to-dos removed with their other activities (res_users.py): the
+        steps wait for someone to hand them on. Remind them with a to-do on each
+        lead: for the lead's sales team leader when they are active and not
+        archived with them, else for the user who archived them. One to-do a
+        lead, one ``activity_schedule`` per assignee and summary."""
+        steps_by_lead = {}
+        for step in self:
+            steps_by_lead[step.lead_id] = steps_by_lead.get(step.lead_id, self.browse()) | step
+        leads_by_todo = {}
+        for lead, steps in steps_by_lead.items():
+            leader = lead.team_id.user_id
+            if not leader.active or leader in archived_users:
+                leader = self.env.user
+            summary = self.env._(
+                "Hand on the responsibility of %(user)s",
+                user=", ".join(steps.user_id.mapped("name")),
+            )
+            key = (leader.id, summary)
+            leads_by_todo[key] = leads_by_todo.get(key, lead.browse()) | lead
+        for (user_id, summary), leads in leads_by_todo.items():
+            # a reminder of the chain, whoever archives: not skipped by a
+            # context key the caller sends
+            leads.with_context(mail_activity_automation_skip=False).activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, user_id=user_id
+            )
+
     # calendar event of the step (first contact, Schedule a Meeting) ---
 
     def _has_time(self):

@@ -2,8 +2,10 @@
 step type, marking its to-do done or deleting it from the activity widget; and
 a duplicated campaign has spent nothing yet."""
 
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import PipelineCase
 
@@ -209,6 +211,91 @@ class TestStepActivity(PipelineCase):
         self.assertEqual(todo.summary, self.t_contact.name)
         # and it is the step's to-do again
         self._assert_refused_todo(todo)
+
+    def _reminders(self, leads):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "in", leads.ids),
+                ("summary", "=like", "Hand on the responsibility of %"),
+            ]
+        )
+
+    def test_archive_reminds_the_team_leader(self):
+        """Whoever should hand the step on gets a to-do on the lead: its sales
+        team's leader; a plain to-do, which they mark done."""
+        team = self.env["crm.team"].create({"name": "Hand-on team", "user_id": self.manager.id})
+        self.lead.team_id = team
+        admin = self.env.ref("base.user_admin")
+        self.salesman.with_user(admin).action_archive()
+        reminder = self._reminders(self.lead)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.summary, f"Hand on the responsibility of {self.salesman.name}")
+        self.assertEqual(reminder.user_id, self.manager)
+        self.assertEqual(reminder.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(reminder.create_uid, admin)
+        self.assertFalse(self.step.activity_id)
+        # the step's to-do is the new responsible's, the reminder done on its own
+        self.step.with_user(self.manager).write({"user_id": self.salesman_b.id})
+        self.assertNotEqual(self.step.activity_id, reminder)
+        reminder.with_user(self.manager).action_feedback(feedback="handed on")
+        self.assertFalse(reminder.exists())
+
+    def test_archive_reminds_the_archiving_admin(self):
+        """Without an active sales team leader other than the archived user,
+        the administrator who archives is reminded; one to-do a lead, scheduled
+        together for the same user."""
+        admin = self.env.ref("base.user_admin")
+        gone = new_test_user(
+            self.env, login="pipe_gone_leader", groups="sales_team.group_sale_manager"
+        )
+        Team = self.env["crm.team"]
+        teams = {
+            "no team": Team,
+            "led by the archived user": Team.create(
+                {"name": "Own team", "user_id": self.salesman.id}
+            ),
+            "led by an archived user": Team.create({"name": "Gone team", "user_id": gone.id}),
+            "led": Team.create({"name": "Led team", "user_id": self.manager.id}),
+        }
+        gone.action_archive()
+        self.lead.team_id = False
+        leads = {label: self._lead(f"Hand-on {label}") for label in teams}
+        for label, lead in leads.items():
+            self._activate(lead)
+            lead.team_id = teams[label]
+            self.assertEqual(lead.team_id, teams[label])
+        Lead = type(self.env["crm.lead"])
+        schedule = Lead.activity_schedule
+        calls = []
+
+        def spy(records, *args, **kwargs):
+            calls.append(records)
+            return schedule(records, *args, **kwargs)
+
+        with patch.object(Lead, "activity_schedule", spy):
+            self.salesman.with_user(admin).action_archive()
+        for label, lead in leads.items():
+            with self.subTest(team=label):
+                reminder = self._reminders(lead)
+                self.assertEqual(len(reminder), 1)
+                self.assertEqual(reminder.user_id, self.manager if label == "led" else admin)
+        self.assertEqual(self._reminders(self.lead).user_id, admin)
+        # one call for the manager's reminder, one for the administrator's four
+        # (the fixture's own lead included)
+        self.assertEqual(sorted(len(records) for records in calls), [1, 4])
+
+    def test_archive_two_users_one_reminder_a_lead(self):
+        """Two users archived together: one reminder on each of their leads,
+        naming its own responsible."""
+        admin = self.env.ref("base.user_admin")
+        other = self._lead("Hand-on of B")
+        self._activate(other, user=self.salesman_b)
+        (self.salesman | self.salesman_b).with_user(admin).action_archive()
+        for lead, user in ((self.lead, self.salesman), (other, self.salesman_b)):
+            reminder = self._reminders(lead)
+            self.assertEqual(len(reminder), 1)
+            self.assertEqual(reminder.summary, f"Hand on the responsibility of {user.name}")
 
     def _assert_refused_todo(self, todo):
         with self.assertRaises(UserError) as caught:

@@ -227,32 +227,51 @@ class ProductPricelistItem(models.Model):
         self._check_rule_writer("unlink")
 
     @api.model
+    def _rules_carried_by(self, field_name, records):
+        """The rules whose ``field_name`` (their client or client group) is one
+        of ``records``, as superuser: what deleting or merging those records
+        would take along. Only to find them: whoever works on them checks them
+        as the user."""
+        if not records.ids:
+            return self.sudo().browse()
+        # sudo: the rule's client and group are RULE_READERS' fields; the rules
+        # found are checked as the user before anything is done with them
+        return self.sudo().search([(field_name, "in", records.ids)])
+
+    @api.model
+    def _check_rules_carried_by(self, field_name, records, operation, message):
+        """Run the ``operation`` checks of the rules ``records`` carry
+        (``_rules_carried_by``) as the user: access rights, record rules,
+        ``_check_rule_writer``. A refusal is the AccessError ``message(rules)``
+        (the superuser passes)."""
+        if self.env.su or not records.ids:
+            return
+        rules = self._rules_carried_by(field_name, records)
+        if not rules:
+            return
+        try:
+            rules.with_env(self.env)._check_rule_writer(operation)
+        except AccessError as exc:
+            raise AccessError(message(rules)) from exc
+
+    @api.model
     def _check_unlink_rules_of(self, field_name, records):
         """``records`` (clients, client groups) are deleted: their rules go with
         them (the database's cascade), which skips the rules' own deletion
         checks and access rights. Run them first, as the user: only who may
         delete those rules deletes what carries them (sales managers, for a
         conditional rule)."""
-        if self.env.su or not records.ids:
-            return
-        # sudo: the rule's client and group are RULE_READERS' fields; this only
-        # finds the rules the deletion would take along, whose deletion is then
-        # checked as the user (access rights, record rules, _check_rule_writer)
-        rules = self.sudo().search([(field_name, "in", records.ids)])
-        if not rules:
-            return
-        try:
-            rules.with_env(self.env)._check_rule_writer("unlink")
-        except AccessError as exc:
+
+        def message(rules):
             # sudo (the rules'): the name of the client or tag being deleted, or
             # of a tag under the one being deleted (deleted with it)
-            raise AccessError(
-                self.env._(
-                    "%(record)s has pricing rules, which would be deleted with it: only "
-                    "sales managers can delete it. Archive it instead.",
-                    record=rules[:1][field_name].display_name,
-                )
-            ) from exc
+            return self.env._(
+                "%(record)s has pricing rules, which would be deleted with it: only "
+                "sales managers can delete it. Archive it instead.",
+                record=rules[:1][field_name].display_name,
+            )
+
+        self._check_rules_carried_by(field_name, records, "unlink", message)
 
     @api.model
     def _check_merge_rules_of(self, src_partners, dst_partner):
@@ -260,27 +279,19 @@ class ProductPricelistItem(models.Model):
         ``dst_partner`` in SQL (``_update_foreign_keys``), then deletes the
         merged contacts: the rules' own checks are skipped. Run them first, as
         the user: only who may change those rules' client (sales managers, for
-        a conditional rule) merges a client with rules into another contact."""
-        if self.env.su or not src_partners.ids:
-            return
-        # sudo: the rule's client is a RULE_READERS' field; this only finds the
-        # rules the merge would move, whose change is then checked as the user
-        # (access rights, record rules, _check_rule_writer)
-        rules = self.sudo().search([("partner_id", "in", src_partners.ids)])
-        if not rules:
-            return
-        try:
-            rules.with_env(self.env)._check_rule_writer("write")
-        except AccessError as exc:
+        a conditional rule) merges a client with rules into another contact.
+        Their company check runs on them once moved (base_partner_merge.py)."""
+
+        def message(rules):
             # sudo (the rules'): the name of the merged client
-            raise AccessError(
-                self.env._(
-                    "%(client)s has pricing rules, which would move to %(target)s: only "
-                    "sales managers can merge it into another contact.",
-                    client=rules[:1].partner_id.display_name,
-                    target=dst_partner.display_name,
-                )
-            ) from exc
+            return self.env._(
+                "%(client)s has pricing rules, which would move to %(target)s: only "
+                "sales managers can merge it into another contact.",
+                client=rules[:1].partner_id.display_name,
+                target=dst_partner.display_name,
+            )
+
+        self._check_rules_carried_by("partner_id", src_partners, "write", message)
 
     def copy_data(self, default=None):
         """Odoo lets product and stock managers duplicate pricelists, and its

@@ -4,8 +4,8 @@ only who may change a rule's client (sales managers) merges a client with
 pricing rules into another contact."""
 
 from odoo import Command
-from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import PricingCommon
 
@@ -96,3 +96,90 @@ class TestClientMerge(PricingCommon):
         self.assertFalse(self.client.exists())
         self.assertEqual(self.client_rule.partner_id, self.other_client)
         self.assertEqual(self.contact.parent_id, self.other_client)
+
+
+@tagged("post_install", "-at_install")
+class TestClientMergeCompanies(TransactionCase):
+    """A rule's client is of its price list's company, or of none (its company
+    check): Merge Contacts, which moves the rules in SQL, does not make it
+    another company's client (the whole merge is refused, nothing moved)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_2 = cls.env["res.company"].create({"name": "Merge Co 2"})
+        cls.company_4 = cls.env["res.company"].create({"name": "Merge Co 4"})
+        cls.both = cls.company_2 | cls.company_4
+        cls.manager = new_test_user(
+            cls.env,
+            login="pricing_merge_mc_manager",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+            company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.both.ids)],
+        )
+        cls.pricelist_2 = cls.env["product.pricelist"].create(
+            {"name": "Company 2 distributors", "company_id": cls.company_2.id}
+        )
+        Partner = cls.env["res.partner"]
+        cls.shared_client = Partner.create({"name": "Shared Client", "is_company": True})
+        cls.contact = Partner.create(
+            {"name": "Buyer of Shared Client", "parent_id": cls.shared_client.id}
+        )
+        cls.client_2 = Partner.create(
+            {"name": "Client of Co 2", "is_company": True, "company_id": cls.company_2.id}
+        )
+        cls.client_4 = Partner.create(
+            {"name": "Client of Co 4", "is_company": True, "company_id": cls.company_4.id}
+        )
+        cls.rule = cls.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": cls.pricelist_2.id,
+                "compute_price": "percentage",
+                "percent_price": 10,
+                "partner_id": cls.shared_client.id,
+            }
+        )
+
+    def _as_manager(self, model):
+        """``model`` as the sales manager, with both companies selected."""
+        return (
+            self.env[model].with_user(self.manager).with_context(allowed_company_ids=self.both.ids)
+        )
+
+    def _merge(self, src, dst):
+        wizard = self._as_manager("base.partner.merge.automatic.wizard").create(
+            {"partner_ids": [Command.set((dst | src).ids)], "dst_partner_id": dst.id}
+        )
+        return wizard.action_merge()
+
+    def test_merge_into_another_companys_client_refused(self):
+        # a plain write of the rule's client is refused the same way
+        with self.assertRaises(UserError) as caught:
+            self._as_manager("product.pricelist.item").browse(self.rule.id).write(
+                {"partner_id": self.client_4.id}
+            )
+        expected = str(caught.exception)
+        self.assertEqual(
+            expected,
+            "Incompatible companies on records:\n"
+            f"- “{self.rule.display_name}” belongs to company “Merge Co 2” and “Client” "
+            "(partner_id: 'Client of Co 4') belongs to another company.",
+        )
+        with self.assertRaises(UserError) as caught:
+            self._merge(self.shared_client, self.client_4)
+        self.assertEqual(str(caught.exception), expected)
+        self.env.invalidate_all()
+        self.assertTrue(self.shared_client.exists())
+        self.assertEqual(self.rule.partner_id, self.shared_client)
+        self.assertEqual(self.contact.parent_id, self.shared_client)
+
+    def test_merge_into_a_client_of_the_price_lists_company(self):
+        self._merge(self.shared_client, self.client_2)
+        self.assertFalse(self.shared_client.exists())
+        self.assertEqual(self.rule.partner_id, self.client_2)
+        self.assertEqual(self.contact.parent_id, self.client_2)
+
+    def test_merge_into_a_shared_client(self):
+        other = self.env["res.partner"].create({"name": "Other Shared", "is_company": True})
+        self._merge(self.shared_client, other)
+        self.assertEqual(self.rule.partner_id, other)
