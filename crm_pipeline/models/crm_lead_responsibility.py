@@ -430,7 +430,8 @@ class CrmLeadResponsibility(models.Model):
         steps wait for someone to hand them on. Remind them with a to-do on each
         lead: for the lead's sales team leader when they are active and not
         archived with them, else for the user who archived them. One to-do a
-        lead, one ``activity_schedule`` per assignee and summary."""
+        lead, one ``activity_schedule`` per assignee and summary, in the
+        assignee's language."""
         steps_by_lead = {}
         for step in self:
             steps_by_lead[step.lead_id] = steps_by_lead.get(step.lead_id, self.browse()) | step
@@ -439,7 +440,8 @@ class CrmLeadResponsibility(models.Model):
             leader = lead.team_id.user_id
             if not leader.active or leader in archived_users:
                 leader = self.env.user
-            summary = self.env._(
+            # in the language of who gets it, as the daily runs write theirs
+            summary = self.with_context(lang=leader.lang or self.env.lang).env._(
                 "Hand on the responsibility of %(user)s",
                 user=", ".join(steps.user_id.mapped("name")),
             )

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -66,3 +69,35 @@ class TestTranslations(SuiteTranslationCase):
                     self._translated(lang, step.with_context(lang="en_US").name),
                     f"{xmlid} in {code}",
                 )
+
+    def test_hand_on_reminder_in_the_leaders_language(self):
+        """Archiving a user who holds a step reminds the lead's team leader in
+        the leader's language, not the archiving administrator's."""
+        admin = self.env.ref("base.user_admin")
+        source = "Hand on the responsibility of %(user)s"
+        first_contact = fields.Datetime.now().replace(microsecond=0) + timedelta(days=1)
+        for lang, code in LANGS.items():
+            leader = new_test_user(
+                self.env,
+                login=f"i18n_leader_{lang}",
+                groups="sales_team.group_sale_manager",
+                lang=code,
+            )
+            holder = new_test_user(
+                self.env, login=f"i18n_holder_{lang}", groups="sales_team.group_sale_salesman"
+            )
+            team = self.env["crm.team"].create({"name": f"Team {lang}", "user_id": leader.id})
+            lead = self.env["crm.lead"].create({"name": f"Hand on {lang}"})
+            lead.activate(holder.id, first_contact)
+            lead.team_id = team  # (the activation set the salesperson's team)
+            holder.with_user(admin).with_context(lang="en_US").action_archive()
+            reminder = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "=", lead.id),
+                    ("user_id", "=", leader.id),
+                ]
+            )
+            self.assertEqual(
+                reminder.summary, self._translated(lang, source) % {"user": holder.name}
+            )
