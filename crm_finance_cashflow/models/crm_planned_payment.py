@@ -6,6 +6,7 @@ from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, pr
 from odoo.addons.crm_suite_base.models.row_locks import lock_and_touch
 
 from ..report.crm_cashflow_forecast_report import INVOICE_DIRECTIONS
+from .account_payment import FreshPayments
 from .crm_contract import blank_dates_to_false, take_context_defaults
 
 _lt = LazyTranslate(__name__)
@@ -287,14 +288,24 @@ class CrmPlannedPayment(models.Model):
         currency, the date and the company, as Create Invoices refuses a
         contract's, and nothing is posted. Returns True."""
         self.check_access("write")
-        for planned in self:
+        # the payments created here are known: until it is linked to its planned
+        # payment, posting one searches for no planned payment recording it
+        fresh = FreshPayments(self.env)
+        journals = {}
+        for planned in fresh.context(self):
             if planned.state != "planned":
                 raise UserError(self.env._("Only a planned payment can be posted."))
             if not planned.partner_id:
                 raise UserError(self.env._("Set the partner of %(name)s.", name=planned.name))
-            journal = planned.journal_id or self.env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)], limit=1
-            )
+            journal = planned.journal_id
+            if not journal:
+                # the company's first bank journal, searched once per company
+                if planned.company_id not in journals:
+                    journals[planned.company_id] = self.env["account.journal"].search(
+                        [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)],
+                        limit=1,
+                    )
+                journal = journals[planned.company_id]
             if not journal:
                 raise UserError(
                     self.env._(
@@ -319,7 +330,7 @@ class CrmPlannedPayment(models.Model):
             if planned.invoice_id:
                 payment = planned._register_invoice_payment(journal)
             else:
-                payment = self.env["account.payment"].create(
+                payment = planned.env["account.payment"].create(
                     {
                         "payment_type": "inbound"
                         if planned.direction == "incoming"
@@ -338,6 +349,7 @@ class CrmPlannedPayment(models.Model):
                 )
                 payment.action_post()
             privileged(planned).write({"state": "posted", "payment_id": payment.id})
+            fresh.linked.update(payment.ids)
         return True
 
     def _register_invoice_payment(self, journal):
