@@ -287,14 +287,21 @@ class CrmPlannedPayment(models.Model):
         currency, the date and the company, as Create Invoices refuses a
         contract's, and nothing is posted. Returns True."""
         self.check_access("write")
+        journals = {}
         for planned in self:
             if planned.state != "planned":
                 raise UserError(self.env._("Only a planned payment can be posted."))
             if not planned.partner_id:
                 raise UserError(self.env._("Set the partner of %(name)s.", name=planned.name))
-            journal = planned.journal_id or self.env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)], limit=1
-            )
+            journal = planned.journal_id
+            if not journal:
+                # the company's first bank journal, searched once per company
+                if planned.company_id not in journals:
+                    journals[planned.company_id] = self.env["account.journal"].search(
+                        [("type", "=", "bank"), ("company_id", "=", planned.company_id.id)],
+                        limit=1,
+                    )
+                journal = journals[planned.company_id]
             if not journal:
                 raise UserError(
                     self.env._(

@@ -25,3 +25,4 @@ from . import test_cron_order
 from . import test_planned_payment_rates
 from . import test_activation_request
 from . import test_merge
+from . import test_planned_payment_batch

@@ -428,7 +428,9 @@ class TestPaymentUndoneMigration(ContractCase):
         payments = {p: p.payment_id for p in (cancelled, rejected, draft, deleted, paid)}
         # what the code of before left: the payment's state changed by Odoo's
         # buttons, the planned payment posted; a deleted payment's link
-        # cleared by the database (ON DELETE SET NULL)
+        # cleared by the database (ON DELETE SET NULL); what Post wrote is in
+        # the database first
+        self.env.flush_all()
         for planned, state in ((cancelled, "canceled"), (rejected, "rejected"), (draft, "draft")):
             self.env.cr.execute(
                 SQL(

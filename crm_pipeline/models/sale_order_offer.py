@@ -153,7 +153,13 @@ class SaleOrder(models.Model):
         was approved (or rejected) has changed, not needed when no limit is.
         ``states``: the states of the orders refreshed (None: any state, for
         orders about to become quotations or orders again)."""
-        for order in self.exists():
+        # orders deleted meanwhile (those of deleted lines, ...) are left out
+        self.exists()._offer_approval_update(states)
+
+    def _offer_approval_update(self, states=QUOTATION_STATES):
+        """:meth:`_offer_approval_refresh` of orders known to exist (one query
+        fewer: no check that they do)."""
+        for order in self:
             if states is not None and order.state not in states:
                 continue
             current = order.offer_approval_state
@@ -385,7 +391,11 @@ class SaleOrder(models.Model):
         message = super()._confirmation_error_message()
         if message or self.state not in QUOTATION_STATES:
             return message
-        self._offer_approval_refresh()
+        # Odoo's action_confirm asks this of its orders one by one: the order
+        # exists (its state was just read), the refresh skips the existence
+        # query it would otherwise run for each order of the batch (the
+        # orders' fields and lines are read for the whole batch at once)
+        self._offer_approval_update()
         if self.offer_approval_state in PENDING:
             if self.env.user.share:
                 # the customer accepting or paying on the portal (a sudo of the
