@@ -3,7 +3,9 @@
 move to the kept contact, so only who may change a rule's client (sales
 managers) merges it; others get an AccessError (fault 4), nothing merged.
 The moved rules keep their client of their price list's company: merged into
-another company's client, the merge is refused (fault 2), nothing merged."""
+another company's client, the merge is refused (fault 2), nothing merged; so
+is a plain change of the client's company to another than its rules' price
+list's."""
 
 import os
 import xmlrpc.client
@@ -140,3 +142,50 @@ def test_merge_into_another_companys_client_refused(admin, make_user):
     everyone = [("id", "=", src_id), ("active", "in", [True, False])]
     assert admin.call("res.partner", "search_count", everyone) == 0
     assert _rule_client(admin, rule_id)[0] == ok_id
+
+
+def test_client_company_change_refused(admin, make_user):
+    tag = os.getpid()
+    [me] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+    company_id = me["company_id"][0]
+    other_company_id = new_company(admin, f"RPC Client Other Co {tag}")
+    pricelist_id = admin.call(
+        "product.pricelist", "create", {"name": f"RPC Client PL Co {tag}", "company_id": company_id}
+    )
+    client_id = admin.call(
+        "res.partner", "create", {"name": f"RPC Client With Rules {tag}", "is_company": True}
+    )
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "compute_price": "percentage",
+            "percent_price": 5,
+            "partner_id": client_id,
+        },
+    )
+    manager = make_user(
+        ["sales_team.group_sale_manager", "base.group_partner_manager"], "client_co_manager"
+    )
+    admin.call(
+        "res.users",
+        "write",
+        [manager.uid],
+        {"company_ids": [(6, 0, [company_id, other_company_id])], "company_id": company_id},
+    )
+    context = {"allowed_company_ids": [company_id, other_company_id]}
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        manager.call(
+            "res.partner", "write", [client_id], {"company_id": other_company_id}, context=context
+        )
+    fault = caught.value
+    assert fault.faultCode == 2, fault.faultString
+    assert "Traceback" not in fault.faultString
+    assert "Incompatible companies on records" in fault.faultString
+    [client] = admin.call("res.partner", "read", [client_id], ["company_id"])
+    assert client["company_id"] is False
+    # the rules' price list's company: allowed
+    manager.call("res.partner", "write", [client_id], {"company_id": company_id}, context=context)
+    [client] = admin.call("res.partner", "read", [client_id], ["company_id"])
+    assert client["company_id"][0] == company_id

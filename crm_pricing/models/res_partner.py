@@ -13,6 +13,20 @@ class ResPartner(models.Model):
         by who may delete them only (``_check_unlink_rules_of``)."""
         self.env["product.pricelist.item"]._check_unlink_rules_of("partner_id", self)
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "company_id" in vals:
+            # A rule's client is of its price list's company, or of none (its
+            # check_company): checked when the client changes company (Odoo
+            # passes the change on to the contacts under it, and Merge Contacts
+            # may give the kept contact the merged one's), as when a rule's
+            # client changes. The rules are found as superuser (the client is a
+            # rule reader's field); the check raises only, whoever writes.
+            rules = self.env["product.pricelist.item"]._rules_carried_by("partner_id", self)
+            if rules:
+                rules._check_company(["partner_id"])
+        return res
+
     def _check_trade_turnover_access(self):
         """Turnover is confidential: accounting sees every client's; salespeople
         see their own clients' (the client's salesperson is them, or nobody), as

@@ -173,6 +173,32 @@ class TestClientMergeCompanies(TransactionCase):
         self.assertEqual(self.rule.partner_id, self.shared_client)
         self.assertEqual(self.contact.parent_id, self.shared_client)
 
+    def test_client_moved_to_another_company_refused(self):
+        """Changing the client's company, or its parent's (which Odoo passes on
+        to the contacts under it first), is refused as a change of the rule's
+        client is; nothing changes."""
+        rule_of_contact = self.rule.copy({"partner_id": self.contact.id})
+        Partner = self._as_manager("res.partner")
+        # the contact's rule, then, once it is gone, the parent's own
+        for partner, rule in ((self.contact, rule_of_contact), (self.shared_client, self.rule)):
+            with self.assertRaises(UserError) as caught:
+                Partner.browse(self.shared_client.id).write({"company_id": self.company_4.id})
+            self.assertEqual(
+                str(caught.exception),
+                "Incompatible companies on records:\n"
+                f"- “{rule.display_name}” belongs to company “Merge Co 2” and “Client” "
+                f"(partner_id: '{partner.display_name}') belongs to another company.",
+            )
+            self.env.invalidate_all()
+            self.assertFalse(self.shared_client.company_id)
+            self.assertFalse(self.contact.company_id)
+            rule_of_contact.exists().unlink()
+        # the price list's company, or none: allowed
+        Partner.browse(self.shared_client.id).write({"company_id": self.company_2.id})
+        self.assertEqual(self.contact.company_id, self.company_2)
+        Partner.browse(self.shared_client.id).write({"company_id": False})
+        self.assertFalse(self.contact.company_id)
+
     def test_merge_into_a_client_of_the_price_lists_company(self):
         self._merge(self.shared_client, self.client_2)
         self.assertFalse(self.shared_client.exists())
