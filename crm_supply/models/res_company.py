@@ -161,7 +161,14 @@ class ResCompany(models.Model):
         ctx_products.invalidate_recordset()
         figures = ctx_products._free_to_sell_figures(exclude_orders=exclude_orders)
         short = {}
-        for product, qty in needs.items():
+        # the products of ``products``, which prefetch one another: emptying
+        # their cache above also dropped the field they were read from (a
+        # transfer's moves' product_id: Odoo invalidates a many2one's inverse
+        # with its comodel's fields), through which the keys of ``needs``
+        # prefetched one another, and their units and names were read product
+        # by product
+        for product in products:
+            qty = needs[product]
             held, free = figures[product.id]
             free += (counted or {}).get(product, 0.0)
             rounding = product.uom_id.rounding

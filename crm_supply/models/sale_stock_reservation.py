@@ -174,9 +174,10 @@ class SaleStockReservation(models.Model):
         """Release expired reservations and warn the salesperson two days before."""
         today = fields.Date.context_today(self)
         expired = self.search([("state", "=", "reserved"), ("date_expiry", "<", today)])
-        for order, reservations in expired.grouped("order_id").items():
-            reservations._set_state("expired")
-            order._crm_drop_expiry_warning()
+        # released and their quotations' to-dos removed together; a note on each
+        expired._set_state("expired")
+        expired.order_id._crm_drop_expiry_warning()
+        for order in expired.order_id:
             order.message_post(
                 body=self.env._("Stock reservation expired and released."),
                 subtype_xmlid="mail.mt_note",
