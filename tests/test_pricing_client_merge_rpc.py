@@ -133,8 +133,11 @@ def test_merge_into_another_companys_client_refused(admin, make_user):
     fault = caught.value
     assert fault.faultCode == 2, fault.faultString
     assert "Traceback" not in fault.faultString
-    assert "Incompatible companies on records" in fault.faultString
-    assert f"RPC Merge Foreign Client {tag}" in fault.faultString
+    # the kept contact, given its company again once it carries the rule
+    assert (
+        f"RPC Merge Foreign Client {tag} is a client of pricing rules of {me['company_id'][1]}'s "
+        "price lists" in fault.faultString
+    )
     assert admin.call("res.partner", "search_count", [("id", "=", src_id)]) == 1
     assert _rule_client(admin, rule_id)[0] == src_id
     # into a client of the price list's company: merged, the rule follows
@@ -147,7 +150,7 @@ def test_merge_into_another_companys_client_refused(admin, make_user):
 def test_client_company_change_refused(admin, make_user):
     tag = os.getpid()
     [me] = admin.call("res.users", "read", [admin.uid], ["company_id"])
-    company_id = me["company_id"][0]
+    company_id, company = me["company_id"]
     other_company_id = new_company(admin, f"RPC Client Other Co {tag}")
     pricelist_id = admin.call(
         "product.pricelist", "create", {"name": f"RPC Client PL Co {tag}", "company_id": company_id}
@@ -168,24 +171,84 @@ def test_client_company_change_refused(admin, make_user):
     manager = make_user(
         ["sales_team.group_sale_manager", "base.group_partner_manager"], "client_co_manager"
     )
-    admin.call(
-        "res.users",
-        "write",
-        [manager.uid],
-        {"company_ids": [(6, 0, [company_id, other_company_id])], "company_id": company_id},
+    # a contact manager without pricing rights, who cannot read the rules
+    contact_manager = make_user(
+        ["base.group_user", "base.group_partner_manager"], "client_co_contacts"
     )
-    context = {"allowed_company_ids": [company_id, other_company_id]}
-    with pytest.raises(xmlrpc.client.Fault) as caught:
-        manager.call(
-            "res.partner", "write", [client_id], {"company_id": other_company_id}, context=context
+    for user in (manager, contact_manager):
+        admin.call(
+            "res.users",
+            "write",
+            [user.uid],
+            {"company_ids": [(6, 0, [company_id, other_company_id])], "company_id": company_id},
         )
-    fault = caught.value
-    assert fault.faultCode == 2, fault.faultString
-    assert "Traceback" not in fault.faultString
-    assert "Incompatible companies on records" in fault.faultString
-    [client] = admin.call("res.partner", "read", [client_id], ["company_id"])
-    assert client["company_id"] is False
+    context = {"allowed_company_ids": [company_id, other_company_id]}
+    for user in (manager, contact_manager):
+        with pytest.raises(xmlrpc.client.Fault) as caught:
+            user.call(
+                "res.partner",
+                "write",
+                [client_id],
+                {"company_id": other_company_id},
+                context=context,
+            )
+        fault = caught.value
+        assert fault.faultCode == 2, fault.faultString
+        assert "Traceback" not in fault.faultString
+        assert (
+            f"RPC Client With Rules {tag} is a client of pricing rules of {company}'s price "
+            f"lists: its company can only be {company}, or none. A sales manager moves or "
+            "removes its pricing rules first." in fault.faultString
+        ), fault.faultString
+        [client] = admin.call("res.partner", "read", [client_id], ["company_id"])
+        assert client["company_id"] is False
     # the rules' price list's company: allowed
     manager.call("res.partner", "write", [client_id], {"company_id": company_id}, context=context)
     [client] = admin.call("res.partner", "read", [client_id], ["company_id"])
     assert client["company_id"][0] == company_id
+
+
+def test_user_main_company_change_refused(admin, make_user):
+    """Changing a user's main company changes their contact's (Odoo's
+    res.users write, also from their preferences): refused when that contact
+    is a client of another company's rules; nothing changes."""
+    tag = os.getpid()
+    [me] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+    company_id, company = me["company_id"]
+    other_company_id = new_company(admin, f"RPC User Other Co {tag}")
+    pricelist_id = admin.call(
+        "product.pricelist", "create", {"name": f"RPC User PL Co {tag}", "company_id": company_id}
+    )
+    user = make_user(["base.group_user"], "client_co_user")
+    admin.call(
+        "res.users",
+        "write",
+        [user.uid],
+        {"company_ids": [(6, 0, [company_id, other_company_id])], "company_id": company_id},
+    )
+    [record] = admin.call("res.users", "read", [user.uid], ["partner_id"])
+    partner_id, partner = record["partner_id"]
+    admin.call("res.partner", "write", [partner_id], {"company_id": company_id})
+    admin.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "compute_price": "percentage",
+            "percent_price": 5,
+            "partner_id": partner_id,
+        },
+    )
+    for writer in (admin, user):
+        with pytest.raises(xmlrpc.client.Fault) as caught:
+            writer.call("res.users", "write", [user.uid], {"company_id": other_company_id})
+        fault = caught.value
+        assert fault.faultCode == 2, fault.faultString
+        assert (
+            f"{partner} is a client of pricing rules of {company}'s price lists: its company "
+            f"can only be {company}, or none." in fault.faultString
+        ), fault.faultString
+        [record] = admin.call("res.users", "read", [user.uid], ["company_id"])
+        assert record["company_id"][0] == company_id
+        [record] = admin.call("res.partner", "read", [partner_id], ["company_id"])
+        assert record["company_id"][0] == company_id

@@ -18,14 +18,42 @@ class ResPartner(models.Model):
         if "company_id" in vals:
             # A rule's client is of its price list's company, or of none (its
             # check_company): checked when the client changes company (Odoo
-            # passes the change on to the contacts under it, and Merge Contacts
-            # may give the kept contact the merged one's), as when a rule's
+            # passes the change on to the contacts under it, Merge Contacts
+            # may give the kept contact the merged one's, and changing a
+            # user's main company changes their contact's), as when a rule's
             # client changes. The rules are found as superuser (the client is a
             # rule reader's field); the check raises only, whoever writes.
             rules = self.env["product.pricelist.item"]._rules_carried_by("partner_id", self)
             if rules:
-                rules._check_company(["partner_id"])
+                self._check_pricing_rules_company(rules)
         return res
+
+    def _check_pricing_rules_company(self, rules):
+        """Odoo's company check of the rules' client (``partner_id``), the same
+        condition (the client is of no company, or of the rules' price list's
+        company or a parent of it), with a message naming only the client, the
+        price list's company and the remedy: the writer may have no right to
+        read the rules (a contact manager, a user changing their main company
+        in their preferences). ``rules`` are superuser's (``_rules_carried_by``)."""
+        by_company = rules.grouped(lambda rule: rule.pricelist_id.company_id)
+        for company, company_rules in by_company.items():
+            if not company:
+                continue
+            # sudo (the rules'): the clients are among the partners being
+            # written (self), the company their rules' price list's: the
+            # message names nothing else
+            clients = company_rules.partner_id.with_context(active_test=False)
+            misplaced = clients - clients.filtered_domain(clients._check_company_domain(company))
+            if misplaced:
+                raise UserError(
+                    self.env._(
+                        "%(client)s is a client of pricing rules of %(company)s's price "
+                        "lists: its company can only be %(company)s, or none. A sales "
+                        "manager moves or removes its pricing rules first.",
+                        client=misplaced[:1].display_name,
+                        company=company.name,
+                    )
+                )
 
     def _check_trade_turnover_access(self):
         """Turnover is confidential: accounting sees every client's; salespeople

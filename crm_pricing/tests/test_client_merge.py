@@ -165,30 +165,34 @@ class TestClientMergeCompanies(TransactionCase):
             f"- “{self.rule.display_name}” belongs to company “Merge Co 2” and “Client” "
             "(partner_id: 'Client of Co 4') belongs to another company.",
         )
+        # Odoo's merge gives the kept contact its company again once it carries
+        # the rules: that change of a rule's client's company is refused
         with self.assertRaises(UserError) as caught:
             self._merge(self.shared_client, self.client_4)
-        self.assertEqual(str(caught.exception), expected)
+        self.assertEqual(str(caught.exception), self._refusal("Client of Co 4"))
         self.env.invalidate_all()
         self.assertTrue(self.shared_client.exists())
         self.assertEqual(self.rule.partner_id, self.shared_client)
         self.assertEqual(self.contact.parent_id, self.shared_client)
 
+    def _refusal(self, client):
+        return (
+            f"{client} is a client of pricing rules of Merge Co 2's price lists: its "
+            "company can only be Merge Co 2, or none. A sales manager moves or removes "
+            "its pricing rules first."
+        )
+
     def test_client_moved_to_another_company_refused(self):
         """Changing the client's company, or its parent's (which Odoo passes on
-        to the contacts under it first), is refused as a change of the rule's
-        client is; nothing changes."""
+        to the contacts under it first), is refused with a message naming the
+        client and its rules' price list's company; nothing changes."""
         rule_of_contact = self.rule.copy({"partner_id": self.contact.id})
         Partner = self._as_manager("res.partner")
         # the contact's rule, then, once it is gone, the parent's own
-        for partner, rule in ((self.contact, rule_of_contact), (self.shared_client, self.rule)):
+        for partner in (self.contact, self.shared_client):
             with self.assertRaises(UserError) as caught:
                 Partner.browse(self.shared_client.id).write({"company_id": self.company_4.id})
-            self.assertEqual(
-                str(caught.exception),
-                "Incompatible companies on records:\n"
-                f"- “{rule.display_name}” belongs to company “Merge Co 2” and “Client” "
-                f"(partner_id: '{partner.display_name}') belongs to another company.",
-            )
+            self.assertEqual(str(caught.exception), self._refusal(partner.display_name))
             self.env.invalidate_all()
             self.assertFalse(self.shared_client.company_id)
             self.assertFalse(self.contact.company_id)
@@ -198,6 +202,62 @@ class TestClientMergeCompanies(TransactionCase):
         self.assertEqual(self.contact.company_id, self.company_2)
         Partner.browse(self.shared_client.id).write({"company_id": False})
         self.assertFalse(self.contact.company_id)
+
+    def test_client_moved_by_a_contact_manager_refused(self):
+        """A contact manager without pricing rights, who cannot read the rules,
+        gets the same message (no AccessError, no rule named)."""
+        contact_manager = new_test_user(
+            self.env,
+            login="pricing_merge_contact_manager",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.both.ids)],
+        )
+        Partner = (
+            self.env["res.partner"]
+            .with_user(contact_manager)
+            .with_context(allowed_company_ids=self.both.ids)
+        )
+        with self.assertRaises(UserError) as caught:
+            Partner.browse(self.shared_client.id).write({"company_id": self.company_4.id})
+        self.assertNotIsInstance(caught.exception, AccessError)
+        self.assertEqual(str(caught.exception), self._refusal("Shared Client"))
+        self.env.invalidate_all()
+        self.assertFalse(self.shared_client.company_id)
+        Partner.browse(self.shared_client.id).write({"company_id": self.company_2.id})
+        self.assertEqual(self.shared_client.company_id, self.company_2)
+
+    def test_user_main_company_change_refused(self):
+        """Changing a user's main company changes their contact's (Odoo's
+        res.users write, also from their preferences): refused the same way
+        when that contact is a client of another company's rules; nothing
+        changes."""
+        user = new_test_user(
+            self.env,
+            login="pricing_merge_client_user",
+            groups="base.group_user",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.both.ids)],
+        )
+        user.partner_id.company_id = self.company_2
+        self.rule.copy({"partner_id": user.partner_id.id})
+        attempts = (
+            (self.env["res.users"], {"company_id": self.company_4.id}),
+            (
+                self.env["res.users"],
+                {"company_id": self.company_4.id, "company_ids": [Command.set(self.both.ids)]},
+            ),
+            # the user's preferences
+            (self.env["res.users"].with_user(user), {"company_id": self.company_4.id}),
+        )
+        for Users, vals in attempts:
+            with self.assertRaises(UserError) as caught:
+                Users.browse(user.id).write(vals)
+            self.assertEqual(str(caught.exception), self._refusal(user.partner_id.display_name))
+            self.env.invalidate_all()
+            self.assertEqual(user.company_id, self.company_2)
+            self.assertEqual(user.partner_id.company_id, self.company_2)
+            self.assertEqual(user.company_ids, self.both)
 
     def test_merge_into_a_client_of_the_price_lists_company(self):
         self._merge(self.shared_client, self.client_2)
