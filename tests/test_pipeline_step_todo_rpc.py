@@ -114,6 +114,33 @@ def test_archive_user_holding_a_step(admin, make_user, salesman_b, sales_manager
     assert not _reminders(admin, lead_id)
 
 
+def test_archive_reminder_not_for_a_leader_who_cannot_read_nor_twice(admin, make_user):
+    """A team leader seeing only their own documents is not reminded of (nor
+    made a follower of) a lead they cannot read: the administrator is; archiving
+    the user again, even with ``mail_activity_automation_skip``, keeps one
+    reminder."""
+    leaving = make_user(["sales_team.group_sale_salesman"], "leaving_again")
+    leader = make_user(["sales_team.group_sale_salesman"], "own_docs_leader")
+    lead_id, _step_id, _activity_id = _open_step(admin, leaving, "RPC step, own-docs leader")
+    team_id = admin.call(
+        "crm.team",
+        "create",
+        {"name": f"RPC own-docs team {os.getpid()}", "user_id": leader.uid},
+    )
+    admin.call("crm.lead", "write", [lead_id], {"team_id": team_id, "user_id": leaving.uid})
+    [name] = admin.call("res.users", "read", [leaving.uid], ["name"])
+    summary = f"Hand on the responsibility of {name['name']}"
+    [leader_partner] = admin.call("res.users", "read", [leader.uid], ["partner_id"])
+    for context in ({}, {"mail_activity_automation_skip": True}):
+        assert admin.call("res.users", "action_archive", [leaving.uid], context=context) is True
+        [reminder] = _reminders(admin, lead_id)
+        assert reminder["summary"] == summary
+        assert reminder["user_id"][0] == admin.uid
+        [lead] = admin.call("crm.lead", "read", [lead_id], ["message_partner_ids"])
+        assert leader_partner["partner_id"][0] not in lead["message_partner_ids"]
+        admin.call("res.users", "write", [leaving.uid], {"active": True})
+
+
 def test_convert_with_merge_one_lead_per_tax_id(make_sales_company):
     company = make_sales_company("Convmerge", crm_block_duplicate_vat=True)
     salesman = company["salesman"]

@@ -428,31 +428,90 @@ class CrmLeadResponsibility(models.Model):
         """These open steps' responsibles (of ``archived_users``) were archived,
         their to-dos removed with their other activities (res_users.py): the
         steps wait for someone to hand them on. Remind them with a to-do on each
-        lead: for the lead's sales team leader when they are active and not
-        archived with them, else for the user who archived them. One to-do a
-        lead, one ``activity_schedule`` per assignee and summary, in the
-        assignee's language."""
+        lead, in the assignee's language, for:
+
+        - the lead's sales team leader, when they are active, not archived with
+          them, and may read the lead (a to-do makes its user a follower of the
+          lead, who then receives its messages: a salesperson seeing only their
+          own documents may lead a team);
+        - else the user who archives, when they are active, not the superuser
+          (an automated action, a scheduled action) and not archived themselves;
+        - else the administrator (``base.user_admin``) when they are active and
+          not archived;
+        - else nobody: no reminder on that lead.
+
+        No second to-do on a lead which already has an open one for the same
+        user and summary (a user archived, restored and archived again). One
+        to-do a lead, one ``activity_schedule`` per assignee and summary."""
         steps_by_lead = {}
         for step in self:
             steps_by_lead[step.lead_id] = steps_by_lead.get(step.lead_id, self.browse()) | step
-        leads_by_todo = {}
-        for lead, steps in steps_by_lead.items():
+        if not steps_by_lead:
+            return
+        lead_ids_by_leader = {}
+        for lead in steps_by_lead:
             leader = lead.team_id.user_id
-            if not leader.active or leader in archived_users:
-                leader = self.env.user
+            if leader.active and leader not in archived_users:
+                lead_ids_by_leader.setdefault(leader, []).append(lead.id)
+        # record rules are evaluated per user: one check per leader, for all the
+        # leads they lead, in all their companies (the context's are the
+        # archiving user's), archived leads included
+        readable = set()
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        for leader, lead_ids in lead_ids_by_leader.items():
+            leads = (
+                Lead.with_user(leader)
+                .with_context(allowed_company_ids=leader.company_ids.ids)
+                .browse(lead_ids)
+            )
+            readable.update((leader.id, lead_id) for lead_id in leads._filtered_access("read").ids)
+        fallback = self.env.user
+        if not fallback.active or fallback._is_superuser() or fallback in archived_users:
+            fallback = self.env.ref("base.user_admin", raise_if_not_found=False)
+            if fallback and (not fallback.active or fallback in archived_users):
+                fallback = None
+        todos = {}
+        for lead, steps in steps_by_lead.items():
+            user = lead.team_id.user_id
+            if (user.id, lead.id) not in readable:
+                user = fallback
+            if not user:
+                continue
             # in the language of who gets it, as the daily runs write theirs
-            summary = self.with_context(lang=leader.lang or self.env.lang).env._(
+            summary = self.with_context(lang=user.lang or self.env.lang).env._(
                 "Hand on the responsibility of %(user)s",
                 user=", ".join(steps.user_id.mapped("name")),
             )
-            key = (leader.id, summary)
-            leads_by_todo[key] = leads_by_todo.get(key, lead.browse()) | lead
-        for (user_id, summary), leads in leads_by_todo.items():
+            todos[lead.id] = (user.id, summary)
+        if not todos:
+            return
+        # the leads' open to-dos already reminding the same user of the same
+        # thing (one search for all): not scheduled twice. sudo: the reminders
+        # of any user, on leads the archiving user may not read; only compared,
+        # nothing is returned
+        open_todos = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", list(todos)),
+                    ("user_id", "in", list({user_id for user_id, _summary in todos.values()})),
+                    ("summary", "in", list({summary for _user_id, summary in todos.values()})),
+                ]
+            )
+        )
+        existing = {(todo.res_id, todo.user_id.id, todo.summary) for todo in open_todos}
+        leads_by_todo = {}
+        for lead_id, (user_id, summary) in todos.items():
+            if (lead_id, user_id, summary) not in existing:
+                leads_by_todo.setdefault((user_id, summary), []).append(lead_id)
+        for (user_id, summary), lead_ids in leads_by_todo.items():
             # a reminder of the chain, whoever archives: not skipped by a
             # context key the caller sends
-            leads.with_context(mail_activity_automation_skip=False).activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, user_id=user_id
-            )
+            self.env["crm.lead"].browse(lead_ids).with_context(
+                mail_activity_automation_skip=False
+            ).activity_schedule("mail.mail_activity_data_todo", summary=summary, user_id=user_id)
 
     # calendar event of the step (first contact, Schedule a Meeting) ---
 

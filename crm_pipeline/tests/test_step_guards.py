@@ -297,6 +297,86 @@ class TestStepActivity(PipelineCase):
             self.assertEqual(len(reminder), 1)
             self.assertEqual(reminder.summary, f"Hand on the responsibility of {user.name}")
 
+    def test_archive_reminds_no_leader_who_cannot_read_the_lead(self):
+        """A team leader seeing only their own documents is not reminded of a
+        lead they cannot read (the to-do would make them its follower, told of
+        its messages): the archiving administrator is; the leader is of the
+        leads they may read. One access check per leader, not per lead."""
+        admin = self.env.ref("base.user_admin")
+        leader = self.salesman_b
+        team = self.env["crm.team"].create({"name": "Own-docs team", "user_id": leader.id})
+        mine = self._lead("Hand-on of the leader's", user_id=leader.id)
+        mine_too = self._lead("Hand-on of the leader's too", user_id=leader.id)
+        for lead in self.lead | mine | mine_too:
+            if lead != self.lead:
+                self._activate(lead)
+            lead.user_id = self.salesman if lead == self.lead else leader
+            lead.team_id = team  # (after the salesperson, who sets their own team)
+            self.assertEqual(lead.team_id, team)
+        self.assertFalse(self.lead.with_user(leader).has_access("read"))
+        self.assertTrue((mine | mine_too).with_user(leader).has_access("read"))
+        Lead = type(self.env["crm.lead"])
+        filtered_access = Lead._filtered_access
+        checks = []
+
+        def spy(records, operation):
+            if records.env.uid == leader.id:
+                checks.append(records)
+            return filtered_access(records, operation)
+
+        with patch.object(Lead, "_filtered_access", spy):
+            self.salesman.with_user(admin).action_archive()
+        self.assertEqual(self._reminders(self.lead).user_id, admin)
+        self.assertNotIn(leader.partner_id, self.lead.message_partner_ids)
+        for lead in mine | mine_too:
+            self.assertEqual(self._reminders(lead).user_id, leader)
+        self.assertEqual(len(checks), 1)
+
+    def test_archive_as_superuser_reminds_the_administrator(self):
+        """Archived by the superuser (an automated or scheduled action, whose
+        user is the inactive OdooBot), the reminder is the administrator's;
+        without an active administrator, there is none."""
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(self.env.user._is_superuser())
+        self.salesman.action_archive()
+        self.assertEqual(self._reminders(self.lead).user_id, admin)
+        # the administrator archived too: nobody to remind
+        last = self._lead("Hand-on without an administrator")
+        holder = new_test_user(
+            self.env, login="pipe_last_holder", groups="sales_team.group_sale_salesman"
+        )
+        self._activate(last, user=holder)
+        (holder | admin).action_archive()
+        self.assertFalse(self._reminders(last))
+
+    def test_archive_twice_one_reminder(self):
+        """Archived, restored and archived again: the lead's open reminder is
+        not scheduled twice; once marked done, the next archiving reminds
+        again."""
+        admin = self.env.ref("base.user_admin")
+        for _round in range(2):
+            self.salesman.with_user(admin).action_archive()
+            self.salesman.with_user(admin).action_unarchive()
+        self.salesman.with_user(admin).action_archive()
+        reminder = self._reminders(self.lead)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.user_id, admin)
+        reminder.with_user(admin).action_feedback(feedback="later")
+        self.salesman.with_user(admin).action_unarchive()
+        self.salesman.with_user(admin).action_archive()
+        self.assertEqual(len(self._reminders(self.lead)), 1)
+
+    def test_archive_reminds_despite_automation_skip(self):
+        """A caller's ``mail_activity_automation_skip`` does not skip the
+        reminder: it is the chain's, not an automation the caller may turn off."""
+        admin = self.env.ref("base.user_admin")
+        self.salesman.with_user(admin).with_context(
+            mail_activity_automation_skip=True
+        ).action_archive()
+        reminder = self._reminders(self.lead)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.user_id, admin)
+
     def _assert_refused_todo(self, todo):
         with self.assertRaises(UserError) as caught:
             todo.with_user(self.salesman_b).action_feedback(feedback="done")
