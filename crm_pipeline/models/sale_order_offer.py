@@ -255,7 +255,8 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        orders._offer_approval_refresh()
+        # just created: no query to check that they exist
+        orders._offer_approval_update()
         return orders
 
     def write(self, vals):
@@ -280,7 +281,8 @@ class SaleOrder(models.Model):
                     raise UserError(order._offer_approval_message(action))
         res = super().write(vals)
         if {"order_line", "pricelist_id", "currency_id", "company_id", "partner_id"} & set(vals):
-            self._offer_approval_refresh()
+            # written: they exist
+            self._offer_approval_update()
         return res
 
     # ------------------------------------------------------------------
@@ -509,13 +511,16 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.order_id._offer_approval_refresh()
+        # the orders of lines just created exist: no query to check it
+        lines.order_id._offer_approval_update()
         return lines
 
     def write(self, vals):
         orders = self.order_id
         res = super().write(vals)
-        (orders | self.order_id)._offer_approval_refresh()
+        # the orders of existing lines, before and after, exist (an order's
+        # lines go with it)
+        (orders | self.order_id)._offer_approval_update()
         return res
 
     def unlink(self):

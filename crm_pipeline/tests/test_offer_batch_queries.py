@@ -79,3 +79,29 @@ class TestOfferBatchQueries(OfferCase):
         self._limits(amount=1000.0)
         orders.with_user(self.salesman).action_confirm()
         self.assertEqual(set(orders.mapped("state")), {"sale"})
+
+    def test_line_changes_check_no_order_exists(self):
+        """Adding and changing a quotation's lines refreshes its approval with
+        no query checking that its order exists (Odoo's own batch creation of
+        orders with lines stays within its query counts): the approval still
+        follows the lines."""
+        SaleOrder = type(self.env["sale.order"])
+        exists = SaleOrder.exists
+        checked = []
+
+        def counting(records):
+            checked.append(records)
+            return exists(records)
+
+        self._limits(amount=1e9, discount=10)
+        with patch.object(SaleOrder, "exists", counting):
+            order = self._order()
+            order.order_line.with_user(self.salesman).write({"discount": 20})
+            self.assertEqual(order.offer_approval_state, "to_approve")
+            order.order_line.with_user(self.salesman).write({"discount": 0})
+            self.assertEqual(order.offer_approval_state, "not_needed")
+            self.env["sale.order.line"].with_user(self.salesman).create(
+                {"order_id": order.id, "product_id": self.product.id, "discount": 30}
+            )
+            self.assertEqual(order.offer_approval_state, "to_approve")
+        self.assertFalse([records for records in checked if records], checked)
