@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
@@ -210,22 +212,21 @@ class CrmLead(models.Model):
             # back to Inactive so that Activate resumes the chain, as a restored
             # lost lead does.
             privileged(unwon).write({"activation_state": "inactive"})
-            for lead in unwon:
-                lead.message_post(
-                    body=self.env._(
-                        "Moved back from a won stage: activate the lead again to resume "
-                        "the chain."
-                    )
+            # logged as Odoo logs what its own flows do (a drag in the kanban, by
+            # any salesperson, with an e-mail address or not)
+            body = escape(
+                self.env._(
+                    "Moved back from a won stage: activate the lead again to resume the chain."
                 )
+            )
+            unwon._message_log_batch(dict.fromkeys(unwon.ids, body))
         if restored:
             # A lost lead brought back has no open step: it goes back to Inactive
             # so that Activate resumes the chain with a responsible and a date
             # (not when it is won on the way: it reached what the chain leads to).
             privileged(restored).write({"activation_state": "inactive"})
-            for lead in restored:
-                lead.message_post(
-                    body=self.env._("Restored: activate the lead again to resume the chain.")
-                )
+            body = escape(self.env._("Restored: activate the lead again to resume the chain."))
+            restored._message_log_batch(dict.fromkeys(restored.ids, body))
         if vals.get("stage_id") or vals.get("active"):
             self._activate_won()
         return res

@@ -172,3 +172,26 @@ class TestRestoreAndMerge(PipelineCase):
         self.assertEqual((interaction.contact_id, task.contact_id), (john, john))
         self.assertEqual(head.crm_interaction_ids, interaction)
         self.assertEqual(head.crm_task_ids, task | bare)
+
+    def test_salesperson_without_email_moves_back_and_restores(self):
+        """Odoo's own flows (a drag back from a won stage, Restore) log the
+        chain's note as Odoo logs its own: a salesperson without an e-mail
+        address (Odoo refuses them a posted message) is not stopped."""
+        self.salesman.partner_id.email = False
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        open_stage = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        lead = self._lead("Moved back without e-mail", user_id=self.salesman.id)
+        self._activate(lead)
+        lead_a = lead.with_user(self.salesman)
+        lead_a.write({"stage_id": won_stage.id})
+        lead_a.write({"stage_id": open_stage.id})
+        self.assertEqual(lead.activation_state, "inactive")
+        note = lead.message_ids[0]
+        self.assertIn("Moved back from a won stage", note.body)
+        self.assertEqual(note.author_id, self.salesman.partner_id)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self._activate(lead)
+        lead_a.action_set_lost(lost_reason_id=self.lost_reason.id)
+        lead_a.toggle_active()
+        self.assertEqual(lead.activation_state, "inactive")
+        self.assertIn("Restored: activate the lead again", lead.message_ids[0].body)
