@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import models
+from odoo.tools import float_compare
 
 
 class StockPicking(models.Model):
@@ -27,27 +28,30 @@ class StockPicking(models.Model):
     def _check_delivery_reserved_stock(self):
         """{picking: warning} for what these pickings take out of warehouses
         under the company's reserved-stock policy (a UserError under
-        "block"), whatever their operation type (``_leaving_moves``: an
-        internal transfer from the stock to the customers takes the goods as
-        a delivery does; one between two locations of the same warehouse
-        takes nothing): what they take now (a partial delivery its quantity,
-        not its whole demand), against free to sell with what they
-        themselves hold added back (``_own_quantities``: free to sell counts
-        them already, and a backorder keeps the rest). The pickings validated
-        together are checked together, per company and warehouse: none is
-        done yet, so each one alone would not see what the others take."""
+        "block"), whatever their operation type, by the move lines Odoo's
+        validation moves the goods by (``_leaving_move_lines``: a move line
+        from the stock to the customers takes the goods as a delivery does,
+        even on an internal transfer within the warehouse; one between two
+        locations of the same warehouse takes nothing, even on a delivery):
+        what they take now (a partial delivery its quantity, not its whole
+        demand), against free to sell with what they themselves hold added
+        back (``_own_quantities``: free to sell counts them already, and a
+        backorder keeps the rest). The pickings validated together are
+        checked together, per company and warehouse: none is done yet, so
+        each one alone would not see what the others take."""
         demands = []
         for picking in self:
             open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            for warehouse, moves in picking._leaving_moves(open_moves).items():
+            lines = picking._move_lines_to_do(open_moves)
+            for warehouse, leaving in picking._leaving_move_lines(lines).items():
                 demands.append(
                     (
                         picking,
                         picking.company_id,
                         warehouse,
-                        picking._delivered_quantities(open_moves, within=moves),
+                        picking._delivered_quantities(leaving),
                         picking.sale_id,
-                        picking._own_quantities(moves),
+                        picking._own_quantities(leaving.move_id, warehouse),
                     )
                 )
         return self.env["res.company"]._check_reserved_stock_together(
@@ -57,48 +61,75 @@ class StockPicking(models.Model):
             ),
         )
 
-    def _leaving_moves(self, moves):
-        """{warehouse: moves} of ``moves`` that take goods out of a warehouse:
-        from one of its locations to a location outside it (the customers, a
-        vendor, a transit or virtual location, another warehouse), as Odoo's
-        *Outgoing* quantity of that warehouse counts them. A move between two
-        locations of the same warehouse (a pick to the output, a move to
-        another shelf) leaves its goods in the warehouse's free to sell."""
-        leaving = defaultdict(lambda: self.env["stock.move"])
-        for move in moves:
-            warehouse = move.location_id.warehouse_id
-            if warehouse and move.location_dest_id.warehouse_id != warehouse:
-                leaving[warehouse] |= move
-        return leaving
-
-    def _own_quantities(self, moves):
-        """{product: quantity in its unit} that free to sell already counts as
-        taken by ``moves``, these open moves of the delivery: per move, its
-        demand (counted as outgoing) or, when it carries more, its quantity
-        (its move lines reserve all of it, lowering Odoo's free quantity)."""
-        own = defaultdict(float)
-        for move in moves:
-            quantity = move.product_uom._compute_quantity(
-                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
-            )
-            own[move.product_id] += max(move.product_qty, quantity)
-        return own
-
-    def _delivered_quantities(self, moves, within=None):
-        """{product: quantity in its unit} that validating this picking takes out
-        of ``moves`` (its open moves): the quantity of those Odoo's validation
-        does (the picked ones when some are, as ``_pre_action_done_hook`` and
-        ``stock.move._action_done`` decide; else every move with a quantity),
-        of ``within`` only when given (the moves leaving a warehouse)."""
+    def _move_lines_to_do(self, moves):
+        """The move lines of ``moves`` (this picking's open moves) that
+        validating it does, as ``_pre_action_done_hook`` and
+        ``stock.move._action_done`` decide: of the picked moves when some are
+        (else of every move: the hook picks them all), not scrapped; of a
+        picked move its picked lines only (Odoo drops the others), with a
+        quantity."""
         self.ensure_one()
         moves = moves.filtered(lambda m: not m.scrapped)
-        if any(move.picked for move in moves):
-            moves = moves.filtered("picked")
-        if within is not None:
-            moves &= within
-        delivered = defaultdict(float)
-        for move in moves:
-            delivered[move.product_id] += move.product_uom._compute_quantity(
-                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
+        picked = moves.filtered("picked")
+        if picked:
+            lines = picked.move_line_ids.filtered("picked")
+        else:
+            lines = moves.move_line_ids
+        return lines.filtered(
+            lambda line: float_compare(
+                line.quantity, 0.0, precision_rounding=line.product_uom_id.rounding
             )
+            > 0
+        )
+
+    def _leaving_move_lines(self, lines):
+        """{warehouse: move lines} of ``lines`` that take goods out of a
+        warehouse: from one of its locations to a location outside it (the
+        customers, a vendor, a transit or virtual location, another
+        warehouse). Odoo moves the goods by the locations of the move lines,
+        which the user may set apart from their move's (the detailed
+        operations): a move line between two locations of the same warehouse
+        (a pick to the output, a move to another shelf) leaves its goods in
+        the warehouse's free to sell, whatever its move says."""
+        leaving = defaultdict(lambda: self.env["stock.move.line"])
+        for line in lines:
+            warehouse = line.location_id.warehouse_id
+            if warehouse and line.location_dest_id.warehouse_id != warehouse:
+                leaving[warehouse] |= line
+        return leaving
+
+    def _own_quantities(self, moves, warehouse):
+        """{product: quantity in its unit} that free to sell in ``warehouse``
+        already counts as taken by ``moves``, these open moves of the
+        picking: per move, its demand when the move itself leaves the
+        warehouse (Odoo's *Outgoing* counts moves by their own locations) or,
+        when more, the quantity of its move lines from the warehouse's
+        locations, which reserve it there (lowering Odoo's free quantity;
+        none of a move from a location that bypasses reservations, such as
+        the vendors, whose lines Odoo creates without reserving)."""
+        own = defaultdict(float)
+        for move in moves:
+            outgoing = 0.0
+            if (
+                move.location_id.warehouse_id == warehouse
+                and move.location_dest_id.warehouse_id != warehouse
+            ):
+                outgoing = move.product_qty
+            reserved = 0.0
+            if not move._should_bypass_reservation():
+                reserved = sum(
+                    line.quantity_product_uom
+                    for line in move.move_line_ids
+                    if line.location_id.warehouse_id == warehouse
+                    and not line.location_id.should_bypass_reservation()
+                )
+            own[move.product_id] += max(outgoing, reserved)
+        return own
+
+    def _delivered_quantities(self, lines):
+        """{product: quantity in its unit} that ``lines``, move lines
+        validating this picking does, take."""
+        delivered = defaultdict(float)
+        for line in lines:
+            delivered[line.product_id] += line.quantity_product_uom
         return delivered

@@ -205,6 +205,125 @@ class TestBlockBypass(SupplyCase):
         self.assertIn("Bypass Other: 3.00 wanted", warnings[picking])
 
     # ------------------------------------------------------------------
+    # 2b. what leaves is what the move lines move, not what their moves say
+    # ------------------------------------------------------------------
+
+    def _second_warehouse(self):
+        return self.env["stock.warehouse"].create({"name": "Bypass Second", "code": "BYP2"})
+
+    def _shelf(self):
+        return self.env["stock.location"].create(
+            {"name": "Bypass Shelf", "location_id": self.stock.id, "usage": "internal"}
+        )
+
+    def _on_hand(self, location):
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", self.item.id), ("location_id", "=", location.id)]
+        )
+        return sum(quants.mapped("quantity"))
+
+    def test_odoo_moves_the_goods_where_the_move_lines_say(self):
+        """The premise: Odoo lets a move line of a transfer within the
+        warehouse be sent to the customers, and moves the goods there."""
+        shelf = self._shelf()
+        picking = self._transfer(3, shelf)
+        picking.move_line_ids.location_dest_id = self.customers
+        self.assertEqual(picking.move_ids.location_dest_id, shelf)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self._on_hand(self.stock), 2.0)
+        self.assertEqual(self._on_hand(shelf), 0.0)
+        self.assertEqual(self._on_hand(self.customers), 3.0)
+
+    def test_move_line_sent_to_the_customers_is_checked(self):
+        shelf = self._shelf()
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, shelf)
+        picking.move_line_ids.location_dest_id = self.customers
+        with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self._on_hand(self.stock), 5.0)
+        self.assertEqual(self._on_hand(self.customers), 0.0)
+
+    def test_move_line_sent_to_another_warehouse_is_checked(self):
+        second = self._second_warehouse()
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, self._shelf())
+        picking.move_line_ids.location_dest_id = second.lot_stock_id
+        with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self._on_hand(second.lot_stock_id), 0.0)
+
+    def test_move_line_taken_from_another_warehouse_is_checked_there(self):
+        """A delivery from this warehouse whose move line takes the goods from
+        another warehouse's stock takes them from that warehouse, whose
+        proformas hold them (this one has none held)."""
+        second = self._second_warehouse()
+        self.env["stock.quant"]._update_available_quantity(self.item, second.lot_stock_id, 5.0)
+        holder = self._order(4, product=self.item, warehouse_id=second.id)
+        holder.action_reserve_stock()
+        self._policy("block")
+        picking = self._transfer(3, self.customers)
+        picking.move_line_ids.location_id = second.lot_stock_id
+        with self.assertRefused(
+            f"(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell.*{holder.name}"
+        ):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self._on_hand(second.lot_stock_id), 5.0)
+        self.assertEqual(self._on_hand(self.stock), 5.0)
+
+    def test_move_line_kept_in_the_warehouse_is_allowed(self):
+        """A transfer to the customers whose move line puts the goods on a
+        shelf of the warehouse takes nothing out of it."""
+        shelf = self._shelf()
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, self.customers)
+        picking.move_line_ids.location_dest_id = shelf
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self._on_hand(shelf), 3.0)
+        self.assertEqual(self._on_hand(self.customers), 0.0)
+        self.assertEqual(self._figures(self.item), (4.0, 1.0))
+
+    def test_move_line_not_picked_of_a_picked_move_is_not_taken(self):
+        """Odoo drops the move lines not picked of a picked move: a move of 3
+        whose line of 1 only is picked takes 1 (1 free), its backorder the
+        rest."""
+        self._hold(4)
+        self._policy("block")
+        picking = self._transfer(3, self.customers)
+        picking.move_ids.picked = False
+        picking.move_line_ids.quantity = 1
+        self.env["stock.move.line"].with_user(self.stock_user).create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": self.item.id,
+                "product_uom_id": self.item.uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customers.id,
+                "quantity": 2,
+            }
+        )
+        self.assertEqual(picking.move_ids.quantity, 3.0)
+        picking.move_line_ids.filtered(lambda line: line.quantity == 1).picked = True
+        self.assertTrue(picking.move_ids.picked)
+        # the backorder wizard first: the check runs again when it validates
+        action = picking.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        picking.with_context(skip_backorder=True).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.move_ids.quantity, 1.0)
+        self.assertEqual(self._on_hand(self.customers), 1.0)
+        self.assertEqual(picking.backorder_ids.move_ids.product_uom_qty, 2.0)
+
+    # ------------------------------------------------------------------
     # 3. cancelled documents order nothing
     # ------------------------------------------------------------------
 
