@@ -119,3 +119,29 @@ def test_complete_schedules_the_meeting(salesman, active_lead, expect_fault):
         salesman.uid,
         lead_id,
     )
+
+
+def test_meeting_rescheduled_at_midnight_utc(salesman, salesman_b, active_lead):
+    """A deadline sent with its time keeps the meeting, even at midnight UTC (19:00
+    in New York); handed on, it goes with the step; a date alone removes it."""
+    _partner_id, _lead_id, resp_id = active_lead
+    [resp] = salesman.call("crm.lead.responsibility", "read", [resp_id], ["calendar_event_id"])
+    event_id = resp["calendar_event_id"][0]
+    midnight = _at(3, 0).replace(":15:00", ":00:00")
+    salesman.call("crm.lead.responsibility", "write", [resp_id], {"deadline": midnight})
+    [resp] = salesman.call("crm.lead.responsibility", "read", [resp_id], ["calendar_event_id"])
+    assert resp["calendar_event_id"] and resp["calendar_event_id"][0] == event_id
+    [event] = salesman.call("calendar.event", "read", [event_id], ["start"])
+    assert event["start"] == midnight
+    salesman.call("crm.lead.responsibility", "write", [resp_id], {"user_id": salesman_b.uid})
+    [resp] = salesman_b.call("crm.lead.responsibility", "read", [resp_id], ["calendar_event_id"])
+    assert resp["calendar_event_id"][0] == event_id
+    [event] = salesman_b.call("calendar.event", "read", [event_id], ["start", "user_id"])
+    assert (event["start"], event["user_id"][0]) == (midnight, salesman_b.uid)
+    day = (datetime.date.today() + datetime.timedelta(days=4)).isoformat()
+    salesman_b.call("crm.lead.responsibility", "write", [resp_id], {"deadline": day})
+    [resp] = salesman_b.call(
+        "crm.lead.responsibility", "read", [resp_id], ["calendar_event_id", "deadline"]
+    )
+    assert resp["calendar_event_id"] is False
+    assert resp["deadline"] == f"{day} 00:00:00"

@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import psycopg2
 import pytz
@@ -17,7 +17,7 @@ from odoo.addons.crm_suite_base.models.policy import (
     writable,
 )
 
-from .input_checks import to_datetime, to_id
+from .input_checks import has_time_of_day, to_datetime, to_id
 
 _lt = LazyTranslate(__name__)
 
@@ -344,7 +344,11 @@ class CrmLeadResponsibility(models.Model):
                 # a step whose to-do went with its archived responsible
                 # (res_users.py): the new responsible gets a new one
                 steps.filtered(lambda r: not r.activity_id)._schedule_activities()
-            steps._sync_calendar_event()
+            # the time of day as the caller gave it (midnight UTC may be one);
+            # handed on without a new deadline, the meeting keeps its time
+            steps._sync_calendar_event(
+                timed=has_time_of_day(vals["deadline"]) if "deadline" in vals else True
+            )
         return res
 
     def unlink(self):
@@ -552,12 +556,14 @@ class CrmLeadResponsibility(models.Model):
         for rec, event in zip(steps, events, strict=True):
             privileged(rec).write({"calendar_event_id": event.id})
 
-    def _sync_calendar_event(self):
+    def _sync_calendar_event(self, timed):
         """Rescheduled or reassigned: the event follows (gone when the new deadline
-        has no time)."""
+        has no time). ``timed``: the deadline has a time of day as its caller
+        gave it (``write`` decides it from the value sent, never from the stored
+        deadline alone: midnight UTC may be a real time, 19:00 in New York)."""
         for rec in self.filtered("calendar_event_id"):
             event = rec.calendar_event_id.sudo()  # sudo: see _schedule_calendar_event
-            if rec._has_time():
+            if timed and rec.deadline:
                 event.with_context(dont_notify=True).write(rec._calendar_event_values())
             else:
                 event.unlink()
@@ -779,9 +785,7 @@ class CrmLeadResponsibility(models.Model):
         # a time of day given (a datetime, or a string longer than a date), as
         # the form always gives one: midnight UTC may be a real time (19:00 in
         # New York), a date alone is none
-        timed = isinstance(next_deadline, datetime) or (
-            isinstance(next_deadline, str) and len(next_deadline.strip()) > 10
-        )
+        timed = has_time_of_day(next_deadline)
         if next_deadline:
             next_deadline = to_datetime(self.env, next_deadline, self.env._("The next deadline"))
         if not isinstance(next_meeting, bool):

@@ -36,6 +36,16 @@ def to_datetime(env, value, label):
     )
 
 
+def has_time_of_day(value):
+    """Whether the caller gave ``value`` (a deadline) with a time of day: a
+    datetime, or a string longer than a date (the web client always sends
+    ``YYYY-MM-DD HH:MM:SS``). Midnight UTC may be such a time (19:00 in New
+    York); a date alone (``YYYY-MM-DD``, a ``date``) is none."""
+    return isinstance(value, datetime.datetime) or (
+        isinstance(value, str) and len(value.strip()) > 10
+    )
+
+
 def to_id(env, value, label, required=False):
     """``value`` as one record id (an int), or None when empty and not required."""
     if value in (None, False) and not required:

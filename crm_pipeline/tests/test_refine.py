@@ -274,6 +274,68 @@ class TestActivationCalendarEvent(PipelineCase):
         )
         self.assertEqual(lead.open_responsibility_id.calendar_event_id.start, evening)
 
+    def _midnight_utc(self, days):
+        return (fields.Datetime.now() + timedelta(days=days)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+
+    def test_meeting_rescheduled_at_midnight_utc_stays(self):
+        """Rescheduled to a time that is midnight UTC (19:00 in New York, 02:00 in
+        Bucharest in winter), the meeting moves there."""
+        lead = self._lead(user_id=self.salesman.id)
+        lead.with_user(self.salesman).activate(self.salesman.id, self._at(1, 9))
+        step = lead.open_responsibility_id
+        event = step.calendar_event_id
+        self.assertTrue(event)
+        midnight = self._midnight_utc(3)
+        # over XML-RPC: a string with its time
+        step.with_user(self.salesman).write({"deadline": midnight.strftime("%Y-%m-%d %H:%M:%S")})
+        self.assertEqual(step.calendar_event_id, event)
+        self.assertEqual(event.start, midnight)
+        # the web client's form sends the same string
+        with Form(step.with_user(self.salesman)) as form:
+            form.deadline = midnight + timedelta(days=1)
+        self.assertEqual(step.calendar_event_id, event)
+        self.assertEqual(event.start, midnight + timedelta(days=1))
+        # from Python: a datetime
+        step.with_user(self.salesman).write({"deadline": midnight + timedelta(days=2)})
+        self.assertEqual(step.calendar_event_id, event)
+        self.assertEqual(event.start, midnight + timedelta(days=2))
+
+    def test_meeting_at_midnight_utc_handed_on_stays(self):
+        """A meeting at midnight UTC (Schedule a Meeting at 19:00 in New York)
+        goes with its step to the new responsible."""
+        lead = self._lead(user_id=self.salesman.id)
+        lead.with_user(self.salesman).activate(self.salesman.id, self._at(1, 9))
+        self._satisfy_downstream_gates(lead)
+        midnight = self._midnight_utc(3)
+        lead.open_responsibility_id.with_user(self.salesman).complete(
+            "next",
+            "Agreed",
+            next_deadline=midnight.strftime("%Y-%m-%d %H:%M:%S"),
+            next_meeting=True,
+        )
+        step = lead.open_responsibility_id
+        event = step.calendar_event_id
+        self.assertTrue(event)
+        step.with_user(self.salesman).write({"user_id": self.salesman_b.id})
+        self.assertEqual(step.calendar_event_id, event)
+        self.assertEqual(event.user_id, self.salesman_b)
+        self.assertEqual(event.start, midnight)
+
+    def test_meeting_rescheduled_to_a_date_alone_goes(self):
+        """A date alone has no time: the meeting goes, as before."""
+        lead = self._lead(user_id=self.salesman.id)
+        lead.with_user(self.salesman).activate(self.salesman.id, self._at(1, 9))
+        step = lead.open_responsibility_id
+        event = step.calendar_event_id
+        self.assertTrue(event)
+        day = (fields.Date.today() + timedelta(days=4)).isoformat()
+        step.with_user(self.salesman).write({"deadline": day})
+        self.assertFalse(step.calendar_event_id)
+        self.assertFalse(event.exists())
+        self.assertEqual(step.deadline.date().isoformat(), day)
+
     def test_meeting_needs_a_time(self):
         lead = self._lead()
         lead.activate(self.salesman.id, self._at(1, 9))
