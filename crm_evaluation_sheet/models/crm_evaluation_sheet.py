@@ -311,11 +311,11 @@ class CrmEvaluationSheet(models.Model):
                 )
             )
         self._recompute_prices()
-        for sheet in self:
-            sheet.message_post(
-                body=self.env._("Prices updated from the catalogue."),
-                subtype_xmlid="mail.mt_note",
-            )
+        # logged as Odoo logs what its own flows do (the user may write the
+        # sheets, checked above): a user without an e-mail address too
+        self._message_log_batch(
+            dict.fromkeys(self.ids, self.env._("Prices updated from the catalogue."))
+        )
         return True
 
     def _recompute_prices(self):
@@ -475,17 +475,19 @@ class CrmEvaluationSheet(models.Model):
             # goes to the new one before the cancellation releases it
             previous._crm_hand_over_to(order)
             previous._action_cancel()
-            previous.message_post(
+            # logged as Odoo logs what its own flows do (the user may write the
+            # previous quotation, checked above, and made the new one): a user
+            # without an e-mail address generates the quotation too
+            previous._message_log(
                 body=self.env._(
                     "Replaced by revision %(order)s generated from %(sheet)s.",
                     order=order._get_html_link(),
                     sheet=self._get_html_link(),
                 )
             )
-        order.message_post_with_source(
+        order._message_log_with_view(
             "mail.message_origin_link",
             render_values={"self": order, "origin": self},
-            subtype_xmlid="mail.mt_note",
         )
         if hand_over:
             # the lead's offer goes to the lead's salesperson (subscribed and

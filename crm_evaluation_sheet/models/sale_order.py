@@ -145,6 +145,7 @@ class SaleOrder(models.Model):
         cancelled. Returns an action on the new revision."""
         self = safe_tz(self)  # noqa: PLW0642 - the same records, in a usable context
         revisions = self.browse()
+        notes = {}
         self._lock_for_revision()
         for order in self:
             if order.state not in ("draft", "sent"):
@@ -161,13 +162,15 @@ class SaleOrder(models.Model):
             # revision before the cancellation releases it
             order._crm_hand_over_to(revision)
             order._action_cancel()
-            order.message_post(
-                body=self.env._("Revised: replaced by %(order)s.", order=revision._get_html_link())
+            notes[order.id] = self.env._(
+                "Revised: replaced by %(order)s.", order=revision._get_html_link()
             )
-            revision.message_post(
-                body=self.env._("Revision of %(order)s.", order=order._get_html_link())
-            )
+            notes[revision.id] = self.env._("Revision of %(order)s.", order=order._get_html_link())
             revisions |= revision
+        # logged as Odoo logs what its own flows do (the user wrote the
+        # quotations and made their revisions): a user without an e-mail
+        # address revises too; the notes of all of them created at once
+        self.browse(notes)._message_log_batch(notes)
         return revisions._get_records_action(name=self.env._("Revised Quotations"))
 
     def _lock_for_revision(self):

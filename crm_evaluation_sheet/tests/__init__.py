@@ -22,3 +22,4 @@ from . import test_sheet_deletion
 from . import test_lead_offer
 from . import test_sheet_kept_recipe_price
 from . import test_merge
+from . import test_notes_without_email

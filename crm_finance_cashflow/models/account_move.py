@@ -137,15 +137,14 @@ class AccountMove(models.Model):
         if not rows:
             return
         privileged(rows).write({"state": "invoiced", "invoice_id": draft.id})
-        for contract in rows.contract_id:
-            contract.message_post(
-                body=self.env._(
-                    "Invoice %(move)s replaces the reversed %(origin)s.",
-                    move=draft._get_html_link(),
-                    origin=self._get_html_link(),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        # logged as Odoo logs what its own flows do (the contract's rows, whoever
+        # corrects the invoice), on the contracts at once
+        body = self.env._(
+            "Invoice %(move)s replaces the reversed %(origin)s.",
+            move=draft._get_html_link(),
+            origin=self._get_html_link(),
+        )
+        rows.contract_id._message_log_batch(dict.fromkeys(rows.contract_id.ids, body))
 
     def _crm_check_rows_not_given_back(self):
         if any(move.crm_contract_rows_released and move.state == "cancel" for move in self):

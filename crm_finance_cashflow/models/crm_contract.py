@@ -767,6 +767,7 @@ class CrmContract(models.Model):
     def _renew(self, until=None):
         """Renew each contract by one term, or, with ``until`` (a date), by as many
         terms as its end takes to reach it, at most ``MAX_RENEWAL_TERMS`` at once."""
+        notes = {}
         for contract in self:
             if contract.state not in ("active", "expired") or not contract.date_end:
                 raise UserError(
@@ -804,12 +805,15 @@ class CrmContract(models.Model):
                     lambda line, old=contract.date_end: line.date_end and line.date_end >= old
                 )
             ).write({"date_end": new_end})
-            contract.message_post(
-                # the date as the note's language writes it (the reader's, on
-                # the daily run), as the other notes of the daily runs
-                body=self.env._("Renewed until %(date)s.", date=format_date(self.env, new_end)),
-                subtype_xmlid="mail.mt_note",
+            # the date as the note's language writes it (the reader's, on the
+            # daily run), as the other notes of the daily runs
+            notes[contract.id] = self.env._(
+                "Renewed until %(date)s.", date=format_date(self.env, new_end)
             )
+        # logged as Odoo logs what its own flows do (the user may write the
+        # contracts, checked by action_renew, or the daily run): a billing user
+        # without an e-mail address renews too; the notes created at once
+        self._message_log_batch(notes)
         self._sync_schedule()
         return True
 
@@ -888,6 +892,7 @@ class CrmContract(models.Model):
         ended = self.search([("state", "=", "active"), ("date_end", "<", today)])
         automatic = ended.filtered(lambda c: c.renewal == "automatic")
         stuck = self.browse()
+        notes = {}
         for contract in automatic:
             try:
                 # the run has no language: its notes are in the reader's
@@ -896,8 +901,11 @@ class CrmContract(models.Model):
                 _logger.warning(
                     "contract %s (id %s) not renewed: %s", contract.name, contract.id, error
                 )
-                contract.message_post(body=error.args[0], subtype_xmlid="mail.mt_note")
+                notes[contract.id] = error.args[0]
                 stuck |= contract
+        # logged as the renewals' notes (_renew), by the run's user as before
+        if stuck:
+            stuck._message_log_batch(notes)
         # the cron renews as the company's contracts' keeper, not as a user;
         # the contracts of each reader's language together (their notes)
         for lang, contracts in (automatic - stuck).grouped(lambda c: c._crm_reader_lang()).items():

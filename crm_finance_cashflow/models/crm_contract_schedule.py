@@ -342,10 +342,10 @@ class CrmContract(models.Model):
                 self.env._("These schedule rows were just invoiced by another user.")
             ) from exc
         privileged(rows).write({"state": "invoiced", "invoice_id": move.id})
-        self.message_post(
-            body=self.env._("Invoice %(move)s created.", move=move._get_html_link()),
-            subtype_xmlid="mail.mt_note",
-        )
+        # logged as Odoo logs what its own flows do (the user may write the
+        # contract, checked by action_create_invoices, or the daily run): a
+        # billing user without an e-mail address invoices too
+        self._message_log(body=self.env._("Invoice %(move)s created.", move=move._get_html_link()))
         return self.env["account.move"].browse(move.id)
 
     def _prepare_invoice_values(self, rows, date):
@@ -558,4 +558,5 @@ class CrmContract(models.Model):
         )
         if any(html2plaintext(note.body or "").strip() == body for note in notes):
             return
-        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        # logged as the other notes of the contract's runs (_create_invoice)
+        self._message_log(body=body)

@@ -390,6 +390,7 @@ class CrmPlannedPayment(models.Model):
         if how == "deleted":
             vals["payment_id"] = False
         privileged(planned).write(vals)
+        bodies = {}
         for record, payment in notes:
             if how == "canceled":
                 body = self.env._(
@@ -416,7 +417,10 @@ class CrmPlannedPayment(models.Model):
                 body = self.env._(
                     "The payment of this planned payment was deleted: it is planned again."
                 )
-            record.message_post(body=body, subtype_xmlid="mail.mt_note")
+            bodies[record.id] = body
+        # logged as Odoo logs what its own flows do (the payment's change, by
+        # whoever may make it): the notes created at once
+        planned._message_log_batch(bodies)
 
     def _crm_payment_redone(self):
         """The payment these planned payments recorded, cancelled, rejected or
@@ -428,15 +432,17 @@ class CrmPlannedPayment(models.Model):
         if not planned:
             return
         privileged(planned).write({"state": "posted"})
-        for record in planned:
-            record.message_post(
-                body=self.env._(
+        # logged as the notes of a payment undone (_crm_payment_undone)
+        planned._message_log_batch(
+            {
+                record.id: self.env._(
                     "Payment %(payment)s was posted again: this planned payment is posted "
                     "with it.",
                     payment=record.payment_id.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for record in planned
+            }
+        )
 
     def action_cancel(self):
         """Returns True. A cancelled planned payment drops the payment it kept

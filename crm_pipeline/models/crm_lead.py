@@ -561,16 +561,20 @@ class CrmLead(models.Model):
         """Hook: after the leads are active and their first steps open (chatter
         note, calendar event)."""
         responsibilities._schedule_calendar_event()
-        for resp in responsibilities:
-            resp.lead_id.message_post(
-                body=self.env._(
+        # logged as Odoo logs what its own flows do (the user may write the
+        # leads, checked by activate): a user without an e-mail address
+        # activates too, and the notes of all the leads are created at once
+        responsibilities.lead_id._message_log_batch(
+            {
+                resp.lead_id.id: self.env._(
                     "Lead activated by %(by)s: responsible %(user)s, first contact on %(date)s.",
                     by=self.env.user.name,
                     user=resp.user_id.name,
                     date=tools.format_datetime(self.env, resp.deadline),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for resp in responsibilities
+            }
+        )
 
     def _activation_first_type(self, responsibility_type_id):
         """The chain starts with its first step; only a sales manager may start it

@@ -193,7 +193,8 @@ class CrmLead(models.Model):
         """On activation, the duplicate warning (if any) is also logged in the
         chatter, since the lead now has its salesperson."""
         res = super()._post_activation(responsibilities)
-        for lead in self:
-            if lead.duplicate_warning:
-                lead.message_post(body=lead.duplicate_warning, subtype_xmlid="mail.mt_note")
+        # logged as the activation's own note (crm_lead.py)
+        warned = self.filtered("duplicate_warning")
+        if warned:
+            warned._message_log_batch({lead.id: lead.duplicate_warning for lead in warned})
         return res

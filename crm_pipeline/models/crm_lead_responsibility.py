@@ -379,19 +379,23 @@ class CrmLeadResponsibility(models.Model):
         """Schedule the responsible's activity and move the lead's stage.
 
         In batch (a bulk activation opens a step on each lead): the stages
-        written per stage (the notes are Odoo's ``message_post``, lead by
-        lead)."""
+        written per stage, the notes logged together (a lead has one open step
+        at a time)."""
         self._schedule_activities()
-        for rec in self:
-            rec.lead_id.message_post(
-                body=self.env._(
+        # logged as Odoo logs what its own flows do (the step was created, on a
+        # lead the user works, or by the chain): a user without an e-mail
+        # address opens steps too
+        self.lead_id._message_log_batch(
+            {
+                rec.lead_id.id: self.env._(
                     "Responsibility %(type)s opened for %(user)s, deadline %(deadline)s.",
                     type=rec.type_id.name,
                     user=rec.user_id.name,
                     deadline=tools.format_datetime(self.env, rec.deadline),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for rec in self
+            }
+        )
         self._sync_lead_stage()
 
     def _schedule_activities(self):
@@ -673,6 +677,7 @@ class CrmLeadResponsibility(models.Model):
             raise UserError(self.env._("Choose an existing responsibility type."))
         if not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Say why the step is corrected."))
+        notes = {}
         for rec in self:
             if not rec.is_open:
                 raise UserError(
@@ -685,16 +690,16 @@ class CrmLeadResponsibility(models.Model):
             if old_type == new_type:
                 continue
             privileged(rec).write({"type_id": new_type.id})
-            rec.lead_id.message_post(
-                body=self.env._(
-                    "Step corrected by %(user)s from %(old)s to %(new)s: %(reason)s",
-                    user=self.env.user.name,
-                    old=old_type.name,
-                    new=new_type.name,
-                    reason=reason.strip(),
-                ),
-                subtype_xmlid="mail.mt_note",
+            notes[rec.lead_id.id] = self.env._(
+                "Step corrected by %(user)s from %(old)s to %(new)s: %(reason)s",
+                user=self.env.user.name,
+                old=old_type.name,
+                new=new_type.name,
+                reason=reason.strip(),
             )
+        # logged as Odoo logs what its own flows do (the steps written above)
+        if notes:
+            self.env["crm.lead"].browse(notes)._message_log_batch(notes)
         return True
 
     def action_send_offer(self, order_id=None):
@@ -829,11 +834,12 @@ class CrmLeadResponsibility(models.Model):
         lead = self.lead_id
         with self._completing():
             lead.action_set_lost(lost_reason_id=reason.id)
-        lead.message_post(
+        # logged as Odoo logs what its own flows do (complete checked the user
+        # may write the step and its lead)
+        lead._message_log(
             body=self.env._(
                 "%(type)s refused: %(summary)s", type=self.type_id.name, summary=summary
             ),
-            subtype_xmlid="mail.mt_note",
         )
         self._close("refused", summary)
         return True
@@ -843,13 +849,13 @@ class CrmLeadResponsibility(models.Model):
         lead = self.lead_id
         with self._completing():
             lead.action_set_won()
-        lead.message_post(
+        # logged as the refusal's note (_complete_refused)
+        lead._message_log(
             body=self.env._(
                 "%(type)s completed, the lead is won: %(summary)s",
                 type=self.type_id.name,
                 summary=summary,
             ),
-            subtype_xmlid="mail.mt_note",
         )
         self._close("done", summary)
         return True

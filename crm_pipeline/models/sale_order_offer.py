@@ -193,12 +193,14 @@ class SaleOrder(models.Model):
         """Log why, and give the sales team's leader (a sales manager) an
         approval activity."""
         self.ensure_one()
-        self.message_post(
+        # logged as Odoo logs what its own flows do (the approval state was
+        # just written by the user, or by the portal customer's sudo): a user
+        # without an e-mail address changes an offer too
+        self._message_log(
             body=self.env._(
                 "This offer needs a sales manager's approval before it is sent: %(reasons)s",
                 reasons=" ".join(reasons),
             ),
-            subtype_xmlid="mail.mt_note",
         )
         leader = self.team_id.user_id
         if leader and leader.has_group(_MANAGER_GROUP):
@@ -356,7 +358,6 @@ class SaleOrder(models.Model):
             order.activity_feedback(
                 ["crm_pipeline.mail_activity_offer_approval"], feedback=feedback
             )
-            order.message_post(body=body, subtype_xmlid="mail.mt_note")
             if order.user_id:
                 order.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -364,6 +365,9 @@ class SaleOrder(models.Model):
                     note=note,
                     user_id=order.user_id.id,
                 )
+        # logged as Odoo logs what its own flows do (a sales manager, who wrote
+        # the orders above), all together
+        self._message_log_batch(dict.fromkeys(self.ids, body))
 
     def action_open_reject_offer_wizard(self):
         self._check_offer_manager()

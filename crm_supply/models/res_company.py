@@ -88,6 +88,20 @@ class ResCompany(models.Model):
         return Markup("<br/>").join(text.split("\n"))
 
     @api.model
+    def _log_reserved_stock_notes(self, warnings):
+        """Note each warning of ``warnings`` ({record: warning}, records of one
+        model: orders or transfers) in its record's chatter
+        (``_reserved_stock_note``), logged as Odoo logs what its own flows do:
+        the user's action passed the policy and its own checks, a user without
+        an e-mail address makes it too; the notes created at once."""
+        if not warnings:
+            return
+        records = next(iter(warnings)).browse([record.id for record in warnings])
+        records._message_log_batch(
+            {record.id: self._reserved_stock_note(warning) for record, warning in warnings.items()}
+        )
+
+    @api.model
     def _check_reserved_stock_together(self, demands, label):
         """The policy on what one call takes for several documents at once
         (orders confirmed together, lines created or raised on several orders,

@@ -116,8 +116,7 @@ class SaleOrder(models.Model):
         self.browse(
             [order.id for order, term in terms.items() if order.reservation_expiry_date != term]
         )._rearm_expiry_warning()
-        for order, warning in confirm_warnings.items():
-            order._post_reserved_stock_note(warning)
+        self.env["res.company"]._log_reserved_stock_notes(confirm_warnings)
         return res
 
     def _check_reservation_term(self, vals):
@@ -224,12 +223,9 @@ class SaleOrder(models.Model):
 
     def _post_reserved_stock_note(self, warning):
         """Note ``warning`` (the reserved-stock policy's text, one line per
-        product) in the chatter of these records, its lines kept apart."""
-        for record in self:
-            record.message_post(
-                body=self.env["res.company"]._reserved_stock_note(warning),
-                subtype_xmlid="mail.mt_note",
-            )
+        product) in the chatter of these records, its lines kept apart
+        (``res.company._log_reserved_stock_notes``)."""
+        self.env["res.company"]._log_reserved_stock_notes(dict.fromkeys(self, warning))
 
     def _rearm_expiry_warning(self):
         """After *Reservation Expires On* of these quotations moved: the expiry
@@ -575,8 +571,7 @@ class SaleOrder(models.Model):
         res = super()._action_confirm()
         self._release_reservations()
         self._check_low_stock_of_lines()
-        for order, warning in warnings.items():
-            order._post_reserved_stock_note(warning)
+        self.env["res.company"]._log_reserved_stock_notes(warnings)
         return res
 
     def _action_cancel(self):

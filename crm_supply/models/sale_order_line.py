@@ -298,8 +298,7 @@ class SaleOrderLine(models.Model):
             ],
             label,
         )
-        for order, warning in warnings.items():
-            order._post_reserved_stock_note(warning)
+        self.env["res.company"]._log_reserved_stock_notes(warnings)
 
     def _new_line_needs(self, vals_list):
         """{order: {product: quantity in its unit}} that the lines of

@@ -177,11 +177,11 @@ class SaleStockReservation(models.Model):
         # released and their quotations' to-dos removed together; a note on each
         expired._set_state("expired")
         expired.order_id._crm_drop_expiry_warning()
-        for order in expired.order_id:
-            order.message_post(
-                body=self.env._("Stock reservation expired and released."),
-                subtype_xmlid="mail.mt_note",
-            )
+        # logged as Odoo logs what its own flows do, by the run's user as
+        # before; the notes of all the quotations created at once
+        if expired:
+            body = self.env._("Stock reservation expired and released.")
+            expired.order_id._message_log_batch(dict.fromkeys(expired.order_id.ids, body))
         soon = self.search(
             [
                 ("state", "=", "reserved"),

@@ -18,11 +18,8 @@ class StockPicking(models.Model):
         warnings = self._check_delivery_reserved_stock()
         res = super()._pre_action_done_hook()
         if res is True:
-            for picking, warning in warnings.items():
-                picking.message_post(
-                    body=self.env["res.company"]._reserved_stock_note(warning),
-                    subtype_xmlid="mail.mt_note",
-                )
+            # the transfers are validated next, by the user (_action_done)
+            self.env["res.company"]._log_reserved_stock_notes(warnings)
         return res
 
     def _check_delivery_reserved_stock(self):

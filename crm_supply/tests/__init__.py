@@ -19,3 +19,4 @@ from . import test_cron_times
 from . import test_block_bypass
 from . import test_label_access
 from . import test_check_queries
+from . import test_notes_without_email
