@@ -17,7 +17,7 @@ from odoo.addons.crm_suite_base.models.policy import (
 )
 
 from .crm_lead_responsibility import COMPLETING
-from .input_checks import to_datetime, to_id
+from .input_checks import has_time_of_day, to_datetime, to_id
 
 _lt = LazyTranslate(__name__)
 
@@ -504,6 +504,9 @@ class CrmLead(models.Model):
         responsibilities = privileged(self.env["crm.lead.responsibility"]).create(
             [lead._prepare_first_responsibility_values(rtype, user, first_contact) for lead in self]
         )
+        # the time of day as the caller gave it: midnight UTC may be one (19:00
+        # in New York), a date alone is none
+        responsibilities._schedule_calendar_event(timed=has_time_of_day(first_contact_at))
         self._post_activation(responsibilities)
         return True
 
@@ -558,9 +561,8 @@ class CrmLead(models.Model):
         }
 
     def _post_activation(self, responsibilities):
-        """Hook: after the leads are active and their first steps open (chatter
-        note, calendar event)."""
-        responsibilities._schedule_calendar_event()
+        """Hook: after the leads are active and their first steps open, with
+        their calendar events (chatter note)."""
         # logged as Odoo logs what its own flows do (the user may write the
         # leads, checked by activate): a user without an e-mail address
         # activates too, and the notes of all the leads are created at once

@@ -217,6 +217,27 @@ class TestActivationCalendarEvent(PipelineCase):
         lead.activate(self.salesman.id, day)
         self.assertFalse(lead.open_responsibility_id.calendar_event_id)
 
+    def test_first_contact_at_midnight_utc_gets_its_event(self):
+        """Midnight UTC is a real time of day (19:00 in New York): a first
+        contact given with it, as a string with its time or from the wizard,
+        puts the meeting in the calendar as any other time does."""
+        day = (fields.Date.today() + timedelta(days=2)).isoformat()
+        lead = self._lead()
+        lead.activate(self.salesman.id, f"{day} 00:00:00")
+        event = lead.open_responsibility_id.calendar_event_id
+        self.assertTrue(event)
+        self.assertEqual(event.start, fields.Datetime.to_datetime(f"{day} 00:00:00"))
+        other = self._lead()
+        wizard = Form(
+            self.env["crm.lead.activate.wizard"].with_context(
+                active_model="crm.lead", active_ids=other.ids, active_id=other.id
+            )
+        )
+        wizard.user_id = self.salesman
+        wizard.first_contact_at = fields.Datetime.to_datetime(f"{day} 00:00:00")
+        wizard.save().action_confirm()
+        self.assertTrue(other.open_responsibility_id.calendar_event_id)
+
     def test_meeting_scheduled_when_the_contact_step_completes(self):
         """The first contact ends with a meeting agreed: Complete's Schedule a
         Meeting (ticked when the next step is Meeting & evaluation) puts it in
