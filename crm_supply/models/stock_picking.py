@@ -31,11 +31,13 @@ class StockPicking(models.Model):
         even on an internal transfer within the warehouse; one between two
         locations of the same warehouse takes nothing, even on a delivery):
         what they take now (a partial delivery its quantity, not its whole
-        demand), against free to sell with what they themselves hold added
-        back (``_own_quantities``: free to sell counts them already, and a
-        backorder keeps the rest). The pickings validated together are
-        checked together, per company and warehouse: none is done yet, so
-        each one alone would not see what the others take."""
+        demand), against free to sell with what all their open moves hold
+        added back (``_own_quantities``: free to sell counts them already, and
+        a backorder keeps the rest; a delivery of two moves of a product, one
+        delivered now, is checked as one move delivered in part). The pickings
+        validated together are checked together, per company and warehouse:
+        none is done yet, so each one alone would not see what the others
+        take."""
         demands = []
         for picking in self:
             open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
@@ -48,7 +50,7 @@ class StockPicking(models.Model):
                         warehouse,
                         picking._delivered_quantities(leaving),
                         picking.sale_id,
-                        picking._own_quantities(leaving.move_id, warehouse),
+                        picking._own_quantities(open_moves, warehouse),
                     )
                 )
         return self.env["res.company"]._check_reserved_stock_together(

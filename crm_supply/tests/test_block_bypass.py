@@ -324,6 +324,52 @@ class TestBlockBypass(SupplyCase):
         self.assertEqual(picking.backorder_ids.move_ids.product_uom_qty, 2.0)
 
     # ------------------------------------------------------------------
+    # 2c. what the transfer itself holds is its own: added back to free to sell
+    # ------------------------------------------------------------------
+
+    def _delivery_of(self, *quantities):
+        """The delivery of an order of the item, a line per quantity (4 in
+        all), confirmed while the policy allowed it (its moves reserve 4 of
+        the 5); then a proforma holds 2: -1 free to sell. Policy block."""
+        order = self._order(quantities[0], product=self.item)
+        order.order_line = [
+            Command.create({"product_id": self.item.id, "product_uom_qty": qty})
+            for qty in quantities[1:]
+        ]
+        order.action_confirm()
+        self._hold(2)
+        self.assertEqual(self._figures(self.item), (2.0, -1.0))
+        self._policy("block")
+        return order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
+
+    def _validate_with_backorder(self, picking):
+        """Validate ``picking``, which delivers part of its demand: the
+        backorder wizard first (the policy passed), then the validation."""
+        action = picking.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        picking.with_context(skip_backorder=True).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self._on_hand(self.customers), 2.0)
+        self.assertEqual(sum(picking.backorder_ids.move_ids.mapped("product_uom_qty")), 2.0)
+
+    def test_part_of_one_move_delivered_counts_its_whole_demand_as_own(self):
+        """A delivery of 4 delivering 2: its 4 are its own (free to sell
+        counts them as going out), 3 free for it: allowed."""
+        picking = self._delivery_of(4)
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        self._validate_with_backorder(picking)
+
+    def test_one_of_two_moves_delivered_counts_both_as_own(self):
+        """The same order as two lines of 2, the first one delivered: the
+        second move, delivered later, is the delivery's own as well, as the
+        rest of a single move is: allowed alike."""
+        picking = self._delivery_of(2, 2)
+        self.assertEqual(len(picking.move_ids), 2)
+        picking.move_ids[0].picked = True
+        self._validate_with_backorder(picking)
+
+    # ------------------------------------------------------------------
     # 3. cancelled documents order nothing
     # ------------------------------------------------------------------
 

@@ -17,41 +17,6 @@ class TestReviewFindings(SupplyCase):
         cls.env["stock.quant"]._update_available_quantity(cls.item, cls.stock, 5.0)
         cls.customers = cls.env.ref("stock.stock_location_customers")
 
-    def _delivery(self, lines):
-        """An order of ``lines`` confirmed while allowed, then a proforma holds
-        2 (free to sell -1); policy block."""
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "warehouse_id": self.warehouse.id,
-                "order_line": [
-                    Command.create({"product_id": self.item.id, "product_uom_qty": q})
-                    for q in lines
-                ],
-            }
-        )
-        order.action_confirm()
-        self._order(2, product=self.item).action_reserve_stock()
-        self._policy("block")
-        return order.picking_ids.with_user(self.stock_user)
-
-    def test_part_of_own_demand_one_move(self):
-        """Control (passes before and after 54b981e): one move of 4, 2 delivered."""
-        picking = self._delivery([4])
-        picking.move_ids.quantity = 2
-        picking.move_ids.picked = True
-        action = picking.button_validate()
-        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
-
-    def test_part_of_own_demand_two_moves(self):
-        """The same order as two lines of 2, the first delivered: refused since
-        54b981e (the second move's demand is no longer counted as the
-        delivery's own), allowed before."""
-        picking = self._delivery([2, 2])
-        picking.move_ids[0].picked = True
-        action = picking.button_validate()
-        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
-
     def test_internal_transfer_line_to_customers_with_unreserved_outgoing(self):
         """An internal transfer of 3 to a shelf whose move line is sent to the
         customers, while another confirmed delivery (3) is not reserved yet and
