@@ -20,4 +20,3 @@ from . import test_block_bypass
 from . import test_label_access
 from . import test_check_queries
 from . import test_notes_without_email
-from . import test_review_findings

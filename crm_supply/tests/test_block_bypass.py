@@ -369,6 +369,27 @@ class TestBlockBypass(SupplyCase):
         picking.move_ids[0].picked = True
         self._validate_with_backorder(picking)
 
+    def test_own_reservation_of_a_transfer_not_going_out_is_not_added_to_outgoing(self):
+        """An internal transfer of 3 to a shelf reserves its 3 (Odoo's Free
+        Quantity counts them: 2) but is not going out (Odoo's Outgoing counts
+        a move by its own locations), even when its move line is sent to the
+        customers. With a confirmed delivery of 3 not reserved yet (On Hand -
+        Outgoing: 2, the smaller term) and a proforma holding 1, 1 is free to
+        sell; the transfer's 3 are added back to the Free Quantity only (5, not
+        2 + 3): refused, as it would leave -2 free to sell."""
+        self.warehouse.out_type_id.reservation_method = "manual"
+        self._order(3, product=self.item).action_confirm()
+        self._hold(1)
+        self.assertEqual(self._figures(self.item), (1.0, 1.0))
+        self._policy("block")
+        picking = self._transfer(3, self._shelf())
+        picking.move_line_ids.location_dest_id = self.customers
+        self.assertEqual(self._figures(self.item), (1.0, 1.0))
+        with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self._on_hand(self.customers), 0.0)
+
     # ------------------------------------------------------------------
     # 3. cancelled documents order nothing
     # ------------------------------------------------------------------
