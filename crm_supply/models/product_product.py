@@ -46,9 +46,27 @@ class ProductProduct(models.Model):
         its own reservation).
 
         Free to sell is min(Free Quantity, On Hand - Outgoing) - Reserved by
-        Proformas, with Odoo's own figures rounded as Odoo rounds them. They come
-        with the reservations from one query (``_free_to_sell_stock``); when
-        another addon computes the quantities its own way (mrp's kits, from their
+        Proformas, from its terms (``_free_to_sell_terms``)."""
+        result = {}
+        for id_, terms in self._free_to_sell_terms(exclude_orders).items():
+            if terms is None:  # a product not saved yet
+                result[id_] = (0.0, 0.0)
+                continue
+            rounding, free_qty, unpromised, held = terms
+            result[id_] = (
+                float_round(held, precision_rounding=rounding),
+                float_round(min(free_qty, unpromised) - held, precision_rounding=rounding),
+            )
+        return result
+
+    def _free_to_sell_terms(self, exclude_orders=None):
+        """{product id: (unit rounding, Free Quantity, On Hand - Outgoing,
+        Reserved by Proformas)}, the terms of free to sell
+        (``_free_to_sell_figures``), in the context's warehouse/location (and
+        lot, owner, package); None for a product not saved yet. Odoo's own
+        figures are rounded as Odoo rounds them. They come with the
+        reservations from one query (``_free_to_sell_stock``); when another
+        addon computes the quantities its own way (mrp's kits, from their
         components), from Odoo's ``_compute_quantities_dict`` and one grouped
         query on the reservations."""
         ctx = self.env.context
@@ -73,14 +91,10 @@ class ProductProduct(models.Model):
             # a new record (an onchange) counts as the product it was made from
             figures = stock.get(id_ if isinstance(id_, int) else id_.origin)
             if figures is None:  # a product not saved yet
-                result[id_] = (0.0, 0.0)
+                result[id_] = None
                 continue
             rounding, available, free_qty, outgoing, held = figures
-            free = min(free_qty, available - outgoing) - held
-            result[id_] = (
-                float_round(held, precision_rounding=rounding),
-                float_round(free, precision_rounding=rounding),
-            )
+            result[id_] = (rounding, free_qty, available - outgoing, held)
         return result
 
     def _free_to_sell_stock(self, lot_id, owner_id, package_id, exclude_orders=None):

@@ -57,11 +57,14 @@ class ResCompany(models.Model):
         """``needs``: {product: quantity in the product's unit} that a document of
         this company takes from ``warehouse``; ``exclude_orders``: the proformas
         whose reservations do not count (the document's own order); ``counted``:
-        the part of ``needs`` free-to-sell already counts as outgoing (a delivery's
-        own moves). Under the policy: ``allow`` returns ""; ``warn`` returns the
-        warning text ("" when nothing is taken from what proformas hold);
-        ``block`` raises a UserError
-        with the same text. The products are locked first."""
+        {product: (outgoing, reserved)}, what free to sell already counts as
+        taken by the document itself, added back to its terms (a transfer's own
+        open moves: their demand, when they go out of the warehouse, in Odoo's
+        *Outgoing*; their reservations there in Odoo's *Free Quantity*; see
+        ``_reserved_stock_shortages``). Under the policy: ``allow`` returns "";
+        ``warn`` returns the warning text ("" when nothing is taken from what
+        proformas hold); ``block`` raises a UserError with the same text. The
+        products are locked first."""
         self.ensure_one()
         policy = self._reserved_stock_policy_for(warehouse)
         needs = {p: q for p, q in needs.items() if p.is_storable and q > 0}
@@ -109,8 +112,9 @@ class ResCompany(models.Model):
         each is checked beside the others, not alone. ``demands``: a list of
         ``(document, company, warehouse, needs, exclude_orders, counted)``, as
         for ``_check_reserved_stock``; the documents of a company and a
-        warehouse are checked in one call of it, their needs (and ``counted``)
-        added up per product and their ``exclude_orders`` together, under
+        warehouse are checked in one call of it, their needs (and ``counted``,
+        each of its two parts) added up per product and their
+        ``exclude_orders`` together, under
         ``label(documents)``. The products of every group the policy checks are
         locked first, all at once in id order. Returns {document: warning} (the
         warning of its group; a UserError under "block")."""
@@ -122,15 +126,16 @@ class ResCompany(models.Model):
                     "documents": [],
                     "needs": defaultdict(float),
                     "exclude": exclude_orders.browse(),
-                    "counted": defaultdict(float),
+                    "counted": defaultdict(lambda: (0.0, 0.0)),
                 },
             )
             group["documents"].append(document)
             group["exclude"] |= exclude_orders
             for product, qty in needs.items():
                 group["needs"][product] += qty
-            for product, qty in (counted or {}).items():
-                group["counted"][product] += qty
+            for product, (outgoing, reserved) in (counted or {}).items():
+                total_outgoing, total_reserved = group["counted"][product]
+                group["counted"][product] = (total_outgoing + outgoing, total_reserved + reserved)
         # one lock of every product checked, in id order: never a deadlock
         # between two calls locking their groups in another order
         checked = [
@@ -167,13 +172,21 @@ class ResCompany(models.Model):
         in Odoo, on backorder if need be), read after locking the products
         (``product.product._lock_for_stock_check``). The units taken from the
         proformas are what is wanted beyond what is free, at most what they
-        hold."""
+        hold.
+
+        Free to sell is min(Free Quantity, On Hand - Outgoing) - Reserved by
+        Proformas: what the document itself holds (``counted``: {product:
+        (outgoing, reserved)}) is added back to the term that counts it, its
+        outgoing demand to On Hand - Outgoing, its reservations to the Free
+        Quantity (a transfer within the warehouse reserves its goods without
+        going out: added back to both, they would overstate what is free when
+        On Hand - Outgoing is the smaller term)."""
         products = self.env["product.product"].union(*needs)
         products._lock_for_stock_check()
         ctx_products = products.with_context(warehouse_id=warehouse.id) if warehouse else products
         # read the figures after the lock, without any cached value
         ctx_products.invalidate_recordset()
-        figures = ctx_products._free_to_sell_figures(exclude_orders=exclude_orders)
+        terms = ctx_products._free_to_sell_terms(exclude_orders=exclude_orders)
         short = {}
         # the products of ``products``, which prefetch one another: emptying
         # their cache above also dropped the field they were read from (a
@@ -183,9 +196,15 @@ class ResCompany(models.Model):
         # by product
         for product in products:
             qty = needs[product]
-            held, free = figures[product.id]
-            free += (counted or {}).get(product, 0.0)
-            rounding = product.uom_id.rounding
+            if terms[product.id] is None:  # a product not saved yet: nothing held
+                continue
+            rounding, free_qty, unpromised, held = terms[product.id]
+            own_outgoing, own_reserved = (counted or {}).get(product, (0.0, 0.0))
+            free = float_round(
+                min(free_qty + own_reserved, unpromised + own_outgoing) - held,
+                precision_rounding=rounding,
+            )
+            held = float_round(held, precision_rounding=rounding)
             if (
                 float_compare(qty, free, precision_rounding=rounding) > 0
                 and float_compare(held, 0.0, precision_rounding=rounding) > 0

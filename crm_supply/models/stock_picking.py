@@ -31,11 +31,14 @@ class StockPicking(models.Model):
         even on an internal transfer within the warehouse; one between two
         locations of the same warehouse takes nothing, even on a delivery):
         what they take now (a partial delivery its quantity, not its whole
-        demand), against free to sell with what they themselves hold added
-        back (``_own_quantities``: free to sell counts them already, and a
-        backorder keeps the rest). The pickings validated together are
-        checked together, per company and warehouse: none is done yet, so
-        each one alone would not see what the others take."""
+        demand), against free to sell with what all their open moves hold
+        added back, each part to the term of free to sell that counts it
+        (``_own_quantities``: free to sell counts them already, and a
+        backorder keeps the rest; a delivery of two moves of a product, one
+        delivered now, is checked as one move delivered in part). The pickings
+        validated together are checked together, per company and warehouse:
+        none is done yet, so each one alone would not see what the others
+        take."""
         demands = []
         for picking in self:
             open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
@@ -48,7 +51,7 @@ class StockPicking(models.Model):
                         warehouse,
                         picking._delivered_quantities(leaving),
                         picking.sale_id,
-                        picking._own_quantities(leaving.move_id, warehouse),
+                        picking._own_quantities(open_moves, warehouse),
                     )
                 )
         return self.env["res.company"]._check_reserved_stock_together(
@@ -96,15 +99,18 @@ class StockPicking(models.Model):
         return leaving
 
     def _own_quantities(self, moves, warehouse):
-        """{product: quantity in its unit} that free to sell in ``warehouse``
-        already counts as taken by ``moves``, these open moves of the
-        picking: per move, its demand when the move itself leaves the
-        warehouse (Odoo's *Outgoing* counts moves by their own locations) or,
-        when more, the quantity of its move lines from the warehouse's
-        locations, which reserve it there (lowering Odoo's free quantity;
+        """{product: (outgoing, reserved) in its unit}, what free to sell in
+        ``warehouse`` already counts as taken by ``moves``, these open moves
+        of the picking, in each of its terms: *outgoing*, the demand of the
+        moves that themselves leave the warehouse (Odoo's *Outgoing* counts
+        moves by their own locations, whatever their move lines say);
+        *reserved*, the quantity of their move lines from the warehouse's
+        locations, which reserve it there (lowering Odoo's *Free Quantity*;
         none of a move from a location that bypasses reservations, such as
-        the vendors, whose lines Odoo creates without reserving)."""
-        own = defaultdict(float)
+        the vendors, whose lines Odoo creates without reserving). A transfer
+        within the warehouse reserves its goods without going out: its own
+        reservation is no part of the *Outgoing*."""
+        own = defaultdict(lambda: (0.0, 0.0))
         for move in moves:
             outgoing = 0.0
             if (
@@ -120,7 +126,8 @@ class StockPicking(models.Model):
                     if line.location_id.warehouse_id == warehouse
                     and not line.location_id.should_bypass_reservation()
                 )
-            own[move.product_id] += max(outgoing, reserved)
+            total_outgoing, total_reserved = own[move.product_id]
+            own[move.product_id] = (total_outgoing + outgoing, total_reserved + reserved)
         return own
 
     def _delivered_quantities(self, lines):

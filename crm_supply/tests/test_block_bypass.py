@@ -324,6 +324,73 @@ class TestBlockBypass(SupplyCase):
         self.assertEqual(picking.backorder_ids.move_ids.product_uom_qty, 2.0)
 
     # ------------------------------------------------------------------
+    # 2c. what the transfer itself holds is its own: added back to free to sell
+    # ------------------------------------------------------------------
+
+    def _delivery_of(self, *quantities):
+        """The delivery of an order of the item, a line per quantity (4 in
+        all), confirmed while the policy allowed it (its moves reserve 4 of
+        the 5); then a proforma holds 2: -1 free to sell. Policy block."""
+        order = self._order(quantities[0], product=self.item)
+        order.order_line = [
+            Command.create({"product_id": self.item.id, "product_uom_qty": qty})
+            for qty in quantities[1:]
+        ]
+        order.action_confirm()
+        self._hold(2)
+        self.assertEqual(self._figures(self.item), (2.0, -1.0))
+        self._policy("block")
+        return order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
+
+    def _validate_with_backorder(self, picking):
+        """Validate ``picking``, which delivers part of its demand: the
+        backorder wizard first (the policy passed), then the validation."""
+        action = picking.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        picking.with_context(skip_backorder=True).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self._on_hand(self.customers), 2.0)
+        self.assertEqual(sum(picking.backorder_ids.move_ids.mapped("product_uom_qty")), 2.0)
+
+    def test_part_of_one_move_delivered_counts_its_whole_demand_as_own(self):
+        """A delivery of 4 delivering 2: its 4 are its own (free to sell
+        counts them as going out), 3 free for it: allowed."""
+        picking = self._delivery_of(4)
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        self._validate_with_backorder(picking)
+
+    def test_one_of_two_moves_delivered_counts_both_as_own(self):
+        """The same order as two lines of 2, the first one delivered: the
+        second move, delivered later, is the delivery's own as well, as the
+        rest of a single move is: allowed alike."""
+        picking = self._delivery_of(2, 2)
+        self.assertEqual(len(picking.move_ids), 2)
+        picking.move_ids[0].picked = True
+        self._validate_with_backorder(picking)
+
+    def test_own_reservation_of_a_transfer_not_going_out_is_not_added_to_outgoing(self):
+        """An internal transfer of 3 to a shelf reserves its 3 (Odoo's Free
+        Quantity counts them: 2) but is not going out (Odoo's Outgoing counts
+        a move by its own locations), even when its move line is sent to the
+        customers. With a confirmed delivery of 3 not reserved yet (On Hand -
+        Outgoing: 2, the smaller term) and a proforma holding 1, 1 is free to
+        sell; the transfer's 3 are added back to the Free Quantity only (5, not
+        2 + 3): refused, as it would leave -2 free to sell."""
+        self.warehouse.out_type_id.reservation_method = "manual"
+        self._order(3, product=self.item).action_confirm()
+        self._hold(1)
+        self.assertEqual(self._figures(self.item), (1.0, 1.0))
+        self._policy("block")
+        picking = self._transfer(3, self._shelf())
+        picking.move_line_ids.location_dest_id = self.customers
+        self.assertEqual(self._figures(self.item), (1.0, 1.0))
+        with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self._on_hand(self.customers), 0.0)
+
+    # ------------------------------------------------------------------
     # 3. cancelled documents order nothing
     # ------------------------------------------------------------------
 
