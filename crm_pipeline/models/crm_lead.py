@@ -506,7 +506,8 @@ class CrmLead(models.Model):
         )
         # the time of day as the caller gave it: midnight UTC may be one (19:00
         # in New York), a date alone is none
-        responsibilities._schedule_calendar_event(timed=has_time_of_day(first_contact_at))
+        if has_time_of_day(first_contact_at):
+            responsibilities._schedule_calendar_event()
         self._post_activation(responsibilities)
         return True
 

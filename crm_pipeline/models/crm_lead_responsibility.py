@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import time, timedelta
+from datetime import timedelta
 
 import psycopg2
 import pytz
@@ -523,11 +523,6 @@ class CrmLeadResponsibility(models.Model):
 
     # calendar event of the step (first contact, Schedule a Meeting) ---
 
-    def _has_time(self):
-        """A deadline given with a time of day (a date alone is stored at midnight UTC)."""
-        self.ensure_one()
-        return bool(self.deadline) and self.deadline.time() != time.min
-
     def _calendar_event_values(self):
         self.ensure_one()
         return {
@@ -541,16 +536,16 @@ class CrmLeadResponsibility(models.Model):
             "res_id": self.lead_id.id,
         }
 
-    def _schedule_calendar_event(self, timed=False):
-        """Hook: a calendar event for the responsible at the deadline, when it has
-        a time of day (called on activation, and for the next step when
-        ``complete`` is asked for a meeting). ``timed``: the caller knows the
-        deadline was given with a time, even one that is midnight UTC (a
-        19:00 meeting in New York)."""
+    def _schedule_calendar_event(self):
+        """Hook: a calendar event for the responsible at the deadline of these
+        open steps, whose callers gave it with a time of day
+        (``input_checks.has_time_of_day``: even midnight UTC, a 19:00 meeting in
+        New York; a date alone has none): on activation, and for the next step
+        when ``complete`` is asked for a meeting."""
         Event = self.env["calendar.event"].with_context(
             dont_notify=True, mail_create_nosubscribe=True
         )
-        steps = self.filtered(lambda r: r.is_open and (timed or r._has_time()))
+        steps = self.filtered(lambda r: r.is_open and r.deadline)
         if not steps:
             return
         # sudo: the events are the responsibles', who may be other users than
@@ -766,7 +761,7 @@ class CrmLeadResponsibility(models.Model):
             # sudo: the step this call has just opened (see _complete_next), which
             # a user handing the lead over may not read; only its own values go
             # into the event
-            self.sudo().browse(next_id)._schedule_calendar_event(timed=True)
+            self.sudo().browse(next_id)._schedule_calendar_event()
         return next_id
 
     def _check_complete_args(
