@@ -1,23 +1,28 @@
 """The suite's test runner (``make test``), run in the virtualenv.
 
 1. lint (pre-commit), unless CRM_SUITE_SKIP_LINT=1;
-2. install the addons with their Odoo tests on a throwaway database;
-   then check the translation catalogues against the code;
-3. install each addon alone (one at a time, each on a database of its own),
-   unless CRM_SUITE_SKIP_ALONE=1;
-4. serve that database and a copy of it, each with ``--workers=2``, and run the
-   pytest suite in ``tests/`` against them over XML-RPC, its files in two
-   shards side by side (one per database: they share no data).
+2. install the addons on a throwaway database, with their few *at_install*
+   tests (run as each module is installed); then run their *post_install*
+   tests in two Odoo processes side by side, each on a copy of that database,
+   the test files shared out by the time ``tests/odoo_durations.json`` records;
+   beside them, on another copy, check the translation catalogues against the
+   code and run the OCA coexistence tests;
+3. install each addon alone (each on a database of its own, or on a copy of
+   one that holds only what a new one would: sale's, crm_pipeline's), unless
+   CRM_SUITE_SKIP_ALONE=1;
+4. serve the installed database and a copy of it, each with ``--workers=2``,
+   and run the pytest suite in ``tests/`` against them over XML-RPC, its files
+   in two shards side by side (one per database: they share no data).
 
-Steps 1 and 3 run beside step 2: the Odoo tests keep about one of the two
-cores busy (one test at a time), lint and the one-addon installs the other.
-The XML-RPC suite is one request at a time per shard: two shards keep both
-cores busy.
+Steps 1 and 3 run beside step 2. The install keeps one of the two cores busy,
+lint and the one-addon installs the other; the two test processes and the
+two XML-RPC shards keep both busy.
 
 Any failed test, WARNING/ERROR logged while installing, skipped test or lint
 error is a failure. Prints ``N passed, N failed`` and exits 1 on any failure.
 """
 
+import ast
 import json
 import os
 import re
@@ -27,6 +32,7 @@ import tempfile
 import threading
 import xml.etree.ElementTree as ET
 
+import psycopg2
 from suite_odoo import copy_db, drop_db, free_port, odoo_cmd, stop, wait_http
 from suite_setup import ADDONS, ROOT, VENV, ensure_oca_addons, say, venv_python
 
@@ -146,9 +152,29 @@ def i18n_check(outcome, odoo_src, db, addons):
         outcome.passed += 1
 
 
-def odoo_tests(outcome, odoo_src, db, addons, log):
-    """Install ``addons`` with their tests on ``db`` and count the results."""
-    say(f"installing {', '.join(addons)} with their tests on '{db}' (log: {log})")
+def _scan_counted(outcome, log, addons, returncode, what):
+    """Count the tests of an Odoo log and its problems into ``outcome``; return
+    (tests run, failed, errors)."""
+    tests, failed, errors, found = scan_odoo_log(log, addons)
+    outcome.passed += tests - failed - errors
+    outcome.failed += failed + errors
+    # a warning/error line or skipped test that no failure counted is one more
+    extra = [p for p in found if "FAIL: " not in p and "ERROR: " not in p]
+    extra = [p for p in extra if not RESULT_RE.search(p)]
+    for p in extra:
+        outcome.problem(p)
+    if returncode and not (failed or errors or extra):
+        outcome.problem(f"Odoo exited with code {returncode} ({what})")
+    if returncode:
+        subprocess.run(["tail", "-n", "60", log])
+    return tests, failed, errors
+
+
+def odoo_install(outcome, odoo_src, db, addons, log):
+    """Install ``addons`` on ``db`` with their *at_install* tests (each run
+    right after its module is installed, before the modules that depend on it);
+    their *post_install* tests are run by ``odoo_post_install_tests``."""
+    say(f"installing {', '.join(addons)} with their at_install tests on '{db}' (log: {log})")
     res = subprocess.run(
         odoo_cmd(
             odoo_src,
@@ -157,7 +183,7 @@ def odoo_tests(outcome, odoo_src, db, addons, log):
             ",".join(addons),
             "--test-enable",
             "--test-tags",
-            ",".join(f"/{a}" for a in addons),
+            ",".join(f"at_install/{a}" for a in addons),
             "--stop-after-init",
             "--log-level",
             "test",
@@ -167,21 +193,96 @@ def odoo_tests(outcome, odoo_src, db, addons, log):
             log,
         ),
     )
-    tests, failed, errors, found = scan_odoo_log(log, addons)
-    say(f"Odoo tests: {tests} run, {failed} failed, {errors} errors")
-    outcome.passed += tests - failed - errors
-    outcome.failed += failed + errors
-    # a warning/error line or skipped test that no failure counted is one more
-    extra = [p for p in found if "FAIL: " not in p and "ERROR: " not in p]
-    extra = [p for p in extra if not RESULT_RE.search(p)]
-    for p in extra:
-        outcome.problem(p)
-    if res.returncode and not (failed or errors or extra):
-        outcome.problem(f"Odoo exited with code {res.returncode}")
-    if not tests:
-        outcome.problem("Odoo ran no test")
-    if res.returncode or not tests:
-        subprocess.run(["tail", "-n", "60", log])
+    tests, failed, errors = _scan_counted(outcome, log, addons, res.returncode, "install")
+    say(f"installed; at_install tests: {tests} run, {failed} failed, {errors} errors")
+    return not res.returncode
+
+
+#: processes running the Odoo tests side by side, each on a copy of the
+#: installed database: one test at a time each, so two keep both cores busy
+ODOO_TEST_PROCESSES = 2
+
+#: seconds an Odoo test file unknown to tests/odoo_durations.json counts for
+DEFAULT_ODOO_SECONDS = 5.0
+
+
+def _odoo_test_groups(addons, count):
+    """``--test-tags`` for ``count`` processes whose tests take about the same
+    time, after the seconds ``tests/odoo_durations.json`` records for each test
+    file (tools/record_test_durations.py): the longest files first, each to the
+    lightest group. The first group runs every addon's tests but the files
+    given to the others, so that a test in a file of another name runs too."""
+    try:
+        with open(os.path.join(ROOT, "tests", "odoo_durations.json"), encoding="utf-8") as fh:
+            seconds = json.load(fh)
+    except (OSError, ValueError):
+        seconds = {}
+    files = []
+    for addon in addons:
+        folder = os.path.join(ROOT, addon, "tests")
+        if os.path.isdir(folder):
+            files += [
+                f"{addon}/tests/{name}"
+                for name in os.listdir(folder)
+                if name.startswith("test_") and name.endswith(".py")
+            ]
+    groups = [[0.0, []] for _ in range(count)]
+    for weight, name in sorted(
+        ((seconds.get(name, DEFAULT_ODOO_SECONDS), name) for name in files), reverse=True
+    ):
+        group = min(groups, key=lambda g: g[0])
+        group[0] += weight
+        group[1].append(name)
+    others = [sorted(names) for _weight, names in groups[1:] if names]
+    first = [f"/{a}" for a in addons] + [f"-/{name}" for names in others for name in names]
+    tags = [first] + [[f"/{name}" for name in names] for names in others]
+    # Odoo runs a module's at_install tests whenever it loads it with
+    # --test-enable: the install ran them, on the modules installed so far
+    return [",".join([*group, "-at_install"]) for group in tags]
+
+
+def odoo_post_install_tests(outcome, odoo_src, db, addons, logdir):
+    """The addons' post_install tests (all but a few of them), in
+    ``ODOO_TEST_PROCESSES`` Odoo processes side by side, each on a copy of the
+    installed ``db`` (the first on ``db`` itself): Odoo runs the post_install
+    tests of a database's modules when started with ``--test-enable`` and
+    without ``-i``/``-u``, as it runs them right after installing them."""
+    groups = _odoo_test_groups(addons, ODOO_TEST_PROCESSES)
+    dbs = [db] + [f"{db}_t{i}" for i in range(1, len(groups))]
+    for copy in dbs[1:]:
+        drop_db(copy)
+        copy_db(db, copy)
+    runs = []
+    try:
+        for i, (tags, test_db) in enumerate(zip(groups, dbs, strict=True)):
+            log = os.path.join(logdir, f"odoo-tests-{i}.log")
+            say(f"Odoo tests, process {i + 1} of {len(groups)}, on '{test_db}' (log: {log})")
+            cmd = odoo_cmd(
+                odoo_src,
+                test_db,
+                "--test-enable",
+                "--test-tags",
+                tags,
+                "--stop-after-init",
+                "--log-level",
+                "test",
+                "--http-port",
+                str(free_port()),
+                "--logfile",
+                log,
+            )
+            runs.append((i, test_db, log, subprocess.Popen(cmd)))
+        for i, _test_db, log, proc in runs:
+            code = proc.wait()
+            tests, failed, errors = _scan_counted(outcome, log, addons, code, "Odoo tests")
+            say(f"Odoo tests, process {i + 1}: {tests} run, {failed} failed, {errors} errors")
+            if not tests:
+                outcome.problem(f"Odoo ran no test in process {i + 1}")
+    finally:
+        for _i, _db, _log, proc in runs:
+            stop(proc)
+        for copy in dbs[1:]:
+            drop_db(copy)
 
 
 def oca_rates_tests(outcome, odoo_src, db, logdir):
@@ -240,43 +341,204 @@ def oca_rates_tests(outcome, odoo_src, db, logdir):
         outcome.problem(f"Odoo exited with code {res.returncode} (OCA coexistence)")
 
 
-def _start_alone(odoo_src, addon, logdir):
-    db = f"crm_suite_alone_{os.getpid()}_{addon}"
-    log = os.path.join(logdir, f"alone-{addon}.log")
-    drop_db(db)
-    cmd = odoo_cmd(
-        odoo_src,
-        db,
-        "-i",
-        addon,
-        "--stop-after-init",
-        "--http-port",
-        str(free_port()),
-        "--logfile",
-        log,
-        "--max-cron-threads",
-        "0",
-    )
-    return addon, db, log, subprocess.Popen(cmd)
+def _checks(outcome, odoo_src, db, addons, logdir):
+    """The checks of an installed database: the translation catalogues, the
+    OCA coexistence tests."""
+    i18n_check(outcome, odoo_src, db, addons)
+    if "crm_finance_cashflow" in addons:
+        oca_rates_tests(outcome, odoo_src, db, logdir)
 
 
-def install_alone(outcome, odoo_src, addons, logdir, parallel=1):
-    """Install each addon on its own database, ``parallel`` at a time: an
-    addon that only installs next to the others (a missing dependency) fails."""
-    pending = list(addons)
-    running = []
-    while pending or running:
-        while pending and len(running) < parallel:
-            running.append(_start_alone(odoo_src, pending.pop(0), logdir))
-        addon, db, log, proc = running.pop(0)
-        code = proc.wait()
-        found = scan_odoo_log(log, [addon])[3]
-        if code:
-            found.append(f"exit code {code}")
-        for p in found:
-            outcome.problem(f"installing {addon} alone: {p}")
-        say(f"{addon} installs alone: {'no' if found else 'yes'}")
+def _checks_beside(outcome, odoo_src, db, addons, logdir):
+    """``_checks`` in a thread of its own, on a copy dropped after them: an
+    exception is a failure."""
+    try:
+        _checks(outcome, odoo_src, db, addons, logdir)
+    except Exception as exc:  # noqa: BLE001 - reported as a failure, never lost
+        outcome.problem(f"checks of the installed database: {exc!r}")
+    finally:
         drop_db(db)
+
+
+def _manifests(odoo_src):
+    """``{module: (depends, auto_install, countries)}`` of the installable modules of the
+    addons path ``odoo_cmd`` gives Odoo (the first of a name wins, as in Odoo)."""
+    found = {}
+    for path in (os.path.join(odoo_src, "addons"), os.path.join(odoo_src, "odoo", "addons"), ROOT):
+        for name in sorted(os.listdir(path)):
+            manifest = os.path.join(path, name, "__manifest__.py")
+            if name in found or not os.path.isfile(manifest):
+                continue
+            with open(manifest, encoding="utf-8") as fh:
+                data = ast.literal_eval(fh.read())
+            if not data.get("installable", True):
+                continue
+            # Odoo's default: a module without dependencies depends on base
+            depends = set(data.get("depends") or ([] if name == "base" else ["base"]))
+            found[name] = (depends, data.get("auto_install", False), data.get("countries"))
+    return found
+
+
+def _install_result(name, manifests, installed, countries):
+    """The modules a database holding ``installed`` holds once ``name`` is
+    installed on it, as Odoo's ``button_install`` chooses them: ``name`` and
+    its dependencies, then each auto_install module whose trigger (its
+    dependencies, or the ones it lists) is installed or to install, at least
+    one of them to install, with its own dependencies; a localisation (a
+    module with ``countries``) only when one of the database's companies is in
+    one of them (``countries``: their codes; None for a new database's first
+    modules, which Odoo chooses without looking at companies). None when a
+    module is not on the addons path."""
+    to_install = set()
+
+    def add(module):
+        stack = [module]
+        while stack:
+            current = stack.pop()
+            if current in installed or current in to_install:
+                continue
+            if current not in manifests:
+                return False
+            to_install.add(current)
+            stack.extend(manifests[current][0])
+        return True
+
+    if not add(name):
+        return None
+    grown = True
+    while grown:
+        grown = False
+        for module, (depends, auto, module_countries) in manifests.items():
+            if not auto or module in installed or module in to_install:
+                continue
+            trigger = depends if auto is True else set(auto)
+            if not trigger <= installed | to_install or not trigger & to_install:
+                continue
+            if (
+                countries is not None
+                and module_countries
+                and not {c.upper() for c in module_countries} & countries
+            ):
+                continue
+            if not add(module):
+                return None
+            grown = True
+    return installed | to_install
+
+
+def _database_facts(db):
+    """(installed modules, country codes of the companies, those of the
+    companies base created) of ``db``."""
+    conn = psycopg2.connect(dbname=db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")
+            installed = {row[0] for row in cr.fetchall()}
+            cr.execute(
+                """SELECT country.code, data.id IS NOT NULL
+                     FROM res_company company
+                     JOIN res_partner partner ON partner.id = company.partner_id
+                     JOIN res_country country ON country.id = partner.country_id
+                LEFT JOIN ir_model_data data ON data.model = 'res.company'
+                      AND data.res_id = company.id AND data.module = 'base'"""
+            )
+            rows = cr.fetchall()
+    finally:
+        conn.close()
+    return installed, {code for code, _base in rows}, {code for code, base in rows if base}
+
+
+#: Odoo modules most addons depend on, installed once on a database of their
+#: own before the addons alone (when two or more of them depend on it): a base
+#: for the addons' databases like theirs
+ALONE_SHARED = ("sale",)
+
+
+def _install_on(odoo_src, module, db, base, log):
+    """Install ``module`` on ``db``, a new database or a copy of ``base``'s:
+    (problems, (installed modules, companies' countries, base's companies'
+    countries) when there is none)."""
+    drop_db(db)
+    if base:
+        copy_db(base[1], db)
+    code = subprocess.run(
+        odoo_cmd(
+            odoo_src,
+            db,
+            "-i",
+            module,
+            "--stop-after-init",
+            "--http-port",
+            str(free_port()),
+            "--logfile",
+            log,
+            "--max-cron-threads",
+            "0",
+        )
+    ).returncode
+    found = scan_odoo_log(log, [module])[3]
+    if code:
+        found.append(f"exit code {code}")
+    return found, None if found else _database_facts(db)
+
+
+def install_alone(outcome, odoo_src, addons, logdir):
+    """Install each addon on a database of its own: an addon that only installs
+    next to the others (a missing dependency) fails. The ``ALONE_SHARED``
+    modules first, then the smaller addons first. A module is installed on a
+    copy of an earlier database when Odoo would then install the very modules
+    a new database gets (``_install_result``, from the manifests): sale's
+    database serves crm_pricing, crm_supply and crm_pipeline, crm_pipeline's
+    the three addons that depend on it, and the modules they share are
+    installed once. Each database is checked to hold what the manifests say a
+    new one would; an addon installed on a copy that does not is installed
+    again on a new database."""
+    manifests = _manifests(odoo_src)
+    first = _install_result("base", manifests, set(), None) or set()
+    countries = None  # of the companies base creates (its demo company)
+    done = []  # (module, database, its installed modules, its companies' countries)
+
+    def expected(module):
+        return _install_result(module, manifests, first, countries or set())
+
+    # a shared base only serves when two addons or more depend on it
+    jobs = [
+        (module, True)
+        for module in ALONE_SHARED
+        if sum(module in (expected(addon) or ()) for addon in addons) > 1
+    ]
+    jobs += [(addon, False) for addon in sorted(addons, key=lambda a: len(expected(a) or ()))]
+    try:
+        for module, shared in jobs:
+            db = f"crm_suite_alone_{os.getpid()}_{module}"
+            log = os.path.join(logdir, f"alone-{module}.log")
+            fresh = expected(module) if countries is not None else None
+            base = None
+            if fresh:
+                bases = [d for d in done if _install_result(module, manifests, d[2], d[3]) == fresh]
+                base = max(bases, key=lambda d: len(d[2]), default=None)
+            found, facts = _install_on(odoo_src, module, db, base, log)
+            if base and (found or facts[0] != fresh):
+                say(f"{module} on a copy of {base[0]}'s database: not as new; on a new one")
+                base = None
+                found, facts = _install_on(odoo_src, module, db, base, log)
+            on = f" (on a copy of {base[0]}'s database)" if base else ""
+            if shared:
+                say(f"{module} installed as a base for the addons{on}: {'no' if found else 'yes'}")
+            else:
+                for p in found:
+                    outcome.problem(f"installing {module} alone: {p}")
+                say(f"{module} installs alone{on}: {'no' if found else 'yes'}")
+            if facts and countries is None:
+                countries = facts[2]
+            if facts and facts[0] == expected(module):
+                done.append((module, db, facts[0], facts[1]))
+            else:
+                # not what the manifests say a new database holds: not a base
+                drop_db(db)
+    finally:
+        for _module, db, _modules, _countries in done:
+            drop_db(db)
 
 
 def _install_alone_beside(outcome, odoo_src, addons, logdir):
@@ -454,6 +716,7 @@ def cmd_test(odoo_src):
     db = f"crm_suite_test_{os.getpid()}"
     logdir = tempfile.mkdtemp(prefix="crm-suite-test-")
     alone, alone_outcome = None, Outcome()
+    checks, checks_outcome = None, Outcome()
     try:
         if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
             # its own databases and counts: nothing shared with the steps below
@@ -461,26 +724,37 @@ def cmd_test(odoo_src):
                 target=_install_alone_beside, args=(alone_outcome, odoo_src, addons, logdir)
             )
             alone.start()
+
         drop_db(db)
-        odoo_tests(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log"))
+        if odoo_install(outcome, odoo_src, db, addons, os.path.join(logdir, "odoo-install.log")):
+            # the checks on a copy of their own, beside the tests
+            drop_db(f"{db}_checks")
+            copy_db(db, f"{db}_checks")
+            checks = threading.Thread(
+                target=_checks_beside,
+                args=(checks_outcome, odoo_src, f"{db}_checks", addons, logdir),
+            )
+            checks.start()
+            odoo_post_install_tests(outcome, odoo_src, db, addons, logdir)
+        else:
+            _checks(outcome, odoo_src, db, addons, logdir)
         if lint:
             finish_lint(outcome, lint)
             lint = None
-        i18n_check(outcome, odoo_src, db, addons)
-        if "crm_finance_cashflow" in addons:
-            oca_rates_tests(outcome, odoo_src, db, logdir)
-        if alone:
-            # the XML-RPC shards take both cores
-            alone.join()
-            outcome.add(alone_outcome)
-            alone = None
+        for beside, beside_outcome in ((checks, checks_outcome), (alone, alone_outcome)):
+            if beside:
+                # the XML-RPC shards take both cores
+                beside.join()
+                outcome.add(beside_outcome)
+        checks = alone = None
         xmlrpc_tests(outcome, odoo_src, db, addons, logdir)
     finally:
         if lint:
             finish_lint(outcome, lint)
-        if alone:
-            alone.join()
-            outcome.add(alone_outcome)
+        for beside, beside_outcome in ((checks, checks_outcome), (alone, alone_outcome)):
+            if beside:
+                beside.join()
+                outcome.add(beside_outcome)
         drop_db(db)
     _report(outcome, logdir)
     return 1 if outcome.failed else 0
