@@ -170,28 +170,35 @@ def _scan_counted(outcome, log, addons, returncode, what):
     return tests, failed, errors
 
 
+def _odoo_test_cmd(odoo_src, db, tags, log, *extra):
+    """Odoo running the tests ``tags`` selects on ``db`` and stopping, its log
+    at the test level in ``log``."""
+    return odoo_cmd(
+        odoo_src,
+        db,
+        *extra,
+        "--test-enable",
+        "--test-tags",
+        tags,
+        "--stop-after-init",
+        "--log-level",
+        "test",
+        "--http-port",
+        str(free_port()),
+        "--logfile",
+        log,
+    )
+
+
 def odoo_install(outcome, odoo_src, db, addons, log):
     """Install ``addons`` on ``db`` with their *at_install* tests (each run
     right after its module is installed, before the modules that depend on it);
     their *post_install* tests are run by ``odoo_post_install_tests``."""
     say(f"installing {', '.join(addons)} with their at_install tests on '{db}' (log: {log})")
     res = subprocess.run(
-        odoo_cmd(
-            odoo_src,
-            db,
-            "-i",
-            ",".join(addons),
-            "--test-enable",
-            "--test-tags",
-            ",".join(f"at_install/{a}" for a in addons),
-            "--stop-after-init",
-            "--log-level",
-            "test",
-            "--http-port",
-            str(free_port()),
-            "--logfile",
-            log,
-        ),
+        _odoo_test_cmd(
+            odoo_src, db, ",".join(f"at_install/{a}" for a in addons), log, "-i", ",".join(addons)
+        )
     )
     tests, failed, errors = _scan_counted(outcome, log, addons, res.returncode, "install")
     say(f"installed; at_install tests: {tests} run, {failed} failed, {errors} errors")
@@ -257,21 +264,9 @@ def odoo_post_install_tests(outcome, odoo_src, db, addons, logdir):
         for i, (tags, test_db) in enumerate(zip(groups, dbs, strict=True)):
             log = os.path.join(logdir, f"odoo-tests-{i}.log")
             say(f"Odoo tests, process {i + 1} of {len(groups)}, on '{test_db}' (log: {log})")
-            cmd = odoo_cmd(
-                odoo_src,
-                test_db,
-                "--test-enable",
-                "--test-tags",
-                tags,
-                "--stop-after-init",
-                "--log-level",
-                "test",
-                "--http-port",
-                str(free_port()),
-                "--logfile",
-                log,
+            runs.append(
+                (i, test_db, log, subprocess.Popen(_odoo_test_cmd(odoo_src, test_db, tags, log)))
             )
-            runs.append((i, test_db, log, subprocess.Popen(cmd)))
         for i, _test_db, log, proc in runs:
             code = proc.wait()
             tests, failed, errors = _scan_counted(outcome, log, addons, code, "Odoo tests")
@@ -304,9 +299,11 @@ def oca_rates_tests(outcome, odoo_src, db, logdir):
     )
     try:
         res = subprocess.run(
-            odoo_cmd(
+            _odoo_test_cmd(
                 odoo_src,
                 oca_db,
+                "oca_rates/crm_finance_cashflow",
+                log,
                 "--addons-path",
                 addons_path,
                 "-i",
@@ -314,17 +311,7 @@ def oca_rates_tests(outcome, odoo_src, db, logdir):
                 # Odoo runs the tests of the modules it installs or updates
                 "-u",
                 "crm_finance_cashflow",
-                "--test-enable",
-                "--test-tags",
-                "oca_rates/crm_finance_cashflow",
-                "--stop-after-init",
-                "--log-level",
-                "test",
-                "--http-port",
-                str(free_port()),
-                "--logfile",
-                log,
-            ),
+            )
         )
         tests, failed, errors, found = scan_odoo_log(log, ["crm_finance_cashflow"])
     finally:
