@@ -223,13 +223,16 @@ def _recorded_seconds(path):
         return {}
 
 
-def _balanced(seconds, count):
+def _balanced(seconds, count, first=(), head=0.0):
     """The names of ``seconds`` ({name: seconds}) in at most ``count`` groups
     taking about the same time: the longest first, each to the lightest
-    group. The groups are returned with their names sorted, empty ones left
-    out."""
-    groups = [[0.0, []] for _ in range(count)]
-    for weight, name in sorted(((w, n) for n, w in seconds.items()), reverse=True):
+    group. The names in ``first`` go to the first group, which starts with
+    ``head`` seconds, before the others are shared out. The groups are
+    returned with their names sorted, empty ones left out."""
+    groups = [[head + sum(seconds[n] for n in first), list(first)]]
+    groups += [[0.0, []] for _ in range(count - 1)]
+    rest = ((w, n) for n, w in seconds.items() if n not in first)
+    for weight, name in sorted(rest, reverse=True):
         group = min(groups, key=lambda g: g[0])
         group[0] += weight
         group[1].append(name)
@@ -246,14 +249,23 @@ def _copies(db, suffix, count):
     return dbs
 
 
+#: seconds Odoo takes to generate its asset bundles in a test process with
+#: browser tours (``_pregenerate_assets_bundles``, before its first test)
+ASSETS_SECONDS = 100.0
+
+
 def _odoo_test_groups(addons, count):
     """``--test-tags`` for ``count`` processes whose tests take about the same
     time, after the seconds ``tests/odoo_durations.json`` records for each test
     file (tools/record_test_durations.py). The first group runs every addon's
     tests but the files given to the others, so that a test in a file of
-    another name runs too."""
+    another name runs too. It also runs every file with an ``HttpCase`` (the
+    browser tours): Odoo generates the asset bundles before the tests of a
+    process that has one, two minutes of a core, so that only one process
+    spends them (a file whose ``HttpCase`` comes from another file's class
+    makes the other process generate them as well: slower, not wrong)."""
     recorded = _recorded_seconds(os.path.join(ROOT, "tests", "odoo_durations.json"))
-    seconds = {}
+    seconds, tours = {}, set()
     for addon in addons:
         folder = os.path.join(ROOT, addon, "tests")
         if os.path.isdir(folder):
@@ -261,7 +273,10 @@ def _odoo_test_groups(addons, count):
                 if name.startswith("test_") and name.endswith(".py"):
                     path = f"{addon}/tests/{name}"
                     seconds[path] = recorded.get(path, DEFAULT_ODOO_SECONDS)
-    others = _balanced(seconds, count)[1:]
+                    with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                        if "HttpCase" in fh.read():
+                            tours.add(path)
+    others = _balanced(seconds, count, first=tours, head=ASSETS_SECONDS)[1:]
     first = [f"/{a}" for a in addons] + [f"-/{name}" for names in others for name in names]
     tags = [first] + [[f"/{name}" for name in names] for names in others]
     # Odoo runs a module's at_install tests whenever it loads it with
