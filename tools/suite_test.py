@@ -213,34 +213,71 @@ ODOO_TEST_PROCESSES = 2
 DEFAULT_ODOO_SECONDS = 5.0
 
 
-def _odoo_test_groups(addons, count):
-    """``--test-tags`` for ``count`` processes whose tests take about the same
-    time, after the seconds ``tests/odoo_durations.json`` records for each test
-    file (tools/record_test_durations.py): the longest files first, each to the
-    lightest group. The first group runs every addon's tests but the files
-    given to the others, so that a test in a file of another name runs too."""
+def _recorded_seconds(path):
+    """The seconds a durations file (tools/record_test_durations.py) records
+    for each test file; none when it is missing or unreadable."""
     try:
-        with open(os.path.join(ROOT, "tests", "odoo_durations.json"), encoding="utf-8") as fh:
-            seconds = json.load(fh)
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
     except (OSError, ValueError):
-        seconds = {}
-    files = []
-    for addon in addons:
-        folder = os.path.join(ROOT, addon, "tests")
-        if os.path.isdir(folder):
-            files += [
-                f"{addon}/tests/{name}"
-                for name in os.listdir(folder)
-                if name.startswith("test_") and name.endswith(".py")
-            ]
-    groups = [[0.0, []] for _ in range(count)]
-    for weight, name in sorted(
-        ((seconds.get(name, DEFAULT_ODOO_SECONDS), name) for name in files), reverse=True
-    ):
+        return {}
+
+
+def _balanced(seconds, count, first=(), head=0.0):
+    """The names of ``seconds`` ({name: seconds}) in at most ``count`` groups
+    taking about the same time: the longest first, each to the lightest
+    group. The names in ``first`` go to the first group, which starts with
+    ``head`` seconds, before the others are shared out. The groups are
+    returned with their names sorted, empty ones left out."""
+    groups = [[head + sum(seconds[n] for n in first), list(first)]]
+    groups += [[0.0, []] for _ in range(count - 1)]
+    rest = ((w, n) for n, w in seconds.items() if n not in first)
+    for weight, name in sorted(rest, reverse=True):
         group = min(groups, key=lambda g: g[0])
         group[0] += weight
         group[1].append(name)
-    others = [sorted(names) for _weight, names in groups[1:] if names]
+    return [sorted(names) for _weight, names in groups if names]
+
+
+def _copies(db, suffix, count):
+    """``db`` and ``count - 1`` fresh copies of it (``{db}_{suffix}1``, ...),
+    dropped first if a run before left them behind."""
+    dbs = [db] + [f"{db}_{suffix}{i}" for i in range(1, count)]
+    for copy in dbs[1:]:
+        drop_db(copy)
+        copy_db(db, copy)
+    return dbs
+
+
+#: seconds Odoo takes to generate its asset bundles in a test process with
+#: browser tours (``_pregenerate_assets_bundles``, before its first test:
+#: 80 s of JavaScript and 34 s of CSS in the run of 2026-12-07)
+ASSETS_SECONDS = 114.0
+
+
+def _odoo_test_groups(addons, count):
+    """``--test-tags`` for ``count`` processes whose tests take about the same
+    time, after the seconds ``tests/odoo_durations.json`` records for each test
+    file (tools/record_test_durations.py). The first group runs every addon's
+    tests but the files given to the others, so that a test in a file of
+    another name runs too. It also runs every file with an ``HttpCase`` (the
+    browser tours): Odoo generates the asset bundles before the tests of a
+    process that has one, two minutes of a core, so that only one process
+    spends them (a file whose ``HttpCase`` comes from another file's class
+    makes the other process generate them as well: slower, not wrong)."""
+    recorded = _recorded_seconds(os.path.join(ROOT, "tests", "odoo_durations.json"))
+    seconds, tours = {}, set()
+    for addon in addons:
+        folder = os.path.join(ROOT, addon, "tests")
+        if os.path.isdir(folder):
+            for name in os.listdir(folder):
+                if name.startswith("test_") and name.endswith(".py"):
+                    path = f"{addon}/tests/{name}"
+                    seconds[path] = recorded.get(path, DEFAULT_ODOO_SECONDS)
+                    with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                        if "HttpCase" in fh.read():
+                            tours.add(path)
+    others = _balanced(seconds, count, first=tours, head=ASSETS_SECONDS)[1:]
     first = [f"/{a}" for a in addons] + [f"-/{name}" for names in others for name in names]
     tags = [first] + [[f"/{name}" for name in names] for names in others]
     # Odoo runs a module's at_install tests whenever it loads it with
@@ -255,10 +292,7 @@ def odoo_post_install_tests(outcome, odoo_src, db, addons, logdir):
     tests of a database's modules when started with ``--test-enable`` and
     without ``-i``/``-u``, as it runs them right after installing them."""
     groups = _odoo_test_groups(addons, ODOO_TEST_PROCESSES)
-    dbs = [db] + [f"{db}_t{i}" for i in range(1, len(groups))]
-    for copy in dbs[1:]:
-        drop_db(copy)
-        copy_db(db, copy)
+    dbs = _copies(db, "t", len(groups))
     runs = []
     try:
         for i, (tags, test_db) in enumerate(zip(groups, dbs, strict=True)):
@@ -584,28 +618,17 @@ DEFAULT_SECONDS = 10.0
 
 
 def _shards(count):
-    """The test files in ``count`` groups taking about the same time (the
-    longest files first, each to the lightest group), after the seconds
-    ``tests/durations.json`` records for them (tools/record_test_durations.py):
-    a file's tests share its module-scoped fixtures, so a file stays in one
-    shard."""
+    """The test files in ``count`` groups taking about the same time, after the
+    seconds ``tests/durations.json`` records for them: a file's tests share
+    its module-scoped fixtures, so a file stays in one shard."""
     folder = os.path.join(ROOT, "tests")
-    try:
-        with open(os.path.join(folder, "durations.json"), encoding="utf-8") as fh:
-            seconds = json.load(fh)
-    except (OSError, ValueError):
-        seconds = {}
-    files = sorted(
-        (seconds.get(name, DEFAULT_SECONDS), name)
+    recorded = _recorded_seconds(os.path.join(folder, "durations.json"))
+    seconds = {
+        os.path.join(folder, name): recorded.get(name, DEFAULT_SECONDS)
         for name in os.listdir(folder)
         if name.startswith("test_") and name.endswith(".py")
-    )
-    groups = [[0.0, []] for _ in range(count)]
-    for weight, name in reversed(files):
-        group = min(groups, key=lambda g: g[0])
-        group[0] += weight
-        group[1].append(os.path.join(folder, name))
-    return [sorted(names) for _weight, names in groups if names]
+    }
+    return _balanced(seconds, count)
 
 
 def _start_pytest(url, db, addons, junit, files):
@@ -640,10 +663,7 @@ def xmlrpc_tests(outcome, odoo_src, db, addons, logdir):
     """The pytest suite against multi-worker servers: its files in shards,
     each against its own copy of ``db`` (the first shard on ``db`` itself)."""
     shards = _shards(SHARDS)
-    dbs = [db] + [f"{db}_rpc{i}" for i in range(1, len(shards))]
-    for copy in dbs[1:]:
-        drop_db(copy)
-        copy_db(db, copy)
+    dbs = _copies(db, "rpc", len(shards))
     servers = []
     try:
         for i, shard_db in enumerate(dbs):
