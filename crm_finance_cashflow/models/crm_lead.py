@@ -65,7 +65,13 @@ class CrmLead(models.Model):
     def _crm_lead_invoices(self):
         """{lead id: posted customer invoices and credit notes} of the leads'
         orders and customer contracts that the user may read: two searches for
-        all the leads."""
+        all the leads. A contract invoice's credit notes (Odoo's Credit Note
+        wizard: ``reversed_entry_id``) are its contract's, as an order's credit
+        notes are the order's: their lines are not linked to the schedule (a
+        row is invoiced once), so they are found through the invoice they
+        credit. A credit note that reversed the invoice entirely gave its rows
+        back (``crm_contract_rows_released``): neither is the contract's any
+        more, the period is invoiced again."""
         leads = self.filtered("id")
         result = {lead.id: self.env["account.move"] for lead in self}
         if not leads:
@@ -78,14 +84,26 @@ class CrmLead(models.Model):
         contract_moves = Move.search(
             [
                 *posted,
+                "|",
                 ("line_ids.crm_contract_schedule_id.contract_id.lead_id", "in", leads.ids),
+                (
+                    "reversed_entry_id.line_ids.crm_contract_schedule_id.contract_id.lead_id",
+                    "in",
+                    leads.ids,
+                ),
             ]
         )
         for move in order_moves:
             for lead in move.line_ids.sale_line_ids.order_id.opportunity_id & leads:
                 result[lead.id] |= move
         for move in contract_moves:
-            contracts = move.line_ids.crm_contract_schedule_id.contract_id
+            # a credit note, which has no row of its own: its invoice's (which the
+            # search found readable)
+            rows = (
+                move.line_ids.crm_contract_schedule_id
+                or move.reversed_entry_id.line_ids.crm_contract_schedule_id
+            )
+            contracts = rows.contract_id
             for lead in contracts.lead_id & leads:
                 result[lead.id] |= move
         return result

@@ -148,6 +148,58 @@ class TestLeadMoney(ContractCase):
         with self.assertRaises(AccessError):
             lead.read(["crm_payment_ids"])
 
+    def test_contract_credit_note_taken_off_the_invoiced(self):
+        """A credit note of part of a contract invoice (Odoo's Credit Note
+        wizard, its lines not linked to the schedule): listed with the invoice
+        and taken off *Invoiced*, as a quotation's credit note is; what it
+        credits is not *Paid*."""
+        contract = self._contract(lead_id=self.lead.id, user=self.salesman)
+        contract.with_user(self.billing).action_activate()
+        invoice = contract.with_user(self.billing).action_create_invoices(date="2026-01-01")
+        invoice.with_user(self.billing).action_post()
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Discount"})
+        )
+        wizard.refund_moves()
+        credit = wizard.new_move_ids
+        credit.invoice_line_ids.with_user(self.billing).write({"price_unit": 30.0})
+        credit.with_user(self.billing).action_post()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(contract.schedule_ids.invoice_id, invoice, "the period stays invoiced")
+        lead = self.lead.with_user(self.salesman)
+        currency = self.env.company.currency_id
+        # the credit note's signed amount is negative
+        invoiced = currency.round(invoice.amount_total_signed + credit.amount_total_signed)
+        self.assertLess(invoiced, invoice.amount_total_signed)
+        self.assertAlmostEqual(lead.crm_amount_invoiced, invoiced)
+        self.assertAlmostEqual(lead.crm_amount_due, invoiced)
+        self.assertAlmostEqual(lead.crm_amount_paid, 0.0)
+        self.assertEqual(lead.crm_invoice_ids, invoice | credit)
+        self.assertFalse(self.lead.with_user(self.billing).crm_payment_ids)
+        # a second credit note of the rest: the invoice is reversed entirely and
+        # gave its period back; neither it nor its credit notes count any more
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "The rest"})
+        )
+        wizard.refund_moves()
+        rest = wizard.new_move_ids
+        rest.invoice_line_ids.with_user(self.billing).write(
+            {"price_unit": invoice.amount_total - credit.amount_total, "tax_ids": [Command.clear()]}
+        )
+        rest.with_user(self.billing).action_post()
+        self.assertTrue(invoice.crm_contract_rows_released)
+        lead.invalidate_recordset()
+        self.assertFalse(lead.crm_invoice_ids)
+        self.assertAlmostEqual(lead.crm_amount_invoiced, 0.0)
+        self.assertAlmostEqual(lead.crm_amount_paid, 0.0)
+        self.assertAlmostEqual(lead.crm_amount_due, 0.0)
+
     def test_other_salesperson_gets_no_figures(self):
         contract = self._contract(lead_id=self.lead.id, user=self.salesman)
         contract.with_user(self.billing).action_activate()
