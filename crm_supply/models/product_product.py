@@ -123,6 +123,7 @@ class ProductProduct(models.Model):
         reservation_domain = [
             ("state", "=", "reserved"),
             *domain_quant_loc,
+            *self._proforma_company_domain(),
         ]
         if exclude_orders:
             reservation_domain.append(("order_id", "not in", exclude_orders.ids))
@@ -190,6 +191,7 @@ class ProductProduct(models.Model):
             ("product_id", "in", self.ids),
             ("state", "=", "reserved"),
             *domain_quant_loc,
+            *self._proforma_company_domain(),
         ]
         if exclude_orders:
             domain.append(("order_id", "not in", exclude_orders.ids))
@@ -201,6 +203,20 @@ class ProductProduct(models.Model):
             ._read_group(domain, ["product_id"], ["quantity:sum"])
         )
         return {product.id: qty for product, qty in groups}
+
+    @api.model
+    def _proforma_company_domain(self):
+        """The multi-company rule of the reservations, which their sum as
+        superuser skips: those of the context's companies (``env.companies``),
+        as Odoo reads the quants and moves beside them under their own
+        multi-company rules. A location no company owns (*Physical
+        Locations*, the parent of every company's warehouses) counted the
+        proformas of every company against the stock of the selected ones.
+        Nothing when the figures are read as superuser: no rule narrows the
+        quants and moves either."""
+        if self.env.su:
+            return []
+        return [("company_id", "in", self.env.companies.ids)]
 
     def _lock_for_stock_check(self):
         """Lock these products' rows in id order (never a deadlock between two

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ProductTemplate(models.Model):
@@ -24,6 +25,48 @@ class ProductTemplate(models.Model):
         for template in self:
             template.qty_reserved_proforma, template.qty_free_to_sell = figures.get(
                 template.id, (0.0, 0.0)
+            )
+
+    def write(self, vals):
+        if isinstance(vals, dict) and "uom_id" in vals:
+            self._check_unit_of_reserved_products(vals["uom_id"])
+        return super().write(vals)
+
+    def _check_unit_of_reserved_products(self, uom):
+        """Refuse to change the unit of measure of these templates while
+        proformas hold one of their variants: a reservation's quantity is in
+        its product's unit (``product_uom_id``) and would be read in the new
+        one (24 Units held as 24 Dozens), by the figures and the policy. As
+        Odoo's stock refuses the change once the product has stock moves
+        (which a product quoted and reserved before its first receipt does
+        not have yet); once the stock is released, the unit may change."""
+        new_uom = self.env["uom.uom"].browse(uom)
+        changed = self.filtered(lambda template: template.uom_id != new_uom)
+        if not changed:
+            return
+        # sudo: every active reservation counts, those the user may not read too
+        held = (
+            self.env["sale.stock.reservation"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "product_id",
+                        "in",
+                        changed.with_context(active_test=False).product_variant_ids.ids,
+                    ),
+                    ("state", "=", "reserved"),
+                ]
+            )
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "The unit of measure of %(products)s cannot be changed: proformas "
+                    "%(orders)s hold it, in its current unit. Release their stock first.",
+                    products=", ".join(held.product_id.mapped("display_name")),
+                    orders=", ".join(held.order_id.mapped("name")),
+                )
             )
 
     def _template_free_to_sell(self, exclude_orders=None):

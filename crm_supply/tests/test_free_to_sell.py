@@ -153,6 +153,39 @@ class TestFreeToSellFigures(SupplyCase):
         )
         self.assertEqual(figures[self.product.id], (3.0, 2.0))
 
+    def test_a_location_of_every_company_counts_the_contexts_reservations(self):
+        """Odoo's quants and moves are read under their multi-company rules:
+        under a location no company owns (*Physical Locations*, the parent of
+        every company's warehouses), the figures are those of the companies
+        of the context. The reservations, summed as superuser, were counted
+        for every company: a user of company A saw company B's proforma in
+        its *Reserved by Proformas* and subtracted from its free to sell."""
+        physical = self.env.ref("stock.stock_location_locations")
+        self.assertFalse(physical.company_id)
+        ctx = {"location": physical.id, "allowed_company_ids": [self.env.company.id]}
+        # company A: 10 + 4 on hand, no proforma of its own (as superuser, no
+        # rule narrows Odoo's quants nor the reservations: every company's)
+        for user in (self.env.ref("base.user_admin"), self.salesman):
+            with self.subTest(user=user.login):
+                product = self.product.with_user(user).with_context(**ctx)
+                self.assertEqual(product._free_to_sell_figures()[product.id], (0.0, 14.0))
+                self.assertEqual(product._proforma_reserved(), {})
+                product.invalidate_recordset()
+                self.assertEqual(
+                    (product.qty_reserved_proforma, product.qty_free_to_sell), (0.0, 14.0)
+                )
+                self.env.invalidate_all()
+                self.assertEqual(
+                    product.with_context(crm_supply_stock_label=True).display_name,
+                    "Supply Widget (free to sell: 14.00, reserved: 0.00)",
+                )
+        # both companies selected: both companies' stock and proformas
+        both = self.product.with_context(
+            location=physical.id,
+            allowed_company_ids=[self.env.company.id, self.company_b.id],
+        )
+        self._check(both, expected={"Supply Widget": (7.0, 57.0)})
+
     def test_unsaved_stock_changes_are_counted(self):
         """The query reads what the transaction has written, flushed or not."""
         product = self.product.with_context(warehouse_id=self.warehouse.id)

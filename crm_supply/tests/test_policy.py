@@ -196,6 +196,33 @@ class TestReservationsFollowTheLines(SupplyCase):
         self.assertEqual(self._active(order).quantity, 6.0)
         self.assertEqual(self._figures(), (6.0, 4.0))
 
+    def test_products_unit_is_kept_while_proformas_hold_it(self):
+        """A reservation's quantity is in its product's unit: a change of the
+        product's unit (which Odoo allows until the product has stock moves,
+        as for a product quoted and reserved before its first receipt) read
+        24 Units held as 24 Dozens. Refused while proformas hold it, as Odoo
+        refuses it once the product has stock moves."""
+        novelty = self.env["product.product"].create(
+            {"name": "Supply Novelty", "is_storable": True}
+        )
+        order = self._order(24, product=novelty, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        manager = new_test_user(
+            self.env, login="supply_uom_manager", groups="stock.group_stock_manager"
+        )
+        for record in (novelty.product_tmpl_id, novelty):
+            with (
+                self.subTest(model=record._name),
+                self.assertRefused(f"unit of measure of Supply Novelty.*{order.name}"),
+            ):
+                record.with_user(manager).write({"uom_id": self.dozen.id})
+        self.assertEqual(novelty.uom_id, self.env.ref("uom.product_uom_unit"))
+        self.assertEqual(self._figures(novelty), (24.0, -24.0))
+        # released: the unit may change (the quotation's line keeps its own)
+        order.with_user(self.salesman).action_release_stock()
+        novelty.with_user(manager).write({"uom_id": self.dozen.id})
+        self.assertEqual(novelty.uom_id, self.dozen)
+
     def test_raising_a_reserved_line_is_checked(self):
         order = self._order(2)
         order.action_reserve_stock()
