@@ -365,12 +365,20 @@ class CrmContract(models.Model):
             if contract.renewal_term_given != given:
                 privileged(contract).write({"renewal_term_given": given})
 
+    def _crm_invoices(self):
+        """The invoices of these contracts' schedules and their credit notes
+        (Odoo's Credit Note wizard: its lines are not the schedule's, a row is
+        invoiced once), as an order's invoices include its credit notes: those
+        the user may read (Odoo's "Personal Invoices" rule, as on a sale
+        order), the credit notes of the invoices the user may read."""
+        invoices = self.schedule_ids.invoice_id._filtered_access("read")
+        return invoices | invoices.reversal_move_ids._filtered_access("read")
+
     @api.depends_context("uid")
     def _compute_invoice_count(self):
-        # the invoices the user may read (Odoo's "Personal Invoices" rule, as a
-        # sale order's count): the button opens what it counts
+        # the button opens what it counts
         for contract in self:
-            contract.invoice_count = len(contract.schedule_ids.invoice_id._filtered_access("read"))
+            contract.invoice_count = len(contract._crm_invoices())
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -1003,5 +1011,4 @@ class CrmContract(models.Model):
 
     def action_view_invoices(self):
         check_one(self)
-        invoices = self.schedule_ids.invoice_id._filtered_access("read")
-        return invoices._get_records_action(name=self.env._("Invoices"))
+        return self._crm_invoices()._get_records_action(name=self.env._("Invoices"))

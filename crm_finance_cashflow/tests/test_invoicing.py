@@ -439,6 +439,38 @@ class TestContractInvoiceSalesperson(ContractCase):
         self.assertNotIn(str(move.id), str(action.get("domain") or ""))
         self.assertEqual(contract.with_user(self.billing).invoice_count, 1)
 
+    def test_invoices_button_shows_the_credit_notes(self):
+        """A credit note of part of a contract invoice (Odoo's Credit Note
+        wizard: its lines are not the schedule's) is on the contract's Invoices
+        button with its invoice, as an order's credit notes are on the
+        order's."""
+        contract = self._contract(user=self.salesman, lines=[{"product_id": self.service.id}])
+        contract = contract.with_env(self.env)
+        contract.action_activate()
+        move = contract.action_create_invoices(date="2026-02-01")
+        move.action_post()
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "reason": "Discount"})
+        )
+        wizard.refund_moves()
+        credit = wizard.new_move_ids
+        self.assertEqual(credit.reversed_entry_id, move)
+        self.assertFalse(credit.line_ids.crm_contract_schedule_id)
+        for user in (self.salesman, self.billing):
+            mine = contract.with_user(user)
+            self.assertEqual(mine.invoice_count, 2)
+            action = mine.action_view_invoices()
+            shown = self.env["account.move"].search(action["domain"])
+            self.assertEqual(shown, move | credit)
+        # the salesperson reads only their own (Odoo's Personal Invoices rule)
+        credit.invoice_user_id = self.other_salesman
+        contract.invalidate_recordset(["invoice_count"])
+        self.assertEqual(contract.with_user(self.salesman).invoice_count, 1)
+        self.assertEqual(contract.with_user(self.billing).invoice_count, 2)
+
     def test_daily_run(self):
         today = fields.Date.context_today(self.env.user)
         start = fields.Date.to_string(today - timedelta(days=10))
