@@ -202,3 +202,26 @@ def test_deleting_reserved_lines_releases_them(admin, salesman, sales_manager, s
         == 0
     )
     assert _free(salesman, stock) == (reserved, free)
+
+
+def test_held_products_unit_is_kept(admin, salesman, stock, expect_fault):
+    """A product's unit of measure is not changed over plain ``write`` while
+    a proforma holds it (a reservation's quantity is in the product's unit), as
+    Odoo refuses it once the product has stock moves; released, it changes."""
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {"name": f"RPC Supply Novelty {os.getpid()}", "is_storable": True},
+    )
+    [product] = admin.call("product.product", "read", [product_id], ["product_tmpl_id"])
+    template_id = product["product_tmpl_id"][0]
+    dozen = admin.call("ir.model.data", "check_object_reference", "uom", "product_uom_dozen")[1]
+    order_id = _order(salesman, {**stock, "product": product_id}, 24)
+    assert salesman.call("sale.order", "action_reserve_stock", [order_id]) is True
+    for model, record_id in (("product.template", template_id), ("product.product", product_id)):
+        fault = expect_fault(admin.call, model, "write", [record_id], {"uom_id": dozen})
+        assert "cannot be changed" in fault.faultString
+    [template] = admin.call("product.template", "read", [template_id], ["uom_id"])
+    assert template["uom_id"][0] != dozen
+    assert salesman.call("sale.order", "action_release_stock", [order_id]) is True
+    assert admin.call("product.template", "write", [template_id], {"uom_id": dozen}) is True
