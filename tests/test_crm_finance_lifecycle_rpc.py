@@ -239,6 +239,13 @@ def test_planned_payment_of_an_invoice_it_cannot_pay(admin, billing, partner_id,
         partner_id,
         invoice_id,
     )
+    # a journal Post cannot record a payment in (a sales journal) is refused
+    # when it is set, not at Post
+    [sales_id] = billing.call("account.journal", "search", [("type", "=", "sale")], limit=1)
+    fault = expect_fault(
+        billing.call, "crm.planned.payment", "write", [planned_id], {"journal_id": sales_id}
+    )
+    assert "bank or cash journal" in fault.faultString
     assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
 
 

@@ -117,6 +117,23 @@ class CrmPlannedPayment(models.Model):
             if payment.amount <= 0:
                 raise ValidationError(self.env._("A planned payment's amount must be positive."))
 
+    @api.constrains("journal_id")
+    def _check_journal_type(self):
+        """Post records the payment in the planned payment's journal: a bank or
+        cash journal (the form offers those only), as Odoo's payments take. Any
+        other, written over XML-RPC, is refused when it is set, not at Post
+        with Odoo's "define a payment method line"."""
+        for planned in self:
+            if planned.journal_id and planned.journal_id.type not in ("bank", "cash"):
+                raise ValidationError(
+                    self.env._(
+                        "The journal of planned payment %(name)s must be a bank or cash "
+                        "journal, not %(journal)s.",
+                        name=planned.name,
+                        journal=planned.journal_id.display_name,
+                    )
+                )
+
     @api.constrains("invoice_id", "direction", "partner_id", "amount", "currency_id")
     def _check_invoice_payable(self):
         """A planned payment of an invoice is one Post can register: the link

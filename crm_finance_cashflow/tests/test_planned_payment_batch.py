@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .test_contract import ContractCase
@@ -74,3 +75,36 @@ class TestPlannedPaymentBatchPost(ContractCase):
         second.payment_id.with_user(self.billing).action_draft()
         second.payment_id.with_user(self.billing).action_post()
         self.assertEqual(second.state, "posted")
+
+    def test_journal_is_a_bank_or_cash_journal(self):
+        """A planned payment's journal is one Post can record a payment in: a
+        sales journal given over plain create/write is refused with a clear
+        error, and nothing is written."""
+        planned = self._planned(1)
+        sales = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        # (Odoo's assertRaises rolls the refused write back, as the request's)
+        with self.assertRaises(ValidationError) as caught:
+            planned.write({"journal_id": sales.id})
+        self.assertIn("must be a bank or cash journal", str(caught.exception))
+        planned.invalidate_recordset()
+        self.assertFalse(planned.journal_id)
+        with self.assertRaises(ValidationError) as caught:
+            self.env["crm.planned.payment"].with_user(self.billing).create(
+                {
+                    "name": "Planned in sales",
+                    "direction": "incoming",
+                    "partner_id": self.partner.id,
+                    "amount": 10.0,
+                    "date": planned.date,
+                    "journal_id": sales.id,
+                }
+            )
+        self.assertIn("must be a bank or cash journal", str(caught.exception))
+        planned.write({"journal_id": bank.id})
+        planned.action_post()
+        self.assertEqual(planned.payment_id.journal_id, bank)
