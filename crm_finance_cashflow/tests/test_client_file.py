@@ -157,14 +157,7 @@ class TestLeadMoney(ContractCase):
         contract.with_user(self.billing).action_activate()
         invoice = contract.with_user(self.billing).action_create_invoices(date="2026-01-01")
         invoice.with_user(self.billing).action_post()
-        wizard = (
-            self.env["account.move.reversal"]
-            .with_user(self.billing)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id, "reason": "Discount"})
-        )
-        wizard.refund_moves()
-        credit = wizard.new_move_ids
+        credit = self._reverse(invoice, reason="Discount")
         credit.invoice_line_ids.with_user(self.billing).write({"price_unit": 30.0})
         credit.with_user(self.billing).action_post()
         self.assertEqual(invoice.payment_state, "partial")
@@ -181,14 +174,7 @@ class TestLeadMoney(ContractCase):
         self.assertFalse(self.lead.with_user(self.billing).crm_payment_ids)
         # a second credit note of the rest: the invoice is reversed entirely and
         # gave its period back; neither it nor its credit notes count any more
-        wizard = (
-            self.env["account.move.reversal"]
-            .with_user(self.billing)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id, "reason": "The rest"})
-        )
-        wizard.refund_moves()
-        rest = wizard.new_move_ids
+        rest = self._reverse(invoice, reason="The rest")
         rest.invoice_line_ids.with_user(self.billing).write(
             {"price_unit": invoice.amount_total - credit.amount_total, "tax_ids": [Command.clear()]}
         )

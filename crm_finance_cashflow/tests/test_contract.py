@@ -64,6 +64,21 @@ class ContractCase(TransactionCase):
         )
         return self.env["crm.contract"].with_user(user or self.billing).create(vals)
 
+    def _reverse(self, invoice, modify=False, reason="Wrong price"):
+        """The credit note of ``invoice`` (Odoo's Credit Note wizard, as the
+        billing user), in draft; with ``modify``, reversed with a new draft."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": reason})
+        )
+        if modify:
+            wizard.modify_moves()
+        else:
+            wizard.refund_moves()
+        return wizard.new_move_ids
+
 
 @tagged("post_install", "-at_install")
 class TestContract(ContractCase):

@@ -449,14 +449,7 @@ class TestContractInvoiceSalesperson(ContractCase):
         contract.action_activate()
         move = contract.action_create_invoices(date="2026-02-01")
         move.action_post()
-        wizard = (
-            self.env["account.move.reversal"]
-            .with_user(self.billing)
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create({"journal_id": move.journal_id.id, "reason": "Discount"})
-        )
-        wizard.refund_moves()
-        credit = wizard.new_move_ids
+        credit = self._reverse(move, reason="Discount")
         self.assertEqual(credit.reversed_entry_id, move)
         self.assertFalse(credit.line_ids.crm_contract_schedule_id)
         for user in (self.salesman, self.billing):
@@ -707,19 +700,6 @@ class TestReversedContractInvoice(ContractCase):
         rows = contract.schedule_ids.filtered(lambda r: r.invoice_id == invoice)
         self.assertEqual(len(rows), 2 * len(contract.line_ids))
         return contract, invoice, rows
-
-    def _reverse(self, invoice, modify=False):
-        wizard = (
-            self.env["account.move.reversal"]
-            .with_user(self.billing)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id, "reason": "Wrong price"})
-        )
-        if modify:
-            wizard.modify_moves()
-        else:
-            wizard.refund_moves()
-        return wizard.new_move_ids
 
     def _forecast_rows(self, contract):
         return self.env["crm.cashflow.forecast.report"].search(
