@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class ProductTemplate(models.Model):
@@ -44,30 +43,20 @@ class ProductTemplate(models.Model):
         changed = self.filtered(lambda template: template.uom_id != new_uom)
         if not changed:
             return
-        # sudo: every active reservation counts, those the user may not read too
-        held = (
-            self.env["sale.stock.reservation"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "product_id",
-                        "in",
-                        changed.with_context(active_test=False).product_variant_ids.ids,
-                    ),
-                    ("state", "=", "reserved"),
-                ]
-            )
+        self.env["sale.stock.reservation"]._refuse_while_held(
+            [
+                (
+                    "product_id",
+                    "in",
+                    changed.with_context(active_test=False).product_variant_ids.ids,
+                ),
+            ],
+            lambda **names: self.env._(
+                "The unit of measure of %(products)s cannot be changed: proformas hold it "
+                "in its current unit (%(orders)s). Release their stock first.",
+                **names,
+            ),
         )
-        if held:
-            raise UserError(
-                self.env._(
-                    "The unit of measure of %(products)s cannot be changed: proformas "
-                    "%(orders)s hold it, in its current unit. Release their stock first.",
-                    products=", ".join(held.product_id.mapped("display_name")),
-                    orders=", ".join(held.order_id.mapped("name")),
-                )
-            )
 
     def _template_free_to_sell(self, exclude_orders=None):
         """{template id: (reserved by proformas, free to sell)}: the figures of

@@ -434,21 +434,14 @@ class SaleOrderLine(models.Model):
         moving = self.filtered(lambda line: line.order_id.id != order_id)
         if not moving:
             return
-        # sudo: every active reservation counts, those the user may not read too
-        held = (
-            self.env["sale.stock.reservation"]
-            .sudo()
-            .search([("order_line_id", "in", moving.ids), ("state", "=", "reserved")])
+        self.env["sale.stock.reservation"]._refuse_while_held(
+            [("order_line_id", "in", moving.ids)],
+            lambda **names: self.env._(
+                "A line holding reserved stock cannot be moved to another order "
+                "(%(products)s on %(orders)s): Release Stock first.",
+                **names,
+            ),
         )
-        if held:
-            raise UserError(
-                self.env._(
-                    "A line holding reserved stock cannot be moved to another order "
-                    "(%(products)s on %(orders)s): Release Stock first.",
-                    orders=", ".join(held.order_id.mapped("name")),
-                    products=", ".join(held.product_id.mapped("display_name")),
-                )
-            )
 
     def _held_needs(self):
         """{line: (product, quantity it takes)} of these lines that hold an

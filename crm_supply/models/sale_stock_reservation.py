@@ -166,6 +166,56 @@ class SaleStockReservation(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Refusals while proformas hold stock
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _refuse_while_held(self, domain, message):
+        """Raise a UserError when active reservations match ``domain``: every
+        one of them counts, those of orders the user may not read too (another
+        company's proformas, a salesperson's with "own documents only").
+        ``message(products=..., orders=...)`` builds its text (named
+        placeholders), from ``_held_names``: it names only what the user may
+        read, and counts the rest."""
+        # sudo: every active reservation counts, those the user may not read too
+        held = self.sudo().search([*domain, ("state", "=", "reserved")])
+        if held:
+            raise UserError(message(**held._held_names()))
+
+    def _held_names(self):
+        """{"products": text, "orders": text}: the products and the orders of
+        these reservations that the current user may read (as the user, not
+        as superuser: ``_filtered_access``), named, and the others counted,
+        never named (a refusal must not tell a user of company A the numbers
+        of company B's proformas, nor a salesperson the orders their record
+        rules hide)."""
+        products, orders = (
+            records.sudo(False)._filtered_access("read")
+            for records in (self.product_id, self.order_id)
+        )
+        hidden_products = len(self.product_id) - len(products)
+        hidden_orders = len(self.order_id) - len(orders)
+        names = ", ".join(products.mapped("display_name"))
+        if hidden_products and products:
+            names = self.env._(
+                "%(names)s and %(count)s other product(s) you cannot access",
+                names=names,
+                count=hidden_products,
+            )
+        elif hidden_products:
+            names = self.env._("%(count)s product(s) you cannot access", count=hidden_products)
+        numbers = ", ".join(orders.mapped("name"))
+        if hidden_orders and orders:
+            numbers = self.env._(
+                "%(names)s and %(count)s other order(s) you cannot access",
+                names=numbers,
+                count=hidden_orders,
+            )
+        elif hidden_orders:
+            numbers = self.env._("%(count)s order(s) you cannot access", count=hidden_orders)
+        return {"products": names, "orders": numbers}
+
+    # ------------------------------------------------------------------
     # Expiry
     # ------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ class StockPicking(models.Model):
         """Validating a transfer that takes goods out of a warehouse (a
         delivery, or a transfer of any operation type leaving it) takes the
         goods: under the policy, stock that proformas other than the
-        transfer's own order hold is refused before any pre-validation
-        wizard, or noted in the chatter once the transfer is really validated
-        (not when a wizard such as the backorder one comes first: validating
-        from it runs this hook again)."""
+        transfer's own confirmed order (``_own_confirmed_order``) hold is
+        refused before any pre-validation wizard, or noted in the chatter once
+        the transfer is really validated (not when a wizard such as the
+        backorder one comes first: validating from it runs this hook again)."""
         warnings = self._check_delivery_reserved_stock()
         res = super()._pre_action_done_hook()
         if res is True:
@@ -50,7 +50,7 @@ class StockPicking(models.Model):
                         picking.company_id,
                         warehouse,
                         picking._delivered_quantities(leaving),
-                        picking.sale_id,
+                        picking._own_confirmed_order(),
                         picking._own_quantities(open_moves, warehouse),
                     )
                 )
@@ -60,6 +60,25 @@ class StockPicking(models.Model):
                 "Validating %(picking)s", picking=", ".join(pickings.mapped("name"))
             ),
         )
+
+    def _own_confirmed_order(self):
+        """The sale order whose reservations do not count against this
+        transfer: its own order (``sale_id``) when it is confirmed (state
+        *sale*), whose goods the transfer delivers. A confirmation releases
+        the order's reservations (``sale.order._action_confirm``, right after
+        Odoo's procurement, the order in state *sale* already), so a confirmed
+        order holds none once confirmed. A quotation (draft or sent) holds its
+        reservations for itself, not for a transfer: a stock user may point a
+        transfer's procurement group (or its *Sales Order*, which writes it) at
+        a reserved quotation, and its reservations then still count."""
+        self.ensure_one()
+        order = self.sale_id
+        # sudo: the order's state only, whoever validates (a stock user may not
+        # read an order of a company that is not selected); the order returned
+        # is the user's record, only its id is used
+        if order and order.sudo().state != "sale":
+            return order.browse()
+        return order
 
     def _move_lines_to_do(self, moves):
         """The move lines of ``moves`` (this picking's open moves) that

@@ -8,7 +8,7 @@ keep their lines apart in the chatter."""
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SupplyCase
 
@@ -121,8 +121,8 @@ class TestBlockBypass(SupplyCase):
     # 2. transfers leaving the warehouse, whatever their operation type
     # ------------------------------------------------------------------
 
-    def _transfer(self, qty, destination):
-        Picking = self.env["stock.picking"].with_user(self.stock_user)
+    def _transfer(self, qty, destination, user=None):
+        Picking = self.env["stock.picking"].with_user(user or self.stock_user)
         picking = Picking.create(
             {
                 "picking_type_id": self.warehouse.int_type_id.id,
@@ -156,6 +156,45 @@ class TestBlockBypass(SupplyCase):
         with self.assertRefused("(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
+
+    def test_transfer_pointed_at_a_reserved_quotation_is_checked(self):
+        """A transfer's own order's reservations do not count against it only
+        once the order is confirmed (its confirmation released them anyway): a
+        stock user who points a transfer at a quotation holding reservations
+        (its *Sales Order*, or a procurement group of the quotation) does not
+        take them under "block". To the customers, Odoo then adds the goods to
+        the quotation as a delivered line (a user who also sells may); to
+        another warehouse it adds nothing (a stock user alone)."""
+        holder = self._hold(4)
+        self._policy("block")
+        seller = new_test_user(
+            self.env,
+            login="bypass_stock_seller",
+            groups="stock.group_stock_user,sales_team.group_sale_salesman_all_leads",
+        )
+        second = self._second_warehouse()
+        refusal = "(?s)Validating .*Bypass Item: 3.00 wanted, 1.00 free to sell"
+        for how, state, destination, user in (
+            ("sale_id", "draft", self.customers, seller),
+            ("group_id", "draft", second.lot_stock_id, self.stock_user),
+            ("sale_id", "sent", second.lot_stock_id, self.stock_user),
+        ):
+            with self.subTest(how=how, state=state, user=user.login):
+                if state == "sent":
+                    holder.action_quotation_sent()  # sent as a proforma
+                picking = self._transfer(3, destination, user)
+                if how == "sale_id":
+                    picking.sale_id = holder
+                else:
+                    group = self.env["procurement.group"].with_user(user)
+                    picking.group_id = group.create({"name": "Bypass", "sale_id": holder.id})
+                self.assertEqual((picking.sale_id, holder.state), (holder, state))
+                with self.assertRefused(refusal):
+                    picking.button_validate()
+                self.assertEqual(picking.state, "assigned")
+                picking.action_cancel()
+        self.assertEqual(self._figures(self.item), (4.0, 1.0))
+        self.assertEqual(holder.order_line.product_id, self.item)
 
     def test_internal_transfer_within_the_warehouse_is_allowed(self):
         shelf = self.env["stock.location"].create(

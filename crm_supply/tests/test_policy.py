@@ -612,6 +612,117 @@ class TestPolicyMessageNamesTheHolders(SupplyCase):
 
 
 @tagged("post_install", "-at_install")
+class TestHeldRefusalsNameReadableOrders(SupplyCase):
+    """The refusals while proformas hold a product (its unit of measure; a
+    reserved line moved to another order) count every active reservation, but
+    name only the orders the user may read: never another company's proformas,
+    nor those a salesperson with "own documents only" does not see; the others
+    are counted. Refused all the same when the user may read none of them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Supply Held Company B"})
+        cls.warehouse_b = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company_b.id)], limit=1
+        )
+        cls.novelty = cls.env["product.product"].create(
+            {"name": "Supply Held Novelty", "is_storable": True}
+        )
+        cls.dozen = cls.env.ref("uom.product_uom_dozen")
+        only_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
+        cls.manager_b = new_test_user(
+            cls.env, login="supply_held_manager_b", groups="stock.group_stock_manager", **only_b
+        )
+        cls.manager_a = new_test_user(
+            cls.env, login="supply_held_manager_a", groups="stock.group_stock_manager"
+        )
+
+    def _held_by_a(self, user=None):
+        order = self._order(2, product=self.novelty, user=user or self.salesman)
+        order.with_user(user or self.salesman).action_reserve_stock()
+        return order
+
+    def _held_by_b(self):
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company_b.id,
+                    "warehouse_id": self.warehouse_b.id,
+                    "order_line": [
+                        Command.create({"product_id": self.novelty.id, "product_uom_qty": 3})
+                    ],
+                }
+            )
+        )
+        order.with_company(self.company_b).action_reserve_stock()
+        return order
+
+    def _unit_refusal(self, user):
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            self.novelty.product_tmpl_id.with_user(user).write({"uom_id": self.dozen.id})
+        self.assertEqual(self.novelty.uom_id, self.env.ref("uom.product_uom_unit"))
+        return str(refused.exception)
+
+    def test_unit_refusal_to_another_company(self):
+        order_a = self._held_by_a()
+        # a user of company B only: company A's proforma is counted, not named
+        message = self._unit_refusal(self.manager_b)
+        self.assertNotIn(order_a.name, message)
+        self.assertIn("Supply Held Novelty", message)
+        self.assertIn("(1 order(s) you cannot access)", message)
+        # held in both companies: each company's user is told of its own only
+        order_b = self._held_by_b()
+        message = self._unit_refusal(self.manager_b)
+        self.assertNotIn(order_a.name, message)
+        self.assertIn(f"({order_b.name} and 1 other order(s) you cannot access)", message)
+        message = self._unit_refusal(self.manager_a)
+        self.assertNotIn(order_b.name, message)
+        self.assertIn(f"({order_a.name} and 1 other order(s) you cannot access)", message)
+        # released in company A: company B's proforma still holds it
+        order_a.with_user(self.salesman).action_release_stock()
+        message = self._unit_refusal(self.manager_a)
+        self.assertIn("(1 order(s) you cannot access)", message)
+
+    def test_unit_refusal_to_a_salesperson_of_own_documents(self):
+        """A salesperson with "own documents only" may not change a product's
+        unit (no write access on products), but was refused by this check
+        first, with the numbers of another salesperson's quotations."""
+        theirs = self._held_by_a(self.salesman)
+        own = self._held_by_a(self.salesman_b)
+        message = self._unit_refusal(self.salesman_b)
+        self.assertNotIn(theirs.name, message)
+        self.assertIn(f"({own.name} and 1 other order(s) you cannot access)", message)
+        own.with_user(self.salesman_b).action_release_stock()
+        message = self._unit_refusal(self.salesman_b)
+        self.assertNotIn(theirs.name, message)
+        self.assertIn("(1 order(s) you cannot access)", message)
+
+    def test_line_refusal_names_only_readable_orders(self):
+        """A salesperson may not read another's line, so never reaches the
+        refusal of moving it (an AccessError comes first); code moving it as
+        superuser on their behalf gets the refusal, which names only what they
+        may read, checked as the user, not as superuser."""
+        theirs = self._held_by_a(self.salesman)
+        own = self._order(1, product=self.product, user=self.salesman_b)
+        line = theirs.order_line
+        with self.assertRaises(AccessError):
+            line.with_user(self.salesman_b).write({"order_id": own.id})
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            line.with_user(self.salesman_b).sudo().write({"order_id": own.id})
+        message = str(refused.exception)
+        self.assertNotIn(theirs.name, message)
+        self.assertIn("(Supply Held Novelty on 1 order(s) you cannot access)", message)
+        self.assertEqual(line.order_id, theirs)
+        # its own salesperson is told which order
+        with self.assertRaisesRegex(UserError, f"Supply Held Novelty on {theirs.name}\\)"):
+            line.with_user(self.salesman).sudo().write({"order_id": own.id})
+
+
+@tagged("post_install", "-at_install")
 class TestOneCallIsCheckedTogether(SupplyCase):
     """What one call takes for several orders is checked together: none of
     them has its delivery yet, so each one alone does not see what the others
