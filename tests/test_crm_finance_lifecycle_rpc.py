@@ -4,6 +4,8 @@ reversed through Odoo's Credit Note wizard (its rows given back, or taken over
 by the new draft), and renewals by the contract's renewal term (not by the span
 from its start to its end, which doubled at each renewal)."""
 
+import os
+
 import pytest
 
 pytestmark = pytest.mark.addon("crm_finance_cashflow")
@@ -247,6 +249,68 @@ def test_planned_payment_of_an_invoice_it_cannot_pay(admin, billing, partner_id,
     )
     assert "bank or cash journal" in fault.faultString
     assert billing.call("crm.planned.payment", "action_post", [planned_id]) is True
+
+
+def test_draft_moved_to_another_company_keeps_no_tax_of_the_first(
+    admin, billing, partner_id, expect_fault
+):
+    """A draft contract whose line carries a tax of its company is not moved to
+    another company: Odoo's "Incompatible companies" (fault 2), not a contract
+    of one company with another's taxes that Create Invoices refused later;
+    without the tax it moves, its line with it."""
+    [user] = billing.call("res.users", "read", [billing.uid], ["company_id"])
+    main_id = user["company_id"][0]
+    other_id = admin.call(
+        "res.company", "create", {"name": f"RPC Lifecycle Other Co {os.getpid()}"}
+    )
+    admin.call("res.users", "write", [billing.uid], {"company_ids": [(4, other_id)]})
+    tax_id = admin.call(
+        "account.tax",
+        "create",
+        {"name": f"RPC Lifecycle VAT {os.getpid()}", "amount": 19.0, "company_id": main_id},
+    )
+    both = {"allowed_company_ids": [main_id, other_id]}
+    contract_id = billing.call(
+        "crm.contract",
+        "create",
+        {
+            "partner_id": partner_id,
+            "date_start": "2026-01-01",
+            "date_end": "2026-12-31",
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Taxed",
+                        "price_unit": 100,
+                        "date_start": "2026-01-01",
+                        "tax_ids": [(6, 0, [tax_id])],
+                    },
+                )
+            ],
+        },
+        context=both,
+    )
+    fault = expect_fault(
+        billing.call,
+        "crm.contract",
+        "write",
+        [contract_id],
+        {"company_id": other_id},
+        context=both,
+    )
+    assert "Incompatible companies" in fault.faultString
+    [contract] = billing.call("crm.contract", "read", [contract_id], ["company_id", "line_ids"])
+    assert contract["company_id"][0] == main_id
+    billing.call(
+        "crm.contract.line", "write", contract["line_ids"], {"tax_ids": [(5, 0, 0)]}, context=both
+    )
+    billing.call("crm.contract", "write", [contract_id], {"company_id": other_id}, context=both)
+    [line] = billing.call(
+        "crm.contract.line", "read", contract["line_ids"], ["company_id"], context=both
+    )
+    assert line["company_id"][0] == other_id
 
 
 def test_one_record_buttons_refuse_none_or_several(billing, partner_id, expect_fault):

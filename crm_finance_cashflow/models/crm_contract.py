@@ -392,6 +392,26 @@ class CrmContract(models.Model):
                     self.env._("Contract %(name)s ends before it starts.", name=contract.name)
                 )
 
+    @api.constrains("company_id")
+    def _check_company_of_dependents(self):
+        """The records that follow the contract's company stay consistent with
+        it: a contract moved to another company (a draft's term) is refused
+        with Odoo's "Incompatible companies" while its lines carry taxes or
+        products of the company before, or while a planned payment of that
+        company is linked to it (``check_company``: Create Invoices and the
+        planned payment's next save would stop on it later). Odoo's quotation
+        refuses another company's products the same way; its lines' taxes
+        follow the company because Odoo computes them, where a contract
+        line's are the user's. The schedule's rows and alerts are the
+        contract's own (its company, related): a draft has none."""
+        # the lines' company is the contract's (related): checked as moved
+        self.line_ids._check_company()
+        # sudo: the planned payments linked to the contracts, whoever may read
+        # them; Odoo's message names the ones that are not of the new company
+        self.env["crm.planned.payment"].sudo().search(
+            [("contract_id", "in", self.ids)]
+        )._check_company(["contract_id"])
+
     @api.constrains("renewal_term", "renewal_term_unit")
     def _check_renewal_term(self):
         for contract in self:

@@ -27,3 +27,4 @@ from . import test_activation_request
 from . import test_merge
 from . import test_planned_payment_batch
 from . import test_notes_without_email
+from . import test_company_consistency

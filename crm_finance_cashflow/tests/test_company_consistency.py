@@ -1,0 +1,154 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .test_contract import ContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyConsistency(ContractCase):
+    """What a contract and a planned payment link stays of their company: a
+    draft contract moved to another company keeps no line (taxes, product) nor
+    planned payment of the company before; a planned payment of an invoice is
+    of the invoice's company, so that each company's forecast counts it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.main = cls.env.company
+        cls.other = cls.env["res.company"].create({"name": "Consistency Other Co"})
+        cls.branch = cls.env["res.company"].create(
+            {"name": "Consistency Branch", "parent_id": cls.main.id}
+        )
+        companies = cls.main | cls.other | cls.branch
+        for user in (cls.billing, cls.salesman):
+            user.write({"company_ids": [Command.link(c.id) for c in companies]})
+        cls.tax = cls.env["account.tax"].create(
+            {"name": "Consistency VAT 19", "amount": 19.0, "company_id": cls.main.id}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Consistency Service", "type": "service", "company_id": cls.main.id}
+        )
+
+    def _in(self, records, user, companies=None):
+        """``records`` as ``user`` with ``companies`` selected (by default
+        the three, the main company current)."""
+        companies = companies or (self.main | self.other | self.branch)
+        return records.with_user(user).with_context(allowed_company_ids=companies.ids)
+
+    # --- the contract's company ------------------------------------------------
+
+    def test_company_change_checks_the_lines(self):
+        """A draft contract whose lines carry its company's taxes or products
+        is not moved to another company (Create Invoices stopped on Odoo's
+        incompatible companies later); without them, it moves, its lines
+        with it."""
+        for user in (self.salesman, self.billing):
+            for line in ({"tax_ids": [Command.set(self.tax.ids)]}, {"product_id": self.product.id}):
+                contract = self._in(self._contract(lines=[line], user=user), user)
+                self.assertEqual(contract.line_ids.company_id, self.main)
+                with self.assertRaises(UserError) as refused:
+                    contract.write({"company_id": self.other.id})
+                # Odoo's message names the line and its field
+                self.assertIn("Incompatible companies", str(refused.exception))
+                self.assertIn(f"({next(iter(line))}: ", str(refused.exception))
+                self.assertEqual(contract.company_id, self.main)
+                self.assertEqual(contract.line_ids.company_id, self.main)
+        # a branch uses its parent's taxes and products: it moves there
+        contract = self._in(
+            self._contract(
+                lines=[{"tax_ids": [Command.set(self.tax.ids)], "product_id": self.product.id}]
+            ),
+            self.billing,
+        )
+        contract.write({"company_id": self.branch.id})
+        self.assertEqual(contract.line_ids.company_id, self.branch)
+        # a line of no company's taxes or product moves with its contract
+        plain = self._in(self._contract(), self.billing)
+        plain.write({"company_id": self.other.id})
+        self.assertEqual(plain.line_ids.company_id, self.other)
+        plain.action_activate()
+        self.assertEqual(plain.schedule_ids.company_id, self.other)
+
+    def test_company_change_checks_the_planned_payments(self):
+        """A planned payment of the contract stays of its company: the contract
+        is not moved away from it."""
+        contract = self._in(self._contract(), self.billing)
+        self._in(self.env["crm.planned.payment"], self.billing).create(
+            {
+                "name": "Advance",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 50.0,
+                "date": "2026-02-01",
+                "contract_id": contract.id,
+            }
+        )
+        with self.assertRaises(UserError) as refused:
+            contract.write({"company_id": self.other.id})
+        self.assertIn("Incompatible companies", str(refused.exception))
+        self.assertIn("“Advance”", str(refused.exception))
+        self.assertEqual(contract.company_id, self.main)
+
+    # --- a planned payment of an invoice ---------------------------------------
+
+    def _invoice(self, company):
+        invoice = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "invoice_date": "2026-01-15",
+                    "invoice_date_due": "2026-01-15",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Work", "price_unit": 1000.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.company_id, company)
+        return invoice
+
+    def _forecast(self, companies):
+        [overdue, year] = self._in(
+            self.env["crm.contract"], self.billing, companies
+        ).get_cashflow_forecast("2026-01-01", "2026-12-31", granularity="year")
+        return round(overdue["incoming"] + year["incoming"], 2)
+
+    def test_planned_payment_of_the_invoices_company(self):
+        """A planned payment of an invoice is of the invoice's company: Odoo's
+        check_company on ``invoice_id`` (an invoice is of its own company,
+        not shared with the branches as a journal or a tax is) refuses a
+        branch's planned payment of its parent's invoice, created or moved,
+        and the form offers the invoices of the planned payment's company
+        only. So each company's forecast takes off an invoice only the
+        planned payments it counts: the parent's counts the whole invoice."""
+        invoice = self._invoice(self.main)
+        before = self._forecast(self.main)
+        vals = {
+            "name": "Branch collects",
+            "direction": "incoming",
+            "partner_id": self.partner.id,
+            "amount": 400.0,
+            "date": "2026-03-01",
+            "invoice_id": invoice.id,
+        }
+        Planned = self._in(self.env["crm.planned.payment"], self.billing)
+        with self.assertRaises(UserError) as refused:
+            Planned.create(dict(vals, company_id=self.branch.id))
+        self.assertIn("Incompatible companies", str(refused.exception))
+        planned = Planned.create(dict(vals, company_id=self.main.id))
+        with self.assertRaises(UserError) as refused:
+            planned.write({"company_id": self.branch.id})
+        self.assertIn("Incompatible companies", str(refused.exception))
+        self.assertEqual(planned.company_id, self.main)
+        # the parent's forecast alone counts the whole invoice: the planned
+        # payment and the rest of the invoice
+        self.assertEqual(self._forecast(self.main), before)
+        both = self._forecast(self.main | self.branch)
+        self.assertEqual(round(both - self._forecast(self.branch), 2), before)
+        domain = Planned._fields["invoice_id"]._description_domain(self.env)
+        self.assertIn("company_id", domain)
