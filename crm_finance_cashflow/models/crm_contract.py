@@ -392,6 +392,57 @@ class CrmContract(models.Model):
                     self.env._("Contract %(name)s ends before it starts.", name=contract.name)
                 )
 
+    @api.onchange("company_id")
+    def _onchange_company_id_warning(self):
+        """The form's warning, as soon as the company changes, of what
+        _check_company_of_dependents refuses on save (as Odoo's quotation warns
+        of its company's change): a draft's lines carrying taxes or products
+        the new company may not use, or a planned payment of another company
+        linked to the contract."""
+        company = self.company_id
+        if not company or self.state != "draft":
+            return None
+        messages = []
+        lines = self.line_ids.filtered(lambda line: line._fields_of_another_company(company))
+        if lines:
+            messages.append(
+                self.env._(
+                    "The taxes and products of the contract's lines must be of its new "
+                    "company, %(company)s: remove or replace them on the lines %(lines)s, "
+                    "or saving the contract is refused.",
+                    company=company.display_name,
+                    lines=", ".join(
+                        f"“{line.name or line.product_id.display_name or ''}”" for line in lines
+                    ),
+                )
+            )
+        # sudo: the planned payments linked to the contract, whoever may read
+        # them, as the check on save does
+        payments = (
+            self.env["crm.planned.payment"]
+            .sudo()
+            .search(
+                [("contract_id", "in", self._origin.ids), ("company_id", "not in", company.ids)]
+            )
+        )
+        if payments:
+            messages.append(
+                self.env._(
+                    "Planned payments of another company are linked to the contract "
+                    "(%(payments)s): it cannot move to %(company)s while they are.",
+                    payments=", ".join(f"“{payment.display_name}”" for payment in payments),
+                    company=company.display_name,
+                )
+            )
+        if not messages:
+            return None
+        return {
+            "warning": {
+                "title": self.env._("Warning for the change of your contract's company"),
+                "message": "\n\n".join(messages),
+            }
+        }
+
     @api.constrains("company_id")
     def _check_company_of_dependents(self):
         """The records that follow the contract's company stay consistent with

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_contract import ContractCase
 
@@ -89,6 +89,56 @@ class TestCompanyConsistency(ContractCase):
         self.assertIn("Incompatible companies", str(refused.exception))
         self.assertIn("“Advance”", str(refused.exception))
         self.assertEqual(contract.company_id, self.main)
+
+    def test_company_change_warns_in_the_form(self):
+        """The form warns as soon as the company changes while lines carry
+        taxes or products the new company may not use, or a planned payment of
+        the company before is linked (as Odoo's quotation warns of its
+        company's change), rather than only on save; a contract without such
+        lines, or moved to a branch of its company, changes without a warning."""
+        contract = self._in(
+            self._contract(lines=[{"tax_ids": [Command.set(self.tax.ids)]}]), self.billing
+        )
+        form = Form(contract)
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as warned:
+            form.company_id = self.other
+        self.assertEqual(len(warned.output), 1)
+        self.assertIn("Consistency Other Co", warned.output[0])
+        self.assertIn("Maintenance", warned.output[0])
+        # a branch uses its parent's taxes and products: no warning
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            form.company_id = self.branch
+        # a contract without lines moves without a warning
+        bare = self._in(self._contract(lines=[]), self.billing)
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            Form(bare).company_id = self.other
+        # a planned payment of the company before is named
+        self._in(self.env["crm.planned.payment"], self.billing).create(
+            {
+                "name": "Advance",
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 50.0,
+                "date": "2026-02-01",
+                "contract_id": bare.id,
+            }
+        )
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as warned:
+            Form(bare).company_id = self.other
+        self.assertIn("Advance", warned.output[0])
+        self.assertIn("Consistency Other Co", warned.output[0])
+        # nothing was saved
+        self.assertEqual((contract | bare).company_id, self.main)
+
+    def test_company_read_only_in_the_form_once_active(self):
+        """An active contract's company no longer changes (its terms' policy):
+        the form shows it read-only, as it does its partner and type, rather
+        than taking a change the save refuses."""
+        contract = self._in(self._contract(), self.billing)
+        contract.action_activate()
+        form = Form(contract)
+        with self.assertRaisesRegex(AssertionError, "readonly field 'company_id'"):
+            form.company_id = self.other
 
     # --- a planned payment of an invoice ---------------------------------------
 
