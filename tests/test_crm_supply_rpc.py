@@ -122,6 +122,12 @@ def test_race_for_the_last_units(admin, salesman, salesman_b, stock, odoo_env):
         refused = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
         assert len(ok) == 1 and len(refused) == 1, results
         assert refused[0].faultCode == 2 and "reserved by proformas" in refused[0].faultString
+        # the winner's quotation is a colleague's, which a salesperson with
+        # "own documents only" may not read: counted in the refusal, not named
+        winner = orders[results.index(True)]
+        [name] = [o["name"] for o in admin.call("sale.order", "read", [winner], ["name"])]
+        assert name not in refused[0].faultString
+        assert "order(s) you cannot access" in refused[0].faultString
         held = admin.call(
             "sale.stock.reservation",
             "search_read",

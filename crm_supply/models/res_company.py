@@ -214,7 +214,12 @@ class ResCompany(models.Model):
         if not short:
             return []
         # the proformas counted in the figures: in the same locations, of this
-        # company (sudo: the user may not read them all; their names only)
+        # company (sudo: every one counts, those the user may not read too);
+        # named as the refusals while proformas hold stock name them
+        # (``_held_names``): only the orders the acting user may read, the
+        # others counted. The text is the chatter note under "warn" too, logged
+        # by that user on their own document: naming more there would tell a
+        # salesperson with "own documents only" what the refusal hides
         holders = (
             self.env["sale.stock.reservation"]
             .sudo()
@@ -227,12 +232,13 @@ class ResCompany(models.Model):
                     *ctx_products._get_domain_locations()[0],
                 ]
             )
-            .grouped("product_id")
         )
+        readable = holders._readable_holdings()  # checked once for every line
+        holders = holders.grouped("product_id")
         lines = []
         quantity = self.env["product.product"]._quantity_formatter()
         for product, (qty, held, free, taken) in short.items():
-            orders = holders.get(product, self.env["sale.stock.reservation"]).order_id
+            held_by = holders.get(product, self.env["sale.stock.reservation"])
             rounding = product.uom_id.rounding
             lines.append(
                 self.env._(
@@ -242,7 +248,7 @@ class ResCompany(models.Model):
                     qty=quantity(qty),
                     free=quantity(max(free, 0)),
                     held=quantity(held),
-                    orders=", ".join(orders.mapped("name")) or "-",
+                    orders=held_by._held_names(readable)["orders"] or "-",
                     taken=quantity(float_round(taken, precision_rounding=rounding)),
                 )
             )

@@ -182,17 +182,27 @@ class SaleStockReservation(models.Model):
         if held:
             raise UserError(message(**held._held_names()))
 
-    def _held_names(self):
-        """{"products": text, "orders": text}: the products and the orders of
-        these reservations that the current user may read (as the user, not
-        as superuser: ``_filtered_access``), named, and the others counted,
-        never named (a refusal must not tell a user of company A the numbers
-        of company B's proformas, nor a salesperson the orders their record
-        rules hide)."""
-        products, orders = (
+    def _readable_holdings(self):
+        """(products, orders) of these reservations that the current user may
+        read, as the user, not as superuser (``_filtered_access``)."""
+        return tuple(
             records.sudo(False)._filtered_access("read")
             for records in (self.product_id, self.order_id)
         )
+
+    def _held_names(self, readable=None):
+        """{"products": text, "orders": text}: the products and the orders of
+        these reservations that the current user may read (as the user, not
+        as superuser: ``_readable_holdings``), named, and the others counted,
+        never named (a refusal must not tell a user of company A the numbers
+        of company B's proformas, nor a salesperson the orders their record
+        rules hide). ``readable``: ``_readable_holdings()`` of reservations
+        that include these, for a caller naming several groups of them (the
+        reserved-stock policy's lines, one per product), checked once for
+        all; else checked for these."""
+        readable_products, readable_orders = readable or self._readable_holdings()
+        products = self.product_id.sudo(False) & readable_products
+        orders = self.order_id.sudo(False) & readable_orders
         hidden_products = len(self.product_id) - len(products)
         hidden_orders = len(self.order_id) - len(orders)
         names = ", ".join(products.mapped("display_name"))

@@ -456,7 +456,10 @@ class TestBlockBypass(SupplyCase):
     # ------------------------------------------------------------------
 
     def test_warn_note_keeps_its_lines(self):
-        holder = self._hold(4)
+        # the salesperson's own proforma: named in the note of their order (a
+        # colleague's is counted, not named)
+        holder = self._order(4, product=self.item, user=self.salesman)
+        holder.with_user(self.salesman).action_reserve_stock()
         self._policy("warn")
         order = self._sale(3)
         order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]

@@ -595,10 +595,13 @@ class TestPolicyMessageNamesTheHolders(SupplyCase):
         foreign.with_company(company_2).action_reserve_stock()
         second = self.env["stock.warehouse"].create({"name": "Supply Second", "code": "SUP2"})
         self.env["stock.quant"]._update_available_quantity(self.product, second.lot_stock_id, 10.0)
-        elsewhere = self._order(3, warehouse_id=second.id)
-        elsewhere.action_reserve_stock()
-        holder = self._order(8)
-        holder.action_reserve_stock()
+        # theirs too: left out for its warehouse, not for the user's rights
+        elsewhere = self._order(3, user=self.salesman, warehouse_id=second.id)
+        elsewhere.with_user(self.salesman).action_reserve_stock()
+        # the salesperson's own proforma: named to them (a colleague's would
+        # be counted: TestPolicyMessageNamesReadableHolders)
+        holder = self._order(8, user=self.salesman)
+        holder.with_user(self.salesman).action_reserve_stock()
         self._policy("block")
         order = self._order(5, user=self.salesman).with_user(self.salesman)
         with self.assertRaises(UserError) as refused:
@@ -720,6 +723,134 @@ class TestHeldRefusalsNameReadableOrders(SupplyCase):
         # its own salesperson is told which order
         with self.assertRaisesRegex(UserError, f"Supply Held Novelty on {theirs.name}\\)"):
             line.with_user(self.salesman).sudo().write({"order_id": own.id})
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyMessageNamesReadableHolders(SupplyCase):
+    """The reserved-stock policy's text (a refusal under "block", the chatter
+    note under "warn"), when reserving, confirming or validating a delivery,
+    names only the holding proformas the acting user may read and counts the
+    others: a salesperson with "own documents only" is never told a
+    colleague's proforma numbers, neither in the refusal nor in the note of
+    their own order, which they read. 10 on hand of the product."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.item = cls.env["product.product"].create(
+            {"name": "Supply Named Item", "is_storable": True, "list_price": 10.0}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.item, cls.stock, 10.0)
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="supply_named_all_leads",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+
+    def _held_by(self, user, qty):
+        order = self._order(qty, product=self.item, user=user)
+        order.with_user(user).action_reserve_stock()
+        return order
+
+    def _sale(self, qty, user=None):
+        user = user or self.salesman
+        return self._order(qty, product=self.item, user=user).with_user(user)
+
+    def _note(self, record):
+        note = record.message_ids.filtered(lambda m: "takes stock reserved" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        return str(note.body)
+
+    def test_block_counts_a_colleagues_proforma(self):
+        theirs = self._held_by(self.salesman_b, 8)  # 2 free
+        self._policy("block")
+        order = self._sale(5)
+        counted = "(8.00 reserved by proformas 1 order(s) you cannot access)"
+        for action in ("action_reserve_stock", "action_confirm"):
+            with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+                getattr(order, action)()
+            message = str(refused.exception)
+            self.assertNotIn(theirs.name, message, action)
+            self.assertIn(f"Supply Named Item: 5.00 wanted, 2.00 free to sell {counted}", message)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.reservation_ids)
+        # their own proforma beside the colleague's: theirs named, the other counted
+        own = self._held_by(self.salesman, 1)
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            self._sale(2).action_confirm()
+        message = str(refused.exception)
+        self.assertNotIn(theirs.name, message)
+        self.assertIn(
+            f"(9.00 reserved by proformas {own.name} and 1 other order(s) you cannot access)",
+            message,
+        )
+
+    def test_warn_note_counts_a_colleagues_proforma(self):
+        theirs = self._held_by(self.salesman_b, 8)
+        self._policy("warn")
+        reserved = self._sale(5)
+        reserved.action_reserve_stock()
+        confirmed = self._sale(1)
+        confirmed.action_confirm()
+        note = self._note(reserved)
+        self.assertNotIn(theirs.name, note)
+        self.assertIn("(8.00 reserved by proformas 1 order(s) you cannot access)", note)
+        # the second one meets their own proforma too: named, the colleague's counted
+        note = self._note(confirmed)
+        self.assertNotIn(theirs.name, note)
+        self.assertIn(
+            f"(13.00 reserved by proformas {reserved.name} and 1 other order(s) you cannot "
+            "access)",
+            note,
+        )
+
+    def test_delivery_validated_by_a_salesperson_counts_a_colleagues_proforma(self):
+        """A salesperson who is a stock user too validates their delivery of
+        4 (confirmed while the policy allowed it) once a colleague's proforma
+        holds 8: 2 free for it, refused under block, noted under warn."""
+        seller = new_test_user(
+            self.env,
+            login="supply_named_seller_stock",
+            groups="sales_team.group_sale_salesman,stock.group_stock_user",
+        )
+        order = self._sale(4, user=seller)
+        order.action_confirm()
+        theirs = self._held_by(self.salesman_b, 8)
+        picking = order.picking_ids.with_user(seller).with_context(skip_sms=True)
+        counted = "(8.00 reserved by proformas 1 order(s) you cannot access)"
+        self._policy("block")
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            picking.button_validate()
+        message = str(refused.exception)
+        self.assertNotIn(theirs.name, message)
+        self.assertIn(f"4.00 wanted, 2.00 free to sell {counted}", message)
+        self.assertNotEqual(picking.state, "done")
+        self._policy("warn")
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        note = self._note(picking)
+        self.assertNotIn(theirs.name, note)
+        self.assertIn(counted, note)
+
+    def test_user_who_reads_every_order_is_told_their_numbers(self):
+        """Named by the acting user's rights: a salesperson who sees all
+        documents is told (and the note of their order names) every holder."""
+        theirs = self._held_by(self.salesman_b, 5)
+        other = self._held_by(self.salesman, 3)
+        self._policy("block")
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            self._sale(5, user=self.sales_manager).action_confirm()
+        message = str(refused.exception)
+        self.assertNotIn("cannot access", message)
+        self.assertIn(theirs.name, message)
+        self.assertIn(other.name, message)
+        self._policy("warn")
+        order = self._sale(5, user=self.sales_manager)
+        order.action_confirm()
+        note = self._note(order)
+        self.assertNotIn("cannot access", note)
+        self.assertIn(theirs.name, note)
+        self.assertIn(other.name, note)
 
 
 @tagged("post_install", "-at_install")
