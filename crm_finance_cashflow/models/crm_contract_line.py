@@ -80,7 +80,9 @@ class CrmContractLine(models.Model):
                 self.product_id.standard_price if supplier else self.product_id.lst_price
             )
             taxes = self.product_id.supplier_taxes_id if supplier else self.product_id.taxes_id
-            self.tax_ids = taxes.filtered(lambda t: t.company_id == self.contract_id.company_id)
+            # the contract's company's taxes, or its parent's for a branch
+            # without its own, as Odoo's quotation line takes them
+            self.tax_ids = taxes._filter_taxes_by_company(self.contract_id.company_id)
 
     def _fields_of_another_company(self, company):
         """The names of the line's fields whose records ``company`` may not use:

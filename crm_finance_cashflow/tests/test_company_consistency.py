@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -139,6 +141,68 @@ class TestCompanyConsistency(ContractCase):
         form = Form(contract)
         with self.assertRaisesRegex(AssertionError, "readonly field 'company_id'"):
             form.company_id = self.other
+
+    def test_terms_read_only_in_the_form_once_active(self):
+        """An active contract's currency and lead no longer change (draft
+        terms of its policy): the form shows them read-only, as it does its
+        company, rather than taking a change the save refuses."""
+        self.billing.write({"groups_id": [Command.link(self.ref("base.group_multi_currency"))]})
+        lead = self.env["crm.lead"].create({"name": "Consistency Lead"})
+        other_currency = self.env["res.currency"].search(
+            [("id", "!=", self.main.currency_id.id)], limit=1
+        )
+        contract = self._in(self._contract(), self.billing)
+        # in draft, both are the user's to set
+        form = Form(contract)
+        form.currency_id = other_currency
+        form.lead_id = lead
+        contract.action_activate()
+        form = Form(contract)
+        for name, value in (("currency_id", self.main.currency_id), ("lead_id", lead)):
+            with self.assertRaisesRegex(AssertionError, f"readonly field '{name}'"):
+                setattr(form, name, value)
+
+    # --- the lines' taxes ---------------------------------------------------------
+
+    def test_line_of_a_branch_takes_its_parents_taxes(self):
+        """A product's taxes of the contract's company are the line's, or, as
+        Odoo's quotation line takes them (``_filter_taxes_by_company``), its
+        parent company's when the company has none of its own: a branch uses
+        its parent's taxes."""
+        country = self.main.account_fiscal_country_id or self.env.ref("base.us")
+        branch_tax, other_tax = (
+            self.env["account.tax"].create(
+                {
+                    "name": name,
+                    "amount": amount,
+                    "company_id": company.id,
+                    "country_id": country.id,
+                    "tax_group_id": self.env["account.tax.group"]
+                    .create({"name": name, "company_id": company.id, "country_id": country.id})
+                    .id,
+                }
+            )
+            for name, amount, company in (
+                ("Consistency Branch VAT 9", 9.0, self.branch),
+                ("Consistency Other VAT 5", 5.0, self.other),
+            )
+        )
+        parents = self.env["product.product"].create(
+            {"name": "Parent-taxed", "taxes_id": [Command.set((self.tax | other_tax).ids)]}
+        )
+        own = self.env["product.product"].create(
+            {"name": "Branch-taxed", "taxes_id": [Command.set((self.tax | branch_tax).ids)]}
+        )
+        contract = self._in(self._contract(lines=[], company_id=self.branch.id), self.billing)
+        self.assertEqual(contract.company_id, self.branch)
+        form = Form(contract)
+        for product, taxes in ((parents, self.tax), (own, branch_tax)):
+            with form.line_ids.new() as line:
+                line.product_id = product
+                line.date_start = date(2026, 1, 1)
+                self.assertEqual({tax.id for tax in line.tax_ids}, set(taxes.ids))
+        form.save()
+        self.assertEqual(contract.line_ids.tax_ids, self.tax | branch_tax)
 
     # --- a planned payment of an invoice ---------------------------------------
 
