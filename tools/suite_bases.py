@@ -4,7 +4,8 @@
 they depend on are installed already, as each addon alone: installing Odoo's
 ``crm``, ``sale_stock``, ``purchase_stock``, ``account`` and ``mass_mailing``
 with their demo data is most of an install's time, and gives the same database
-every time for the same Odoo tree. So each such database (a *base*) is built
+every time for the same Odoo tree (on the same day: Odoo's demo data dates its
+records from the day it is installed). So each such database (a *base*) is built
 once, on a new database, with ``odoo-bin -i`` as a new database gets them, and
 kept in PostgreSQL (``crm_suite_odoo_<tree>_<modules>``, its filestore under
 ``~/.cache/odoo-crm-suite/databases``); a run copies it (``CREATE DATABASE ...
@@ -16,16 +17,20 @@ WITH TEMPLATE``) and installs the suite's addons on the copy.
   run (``prune``).
 - Nothing of the suite is in a base: the suite's addons, their data and their
   *at_install* tests are installed and run on every copy, as before.
+- The bases the tests run on are of the day (``base``'s ``of_the_day``).
+- A base no run used for ``UNUSED_DAYS`` is dropped.
 - ``CRM_SUITE_KEEP_BASES=0`` installs everything on new databases, as before
   the bases; dropping the bases (or the whole cache folder) is always safe.
 """
 
+import datetime
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import threading
+import time
 
 from psycopg2 import sql
 from suite_odoo import _maintenance_connection, copy_db, db_exists, drop_db, free_port, odoo_cmd
@@ -36,6 +41,10 @@ PREFIX = "crm_suite_odoo_"
 STORES = os.path.join(CACHE, "databases", "filestore")
 #: a base is ready once its marker is written, after its database and filestore
 MARKERS = os.path.join(CACHE, "databases")
+
+#: a base no run used for so long is dropped (the suite's addons changed their
+#: dependencies, or CRM_SUITE_ADDONS named others)
+UNUSED_DAYS = 7
 
 _fingerprints = {}
 _lock = threading.Lock()
@@ -87,9 +96,17 @@ def odoo_dependencies(addons, manifests):
     return sorted(wanted - below) or ["base"]
 
 
-def _name(odoo_src, modules):
-    key = hashlib.sha256(",".join(sorted(modules)).encode()).hexdigest()[:12]
+def _name(odoo_src, modules, day):
+    text = ",".join(sorted(modules)) + (f"\n{day}" if day else "")
+    key = hashlib.sha256(text.encode()).hexdigest()[:12]
     return f"{PREFIX}{tree_fingerprint(odoo_src)}_{key}"
+
+
+def _day_of(name):
+    """The day a base of the day was built for ('' for the others)."""
+    with open(_marker(name), encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    return lines[1] if len(lines) > 1 else ""
 
 
 def _marker(name):
@@ -108,7 +125,8 @@ def _drop(name):
 
 
 def prune(odoo_src):
-    """Drop the bases of another Odoo tree, and those a run stopped building."""
+    """Drop the bases of another Odoo tree, those of the day of another day,
+    and those a run stopped building."""
     current = f"{PREFIX}{tree_fingerprint(odoo_src)}_"
     pattern = re.compile(rf"^{PREFIX}[0-9a-f]{{12}}_[0-9a-f]{{12}}(_(\d+))?$")
     conn = _maintenance_connection()
@@ -128,6 +146,16 @@ def prune(odoo_src):
         if building or not name.startswith(current) or not os.path.exists(_marker(name)):
             say(f"dropping the kept database {name} (another Odoo tree, or unfinished)")
             _drop(name)
+        elif _day_of(name) not in ("", _today()):
+            say(f"dropping the kept database {name} (of another day)")
+            _drop(name)
+        elif time.time() - os.path.getmtime(_marker(name)) > UNUSED_DAYS * 86400:
+            say(f"dropping the kept database {name} (unused for {UNUSED_DAYS} days)")
+            _drop(name)
+
+
+def _today():
+    return datetime.date.today().isoformat()
 
 
 def _alive(pid):
@@ -140,22 +168,29 @@ def _alive(pid):
     return True
 
 
-def base(odoo_src, modules, log):
+def base(odoo_src, modules, log, of_the_day=False):
     """The name of the kept database of Odoo's ``modules`` installed on a new
     database, built now when there is none (``log``: Odoo's log then); None
     when the bases are off or the build failed (the caller installs on a new
-    database)."""
+    database). ``of_the_day``: built today, for a database the tests run on.
+    Odoo's demo data dates its records from the day it is installed (orders
+    of last week, invoices due next month, this year's turnover): on a base
+    of another day they would be a fresh database's of that day, and a test
+    could pass or fail by the base's age (at the turn of a month or a year).
+    The databases the addons are only installed on take any day's."""
     if not enabled():
         return None
-    name = _name(odoo_src, modules)
+    day = _today() if of_the_day else ""
+    name = _name(odoo_src, modules, day)
     with _lock:
         lock = _building.setdefault(name, threading.Lock())
     with lock:
-        return _base(odoo_src, name, modules, log)
+        return _base(odoo_src, name, modules, day, log)
 
 
-def _base(odoo_src, name, modules, log):
+def _base(odoo_src, name, modules, day, log):
     if db_exists(name) and os.path.exists(_marker(name)):
+        os.utime(_marker(name))  # used: kept (``prune``)
         return name
     building = f"{name}_{os.getpid()}"
     drop_db(building)
@@ -198,7 +233,7 @@ def _base(odoo_src, name, modules, log):
     if os.path.isdir(built):
         shutil.move(built, _store(STORES, name))
     with open(_marker(name), "w", encoding="utf-8") as fh:
-        fh.write(",".join(modules) + "\n")
+        fh.write(f"{','.join(modules)}\n{day}\n")
     return name
 
 

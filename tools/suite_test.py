@@ -199,6 +199,7 @@ def odoo_install(outcome, odoo_src, db, addons, log):
         odoo_src,
         suite_bases.odoo_dependencies(addons, _manifests(odoo_src)),
         os.path.join(os.path.dirname(log), "base-install.log"),
+        of_the_day=True,
     )
     if kept:
         suite_bases.copy_base(kept, db)
