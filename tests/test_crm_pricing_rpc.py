@@ -9,10 +9,12 @@ pytestmark = pytest.mark.addon("crm_pricing")
 
 
 @pytest.fixture(scope="module")
-def setup(admin, make_turnover_client):
-    """A client with 1,500.00 of posted turnover this year and a product."""
+def setup(admin, salesman, make_turnover_client):
+    """A client with 1,500.00 of posted turnover this year and a product; the
+    currency of the salesperson's company, where their orders are priced."""
     partner_id, product_id = make_turnover_client("RPC Client", quantity=3, price_unit=500.0)
-    currency = admin.call("res.company", "search_read", [], fields=["currency_id"], limit=1)[0]
+    [user] = admin.call("res.users", "read", [salesman.uid], ["company_id"])
+    [currency] = admin.call("res.company", "read", [user["company_id"][0]], ["currency_id"])
     return {
         "partner_id": partner_id,
         "product_id": product_id,

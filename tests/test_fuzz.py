@@ -255,6 +255,8 @@ def test_fuzz_public_methods(fuzz_world, data):
 @FUZZ
 @given(data=st.data())
 def test_fuzz_create(fuzz_world, data):
+    if not fuzz_world["own_models"]:
+        return  # addons of this run that define no model of their own
     model = data.draw(st.sampled_from(fuzz_world["own_models"]), label="model")
     names = fuzz_world["fields"][model]
     if not names:
@@ -310,6 +312,7 @@ def test_fuzz_regressions(fuzz_world, case):
     _call(fuzz_world, who, model, method, args, context)
 
 
+@pytest.mark.addon("crm_pipeline")
 def test_control_character_is_no_xml_rpc(fuzz_world, expect_fault):
     """A text with a control character (here a backspace, as the fuzzer once
     sent for ``crm.commission.rate.create({'categ_id': '\\x08'})``) cannot

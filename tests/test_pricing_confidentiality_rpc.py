@@ -62,6 +62,8 @@ def setup(admin, make_turnover_client):
     }
 
 
+#: a warehouse user: Odoo's stock comes with crm_supply (sale_stock)
+@pytest.mark.addon("crm_pricing", "crm_supply")
 def test_conditions_refused_to_users_without_sales_or_accounting(
     setup, stock_user, employee, portal, expect_fault
 ):
@@ -110,6 +112,7 @@ def test_salesperson_and_accounting_read_conditions(setup, salesman, billing):
         assert 'name="min_turnover"' in views["views"]["form"]["arch"]
 
 
+@pytest.mark.addon("crm_pricing", "crm_supply")
 def test_order_priced_and_delivered_by_the_warehouse(setup, salesman, stock_user):
     order_id = salesman.call(
         "sale.order",

@@ -42,9 +42,10 @@ def db_exists(name):
         conn.close()
 
 
-def copy_db(source, target):
+def copy_db(source, target, stores=None):
     """``target`` as a copy of database ``source`` (no connection may be open
-    on ``source``), with a copy of its filestore."""
+    on ``source``), with a copy of its filestore (in ``stores``, by default
+    Odoo's ``--data-dir`` of the suite)."""
     conn = _maintenance_connection()
     try:
         with conn.cursor() as cr:
@@ -55,7 +56,7 @@ def copy_db(source, target):
             )
     finally:
         conn.close()
-    store = os.path.join(DATA_DIR, "filestore", source)
+    store = os.path.join(stores or os.path.join(DATA_DIR, "filestore"), source)
     if os.path.isdir(store):
         shutil.copytree(store, os.path.join(DATA_DIR, "filestore", target), dirs_exist_ok=True)
 

@@ -33,6 +33,7 @@ import threading
 import xml.etree.ElementTree as ET
 
 import psycopg2
+import suite_bases
 from suite_odoo import copy_db, drop_db, free_port, odoo_cmd, stop, wait_http
 from suite_setup import ADDONS, ROOT, VENV, ensure_oca_addons, say, venv_python
 
@@ -194,6 +195,15 @@ def odoo_install(outcome, odoo_src, db, addons, log):
     """Install ``addons`` on ``db`` with their *at_install* tests (each run
     right after its module is installed, before the modules that depend on it);
     their *post_install* tests are run by ``odoo_post_install_tests``."""
+    kept = suite_bases.base(
+        odoo_src,
+        suite_bases.odoo_dependencies(addons, _manifests(odoo_src)),
+        os.path.join(os.path.dirname(log), "base-install.log"),
+        of_the_day=True,
+    )
+    if kept:
+        suite_bases.copy_base(kept, db)
+        say(f"'{db}': a copy of {kept}, the kept database of Odoo's modules")
     say(f"installing {', '.join(addons)} with their at_install tests on '{db}' (log: {log})")
     res = subprocess.run(
         _odoo_test_cmd(
@@ -476,12 +486,13 @@ ALONE_SHARED = ("sale",)
 
 
 def _install_on(odoo_src, module, db, base, log):
-    """Install ``module`` on ``db``, a new database or a copy of ``base``'s:
-    (problems, (installed modules, companies' countries, base's companies'
-    countries) when there is none)."""
+    """Install ``module`` on ``db``, a new database or a copy of ``base``
+    (its label, database and filestores' folder): (problems, (installed
+    modules, companies' countries, base's companies' countries) when there is
+    none)."""
     drop_db(db)
     if base:
-        copy_db(base[1], db)
+        copy_db(base[1], db, base[2])
     code = subprocess.run(
         odoo_cmd(
             odoo_src,
@@ -522,28 +533,42 @@ def install_alone(outcome, odoo_src, addons, logdir):
     def expected(module):
         return _install_result(module, manifests, first, countries or set())
 
-    # a shared base only serves when two addons or more depend on it
+    # a shared base only serves when two addons or more depend on it (and
+    # the kept databases of Odoo's modules are off)
     jobs = [
         (module, True)
         for module in ALONE_SHARED
-        if sum(module in (expected(addon) or ()) for addon in addons) > 1
+        if not suite_bases.enabled()
+        and sum(module in (expected(addon) or ()) for addon in addons) > 1
     ]
     jobs += [(addon, False) for addon in sorted(addons, key=lambda a: len(expected(a) or ()))]
     try:
         for module, shared in jobs:
             db = f"crm_suite_alone_{os.getpid()}_{module}"
             log = os.path.join(logdir, f"alone-{module}.log")
+            kept = None
+            if not shared:
+                kept = suite_bases.base(
+                    odoo_src,
+                    suite_bases.odoo_dependencies([module], manifests),
+                    os.path.join(logdir, f"base-{module}.log"),
+                )
+            if kept and countries is None:
+                countries = _database_facts(kept)[2]
             fresh = expected(module) if countries is not None else None
             base = None
-            if fresh:
+            if fresh and kept:
+                base = (f"the kept database {kept}", kept, suite_bases.STORES)
+            elif fresh:
                 bases = [d for d in done if _install_result(module, manifests, d[2], d[3]) == fresh]
                 base = max(bases, key=lambda d: len(d[2]), default=None)
+                base = base and (f"{base[0]}'s database", base[1], None)
             found, facts = _install_on(odoo_src, module, db, base, log)
             if base and (found or facts[0] != fresh):
-                say(f"{module} on a copy of {base[0]}'s database: not as new; on a new one")
+                say(f"{module} on a copy of {base[0]}: not as new; on a new one")
                 base = None
                 found, facts = _install_on(odoo_src, module, db, base, log)
-            on = f" (on a copy of {base[0]}'s database)" if base else ""
+            on = f" (on a copy of {base[0]})" if base else ""
             if shared:
                 say(f"{module} installed as a base for the addons{on}: {'no' if found else 'yes'}")
             else:
@@ -724,6 +749,8 @@ def cmd_test(odoo_src):
     logdir = tempfile.mkdtemp(prefix="crm-suite-test-")
     alone, alone_outcome = None, Outcome()
     checks, checks_outcome = None, Outcome()
+    if suite_bases.enabled():
+        suite_bases.prune(odoo_src)
     try:
         if len(addons) > 1 and os.environ.get("CRM_SUITE_SKIP_ALONE") != "1":
             # its own databases and counts: nothing shared with the steps below
