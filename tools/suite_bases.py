@@ -33,7 +33,7 @@ import threading
 import time
 
 from psycopg2 import sql
-from suite_odoo import _maintenance_connection, copy_db, db_exists, drop_db, free_port, odoo_cmd
+from suite_odoo import _maintenance_connection, copy_db, db_exists, drop_db, install_cmd
 from suite_setup import ADDONS, CACHE, DATA_DIR, say
 
 PREFIX = "crm_suite_odoo_"
@@ -195,21 +195,7 @@ def _base(odoo_src, name, modules, day, log):
     building = f"{name}_{os.getpid()}"
     drop_db(building)
     say(f"building the kept database of Odoo's {', '.join(modules)} (log: {log})")
-    code = subprocess.run(
-        odoo_cmd(
-            odoo_src,
-            building,
-            "-i",
-            ",".join(modules),
-            "--stop-after-init",
-            "--http-port",
-            str(free_port()),
-            "--logfile",
-            log,
-            "--max-cron-threads",
-            "0",
-        )
-    ).returncode
+    code = subprocess.run(install_cmd(odoo_src, building, modules, log)).returncode
     if code:
         say(f"building {name} failed (exit code {code}): installing on a new database")
         drop_db(building)

@@ -118,6 +118,24 @@ def odoo_cmd(odoo_src, db, *extra):
     return cmd + list(extra)
 
 
+def install_cmd(odoo_src, db, modules, log):
+    """Odoo installing ``modules`` on ``db`` (without tests) and stopping, its
+    log in ``log``."""
+    return odoo_cmd(
+        odoo_src,
+        db,
+        "-i",
+        ",".join(modules),
+        "--stop-after-init",
+        "--http-port",
+        str(free_port()),
+        "--logfile",
+        log,
+        "--max-cron-threads",
+        "0",
+    )
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

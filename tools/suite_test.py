@@ -34,7 +34,7 @@ import xml.etree.ElementTree as ET
 
 import psycopg2
 import suite_bases
-from suite_odoo import copy_db, drop_db, free_port, odoo_cmd, stop, wait_http
+from suite_odoo import copy_db, drop_db, free_port, install_cmd, odoo_cmd, stop, wait_http
 from suite_setup import ADDONS, ROOT, VENV, ensure_oca_addons, say, venv_python
 
 LOG_RE = re.compile(
@@ -493,21 +493,7 @@ def _install_on(odoo_src, module, db, base, log):
     drop_db(db)
     if base:
         copy_db(base[1], db, base[2])
-    code = subprocess.run(
-        odoo_cmd(
-            odoo_src,
-            db,
-            "-i",
-            module,
-            "--stop-after-init",
-            "--http-port",
-            str(free_port()),
-            "--logfile",
-            log,
-            "--max-cron-threads",
-            "0",
-        )
-    ).returncode
+    code = subprocess.run(install_cmd(odoo_src, db, [module], log)).returncode
     found = scan_odoo_log(log, [module])[3]
     if code:
         found.append(f"exit code {code}")
