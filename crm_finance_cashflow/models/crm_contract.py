@@ -100,6 +100,19 @@ def blank_dates_to_false(records, vals):
     return vals
 
 
+def refused_by_company_check(record, fnames=None):
+    """True when Odoo's company check (``_check_company``) refuses ``record``
+    (one record, a new one too: a line as the form moves its contract), its
+    "Incompatible companies" caught, not raised: what the form warns of is
+    what the save refuses."""
+    record.ensure_one()
+    try:
+        record._check_company(fnames)
+    except UserError:
+        return True
+    return False
+
+
 def take_context_defaults(records, vals_list):
     """Odoo applies the context's defaults (``default_state``, ``default_lead_id``)
     after the policy checked the values given: ``records`` is returned without
@@ -403,7 +416,9 @@ class CrmContract(models.Model):
         if not company or self.state != "draft":
             return None
         messages = []
-        lines = self.line_ids.filtered(lambda line: line._fields_of_another_company(company))
+        # the form's lines follow the contract's new company (related): Odoo's
+        # check of each, as the save checks them
+        lines = self.line_ids.filtered(refused_by_company_check)
         if lines:
             messages.append(
                 self.env._(

@@ -84,20 +84,6 @@ class CrmContractLine(models.Model):
             # without its own, as Odoo's quotation line takes them
             self.tax_ids = taxes._filter_taxes_by_company(self.contract_id.company_id)
 
-    def _fields_of_another_company(self, company):
-        """The names of the line's fields whose records ``company`` may not use:
-        Odoo's company check (``_check_company``) of the line moved to
-        ``company``."""
-        self.ensure_one()
-        names = []
-        for name, field in self._fields.items():
-            if not (field.relational and field.check_company) or field.company_dependent:
-                continue
-            corecord = self.sudo()[name].with_context(active_test=False)
-            if corecord and not corecord.filtered_domain(corecord._check_company_domain(company)):
-                names.append(name)
-        return names
-
     @api.depends("quantity", "price_unit", "tax_ids", "currency_id")
     def _compute_amounts(self):
         for line in self:
