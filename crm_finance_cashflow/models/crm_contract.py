@@ -432,7 +432,7 @@ class CrmContract(models.Model):
                 )
             )
         # sudo: the planned payments linked to the contract, whoever may read
-        # them, as the check on save does
+        # them, as the check on save does; named only to those who may
         payments = (
             self.env["crm.planned.payment"]
             .sudo()
@@ -445,7 +445,7 @@ class CrmContract(models.Model):
                 self.env._(
                     "Planned payments of another company are linked to the contract "
                     "(%(payments)s): it cannot move to %(company)s while they are.",
-                    payments=", ".join(f"“{payment.display_name}”" for payment in payments),
+                    payments=payments.with_env(self.env)._names_for_user(),
                     company=company.display_name,
                 )
             )
@@ -469,14 +469,42 @@ class CrmContract(models.Model):
         refuses another company's products the same way; its lines' taxes
         follow the company because Odoo computes them, where a contract
         line's are the user's. The schedule's rows and alerts are the
-        contract's own (its company, related): a draft has none."""
+        contract's own (its company, related): a draft has none. The planned
+        payments are found as superuser (every one counts) but named only to
+        a user who may read them: when some are hidden from the user, the
+        refusal is the suite's own message, counting those (Odoo's, built
+        as superuser, would name them all)."""
         # the lines' company is the contract's (related): checked as moved
         self.line_ids._check_company()
         # sudo: the planned payments linked to the contracts, whoever may read
-        # them; Odoo's message names the ones that are not of the new company
-        self.env["crm.planned.payment"].sudo().search(
-            [("contract_id", "in", self.ids)]
-        )._check_company(["contract_id"])
+        # them, each checked by Odoo's company check
+        refused = (
+            self.env["crm.planned.payment"]
+            .sudo()
+            .search([("contract_id", "in", self.ids)])
+            .filtered(lambda payment: refused_by_company_check(payment, ["contract_id"]))
+        )
+        readable = refused.with_env(self.env)._filtered_access("read")
+        if readable == refused:
+            # the user may read them all: Odoo's message, as the user, names them
+            readable._check_company(["contract_id"])
+            return
+        # not Odoo's message built as superuser: it would name to the user the
+        # planned payments they may not read (as the form's warning, they are
+        # counted)
+        for contract in self:
+            payments = refused.filtered(lambda p, c=contract: p.contract_id == c)
+            if payments:
+                raise UserError(
+                    self.env._(
+                        "Planned payments of another company are linked to contract "
+                        "%(contract)s (%(payments)s): it cannot move to %(company)s while "
+                        "they are.",
+                        contract=contract.display_name,
+                        payments=payments.with_env(self.env)._names_for_user(),
+                        company=contract.company_id.display_name,
+                    )
+                )
 
     @api.constrains("renewal_term", "renewal_term_unit")
     def _check_renewal_term(self):

@@ -111,6 +111,27 @@ class CrmPlannedPayment(models.Model):
         inside = [("state", "=", "planned"), ("date", "<", fields.Date.context_today(self))]
         return inside if (operator == "=") == value else ["!", "&"] + inside
 
+    def _names_for_user(self):
+        """The names of these planned payments (found as superuser: every one
+        of them counts; called in the acting user's environment) to tell the
+        user: those the user may read, quoted, and the others counted, never
+        named (a company change's warning and refusal must not tell a
+        salesperson, who reads no planned payment, nor a user whose record
+        rules hide some, what they are), as crm_supply's reservations name
+        their orders (``_held_names``)."""
+        readable = self._filtered_access("read")
+        hidden = len(self) - len(readable)
+        names = ", ".join(f"“{payment.display_name}”" for payment in readable)
+        if hidden and readable:
+            return self.env._(
+                "%(names)s and %(count)s other planned payment(s) you cannot access",
+                names=names,
+                count=hidden,
+            )
+        if hidden:
+            return self.env._("%(count)s planned payment(s) you cannot access", count=hidden)
+        return names
+
     @api.constrains("amount")
     def _check_amount(self):
         for payment in self:

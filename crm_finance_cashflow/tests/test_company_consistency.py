@@ -132,6 +132,64 @@ class TestCompanyConsistency(ContractCase):
         # nothing was saved
         self.assertEqual((contract | bare).company_id, self.main)
 
+    def _advance(self, contract, user=None, name="Advance"):
+        """A planned payment ``name`` of the contract's company linked to
+        ``contract``, created by ``user`` (by default as superuser)."""
+        Planned = self.env["crm.planned.payment"]
+        if user:
+            Planned = self._in(Planned, user)
+        return Planned.create(
+            {
+                "name": name,
+                "direction": "incoming",
+                "partner_id": self.partner.id,
+                "amount": 50.0,
+                "date": "2026-02-01",
+                "contract_id": contract.id,
+                "company_id": contract.company_id.id,
+            }
+        )
+
+    def test_company_change_names_only_readable_planned_payments(self):
+        """The form's warning and the refusal on save name the linked planned
+        payments the user may read and count the others, never naming them
+        (found as superuser: every one of them counts): a salesperson, who
+        reads no planned payment, moving their own draft; a billing user whose
+        record rule hides another user's planned payment."""
+        contract = self._in(self._contract(user=self.salesman), self.salesman)
+        self._advance(contract, self.billing)
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as warned:
+            Form(contract).company_id = self.other
+        self.assertNotIn("Advance", warned.output[0])
+        self.assertIn("1 planned payment(s) you cannot access", warned.output[0])
+        with self.assertRaises(UserError) as refused:
+            contract.write({"company_id": self.other.id})
+        self.assertNotIn("Advance", str(refused.exception))
+        self.assertIn("1 planned payment(s) you cannot access", str(refused.exception))
+        self.assertEqual(contract.company_id, self.main)
+        # billing reads only the planned payments it created
+        self.env["ir.rule"].create(
+            {
+                "name": "Consistency: billing reads its own planned payments",
+                "model_id": self.env["ir.model"]._get_id("crm.planned.payment"),
+                "domain_force": "[('create_uid', '=', user.id)]",
+                "groups": [Command.link(self.ref("account.group_account_invoice"))],
+            }
+        )
+        contract = self._in(self._contract(), self.billing)
+        self._advance(contract, self.billing)
+        self._advance(contract, name="Secret")
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as warned:
+            Form(contract).company_id = self.other
+        named = "“Advance” and 1 other planned payment(s) you cannot access"
+        self.assertIn(named, warned.output[0])
+        self.assertNotIn("Secret", warned.output[0])
+        with self.assertRaises(UserError) as refused:
+            contract.write({"company_id": self.other.id})
+        self.assertIn(named, str(refused.exception))
+        self.assertNotIn("Secret", str(refused.exception))
+        self.assertEqual(contract.company_id, self.main)
+
     def test_company_read_only_in_the_form_once_active(self):
         """An active contract's company no longer changes (its terms' policy):
         the form shows it read-only, as it does its partner and type, rather
