@@ -326,6 +326,7 @@ class CrmPlannedPayment(models.Model):
         contract's, and nothing is posted. Returns True."""
         self.check_access("write")
         journals = {}
+        journal_of = {}
         for planned in self:
             if planned.state != "planned":
                 raise UserError(self.env._("Only a planned payment can be posted."))
@@ -348,12 +349,18 @@ class CrmPlannedPayment(models.Model):
                         name=planned.name,
                     )
                 )
-            # Odoo converts the payment into the company currency at the rate of
-            # its date, and one for one without a rate: refused, as Create
-            # Invoices refuses it, before anything is recorded
-            planned.currency_id._crm_check_rate(
-                planned.company_id,
-                planned.date,
+            journal_of[planned] = journal
+        # Odoo converts the payment into the company currency at the rate of
+        # its date, and one for one without a rate: refused, as Create
+        # Invoices refuses it, before anything is recorded; one look per
+        # currency, company and date (the first payment of each named)
+        firsts = {}
+        for planned in self:
+            firsts.setdefault((planned.currency_id, planned.company_id, planned.date), planned)
+        for (currency, company, date), planned in firsts.items():
+            currency._crm_check_rate(
+                company,
+                date,
                 lambda planned=planned, **values: self.env._(
                     "There is no exchange rate of %(currency)s on or before %(date)s in "
                     "%(company)s: update the rates before posting %(name)s.",
@@ -361,6 +368,8 @@ class CrmPlannedPayment(models.Model):
                     **values,
                 ),
             )
+        for planned in self:
+            journal = journal_of[planned]
             if planned.invoice_id:
                 payment = planned._register_invoice_payment(journal)
             else:

@@ -1,4 +1,5 @@
 import re
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -82,6 +83,27 @@ class TestPlannedPaymentRates(ContractCase):
         own = self._planned(name="Rent", currency_id=self.company.currency_id.id)
         planned = self._planned()
         self._refused(own | planned)
+
+    def test_post_several_looks_a_rate_up_once(self):
+        """Posting planned payments together looks the rate up once per
+        currency, company and date, before any payment is recorded (not once
+        per payment, between the payments)."""
+        self._gbp_rate("2026-12-01", 0.2)
+        planned = (
+            self._planned() | self._planned(name="GBP rent 2") | self._planned(name="GBP rent 3")
+        )
+        Currency = type(self.gbp)
+        looks = []
+        real = Currency._crm_rated
+
+        def counted(currencies, company, date):
+            looks.append((currencies, company, date))
+            return real(currencies, company, date)
+
+        with patch.object(Currency, "_crm_rated", counted):
+            planned.with_user(self.billing).action_post()
+        self.assertEqual(set(planned.mapped("state")), {"posted"})
+        self.assertEqual(len(looks), 1)
 
     def test_planned_payment_of_an_invoice_without_rate(self):
         """A planned payment of an invoice is refused too: its payment would be
