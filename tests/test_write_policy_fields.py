@@ -277,7 +277,9 @@ def _sheet_line_vals(f):
 
 
 def _product_vals(f):
-    return {"name": TAG, "is_storable": True}
+    if "is_storable" in f.fields("product.product"):
+        return {"name": TAG, "is_storable": True}
+    return {"name": TAG}
 
 
 def _recipe_line_vals(f):
@@ -547,21 +549,17 @@ class Factory:
 
     @property
     def product(self):
-        """A storable product without taxes, of no company in particular."""
-        return self.once(
-            "product",
-            lambda: self.admin.call(
-                "product.product",
-                "create",
-                {
-                    "name": f"{TAG} product",
-                    "is_storable": True,
-                    "list_price": 100,
-                    "taxes_id": [(6, 0, [])],
-                    "supplier_taxes_id": [(6, 0, [])],
-                },
-            ),
-        )
+        """A product without taxes, of no company in particular: storable
+        where the run has Odoo's stock (crm_pricing alone has no stock)."""
+        vals = {
+            "name": f"{TAG} product",
+            "list_price": 100,
+            "taxes_id": [(6, 0, [])],
+            "supplier_taxes_id": [(6, 0, [])],
+        }
+        if "is_storable" in self.fields("product.product"):
+            vals["is_storable"] = True
+        return self.once("product", lambda: self.admin.call("product.product", "create", vals))
 
     @property
     def lost_reason(self):
@@ -586,9 +584,15 @@ class Factory:
             )
         return self.meta[model]
 
+    def state_field(self, model):
+        """The model's state field: the policy's, or Odoo's ``state`` for a
+        model the run's policy does not hold (``sale.order`` is built for
+        its lines even where no installed addon adds fields to it)."""
+        return self.policy.get(model, {}).get("state_field", "state")
+
     def states(self, model):
         """The values of the model's state field, or ``[None]``."""
-        info = self.fields(model).get(self.policy[model]["state_field"], {})
+        info = self.fields(model).get(self.state_field(model), {})
         if info.get("type") == "selection":
             return [value for value, _label in info["selection"]]
         return [None]
@@ -621,7 +625,7 @@ class Factory:
                 else:
                     admin.call(model, step[0], [record_id], *step[1:])
         if state is not None:
-            field = self.policy[model]["state_field"]
+            field = self.state_field(model)
             got = admin.call(model, "read", [record_id], [field])[0][field]
             if got != state:
                 raise LookupError(f"built {got!r} instead of {state!r}")
