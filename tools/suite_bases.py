@@ -33,7 +33,7 @@ import threading
 import time
 
 from psycopg2 import sql
-from suite_odoo import _maintenance_connection, copy_db, db_exists, drop_db, install_cmd
+from suite_odoo import copy_db, db_exists, drop_db, install_cmd, maintenance_connection
 from suite_setup import ADDONS, CACHE, DATA_DIR, say
 
 PREFIX = "crm_suite_odoo_"
@@ -129,7 +129,7 @@ def prune(odoo_src):
     and those a run stopped building."""
     current = f"{PREFIX}{tree_fingerprint(odoo_src)}_"
     pattern = re.compile(rf"^{PREFIX}[0-9a-f]{{12}}_[0-9a-f]{{12}}(_(\d+))?$")
-    conn = _maintenance_connection()
+    conn = maintenance_connection()
     try:
         with conn.cursor() as cr:
             cr.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{PREFIX}%"])
@@ -204,7 +204,7 @@ def _base(odoo_src, name, modules, day, log):
         drop_db(building)  # another run built it meanwhile
         return name
     _drop(name)  # a database without its marker: unfinished
-    conn = _maintenance_connection()
+    conn = maintenance_connection()
     try:
         with conn.cursor() as cr:
             cr.execute(

@@ -26,14 +26,16 @@ from suite_setup import ADDONS, DATA_DIR, ROOT, STATE, read_text, say, venv_pyth
 # --------------------------------------------------------------------------
 
 
-def _maintenance_connection():
+def maintenance_connection():
+    """An autocommit connection to the ``postgres`` database, for creating,
+    copying and dropping databases (the caller closes it)."""
     conn = psycopg2.connect(dbname="postgres")
     conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
     return conn
 
 
 def db_exists(name):
-    conn = _maintenance_connection()
+    conn = maintenance_connection()
     try:
         with conn.cursor() as cr:
             cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -46,7 +48,7 @@ def copy_db(source, target, stores=None):
     """``target`` as a copy of database ``source`` (no connection may be open
     on ``source``), with a copy of its filestore (in ``stores``, by default
     Odoo's ``--data-dir`` of the suite)."""
-    conn = _maintenance_connection()
+    conn = maintenance_connection()
     try:
         with conn.cursor() as cr:
             cr.execute(
@@ -66,7 +68,7 @@ def drop_db(name, attempts=30):
     database manager does). A connection of another role (PostgreSQL's
     autovacuum worker, busy on a freshly installed database) cannot be
     terminated by a non-superuser: wait for it to finish and try again."""
-    conn = _maintenance_connection()
+    conn = maintenance_connection()
     try:
         with conn.cursor() as cr:
             for attempt in range(attempts):
