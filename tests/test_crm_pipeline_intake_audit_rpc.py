@@ -56,6 +56,34 @@ def test_wrong_tax_id_is_a_row_error(salesman, expect_fault):
     assert lead["vat"] == f"RO{good}"
 
 
+def test_neighbours_tax_ids_checked(salesman):
+    """A Ukrainian, Moldovan or Russian tax ID of the wrong form or check
+    digit is a row error naming the forms it may take; the right ones are
+    imported."""
+    tag = _tag()
+    content = _b64(
+        "Company,Tax ID,Country\n"
+        f"ТОВ Сонях {tag},32855961,Ukraine\n"
+        f"ТОВ Хибна {tag},32855962,Ukraine\n"
+        f"Vin {tag} SRL,MD1008600038412,\n"
+    )
+    summary = salesman.call(
+        "crm.lead",
+        "import_leads",
+        content,
+        "leads.csv",
+        {"mode": "skip_invalid", "duplicate_action": "create"},
+    )
+    assert (summary["created"], summary["rejected"]) == (1, 2)
+    assert summary["errors"][0]["reason"] == (
+        "32855962 is not a valid Ukrainian tax ID: an ЄДРПОУ code (8 digits), a РНОКПП "
+        "(10 digits), both with their check digit, or a VAT number (12 digits)."
+    )
+    assert "MD1008600038412 is not a valid Moldovan tax ID" in summary["errors"][1]["reason"]
+    [lead] = salesman.call("crm.lead", "read", summary["lead_ids"], ["vat"])
+    assert lead["vat"] == "32855961"
+
+
 def test_every_rejected_row_in_errors(salesman):
     tag = _tag()
     rows = "".join(f"RPC every error {tag} {n},not-an-email\n" for n in range(130))

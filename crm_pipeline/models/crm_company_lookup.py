@@ -7,6 +7,10 @@ import time
 import requests
 import urllib3
 from stdnum.eu import vat as eu_vat
+from stdnum.md import idno as md_idno
+from stdnum.ru import inn as ru_inn
+from stdnum.ua import edrpou as ua_edrpou
+from stdnum.ua import rntrc as ua_rntrc
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -26,6 +30,28 @@ VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number
 #: The countries whose tax IDs are checked (their check digits): Romania's
 #: CUI and the VAT numbers of the EU (Greece's "EL" prefix included).
 CHECKED_COUNTRIES = frozenset({"RO", "EL", *(code.upper() for code in eu_vat.MEMBER_STATES)})
+
+
+def _ua_tax_id_is_valid(number):
+    """A Ukrainian company's tax ID: its ЄДРПОУ code (8 digits), a sole
+    trader's РНОКПП (10 digits), both with their check digit, or the
+    12-digit VAT payer number (ІПН), whose check digit no public rule gives:
+    its length only, as Odoo's ``base_vat`` checks it."""
+    if len(number) == 12:
+        return number.isascii() and number.isdigit()
+    if len(number) == 10:
+        return ua_rntrc.is_valid(number)
+    return ua_edrpou.is_valid(number)
+
+
+#: The tax IDs of the neighbours outside the EU whose check digits are known
+#: (python-stdnum): a number of another form or with a wrong check digit is
+#: refused, as a Romanian CUI or an EU VAT number is.
+OTHER_CHECKS = {
+    "MD": md_idno.is_valid,  # IDNO, 13 digits
+    "RU": ru_inn.is_valid,  # ИНН, 10 digits (a company) or 12 (a person)
+    "UA": _ua_tax_id_is_valid,
+}
 
 
 class CrmCompanyLookup(models.AbstractModel):
@@ -175,17 +201,43 @@ class CrmCompanyLookup(models.AbstractModel):
         """Refuse a tax ID whose check digits are wrong (a ``UserError``, the
         message of the lookup: ``_tax_id_parts``) where the suite knows the
         rules: a Romanian CUI and an EU VAT number, by the tax ID's prefix,
-        else by ``country_code`` (the country given with it). A tax ID of
-        another country (a Russian ИНН, a Ukrainian ЄДРПОУ code), or with
-        neither prefix nor country, is taken as it is, as Odoo's VAT check
-        takes the number of a partner without a country; so is a value
-        without a letter or digit ("-", "/": no tax ID, as Odoo's check
-        skips it)."""
-        if not intake_keys.vat_number(vat):
+        else by ``country_code`` (the country given with it), and the tax IDs
+        of Ukraine, Moldova and Russia (``OTHER_CHECKS``: their own message).
+        A tax ID of another country, or with neither prefix nor country, is
+        taken as it is, as Odoo's VAT check takes the number of a partner
+        without a country; so is a value without a letter or digit ("-",
+        "/": no tax ID, as Odoo's check skips it)."""
+        number = intake_keys.vat_number(vat)
+        if not number:
             return
         country = (intake_keys.vat_country(vat) or country_code or "").upper()
         if country in CHECKED_COUNTRIES:
             self._tax_id_parts(vat, country_code)
+        elif country in OTHER_CHECKS and not OTHER_CHECKS[country](number):
+            raise UserError(self._other_tax_id_error(vat, country))
+
+    @api.model
+    def _other_tax_id_error(self, vat, country):
+        """The message refusing ``vat``, a tax ID of ``country`` (one of
+        ``OTHER_CHECKS``), naming the forms it may take there."""
+        if country == "UA":
+            return self.env._(
+                "%(vat)s is not a valid Ukrainian tax ID: an ЄДРПОУ code (8 digits), a "
+                "РНОКПП (10 digits), both with their check digit, or a VAT number "
+                "(12 digits).",
+                vat=vat,
+            )
+        if country == "MD":
+            return self.env._(
+                "%(vat)s is not a valid Moldovan tax ID: an IDNO (13 digits) with its "
+                "check digit.",
+                vat=vat,
+            )
+        return self.env._(
+            "%(vat)s is not a valid Russian tax ID: an ИНН (10 or 12 digits) with its "
+            "check digits.",
+            vat=vat,
+        )
 
     @api.model
     def _lookup_anaf(self, cui):

@@ -110,14 +110,56 @@ class TestIntakeTaxIdChecked(IntakeCase):
             ["Good Bare Cui SRL", "14399840", "Romania"],
             ["Good German GmbH", "DE136695976", ""],
             ["Good Bare German GmbH", "136695976", "Germany"],
+            # the neighbours' tax IDs of the right form and check digits
+            ["ТОВ Сонях", "32855961", "Ukraine"],
+            ["ФОП Коваль", "1759013776", "Ukraine"],
+            ["ТОВ Платник", "UA 123456789012", ""],
+            ["Moldova Vin SRL", "MD1008600038413", ""],
+            ["ООО Ромашка", "RU7707083893", ""],
             # no rules of the suite for these: taken as they are, as Odoo does
-            ["ООО Ромашка", "7707083893", ""],
-            ["ТОВ Сонях", "1234567", "Ukraine"],
+            ["ООО Без страны", "7707083894", ""],
+            ["Türk AŞ", "TR1234567", ""],
             # no tax ID at all
             ["No Tax ID SRL", "-", "Romania"],
         ]
         summary = self._import(rows)
-        self.assertEqual((summary["created"], summary["rejected"]), (7, 0), summary["errors"])
+        self.assertEqual((summary["created"], summary["rejected"]), (12, 0), summary["errors"])
+
+    def test_wrong_neighbour_tax_ids_refused(self):
+        """Ukraine's, Moldova's and Russia's tax IDs are checked (their form
+        and check digits), by prefix or by the row's country; each wrong one
+        is a row error naming the forms, and nothing is imported."""
+        before = self._count()
+        rows = [
+            ["Company", "Tax ID", "Country"],
+            ["ТОВ Хибна цифра", "32855962", "Ukraine"],
+            ["ФОП Хибна цифра", "1759013777", "Ukraine"],
+            ["ТОВ Закоротко", "UA1234567", ""],
+            ["ТОВ Літера", "UA12345678901A", ""],
+            ["Moldova Rău SRL", "MD1008600038412", ""],
+            ["ООО Неверно", "RU7707083894", ""],
+        ]
+        summary = self._import(rows)
+        self.assertEqual((summary["created"], summary["rejected"]), (0, 6))
+        self.assertEqual(self._count(), before)
+        reasons = [error["reason"] for error in summary["errors"]]
+        self.assertEqual(
+            reasons[0],
+            "32855962 is not a valid Ukrainian tax ID: an ЄДРПОУ code (8 digits), a "
+            "РНОКПП (10 digits), both with their check digit, or a VAT number (12 digits).",
+        )
+        for reason in reasons[1:4]:
+            self.assertIn("is not a valid Ukrainian tax ID", reason)
+        self.assertEqual(
+            reasons[4],
+            "MD1008600038412 is not a valid Moldovan tax ID: an IDNO (13 digits) with its "
+            "check digit.",
+        )
+        self.assertEqual(
+            reasons[5],
+            "RU7707083894 is not a valid Russian tax ID: an ИНН (10 or 12 digits) with its "
+            "check digits.",
+        )
 
 
 @tagged("post_install", "-at_install")
