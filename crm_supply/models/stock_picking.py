@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import float_compare
 
 
@@ -58,6 +58,41 @@ class StockPicking(models.Model):
             demands,
             lambda pickings: self.env._(
                 "Validating %(picking)s", picking=", ".join(pickings.mapped("name"))
+            ),
+        )
+
+    @api.model
+    def _check_done_reserved_stock(self, quantities, taken=False):
+        """{picking: warning} for what done move lines take out of warehouses
+        once their transfer is validated (a done transfer unlocked, a done
+        line's quantity raised, a line or a move added to it: Odoo takes the
+        goods at once, ``stock.move.line`` create and write), under the
+        company's reserved-stock policy as at validation
+        (``_check_delivery_reserved_stock``): a UserError under "block"; the
+        same exclusion (``_own_confirmed_order``); the pickings of one call
+        checked together per company and warehouse. ``quantities``:
+        {(picking, warehouse): {product: quantity in its unit}}, what is
+        taken more than was done (a done line's goods count nowhere else in
+        free to sell: a done move is no longer *Outgoing* nor reserved).
+        ``taken``: Odoo has taken them already (a done line created), so free
+        to sell counts them as gone from On Hand, in both of its terms: they
+        are added back to both (``counted``)."""
+        demands = [
+            (
+                picking,
+                picking.company_id,
+                warehouse,
+                needs,
+                picking._own_confirmed_order(),
+                {product: (qty, qty) for product, qty in needs.items()} if taken else None,
+            )
+            for (picking, warehouse), needs in quantities.items()
+        ]
+        return self.env["res.company"]._check_reserved_stock_together(
+            demands,
+            lambda pickings: self.env._(
+                "Raising the done quantities of %(picking)s",
+                picking=", ".join(pickings.mapped("name")),
             ),
         )
 
