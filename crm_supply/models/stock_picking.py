@@ -102,10 +102,20 @@ class StockPicking(models.Model):
         *sale*), whose goods the transfer delivers. A confirmation releases
         the order's reservations (``sale.order._action_confirm``, right after
         Odoo's procurement, the order in state *sale* already), so a confirmed
-        order holds none once confirmed. A quotation (draft or sent) holds its
-        reservations for itself, not for a transfer: a stock user may point a
-        transfer's procurement group (or its *Sales Order*, which writes it) at
-        a reserved quotation, and its reservations then still count."""
+        order holds none once confirmed, and none is made on it later (only a
+        quotation reserves or realigns its reservations). The exclusion counts
+        only for a transfer of the order validated inside its confirmation,
+        between Odoo's write of the state and that release (in the
+        ``super()._action_confirm()`` of crm_supply: a module below it that
+        validates the deliveries it procures), whose own reservations would
+        otherwise refuse it under "block". No module of Odoo 18 Community does
+        (procurement creates, confirms and reserves transfers; the point of
+        sale validates its own through ``_action_done``, without this hook):
+        the exclusion is kept for such a module. A quotation (draft or sent)
+        holds its reservations for itself, not for a transfer: a stock user
+        may point a transfer's procurement group (or its *Sales Order*, which
+        writes it) at a reserved quotation, and its reservations then still
+        count."""
         self.ensure_one()
         order = self.sale_id
         # sudo: the order's state only, whoever validates (a stock user may not
