@@ -1,7 +1,9 @@
 """crm_supply over XML-RPC: the "block" policy holds on a confirmed order
 whatever the route (a plain write of the state, a line written again with the
-same quantity, a packaging quantity), and a cancelled quotation orders nothing
-from suppliers. In a company of its own: its policy touches no other test."""
+same quantity, a packaging quantity) and on a delivery already validated (a
+done move line's quantity raised, a done move line added), and a cancelled
+quotation orders nothing from suppliers. In a company of its own: its policy
+touches no other test."""
 
 import os
 
@@ -178,6 +180,68 @@ def test_packaging_quantity_of_a_confirmed_line_is_checked(admin, bypass, expect
     )
     assert sum(move["product_uom_qty"] for move in moves) == 1.0
     salesman.call("sale.order", "action_cancel", [order_id])
+
+
+def test_raised_done_delivery_is_checked(admin, bypass, make_user, expect_fault):
+    """A delivery of 1 validated while the company allowed it (nothing free
+    to sell left beside the proforma's 4): raising its done move line, or
+    adding one to it, over a plain write or create takes 1 more than is free:
+    refused under block; lowering it passes and gives the unit back."""
+    company_id = bypass["company_id"]
+    seller = make_user(
+        ["sales_team.group_sale_salesman", "stock.group_stock_user"], "bypass_seller_stock"
+    )
+    admin.call(
+        "res.users",
+        "write",
+        [seller.uid],
+        {"company_ids": [(4, company_id)], "company_id": company_id},
+    )
+    admin.call("res.company", "write", [company_id], {"reserved_stock_policy": "allow"})
+    try:
+        order_id = _order(seller, bypass, 1)
+        seller.call("sale.order", "action_confirm", [order_id])
+        [order] = seller.call("sale.order", "read", [order_id], ["picking_ids"])
+        [picking_id] = order["picking_ids"]
+        [move] = seller.call("stock.move", "search_read", [("picking_id", "=", picking_id)], ["id"])
+        seller.call("stock.move", "write", [move["id"]], {"quantity": 1, "picked": True})
+        assert seller.call("stock.picking", "button_validate", [picking_id]) is True
+    finally:
+        admin.call("res.company", "write", [company_id], {"reserved_stock_policy": "block"})
+    [line] = seller.call(
+        "stock.move.line",
+        "search_read",
+        [("picking_id", "=", picking_id)],
+        ["state", "quantity", "location_id", "location_dest_id"],
+    )
+    assert (line["state"], line["quantity"]) == ("done", 1.0)
+    held, free = _free(admin, bypass)
+    assert held == 4.0 and free <= 0.0
+    refusal = "1.00 wanted, 0.00 free to sell"
+    fault = expect_fault(seller.call, "stock.move.line", "write", [line["id"]], {"quantity": 2})
+    assert refusal in fault.faultString
+    assert "Raising the done quantities of" in fault.faultString
+    fault = expect_fault(
+        seller.call,
+        "stock.move.line",
+        "create",
+        {
+            "move_id": move["id"],
+            "picking_id": picking_id,
+            "product_id": bypass["product"],
+            "location_id": line["location_id"][0],
+            "location_dest_id": line["location_dest_id"][0],
+            "quantity": 1,
+        },
+    )
+    assert refusal in fault.faultString
+    [after] = seller.call("stock.move.line", "read", [line["id"]], ["quantity"])
+    assert after["quantity"] == 1.0
+    assert seller.call("stock.move.line", "search_count", [("picking_id", "=", picking_id)]) == 1
+    assert _free(admin, bypass) == (held, free)
+    # lowering the done quantity gives the unit back
+    assert seller.call("stock.move.line", "write", [line["id"]], {"quantity": 0}) is True
+    assert _free(admin, bypass) == (held, free + 1.0)
 
 
 def test_cancelled_quotation_orders_nothing_from_suppliers(admin, make_user, expect_fault):

@@ -13,3 +13,4 @@ from . import sale_order_status
 from . import purchase_order_status
 from . import product_supply
 from . import res_partner
+from . import stock_move_line

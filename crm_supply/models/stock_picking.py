@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import float_compare
 
 
@@ -61,16 +61,61 @@ class StockPicking(models.Model):
             ),
         )
 
+    @api.model
+    def _check_done_reserved_stock(self, quantities, taken=False):
+        """{picking: warning} for what done move lines take out of warehouses
+        once their transfer is validated (a done transfer unlocked, a done
+        line's quantity raised, a line or a move added to it: Odoo takes the
+        goods at once, ``stock.move.line`` create and write), under the
+        company's reserved-stock policy as at validation
+        (``_check_delivery_reserved_stock``): a UserError under "block"; the
+        same exclusion (``_own_confirmed_order``); the pickings of one call
+        checked together per company and warehouse. ``quantities``:
+        {(picking, warehouse): {product: quantity in its unit}}, what is
+        taken more than was done (a done line's goods count nowhere else in
+        free to sell: a done move is no longer *Outgoing* nor reserved).
+        ``taken``: Odoo has taken them already (a done line created), so free
+        to sell counts them as gone from On Hand, in both of its terms: they
+        are added back to both (``counted``)."""
+        demands = [
+            (
+                picking,
+                picking.company_id,
+                warehouse,
+                needs,
+                picking._own_confirmed_order(),
+                {product: (qty, qty) for product, qty in needs.items()} if taken else None,
+            )
+            for (picking, warehouse), needs in quantities.items()
+        ]
+        return self.env["res.company"]._check_reserved_stock_together(
+            demands,
+            lambda pickings: self.env._(
+                "Raising the done quantities of %(picking)s",
+                picking=", ".join(pickings.mapped("name")),
+            ),
+        )
+
     def _own_confirmed_order(self):
         """The sale order whose reservations do not count against this
         transfer: its own order (``sale_id``) when it is confirmed (state
         *sale*), whose goods the transfer delivers. A confirmation releases
         the order's reservations (``sale.order._action_confirm``, right after
         Odoo's procurement, the order in state *sale* already), so a confirmed
-        order holds none once confirmed. A quotation (draft or sent) holds its
-        reservations for itself, not for a transfer: a stock user may point a
-        transfer's procurement group (or its *Sales Order*, which writes it) at
-        a reserved quotation, and its reservations then still count."""
+        order holds none once confirmed, and none is made on it later (only a
+        quotation reserves or realigns its reservations). The exclusion counts
+        only for a transfer of the order validated inside its confirmation,
+        between Odoo's write of the state and that release (in the
+        ``super()._action_confirm()`` of crm_supply: a module below it that
+        validates the deliveries it procures), whose own reservations would
+        otherwise refuse it under "block". No module of Odoo 18 Community does
+        (procurement creates, confirms and reserves transfers; the point of
+        sale validates its own through ``_action_done``, without this hook):
+        the exclusion is kept for such a module. A quotation (draft or sent)
+        holds its reservations for itself, not for a transfer: a stock user
+        may point a transfer's procurement group (or its *Sales Order*, which
+        writes it) at a reserved quotation, and its reservations then still
+        count."""
         self.ensure_one()
         order = self.sale_id
         # sudo: the order's state only, whoever validates (a stock user may not

@@ -20,3 +20,4 @@ from . import test_block_bypass
 from . import test_label_access
 from . import test_check_queries
 from . import test_notes_without_email
+from . import test_done_delivery
