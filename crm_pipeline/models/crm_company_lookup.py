@@ -219,25 +219,27 @@ class CrmCompanyLookup(models.AbstractModel):
     @api.model
     def _other_tax_id_error(self, vat, country):
         """The message refusing ``vat``, a tax ID of ``country`` (one of
-        ``OTHER_CHECKS``), naming the forms it may take there."""
-        if country == "UA":
-            return self.env._(
+        ``OTHER_CHECKS``), naming the forms it may take there (one message
+        per country of ``OTHER_CHECKS``, each a literal for the catalogues)."""
+        messages = {
+            "UA": lambda: self.env._(
                 "%(vat)s is not a valid Ukrainian tax ID: an ЄДРПОУ code (8 digits), a "
                 "РНОКПП (10 digits), both with their check digit, or a VAT number "
                 "(12 digits).",
                 vat=vat,
-            )
-        if country == "MD":
-            return self.env._(
+            ),
+            "MD": lambda: self.env._(
                 "%(vat)s is not a valid Moldovan tax ID: an IDNO (13 digits) with its "
                 "check digit.",
                 vat=vat,
-            )
-        return self.env._(
-            "%(vat)s is not a valid Russian tax ID: an ИНН (10 or 12 digits) with its "
-            "check digits.",
-            vat=vat,
-        )
+            ),
+            "RU": lambda: self.env._(
+                "%(vat)s is not a valid Russian tax ID: an ИНН (10 or 12 digits) with its "
+                "check digits.",
+                vat=vat,
+            ),
+        }
+        return messages[country]()
 
     @api.model
     def _lookup_anaf(self, cui):
