@@ -327,6 +327,7 @@ class CrmPlannedPayment(models.Model):
         self.check_access("write")
         journals = {}
         journal_of = {}
+        firsts = {}  # {(currency, company, date): the first planned payment of it}
         for planned in self:
             if planned.state != "planned":
                 raise UserError(self.env._("Only a planned payment can be posted."))
@@ -350,13 +351,11 @@ class CrmPlannedPayment(models.Model):
                     )
                 )
             journal_of[planned] = journal
+            firsts.setdefault((planned.currency_id, planned.company_id, planned.date), planned)
         # Odoo converts the payment into the company currency at the rate of
         # its date, and one for one without a rate: refused, as Create
         # Invoices refuses it, before anything is recorded; one look per
         # currency, company and date (the first payment of each named)
-        firsts = {}
-        for planned in self:
-            firsts.setdefault((planned.currency_id, planned.company_id, planned.date), planned)
         for (currency, company, date), planned in firsts.items():
             currency._crm_check_rate(
                 company,
