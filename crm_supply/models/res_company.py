@@ -243,7 +243,7 @@ class ResCompany(models.Model):
             lines.append(
                 self.env._(
                     "%(product)s: %(qty)s wanted, %(free)s free to sell (%(held)s reserved "
-                    "by proformas %(orders)s): %(taken)s taken from the proformas",
+                    "by proformas: %(orders)s): %(taken)s taken from the proformas",
                     product=product.display_name,
                     qty=quantity(qty),
                     free=quantity(max(free, 0)),

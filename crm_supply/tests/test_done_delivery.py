@@ -67,7 +67,7 @@ class TestDoneDeliveryRaised(SupplyCase):
         return (
             f"(?s)Raising the done quantities of {self.picking.name} takes stock reserved by "
             f"proformas:\nDone Item: {wanted} wanted, {free} free to sell \\(2.00 reserved by "
-            "proformas 1 order\\(s\\) you cannot access\\)"
+            "proformas: 1 order\\(s\\) you cannot access\\)"
         )
 
     def _hold_more(self, qty):
@@ -147,7 +147,7 @@ class TestDoneDeliveryRaised(SupplyCase):
         self.assertIn(
             f"Raising the done quantities of {self.picking.name} takes stock reserved by "
             "proformas:<br>Done Item: 2.00 wanted, 1.00 free to sell (2.00 reserved by "
-            "proformas 1 order(s) you cannot access): 1.00 taken from the proformas",
+            "proformas: 1 order(s) you cannot access): 1.00 taken from the proformas",
             str(note.body),
         )
         self.assertNotIn(self.holder.name, str(note.body))
@@ -157,7 +157,7 @@ class TestDoneDeliveryRaised(SupplyCase):
         notes = self._notes()
         self.assertEqual(len(notes), 2)
         self.assertIn(
-            "Done Item: 1.00 wanted, 0.00 free to sell (2.00 reserved by proformas 1 "
+            "Done Item: 1.00 wanted, 0.00 free to sell (2.00 reserved by proformas: 1 "
             "order(s) you cannot access): 1.00 taken from the proformas",
             str((notes - note).body),
         )

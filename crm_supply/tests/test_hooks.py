@@ -222,7 +222,7 @@ class TestPolicyHooks(SupplyCase):
         picking = order.picking_ids.with_user(self.stock_user).with_context(skip_sms=True)
         picking.move_ids.write({"quantity": 7, "picked": True})
         with self.assertRefused(
-            r"Supply Widget: 7.00 wanted, 6.00 free to sell \(4.00 reserved by proformas .*\): "
+            r"Supply Widget: 7.00 wanted, 6.00 free to sell \(4.00 reserved by proformas: .*\): "
             r"1.00 taken from the proformas"
         ):
             picking.button_validate()
@@ -247,7 +247,7 @@ class TestPolicyHooks(SupplyCase):
         names = ", ".join(pickings.mapped("name"))
         with self.assertRefused(
             rf"(?s)Validating {names} takes .*Supply Widget: 10.00 wanted, 6.00 free to sell "
-            rf"\(4.00 reserved by proformas {holder.name}\): 4.00 taken from the proformas"
+            rf"\(4.00 reserved by proformas: {holder.name}\): 4.00 taken from the proformas"
         ):
             pickings.button_validate()
         self.assertEqual(pickings.mapped("state"), ["assigned", "assigned"])

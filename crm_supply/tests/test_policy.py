@@ -608,7 +608,7 @@ class TestPolicyMessageNamesTheHolders(SupplyCase):
             order.action_reserve_stock()
         message = str(refused.exception)
         self.assertIn(
-            f"5.00 wanted, 2.00 free to sell (8.00 reserved by proformas {holder.name})", message
+            f"5.00 wanted, 2.00 free to sell (8.00 reserved by proformas: {holder.name})", message
         )
         self.assertNotIn(foreign.name, message)
         self.assertNotIn(elsewhere.name, message)
@@ -765,7 +765,7 @@ class TestPolicyMessageNamesReadableHolders(SupplyCase):
         theirs = self._held_by(self.salesman_b, 8)  # 2 free
         self._policy("block")
         order = self._sale(5)
-        counted = "(8.00 reserved by proformas 1 order(s) you cannot access)"
+        counted = "(8.00 reserved by proformas: 1 order(s) you cannot access)"
         for action in ("action_reserve_stock", "action_confirm"):
             with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
                 getattr(order, action)()
@@ -781,7 +781,7 @@ class TestPolicyMessageNamesReadableHolders(SupplyCase):
         message = str(refused.exception)
         self.assertNotIn(theirs.name, message)
         self.assertIn(
-            f"(9.00 reserved by proformas {own.name} and 1 other order(s) you cannot access)",
+            f"(9.00 reserved by proformas: {own.name} and 1 other order(s) you cannot access)",
             message,
         )
 
@@ -794,12 +794,12 @@ class TestPolicyMessageNamesReadableHolders(SupplyCase):
         confirmed.action_confirm()
         note = self._note(reserved)
         self.assertNotIn(theirs.name, note)
-        self.assertIn("(8.00 reserved by proformas 1 order(s) you cannot access)", note)
+        self.assertIn("(8.00 reserved by proformas: 1 order(s) you cannot access)", note)
         # the second one meets their own proforma too: named, the colleague's counted
         note = self._note(confirmed)
         self.assertNotIn(theirs.name, note)
         self.assertIn(
-            f"(13.00 reserved by proformas {reserved.name} and 1 other order(s) you cannot "
+            f"(13.00 reserved by proformas: {reserved.name} and 1 other order(s) you cannot "
             "access)",
             note,
         )
@@ -817,7 +817,7 @@ class TestPolicyMessageNamesReadableHolders(SupplyCase):
         order.action_confirm()
         theirs = self._held_by(self.salesman_b, 8)
         picking = order.picking_ids.with_user(seller).with_context(skip_sms=True)
-        counted = "(8.00 reserved by proformas 1 order(s) you cannot access)"
+        counted = "(8.00 reserved by proformas: 1 order(s) you cannot access)"
         self._policy("block")
         with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
             picking.button_validate()
@@ -873,7 +873,7 @@ class TestOneCallIsCheckedTogether(SupplyCase):
         with self.assertRefused(
             rf"(?s)Confirming {a.name}, {b.name} takes .*"
             rf"Supply Widget: 10.00 wanted, 5.00 free to sell "
-            rf"\(5.00 reserved by proformas {self.holder.name}\): 5.00 taken from the proformas"
+            rf"\(5.00 reserved by proformas: {self.holder.name}\): 5.00 taken from the proformas"
         ):
             (a | b).action_confirm()
         self.assertEqual((a.state, b.state), ("draft", "draft"))
@@ -953,7 +953,7 @@ class TestOnlyProformaUnitsAreRefused(SupplyCase):
         # a third takes units the first one holds (none in stock): refused
         third = self._order(3, product=self.empty, user=self.salesman).with_user(self.salesman)
         with self.assertRefused(
-            rf"Empty Widget: 3.00 wanted, 0.00 free to sell \(5.00 reserved by proformas "
+            rf"Empty Widget: 3.00 wanted, 0.00 free to sell \(5.00 reserved by proformas: "
             rf"{order.name}\): 3.00 taken from the proformas"
         ):
             third.action_confirm()
@@ -968,7 +968,7 @@ class TestOnlyProformaUnitsAreRefused(SupplyCase):
         holder.action_reserve_stock()  # 2 free
         self._policy("block")
         with self.assertRefused(
-            rf"Supply Widget: 5.00 wanted, 2.00 free to sell \(8.00 reserved by proformas "
+            rf"Supply Widget: 5.00 wanted, 2.00 free to sell \(8.00 reserved by proformas: "
             rf"{holder.name}\): 3.00 taken from the proformas"
         ):
             self._order(5).action_confirm()
