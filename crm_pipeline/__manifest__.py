@@ -2,12 +2,12 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.55",
+    "version": "18.0.1.5.56",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
-    "depends": ["crm_suite_base", "crm", "sale_management", "sale_crm", "board"],
+    "depends": ["crm_suite_base", "crm", "sale_management", "sale_crm", "board", "base_import"],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_pipeline_security.xml",

@@ -1,6 +1,7 @@
 from . import crm_client_record_mixin
 from . import crm_responsibility_type
 from . import crm_lead_responsibility
+from . import crm_lead_responsibility_import
 from . import crm_lead
 from . import crm_interaction
 from . import crm_task
