@@ -145,3 +145,28 @@ def test_meeting_rescheduled_at_midnight_utc(salesman, salesman_b, active_lead):
     )
     assert resp["calendar_event_id"] is False
     assert resp["deadline"] == f"{day} 00:00:00"
+
+
+def test_step_deadline_imported_as_a_date_alone(admin, make_user):
+    """``load`` (Odoo's import over XML-RPC) of a step's deadline as a date alone
+    is a date alone, as ``write`` of ``YYYY-MM-DD``: the meeting goes, the deadline
+    is that day at midnight UTC, whatever the importer's time zone (Odoo's import
+    read it as midnight in Bucharest, a time of day, and the meeting stayed)."""
+    user = make_user(["sales_team.group_sale_salesman"], name="step_import")
+    user.call("res.users", "write", [user.uid], {"tz": "Europe/Bucharest"})
+    lead_id = admin.call(
+        "crm.lead", "create", {"name": "RPC step import lead", "type": "opportunity", "user_id": False}
+    )
+    user.call("crm.lead", "activate", [lead_id], user.uid, _at(2, 9))
+    [lead] = user.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])
+    resp_id = lead["open_responsibility_id"][0]
+    [resp] = user.call("crm.lead.responsibility", "read", [resp_id], ["calendar_event_id"])
+    assert resp["calendar_event_id"]
+    day = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    result = user.call("crm.lead.responsibility", "load", [".id", "deadline"], [[str(resp_id), day]])
+    assert result["ids"] == [resp_id], result["messages"]
+    [resp] = user.call(
+        "crm.lead.responsibility", "read", [resp_id], ["calendar_event_id", "deadline"]
+    )
+    assert resp["calendar_event_id"] is False
+    assert resp["deadline"] == f"{day} 00:00:00"
