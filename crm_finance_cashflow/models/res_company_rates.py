@@ -231,9 +231,14 @@ class ResCompany(models.Model):
         the errors. A branch's rates are its root company's: Odoo reads them
         there and refuses a rate on a branch. So the companies of one root are
         updated once, on the root, with the root's provider, else with its first
-        branch's. Each update is all or nothing (a savepoint): a feed that cannot
-        be used, or a rate Odoo refuses, is kept on the companies it concerns
-        (``crm_rate_last_error``) and the others are updated."""
+        branch's. Each feed is read once for all the root companies it serves
+        (as Odoo's own update groups the companies by provider): a feed that
+        fails is not tried again, nor waited for up to the timeout again, for
+        the next root company; the next update (the next run, a user's *Update
+        rates now*) tries it again. Each update is all or nothing (a savepoint):
+        a feed that cannot be used, or a rate Odoo refuses, is kept on the
+        companies it concerns (``crm_rate_last_error``) and the others are
+        updated."""
         if self._crm_rates_by_oca():
             _logger.info("exchange rates: left to %s's providers", OCA_RATE_MODULE)
             return []
@@ -241,23 +246,35 @@ class ResCompany(models.Model):
         by_root = {}
         for company in self.filtered(lambda c: c.crm_rate_provider != "none").sorted("id"):
             by_root[company.root_id] = by_root.get(company.root_id, self.browse()) | company
+        # each feed's answer, (date, base, rates) or its RateFeedError, by
+        # (provider, address): read once in this update
+        feeds = {}
         for root, companies in by_root.items():
             provider = (
                 root.crm_rate_provider
                 if root.crm_rate_provider != "none"
                 else companies[0].crm_rate_provider
             )
-            try:
-                date, base, rates = root._crm_fetch_rates(provider)
-                with self.env.cr.savepoint():
-                    root._crm_store_rates(date, base, rates)
-            except (RateFeedError, UserError) as exc:
+            feed = (provider, root._crm_rate_url(provider))
+            if feed not in feeds:
+                try:
+                    feeds[feed] = root._crm_fetch_rates(provider)
+                except RateFeedError as exc:
+                    feeds[feed] = exc
+            error = feeds[feed] if isinstance(feeds[feed], RateFeedError) else None
+            if not error:
+                try:
+                    with self.env.cr.savepoint():
+                        root._crm_store_rates(*feeds[feed])
+                except (RateFeedError, UserError) as exc:
+                    error = exc
+            if error:
                 for company in companies:
                     message = self.env._(
                         "%(company)s: exchange rates from %(provider)s not updated (%(error)s).",
                         company=company.name,
                         provider=dict(self._fields["crm_rate_provider"].selection)[provider],
-                        error=str(exc),
+                        error=str(error),
                     )
                     _logger.warning(message)
                     company.sudo().crm_rate_last_error = message

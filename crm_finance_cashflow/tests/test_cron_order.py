@@ -5,10 +5,11 @@ import logging
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_finance_cashflow.models.res_company_rates import RateFeedError
 from odoo.addons.crm_suite_base.tests.common import RaceCase, load_migration
 
 from .test_contract import ContractCase
@@ -86,26 +87,41 @@ class TestInvoicingAtTheDaysRate(ContractCase, RaceCase):
         super().setUp()
         self.contract = self._due_today_contract()
 
-    def _due_today_contract(self):
+    def _due_today_contract(self, **vals):
         contract = self._contract(
             currency_id=self.foreign.id,
             date_start=self.today,
             date_end=self.today + timedelta(days=100),
             lines=[{"date_start": self.today}],
+            **vals,
         )
         contract.action_activate()
         return contract
 
-    def _feed(self):
+    def _feed(self, **kwargs):
         """The provider's feed of today: one XDY is 4 units of the company
-        currency (Odoo's rate 0.25)."""
+        currency (Odoo's rate 0.25); else ``kwargs``' (a side_effect)."""
         own = self.company.currency_id.name
+        kwargs = kwargs or {"return_value": (self.today, own, {own: 1.0, "XDY": 4.0})}
         return patch.object(
-            type(self.env["res.company"]),
-            "_crm_fetch_rates",
-            autospec=True,
-            return_value=(self.today, own, {own: 1.0, "XDY": 4.0}),
+            type(self.env["res.company"]), "_crm_fetch_rates", autospec=True, **kwargs
         )
+
+    def _other_root_contract(self):
+        """A contract due today of another root company of the same provider,
+        without a rate of XDY of its own."""
+        other = self.env["res.company"].create(
+            {
+                "name": "Rates Second Root",
+                "currency_id": self.company.currency_id.id,
+                "crm_rate_provider": "nbr",
+            }
+        )
+        self.env["account.chart.template"].try_loading("generic_coa", other, install_demo=False)
+        self.billing.write({"company_ids": [Command.link(other.id)]})
+        both = (self.company | other).ids
+        billing = self.billing.with_context(allowed_company_ids=both)
+        return self._due_today_contract(company_id=other.id, user=billing)
 
     def _run(self):
         # (other contracts of the database it cannot invoice are logged)
@@ -129,6 +145,43 @@ class TestInvoicingAtTheDaysRate(ContractCase, RaceCase):
             self.env["crm.contract"]._cron_create_invoices()
         fetch.assert_not_called()
         self.assertAlmostEqual(second.schedule_ids.invoice_id.invoice_currency_rate, 0.25)
+
+    def test_one_fetch_per_feed_for_several_root_companies(self):
+        """Two root companies of one provider: the run fetches its feed once
+        for both (it fetched it once per root company, each waiting up to the
+        timeout), and each root company stores the day's rates."""
+        second = self._other_root_contract()
+        with self._feed() as fetch:
+            move = self._run()
+        fetch.assert_called_once()
+        self.assertAlmostEqual(move.invoice_currency_rate, 0.25, msg="the day's rate")
+        self.assertAlmostEqual(second.schedule_ids.invoice_id.invoice_currency_rate, 0.25)
+        self.assertTrue(second.company_id.crm_rate_last_update)
+
+    def test_failing_feed_fetched_once_per_run(self):
+        """The feed fails: the run does not try it again for the next root
+        company of the same provider (each try waits up to the timeout). The
+        first company's contract is invoiced at the rates at hand, the
+        second's, without a rate of its currency, is not, with the note of the
+        missing rate on its chatter, as it was; the error is kept on both."""
+        second = self._other_root_contract()
+        with self._feed(side_effect=RateFeedError("network error: timed out")) as fetch:
+            move = self._run()
+        self.assertEqual(fetch.call_count, 1)
+        self.assertAlmostEqual(move.invoice_currency_rate, 2.0, msg="the rate at hand")
+        self.assertFalse(second.schedule_ids.invoice_id)
+        notes = second.message_ids.filtered(lambda m: "could not invoice" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("There is no exchange rate of XDY", notes.body)
+        for company in self.company | second.company_id:
+            self.assertIn("timed out", company.crm_rate_last_error, company.name)
+            self.assertIn(company.name, company.crm_rate_last_error)
+        # a later run (or a user's Update rates now) tries the feed again
+        with self._feed() as fetch:
+            self._run()
+        fetch.assert_called_once()
+        self.assertAlmostEqual(second.schedule_ids.invoice_id.invoice_currency_rate, 0.25)
+        self.assertFalse(second.company_id.crm_rate_last_error)
 
     def test_without_a_provider_nothing_fetched(self):
         self.company.crm_rate_provider = "none"

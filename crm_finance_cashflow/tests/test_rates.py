@@ -13,9 +13,13 @@ FEEDS = Path(__file__).parent / "feeds"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """Serves the real-format feeds, and the bad cases, by path."""
+    """Serves the real-format feeds, and the bad cases, by path; ``paths``
+    keeps the path of each request, in order."""
+
+    paths = []
 
     def do_GET(self):  # noqa: N802 - http.server's API
+        self.paths.append(self.path)
         bodies = {
             "/nbr": (FEEDS / "nbrfxrates.xml").read_bytes(),
             "/ecb": (FEEDS / "eurofxref-daily.xml").read_bytes(),
@@ -289,6 +293,48 @@ class TestRateFeeds(TransactionCase):
                 [("company_id", "=", other.id), ("name", "=", "2026-11-25")]
             )
         )
+
+    def test_one_request_per_feed_for_several_root_companies(self):
+        """Root companies of one provider read one feed: the update requests it
+        once for them all, whether it answers or fails (it was requested, and
+        waited for up to the timeout, once per root company); a root company of
+        another provider has its own."""
+        other = self.env["res.company"].create(
+            {"name": "Rates Other Root", "currency_id": self.ron.id, "crm_rate_provider": "nbr"}
+        )
+        ecb = self.env["res.company"].create(
+            {"name": "Rates ECB Root", "currency_id": self.ron.id, "crm_rate_provider": "ecb"}
+        )
+        self.Param.set_param("crm_finance_cashflow.ecb_url", self.base + "/ecb")
+        companies = self.company | other | ecb
+        self._feed("nbr", "/nbr")
+        _Handler.paths.clear()
+        companies._crm_update_rates()
+        self.assertEqual(sorted(_Handler.paths), ["/ecb", "/nbr"])
+        # each root company has the feed's rates of its own
+        Rate = self.env["res.currency.rate"]
+        for company in self.company | other:
+            eur = Rate.search(
+                [
+                    ("currency_id", "=", self.eur.id),
+                    ("company_id", "=", company.id),
+                    ("name", "=", "2026-11-25"),
+                ]
+            )
+            self.assertAlmostEqual(eur.rate, 1 / 5.08, msg=company.name)
+            self.assertTrue(company.crm_rate_last_update, company.name)
+        self.assertTrue(Rate.search_count([("company_id", "=", ecb.id)]))
+        # the feed fails: requested once, its error kept on each of its companies
+        self._feed("nbr", "/missing")
+        _Handler.paths.clear()
+        with mute_logger("odoo.addons.crm_finance_cashflow.models.res_company_rates"):
+            errors = companies._crm_update_rates()
+        self.assertEqual(sorted(_Handler.paths), ["/ecb", "/missing"])
+        self.assertEqual(len(errors), 2)
+        for company in self.company | other:
+            self.assertIn("network error", company.crm_rate_last_error, company.name)
+            self.assertIn(company.name, company.crm_rate_last_error)
+        self.assertFalse(ecb.crm_rate_last_error)
 
     def test_bad_timeout_setting_uses_the_default(self):
         """A timeout setting that is not a positive number of seconds is logged
