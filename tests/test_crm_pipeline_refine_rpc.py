@@ -155,7 +155,9 @@ def test_step_deadline_imported_as_a_date_alone(admin, make_user):
     user = make_user(["sales_team.group_sale_salesman"], name="step_import")
     user.call("res.users", "write", [user.uid], {"tz": "Europe/Bucharest"})
     lead_id = admin.call(
-        "crm.lead", "create", {"name": "RPC step import lead", "type": "opportunity", "user_id": False}
+        "crm.lead",
+        "create",
+        {"name": "RPC step import lead", "type": "opportunity", "user_id": False},
     )
     user.call("crm.lead", "activate", [lead_id], user.uid, _at(2, 9))
     [lead] = user.call("crm.lead", "read", [lead_id], ["open_responsibility_id"])
@@ -163,7 +165,9 @@ def test_step_deadline_imported_as_a_date_alone(admin, make_user):
     [resp] = user.call("crm.lead.responsibility", "read", [resp_id], ["calendar_event_id"])
     assert resp["calendar_event_id"]
     day = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
-    result = user.call("crm.lead.responsibility", "load", [".id", "deadline"], [[str(resp_id), day]])
+    result = user.call(
+        "crm.lead.responsibility", "load", [".id", "deadline"], [[str(resp_id), day]]
+    )
     assert result["ids"] == [resp_id], result["messages"]
     [resp] = user.call(
         "crm.lead.responsibility", "read", [resp_id], ["calendar_event_id", "deadline"]
