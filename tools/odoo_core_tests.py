@@ -23,6 +23,7 @@ the same database at once (they deadlock on shared rows).
 """
 
 import argparse
+import csv
 import logging
 import os
 import re
@@ -63,6 +64,9 @@ def main():
         odoo_args += ["--logfile", args.log_file]
     config.parse_config(odoo_args)
     odoo.netsvc.init_logger()
+    # as odoo-bin's server command does (odoo/cli/server.py): base_import reads
+    # CSV files with fields larger than Python's default limit
+    csv.field_size_limit(500 * 1024 * 1024)
     # the registry loads without running tests; the tests enabled afterwards
     # run with every installed module loaded
     odoo.modules.registry.Registry(args.db)
