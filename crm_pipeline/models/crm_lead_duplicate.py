@@ -1,4 +1,4 @@
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -41,8 +41,12 @@ class CrmLead(models.Model):
             # nothing configured: Odoo's create as it is (no savepoint, whose
             # flush would change when crm computes what it computes lazily)
             return super().create(vals_list)
-        # a refused lead is not left behind for a caller that catches the error
-        with self.env.cr.savepoint():
+        # a refused lead is not left behind for a caller that catches the error;
+        # without a tax ID there is nothing to refuse and no savepoint either
+        # (its flush would score the leads changed before at once, not when crm
+        # does), but the leads are checked all the same
+        given = self._duplicate_vat_given(vals_list)
+        with self.env.cr.savepoint() if given else nullcontext():
             leads = super().create(vals_list)
             leads._check_duplicate_vat()
         return leads
@@ -50,7 +54,11 @@ class CrmLead(models.Model):
     def write(self, vals):
         if not {"vat", "company_id"} & set(vals) or not self._duplicate_vat_blocking_companies():
             return super().write(vals)
-        with self.env.cr.savepoint():
+        # as in create, a savepoint only for leads that keep or get a tax ID (Odoo's
+        # merge writes the company of leads that have none); sudo: only whether
+        # they have one is read
+        given = vals.get("vat") or ("vat" not in vals and any(self.sudo().mapped("vat")))
+        with self.env.cr.savepoint() if given else nullcontext():
             res = super().write(vals)
             self._check_duplicate_vat()
         return res
@@ -68,6 +76,16 @@ class CrmLead(models.Model):
             return super()._merge_opportunity(
                 user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
             )
+
+    @api.model
+    def _duplicate_vat_given(self, vals_list):
+        """Whether a lead created from ``vals_list`` gets a tax ID, given or by
+        default (``default_vat`` in the context, a user default)."""
+        if any(vals.get("vat") for vals in vals_list):
+            return True
+        if all("vat" in vals for vals in vals_list):
+            return False
+        return bool(self.default_get(["vat"]).get("vat"))
 
     @api.model
     def _duplicate_vat_blocking_companies(self):

@@ -112,6 +112,31 @@ class TestDuplicateGuard(IntakeCase):
         lead = self.Lead.create({"name": "Checked", "vat": "RO 22334455"})
         self.assertNotIn(lead, self.env.records_to_compute(field))
 
+    def test_lead_without_tax_id_leaves_create_and_write_as_odoo_does(self):
+        """With the setting on, a lead created or moved to another company
+        without a tax ID is Odoo's create and write: the guard has nothing to
+        check and takes no savepoint, whose flush computed crm's lazy fields of
+        other leads early (crm's TestLeadMerge failed with the setting on)."""
+        self.env.company.crm_block_duplicate_vat = True
+        field = self.Lead._fields["automated_probability"]
+        pending = self.Lead.create({"name": "Lazy"})
+        self.assertIn(pending, self.env.records_to_compute(field))
+        Lead_b = self.Lead.with_user(self.salesman_b)
+        lead = Lead_b.create({"name": "No tax ID", "user_id": self.salesman_b.id})
+        self.assertIn(pending, self.env.records_to_compute(field))
+        # what Odoo's merge writes on the surviving lead
+        lead.write({"company_id": self.env.company.id, "vat": False})
+        self.assertIn(pending, self.env.records_to_compute(field))
+        # a tax ID is checked (and the check's savepoint flushes)
+        Lead_b.create({"name": "With tax ID", "vat": "RO 22334455"})
+        self.assertNotIn(pending, self.env.records_to_compute(field))
+        # so is one given by default, or to a lead that has none
+        with self.assertRaisesRegex(UserError, "one lead per tax ID"):
+            Lead_b.with_context(default_vat="RO55443322").create({"name": "Default twin"})
+        with self.assertRaisesRegex(UserError, "one lead per tax ID"):
+            lead.write({"vat": "55443322"})
+        self.assertFalse(lead.vat)
+
     def test_block_applies_to_import(self):
         self.env.company.crm_block_duplicate_vat = True
         content = csv_bytes(

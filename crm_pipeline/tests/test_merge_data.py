@@ -130,6 +130,56 @@ class TestMergeKeepsData(PipelineCase):
         with self.assertRaisesRegex(UserError, "one lead per tax ID"):
             (other_head | other_tail).with_user(self.salesman).merge_opportunity(auto_unlink=False)
 
+    def test_merge_without_tax_id_under_one_lead_per_tax_id(self):
+        """With "One lead per tax ID" on, creating a lead without a tax ID is
+        Odoo's create: the guard, which has nothing to check there, does not
+        flush the transaction. Its flush scored the leads changed before (a lead
+        moved to another stage) at once, before the team had won or lost a lead:
+        a manual probability of 0 then equalled the automated one, and the merge
+        replaced it (crm's TestLeadMerge.test_lead_merge_probability_manual_empty)."""
+        self.env.company.crm_block_duplicate_vat = True
+        # the lead scoring learns from this test's leads only
+        self.env["crm.lead.scoring.frequency"].search([]).unlink()
+        team = self.env["crm.team"].create({"name": "Merge scoring team"})
+        stage = self.env["crm.stage"].create({"name": "Merge scoring", "team_id": team.id})
+        Lead = self.env["crm.lead"].with_user(self.manager)
+        head = Lead.create(
+            {
+                "name": "Merge scoring head",
+                "type": "lead",
+                "team_id": team.id,
+                "user_id": self.manager.id,
+                "probability": 20,
+            }
+        )
+        head.stage_id = stage
+        # the team's first won and lost leads
+        won, lost = Lead.create(
+            [
+                {
+                    "name": f"Merge scoring {state}",
+                    "type": "opportunity",
+                    "team_id": team.id,
+                    "stage_id": stage.id,
+                }
+                for state in ("won", "lost")
+            ]
+        )
+        won.action_set_won()
+        lost.action_set_lost()
+        tails = Lead.create(
+            [
+                {"name": f"Merge scoring tail {i}", "type": "lead", "team_id": team.id}
+                for i in range(2)
+            ]
+        )
+        head.write({"type": "opportunity", "probability": 0})
+        action = self._merge_with_wizard(head | tails, self.manager)
+        self.assertEqual(action["res_id"], head.id)
+        self.assertFalse(tails.exists())
+        self.assertEqual(head.probability, 0, "the manual probability stays")
+        self.assertFalse(head.is_automated_probability)
+
     def test_convert_with_merge_and_one_lead_per_tax_id(self):
         """The conversion wizard's merge deletes the merged leads as the merge
         wizard does: the survivor takes the tax ID of the lead it deletes."""
