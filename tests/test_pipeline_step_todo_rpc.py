@@ -171,3 +171,27 @@ def test_convert_with_merge_one_lead_per_tax_id(make_sales_company):
     assert not salesman.call("crm.lead", "search", [("id", "=", tail_id)])
     [head] = salesman.call("crm.lead", "read", [head_id], ["vat", "type"])
     assert (head["vat"], head["type"]) == (vat, "opportunity")
+
+
+def test_restoring_a_lost_lead_one_lead_per_tax_id(make_sales_company, expect_fault):
+    """With One Lead per Tax ID, a lost lead's tax ID is free for a new lead;
+    restoring the lost one while the new one is open is refused (two leads
+    would have it), and allowed once the new one is lost in turn."""
+    company = make_sales_company("Restore", crm_block_duplicate_vat=True)
+    salesman = company["salesman"]
+    vat = "RO" + ro_cui(os.getpid() * 7 + 13)
+    common = {"company_id": company["company_id"], "team_id": company["team_id"], "vat": vat}
+    old_id = salesman.call("crm.lead", "create", {"name": "RPC old deal", **common})
+    salesman.call("crm.lead", "action_set_lost", [old_id])
+    new_id = salesman.call("crm.lead", "create", {"name": "RPC new deal", **common})
+    # Restore in the web client (toggle_active, which answers None: XML-RPC
+    # clients write active or call action_unarchive, refused before it answers)
+    fault = expect_fault(salesman.call, "crm.lead", "action_unarchive", [old_id])
+    assert "already exists (RPC new deal" in fault.faultString
+    expect_fault(salesman.call, "crm.lead", "write", [old_id], {"active": True})
+    [old] = salesman.call("crm.lead", "read", [old_id], ["active"], context={"active_test": False})
+    assert old["active"] is False
+    salesman.call("crm.lead", "action_set_lost", [new_id])
+    salesman.call("crm.lead", "write", [old_id], {"active": True})
+    [old] = salesman.call("crm.lead", "read", [old_id], ["active"])
+    assert old["active"] is True

@@ -52,7 +52,11 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if not {"vat", "company_id"} & set(vals) or not self._duplicate_vat_blocking_companies():
+        # a restored (lost, archived) lead is checked as a new one: another lead
+        # may have taken its tax ID while it was archived; archiving never adds
+        # a duplicate
+        watched = {"vat", "company_id"} & set(vals) or vals.get("active")
+        if not watched or not self._duplicate_vat_blocking_companies():
             return super().write(vals)
         # as in create, a savepoint only for leads that keep or get a tax ID (Odoo's
         # merge writes the company of leads that have none); sudo: only whether

@@ -98,6 +98,33 @@ class TestDuplicateGuard(IntakeCase):
         self.env.company.crm_block_duplicate_vat = False
         Lead_b.create({"name": "Second", "vat": "55443322"})
 
+    def test_restoring_a_lost_lead_is_checked(self):
+        """A lost (archived) lead leaves its tax ID free for a new lead; restoring
+        it while that lead is open would make two: refused, as a new lead is."""
+        self.env.company.crm_block_duplicate_vat = True
+        Lead_a = self.Lead.with_user(self.salesman)
+        self.lead_a.with_user(self.salesman).action_set_lost()
+        self.assertFalse(self.lead_a.active)
+        new = Lead_a.create({"name": "New deal", "vat": "RO55443322", "user_id": self.salesman.id})
+        for restore in (
+            lambda lead: lead.toggle_active(),
+            lambda lead: lead.action_unarchive(),
+            lambda lead: lead.write({"active": True}),
+        ):
+            with self.assertRaisesRegex(UserError, "already exists \\(New deal"):
+                restore(self.lead_a.with_user(self.salesman))
+            self.assertFalse(self.lead_a.active)
+        # once the new lead is lost in turn, the old one comes back
+        new.action_set_lost()
+        self.lead_a.with_user(self.salesman).toggle_active()
+        self.assertTrue(self.lead_a.active)
+        # without the setting, restoring is Odoo's
+        self.env.company.crm_block_duplicate_vat = False
+        self.lead_a.action_set_lost()
+        Lead_a.create({"name": "Third deal", "vat": "55443322", "user_id": self.salesman.id})
+        self.lead_a.with_user(self.salesman).toggle_active()
+        self.assertTrue(self.lead_a.active)
+
     def test_nothing_configured_leaves_create_as_odoo_does(self):
         """With no company blocking duplicate tax IDs, creating a lead is Odoo's
         create: no savepoint, whose flush computed crm's lazy fields early (a
