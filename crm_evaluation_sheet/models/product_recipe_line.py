@@ -17,6 +17,9 @@ class ProductRecipeLine(models.Model):
     _description = "Product Recipe Line"
     _inherit = ["crm.write.policy.mixin"]
     _order = "product_tmpl_id, sequence, id"
+    # a component is sold on the quotations of the parent's company: one of its
+    # products, or a product shared by every company (as a bill of materials')
+    _check_company_auto = True
     # Odoo's access rights keep recipes to sales managers
     _crm_write_policy = {
         "product_tmpl_id": FREE,
@@ -42,6 +45,7 @@ class ProductRecipeLine(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         # archived components stay visible on the recipe (flagged)
         context={"active_test": False},
         domain="[('type', '!=', 'combo')]",
