@@ -148,8 +148,12 @@ class ProductRecipeLine(models.Model):
 
     def _component_qty(self, parent_qty):
         """Quantity of the component, in the component's own unit, for
-        ``parent_qty`` units (in the parent's unit) of the parent product."""
+        ``parent_qty`` units (in the parent's unit) of the parent product,
+        rounded up to the precision of the component's unit as Manufacturing
+        rounds a component's quantity (``mrp.bom.explode``): a component needed
+        in less than that precision is quoted, not dropped (1 g of a product
+        sold by the kg with 0.01 precision is 0.01 kg, not 0)."""
         self.ensure_one()
         return self.uom_id._compute_quantity(
-            self.quantity * parent_qty, self.product_id.uom_id, rounding_method="HALF-UP"
+            self.quantity * parent_qty, self.product_id.uom_id, rounding_method="UP"
         )

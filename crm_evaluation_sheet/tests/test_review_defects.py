@@ -117,3 +117,36 @@ class TestArchivedItemNotQuoted(EvaluationSheetCase):
         self.floor.action_archive()
         order = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
         self.assertNotIn(self.floor, order.order_line.product_id)
+
+
+@tagged("post_install", "-at_install")
+class TestSmallComponentQuantities(EvaluationSheetCase):
+    """A component needed in a quantity smaller than its unit's precision is
+    not dropped from the quotation (nor under-quoted): its quantity is rounded
+    up to the unit's precision, as Manufacturing rounds a component's."""
+
+    def test_small_component_quantity_rounded_up(self):
+        primer = self.env["product.product"].create(
+            {
+                "name": "Test Primed Board",
+                "type": "consu",
+                "list_price": 5.0,
+                "taxes_id": [Command.clear()],
+                "recipe_line_ids": [
+                    # 1 g of adhesive per board, the adhesive sold by the kg (0.01)
+                    Command.create(
+                        {"product_id": self.adhesive.id, "quantity": 1, "uom_id": self.uom_gram.id}
+                    ),
+                    Command.create({"product_id": self.tile.id, "quantity": 1}),
+                ],
+            }
+        )
+        sheet = self._create_sheet([(primer, 4)], user=self.salesman)
+        sheet.action_finalize()
+        order = self.env["sale.order"].browse(sheet.action_generate_quotation()["res_id"])
+        adhesive = order.order_line.filtered(lambda line: line.product_id == self.adhesive)
+        # 4 g = 0.004 kg: one hundredth of a kg, not none
+        self.assertEqual(adhesive.product_uom_qty, 0.01)
+        self.assertEqual(adhesive.product_uom, self.uom_kg)
+        self.assertGreater(adhesive.price_subtotal, 0)
+        self.assertEqual(sheet.amount_total, order.amount_untaxed)
