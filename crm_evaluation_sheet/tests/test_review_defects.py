@@ -70,6 +70,27 @@ class TestMultiCompanyRecipesAndSheets(EvaluationSheetCase):
         )
         self.assertEqual(self.wall_a.recipe_line_ids.product_id, part_a)
 
+    def test_recipe_follows_its_product_to_another_company(self):
+        part_a = self.env["product.product"].create(
+            {"name": "Test Part of A", "type": "consu", "company_id": self.company_a.id}
+        )
+        self._as_manager(self.wall_a.product_tmpl_id).write(
+            {"recipe_line_ids": [Command.create({"product_id": part_a.id, "quantity": 1})]}
+        )
+        # the recipe product moved to company B would hold company A's part,
+        # shared by every company it would hold a part company B cannot sell
+        for company in (self.company_b, self.env["res.company"]):
+            with self.assertRaisesMsg(UserError, "Test Part of A"):
+                self._as_manager(self.wall_a.product_tmpl_id).write({"company_id": company.id})
+        # the component moved to company B would be in company A's recipe
+        with self.assertRaisesMsg(UserError, "Test Part of A"):
+            self._as_manager(part_a.product_tmpl_id).write({"company_id": self.company_b.id})
+        self.assertEqual(self.wall_a.company_id, self.company_a)
+        self.assertEqual(part_a.company_id, self.company_a)
+        # shared, the part is in every company's recipe
+        self._as_manager(part_a.product_tmpl_id).write({"company_id": False})
+        self.assertFalse(part_a.company_id)
+
     def test_sheet_moved_to_another_company_with_its_items(self):
         Sheet = self._as_manager(self.env["crm.evaluation.sheet"])
         sheet = Sheet.create(
