@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate, float_is_zero
 
 from odoo.addons.crm_suite_base.models.policy import (
@@ -160,6 +160,34 @@ class CrmEvaluationSheet(models.Model):
     def _compute_sale_order_count(self):
         for sheet in self:
             sheet.sale_order_count = len(sheet.sale_order_ids)
+
+    @api.constrains("company_id", "line_ids")
+    def _check_line_company(self):
+        """The items are sold by the sheet's company (its quotation's): a sheet
+        whose items are products of another company does not move to it, as
+        Odoo's quotation does not (``sale.order._check_order_line_company_id``);
+        its items' own check holds only when they are written."""
+        for sheet in self:
+            companies = sheet.line_ids.product_id.company_id.filtered(
+                lambda c, sheet=sheet: sheet.company_id not in c._accessible_branches()
+            )
+            if companies:
+                products = sheet.line_ids.product_id.filtered(
+                    lambda p, companies=companies: p.company_id in companies
+                )
+                raise ValidationError(
+                    self.env._(
+                        "Items %(products)s of evaluation sheet %(name)s are products of "
+                        "%(product_company)s, not of %(company)s: remove them, or keep the "
+                        "sheet in their company.",
+                        products=", ".join(products.mapped("display_name")),
+                        name=sheet.name,
+                        # sudo: the names of the products' companies, which the
+                        # user may not be allowed in
+                        product_company=", ".join(companies.sudo().mapped("display_name")),
+                        company=sheet.company_id.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -629,6 +657,23 @@ class CrmEvaluationSheet(models.Model):
                     components=", ".join(
                         archived.mapped("display_name") + [f"#{product.id}" for product in gone]
                     ),
+                )
+            )
+        # an item sold as itself (no recipe, or at the recipe product's price)
+        # whose product is archived since: a quotation line the user could not
+        # enter by hand, as a component archived since
+        archived_items = lines.filtered(
+            lambda line: (recipes[line][0] == "recipe" or not recipes[line][1])
+            and not line.product_id.active
+        )
+        if archived_items:
+            raise UserError(
+                self.env._(
+                    "Items %(items)s of evaluation sheet %(name)s are archived products: "
+                    "reopen the sheet and replace or remove them before generating the "
+                    "quotation.",
+                    items=", ".join(archived_items.product_id.mapped("display_name")),
+                    name=self.name,
                 )
             )
         vals_list = []

@@ -524,10 +524,10 @@ class CrmEvaluationSheetLine(models.Model):
             for _rl_id, product, qty, uom in components:
                 if product not in products or uom not in uoms:
                     continue
-                rows.append(
-                    f"{_format_qty(self.env, qty, uom)} {uom.name} {product.display_name}"
-                    + ("" if product.active else " (archived)")
-                )
+                name = product.display_name
+                if not product.active:
+                    name = self.env._("%(component)s (archived)", component=name)
+                rows.append(f"{_format_qty(self.env, qty, uom)} {uom.name} {name}")
             line.components_preview = "\n".join(rows) or False
 
     @api.constrains("product_uom_qty")

@@ -17,6 +17,9 @@ class ProductRecipeLine(models.Model):
     _description = "Product Recipe Line"
     _inherit = ["crm.write.policy.mixin"]
     _order = "product_tmpl_id, sequence, id"
+    # a component is sold on the quotations of the parent's company: one of its
+    # products, or a product shared by every company (as a bill of materials')
+    _check_company_auto = True
     # Odoo's access rights keep recipes to sales managers
     _crm_write_policy = {
         "product_tmpl_id": FREE,
@@ -42,6 +45,7 @@ class ProductRecipeLine(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         # archived components stay visible on the recipe (flagged)
         context={"active_test": False},
         domain="[('type', '!=', 'combo')]",
@@ -144,8 +148,12 @@ class ProductRecipeLine(models.Model):
 
     def _component_qty(self, parent_qty):
         """Quantity of the component, in the component's own unit, for
-        ``parent_qty`` units (in the parent's unit) of the parent product."""
+        ``parent_qty`` units (in the parent's unit) of the parent product,
+        rounded up to the precision of the component's unit as Manufacturing
+        rounds a component's quantity (``mrp.bom.explode``): a component needed
+        in less than that precision is quoted, not dropped (1 g of a product
+        sold by the kg with 0.01 precision is 0.01 kg, not 0)."""
         self.ensure_one()
         return self.uom_id._compute_quantity(
-            self.quantity * parent_qty, self.product_id.uom_id, rounding_method="HALF-UP"
+            self.quantity * parent_qty, self.product_id.uom_id, rounding_method="UP"
         )

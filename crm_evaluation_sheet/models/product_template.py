@@ -76,6 +76,29 @@ class ProductTemplate(models.Model):
             ):
                 Line._crm_check_policy(command[2], creating=command[0] == 0)
 
+    @api.constrains("company_id")
+    def _check_recipe_company(self):
+        """A product moved to another company (or shared by every company)
+        keeps its recipes consistent, as the recipe lines' own company check
+        does when they are written: its recipe holds only products of its new
+        company or shared ones, and the recipes that hold it are of its new
+        company (any, when it is shared). Odoo's company check
+        (``UserError``)."""
+        # sudo: the recipes of every company that hold the products, whichever
+        # the user may read
+        lines = (
+            self.env["product.recipe.line"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("product_tmpl_id", "in", self.ids),
+                    ("product_id.product_tmpl_id", "in", self.ids),
+                ]
+            )
+        )
+        lines._check_company(["product_id"])
+
     @api.depends("recipe_line_ids")
     def _compute_has_recipe(self):
         for template in self:

@@ -23,3 +23,4 @@ from . import test_lead_offer
 from . import test_sheet_kept_recipe_price
 from . import test_merge
 from . import test_notes_without_email
+from . import test_review_defects

@@ -52,3 +52,22 @@ class TestTranslations(SuiteTranslationCase, EvaluationSheetCase):
             )
             self.assertIn(chapter.name, html, code)
             self.assertIn(self._translated(lang, "Revision"), html, code)
+
+    def test_archived_component_flag_in_the_users_language(self):
+        # the components preview flags an archived component in the user's
+        # language, not in English
+        self.labour.action_archive()
+        for lang, code in LANGS.items():
+            user = new_test_user(
+                self.env,
+                login=f"evs_i18n_archived_{lang}",
+                groups="sales_team.group_sale_salesman",
+                lang=code,
+            )
+            sheet = self._create_sheet([(self.floor, 2)], user=user).with_context(lang=code)
+            preview = sheet.line_ids.components_preview
+            self.assertNotIn("(archived)", preview, code)
+            flagged = self._translated(lang, "%(component)s (archived)") % {
+                "component": self.labour.with_context(lang=code).display_name
+            }
+            self.assertIn(flagged, preview, code)
