@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import float_round
@@ -41,6 +41,15 @@ class ProductPricelist(models.Model):
         "conditional rules is the base; every applying discount rule is then applied "
         "on top of it, in sequence order.",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_conditional_rules(self):
+        """A price list's rules are deleted with it (``ondelete="cascade"``),
+        which skips their own deletion check: Odoo lets product and inventory
+        managers delete price lists, the conditional rules (a client's, a client
+        group's, on turnover or payment) are deleted by sales managers only
+        (``product.pricelist.item._check_unlink_rules_of``)."""
+        self.env["product.pricelist.item"]._check_unlink_rules_of("pricelist_id", self)
 
     # --- hooks into Odoo's pricelist engine ----------------------------------
 
