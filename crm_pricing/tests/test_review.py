@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -76,3 +77,47 @@ class TestPricingReview(PricingCommon):
         self.assertTrue(rule.exists())
         self.pricelist.with_user(self.sales_manager).unlink()
         self.assertFalse(rule.exists())
+
+    def test_negotiated_conditions_in_their_price_lists_company(self):
+        """The client file's negotiated conditions list a client's rules of the
+        price lists of every selected company: each is met, as on that price
+        list's quotations, on the turnover in that price list's company, not in
+        the company the file happens to be opened in."""
+        company_2 = self.setup_other_company()["company"]
+        companies = self.env.company | company_2
+        manager = new_test_user(
+            self.env,
+            login="rev_mc_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=self.env.company.id,
+            company_ids=[Command.set(companies.ids)],
+        )
+        pricelist_2 = self.env["product.pricelist"].create(
+            {"name": "Company 2 distributors", "company_id": company_2.id}
+        )
+        rule = self._rule(
+            pricelist_id=pricelist_2.id,
+            pricing_label="Company 2 gold",
+            partner_id=self.client.id,
+            percent_price=10.0,
+            turnover_period="year",
+            turnover_period_ref="current",
+            min_turnover=1000.0,
+        )
+        self._invoice("2026-03-10", 5000.0, company=company_2)
+        # the price on company 2's price list: met on company 2's turnover
+        self.assertTrue(
+            pricelist_2._pricing_details(
+                self.widget, 1.0, date="2026-07-15 10:00:00", partner=self.client
+            )[self.widget.id]["applied"]
+        )
+        client = self.client.with_user(manager).with_context(allowed_company_ids=companies.ids)
+        conditions = {c["rule_id"]: c for c in client.get_pricing_conditions(date="2026-07-15")}
+        self.assertTrue(conditions[rule.id]["met"], conditions[rule.id])
+        self.assertIn("5,000.00", conditions[rule.id]["achievement"])
+        self.assertIn(company_2.currency_id.name, conditions[rule.id]["achievement"])
+        listed = client.crm_pricing_rule_ids.with_context(crm_client_id=self.client.id)
+        self.assertIn(rule, listed)
+        shown = listed.filtered(lambda r: r == rule)
+        self.assertTrue(shown.crm_client_condition_met)
+        self.assertIn("5,000.00", shown.crm_client_achievement)
