@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import PricingCommon
@@ -121,3 +121,57 @@ class TestPricingReview(PricingCommon):
         shown = listed.filtered(lambda r: r == rule)
         self.assertTrue(shown.crm_client_condition_met)
         self.assertIn("5,000.00", shown.crm_client_achievement)
+
+    def test_price_list_company_keeps_its_clients(self):
+        """A rule's client is of its price list's company, or of none: checked
+        too when the price list changes company (its rules' company follows),
+        and only sales managers move a price list with conditional rules to
+        another company (its rules' turnover is counted in it)."""
+        company_2 = self.env["res.company"].create({"name": "Review Co 2"})
+        company_4 = self.env["res.company"].create({"name": "Review Co 4"})
+        companies = self.env.company | company_2 | company_4
+        for user in (self.sales_manager, self.product_manager):
+            user.write({"company_ids": [Command.link(c.id) for c in companies]})
+        client_4 = self.env["res.partner"].create(
+            {"name": "Client of company 4", "is_company": True, "company_id": company_4.id}
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Company 4 distributors", "company_id": company_4.id}
+        )
+        rule = self._rule(pricelist_id=pricelist.id, partner_id=client_4.id, percent_price=10.0)
+        as_manager = pricelist.with_user(self.sales_manager).with_context(
+            allowed_company_ids=companies.ids
+        )
+        with self.assertRaises(UserError) as refused:
+            as_manager.write({"company_id": company_2.id})
+        self.assertIn("Incompatible companies", str(refused.exception))
+        with self.assertRaises(UserError):
+            as_manager.write({"company_id": False})
+        # Odoo checks a single price list's rules: two at once too
+        other = as_manager.create({"name": "Company 4 retail", "company_id": company_4.id})
+        with self.assertRaises(UserError) as refused:
+            (as_manager | other).write({"company_id": company_2.id})
+        self.assertIn("Incompatible companies", str(refused.exception))
+        self.assertEqual(rule.company_id, company_4)
+        # the client shared by every company: a price list of any company
+        client_4.company_id = False
+        as_product_manager = pricelist.with_user(self.product_manager).with_context(
+            allowed_company_ids=companies.ids
+        )
+        with self.assertRaises(AccessError):
+            as_product_manager.write({"company_id": company_2.id})
+        self.assertEqual(rule.company_id, company_4)
+        as_manager.write({"company_id": company_2.id})
+        self.assertEqual(rule.company_id, company_2)
+        # a price list of plain rules is still the product managers'
+        plain = self.env["product.pricelist"].create(
+            {
+                "name": "Retail",
+                "company_id": False,
+                "item_ids": [Command.create({"compute_price": "percentage"})],
+            }
+        )
+        plain.with_user(self.product_manager).with_context(
+            allowed_company_ids=companies.ids
+        ).write({"company_id": company_2.id})
+        self.assertEqual(plain.item_ids.company_id, company_2)
