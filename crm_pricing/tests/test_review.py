@@ -171,7 +171,7 @@ class TestPricingReview(PricingCommon):
                 "item_ids": [Command.create({"compute_price": "percentage"})],
             }
         )
-        plain.with_user(self.product_manager).with_context(
-            allowed_company_ids=companies.ids
-        ).write({"company_id": company_2.id})
+        plain.with_user(self.product_manager).with_context(allowed_company_ids=companies.ids).write(
+            {"company_id": company_2.id}
+        )
         self.assertEqual(plain.item_ids.company_id, company_2)
