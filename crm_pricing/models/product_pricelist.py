@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import float_round
@@ -41,6 +41,33 @@ class ProductPricelist(models.Model):
         "conditional rules is the base; every applying discount rule is then applied "
         "on top of it, in sequence order.",
     )
+
+    def write(self, vals):
+        moved = self
+        if "company_id" in vals:
+            moved = self.filtered(lambda pricelist: pricelist.company_id.id != vals["company_id"])
+            if moved and not self.env.su:
+                # the rules' company follows their price list's (a stored
+                # related field): their turnover is counted in it. Odoo lets
+                # product and inventory managers move price lists; the
+                # conditional rules stay the sales managers'
+                rules = self.env["product.pricelist.item"]._rules_carried_by("pricelist_id", moved)
+                rules.with_env(self.env)._check_rule_writer("write")
+        res = super().write(vals)
+        if "company_id" in vals and len(moved) > 1:
+            # Odoo checks the rules of one price list moved to another company
+            # (their client, their products): of several at once too
+            moved.item_ids._check_company()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_conditional_rules(self):
+        """A price list's rules are deleted with it (``ondelete="cascade"``),
+        which skips their own deletion check: Odoo lets product and inventory
+        managers delete price lists, the conditional rules (a client's, a client
+        group's, on turnover or payment) are deleted by sales managers only
+        (``product.pricelist.item._check_unlink_rules_of``)."""
+        self.env["product.pricelist.item"]._check_unlink_rules_of("pricelist_id", self)
 
     # --- hooks into Odoo's pricelist engine ----------------------------------
 

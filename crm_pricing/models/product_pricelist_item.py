@@ -321,6 +321,10 @@ class ProductPricelistItem(models.Model):
         "percent_price",
         "price_discount",
         "compute_price",
+        # the product group of a purchase condition defaults to the rule's
+        # category (_pricing_group): a rule moved off its category keeps one
+        "applied_on",
+        "categ_id",
     )
     def _check_pricing_conditions(self):
         _ = self.env._

@@ -74,7 +74,9 @@ class ResPartner(models.Model):
 
     def get_pricing_conditions(self, date=None):
         """The client's negotiated conditions and what it achieved against each
-        threshold (the current company, the client's payment term).
+        threshold, each rule in its price list's company (the current one for
+        a price list of every company): that company's turnover and the
+        client's payment term there, as its quotations are priced.
 
         :param date: reference day "YYYY-MM-DD" (default: today in the company's
             time zone)
@@ -87,18 +89,13 @@ class ResPartner(models.Model):
         client = self.commercial_partner_id
         company = self.env.company
         Item = self.env["product.pricelist.item"]
-        day = (
-            self._trade_turnover_day(date)
-            if date
-            else Item._pricing_local_date(fields.Datetime.now(), company)
-        )
+        given_day = self._trade_turnover_day(date) if date else None
+        day = given_day or Item._pricing_local_date(fields.Datetime.now(), company)
         rules = Item.search(client._crm_pricing_rule_domain(day), order="sequence, id")
         cache = {}
         result = []
         for rule in rules:
-            met, reasons = rule._pricing_evaluate(
-                client, company, day, client.property_payment_term_id, cache
-            )
+            met, reasons = rule._crm_client_evaluate(client, given_day, cache)
             result.append(
                 {
                     "rule_id": rule.id,
@@ -139,12 +136,21 @@ class ProductPricelistItem(models.Model):
         client = self.env["res.partner"].browse(client_id).exists().commercial_partner_id
         if not client or not client._crm_may_see_turnover():
             return
-        company = self.env.company
-        day = self._pricing_local_date(fields.Datetime.now(), company)
         cache = {}
         for rule in self.filtered("id"):
-            met, reasons = rule._pricing_evaluate(
-                client, company, day, client.property_payment_term_id, cache
-            )
+            met, reasons = rule._crm_client_evaluate(client, None, cache)
             rule.crm_client_achievement = ", ".join(reasons)
             rule.crm_client_condition_met = met
+
+    def _crm_client_evaluate(self, client, day, cache):
+        """(met, reasons) of this rule for ``client`` as its price list's
+        quotations evaluate it: in the price list's company (the current one
+        for a price list of every company), whose turnover, time zone and
+        payment term of the client count, on ``day`` (by default that
+        company's today)."""
+        self.ensure_one()
+        company = self.pricelist_id.company_id or self.env.company
+        if not day:
+            day = self._pricing_local_date(fields.Datetime.now(), company)
+        term = client.with_company(company).property_payment_term_id
+        return self._pricing_evaluate(client, company, day, term, cache)

@@ -17,3 +17,4 @@ from . import test_uninstall
 from . import test_explanation_client
 from . import test_client_deletion
 from . import test_client_merge
+from . import test_review
