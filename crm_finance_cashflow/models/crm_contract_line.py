@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
 
@@ -221,6 +221,7 @@ class CrmContractLine(models.Model):
             dates = set(line._schedule_dates())
             off = invoiced.filtered(lambda r, d=dates: r.date not in d)
             if off:
+                end = line.date_end or line.contract_id.date_end
                 raise UserError(
                     self.env._(
                         "Line %(line)s of contract %(contract)s is invoiced for %(dates)s: "
@@ -229,9 +230,11 @@ class CrmContractLine(models.Model):
                         "Keep its dates, or end it and add a line from the next period.",
                         line=line.name,
                         contract=line.contract_id.name,
-                        dates=", ".join(str(d) for d in sorted(set(off.mapped("date")))),
-                        start=line.date_start,
-                        end=line.date_end or line.contract_id.date_end or self.env._("no end"),
+                        dates=", ".join(
+                            format_date(self.env, d) for d in sorted(set(off.mapped("date")))
+                        ),
+                        start=format_date(self.env, line.date_start),
+                        end=format_date(self.env, end) if end else self.env._("no end"),
                         recurrence=dict(
                             line._fields["recurrence"]._description_selection(self.env)
                         )[line.recurrence],

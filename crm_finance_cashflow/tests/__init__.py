@@ -29,3 +29,4 @@ from . import test_planned_payment_batch
 from . import test_notes_without_email
 from . import test_company_consistency
 from . import test_line_product
+from . import test_message_dates
