@@ -95,3 +95,27 @@ class TestContractLineProduct(ContractCase):
         self.assertEqual(invoice.amount_total, 100.0)
         supplier = self._contract(lines=[], contract_type="supplier")
         self.assertEqual(self._line_of(supplier, self.billing), (50.0, set(self.bought_exempt.ids)))
+
+    def test_new_contract_in_the_form(self):
+        """A contract typed in the form, not saved yet: its currency and
+        partner (of a fiscal position) are those the line's product takes."""
+        position = self.env["account.fiscal.position"].create(
+            {
+                "name": "Line export (form)",
+                "tax_ids": [
+                    Command.create({"tax_src_id": self.domestic.id, "tax_dest_id": self.exempt.id})
+                ],
+            }
+        )
+        self.partner.property_account_position_id = position
+        with Form(self.env["crm.contract"].with_user(self.salesman)) as form:
+            form.partner_id = self.partner
+            form.currency_id = self.foreign
+            form.date_start = date(2026, 1, 1)
+            with form.line_ids.new() as line:
+                line.product_id = self.product
+                self.assertEqual(line.price_unit, 400.0)
+                self.assertEqual([tax.id for tax in line.tax_ids], self.exempt.ids)
+        contract = form.record
+        self.assertEqual(contract.line_ids.tax_ids, self.exempt)
+        self.assertEqual(contract.line_ids.price_unit, 400.0)
