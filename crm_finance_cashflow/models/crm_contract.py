@@ -612,9 +612,11 @@ class CrmContract(models.Model):
                         "Contract %(name)s has invoiced schedule rows outside %(start)s - "
                         "%(end)s (%(dates)s): its period must still cover them.",
                         name=contract.name,
-                        start=start,
-                        end=end or self.env._("no end"),
-                        dates=", ".join(str(d) for d in sorted(set(invoiced.mapped("date")))),
+                        start=format_date(self.env, start),
+                        end=format_date(self.env, end) if end else self.env._("no end"),
+                        dates=", ".join(
+                            format_date(self.env, d) for d in sorted(set(invoiced.mapped("date")))
+                        ),
                     )
                 )
             outside = contract.line_ids.filtered(
@@ -628,8 +630,8 @@ class CrmContract(models.Model):
                         "period %(start)s - %(end)s: remove or change them first.",
                         lines=", ".join(outside.mapped("name")),
                         name=contract.name,
-                        start=start,
-                        end=end or self.env._("no end"),
+                        start=format_date(self.env, start),
+                        end=format_date(self.env, end) if end else self.env._("no end"),
                     )
                 )
             for line in contract.line_ids:
@@ -998,7 +1000,7 @@ class CrmContract(models.Model):
                     "Contract %(name)s cannot be renewed: its renewal term would end it "
                     "after %(max)s.",
                     name=self.name,
-                    max=DATE_MAX.isoformat(),
+                    max=format_date(self.env, DATE_MAX),
                 )
             )
         return new_end

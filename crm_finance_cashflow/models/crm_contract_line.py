@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.crm_suite_base.models.policy import FREE, NUMBER_MAX, owned, writable
 
@@ -73,16 +73,37 @@ class CrmContractLine(models.Model):
 
     @api.onchange("product_id")
     def _onchange_product_id(self):
-        if self.product_id:
-            self.name = self.product_id.display_name
-            supplier = self.contract_id.contract_type == "supplier"
-            self.price_unit = (
-                self.product_id.standard_price if supplier else self.product_id.lst_price
-            )
-            taxes = self.product_id.supplier_taxes_id if supplier else self.product_id.taxes_id
-            # the contract's company's taxes, or its parent's for a branch
-            # without its own, as Odoo's quotation line takes them
-            self.tax_ids = taxes._filter_taxes_by_company(self.contract_id.company_id)
+        """The product's description, price and taxes, as Odoo's quotation line
+        (a supplier contract's: its vendor bill line) takes them: the taxes of
+        the contract's company (or, for a branch without its own, of its
+        parent), mapped by the partner's fiscal position in that company; the
+        price (the sales price, a supplier contract's cost, in the company's
+        currency) adapted to the mapped taxes and converted into the contract's
+        currency at the rate of its start (``_get_tax_included_unit_price``)."""
+        if not self.product_id:
+            return
+        contract = self.contract_id
+        company = contract.company_id or self.env.company
+        supplier = contract.contract_type == "supplier"
+        self.name = self.product_id.display_name
+        taxes = self.product_id.supplier_taxes_id if supplier else self.product_id.taxes_id
+        # the contract's company's taxes, or its parent's for a branch
+        # without its own, as Odoo's quotation line takes them
+        taxes = taxes._filter_taxes_by_company(company)
+        position = (
+            self.env["account.fiscal.position"]
+            .with_company(company)
+            ._get_fiscal_position(contract.partner_id)
+        )
+        self.price_unit = self.product_id._get_tax_included_unit_price(
+            company,
+            contract.currency_id or company.currency_id,
+            contract.date_start or fields.Date.context_today(self),
+            "purchase" if supplier else "sale",
+            product_taxes=taxes,
+            fiscal_position=position,
+        )
+        self.tax_ids = position.map_tax(taxes)
 
     @api.depends("quantity", "price_unit", "tax_ids", "currency_id")
     def _compute_amounts(self):
@@ -200,6 +221,7 @@ class CrmContractLine(models.Model):
             dates = set(line._schedule_dates())
             off = invoiced.filtered(lambda r, d=dates: r.date not in d)
             if off:
+                end = line.date_end or line.contract_id.date_end
                 raise UserError(
                     self.env._(
                         "Line %(line)s of contract %(contract)s is invoiced for %(dates)s: "
@@ -208,9 +230,11 @@ class CrmContractLine(models.Model):
                         "Keep its dates, or end it and add a line from the next period.",
                         line=line.name,
                         contract=line.contract_id.name,
-                        dates=", ".join(str(d) for d in sorted(set(off.mapped("date")))),
-                        start=line.date_start,
-                        end=line.date_end or line.contract_id.date_end or self.env._("no end"),
+                        dates=", ".join(
+                            format_date(self.env, d) for d in sorted(set(off.mapped("date")))
+                        ),
+                        start=format_date(self.env, line.date_start),
+                        end=format_date(self.env, end) if end else self.env._("no end"),
                         recurrence=dict(
                             line._fields["recurrence"]._description_selection(self.env)
                         )[line.recurrence],

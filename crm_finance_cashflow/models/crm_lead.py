@@ -35,7 +35,9 @@ class CrmLead(models.Model):
         "crm.contract.schedule",
         compute="_compute_crm_money",
         string="Still to Invoice",
-        help="The planned rows of the schedules of the lead's active customer contracts.",
+        help="The planned rows of the schedules of the lead's active customer contracts, and "
+        "of its expired ones (dated on or before their end), which Create Invoices still "
+        "invoices.",
     )
     crm_amount_invoiced = fields.Monetary(
         compute="_compute_crm_money",
@@ -112,10 +114,13 @@ class CrmLead(models.Model):
     def _compute_crm_money(self):
         invoices_of = self._crm_lead_invoices()
         leads = self.filtered("id")
+        # the rows Create Invoices still invoices, as the forecast counts them:
+        # those of active contracts, and of expired ones (their planned rows are
+        # dated on or before their end, due while they ran)
         schedule_domain = [
             ("contract_id.lead_id", "in", leads.ids),
             ("contract_type", "=", "customer"),
-            ("contract_state", "=", "active"),
+            ("contract_state", "in", ("active", "expired")),
             ("state", "=", "planned"),
         ]
         Schedule = self.env["crm.contract.schedule"]

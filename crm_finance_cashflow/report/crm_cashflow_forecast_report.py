@@ -4,7 +4,7 @@ from functools import partial
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from odoo.addons.crm_suite_base.models.policy import check_one, owned
 
@@ -296,7 +296,7 @@ class CrmCashflowForecastReport(models.Model):
                 "There is no exchange rate of %(currency)s on or before %(date)s in "
                 "%(company)s: update the rates before reading the cash-flow forecast.",
                 currency=self.env["res.currency"].browse(currency_id).name,
-                date=today,
+                date=format_date(self.env, today),
                 # sudo: the name of the company whose rates Odoo reads (a branch's
                 # root, which the user may not read)
                 company=company.sudo().root_id.name,

@@ -28,3 +28,6 @@ from . import test_merge
 from . import test_planned_payment_batch
 from . import test_notes_without_email
 from . import test_company_consistency
+from . import test_line_product
+from . import test_message_dates
+from . import test_lead_expired_rows

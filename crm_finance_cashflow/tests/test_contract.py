@@ -279,9 +279,10 @@ class TestLineAmendments(ContractCase):
         line = contract.line_ids.with_user(self.billing)
         before = contract.schedule_ids.read(["date", "state"])
         for vals, dates in (
-            ({"date_start": "2026-01-15"}, "2026-01-01, 2026-02-01"),
-            ({"date_end": "2026-01-31"}, "2026-02-01"),
-            ({"recurrence": "quarterly"}, "2026-02-01"),
+            # the dates as the user's language writes them
+            ({"date_start": "2026-01-15"}, "01/01/2026, 02/01/2026"),
+            ({"date_end": "2026-01-31"}, "02/01/2026"),
+            ({"recurrence": "quarterly"}, "02/01/2026"),
         ):
             with self.assertRaises(UserError) as refused:
                 line.write(vals)
