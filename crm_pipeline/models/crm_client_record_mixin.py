@@ -178,6 +178,16 @@ class CrmClientRecordMixin(models.AbstractModel):
         write policy's to refuse."""
         self.env["crm.lead"]._crm_check_writable(lead_ids)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_lead_not_writable(self):
+        """Deleting a record filed on a lead takes it off that lead, as moving
+        it does (its log, task count and timeline, the open tasks that keep it
+        from being deleted): the user must be allowed to write the lead
+        (``AccessError``). The assignee of a task on someone else's lead, or
+        the salesperson of a call logged there, works it but does not delete
+        it; records without a lead are their owners' to delete."""
+        self._check_leads_writable(self.lead_id.ids)
+
     def _reached_through_step_only(self):
         """The records of these that the user reaches only by holding the open
         step of their lead (the ``*_rule_open_step`` record rules): neither
