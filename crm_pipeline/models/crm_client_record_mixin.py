@@ -242,6 +242,21 @@ class CrmClientRecordMixin(models.AbstractModel):
             vals.setdefault("contact_id", partner.id)
         return vals
 
+    @api.model
+    def default_get(self, fields_list):
+        """A contact person given as the default client (the smart button or
+        the *Actions* menu of a person's form) is shown as a create files it:
+        their company as the client, the person as the contact. A form that
+        shows the contact would otherwise send it empty, and the person would
+        be lost."""
+        defaults = super().default_get(fields_list)
+        if "contact_id" in fields_list and not defaults.get("contact_id"):
+            without_contact = {k: v for k, v in defaults.items() if k != "contact_id"}
+            normalized = self._normalize_client(without_contact)
+            if normalized.get("contact_id"):
+                defaults = normalized
+        return defaults
+
     def _client_from_contact(self, vals):
         """A contact person given without a client, for a record that has none
         (on a lead without customer): filed on the person's client, as when

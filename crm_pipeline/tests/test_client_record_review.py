@@ -144,3 +144,43 @@ class TestLostCompetitorOfRestoredLead(CompetitorCase):
         self.competitor.invalidate_recordset()
         self.assertEqual(self.competitor.lost_count, 0)
         self.assertEqual(self.competitor.lost_amount, 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestInteractionFromContactPerson(InteractionCommon):
+    """An interaction created from a contact person's form (its smart button,
+    or Interactions in its Actions menu) is one with that person: filed on
+    their company with the person as its contact, as a create given the
+    person as the client files it."""
+
+    def test_smart_button_of_a_contact_person_keeps_the_person(self):
+        action = self.person.with_user(self.salesman_a).action_view_crm_interactions()
+        with Form(
+            self.Interaction.with_user(self.salesman_a).with_context(**action["context"])
+        ) as form:
+            # the form shows it as it will be filed
+            self.assertEqual(form.partner_id, self.client)
+            self.assertEqual(form.contact_id, self.person)
+            form.duration = 0.5
+        interaction = form.record
+        self.assertEqual(interaction.partner_id, self.client)
+        self.assertEqual(interaction.contact_id, self.person)
+        # the person's file counts it
+        self.assertEqual(self.person.with_user(self.salesman_a).crm_interaction_count, 1)
+
+    def test_task_from_a_contact_person_keeps_the_person(self):
+        action = self.person.with_user(self.salesman_a).action_view_crm_tasks()
+        with Form(self.Task.with_user(self.salesman_a).with_context(**action["context"])) as form:
+            form.name = "Call Ana back"
+        self.assertEqual(form.record.partner_id, self.client)
+        self.assertEqual(form.record.contact_id, self.person)
+
+    def test_company_smart_button_unchanged(self):
+        action = self.client.with_user(self.salesman_a).action_view_crm_interactions()
+        with Form(
+            self.Interaction.with_user(self.salesman_a).with_context(**action["context"])
+        ) as form:
+            self.assertEqual(form.partner_id, self.client)
+            self.assertFalse(form.contact_id)
+            form.contact_id = self.person
+        self.assertEqual(form.record.contact_id, self.person)
