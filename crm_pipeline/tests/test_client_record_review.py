@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -184,3 +184,23 @@ class TestInteractionFromContactPerson(InteractionCommon):
             self.assertFalse(form.contact_id)
             form.contact_id = self.person
         self.assertEqual(form.record.contact_id, self.person)
+
+
+@tagged("post_install", "-at_install")
+class TestInteractionStepValue(InteractionCommon):
+    """The step an interaction is logged for, given as something else than a
+    record id, is refused as the write policy refuses any bad value (a
+    ``ValidationError``, XML-RPC fault 2), not with a database error or a
+    traceback."""
+
+    def test_bad_step_values_are_refused_cleanly(self):
+        Interaction = self.Interaction.with_user(self.salesman_a)
+        for value in ("abc", True, 1.5, 2**40, -3, [1], {"id": 1}):
+            with self.assertRaisesRegex(ValidationError, "one record id", msg=repr(value)):
+                Interaction.create(
+                    {
+                        "partner_id": self.client.id,
+                        "responsibility_id": value,
+                        "interaction_type": "call",
+                    }
+                )
