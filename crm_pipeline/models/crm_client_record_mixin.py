@@ -178,6 +178,16 @@ class CrmClientRecordMixin(models.AbstractModel):
         write policy's to refuse."""
         self.env["crm.lead"]._crm_check_writable(lead_ids)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_lead_not_writable(self):
+        """Deleting a record filed on a lead takes it off that lead, as moving
+        it does (its log, task count and timeline, the open tasks that keep it
+        from being deleted): the user must be allowed to write the lead
+        (``AccessError``). The assignee of a task on someone else's lead, or
+        the salesperson of a call logged there, works it but does not delete
+        it; records without a lead are their owners' to delete."""
+        self._check_leads_writable(self.lead_id.ids)
+
     def _reached_through_step_only(self):
         """The records of these that the user reaches only by holding the open
         step of their lead (the ``*_rule_open_step`` record rules): neither
@@ -231,6 +241,21 @@ class CrmClientRecordMixin(models.AbstractModel):
             vals = dict(vals, partner_id=commercial.id)
             vals.setdefault("contact_id", partner.id)
         return vals
+
+    @api.model
+    def default_get(self, fields_list):
+        """A contact person given as the default client (the smart button or
+        the *Actions* menu of a person's form) is shown as a create files it:
+        their company as the client, the person as the contact. A form that
+        shows the contact would otherwise send it empty, and the person would
+        be lost."""
+        defaults = super().default_get(fields_list)
+        if "contact_id" in fields_list and not defaults.get("contact_id"):
+            without_contact = {k: v for k, v in defaults.items() if k != "contact_id"}
+            normalized = self._normalize_client(without_contact)
+            if normalized.get("contact_id"):
+                defaults = normalized
+        return defaults
 
     def _client_from_contact(self, vals):
         """A contact person given without a client, for a record that has none

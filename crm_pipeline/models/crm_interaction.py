@@ -9,6 +9,8 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.crm_suite_base.models.policy import FREE, writable
 
+from .crm_client_record_mixin import _is_id
+
 INTERACTION_TYPES = [
     ("call", "Call"),
     ("meeting", "Meeting"),
@@ -166,7 +168,8 @@ class CrmInteraction(models.Model):
 
     def _prepare_client_vals(self, vals, create=False):
         self._check_duration_value(vals)
-        if create and vals.get("responsibility_id") and not vals.get("lead_id"):
+        # a step that is no record id is the write policy's to refuse cleanly
+        if create and _is_id(vals.get("responsibility_id")) and not vals.get("lead_id"):
             # logged on a step: filed on the step's lead (read as the user, so
             # that a step of someone else's lead is refused)
             responsibility = self.env["crm.lead.responsibility"].browse(vals["responsibility_id"])

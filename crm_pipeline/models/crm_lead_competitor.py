@@ -32,6 +32,17 @@ class CrmLead(models.Model):
         res = super().action_set_lost(**additional_values)
         return True if res is None else res
 
+    def toggle_active(self):
+        """A lost deal brought back (*Restore*, ``action_unarchive``, Odoo's
+        *Won* on a lost lead) is lost to nobody: Odoo clears its lost reason,
+        the competitor it was lost to goes with it (else the deal, lost again
+        to no competitor, would still count as lost to that one)."""
+        res = super().toggle_active()
+        restored = self.filtered(lambda lead: lead.active and lead.lost_competitor_id)
+        if restored:
+            restored.write({"lost_competitor_id": False})
+        return res
+
     def _merge_get_fields_specific(self):
         """A merge keeps the competitors of every merged lead (as Odoo keeps
         their tags), archived ones included; the competitor the deal was lost

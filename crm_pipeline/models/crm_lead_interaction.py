@@ -248,16 +248,21 @@ class CrmLead(models.Model):
         entries = []
         states = dict(self.env["crm.task"]._fields["state"]._description_selection(self.env))
         for task in self.crm_task_ids:
+            if task.date_deadline:
+                body = self.env._(
+                    "Assigned to %(user)s, deadline %(deadline)s",
+                    user=task.user_id.name or "",
+                    deadline=tools.format_date(self.env, task.date_deadline),
+                )
+            else:
+                # not "deadline" followed by nothing
+                body = self.env._("Assigned to %(user)s, no deadline", user=task.user_id.name or "")
             entries.append(
                 {
                     "date": task.create_date,
                     "kind": "task_assigned",
                     "title": self.env._("Task assigned: %(task)s", task=task.name),
-                    "body": self.env._(
-                        "Assigned to %(user)s, deadline %(deadline)s",
-                        user=task.user_id.name or "",
-                        deadline=tools.format_date(self.env, task.date_deadline),
-                    ),
+                    "body": body,
                     "user": task.create_uid,
                 }
             )

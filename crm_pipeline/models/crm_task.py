@@ -27,6 +27,14 @@ TASK_STATES = [
 OPEN_STATES = ("assigned", "in_progress", "in_development")
 DONE_STATES = ("done_confirmed", "done_rejected")
 
+# the tasks a write leaves with the assignee they had (an object: no caller can
+# send it in a context)
+_KEPT_KEY = "crm_pipeline_task_assignee_kept"
+
+
+class _KeptAssignee(frozenset):
+    """Ids of the tasks whose assignee the write under way does not change."""
+
 
 class CrmTask(models.Model):
     """Work assigned to an employee on a client or a lead: a task or a
@@ -97,6 +105,28 @@ class CrmTask(models.Model):
     # ------------------------------------------------------------------
     # Assignment notification
     # ------------------------------------------------------------------
+
+    def write(self, vals):
+        user_id = vals.get("user_id") if isinstance(vals, dict) else None
+        if isinstance(user_id, models.BaseModel):
+            user_id = user_id.id
+        tasks = self
+        if user_id:
+            # a list's mass edit, or an integration writing every field, gives
+            # some tasks the assignee they have: nothing is assigned to them
+            kept = self.filtered(lambda task: task.user_id.id == user_id)
+            if kept:
+                tasks = self.with_context(**{_KEPT_KEY: _KeptAssignee(kept.ids)})
+        return super(CrmTask, tasks).write(vals)
+
+    def _message_auto_subscribe_notify(self, partner_ids, template):
+        """The assignee is told once: not again when a write gives a task the
+        assignee it already has."""
+        kept = self.env.context.get(_KEPT_KEY)
+        tasks = self
+        if isinstance(kept, _KeptAssignee):
+            tasks = self.filtered(lambda task: task.id not in kept)
+        return super(CrmTask, tasks)._message_auto_subscribe_notify(partner_ids, template)
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         """Notify the assignee with the task's own template (kind, client,

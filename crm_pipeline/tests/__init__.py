@@ -53,3 +53,4 @@ from . import test_portal_field_access
 from . import test_offer_batch_queries
 from . import test_notes_without_email
 from . import test_step_import
+from . import test_client_record_review
