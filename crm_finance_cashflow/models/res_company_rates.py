@@ -36,7 +36,16 @@ OCA_RATE_MODULE = "currency_rate_update"
 
 
 class RateFeedError(Exception):
-    """A feed that cannot be used: nothing is stored."""
+    """A feed that cannot be used: nothing is stored. Its message is a lazy
+    translation (``_lt``): ``text(env)`` writes it in the language of the
+    update's user, as the rest of the error it goes into."""
+
+    def text(self, env):
+        message = self.args[0] if self.args else ""
+        if isinstance(message, str):
+            return message
+        # env.lang as env._ reads it (no language: the source, English)
+        return message._translate(env.lang or "en_US")
 
 
 def parse_nbr(content):
@@ -48,10 +57,12 @@ def parse_nbr(content):
     as OCA's ``currency_rate_update_RO_BNR`` dates them."""
     root = _parse(content)
     if etree.QName(root).namespace != NBR_NS:
-        raise RateFeedError(f"unknown namespace {etree.QName(root).namespace!r}")
+        raise RateFeedError(
+            _lt("unknown namespace %(namespace)s", namespace=repr(etree.QName(root).namespace))
+        )
     cube = root.find(f"{{{NBR_NS}}}Body/{{{NBR_NS}}}Cube")
     if cube is None or not cube.get("date"):
-        raise RateFeedError("no Cube with a date")
+        raise RateFeedError(_lt("no Cube with a date"))
     rates = {}
     for rate in cube.findall(f"{{{NBR_NS}}}Rate"):
         value = _number(rate.text)
@@ -65,10 +76,10 @@ def parse_ecb(content):
     root = _parse(content)
     cubes = root.findall(f"{{{ECB_NS}}}Cube/{{{ECB_NS}}}Cube")
     if etree.QName(root).localname != "Envelope" or not cubes:
-        raise RateFeedError("unknown namespace or no Cube")
+        raise RateFeedError(_lt("unknown namespace or no Cube"))
     cube = cubes[0]
     if not cube.get("time"):
-        raise RateFeedError("no Cube with a time")
+        raise RateFeedError(_lt("no Cube with a time"))
     rates = {}
     for rate in cube.findall(f"{{{ECB_NS}}}Cube"):
         value = _number(rate.get("rate"))
@@ -81,16 +92,16 @@ def _parse(content):
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         return etree.fromstring(content, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise RateFeedError(f"malformed XML: {exc}") from exc
+        raise RateFeedError(_lt("malformed XML: %(error)s", error=str(exc))) from exc
 
 
 def _number(text):
     try:
         value = float(text)
     except (TypeError, ValueError) as exc:
-        raise RateFeedError(f"not a rate: {text!r}") from exc
+        raise RateFeedError(_lt("not a rate: %(value)s", value=repr(text))) from exc
     if not value > 0 or value == float("inf"):
-        raise RateFeedError(f"not a rate: {text!r}")
+        raise RateFeedError(_lt("not a rate: %(value)s", value=repr(text)))
     return value
 
 
@@ -98,9 +109,9 @@ def _date(text):
     try:
         date = fields.Date.to_date(text)
     except (TypeError, ValueError) as exc:
-        raise RateFeedError(f"not a date: {text!r}") from exc
+        raise RateFeedError(_lt("not a date: %(value)s", value=repr(text))) from exc
     if not date:
-        raise RateFeedError(f"not a date: {text!r}")
+        raise RateFeedError(_lt("not a date: %(value)s", value=repr(text)))
     return date
 
 
@@ -273,8 +284,12 @@ class ResCompany(models.Model):
                     message = self.env._(
                         "%(company)s: exchange rates from %(provider)s not updated (%(error)s).",
                         company=company.name,
-                        provider=dict(self._fields["crm_rate_provider"].selection)[provider],
-                        error=str(error),
+                        provider=dict(
+                            self._fields["crm_rate_provider"]._description_selection(self.env)
+                        )[provider],
+                        error=error.text(self.env)
+                        if isinstance(error, RateFeedError)
+                        else str(error),
                     )
                     _logger.warning(message)
                     company.sudo().crm_rate_last_error = message
@@ -297,7 +312,7 @@ class ResCompany(models.Model):
             response = requests.get(self._crm_rate_url(provider), timeout=timeout)
             response.raise_for_status()
         except requests.exceptions.RequestException as exc:
-            raise RateFeedError(f"network error: {exc}") from exc
+            raise RateFeedError(_lt("network error: %(error)s", error=str(exc))) from exc
         return PARSERS[provider](response.content)
 
     def _crm_store_rates(self, date, base, rates):
@@ -307,7 +322,9 @@ class ResCompany(models.Model):
         base_per = dict(rates, **{base: 1.0})
         own = self.currency_id.name
         if own not in base_per:
-            raise RateFeedError(f"the feed has no rate for the company currency {own}")
+            raise RateFeedError(
+                _lt("the feed has no rate for the company currency %(currency)s", currency=own)
+            )
         Rate = self.env["res.currency.rate"].sudo()
         currencies = self.env["res.currency"].search([("name", "in", list(base_per))])
         values = []

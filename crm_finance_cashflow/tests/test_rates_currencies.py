@@ -97,6 +97,29 @@ class TestUpdateRatesFromCurrencies(TransactionCase):
             ],
         )
 
+    def test_feed_error_in_the_users_language(self):
+        """What went wrong with a feed is written in the language of the user
+        who updates, as the rest of the message (it was English in any
+        language)."""
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_finance_cashflow"], ["ro_RO"], overwrite=True
+        )
+        self.accountant.lang = "ro_RO"
+        self._feed("/malformed")
+        with self.assertLogs(RATES_LOGGER, "WARNING"):
+            # the web client sends the user's language in the context
+            result = (
+                self.Currency.with_user(self.accountant)
+                .with_context(lang="ro_RO")
+                .action_crm_update_currency_rates()
+            )
+        message = result["params"]["message"]
+        self.assertIn("XML malformat: ", message, message)
+        self.assertIn("Banca Națională a României nu au fost actualizate", message, message)
+        self.assertNotIn("malformed XML", message)
+        self.assertIn("XML malformat: ", self.company.crm_rate_last_error)
+
     def test_company_method_accountants_only(self):
         self._feed("/nbr")
         self.assertTrue(self.company.with_user(self.accountant).action_update_currency_rates())
