@@ -6,5 +6,6 @@ from . import res_partner
 from . import res_company
 from . import res_config_settings
 from . import product_template
+from . import product_product
 from . import res_partner_conditions
 from . import res_partner_category

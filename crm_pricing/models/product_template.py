@@ -6,6 +6,19 @@ from .product_pricelist import PRICING_KWARGS
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_pricing_rules(self):
+        """A product's pricing rules are deleted with it (``ondelete="cascade"``,
+        its variants' too), which skips the rules' own deletion checks: Odoo
+        lets product and inventory managers delete products, a client's
+        negotiated rules on them are deleted by sales managers only
+        (``product.pricelist.item._check_unlink_rules_of``)."""
+        Item = self.env["product.pricelist.item"]
+        Item._check_unlink_rules_of("product_tmpl_id", self)
+        # sudo: the archived variants too, which the database deletes with them
+        variants = self.sudo().with_context(active_test=False).product_variant_ids
+        Item._check_unlink_rules_of("product_id", variants.with_env(self.env))
+
     @api.model
     def _get_configurator_price(
         self, product_or_template, quantity, date, currency, pricelist, **kwargs

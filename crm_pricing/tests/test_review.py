@@ -78,6 +78,34 @@ class TestPricingReview(PricingCommon):
         self.pricelist.with_user(self.sales_manager).unlink()
         self.assertFalse(rule.exists())
 
+    def test_product_with_client_rules_is_the_sales_managers(self):
+        """Odoo lets product managers delete products: their rules go with them
+        (the database's cascade), a client's negotiated rules on the product or
+        on one of its variants included, which only sales managers delete."""
+        Template = self.env["product.template"]
+        plain = Template.create({"name": "Plain Widget"})
+        self._rule(applied_on="1_product", product_tmpl_id=plain.id, percent_price=5.0)
+        plain.with_user(self.product_manager).unlink()
+        self.assertFalse(plain.exists())
+        for applied_on in ("1_product", "0_product_variant"):
+            template = Template.create({"name": f"Negotiated Widget {applied_on}"})
+            rule = self._rule(
+                partner_id=self.client.id,
+                percent_price=10.0,
+                applied_on=applied_on,
+                product_tmpl_id=template.id,
+                product_id=template.product_variant_id.id
+                if applied_on == "0_product_variant"
+                else False,
+            )
+            for record in (template, template.product_variant_id):
+                with self.assertRaises(AccessError) as refused:
+                    record.with_user(self.product_manager).unlink()
+                self.assertIn("only sales managers can delete it", str(refused.exception))
+                self.assertTrue(rule.exists())
+            template.with_user(self.sales_manager).unlink()
+            self.assertFalse(rule.exists())
+
     def test_negotiated_conditions_in_their_price_lists_company(self):
         """The client file's negotiated conditions list a client's rules of the
         price lists of every selected company: each is met, as on that price
