@@ -356,3 +356,33 @@ def test_update_prices_refuses_several_or_none(
     )
     assert [line["price_unit"] for line in lines] == [1234.0, 1234.0]
     assert salesman.call("sale.order", "action_update_prices", orders[:1]) is True
+
+
+def test_price_list_and_product_of_a_clients_rule_are_deleted_by_sales_managers(
+    admin, product_manager, sales_manager, expect_fault
+):
+    """Odoo lets product managers delete price lists and products; a client's
+    negotiated rule goes with them (the database's cascade): refused to them
+    (AccessError), left to the sales managers."""
+    partner_id = admin.call("res.partner", "create", {"name": "RPC deleted rules client"})
+    template_id = admin.call("product.template", "create", {"name": "RPC negotiated widget"})
+    pricelist_id = admin.call("product.pricelist", "create", {"name": "RPC deleted rules"})
+    rule = sales_manager.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "partner_id": partner_id,
+            "applied_on": "1_product",
+            "product_tmpl_id": template_id,
+            "compute_price": "percentage",
+            "percent_price": 10.0,
+        },
+    )
+    for model, record in (("product.pricelist", pricelist_id), ("product.template", template_id)):
+        fault = expect_fault(product_manager.call, model, "unlink", [record], codes=(4,))
+        assert "only sales managers can delete it" in fault.faultString
+    assert admin.call("product.pricelist.item", "search_count", [("id", "=", rule)]) == 1
+    sales_manager.call("product.template", "unlink", [template_id])
+    assert admin.call("product.pricelist.item", "search_count", [("id", "=", rule)]) == 0
+    product_manager.call("product.pricelist", "unlink", [pricelist_id])
