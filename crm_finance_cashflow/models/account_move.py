@@ -215,7 +215,8 @@ class CrmContractSchedule(models.Model):
         an expired one and the row dated on or before its end) and their line
         still exists, else cancelled. A row planned again takes its line's
         amounts of now, as the other planned rows of the line (its price may have
-        changed since it was invoiced)."""
+        changed since it was invoiced), and is alerted again by the alerts
+        cron."""
         if not self:
             return
         lines = moves.line_ids.filtered(lambda line: line.crm_contract_schedule_id in self)
@@ -229,3 +230,8 @@ class CrmContractSchedule(models.Model):
             if rows:
                 privileged(rows).write({"state": state, "invoice_id": False})
         planned._crm_take_line_amounts()
+        # a row planned again is expected again: the alerts cron reminds of it
+        # anew (its alert was answered by the bill now gone)
+        alerted = planned.filtered("alert_sent")
+        if alerted:
+            privileged(alerted).write({"alert_sent": False, "alert_activity_id": False})

@@ -108,6 +108,24 @@ class TestSupplierInvoiceAlerts(ContractCase):
         self.assertIn("created", done.body)
         self.assertIn(bill.display_name, done.body)
 
+    def test_bill_gone_alerts_the_row_again(self):
+        """The bill of an alerted row cancelled: the row is expected again and the
+        alerts cron reminds of it anew (its first alert was done by the bill)."""
+        contract = self._alerted()
+        first = self._bills(contract)
+        bill = contract.with_user(self.billing).action_create_invoices(date=self._day(3))
+        self.assertFalse(self._bills(contract))
+        bill.button_cancel()
+        row = contract.schedule_ids
+        self.assertEqual(row.state, "planned")
+        self.env["crm.contract"]._cron_alerts()
+        again = self._bills(contract)
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again, first)
+        self.assertEqual(row.alert_activity_id, again)
+        self.env["crm.contract"]._cron_alerts()
+        self.assertEqual(self._bills(contract), again, "once per expectation")
+
     def test_migration_types_and_links_the_todos(self):
         """The to-dos given before: typed and linked to their row; that of a row
         billed since done, that of a terminated contract removed, another
