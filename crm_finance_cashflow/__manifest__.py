@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.8.45",
+    "version": "18.0.1.8.46",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",
@@ -20,6 +20,7 @@
         "views/res_config_settings_views.xml",
         "views/res_currency_views.xml",
         "views/crm_planned_payment_views.xml",
+        "views/account_move_views.xml",
         "report/crm_cashflow_forecast_report_views.xml",
     ],
     "demo": ["demo/crm_contract_demo.xml"],

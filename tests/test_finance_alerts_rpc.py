@@ -185,3 +185,35 @@ def test_forecast_opening_of_a_company_not_current(admin, make_user, today, expe
     assert selected[1]["opening"], "the demo company has money in the bank"
     assert forecast([other_id, company_id]) == selected
     expect_fault(forecast, [other_id], codes=(4,))
+
+
+def test_cancelled_bill_stays_on_the_contract_and_its_row_is_alerted_again(
+    admin, billing, partner_id, today
+):
+    """A bill cancelled (its state written, as the suite's API cancels): it stays
+    among the contract's invoices and keeps its contract; its row is expected
+    again, and alerted again by the next run."""
+    contract_id = _contract(billing, partner_id, _day(today, 3), _day(today, 20))
+    bill_type = _ref(admin, "crm_finance_cashflow", "mail_activity_type_supplier_invoice")
+
+    def bills():
+        return [a for a in _activities(admin, contract_id) if a["activity_type_id"][0] == bill_type]
+
+    _run_alerts(admin)
+    [first] = bills()
+    [bill_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date=_day(today, 3)
+    )
+    assert bills() == []
+    assert billing.call("account.move", "write", [bill_id], {"state": "cancel"}) is True
+    [bill] = billing.call("account.move", "read", [bill_id], ["crm_contract_id", "state"])
+    assert (bill["crm_contract_id"][0], bill["state"]) == (contract_id, "cancel")
+    assert _read(billing, contract_id, ["invoice_count"])["invoice_count"] == 1
+    _run_alerts(admin)
+    [again] = bills()
+    assert again["id"] != first["id"]
+    [new_bill_id] = billing.call(
+        "crm.contract", "action_create_invoices", [contract_id], date=_day(today, 3)
+    )
+    assert new_bill_id != bill_id
+    assert _read(billing, contract_id, ["invoice_count"])["invoice_count"] == 2

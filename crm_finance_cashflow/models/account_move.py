@@ -17,7 +17,21 @@ class AccountMove(models.Model):
         "crm_planned_payment_ids": owned(
             _lt("planned payments are recorded from the Planned Payments menu.")
         ),
+        "crm_contract_id": owned(_lt("it is set when a contract invoices its schedule.")),
     }
+
+    crm_contract_id = fields.Many2one(
+        "crm.contract",
+        string="Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The contract whose schedule this invoice was made from; kept when the "
+        "invoice is cancelled or reversed (the contract's Invoices show it, as a sale "
+        "order's show its cancelled invoices).",
+        groups="base.group_user",
+    )
 
     crm_contract_rows_released = fields.Boolean(
         string="Contract Rows Given Back",

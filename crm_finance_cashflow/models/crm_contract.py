@@ -379,19 +379,30 @@ class CrmContract(models.Model):
                 privileged(contract).write({"renewal_term_given": given})
 
     def _crm_invoices(self):
-        """The invoices of these contracts' schedules and their credit notes
-        (Odoo's Credit Note wizard: its lines are not the schedule's, a row is
-        invoiced once), as an order's invoices include its credit notes: those
-        the user may read (Odoo's "Personal Invoices" rule, as on a sale
-        order), the credit notes of the invoices the user may read."""
-        invoices = self.schedule_ids.invoice_id._filtered_access("read")
+        """The invoices made from these contracts' schedules, cancelled or
+        reversed ones too (``account.move.crm_contract_id``), and their credit
+        notes (Odoo's Credit Note wizard: its lines are not the schedule's, a row
+        is invoiced once), as an order's invoices include its cancelled invoices
+        and its credit notes: those the user may read (Odoo's "Personal
+        Invoices" rule, as on a sale order), the credit notes of the invoices
+        the user may read."""
+        Move = self.env["account.move"]
+        if not self.ids or not Move.has_access("read"):
+            return Move
+        invoices = Move.search([("crm_contract_id", "in", self.ids)])
         return invoices | invoices.reversal_move_ids._filtered_access("read")
 
     @api.depends_context("uid")
     def _compute_invoice_count(self):
-        # the button opens what it counts
+        # the button opens what it counts: one search for all the contracts
+        invoices = self._crm_invoices()
+        by_contract = {}
+        for invoice in invoices:
+            # a credit note counts for its invoice's contract
+            contract = invoice.crm_contract_id or invoice.reversed_entry_id.crm_contract_id
+            by_contract[contract.id] = by_contract.get(contract.id, 0) + 1
         for contract in self:
-            contract.invoice_count = len(contract._crm_invoices())
+            contract.invoice_count = by_contract.get(contract.id, 0)
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

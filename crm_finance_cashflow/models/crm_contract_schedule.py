@@ -375,6 +375,7 @@ class CrmContract(models.Model):
             # without a term the invoice is due on its date (Odoo would say today)
             "invoice_date_due": date if not self.payment_term_id else False,
             "invoice_origin": self.name,
+            "crm_contract_id": self.id,
             "invoice_line_ids": [
                 Command.create(self._prepare_invoice_line_values(row)) for row in rows
             ],

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_suite_base.tests.common import load_migration
+
 from .common import ContractRaceCase
 from .test_contract import ContractCase
 
@@ -734,6 +736,51 @@ class TestReversedContractInvoice(ContractCase):
         self.assertEqual((invoice | credit).mapped("state"), ["posted", "posted"])
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(rows.invoice_id, again)
+
+    def test_cancelled_and_reversed_invoices_stay_on_the_contract(self):
+        """The contract's Invoices show its reversed and cancelled invoices and
+        their credit notes, as a sale order's do: the rows given back no longer
+        link them, the invoice keeps its contract."""
+        contract, invoice, _rows = self._posted_invoice()
+        self.assertEqual(invoice.crm_contract_id, contract)
+        credit = self._reverse(invoice)
+        credit.with_user(self.billing).action_post()
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        again.with_user(self.billing).button_cancel()
+        self.assertFalse(contract.schedule_ids.invoice_id)
+        billing = contract.with_user(self.billing)
+        self.assertEqual(billing.invoice_count, 3)
+        action = billing.action_view_invoices()
+        shown = self.env["account.move"].search(
+            action.get("domain") or [("id", "=", action["res_id"])]
+        )
+        self.assertEqual(shown, invoice | credit | again)
+        # a duplicate of the invoice is no invoice of the contract
+        self.assertFalse(invoice.with_user(self.billing).copy().crm_contract_id)
+        # nor can a user give an invoice a contract
+        with self.assertRaises(UserError):
+            again.with_user(self.billing).write({"crm_contract_id": False})
+
+    def test_migration_gives_invoices_their_contract(self):
+        """18.0.1.8.46: the invoices of before get their contract, from their rows
+        or, given back, from their source document."""
+        contract, invoice, rows = self._posted_invoice()
+        credit = self._reverse(invoice)
+        credit.with_user(self.billing).action_post()
+        again = contract.with_user(self.billing).action_create_invoices(date="2026-02-01")
+        moves = invoice | credit | again
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET crm_contract_id = NULL WHERE id IN %s", [tuple(moves.ids)]
+        )
+        moves.invalidate_recordset(["crm_contract_id"])
+        self.assertFalse(moves.crm_contract_id)
+        load_migration("crm_finance_cashflow", "18.0.1.8.46").migrate(self.env.cr, "18.0.1.8.45")
+        moves.invalidate_recordset(["crm_contract_id"])
+        self.assertEqual(invoice.crm_contract_id, contract)
+        self.assertEqual(again.crm_contract_id, contract)
+        self.assertFalse(credit.crm_contract_id, "counted through its invoice")
+        self.assertEqual(contract.with_user(self.billing).invoice_count, 3)
 
     def test_partial_credit_note_keeps_rows(self):
         """A credit note of part of the invoice: the period stays invoiced."""
