@@ -498,7 +498,8 @@ def test_moving_an_invoiced_line_refused(admin, billing, partner_id, expect_faul
     fault = expect_fault(
         billing.call, "crm.contract.line", "write", [line_id], {"date_start": "2026-01-15"}
     )
-    assert "2026-01-01" in fault.faultString
+    # the date as the user's language (en_US) writes it
+    assert "invoiced for 01/01/2026" in fault.faultString
     assert _snapshot(admin, contract_id) == before
 
 
