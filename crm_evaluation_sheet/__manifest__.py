@@ -2,7 +2,7 @@
     "name": "CRM Evaluation Sheets",
     "summary": "Evaluation sheets of products and quantities priced from the "
     "catalogue, product recipes, quotations with one chapter per item",
-    "version": "18.0.1.3.21",
+    "version": "18.0.1.3.22",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",

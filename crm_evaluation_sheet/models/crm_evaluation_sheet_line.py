@@ -630,9 +630,10 @@ class CrmEvaluationSheetLine(models.Model):
                     "%(item)s needs %(qty)s of %(component)s, more than %(max)s: lower the "
                     "quantity of the item or of the recipe.",
                     item=self._get_section_name(),
-                    qty=format(qty, ",.0f"),
+                    # as the user's language writes numbers
+                    qty=formatLang(self.env, qty, digits=0) if math.isfinite(qty) else str(qty),
                     component=component.display_name,
-                    max=format(MAX_QUANTITY, ",.0f"),
+                    max=formatLang(self.env, MAX_QUANTITY, digits=0),
                 )
             )
         return qty

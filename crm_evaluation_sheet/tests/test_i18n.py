@@ -1,4 +1,7 @@
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import formatLang
 
 from odoo.addons.crm_suite_base.tests.common_i18n import LANGS, SuiteTranslationCase
 
@@ -71,3 +74,32 @@ class TestTranslations(SuiteTranslationCase, EvaluationSheetCase):
                 "component": self.labour.with_context(lang=code).display_name
             }
             self.assertIn(flagged, preview, code)
+
+    def test_too_large_component_quantity_in_the_users_numbers(self):
+        # the refusal of a component quantity beyond a quotation line's writes
+        # its numbers as the user's language does (they were English: 1,000,000)
+        free = self.env["product.product"].create({"name": "Free", "list_price": 0.0})
+        bulk = self.env["product.product"].create(
+            {
+                "name": "Bulk",
+                "type": "service",
+                "list_price": 0.0,
+                "recipe_line_ids": [Command.create({"product_id": free.id, "quantity": 1e6})],
+            }
+        )
+        for lang, code in LANGS.items():
+            user = new_test_user(
+                self.env,
+                login=f"evs_i18n_bulk_{lang}",
+                groups="sales_team.group_sale_salesman",
+                lang=code,
+            )
+            sheet = self._create_sheet([(bulk, 1e6)], user=user).with_context(lang=code)
+            sheet.action_finalize()
+            with self.assertRaises(UserError) as refused:
+                sheet.action_generate_quotation()
+            message = str(refused.exception)
+            env = sheet.env
+            self.assertIn(formatLang(env, 1e12, digits=0), message, code)
+            self.assertIn(formatLang(env, 1e9, digits=0), message, code)
+            self.assertNotIn("1,000,000,000", message, code)
