@@ -6,10 +6,12 @@ forecast of a selected company that is not the current one opens with its
 balance."""
 
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_contract import ContractCase
 
@@ -213,3 +215,39 @@ class TestContractAlerts(ContractCase):
         self.assertEqual(self._bills(with_lead).user_id, self.salesman)
         self.assertEqual(self._ends(with_lead).user_id, self.salesman)
         self.assertEqual(self._ends(alone).user_id, self.billing)
+
+
+@tagged("post_install", "-at_install")
+class TestContractsToRenew(ContractCase):
+    """*Contracts to Renew* lists what its end alert asks to renew or close: the
+    active contracts ending within 60 days and the expired ones, until they
+    are renewed or terminated."""
+
+    def _to_renew(self):
+        view = self.env.ref("crm_finance_cashflow.crm_contract_view_search")
+        [node] = etree.fromstring(view.arch).xpath("//filter[@name='to_renew']")
+        today = fields.Date.context_today(self.env["crm.contract"])
+        domain = safe_eval(
+            node.get("domain"),
+            {"context_today": lambda: today, "relativedelta": relativedelta},
+        )
+        Contract = self.env["crm.contract"].with_user(self.billing)
+        return Contract.search(domain + [("partner_id", "=", self.partner.id)])
+
+    def test_expired_contracts_stay_until_renewed_or_closed(self):
+        today = fields.Date.context_today(self.env["crm.contract"])
+
+        def day(days):
+            return fields.Date.to_string(today + relativedelta(days=days))
+
+        ending, later, ended, closed = (
+            self._contract(date_start=day(-90), date_end=end, lines=[{"date_start": day(-90)}])
+            for end in (day(10), day(200), day(-5), day(-5))
+        )
+        (ending | later | ended | closed).with_user(self.billing).action_activate()
+        self.env["crm.contract"]._cron_expire_and_renew()
+        self.assertEqual((ended | closed).mapped("state"), ["expired", "expired"])
+        closed.with_user(self.billing).action_terminate()
+        self.assertEqual(self._to_renew(), ending | ended)
+        ended.with_user(self.billing).action_renew()
+        self.assertEqual(self._to_renew(), ending)
