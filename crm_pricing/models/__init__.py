@@ -7,5 +7,6 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import product_product
+from . import product_category
 from . import res_partner_conditions
 from . import res_partner_category

@@ -106,6 +106,32 @@ class TestPricingReview(PricingCommon):
             template.with_user(self.sales_manager).unlink()
             self.assertFalse(rule.exists())
 
+    def test_category_with_client_rules_is_the_sales_managers(self):
+        """Odoo lets product managers delete product categories: their rules go
+        with them and with the categories under them (the database's cascade),
+        a client group's negotiated rules included, which only sales managers
+        delete."""
+        Category = self.env["product.category"]
+        plain = Category.create({"name": "Plain group"})
+        self._rule(applied_on="2_product_category", categ_id=plain.id, percent_price=5.0)
+        plain.with_user(self.product_manager).unlink()
+        self.assertFalse(plain.exists())
+        parent = Category.create({"name": "Negotiated parent"})
+        child = Category.create({"name": "Negotiated child", "parent_id": parent.id})
+        rule = self._rule(
+            partner_category_id=self.tag_vip.id,
+            percent_price=10.0,
+            applied_on="2_product_category",
+            categ_id=child.id,
+        )
+        for category in (parent, child):
+            with self.assertRaises(AccessError) as refused:
+                category.with_user(self.product_manager).unlink()
+            self.assertIn("Negotiated child has pricing rules", str(refused.exception))
+            self.assertTrue(rule.exists())
+        parent.with_user(self.sales_manager).unlink()
+        self.assertFalse(rule.exists())
+
     def test_negotiated_conditions_in_their_price_lists_company(self):
         """The client file's negotiated conditions list a client's rules of the
         price lists of every selected company: each is met, as on that price
