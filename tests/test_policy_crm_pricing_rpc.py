@@ -358,7 +358,7 @@ def test_update_prices_refuses_several_or_none(
     assert salesman.call("sale.order", "action_update_prices", orders[:1]) is True
 
 
-def test_price_list_and_product_of_a_clients_rule_are_deleted_by_sales_managers(
+def test_price_list_product_and_category_of_a_clients_rule_are_deleted_by_sales_managers(
     admin, product_manager, sales_manager, expect_fault
 ):
     """Odoo lets product managers delete price lists and products; a client's
@@ -379,10 +379,28 @@ def test_price_list_and_product_of_a_clients_rule_are_deleted_by_sales_managers(
             "percent_price": 10.0,
         },
     )
-    for model, record in (("product.pricelist", pricelist_id), ("product.template", template_id)):
+    categ_id = admin.call("product.category", "create", {"name": "RPC negotiated group"})
+    sales_manager.call(
+        "product.pricelist.item",
+        "create",
+        {
+            "pricelist_id": pricelist_id,
+            "partner_id": partner_id,
+            "applied_on": "2_product_category",
+            "categ_id": categ_id,
+            "compute_price": "percentage",
+            "percent_price": 5.0,
+        },
+    )
+    for model, record in (
+        ("product.pricelist", pricelist_id),
+        ("product.template", template_id),
+        ("product.category", categ_id),
+    ):
         fault = expect_fault(product_manager.call, model, "unlink", [record], codes=(4,))
         assert "only sales managers can delete it" in fault.faultString
     assert admin.call("product.pricelist.item", "search_count", [("id", "=", rule)]) == 1
     sales_manager.call("product.template", "unlink", [template_id])
     assert admin.call("product.pricelist.item", "search_count", [("id", "=", rule)]) == 0
+    sales_manager.call("product.category", "unlink", [categ_id])
     product_manager.call("product.pricelist", "unlink", [pricelist_id])
