@@ -836,6 +836,8 @@ class CrmLead(models.Model):
                 )
                 for entry in lead._timeline_entries()
             ]
+            # a backend field: the minimal context, as mail renders its
+            # templates (no website frontend, whatever request is under way)
             lead.timeline_html = self.env["ir.qweb"]._render(
-                "crm_pipeline.lead_timeline", {"entries": entries}
+                "crm_pipeline.lead_timeline", {"entries": entries}, minimal_qcontext=True
             )

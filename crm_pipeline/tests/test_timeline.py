@@ -10,6 +10,18 @@ from .common import PipelineCase
 
 @tagged("post_install", "-at_install")
 class TestTimeline(PipelineCase):
+    def test_rendered_as_a_backend_field_under_a_request(self):
+        """The timeline is a backend field: rendered without the website's
+        frontend context, whatever request is under way (crm's own tests read
+        the lead form under a debug-mode request: with website installed, the
+        render took it for a website page and failed)."""
+        lead = self._lead()
+        self._activate(lead)
+        lead.invalidate_recordset(["timeline_html"])
+        with self.debug_mode():
+            html = str(lead.with_user(self.salesman).timeline_html)
+        self.assertIn("Contact prospect", html)
+
     def test_entries_are_chronological(self):
         lead = self._lead()
         self._flush_tracking()
