@@ -2,7 +2,7 @@
     "name": "CRM Contracts and Cash Flow",
     "summary": "Customer and supplier contracts with schedules and alerts, "
     "invoices at the day's rate, cash-flow forecast",
-    "version": "18.0.1.8.47",
+    "version": "18.0.1.8.48",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "CRM Suite",

@@ -151,6 +151,8 @@ class AccountMove(models.Model):
         if not rows:
             return
         privileged(rows).write({"state": "invoiced", "invoice_id": draft.id})
+        # the corrected invoice is the contract's, as the invoice it replaces
+        privileged(draft).write({"crm_contract_id": rows.contract_id[:1].id})
         # logged as Odoo logs what its own flows do (the contract's rows, whoever
         # corrects the invoice), on the contracts at once
         body = self.env._(

@@ -909,6 +909,11 @@ class TestReversedContractInvoice(ContractCase):
             self.assertEqual(line.name, row.contract_line_id.name)
             self.assertEqual(line.price_unit, row.contract_line_id.price_unit)
         self.assertEqual(draft.invoice_line_ids.crm_contract_schedule_id, rows)
+        # the corrected invoice is the contract's, among its invoices
+        self.assertEqual(draft.crm_contract_id, contract)
+        billing = contract.with_user(self.billing)
+        self.assertEqual(billing._crm_invoices(), invoice | credit | draft)
+        self.assertEqual(billing.invoice_count, 3)
         self.assertFalse(
             contract.with_user(self.billing).action_create_invoices(date="2026-02-01"),
             "each row invoiced once",
