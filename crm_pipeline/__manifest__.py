@@ -2,7 +2,7 @@
     "name": "CRM Pipeline: Activation and Responsibilities",
     "summary": "Inactive leads activated by a responsible, a fixed chain of "
     "responsibilities, interaction log, tasks and commitments",
-    "version": "18.0.1.5.60",
+    "version": "18.0.1.5.61",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Suite",

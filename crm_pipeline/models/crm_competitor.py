@@ -87,6 +87,7 @@ class CrmCompetitor(models.Model):
             leads = self.env["crm.lead"].with_context(active_test=False).browse(lead_ids)
             leads.exists().check_access("write")
 
+    @api.depends_context("company")
     def _compute_currency_id(self):
         self.currency_id = self.env.company.currency_id
 

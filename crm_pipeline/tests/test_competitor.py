@@ -90,13 +90,13 @@ class TestCompetitorCurrencies(TransactionCase):
         foreign = self.env["res.currency"].create(
             {"name": "CMX", "symbol": "¤", "rounding": 0.01, "active": True}
         )
-        # 1.00 of ours is 4.00 CMX today
+        # 1.00 of ours is 4.00 CMX today, in every company
         self.env["res.currency.rate"].create(
             {
                 "currency_id": foreign.id,
                 "rate": 4.0,
                 "name": fields.Date.today(),
-                "company_id": company.id,
+                "company_id": False,
             }
         )
         company_cmx = self.env["res.company"].create(
@@ -127,6 +127,12 @@ class TestCompetitorCurrencies(TransactionCase):
         self.assertEqual(competitor.lost_count, 2)
         # 1,500.00 + 2,000.00 CMX at 4 (500.00)
         self.assertAlmostEqual(competitor.lost_amount, 2000.0)
+        # the same competitor read in the CMX company, in the same transaction:
+        # its currency follows the company, as its lost revenue does (1,500.00
+        # of ours at 4 and 2,000.00 CMX)
+        in_cmx = competitor.with_context(allowed_company_ids=[company_cmx.id, company.id])
+        self.assertEqual(in_cmx.currency_id, foreign)
+        self.assertAlmostEqual(in_cmx.lost_amount, 8000.0)
 
 
 @tagged("post_install", "-at_install")
