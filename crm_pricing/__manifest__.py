@@ -2,7 +2,7 @@
     "name": "CRM Client Pricing",
     "summary": "Client prices and discounts from achieved turnover, quantities, "
     "product groups, customer groups and early payment",
-    "version": "18.0.1.3.36",
+    "version": "18.0.1.3.37",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "CRM Suite",

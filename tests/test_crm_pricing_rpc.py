@@ -1,5 +1,7 @@
 """crm_pricing over XML-RPC: the calls documented in crm_pricing/readme/USAGE.md."""
 
+import datetime
+import string
 import xmlrpc.client
 
 import pytest
@@ -131,6 +133,78 @@ def test_read_client_turnover(setup, salesman):
     assert action["res_model"] == "crm.turnover.report"
     with pytest.raises(xmlrpc.client.Fault, match="Unknown period"):
         salesman.call("res.partner", "get_trade_turnover", [partner_id], period="week")
+
+
+def test_turnover_report_in_the_current_companys_currency(admin, make_user, make_turnover_client):
+    """A company in another currency current, the invoicing company selected
+    beside it: the analysis gives the turnover in the current company's
+    currency, at the latest rate of its books (1 = 0.25 of the invoice's
+    currency: 1,000.00 are 4,000 of it), and each line keeps its amount in its
+    company's currency, the figure the pricing rules count."""
+    partner_id, _product_id = make_turnover_client(
+        "RPC Currencies Client", quantity=2, price_unit=500.0
+    )
+    domain = [("partner_id", "=", partner_id)]
+    [line] = admin.call("crm.turnover.report", "search_read", domain, ["company_id", "currency_id"])
+    main_id, main_currency = line["company_id"][0], line["currency_id"][0]
+    # a currency of its own (three letters no other currency has): no rate but ours
+    taken = {
+        c["name"]
+        for c in admin.call(
+            "res.currency", "search_read", [], ["name"], context={"active_test": False}
+        )
+    }
+    code = next(
+        f"T{a}{b}" for a in string.ascii_uppercase for b in string.ascii_uppercase
+        if f"T{a}{b}" not in taken
+    )  # fmt: skip
+    currency_id = admin.call("res.currency", "create", {"name": code, "symbol": code})
+    stamp = datetime.datetime.now().isoformat()
+    other_id = admin.call(
+        "res.company", "create", {"name": f"RPC Turnover Co {stamp}", "currency_id": currency_id}
+    )
+    admin.call(
+        "res.currency.rate",
+        "create",
+        {"currency_id": main_currency, "name": "2020-01-01", "rate": 0.25, "company_id": other_id},
+    )
+    user = make_user(["sales_team.group_sale_salesman"], "turnover_currencies")
+    admin.call(
+        "res.users",
+        "write",
+        [user.uid],
+        {"company_ids": [(6, 0, [main_id, other_id])], "company_id": main_id},
+    )
+    both = {"allowed_company_ids": [other_id, main_id]}
+    [group] = user.call(
+        "crm.turnover.report", "read_group", domain, ["amount:sum"], [], context=both
+    )
+    assert group["amount"] == pytest.approx(4000.0)
+    [row] = user.call(
+        "crm.turnover.report",
+        "search_read",
+        domain,
+        ["amount", "currency_id", "amount_company_currency", "company_currency_id"],
+        context=both,
+    )
+    assert (row["amount"], row["currency_id"][0]) == (pytest.approx(4000.0), currency_id)
+    assert row["amount_company_currency"] == pytest.approx(1000.0)
+    assert row["company_currency_id"][0] == main_currency
+    # the invoicing company alone: its own currency, as before
+    [group] = user.call(
+        "crm.turnover.report",
+        "read_group",
+        domain,
+        ["amount:sum"],
+        [],
+        context={"allowed_company_ids": [main_id]},
+    )
+    assert group["amount"] == pytest.approx(1000.0)
+    # the pricing rules' figure is the company's, in its currency
+    turnover = user.call(
+        "res.partner", "get_trade_turnover", [partner_id], company_id=main_id, context=both
+    )
+    assert turnover["amount"] == pytest.approx(1000.0)
 
 
 def test_update_prices_lines_of_every_quantity(setup, admin, sales_manager, salesman):

@@ -1,8 +1,11 @@
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists, table_kind
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.crm_pricing.report.crm_turnover_report import TURNOVER_INDEX
 
 
 def menu_reachable(menu, user):
@@ -159,3 +162,153 @@ class TestOneTurnoverDefinition(AccountTestInvoicingCommon):
         self.assertAlmostEqual(qty, rule_qty)
         turnover = client.get_trade_turnover("year", "current", date="2026-06-30")
         self.assertAlmostEqual(turnover["amount"], 16.0)
+
+
+@tagged("post_install", "-at_install")
+class TestTurnoverReportCurrencies(AccountTestInvoicingCommon):
+    """Several companies selected in different currencies: the analysis gives
+    every amount in the current company's currency (converted at the latest
+    rate, as Odoo's invoice analysis does), so that its totals add one
+    currency; each line keeps its amount in its company's currency, the figure
+    the pricing rules count."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_1 = cls.env.company
+        cls.usd = cls.company_1.currency_id
+        # 1 USD = 2 EUR in the books of company 1 (the current rate)
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2020-01-01", 4.0), ("2024-01-01", 2.0)])
+        cls.company_2 = cls.setup_other_company(currency_id=cls.eur.id)["company"]
+        # 1 EUR = 0.5 USD in the books of company 2 (the current rate); the
+        # dollar is company 1's reference (no rate of its own: 1)
+        cls.usd.rate_ids.unlink()
+        cls.env["res.currency.rate"].create(
+            {
+                "name": "2024-01-01",
+                "rate": 0.5,
+                "currency_id": cls.usd.id,
+                "company_id": cls.company_2.id,
+            }
+        )
+        cls.client = cls.env["res.partner"].create({"name": "Two Currencies Client"})
+        both = cls.company_1 | cls.company_2
+        cls.salesman = new_test_user(
+            cls.env,
+            login="turnover_two_currencies",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_1.id,
+            company_ids=[Command.set(both.ids)],
+        )
+        cls.salesman_1 = new_test_user(
+            cls.env,
+            login="turnover_one_currency",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_1.id,
+            company_ids=[Command.set(cls.company_1.ids)],
+        )
+        cls._invoice(cls.company_1, 1000.0)  # 1000 USD
+        cls._invoice(cls.company_2, 500.0)  # 500 EUR
+        cls._invoice(cls.company_2, 100.0, move_type="out_refund")  # -100 EUR
+
+    @classmethod
+    def _invoice(cls, company, price, move_type="out_invoice"):
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": cls.client.id,
+                    "invoice_date": "2026-03-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": cls.product_a.id, "price_unit": price, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _report(self, user, *companies):
+        return (
+            self.env["crm.turnover.report"]
+            .with_user(user)
+            .with_context(allowed_company_ids=[company.id for company in companies])
+        )
+
+    def _total(self, report, groupby=()):
+        return report._read_group([("partner_id", "=", self.client.id)], groupby, ["amount:sum"])
+
+    def test_total_in_the_current_companys_currency(self):
+        # company 1 current: 1000 USD + 400 EUR at 2 EUR a dollar = 1200 USD
+        report = self._report(self.salesman, self.company_1, self.company_2)
+        [(total,)] = self._total(report)
+        self.assertAlmostEqual(total, 1200.0)
+        by_company = dict(self._total(report, ["company_id"]))
+        self.assertAlmostEqual(by_company[self.company_1], 1000.0)
+        self.assertAlmostEqual(by_company[self.company_2], 200.0)
+        lines = report.search_read(
+            [("partner_id", "=", self.client.id), ("company_id", "=", self.company_2.id)],
+            ["amount", "currency_id", "amount_company_currency", "company_currency_id"],
+        )
+        self.assertEqual(
+            sorted((line["amount"], line["amount_company_currency"]) for line in lines),
+            [(-50.0, -100.0), (250.0, 500.0)],
+        )
+        self.assertEqual({line["currency_id"][0] for line in lines}, {self.usd.id})
+        self.assertEqual({line["company_currency_id"][0] for line in lines}, {self.eur.id})
+        # company 2 current (the same companies selected): 400 EUR + 1000 USD
+        # at 0.5 USD a euro = 2400 EUR, at company 2's own rate
+        self.env.invalidate_all()
+        report = self._report(self.salesman, self.company_2, self.company_1)
+        [(total,)] = self._total(report)
+        self.assertAlmostEqual(total, 2400.0)
+        [line] = report.search_read(
+            [("partner_id", "=", self.client.id), ("company_id", "=", self.company_1.id)],
+            ["amount", "currency_id", "amount_company_currency", "company_currency_id"],
+        )
+        self.assertEqual(line["currency_id"][0], self.eur.id)
+        self.assertAlmostEqual(line["amount"], 2000.0)
+        self.assertAlmostEqual(line["amount_company_currency"], 1000.0)
+        self.assertEqual(line["company_currency_id"][0], self.usd.id)
+
+    def test_one_company_unchanged(self):
+        report = self._report(self.salesman_1, self.company_1)
+        [(total,)] = self._total(report)
+        self.assertAlmostEqual(total, 1000.0)
+        [line] = report.search_read([("partner_id", "=", self.client.id)], ["currency_id"])
+        self.assertEqual(line["currency_id"][0], self.usd.id)
+        # company 2 alone, in its own currency, for a user of both companies
+        self.env.invalidate_all()
+        [(total,)] = self._total(self._report(self.salesman, self.company_2))
+        self.assertAlmostEqual(total, 400.0)
+
+    def test_pricing_rules_keep_the_company_currency(self):
+        """The rules (and get_trade_turnover) count each company's turnover in
+        its own currency, whatever companies are selected."""
+        partner = self.client.with_user(self.salesman).with_context(
+            allowed_company_ids=[self.company_1.id, self.company_2.id]
+        )
+        kw = {"period": "year", "period_ref": "current", "date": "2026-06-30"}
+        turnover = partner.get_trade_turnover(company_id=self.company_2.id, **kw)
+        self.assertEqual((turnover["amount"], turnover["currency"]), (400.0, "EUR"))
+        turnover = partner.get_trade_turnover(company_id=self.company_1.id, **kw)
+        self.assertEqual((turnover["amount"], turnover["currency"]), (1000.0, "USD"))
+
+
+@tagged("post_install", "-at_install")
+class TestTurnoverReportNoView(TransactionCase):
+    """The analysis is a query per request (``_table_query``): no view, nor
+    table, of that name is left in the database, an old view included."""
+
+    def test_no_view_left(self):
+        Report = self.env["crm.turnover.report"]
+        self.assertIsNone(table_kind(self.env.cr, Report._table))
+        # a database of an older version had the view: upgrading drops it
+        self.env.cr.execute(SQL("CREATE VIEW %s AS SELECT 1 AS id", SQL.identifier(Report._table)))
+        Report.init()
+        self.assertIsNone(table_kind(self.env.cr, Report._table))
+        self.assertTrue(index_exists(self.env.cr, TURNOVER_INDEX))
