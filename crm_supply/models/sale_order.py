@@ -130,6 +130,9 @@ class SaleOrder(models.Model):
             or vals["reservation_expiry_date"]
         ):
             return
+        # Odoo's refusal first: the search below, as superuser, must not tell a
+        # user who may not write these quotations which of them hold stock
+        self.check_access("write")
         # sudo: every active reservation counts, those the user may not read too
         held = (
             self.env["sale.stock.reservation"]
@@ -167,6 +170,8 @@ class SaleOrder(models.Model):
             confirming.difference_update(self.ids)
         if not orders.ids:
             return orders
+        # Odoo's refusal first (as in _check_reservation_term)
+        orders.check_access("write")
         # sudo: every active reservation counts, those the user may not read too
         held = (
             self.env["sale.stock.reservation"]

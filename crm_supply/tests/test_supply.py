@@ -86,6 +86,23 @@ class TestProformaReservations(SupplyCase):
         third.write({"state": "cancel"})
         self.assertEqual(third.state, "cancel")
 
+    def test_writes_of_a_quotation_the_user_may_not_write_are_odoos_refusal(self):
+        """A salesperson who may not write another's reserved quotation (own
+        documents only) writing its status or clearing its Reservation Expires
+        On over XML-RPC gets Odoo's AccessError, as for any other field. The
+        checks of these writes read the reservations as superuser before Odoo's
+        access check: the refusal named the quotation and told it held stock."""
+        order = self._order(4, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        other = order.with_user(self.salesman_b)
+        for vals in ({"state": "sale"}, {"state": "cancel"}, {"reservation_expiry_date": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError) as caught:
+                other.write(vals)
+            self.assertNotIn(order.name, str(caught.exception))
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.reservation_expiry_date)
+        self.assertEqual(order.reservation_ids.state, "reserved")
+
     def test_confirm_marks_only_its_own_write(self):
         """The quotations Odoo's Confirm marks for its write of the state are
         let through once, by that write; a context key marks nothing."""
