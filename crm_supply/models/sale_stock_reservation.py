@@ -249,7 +249,13 @@ class SaleStockReservation(models.Model):
                 ("date_expiry", "<=", fields.Date.add(today, days=2)),
             ]
         )
+        expiry_type = self.env.ref(EXPIRY_ACTIVITY)
         for order, reservations in soon.grouped("order_id").items():
+            if expiry_type in order.activity_ids.activity_type_id:
+                # reserved more (a line added, a product changed) since its
+                # to-do: the same date, which the to-do warns about already
+                # (a moved date removes it: sale.order._rearm_expiry_warning)
+                continue
             order.activity_schedule(
                 EXPIRY_ACTIVITY,
                 date_deadline=min(reservations.mapped("date_expiry")),

@@ -171,6 +171,36 @@ class TestProformaReservations(SupplyCase):
         self.assertFalse(order.reservation_ids.expiry_warned)
         self.assertFalse(order.activity_ids)
 
+    def test_reserving_more_lines_is_not_warned_twice(self):
+        """A quotation warned about its expiry date that reserves more (a line
+        added and Reserve Stock again, or a reserved line's product changed)
+        keeps its one Reservation Expiry to-do: the new reservations expire on
+        the same date, which the to-do already warns about. The cron made a
+        second to-do for the new reservations, not warned yet."""
+        Reservation = self.env["sale.stock.reservation"]
+        order = self._order(3, user=self.salesman)
+        as_salesman = order.with_user(self.salesman)
+        as_salesman.action_reserve_stock()
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        as_salesman.order_line = [
+            Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+        ]
+        as_salesman.action_reserve_stock()
+        other = self.env["product.product"].create({"name": "Other Widget", "is_storable": True})
+        as_salesman.order_line[0].product_id = other
+        self.assertEqual(len(order.reservation_ids.filtered(lambda r: r.state == "reserved")), 2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertEqual(order.activity_ids.date_deadline, self._today(1))
+        self.assertTrue(all(order.reservation_ids.mapped("expiry_warned")))
+        # a date moved is warned about again, once
+        as_salesman.reservation_expiry_date = self._today(2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertEqual(order.activity_ids.date_deadline, self._today(2))
+
     def test_expiry_warning_goes_with_the_reservation(self):
         """The expiry cron's to-do goes when what it warns about does: the
         stock released, the quotation confirmed, the reservation expired. The
