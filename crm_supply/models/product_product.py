@@ -28,7 +28,10 @@ class ProductProduct(models.Model):
         groups="base.group_user",
     )
 
-    @api.depends_context("location", "warehouse_id", "allowed_company_ids")
+    # the context keys _free_to_sell_terms reads, as Odoo's _compute_quantities
+    @api.depends_context(
+        "lot_id", "owner_id", "package_id", "location", "warehouse_id", "allowed_company_ids"
+    )
     def _compute_qty_free_to_sell(self):
         storable = self.filtered(lambda p: p.is_storable)
         (self - storable).qty_reserved_proforma = 0.0

@@ -18,7 +18,10 @@ class ProductTemplate(models.Model):
         groups="base.group_user",
     )
 
-    @api.depends_context("location", "warehouse_id", "allowed_company_ids")
+    # the context keys _free_to_sell_terms reads, as Odoo's _compute_quantities
+    @api.depends_context(
+        "lot_id", "owner_id", "package_id", "location", "warehouse_id", "allowed_company_ids"
+    )
     def _compute_qty_free_to_sell(self):
         figures = self._template_free_to_sell()
         for template in self:

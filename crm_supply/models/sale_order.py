@@ -130,6 +130,9 @@ class SaleOrder(models.Model):
             or vals["reservation_expiry_date"]
         ):
             return
+        # Odoo's refusal first: the search below, as superuser, must not tell a
+        # user who may not write these quotations which of them hold stock
+        self.check_access("write")
         # sudo: every active reservation counts, those the user may not read too
         held = (
             self.env["sale.stock.reservation"]
@@ -167,6 +170,8 @@ class SaleOrder(models.Model):
             confirming.difference_update(self.ids)
         if not orders.ids:
             return orders
+        # Odoo's refusal first (as in _check_reservation_term)
+        orders.check_access("write")
         # sudo: every active reservation counts, those the user may not read too
         held = (
             self.env["sale.stock.reservation"]
@@ -445,8 +450,13 @@ class SaleOrder(models.Model):
         quantity (in the product's unit): a line whose product changed releases
         the old product and reserves the new one."""
         self.ensure_one()
-        Reservation = privileged(self.env["sale.stock.reservation"])
-        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the reservations follow their lines, whoever Odoo lets edit
+        # them (an invoicing or inventory user too, who may not move
+        # reservations themselves: _realign_reservations), as they follow the
+        # quotation's confirmation or cancellation; Reserve Stock checks the
+        # user's rights first (_check_can_hold_stock)
+        Reservation = privileged(self.env["sale.stock.reservation"].sudo())
+        active = self.sudo().reservation_ids.filtered(lambda r: r.state == "reserved")
         by_line = {r.order_line_id: r for r in active}
         location = self.warehouse_id.lot_stock_id
         to_create = []
@@ -517,14 +527,16 @@ class SaleOrder(models.Model):
         reserved-stock policy first (``label`` names the action in its message);
         what it no longer needs is released."""
         self.ensure_one()
-        active = self.reservation_ids.filtered(lambda r: r.state == "reserved")
+        # sudo: the reservations follow the lines (_sync_reservations); what
+        # the lines take more is checked below as the user, on their lines
+        active = self.sudo().reservation_ids.filtered(lambda r: r.state == "reserved")
         if not active or self.state not in ("draft", "sent"):
             return
         if not self.warehouse_id:
             raise UserError(self.env._("%(order)s has no warehouse.", order=self.name))
         location = self.warehouse_id.lot_stock_id
         held = {r.order_line_id: r for r in active}
-        needs = {line: line._stock_need() for line in active.order_line_id}
+        needs = {line: line._stock_need() for line in active.order_line_id.with_env(self.env)}
         raised = set()
         for line, qty in needs.items():
             reservation = held[line]

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.crm_suite_base.models.policy import is_privileged, owned, privileged
 
@@ -249,21 +249,46 @@ class SaleStockReservation(models.Model):
                 ("date_expiry", "<=", fields.Date.add(today, days=2)),
             ]
         )
+        expiry_type = self.env.ref(EXPIRY_ACTIVITY)
         for order, reservations in soon.grouped("order_id").items():
+            if expiry_type in order.activity_ids.activity_type_id:
+                # reserved more (a line added, a product changed) since its
+                # to-do: the same date, which the to-do warns about already
+                # (a moved date removes it: sale.order._rearm_expiry_warning)
+                continue
+            user = order.user_id or self.env.user
+            date = min(reservations.mapped("date_expiry"))
             order.activity_schedule(
                 EXPIRY_ACTIVITY,
-                date_deadline=min(reservations.mapped("date_expiry")),
-                summary=self.env._("Stock reservation expires soon"),
-                note=self.env._(
-                    "The goods reserved for %(order)s are released on %(date)s: confirm "
-                    "the order or extend the reservation.",
-                    order=order.name,
-                    date=min(reservations.mapped("date_expiry")),
-                ),
-                user_id=order.user_id.id or self.env.uid,
+                date_deadline=date,
+                user_id=user.id,
+                **self._expiry_todo_texts(order, user, date),
             )
         privileged(soon).write({"expiry_warned": True})
         return True
+
+    @api.model
+    def _expiry_todo_texts(self, order, user, date):
+        """``{"summary", "note"}`` of the expiry to-do of ``order`` for
+        ``user``, its reservations released on ``date``: in the language of
+        ``user``, who reads it (the daily run has none), else the company's
+        (its partner's), the date as Odoo writes dates in that language, as
+        the low-stock activity is written (``product.product.
+        _low_stock_alert_texts``)."""
+        Lang = self.env["res.lang"]
+        # sudo: the company's language, whoever runs the cron
+        langs = (not user._is_superuser() and user.lang, order.company_id.partner_id.sudo().lang)
+        lang = next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
+        env = self.with_context(lang=lang).env
+        return {
+            "summary": env._("Stock reservation expires soon"),
+            "note": env._(
+                "The goods reserved for %(order)s are released on %(date)s: confirm "
+                "the order or extend the reservation.",
+                order=order.name,
+                date=format_date(env, date),
+            ),
+        }
 
     def _set_state(self, state):
         privileged(self).write({"state": state})

@@ -99,6 +99,34 @@ class TestOtherUsersOpenTheOrders(SupplyCase):
                 self.assertEqual(order.reservation_ids.state, "released")
                 self.assertEqual(self._figures()[0], 0.0)
 
+    def test_they_edit_a_reserved_quotations_lines(self):
+        """Odoo lets them write a quotation's lines: a reserved line follows
+        its new quantity as it does for a salesperson (its reservation
+        re-aligned, what it takes more through the reserved-stock policy, as
+        them), as it follows the quotation they confirm or cancel. It failed
+        with an access error on the reservations."""
+        for user in (self.invoicing, self.stock_user):
+            with self.subTest(user=user.login):
+                order = self._order(2, user=self.salesman)
+                order.with_user(self.salesman).action_reserve_stock()
+                line = order.order_line.with_user(user)
+                line.product_uom_qty = 1
+                self.assertEqual(order.reservation_ids.quantity, 1.0)
+                line.product_uom_qty = 3
+                self.assertEqual(order.reservation_ids.quantity, 3.0)
+                self.assertEqual(order.reservation_ids.state, "reserved")
+                order.with_user(self.salesman).action_release_stock()
+        # what a line takes more still goes through the policy, as them
+        self._policy("block")
+        holder = self._order(8, user=self.salesman)
+        holder.with_user(self.salesman).action_reserve_stock()
+        order = self._order(2, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        with self.assertRefused(f"(?s)takes stock reserved by proformas.*{holder.name}"):
+            order.order_line.with_user(self.stock_user).product_uom_qty = 3
+        self.assertEqual(order.order_line.product_uom_qty, 2.0)
+        self.assertEqual(order.reservation_ids.quantity, 2.0)
+
     def test_purchase_user_gets_no_customer_documents_button(self):
         """The purchase order's Customer Documents button opens sales orders:
         shown to salespeople only, as sale_purchase's own Sale button (a

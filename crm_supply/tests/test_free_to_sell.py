@@ -197,6 +197,27 @@ class TestFreeToSellFigures(SupplyCase):
         privileged(order.reservation_ids).write({"quantity": 5.0})
         self.assertEqual(product._free_to_sell_figures()[product.id], (5.0, 7.0))
 
+    def test_figures_follow_the_lot_owner_and_package_of_the_context(self):
+        """The figures depend on the context's lot, owner and package, as
+        Odoo's On Hand beside them: read in one context, then in another, each
+        gets its own. The first one read was given for the others (the keys
+        were missing from the fields' context dependencies)."""
+        owner = self.env["res.partner"].create({"name": "Consignor"})
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.stock, 5.0, owner_id=owner
+        )
+        product = self.product.with_context(warehouse_id=self.warehouse.id)
+        owned = product.with_context(owner_id=owner.id)
+        self.assertEqual(owned.qty_available, 5.0)
+        self.assertEqual(owned.qty_free_to_sell, 5.0)
+        self.assertEqual(product.qty_available, 15.0)
+        self.assertEqual(product.qty_free_to_sell, 15.0)
+        # a template's figures are its variants' (Odoo's template On Hand
+        # depends on no context at all: not compared)
+        template = product.product_tmpl_id
+        self.assertEqual(template.with_context(owner_id=owner.id).qty_free_to_sell, 5.0)
+        self.assertEqual(template.qty_free_to_sell, 15.0)
+
     def test_label_in_one_query(self):
         """name_search with the label asks the figures once, for the records it
         returns only: three queries more than without the label (the warehouse

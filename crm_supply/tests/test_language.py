@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import formatLang
+from odoo.tools import format_date, formatLang
 
 from odoo.addons.crm_suite_base.tests.common_i18n import catalogue
 
@@ -62,6 +62,27 @@ class TestSupplyLanguage(SupplyCase):
             "company": company,
             "min": "1.500,50",
         }
+        self.assertIn(note, str(activity.note))
+
+    def test_expiry_todo_in_the_salespersons_language(self):
+        """The expiry cron's to-do is written in the language of the
+        salesperson who gets it (the daily run has none), its date as Odoo
+        writes dates in that language: it was in English, the date in ISO
+        form ("2026-12-09"), whoever read it."""
+        order = self._order(3, user=self.salesman_ro)
+        order.with_user(self.salesman_ro).action_reserve_stock()
+        order.reservation_expiry_date = self._today(1)
+        # the daily run: no language, OdooBot
+        self.env(context={})["sale.stock.reservation"]._cron_expire()
+        activity = order.activity_ids
+        self.assertEqual(activity.user_id, self.salesman_ro)
+        self.assertEqual(activity.summary, self.ro["Stock reservation expires soon"])
+        date = format_date(self.env(context={"lang": "ro_RO"}), self._today(1))
+        self.assertNotEqual(date, str(self._today(1)))
+        note = self.ro[
+            "The goods reserved for %(order)s are released on %(date)s: confirm "
+            "the order or extend the reservation."
+        ] % {"order": order.name, "date": date}
         self.assertIn(note, str(activity.note))
 
     def test_label_quantities_in_the_users_language(self):

@@ -86,6 +86,23 @@ class TestProformaReservations(SupplyCase):
         third.write({"state": "cancel"})
         self.assertEqual(third.state, "cancel")
 
+    def test_writes_of_a_quotation_the_user_may_not_write_are_odoos_refusal(self):
+        """A salesperson who may not write another's reserved quotation (own
+        documents only) writing its status or clearing its Reservation Expires
+        On over XML-RPC gets Odoo's AccessError, as for any other field. The
+        checks of these writes read the reservations as superuser before Odoo's
+        access check: the refusal named the quotation and told it held stock."""
+        order = self._order(4, user=self.salesman)
+        order.with_user(self.salesman).action_reserve_stock()
+        other = order.with_user(self.salesman_b)
+        for vals in ({"state": "sale"}, {"state": "cancel"}, {"reservation_expiry_date": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError) as caught:
+                other.write(vals)
+            self.assertNotIn(order.name, str(caught.exception))
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.reservation_expiry_date)
+        self.assertEqual(order.reservation_ids.state, "reserved")
+
     def test_confirm_marks_only_its_own_write(self):
         """The quotations Odoo's Confirm marks for its write of the state are
         let through once, by that write; a context key marks nothing."""
@@ -153,6 +170,36 @@ class TestProformaReservations(SupplyCase):
         order.with_user(billing).reservation_expiry_date = self._today(20)
         self.assertFalse(order.reservation_ids.expiry_warned)
         self.assertFalse(order.activity_ids)
+
+    def test_reserving_more_lines_is_not_warned_twice(self):
+        """A quotation warned about its expiry date that reserves more (a line
+        added and Reserve Stock again, or a reserved line's product changed)
+        keeps its one Reservation Expiry to-do: the new reservations expire on
+        the same date, which the to-do already warns about. The cron made a
+        second to-do for the new reservations, not warned yet."""
+        Reservation = self.env["sale.stock.reservation"]
+        order = self._order(3, user=self.salesman)
+        as_salesman = order.with_user(self.salesman)
+        as_salesman.action_reserve_stock()
+        order.reservation_expiry_date = self._today(1)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        as_salesman.order_line = [
+            Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+        ]
+        as_salesman.action_reserve_stock()
+        other = self.env["product.product"].create({"name": "Other Widget", "is_storable": True})
+        as_salesman.order_line[0].product_id = other
+        self.assertEqual(len(order.reservation_ids.filtered(lambda r: r.state == "reserved")), 2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertEqual(order.activity_ids.date_deadline, self._today(1))
+        self.assertTrue(all(order.reservation_ids.mapped("expiry_warned")))
+        # a date moved is warned about again, once
+        as_salesman.reservation_expiry_date = self._today(2)
+        Reservation._cron_expire()
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertEqual(order.activity_ids.date_deadline, self._today(2))
 
     def test_expiry_warning_goes_with_the_reservation(self):
         """The expiry cron's to-do goes when what it warns about does: the
