@@ -229,12 +229,17 @@ class ProductProduct(models.Model):
         same units."""
         lock_and_touch(self)
 
+    # the label's keys, and those its figures read (_free_to_sell_terms), as
+    # the figures' own compute
     @api.depends_context(
         "crm_supply_stock_label",
         "crm_supply_company_id",
         "crm_supply_order_id",
-        "warehouse_id",
+        "lot_id",
+        "owner_id",
+        "package_id",
         "location",
+        "warehouse_id",
         "allowed_company_ids",
     )
     def _compute_display_name(self):

@@ -57,21 +57,51 @@ class SaleOrderLine(models.Model):
             return None
         old = self.product_uom_qty
         self.product_uom_qty = wanted
-        quantity = self.env["product.product"]._quantity_formatter()
         return {
             "warning": {
                 "title": self.env._("Minimum sale batch"),
-                "message": self.env._(
-                    "%(product)s is sold by at least %(min)s, in multiples of %(multiple)s: "
-                    "%(old)s raised to %(new)s.",
-                    product=self.product_id.display_name,
-                    min=quantity(self.product_id.sale_min_qty),
-                    multiple=quantity(self.product_id.sale_qty_multiple or 1),
-                    old=quantity(old),
-                    new=quantity(wanted),
-                ),
+                "message": self._sale_batch_warning(old, wanted),
             }
         }
+
+    def _sale_batch_warning(self, old, new):
+        """The text of the warning of a line raised from ``old`` to ``new`` (in
+        the line's unit) to its product's batch (in the product's unit): each
+        quantity with the name of its unit (a line of 1 Dozen of a product
+        sold by at least 18 Units is raised to 1.50 Dozens), and only the
+        rules the product has (a minimum, a multiple or both)."""
+        product = self.product_id
+        quantity = self.env["product.product"]._quantity_formatter()
+        names = {
+            "product": product.display_name,
+            "unit": product.uom_id.name,
+            "old": quantity(old),
+            "new": quantity(new),
+            "line_unit": (self.product_uom or product.uom_id).name,
+        }
+        minimum = quantity(product.sale_min_qty)
+        multiple = quantity(product.sale_qty_multiple)
+        if product.sale_min_qty and product.sale_qty_multiple:
+            return self.env._(
+                "%(product)s is sold by at least %(min)s %(unit)s, in multiples of "
+                "%(multiple)s %(unit)s: %(old)s %(line_unit)s raised to %(new)s %(line_unit)s.",
+                min=minimum,
+                multiple=multiple,
+                **names,
+            )
+        if product.sale_min_qty:
+            return self.env._(
+                "%(product)s is sold by at least %(min)s %(unit)s: %(old)s %(line_unit)s "
+                "raised to %(new)s %(line_unit)s.",
+                min=minimum,
+                **names,
+            )
+        return self.env._(
+            "%(product)s is sold in multiples of %(multiple)s %(unit)s: %(old)s "
+            "%(line_unit)s raised to %(new)s %(line_unit)s.",
+            multiple=multiple,
+            **names,
+        )
 
     def _batch_quantity(self, qty):
         """The quantity (line unit) raised to the product's batch, or None when it

@@ -238,10 +238,17 @@ class SaleStockReservation(models.Model):
         expired._set_state("expired")
         expired.order_id._crm_drop_expiry_warning()
         # logged as Odoo logs what its own flows do, by the run's user as
-        # before; the notes of all the quotations created at once
+        # before; the notes of all the quotations created at once, each in
+        # the language of who reads it, as the to-do (the run has none)
         if expired:
-            body = self.env._("Stock reservation expired and released.")
-            expired.order_id._message_log_batch(dict.fromkeys(expired.order_id.ids, body))
+            expired.order_id._message_log_batch(
+                {
+                    order.id: self.with_context(
+                        lang=self._expiry_reader_lang(order, order.user_id or self.env.user)
+                    ).env._("Stock reservation expired and released.")
+                    for order in expired.order_id
+                }
+            )
         soon = self.search(
             [
                 ("state", "=", "reserved"),
@@ -268,18 +275,25 @@ class SaleStockReservation(models.Model):
         return True
 
     @api.model
-    def _expiry_todo_texts(self, order, user, date):
-        """``{"summary", "note"}`` of the expiry to-do of ``order`` for
-        ``user``, its reservations released on ``date``: in the language of
-        ``user``, who reads it (the daily run has none), else the company's
-        (its partner's), the date as Odoo writes dates in that language, as
-        the low-stock activity is written (``product.product.
-        _low_stock_alert_texts``)."""
+    def _expiry_reader_lang(self, order, user):
+        """The language of what the daily run writes for ``order`` (its expiry
+        to-do, its note of released reservations), read by ``user`` (the
+        quotation's salesperson): theirs (the daily run has none), else the
+        company's (its partner's), as the low-stock activity is written
+        (``product.product._low_stock_alert_texts``) and the suite's other
+        daily runs write their notes. An inactive language is skipped."""
         Lang = self.env["res.lang"]
         # sudo: the company's language, whoever runs the cron
         langs = (not user._is_superuser() and user.lang, order.company_id.partner_id.sudo().lang)
-        lang = next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
-        env = self.with_context(lang=lang).env
+        return next((code for code in langs if code and Lang._get_code(code)), self.env.lang)
+
+    @api.model
+    def _expiry_todo_texts(self, order, user, date):
+        """``{"summary", "note"}`` of the expiry to-do of ``order`` for
+        ``user``, its reservations released on ``date``: in the reader's
+        language (``_expiry_reader_lang``), the date as Odoo writes dates in
+        that language."""
+        env = self.with_context(lang=self._expiry_reader_lang(order, user)).env
         return {
             "summary": env._("Stock reservation expires soon"),
             "note": env._(

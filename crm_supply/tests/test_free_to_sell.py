@@ -218,6 +218,39 @@ class TestFreeToSellFigures(SupplyCase):
         self.assertEqual(template.with_context(owner_id=owner.id).qty_free_to_sell, 5.0)
         self.assertEqual(template.qty_free_to_sell, 15.0)
 
+    def test_label_follows_the_lot_owner_and_package_of_the_context(self):
+        """The label's figures depend on the context's lot, owner and package,
+        as the fields' own (``_free_to_sell_terms`` reads them): read in one
+        context, then in the others, each label is its own. The label read
+        first was given, from the cache, for the others in the same
+        transaction (the keys were missing from the display name's context
+        dependencies): the stock of one owner shown as the whole stock."""
+        product = self.env["product.product"].create(
+            {"name": "Supply Lot Widget", "is_storable": True, "tracking": "lot"}
+        )
+        lot = self.env["stock.lot"].create({"name": "SUPPLY-L1", "product_id": product.id})
+        owner = self.env["res.partner"].create({"name": "Consignor"})
+        package = self.env["stock.quant.package"].create({"name": "SUPPLY-P1"})
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(product, self.stock, 4.0, lot_id=lot)
+        Quant._update_available_quantity(product, self.stock, 3.0, owner_id=owner)
+        Quant._update_available_quantity(product, self.stock, 2.0, package_id=package)
+        ctx = {"warehouse_id": self.warehouse.id, "crm_supply_stock_label": True}
+        expected = [
+            ({"lot_id": lot.id}, 4.0),
+            ({"owner_id": owner.id}, 3.0),
+            ({"package_id": package.id}, 2.0),
+            ({}, 9.0),
+        ]
+        for records in (product, product.product_tmpl_id):
+            self.env.invalidate_all()
+            for keys, free in expected:
+                with self.subTest(model=records._name, **keys):
+                    self.assertEqual(
+                        records.with_context(**ctx, **keys).display_name,
+                        f"Supply Lot Widget (free to sell: {free:.2f}, reserved: 0.00)",
+                    )
+
     def test_label_in_one_query(self):
         """name_search with the label asks the figures once, for the records it
         returns only: three queries more than without the label (the warehouse

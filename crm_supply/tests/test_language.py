@@ -85,6 +85,64 @@ class TestSupplyLanguage(SupplyCase):
         ] % {"order": order.name, "date": date}
         self.assertIn(note, str(activity.note))
 
+    def test_expiry_note_in_the_salespersons_language(self):
+        """The expiry run's note of a released reservation is written as its
+        to-do is, in the language of the quotation's salesperson (the daily
+        run has none), else the company's: it was in the run's language,
+        English, whoever read it."""
+        english = "Stock reservation expired and released."
+        romanian = self.ro[english]
+        self.assertNotEqual(romanian, english)
+        self.env.company.partner_id.lang = "en_US"
+        ro_order = self._order(3, user=self.salesman_ro)
+        en_order = self._order(2, user=self.salesman)
+        # no salesperson: the company's language
+        company_order = self._order(1)
+        company_order.user_id = False
+        other_company = self.env["res.company"].create(
+            {"name": "Supply Romanian Company", "country_id": self.env.ref("base.ro").id}
+        )
+        other_company.partner_id.lang = "ro_RO"
+        other_warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", other_company.id)], limit=1
+        )
+        self.env["stock.quant"].with_company(other_company)._update_available_quantity(
+            self.product, other_warehouse.lot_stock_id, 5.0
+        )
+        ro_company_order = (
+            self.env["sale.order"]
+            .with_company(other_company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": other_company.id,
+                    "warehouse_id": other_warehouse.id,
+                    "user_id": False,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+                    ],
+                }
+            )
+        )
+        orders = self.env["sale.order"].browse(
+            [o.id for o in (ro_order, en_order, company_order, ro_company_order)]
+        )
+        for order in orders:
+            order.with_company(order.company_id).action_reserve_stock()
+        orders.reservation_expiry_date = self._today(-1)
+        # the daily run: no language, OdooBot
+        self.env(context={})["sale.stock.reservation"]._cron_expire()
+        for order, body in (
+            (ro_order, romanian),
+            (en_order, english),
+            (company_order, english),
+            (ro_company_order, romanian),
+        ):
+            with self.subTest(order=order.name):
+                self.assertEqual(order.reservation_ids.state, "expired")
+                notes = order.message_ids.filtered(lambda m, b=body: b in str(m.body))
+                self.assertEqual(len(notes), 1)
+
     def test_label_quantities_in_the_users_language(self):
         """The free-to-sell label writes its quantities as Odoo writes them in
         the user's language (Romanian: "." between thousands, "," before the

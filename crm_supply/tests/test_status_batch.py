@@ -76,6 +76,51 @@ class TestSaleBatchAndLowStock(SupplyCase):
         with self.assertRaises(ValidationError):
             self.product.sale_qty_multiple = -1
 
+    def test_batch_warning_names_the_units(self):
+        """The warning names the unit of each quantity: the batch in the
+        product's unit, the line's quantities in the line's. A line of 1
+        Dozen of a product sold by at least 18 Units read "at least 18.00, in
+        multiples of 6.00: 1.00 raised to 1.50", units unnamed (18 Dozens?).
+        A product with only a minimum, or only a multiple, is not said to have
+        the other (no "in multiples of 1.00": 18.5 Units fits a minimum of 18;
+        no "at least 0.00")."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        # a salesperson who sells in other units (the form shows the line's unit)
+        self.salesman.groups_id += self.env.ref("uom.group_uom")
+        cases = [
+            (
+                (18, 6),
+                (dozen, 1),
+                "Supply Widget is sold by at least 18.00 Units, in multiples of 6.00 Units: "
+                "1.00 Dozens raised to 1.50 Dozens.",
+            ),
+            (
+                (18, 0),
+                (dozen, 1),
+                "Supply Widget is sold by at least 18.00 Units: 1.00 Dozens raised to 1.50 "
+                "Dozens.",
+            ),
+            (
+                (0, 5),
+                (self.product.uom_id, 7),
+                "Supply Widget is sold in multiples of 5.00 Units: 7.00 Units raised to "
+                "10.00 Units.",
+            ),
+        ]
+        for (minimum, multiple), (unit, qty), message in cases:
+            with self.subTest(minimum=minimum, multiple=multiple):
+                self.product.write({"sale_min_qty": minimum, "sale_qty_multiple": multiple})
+                form = Form(self.env["sale.order"].with_user(self.salesman))
+                form.partner_id = self.customer
+                with form.order_line.new() as line:
+                    # the product's default quantity raised first (warned too)
+                    with mute_logger("odoo.tests.form.onchange"):
+                        line.product_id = self.product
+                        line.product_uom = unit
+                    with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+                        line.product_uom_qty = qty
+                    self.assertIn(message, logs.output[-1])
+
     def test_low_stock_activity_once_per_crossing(self):
         self.product.low_stock_threshold = 5
         template = self.product.product_tmpl_id
