@@ -321,6 +321,50 @@ class TestMixin(TransactionCase):
                     with self.assertRaises(UserError, msg=f"{model._name}.{fname} at create"):
                         as_user._crm_check_policy({fname: False}, creating=True)
 
+    def test_personal_defaults_follow_the_policy(self):
+        """Odoo gives a new record the defaults its creator set for themselves
+        (the web client's *Set Default*, ``ir.default.set`` over XML-RPC) after
+        the policy checked the values given: a default the policy would refuse
+        at creation (an owned field's, a value out of its bounds) is refused
+        when it is set, else any user made their records born in the state the
+        owning method gives (a task born done)."""
+        Default = self.env["ir.default"].with_user(self.user)
+        for model in self._policy_models():
+            if model._transient:
+                continue
+            for fname, field in model._fields.items():
+                rule = model._crm_policy_rule(fname)
+                ir_field = self.env["ir.model.fields"]._get(model._name, fname)
+                if rule is None or not ir_field:
+                    continue
+                where = f"{model._name}.{fname}"
+                if rule.owner == "method" and rule.create is False:
+                    with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                        with self.env.cr.savepoint():
+                            Default.set(model._name, fname, False, user_id=True)
+                    # the record itself, as the web client's dialog makes it
+                    with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                        with self.env.cr.savepoint():
+                            Default.create(
+                                {
+                                    "field_id": ir_field.id,
+                                    "user_id": self.user.id,
+                                    "json_value": "false",
+                                }
+                            )
+                elif rule.owner == "user" and rule.bounds and field.type in ("integer", "float"):
+                    with self.assertRaises(ValidationError, msg=where):
+                        Default.set(model._name, fname, rule.bounds[1] + 1, user_id=True)
+        self.assertFalse(Default.search([("user_id", "=", self.user.id)]))
+
+    def test_personal_defaults_of_other_fields(self):
+        """Defaults of the fields the policy does not guard are Odoo's."""
+        Default = self.env["ir.default"].with_user(self.user)
+        Default.set("res.partner", "comment", "<p>Met at the fair</p>", user_id=True)
+        self.assertEqual(
+            Default._get("res.partner", "comment", self.user.id), "<p>Met at the fair</p>"
+        )
+
     def test_group_rules_refuse_other_users(self):
         for model in self._policy_models():
             rules, _modules = type(model)._crm_policy()
