@@ -151,7 +151,8 @@ class TestCheckValue(TransactionCase):
             [(3, 3)],
             [(5,)],
             [1, 2],
-            [(1, "virtual_12", {})],
+            # a line the web client adds is created with its virtual id
+            [(0, "virtual_12", {"name": "x"})],
         ):
             self.assertAccepted("res.partner", "category_id", value)
         for value in (
@@ -172,6 +173,13 @@ class TestCheckValue(TransactionCase):
             [(1, 1)],
             [(4, "x")],
             [(6, 0, ["virtual_1"])],
+            # a virtual id names no record to update, link, unlink or delete: Odoo
+            # sent it to PostgreSQL (a traceback, XML-RPC fault 1)
+            [(1, "virtual_12", {})],
+            [(1, "virtual_12", {"name": "y"})],
+            [(2, "virtual_12")],
+            [(3, "virtual_12")],
+            [(4, "virtual_12")],
             [()],
             [None],
             [0],
