@@ -26,6 +26,7 @@ hold.
 identity: no XML-RPC or JSON-RPC payload can carry it.
 """
 
+import base64
 import datetime
 import math
 from dataclasses import dataclass
@@ -255,6 +256,16 @@ def check_value(env, field, value, rule=None):
             _refuse(env, field, value, env._("a text"))
         if "\x00" in value:
             _refuse(env, field, value, env._("a text without NUL characters"))
+    elif ftype == "binary":
+        # a file is base64 (a column also keeps bytes): Odoo decodes it to keep
+        # it as an attachment (or in its inverse), where what is not base64 failed
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | bytes):
+                raise TypeError(value)
+            if field.attachment or not field.store:
+                base64.b64decode(value)
+        except (TypeError, ValueError):  # binascii.Error is a ValueError
+            _refuse(env, field, value, env._("a file encoded in base64"))
     elif ftype == "boolean":
         if not isinstance(value, bool | int):
             _refuse(env, field, value, env._("true or false"))

@@ -122,6 +122,19 @@ class TestCheckValue(TransactionCase):
         for value in (12, ["a"], {"en_US": "a"}, b"bytes", "nul\x00byte"):
             self.assertRefused("res.partner", "name", value)
 
+    def test_files(self):
+        """A file is base64: Odoo decodes one kept as an attachment when it
+        stores it (a value that is not base64 was a traceback there, XML-RPC
+        fault 1); a column keeps the bytes it is given."""
+        for model, name in (("ir.ui.menu", "web_icon_data"), ("ir.attachment", "datas")):
+            for value in ("aGVsbG8=", b"aGVsbG8=", "aGVs\nbG8=", ""):
+                self.assertAccepted(model, name, value)
+            for value in ("abc", "héllo", 12, 1.5, True, ["aGVsbG8="], {"data": "aGVsbG8="}):
+                self.assertRefused(model, name, value)
+        self.assertAccepted("ir.attachment", "db_datas", b"%PDF-1.7 raw")
+        for value in (12, True, ["x"]):
+            self.assertRefused("ir.attachment", "db_datas", value)
+
     def test_booleans(self):
         for value in (True, False, 0, 1):
             self.assertAccepted("res.partner", "active", value)
