@@ -26,6 +26,7 @@ hold.
 identity: no XML-RPC or JSON-RPC payload can carry it.
 """
 
+import base64
 import datetime
 import math
 from dataclasses import dataclass
@@ -255,6 +256,16 @@ def check_value(env, field, value, rule=None):
             _refuse(env, field, value, env._("a text"))
         if "\x00" in value:
             _refuse(env, field, value, env._("a text without NUL characters"))
+    elif ftype == "binary":
+        # a file is base64 (a column also keeps bytes): Odoo decodes it to keep
+        # it as an attachment (or in its inverse), where what is not base64 failed
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | bytes):
+                raise TypeError(value)
+            if field.attachment or not field.store:
+                base64.b64decode(value)
+        except (TypeError, ValueError):  # binascii.Error is a ValueError
+            _refuse(env, field, value, env._("a file encoded in base64"))
     elif ftype == "boolean":
         if not isinstance(value, bool | int):
             _refuse(env, field, value, env._("true or false"))
@@ -286,27 +297,24 @@ def _is_command(item):
     if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 6:
         return False
     if code in (0,):
+        # (0, ref, values): the web client's ref is a virtual id ("virtual_12"),
+        # which Odoo does not read
         return len(item) == 3 and isinstance(item[2], dict)
+    # the other commands name existing records: a virtual id names none (Odoo
+    # would send it to PostgreSQL: a traceback)
     if code == 1:
         return len(item) == 3 and _is_id(item[1]) and isinstance(item[2], dict)
     if code in (2, 3, 4):
         return len(item) >= 2 and _is_id(item[1])
     if code == 5:
         return True
-    # 6: (6, 0, ids): ids of existing records only
-    return (
-        len(item) == 3
-        and isinstance(item[2], list | tuple)
-        and all(_is_id(i, new=False) for i in item[2])
-    )
+    # 6: (6, 0, ids)
+    return len(item) == 3 and isinstance(item[2], list | tuple) and all(map(_is_id, item[2]))
 
 
-def _is_id(value, new=True):
+def _is_id(value):
     if hasattr(value, "_name"):
         return True
-    # NewId references from the web client are strings "virtual_.."
-    if new and isinstance(value, str):
-        return value.startswith("virtual_")
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX
 
 

@@ -122,6 +122,19 @@ class TestCheckValue(TransactionCase):
         for value in (12, ["a"], {"en_US": "a"}, b"bytes", "nul\x00byte"):
             self.assertRefused("res.partner", "name", value)
 
+    def test_files(self):
+        """A file is base64: Odoo decodes one kept as an attachment when it
+        stores it (a value that is not base64 was a traceback there, XML-RPC
+        fault 1); a column keeps the bytes it is given."""
+        for model, name in (("ir.ui.menu", "web_icon_data"), ("ir.attachment", "datas")):
+            for value in ("aGVsbG8=", b"aGVsbG8=", "aGVs\nbG8=", ""):
+                self.assertAccepted(model, name, value)
+            for value in ("abc", "héllo", 12, 1.5, True, ["aGVsbG8="], {"data": "aGVsbG8="}):
+                self.assertRefused(model, name, value)
+        self.assertAccepted("ir.attachment", "db_datas", b"%PDF-1.7 raw")
+        for value in (12, True, ["x"]):
+            self.assertRefused("ir.attachment", "db_datas", value)
+
     def test_booleans(self):
         for value in (True, False, 0, 1):
             self.assertAccepted("res.partner", "active", value)
@@ -151,7 +164,8 @@ class TestCheckValue(TransactionCase):
             [(3, 3)],
             [(5,)],
             [1, 2],
-            [(1, "virtual_12", {})],
+            # a line the web client adds is created with its virtual id
+            [(0, "virtual_12", {"name": "x"})],
         ):
             self.assertAccepted("res.partner", "category_id", value)
         for value in (
@@ -172,6 +186,13 @@ class TestCheckValue(TransactionCase):
             [(1, 1)],
             [(4, "x")],
             [(6, 0, ["virtual_1"])],
+            # a virtual id names no record to update, link, unlink or delete: Odoo
+            # sent it to PostgreSQL (a traceback, XML-RPC fault 1)
+            [(1, "virtual_12", {})],
+            [(1, "virtual_12", {"name": "y"})],
+            [(2, "virtual_12")],
+            [(3, "virtual_12")],
+            [(4, "virtual_12")],
             [()],
             [None],
             [0],
@@ -320,6 +341,50 @@ class TestMixin(TransactionCase):
                 if rule["create"] is False:
                     with self.assertRaises(UserError, msg=f"{model._name}.{fname} at create"):
                         as_user._crm_check_policy({fname: False}, creating=True)
+
+    def test_personal_defaults_follow_the_policy(self):
+        """Odoo gives a new record the defaults its creator set for themselves
+        (the web client's *Set Default*, ``ir.default.set`` over XML-RPC) after
+        the policy checked the values given: a default the policy would refuse
+        at creation (an owned field's, a value out of its bounds) is refused
+        when it is set, else any user made their records born in the state the
+        owning method gives (a task born done)."""
+        Default = self.env["ir.default"].with_user(self.user)
+        for model in self._policy_models():
+            if model._transient:
+                continue
+            for fname, field in model._fields.items():
+                rule = model._crm_policy_rule(fname)
+                ir_field = self.env["ir.model.fields"]._get(model._name, fname)
+                if rule is None or not ir_field:
+                    continue
+                where = f"{model._name}.{fname}"
+                if rule.owner == "method" and rule.create is False:
+                    with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                        with self.env.cr.savepoint():
+                            Default.set(model._name, fname, False, user_id=True)
+                    # the record itself, as the web client's dialog makes it
+                    with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                        with self.env.cr.savepoint():
+                            Default.create(
+                                {
+                                    "field_id": ir_field.id,
+                                    "user_id": self.user.id,
+                                    "json_value": "false",
+                                }
+                            )
+                elif rule.owner == "user" and rule.bounds and field.type in ("integer", "float"):
+                    with self.assertRaises(ValidationError, msg=where):
+                        Default.set(model._name, fname, rule.bounds[1] + 1, user_id=True)
+        self.assertFalse(Default.search([("user_id", "=", self.user.id)]))
+
+    def test_personal_defaults_of_other_fields(self):
+        """Defaults of the fields the policy does not guard are Odoo's."""
+        Default = self.env["ir.default"].with_user(self.user)
+        Default.set("res.partner", "comment", "<p>Met at the fair</p>", user_id=True)
+        self.assertEqual(
+            Default._get("res.partner", "comment", self.user.id), "<p>Met at the fair</p>"
+        )
 
     def test_group_rules_refuse_other_users(self):
         for model in self._policy_models():
