@@ -7,6 +7,7 @@ without it when the campaign is another company's (the gateway bounced such
 a reply before: the lead's campaign check refused it)."""
 
 import os
+import xmlrpc.client
 
 import pytest
 
@@ -114,3 +115,47 @@ def test_reply_to_the_campaigns_company_keeps_the_campaign(admin, two_companies)
     assert lead["team_id"][0] == team_id
     assert lead["company_id"][0] == home_id
     assert lead["campaign_id"][0] == campaign_id
+
+
+def test_gateway_values_follow_the_write_policy(admin, employee, two_companies):
+    """Any employee calls the gateway over XML-RPC, and Odoo creates the record
+    from their ``custom_values`` as superuser: the write policy checks them as
+    the employee's values at creation. A task born done is refused (and
+    nothing is created); a team as a lead's default is accepted, as before."""
+    home_id, other_id, teams, campaign_id, trace_message_id = two_companies
+    pid = os.getpid()
+    partner_id = admin.call("res.partner", "create", {"name": f"RPC gateway client {pid}"})
+    subject = f"RPC gateway task born done {pid}"
+    message = REPLY.format(
+        pid=pid,
+        to="nobody@example.com",
+        subject=subject,
+        subject_id=subject.replace(" ", "-"),
+        references="",
+    )
+    with pytest.raises(xmlrpc.client.Fault, match="cannot be written directly"):
+        employee.call(
+            "mail.thread",
+            "message_process",
+            "crm.task",
+            message,
+            {"state": "done_confirmed", "partner_id": partner_id},
+        )
+    assert not admin.call("crm.task", "search", [("name", "=", subject)])
+    subject = f"RPC gateway lead of a team {pid}"
+    message = REPLY.format(
+        pid=pid,
+        to="nobody@example.com",
+        subject=subject,
+        subject_id=subject.replace(" ", "-"),
+        references="",
+    )
+    lead_id = employee.call(
+        "mail.thread", "message_process", "crm.lead", message, {"team_id": teams[home_id]}
+    )
+    [lead] = admin.call("crm.lead", "read", [lead_id], ["name", "team_id", "activation_state"])
+    assert (lead["name"], lead["team_id"][0], lead["activation_state"]) == (
+        subject,
+        teams[home_id],
+        "inactive",
+    )

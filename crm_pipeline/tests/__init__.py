@@ -54,3 +54,4 @@ from . import test_offer_batch_queries
 from . import test_notes_without_email
 from . import test_step_import
 from . import test_client_record_review
+from . import test_mail_gateway_policy

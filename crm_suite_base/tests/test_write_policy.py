@@ -378,6 +378,46 @@ class TestMixin(TransactionCase):
                         Default.set(model._name, fname, rule.bounds[1] + 1, user_id=True)
         self.assertFalse(Default.search([("user_id", "=", self.user.id)]))
 
+    def test_mail_gateway_follows_the_policy(self):
+        """Odoo's mail gateway (``mail.thread.message_process``, which any
+        internal user calls over XML-RPC) creates a new thread's record from
+        the caller's ``custom_values``, and from an alias' ``alias_defaults``,
+        as superuser: both are checked as the values the user gives at
+        creation, before anything is created, else any employee made a record
+        born in the state its owning method gives (a task born done)."""
+        Thread = self.env["mail.thread"].with_user(self.user)
+        admin = new_test_user(self.env, login="policy_mixin_admin", groups="base.group_system")
+        Alias = self.env["mail.alias"].with_user(admin)
+        for model in self._policy_models():
+            if model._transient or not hasattr(model, "message_new"):
+                continue
+            for fname in model._fields:
+                rule = model._crm_policy_rule(fname)
+                if rule is None or rule.owner != "method" or rule.create is not False:
+                    continue
+                where = f"{model._name}.{fname}"
+                count = model.sudo().with_context(active_test=False).search_count([])
+                message = (
+                    "From: someone@example.com\nTo: nobody@example.com\n"
+                    f"Subject: {where}\nMessage-ID: <{where}-gateway-policy@example.com>\n"
+                    "Content-Type: text/plain; charset=utf-8\n\nHello\n"
+                )
+                with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                    with self.env.cr.savepoint():
+                        Thread.message_process(model._name, message, {fname: False})
+                self.assertEqual(
+                    model.sudo().with_context(active_test=False).search_count([]), count, where
+                )
+                with self.assertRaisesRegex(UserError, "cannot be written directly", msg=where):
+                    with self.env.cr.savepoint():
+                        Alias.create(
+                            {
+                                "alias_name": f"policy-{model._table}-{fname}".replace("_", "-"),
+                                "alias_model_id": self.env["ir.model"]._get_id(model._name),
+                                "alias_defaults": repr({fname: False}),
+                            }
+                        )
+
     def test_personal_defaults_of_other_fields(self):
         """Defaults of the fields the policy does not guard are Odoo's."""
         Default = self.env["ir.default"].with_user(self.user)
