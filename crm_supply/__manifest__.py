@@ -2,7 +2,7 @@
     "name": "CRM Supply: Proforma Reservations",
     "summary": "Proformas that reserve stock, free-to-sell quantities, a policy "
     "for selling reserved stock, supplier orders from customer documents",
-    "version": "18.0.1.2.47",
+    "version": "18.0.1.2.48",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "CRM Suite",

@@ -12,6 +12,21 @@ class TestSupplyDemo(TransactionCase):
         if not self.env["ir.module.module"]._get("crm_supply").demo:
             self.skipTest("installed without demo data")
 
+    def test_demo_company_has_one_warehouse(self):
+        """The demo company keeps the one warehouse Odoo gives a company (or
+        the demo's, on a database where it came before stock), so Odoo's
+        multi-warehouse setting stays off as in Odoo's own demo: a second
+        warehouse turned it on for every user, and Odoo's own tests that
+        expect it off (stock's route diagram tour) failed with the suite."""
+        company = self.env.ref("crm_suite_base.demo_company")
+        warehouses = self.env["stock.warehouse"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(warehouses), 1)
+        self.assertEqual(self.env.ref("crm_supply.demo_proforma_order").warehouse_id, warehouses)
+        self.assertNotIn(
+            self.env.ref("stock.group_stock_multi_warehouses"),
+            self.env.ref("base.group_user").implied_ids,
+        )
+
     def test_demo_proforma_holds_its_goods(self):
         order = self.env.ref("crm_supply.demo_proforma_order")
         self.assertEqual(order.company_id, self.env.ref("crm_suite_base.demo_company"))
