@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import models
 
 
 class MailThread(models.AbstractModel):
@@ -7,33 +7,20 @@ class MailThread(models.AbstractModel):
     ``custom_values`` as superuser (``_message_route_process``): the write
     policy never saw them, and an employee made a task born done. A caller
     that is not the superuser has them checked as the values they would give
-    to ``create``, before anything is parsed or created. Fetchmail and the
-    crons run as superuser: unchanged."""
+    to ``create``, before anything is created. The routes of an alias carry
+    its defaults instead, checked when they were set (``mail.alias``).
+    Fetchmail and the crons run as superuser: unchanged. (A private hook, so
+    that the gateway's public method stays Odoo's own.)"""
 
     _inherit = "mail.thread"
 
-    @api.model
-    def message_process(
-        self,
-        model,
-        message,
-        custom_values=None,
-        save_original=False,
-        strip_attachments=False,
-        thread_id=None,
-    ):
-        if custom_values and not self.env.su:
-            self._crm_check_custom_values(model, custom_values)
-        return super().message_process(
-            model,
-            message,
-            custom_values=custom_values,
-            save_original=save_original,
-            strip_attachments=strip_attachments,
-            thread_id=thread_id,
-        )
+    def _message_route_process(self, message, message_dict, routes):
+        if not self.env.su:
+            for model, _thread_id, custom_values, _user_id, alias in routes or ():
+                if custom_values and not alias:
+                    self._crm_check_custom_values(model, custom_values)
+        return super()._message_route_process(message, message_dict, routes)
 
-    @api.model
     def _crm_check_custom_values(self, model, custom_values):
         """Refuse ``custom_values`` that the write policy of ``model`` refuses
         to the caller at creation."""
